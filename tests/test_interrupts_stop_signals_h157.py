@@ -5,24 +5,18 @@ manifest settled, locks left. Real signals sent to this process while the watch'
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 from pathlib import Path
 
 import pytest
+from support.interrupt import send_own
 
 from merstudio import interrupts
 from merstudio.atomic import write_text_atomic
 
 pytestmark = pytest.mark.skipif(threading.current_thread() is not threading.main_thread(),
                                 reason="a watch is installed in the main thread only (signals go there)")
-
-
-def _send(signum: int) -> None:
-    os.kill(os.getpid(), signum)
-    for _ in range(10_000):  # the handler runs at the interpreter's next check, in here
-        pass
 
 
 @pytest.mark.parametrize(("name", "code"), [("SIGTERM", 143), ("SIGHUP", 129)])
@@ -33,7 +27,7 @@ def test_a_stop_signal_interrupts_as_ctrl_c_does_and_names_itself(tmp_path: Path
     out.write_text("an earlier run\n")
     with interrupts.watched() as watch:
         with pytest.raises(interrupts.Interrupted):
-            _send(signum)
+            send_own(signum)
         assert watch.received and watch.signum == signum
         with pytest.raises(KeyboardInterrupt):  # nothing replaced after it
             write_text_atomic(out, "written after the signal\n")

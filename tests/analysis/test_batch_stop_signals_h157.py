@@ -4,11 +4,11 @@ the manifest rows are settled and the partial rows kept, where a SIGTERM killed 
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 
 import pytest
+from support.interrupt import send_own
 
 from merstudio import interrupts
 from merstudio.analysis.batch import sigint_cancels
@@ -17,21 +17,15 @@ pytestmark = pytest.mark.skipif(threading.current_thread() is not threading.main
                                 reason="a handler is installed in the main thread only (signals go there)")
 
 
-def _send(signum: int) -> None:
-    os.kill(os.getpid(), signum)
-    for _ in range(10_000):  # the handler runs at the interpreter's next check, in here
-        pass
-
-
 def test_a_batch_takes_sigterm_as_its_first_ctrl_c(sighup_delivered):
     """run_batch's own handler: the first SIGTERM stops the batch gracefully (the manifest and partial rows are
     written, not refused) and is recorded for the exit status; a second one raises KeyboardInterrupt."""
     stop, flag = threading.Event(), [False]
     with interrupts.watched() as watch, sigint_cancels(stop, flag):
-        _send(signal.SIGTERM)
+        send_own(signal.SIGTERM)
         assert stop.is_set() and flag[0]
         assert not watch.received  # its graceful stop's writes go through
         assert watch.signum == signal.SIGTERM
         with pytest.raises(KeyboardInterrupt):
-            _send(signal.SIGHUP)
+            send_own(signal.SIGHUP)
     assert interrupts.exit_code() == 143

@@ -114,3 +114,10 @@ def swallowed_ctrl_c() -> None:
     except KeyboardInterrupt as exc:
         caught.append(type(exc))
     assert caught == [interrupts.Interrupted]
+
+
+def send_own(signum: int) -> None:
+    """Send `signum` to this process and give its Python handler the interpreter's next check, here."""
+    os.kill(os.getpid(), signum)
+    for _ in range(10_000):
+        pass

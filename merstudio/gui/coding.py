@@ -131,27 +131,26 @@ class Coding(QObject):
         here = [e for e in events if e.status == "proposal" and e.onset <= self.win.current_frame <= e.offset]
         return min(here, key=event_order) if here else None
 
-    def current_proposal_id(self) -> int | None:
+    def current_proposal_id(self) -> tuple[int | None, str]:
         """The proposal Y / X act on: the selected one, else the one under the play head; only one the table's
         filter shows (:meth:`shown`), as `,`/`.`/N/Delete: accepting one out of sight under "bob" changed ann's
-        proposal with no row to show it. None for a hidden one, and the status line says why (after the command's
-        own "No proposal selected or under the play head", which it replaces: the proposal is there, filtered)."""
+        proposal with no row to show it. (its id, ""), or (None, why) for the status line: a hidden one is named
+        ("" where there is none at all: the command says so)."""
         shown = self.shown()
         sel = self.find(self.selected_event_id)
         if sel is not None and sel.status == "proposal":
             if not self.win.table.model_.hides(sel):
-                return sel.id
+                return sel.id, ""
             hidden: Event | None = sel  # selected on the timeline, out of the table's rows: refused, as Delete
         else:
             here = self._proposal_here(shown)
             if here is not None:
-                return here.id
+                return here.id, ""
             hidden = self._proposal_here(self.events) if shown is not self.events else None
-        if hidden is not None:
-            line = (f"Not accepted or rejected: {event_line(hidden)} is hidden by the events filter "
-                    f"'{self.filter_text()}' (clear it, Esc in the filter, to see and review it)")  # as Delete's
-            QTimer.singleShot(0, self, lambda: self.message.emit(line, 8000))  # (not after the window went)
-        return None
+        if hidden is None:
+            return None, ""
+        return None, (f"Not accepted or rejected: {event_line(hidden)} is hidden by the events filter "
+                      f"'{self.filter_text()}' (clear it, Esc in the filter, to see and review it)")  # as Delete's
 
     def goto_next_proposal(self, say: bool = True) -> None:
         """Select the open proposal after the selected event (every one sharing its onset in turn); with nothing

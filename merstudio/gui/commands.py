@@ -456,10 +456,12 @@ class SetProposalStatus(AppCommand):
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
         win = ctx.win
+        why = ""
         if params.get("event_id") is None:
-            params["event_id"] = win.coding.current_proposal_id()
-        if params["event_id"] is None:  # a key that does nothing says why
-            win.statusBar().showMessage("No proposal selected or under the play head: N goes to the next one", 5000)
+            params["event_id"], why = win.coding.current_proposal_id()
+        if params["event_id"] is None:  # a key that does nothing says why (a proposal the events filter hides)
+            win.statusBar().showMessage(why or "No proposal selected or under the play head: N goes to the next one",
+                                        8000 if why else 5000)
         return params["event_id"] is not None
 
     @staticmethod

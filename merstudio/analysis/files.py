@@ -752,7 +752,7 @@ def _analyze_claimed(input_path: Path, paths: OutputPaths, settings: AnalysisSet
 
         return write_result(paths, columns, analysis.rows(progress=progress, cancel=cancel), result, finish,
                             lambda: analysis.cancelled, settings, source.is_vfr, notice,
-                            frames_kept=analysis._stopped)  # the frames the rows file kept, cut as a stop cuts them
+                            frames_kept=analysis.stopped_after)  # cut to the frames the rows file kept
 
 
 def write_result(paths: OutputPaths, columns: list[str], rows: Iterable[dict],

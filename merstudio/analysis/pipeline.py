@@ -444,7 +444,7 @@ class Analysis:
 
     def _delivered(self, progress: ProgressFn | None, cancel: CancelFn | None) -> Generator[dict, None, None]:
         """`_stream`'s rows, noting the frame of the last one given: a run stopped part-way (closed, Ctrl-C, an
-        error) keeps the frames its caller got (`_stopped`)."""
+        error) keeps the frames its caller got (`stopped_after`)."""
         last: int | None = None
         ended = False
         stream = self._stream(progress, cancel)
@@ -459,14 +459,14 @@ class Analysis:
         finally:
             stream.close()  # (closed early) the reader thread is stopped before the state is read
             if not ended:
-                self._stopped(last)
+                self.stopped_after(last)
             self._in_flight = None
             self._ended = True
 
-    def _stopped(self, last: int | None) -> None:
-        """A run stopped part-way: `frames_done` the frames whose rows all left (`last`: the frame of the last row
-        given; its frame is whole unless a row of it is still waiting), and the spotting signals, face records
-        and portraits cut to those frames."""
+    def stopped_after(self, last: int | None) -> None:
+        """A run stopped part-way (or its writer kept fewer rows than it got: a full disk): `frames_done` the
+        frames whose rows all left (`last`: the frame of the last row given or kept; its frame is whole unless a
+        row of it is still waiting), and the spotting signals, face records and portraits cut to those frames."""
         n = 0
         if last is not None:
             waiting = self._in_flight.pending if self._in_flight is not None else {}

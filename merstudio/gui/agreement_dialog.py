@@ -311,7 +311,11 @@ class AgreementDialog(QDialog):
         self.error = ""
         self._asked = 0  # the serial number of the latest request: only its outcome is shown
         self._worker: TaskWorker | None = None  # the computation running (one at a time)
-        self._waiting: tuple[int, Callable[[], Any]] | None = None  # the latest request not yet started
+        # the latest request not yet started: (serial, what makes it, of all videos)
+        self._waiting: tuple[int, Callable[[], Any], bool] | None = None
+        # {all videos: seconds the latest computation of that scope ran}: one known to take longer than
+        # analysis_control.LOAD_GRACE_MS is not waited for on the GUI thread (_run)
+        self._ran_s: dict[bool, float] = {}
         self.computing = False  # a request's outcome is not shown yet (Save CSV is disabled meanwhile)
         self.stale = False  # the report shown is of the events before a change (AUTO_RECOMPUTE_S)
         self._stale_after = False  # ... and so is the one computing now: shown marked so
@@ -603,12 +607,14 @@ class AgreementDialog(QDialog):
         if not callable(made):  # the report itself
             self._shown_report(made)
             return
-        self._run(self._asked, made)
+        self._run(self._asked, made, self._all_videos())
 
-    def _run(self, serial: int, make: Callable[[], Any]) -> None:
+    def _run(self, serial: int, make: Callable[[], Any], all_videos: bool) -> None:
         """Make the report in a worker: one at a time, only the latest request served (a request meanwhile waits,
         replacing any waiting); the window is drawn and its other work goes on. Waited for up to
-        analysis_control.LOAD_GRACE_MS (as a video's stored curves are), so a quick one is shown at once."""
+        analysis_control.LOAD_GRACE_MS (as a video's stored curves are), so a quick one is shown at once without
+        a flash of "Computing…" -- unless this dialog's last computation of the same scope ran longer than that:
+        on a big project (tens of seconds a report) the wait was only a 150 ms freeze at every request."""
         from merstudio.gui import analysis_control
 
         self.computing = True
@@ -616,31 +622,39 @@ class AgreementDialog(QDialog):
         if self._worker is not None or abandoned_running():  # (a closed dialog's: this one starts once it ends)
             if self._worker is not None:  # its report is of choices no longer asked for: it stops at its next step
                 self._worker.stop.set()  # type: ignore[attr-defined]
-            self._waiting = (serial, make)
+            self._waiting = (serial, make, all_videos)
             self.header.setText("Computing the report…")
             self.header.setToolTip("")
             return
-        took: list[float] = []
+        took: list[float] = []  # the seconds it took, once it made its report
+        ran: list[float] = []  # the seconds it ran, however it ended (stopped, failed)
         stop = threading.Event()  # set when nobody waits for its report any more: it stops at its next step
         call: Callable[..., Any] = make
         hooks = "cancel" in inspect.signature(make).parameters  # the window's: agreement_report's hooks
 
         def timed(progress: Any) -> Any:
             start = time.monotonic()
-            out = call(cancel=stop.is_set, progress=progress) if hooks else call()
-            took.append(time.monotonic() - start)
+            try:
+                out = call(cancel=stop.is_set, progress=progress) if hooks else call()
+            finally:
+                ran.append(time.monotonic() - start)
+            took.append(ran[0])
             return out
 
         w = TaskWorker(timed, "agreement report", self)
         w.setProperty("serial", serial)
         w.took = took  # type: ignore[attr-defined]  # read by _done
+        w.ran = ran  # type: ignore[attr-defined]
+        w.all_videos = all_videos  # type: ignore[attr-defined]
         w.stop = stop  # type: ignore[attr-defined]
         w.progress.connect(self._progress)  # queued: the worker's thread emits it
         self._started = time.monotonic()
         w.finished.connect(self._worker_ended)  # queued: on the GUI thread once its run() returned
         self._worker = w
         w.start()
-        if w.wait(analysis_control.LOAD_GRACE_MS):
+        grace = analysis_control.LOAD_GRACE_MS
+        before = self._ran_s.get(all_videos)  # None: not known yet, waited for (a small project's is quick)
+        if (before is None or before * 1000 < grace) and w.wait(grace):
             self._done(w)
         else:
             self.header.setText("Computing the report…")
@@ -668,6 +682,11 @@ class AgreementDialog(QDialog):
         self._worker = None
         w.wait()
         w.deleteLater()
+        ran = getattr(w, "ran", None)
+        if ran:  # a stopped one ran at least this long: a lower bound, kept when it says more than the last
+            stopped = not getattr(w, "took", None)
+            scope = bool(getattr(w, "all_videos", False))
+            self._ran_s[scope] = max(ran[0], self._ran_s.get(scope, 0.0)) if stopped else ran[0]
         serial = w.property("serial")
         if self._waiting is not None:  # a newer request came meanwhile: this outcome is stale
             latest, self._waiting = self._waiting, None

@@ -81,9 +81,9 @@ class Coding(QObject):
         return self.win.events_pane.filter.text().strip()
 
     def _show_anyway(self, event_id: int | None, what: str) -> None:
-        """A new or edited event the filter would hide: the filter cleared, so the coder sees the event they just
-        made in the table (and `,`/`.`/Delete reach it), with a status line saying why. The line is added after the
-        command's own (NewEvent names the event after this returns)."""
+        """A new or edited event the filter would hide (or one an undo or redo selects): the filter cleared, so the
+        coder sees the event they just made in the table (and `,`/`.`/Delete reach it), with a status line saying
+        why. The line is added after the command's own (NewEvent names the event after this returns)."""
         ev = self.find(event_id)
         if ev is None or not self.win.table.model_.hides(ev):
             return
@@ -340,6 +340,8 @@ class Coding(QObject):
         def show_focus() -> None:
             if focus is not None and self.find(focus) is not None:
                 self.select(focus, seek=True)
+                # one the events filter hides: cleared, as for a new or edited event (it was selected out of sight)
+                self._show_anyway(focus, "restored" if undone else "redone")
             # after a switch this comes once the other video is shown, and the switch wrote its own line then (the
             # stored analysis, or none): the last undo or redo's line again, unless a new step came since
             if self._undo_line is not None and self._undo_line[0] == self._undo_index:

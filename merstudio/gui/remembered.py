@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RECENT = "recentProjects"
+# the folders/ kind of the folder last chosen for a project that could be made neither beside its video nor in the
+# app's data folder: the next such video's project is made there without asking (session._create_for_video)
+PROJECTS_ELSEWHERE = "projects_elsewhere"
 MAX_RECENT = 8
 DEFAULT_SIZE = QSize(1400, 900)  # fitted to the screen's free area (look.fit_screen)
 SAID_UNSAVED = "merstudioUnsavedSaid"  # a dynamic property of the QSettings: said once per session

@@ -325,7 +325,9 @@ class Session(QObject):
         that cannot be made (the video's folder and the app's data folder both read-only, as for a read-only dataset
         and a read-only or full home, or the disk full), ask where to keep it instead: before, the app said "cannot
         create project" and nothing could be done with the video. A project chosen that exists is opened (the video
-        is added to it), never replaced. False: no place was chosen (said in one line)."""
+        is added to it), never replaced. The folder chosen is used for the next such video without asking, while it
+        can be written (:meth:`_kept_elsewhere`: each video opened asked again). False: no place was chosen (said in
+        one line)."""
         try:
             self.create_project(default)
             return True
@@ -335,22 +337,45 @@ class Session(QObject):
             why = str(exc).removeprefix(f"{default}: ").removeprefix("cannot create project ")
         beside = os.path.abspath(default.parent) == os.path.abspath(video_path.parent)
         where = f"in {default.parent}" if beside else f"beside it nor in the app's data folder {default.parent}"
-        title = f"Where to keep the project of {video_path.name}? It cannot be made {where} {why}"
-        start, name = self._writable_folder(), video_path.stem + PROJECT_SUFFIX
-        chosen = self.ask_project_place(title, str(start / name) if start else name)
-        if not chosen:
-            self.win.statusBar().showMessage(
-                f"{video_path.name} not opened: its project cannot be made {where} {why}, and no other place was "
-                f"chosen; open the video again and choose a folder you can write", 60000)
-            return False
+        kept = self._kept_elsewhere(video_path)  # the folder chosen the last time: not asked again (each video was)
+        if kept is not None:
+            chosen = str(kept)
+        else:
+            title = f"Where to keep the project of {video_path.name}? It cannot be made {where} {why}"
+            start, name = self._writable_folder(), video_path.stem + PROJECT_SUFFIX
+            chosen = self.ask_project_place(title, str(start / name) if start else name)
+            if not chosen:
+                self.win.statusBar().showMessage(
+                    f"{video_path.name} not opened: its project cannot be made {where} {why}, and no other place "
+                    f"was chosen; open the video again and choose a folder you can write", 60000)
+                return False
         place = Path(chosen)
         if place.suffix != PROJECT_SUFFIX:
             place = place.with_name(place.name + PROJECT_SUFFIX)
         remembered.keep_folder(self.win, self.win.qsettings, "project", str(place))
+        remembered.keep_folder(self.win, self.win.qsettings, remembered.PROJECTS_ELSEWHERE, str(place))
         if place.exists():
-            return self.open_project(place, select=False)
-        self.create_project(place)
-        return self.project is not None
+            made = self.open_project(place, select=False)
+        else:
+            self.create_project(place)
+            made = self.project is not None
+        if made and kept is not None:  # said once the video is shown (its own status line would hide it)
+            line = (f"{video_path.name}: its project is kept in {place.parent}, the folder chosen before: it cannot "
+                    f"be made {where} {why}")
+            self._note = "; ".join(n for n in (self._note, line) if n)
+        return made
+
+    def _kept_elsewhere(self, video_path: Path) -> Path | None:
+        """The video's project in the folder last chosen for a project that could be made neither beside its video
+        nor in the app's data folder (remembered.PROJECTS_ELSEWHERE), where that folder can still be written (else
+        None: asked again): ``<video name>.merproj``, or data_project_path's name where that one is another video's
+        project (a video of the same name in another folder)."""
+        folder = remembered.last_folder(self.win.qsettings, remembered.PROJECTS_ELSEWHERE)
+        if not folder or not folder_writable(Path(folder)):
+            return None
+        plain = Path(folder) / (video_path.stem + PROJECT_SUFFIX)
+        place = data_project_path(Path(folder), video_path)
+        return plain if place != plain and not place.exists() and not plain.exists() else place
 
     def _writable_folder(self) -> Path | None:
         """Where the dialog of :meth:`_create_for_video` starts: the folder projects were last kept in, the user's

@@ -796,7 +796,7 @@ def write_result(paths: OutputPaths, columns: list[str], rows: Iterable[dict],
         # same full disk, must not hide it)
         with contextlib.suppress(Exception), keeping():  # a Ctrl-C's rows are kept, described as partial
             writer.close()
-            if frames_kept is not None and isinstance(writer, _RowWriter) and writer.failed:
+            if frames_kept is not None and writer.failed:
                 frames_kept(writer.last_whole_frame)
             finish(False, writer.rows)
         raise

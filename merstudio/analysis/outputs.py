@@ -12,7 +12,8 @@ Rows go to `<name>.partial.parquet` one row group at a time (every ROW_GROUP_CEL
 the default columns, or every minute, whichever comes first: small row groups would make the file larger and
 slower to read, and memory stays a few tens of MB); the footer is written when the run stops (completes, is
 cancelled or fails), so the partial of a run that was killed (SIGKILL, power cut) cannot be read, unlike a CSV
-partial, and a rerun starts it again.
+partial, and a rerun starts it again. Nor can one whose row group, or footer, found no room (a full disk: pyarrow
+writes no footer after a failed write): it is removed, and its partial meta counts no rows and no frames.
 
 Locations: a local path (the default, as before) or a URL that fsspec understands (``s3://bucket/out``,
 ``memory://out``, ...); a ``file://`` URL is taken as the local path it names. An input URL is fetched to a local temporary first (OpenCV decodes
@@ -105,7 +106,9 @@ def _float(v: Any) -> float | None:
 class ParquetRowWriter:
     """Per-frame rows (dicts; values may be numbers or the CSV's text) into a Parquet file, one row group per
     flush (every `flush_seconds` and every ROW_GROUP_CELLS values). `rows` counts the rows written in row
-    groups; a failed write raises a one-line OutputError. The file is readable once closed."""
+    groups; a failed write (a full disk) closes the file there and raises a one-line OutputError: pyarrow writes
+    no footer after a failed write, so such a file holds no readable row and is removed; `rows` and
+    `last_whole_frame` then say what the file keeps. The file is readable once closed."""
 
     def __init__(self, path: Path, columns: list[str], flush_seconds: float = PARQUET_FLUSH_SECONDS) -> None:
         pa = _pyarrow()
@@ -120,6 +123,8 @@ class ParquetRowWriter:
         self._pending = 0
         self._group_rows = max(1, ROW_GROUP_CELLS // max(1, len(self.columns)))
         self._pa = pa
+        self._frame = self.columns.index("frame") if "frame" in self.columns else None
+        self._last_whole: int | None = None  # after a failed write: the last frame whose rows the file keeps
         try:
             self._writer = pq.ParquetWriter(str(self.path), self._schema, compression="zstd")
         except OSError as exc:
@@ -150,12 +155,54 @@ class ParquetRowWriter:
         try:
             self._writer.write_table(pa.Table.from_arrays(arrays, schema=self._schema))
         except OSError as exc:
-            self.failed = True
-            raise OutputError(f"{self.path}: cannot write ({exc}); it keeps the {self.rows} rows written "
-                              "before") from None
+            raise self._failed(exc) from None
         self.rows += self._pending
         self._pending = 0
         self._buf = [[] for _ in self.columns]
+
+    def _failed(self, exc: OSError) -> OutputError:
+        """The error of a failed write (a row group, or the footer at the end), said once the file is closed and
+        what it keeps is known (`_keep_written`)."""
+        self.failed = True
+        written = self.rows
+        kept = self._keep_written()
+        return OutputError(f"{self.path}: cannot write ({exc}); " + (
+            f"it keeps the {kept} rows written before" if kept else
+            f"the {written} rows written before are lost with it (a Parquet file cut short holds no table; "
+            "--format csv keeps them)"))
+
+    def _keep_written(self) -> int:
+        """After a failed write: close the file (its footer, where pyarrow still writes one) and make `rows` and
+        `last_whole_frame` what it keeps, read back from it; a file that reads as no table is removed (no rows to
+        speak of, and its room is wanted on a full disk)."""
+        import pyarrow.parquet as pq
+
+        waiting = self._buf[self._frame] if self._frame is not None else []
+        self.rows, self._closed, frames = 0, True, None
+        with contextlib.suppress(OSError):
+            self._writer.close()
+        try:
+            kept = pq.ParquetFile(str(self.path))
+            if self._frame is not None and kept.num_row_groups:
+                frames = kept.read_row_group(kept.num_row_groups - 1, columns=["frame"]).column(0)
+            self.rows = int(kept.metadata.num_rows)
+        except Exception:  # noqa: BLE001 - pyarrow raises ArrowInvalid (and others) for a file cut short
+            pass
+        if not self.rows:
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+            return 0
+        if frames is not None and len(frames):
+            last = int(frames[-1].as_py())
+            # a frame's rows (several faces) split between two row groups: the file holds only some of them
+            self._last_whole = last - 1 if waiting and waiting[0] == last else last
+        return self.rows
+
+    @property
+    def last_whole_frame(self) -> int | None:
+        """After a failed write, the `frame` of the last row the file keeps whose frame's rows are all there (None:
+        no such row)."""
+        return self._last_whole
 
     def close(self) -> None:
         if self._closed:
@@ -163,11 +210,12 @@ class ParquetRowWriter:
         try:
             self.flush()
         finally:
-            self._closed = True
-            try:
-                self._writer.close()
-            except OSError as exc:
-                raise OutputError(f"{self.path}: cannot write ({exc})") from None
+            if not self._closed:  # (a failed flush closed it)
+                self._closed = True
+                try:
+                    self._writer.close()
+                except OSError as exc:  # the footer: a file without one holds no table
+                    raise self._failed(exc) from None
 
 
 def count_rows(path: Path, fmt: str) -> int:

@@ -76,7 +76,8 @@ def connect(backend: Backend) -> bool:
             ray.init(address=backend.address, **kwargs)
         else:
             # "local": always a new instance of our own, never a cluster another program left on this machine
-            ray.init(address="local", num_cpus=backend.jobs if backend.jobs > 1 else None, **kwargs)
+            with _own_process_group():
+                ray.init(address="local", num_cpus=backend.jobs if backend.jobs > 1 else None, **kwargs)
     except (ConnectionError, RuntimeError, ValueError) as exc:
         where = backend.address or "an embedded local Ray"
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -107,6 +108,43 @@ def _stop_handlers_back(handlers: dict[int, Any]) -> None:
         if handler is not None:
             with contextlib.suppress(OSError, ValueError):
                 signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def _own_process_group() -> Iterator[None]:
+    """The processes an embedded Ray starts in this block (GCS, raylet and its agents) go into a process group of
+    their own, off this command's. A stop signal sent to the command's group (`timeout`, `kill -TERM -PGID`, a
+    closed terminal's SIGHUP) then reaches the driver only, which stops the run as on Ctrl-C (the tasks return
+    their partial rows) and shuts Ray down. In the command's group the raylet took the SIGTERM too and shut down
+    at once, killing the tasks mid-frame: partial metas left `running`, locks left, inputs missing from the stop
+    line. Ctrl-C was spared only because Ray's processes block SIGINT. Ray does the same on Windows (a console
+    group of their own) where the kernel ends them with the driver, as on Linux (PR_SET_PDEATHSIG), so only
+    there; elsewhere, or in a Ray without this start-up function, nothing changes."""
+    import importlib
+    import subprocess
+
+    try:
+        services: Any = importlib.import_module("ray._private.services")
+        utils: Any = importlib.import_module("ray._private.utils")
+        popen = services.ConsolePopen
+        grouped = (os.name == "posix" and isinstance(popen, type) and issubclass(popen, subprocess.Popen)
+                   and bool(utils.detect_fate_sharing_support()))
+    except (ImportError, AttributeError):
+        grouped = False
+    if not grouped:
+        yield
+        return
+
+    class GroupedPopen(popen):  # type: ignore[misc, valid-type]  # (Ray's Popen, looked up)
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("process_group", 0)  # setpgid(0, 0) in the child, before it runs Ray's program
+            super().__init__(*args, **kwargs)
+
+    services.ConsolePopen = GroupedPopen
+    try:
+        yield
+    finally:
+        services.ConsolePopen = popen
 
 
 PROBE_SECONDS = 5.0

@@ -13,6 +13,12 @@ SIGKILL runs no clean-up, and a child left behind would go on analysing, block f
 - starts a watchdog thread that ends the process when the pipe from the parent reaches end-of-file (every OS: the
   parent's end closes when the parent dies, however it dies) or when its parent pid changes (POSIX);
 - puts on its queue with a timeout, so a full queue whose reader is gone never blocks it.
+
+A stop signal (Ctrl-C's SIGINT, SIGTERM, SIGHUP) leaves stopping to the parent (`wait_for_parent_on_stop`): the
+child runs on for up to `STOP_GRACE` seconds, and ends as a Cancel ends it if the parent asks it to stop meanwhile,
+else by the signal itself. `timeout`, Ctrl-C in a terminal and a closed terminal signal the whole process group, so
+the child got the parent's signal too and died of it at once: the app, stopping cleanly on the same signal, found
+its analysis process killed and stored the run as failed instead of stopped with its rows kept.
 """
 
 from __future__ import annotations
@@ -36,11 +42,15 @@ import numpy as np
 from merstudio.analysis.pipeline import AnalysisSettings, CancelFn, ProgressFn, SpotRow
 from merstudio.errors import MerstudioError
 from merstudio.face.boxes import Box
+from merstudio.interrupts import STOP_SIGNALS
 
 BATCH_SECONDS = 0.1
 WATCH_SECONDS = 0.5  # how often a child's watchdog looks at its parent
 PUT_SECONDS = 0.5  # a child's put on a full queue waits this long before it checks on its parent again
 ORPHAN_EXIT = 70  # exit status of a child that ended because its parent was gone
+# seconds a child that got a stop signal waits for its parent to ask it to stop (the app's clean quit on the same
+# signal: a second or less) before it ends by that signal (one sent to the child alone: `kill`, top)
+STOP_GRACE = 5.0
 _PR_SET_PDEATHSIG = 1
 
 
@@ -125,6 +135,58 @@ def die_with_parent(parent_pid: int, link: Any = None) -> None:
     threading.Thread(target=_watch, args=(parent_pid, link), name="merstudio-parent-watch", daemon=True).start()
 
 
+def wait_for_parent_on_stop(cancel: Any, grace: float | None = None) -> None:
+    """In a child's main thread: a stop signal (one not ignored: SIGHUP under nohup stays ignored) is for the
+    parent to act on. Where it sets ``cancel`` (a multiprocessing Event) within ``grace`` seconds (default
+    :data:`STOP_GRACE`), the child's own cancel path ends it, its work reported; else the child ends by that
+    signal, as without this; a second signal ends it at once. The handler only notes the signal: the wakeup fd
+    hands it to a thread of its own, which acts even while the main thread is in C code (a Python handler runs
+    only between its bytecodes). POSIX only (elsewhere nothing changes)."""
+    if os.name != "posix" or threading.current_thread() is not threading.main_thread():
+        return
+    taken = frozenset(s for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN)
+    if not taken:
+        return
+    read, write = os.pipe()
+    os.set_blocking(write, False)  # (the wakeup fd's rule)
+    for signum in taken:  # SIGINT too: no KeyboardInterrupt in the analysis
+        signal.signal(signum, _noted)
+    signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+    wait = STOP_GRACE if grace is None else grace
+    threading.Thread(target=_take_stop_signals, args=(read, taken, cancel, wait), name="merstudio-stop-signals",
+                     daemon=True).start()
+
+
+def _noted(signum: int, frame: Any) -> None:
+    """Nothing here: the signal's number reached the wakeup fd, whose thread acts on it."""
+
+
+def _next_signal(read: int, taken: frozenset[int]) -> int:
+    while True:
+        for signum in os.read(read, 64):
+            if signum in taken:
+                return signum
+
+
+def _take_stop_signals(read: int, taken: frozenset[int], cancel: Any, grace: float) -> None:
+    signum = _next_signal(read, taken)
+    if cancel.wait(grace):  # the parent stops the analysis: the child ends with its work, as a Cancel ends it
+        signum = _next_signal(read, taken)
+    _end_by(signum)
+
+
+def _end_by(signum: int) -> None:
+    """End this process by ``signum``'s default action, as if no handler had been installed: the parent sees it
+    (AnalysisProcessStopped). From this thread: Python's signal.signal is the main thread's only."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.signal.restype = ctypes.c_void_p
+        libc.signal(ctypes.c_int(signum), ctypes.c_void_p(0))  # SIG_DFL
+        os.kill(os.getpid(), signum)
+        time.sleep(5)  # (ended at its delivery)
+    os._exit(128 + signum)
+
+
 class _Abandoned(Exception):
     """The parent closed the analysis while the child's queue was full: stop without another message."""
 
@@ -151,6 +213,7 @@ def _child(path: str, settings: AnalysisSettings, fps: float | None, out: Any, c
     parent's own opens of the file numbered frames by the file's claim)."""
     if parent_pid is None:
         parent_pid = os.getppid()
+    wait_for_parent_on_stop(cancel)  # first: a stop signal from now on waits for the parent
     die_with_parent(parent_pid, link)
     if nice and hasattr(os, "nice"):
         os.nice(nice)
@@ -244,13 +307,17 @@ class ProcessAnalysis:
             self._raise(kind, payload)
         self.device, self.frame_count, self.class_names = payload  # class_names: the model's, [] without one
 
-    def _get(self, timeout: float | None = None) -> tuple[str, Any]:
+    def _get(self, timeout: float | None = None, cancel: CancelFn | None = None) -> tuple[str, Any]:
+        """The child's next message. ``cancel``: asked while waiting too (a child sends nothing for a while at a
+        slow step; the child given a stop signal waits for it: STOP_GRACE)."""
         waited = 0.0
         while True:
             try:
                 return self._queue.get(timeout=0.25)
             except queue_mod.Empty:
                 waited += 0.25
+                if cancel is not None and cancel():
+                    self._cancel.set()
                 if not self._proc.is_alive():
                     try:  # it may have put its last message just before exiting
                         return self._queue.get(timeout=0.5)
@@ -273,7 +340,7 @@ class ProcessAnalysis:
             while True:
                 if cancel is not None and cancel():
                     self._cancel.set()
-                kind, payload = self._get()
+                kind, payload = self._get(cancel=cancel)
                 if kind == "rows":
                     yield from payload
                 elif kind == "progress":
@@ -305,9 +372,9 @@ class ProcessAnalysis:
                     while True:
                         self._queue.get_nowait()
                 self._proc.join(timeout=0.05)
-            if self._proc.is_alive():
-                self._proc.terminate()
+            if self._proc.is_alive():  # SIGKILL: a SIGTERM would wait for a stop it was asked already
+                self._proc.kill()
                 self._proc.join(timeout=3)
-        self._link.close()  # a child still there (it ignored SIGTERM) sees end-of-file and ends itself
+        self._link.close()  # a child still there sees end-of-file and ends itself
         self._queue.close()
         self._queue.join_thread()

@@ -1086,16 +1086,16 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
             raise
         return Project(self.path, mem, read_only_reason=reason, busy_timeout=self.busy_timeout)
 
-    def close(self) -> None:
-        """Compact a file over half empty (:meth:`_compact_when_mostly_free`), fold the journal into the file
-        (:meth:`_fold`), close it and end this opener's claim (idempotent). While a
-        reader holds a snapshot the journal stays beside the file, whole: the next opener of the project reads it
-        (SQLite replays it), and the last connection to close folds it in."""
+    def close(self, compact: bool = True) -> None:
+        """Compact a file over half empty (:meth:`_compact_when_mostly_free`; not with ``compact`` False: a quit
+        at a stop signal), fold the journal into the file (:meth:`_fold`), close it and end this opener's claim
+        (idempotent). While a reader holds a snapshot the journal stays beside the file, whole: the next opener of
+        the project reads it (SQLite replays it), and the last connection to close folds it in."""
         with self._lock:
             if self._closed:
                 return
             self._closed = True
-            if not self._read_only_reason:  # (not read_only: closing takes nothing over)
+            if not self._read_only_reason and compact:  # (not read_only: closing takes nothing over)
                 with suppress(sqlite3.Error, OutputError):
                     self._compact_when_mostly_free()
                 with suppress(sqlite3.Error):
@@ -1193,16 +1193,24 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         except OSError:
             return 0
 
-    def _compact_when_mostly_free(self) -> None:
-        """On close: :meth:`compact` when over half the file is free pages and at least :data:`COMPACT_ON_CLOSE_AT`
-        bytes (two PRAGMAs: no page is read), the file where it was opened and nobody reading it (a reader would
-        keep the compacted pages in the journal). Called with ``_lock`` held."""
+    def compacts_on_close(self) -> bool:
+        """Whether :meth:`close` would compact the file now (seconds for hundreds of MB: the app closes it in a
+        worker then, saying so). Two PRAGMAs and a look at the journal's readers: no page is read."""
+        with self._lock:
+            return not self._closed and not self._read_only_reason and self._mostly_free()
+
+    def _mostly_free(self) -> bool:
+        """Over half the file is free pages and at least :data:`COMPACT_ON_CLOSE_AT` bytes, the file where it was
+        opened and nobody reading it (a reader would keep the compacted pages in the journal). With ``_lock``."""
         size, free = self.space()
         if free < COMPACT_ON_CLOSE_AT or 2 * free <= size or not self.at_its_path():
-            return
-        if wal_readers(self._side_files_of("-shm")):
-            return
-        self.compacted_on_close = self._compact()
+            return False
+        return not wal_readers(self._side_files_of("-shm"))
+
+    def _compact_when_mostly_free(self) -> None:
+        """On close: :meth:`compact` when :meth:`_mostly_free`. Called with ``_lock`` held."""
+        if self._mostly_free():
+            self.compacted_on_close = self._compact()
 
     def save(self, backup: bool = True) -> Path | None:
         """Every edit is already committed; saving folds the WAL into the file and writes ``<name>.bak``

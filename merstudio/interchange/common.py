@@ -496,7 +496,8 @@ def make_event(where: str, skipped: list[Skip], au_reader: AUReader | None = Non
     """Build and validate an Event; on a bad field (or a text field over :data:`MAX_FIELD_CHARS`) record a Skip
     and return None. The reason is bounded: Event's own messages quote the whole field. With ``au_reader`` the AU
     text is read as coders and tools write it (:class:`AUReader`); without it, it must be our AU string."""
-    long = too_long({k: v for k, v in fields.items() if k in ("emotion", "aus", "coder", "note", "source", "status")})
+    long = too_long({k: v for k, v in fields.items()
+                     if k in ("emotion", "aus", "coder", "note", "source", "status", "model")})
     if long:
         skipped.append(Skip(where, long))
         return None

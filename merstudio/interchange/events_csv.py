@@ -1,8 +1,9 @@
 """Our own events CSV: one row per event, frame indices first, times beside them.
 
 Columns: video, face_id, onset, apex, offset, onset_time, apex_time, offset_time, emotion, aus, coder, confidence,
-source, status, note. Frames are 0-based and both ends are included; ``*_time`` is the start of that frame in
-seconds (frame / fps, or the video's own timestamp when given). The reader also takes the project's report CSV
+source, status, model (the checkpoint that proposed the event; empty for coded events), note. Frames are 0-based
+and both ends are included; ``*_time`` is the start of that frame in seconds (frame / fps, or the video's own
+timestamp when given). The reader also takes the project's report CSV
 (``onset_frame``/``apex_frame``/``offset_frame``, see merstudio.project.export) and the same tables as Excel saves
 them: ``;`` or tab between the columns (told by the header line), decimal commas where the delimiter is no comma,
 UTF-16 or an 8-bit code page (merstudio.textfile), or the report's XLSX (File > Export, sheet ``events``).
@@ -48,7 +49,7 @@ from merstudio.project.events import Event
 from merstudio.textfile import csv_rows, read_head, read_table_text, sniff_delimiter
 
 EVENT_CSV_COLUMNS = ("video", "face_id", "onset", "apex", "offset", "onset_time", "apex_time", "offset_time",
-                     "emotion", "aus", "coder", "confidence", "source", "status", "note")
+                     "emotion", "aus", "coder", "confidence", "source", "status", "model", "note")
 _ALIASES = {"onset_frame": "onset", "apex_frame": "apex", "offset_frame": "offset"}
 # the report's columns a reader has no use for (derived from the others, or its ids): never said to be ignored
 _REPORT_ONLY = frozenset(("event_id", "video_path", "duration_frames", "duration_s", "model_confidence"))
@@ -81,7 +82,7 @@ def events_csv_rows(events: Iterable[Event], media: Media | Mapping[int, Media],
                      "onset_time": t(e.onset), "apex_time": t(e.apex), "offset_time": t(e.offset),
                      "emotion": e.emotion, "aus": e.aus, "coder": e.coder,
                      "confidence": "" if e.confidence is None else f"{float(e.confidence):.6g}",
-                     "source": e.source, "status": e.status, "note": e.note})
+                     "source": e.source, "status": e.status, "model": e.model, "note": e.note})
     return rows
 
 
@@ -418,4 +419,4 @@ def _row_event(r: Sequence[Any], where: str, cells: _Cells, clock: FrameClock | 
                       apex=apex, offset=frames["offset"], face_id=face, emotion=cells.get(r, "emotion"),
                       aus=cells.get(r, "aus"), coder=cells.get(r, "coder"), confidence=conf,
                       note=note, source=source or cells.get(r, "source") or "imported",
-                      status=cells.get(r, "status") or "accepted")
+                      status=cells.get(r, "status") or "accepted", model=cells.get(r, "model"))

@@ -204,11 +204,18 @@ class AnalysisTables(StoreBase):
         with self._tx() as con:
             swapped = None
             if proposals is not None:
-                row = con.execute("SELECT video_id FROM analyses WHERE id = ?", (analysis_id,)).fetchone()
+                row = con.execute(f"SELECT {self._ANALYSIS_COLS} FROM analyses WHERE id = ?",
+                                  (analysis_id,)).fetchone()
                 if row is None:
                     raise InputError(f"analysis run {analysis_id} is no longer stored; its proposals were not saved")
-                video_id = int(row[0])
-                swapped = self._swap_proposals(con, video_id, self._checked_proposals(video_id, proposals))
+                run = self._analysis_row(row)
+                # each proposal names the checkpoint that made it: a later re-run with another keeps the reviewed
+                # ones, and the run's row then names only the new checkpoint
+                made_by = model_text(run, short=True)
+                evs = self._checked_proposals(run.video_id, proposals)
+                if made_by:
+                    evs = [e if e.model else replace(e, model=made_by).validated() for e in evs]
+                swapped = self._swap_proposals(con, run.video_id, evs)
             noted = dict(found or {})
             if (n := self._nominal_frames(con, analysis_id)) is not None:
                 noted[NOMINAL_TIMES] = n

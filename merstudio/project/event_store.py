@@ -18,10 +18,10 @@ from merstudio.project.settings import _put_settings
 
 class EventTables(StoreBase):
     _EVENT_COLS = ("id", "video_id", "face_id", "onset", "apex", "offset", "emotion", "aus", "coder",
-                   "confidence", "note", "source", "status")
+                   "confidence", "note", "source", "status", "model")
 
     _EVENT_INSERT = ("INSERT INTO events (id, video_id, face_id, onset, apex, offset, emotion, aus, coder, confidence,"
-                     " note, source, status, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                     " note, source, status, model, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 
     def _log(self, con: sqlite3.Connection, event_id: int, action: str, before: Event | None,
              after: Event | None) -> None:
@@ -54,7 +54,7 @@ class EventTables(StoreBase):
             fresh = max(fresh, eid + 1)
         con.executemany(self._EVENT_INSERT, (
             (e.id, e.video_id, e.face_id, e.onset, e.apex, e.offset, e.emotion, e.aus, e.coder, e.confidence,
-             e.note, e.source, e.status, now, now) for e in out))
+             e.note, e.source, e.status, e.model, now, now) for e in out))
         for e in out:
             self._log(con, _stored_id(e), "create", None, e)
         return out
@@ -109,9 +109,9 @@ class EventTables(StoreBase):
                 raise KeyError(f"no event {ev.id}")
             con.execute(
                 "UPDATE events SET video_id=?, face_id=?, onset=?, apex=?, offset=?, emotion=?, aus=?, coder=?,"
-                " confidence=?, note=?, source=?, status=?, modified=? WHERE id=?",
+                " confidence=?, note=?, source=?, status=?, model=?, modified=? WHERE id=?",
                 (ev.video_id, ev.face_id, ev.onset, ev.apex, ev.offset, ev.emotion, ev.aus, ev.coder,
-                 ev.confidence, ev.note, ev.source, ev.status, time.time(), ev.id))
+                 ev.confidence, ev.note, ev.source, ev.status, ev.model, time.time(), ev.id))
             self._log(con, eid, "update", before, ev)
         return ev
 

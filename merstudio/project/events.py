@@ -32,6 +32,9 @@ class Event:
     source: str = "manual"
     status: str = "accepted"
     id: int | None = None
+    # the checkpoint that proposed it, "starter.pt (26e4a6027a09)" (project.analyses.model_text, short), kept
+    # through review; "" for an event no checkpoint proposed (coded, the FACS rules', stored before schema 7)
+    model: str = ""
 
     def validated(self) -> Event:
         """Return a copy with a canonical AU string; raise InputError on any bad field. An event this returned is
@@ -56,9 +59,10 @@ class Event:
         # a note pasted from Word holds \x0b (its shift-enter line break): a line break here, and any other control
         # character a visible U+FFFD, so that no export of the event writes a file ELAN or Excel refuses
         note, emotion, coder = xml_text(self.note), xml_text(self.emotion), xml_text(self.coder)
+        model = xml_text(self.model) if self.model else ""  # most events name none: no call (a big import's time)
         ev = self
-        if (aus, note, emotion, coder) != (self.aus, self.note, self.emotion, self.coder):
-            ev = replace(self, aus=aus, note=note, emotion=emotion, coder=coder)
+        if (aus, note, emotion, coder, model) != (self.aus, self.note, self.emotion, self.coder, self.model):
+            ev = replace(self, aus=aus, note=note, emotion=emotion, coder=coder, model=model)
         object.__setattr__(ev, "_valid", True)  # not a field: equality, to_dict and replace() leave it out
         return ev
 
@@ -66,7 +70,7 @@ class Event:
         """This event under the id ``event_id``, still counted as checked when it was (an id changes nothing
         :meth:`validated` checks); half the time of dataclasses.replace, which an import paid twice an event."""
         ev = Event(self.video_id, self.onset, self.apex, self.offset, self.face_id, self.emotion, self.aus,
-                   self.coder, self.confidence, self.note, self.source, self.status, event_id)
+                   self.coder, self.confidence, self.note, self.source, self.status, event_id, self.model)
         if self.__dict__.get("_valid"):
             object.__setattr__(ev, "_valid", True)
         return ev

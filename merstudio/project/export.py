@@ -6,7 +6,10 @@ proposals on rows of their own (measure ``proposals``). In the events table, ``m
 suggestion confidence (its mean class probability) of every event the model proposed; once a coder has accepted a
 proposal, ``confidence`` is the coder's and empty, so an accepted proposal never passes the model's number off as the
 coder's (an event stores one confidence, the model's for a model event). Open and rejected proposals keep it in
-``confidence`` too: they are the model's output, and the events CSV reader reads it back from there.
+``confidence`` too: they are the model's output, and the events CSV reader reads it back from there. ``model``
+names the checkpoint that proposed the event ("starter.pt (26e4a6027a09)": its file name and the start of its
+SHA-256), empty for events no checkpoint proposed (coded ones, proposals of the FACS rules, events stored before
+schema 7).
 
 Every file is written to a temporary name beside the target and moved into place, so a failed export never leaves a
 half-written report under the real name. An unwritable path raises OutputError.
@@ -43,7 +46,7 @@ Times = np.ndarray | None  # a variable-rate video's frame times as its player k
 
 EVENT_COLUMNS = ("event_id", "video", "video_path", "face_id", "onset_frame", "apex_frame", "offset_frame",
                  "onset_time", "apex_time", "offset_time", "duration_frames", "duration_s", "emotion", "aus",
-                 "coder", "confidence", "note", "source", "status", "model_confidence")
+                 "coder", "confidence", "note", "source", "status", "model_confidence", "model")
 LABELLED_COLUMNS = ("subject", "sample", "label", "path", "onset", "apex", "offset", "aus", "face_box")
 BASE_FRAME_COLUMNS = ("frame", "face_id", "timestamp", "confidence", "success")
 
@@ -159,6 +162,7 @@ def events_table(project: Project, video_id: int | None = None, times: Times = N
                 "coder": e.coder, "confidence": None if _reviewed_model(e) else e.confidence, "note": e.note,
                 "source": e.source, "status": e.status,
                 "model_confidence": e.confidence if e.source == "model" else None,
+                "model": e.model,  # the checkpoint that proposed it (reviewed or not); empty for coded events
             })
     df = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
     for c in ("confidence", "model_confidence"):  # numbers, NaN where none (all None made them objects)

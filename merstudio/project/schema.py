@@ -10,11 +10,12 @@ from collections.abc import Callable
 from functools import cache
 
 APPLICATION_ID = 0x4D455253  # "MERS": tells our files apart from any other SQLite database
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # The day the next schema came (the repository's history): a file of schema n was written by merstudio of that day
 # or earlier. Said when opening upgrades such a file, so that a coder knows which merstudio opens the copy kept of it.
-WRITTEN_UNTIL = {1: "2026-11-25", 2: "2026-11-25", 3: "2026-12-01", 4: "2026-12-01", 5: "2026-12-01"}
+WRITTEN_UNTIL = {1: "2026-11-25", 2: "2026-11-25", 3: "2026-12-01", 4: "2026-12-01", 5: "2026-12-01",
+                 6: "2026-12-07"}
 
 _SCHEMA_V1 = """
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -103,6 +104,14 @@ def _migrate_to_6(con: sqlite3.Connection) -> None:
     con.execute("CREATE UNIQUE INDEX analyses_active ON analyses(video_id) WHERE active = 1")
 
 
+def _migrate_to_7(con: sqlite3.Connection) -> None:
+    # v7: the model that proposed an event (its checkpoint's name and SHA-256's start, as `project show` names the
+    # run's), on the event itself: a re-run with another checkpoint keeps the old one's reviewed proposals, and the
+    # run's row names only the new one. '' for events no checkpoint proposed: coded ones, the FACS rules', and
+    # every event stored before (which model proposed them was not recorded).
+    con.execute("ALTER TABLE events ADD COLUMN model TEXT NOT NULL DEFAULT ''")
+
+
 # MIGRATIONS[n] upgrades a version n-1 database to version n, inside one transaction.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _migrate_to_1,
@@ -111,6 +120,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     4: _migrate_to_4,
     5: _migrate_to_5,
     6: _migrate_to_6,
+    7: _migrate_to_7,
 }
 
 

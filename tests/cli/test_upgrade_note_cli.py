@@ -12,6 +12,8 @@ from support.cli_run import run
 from support.old_projects import old_project_with_an_event
 from support.readonly import read_only_location
 
+from merstudio.project.schema import SCHEMA_VERSION
+
 KEPT = "old (merstudio schema 3).merproj"
 
 
@@ -36,8 +38,8 @@ def test_the_upgrade_is_said_once_in_one_line(tmp_path: Path, capsys: pytest.Cap
     code, out, err = run(capsys, *command, path)
     said = [line for line in err.splitlines() if "upgraded" in line]
     assert said == ["merstudio: warning: upgraded old.merproj from schema 3 (merstudio of 2026-12-01 or earlier) "
-                    f"to schema 6; the original is kept as {KEPT}, which that merstudio opens"], err
-    assert _schema(tmp_path / KEPT) == 3 and _schema(path) == 6
+                    f"to schema {SCHEMA_VERSION}; the original is kept as {KEPT}, which that merstudio opens"], err
+    assert _schema(tmp_path / KEPT) == 3 and _schema(path) == SCHEMA_VERSION
     code, out, err = run(capsys, *command, path)
     assert "upgraded" not in err and "schema" not in err, err
     assert sorted(f.name for f in tmp_path.glob("*.merproj")) == [KEPT, "old.merproj"]

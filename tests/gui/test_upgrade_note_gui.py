@@ -9,6 +9,7 @@ import pytest
 from support.old_projects import old_schema
 
 from merstudio.gui import commands as C
+from merstudio.project.schema import SCHEMA_VERSION
 from merstudio.project.store import ProjectUpgraded
 
 
@@ -25,7 +26,7 @@ def test_opening_an_older_project_says_it_was_upgraded(qtbot, window, tmp_path: 
     with pytest.warns(ProjectUpgraded):  # the CLI's line; the app says it in its status bar
         assert window.ctx.execute(C.OpenProject, path=str(path)), window.errors
     line = window.statusBar().currentMessage()
-    assert ("upgraded study.merproj from schema 4 (merstudio of 2026-12-01 or earlier) to schema 6; the original is "
-            "kept as study (merstudio schema 4).merproj") in line, line
+    assert ("upgraded study.merproj from schema 4 (merstudio of 2026-12-01 or earlier) to schema "
+            f"{SCHEMA_VERSION}; the original is kept as study (merstudio schema 4).merproj") in line, line
     assert (tmp_path / "study (merstudio schema 4).merproj").is_file()
     assert {"anna", "ben"} <= set(window.project.coders())

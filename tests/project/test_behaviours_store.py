@@ -3,6 +3,7 @@ schema 4 keeps everything a coder did."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pandas as pd
@@ -34,13 +35,28 @@ def _v4_project(path, video_file, monkeypatch):
                               (v.id,)).lastrowid
         proj.append_frames(aid, rows(20))
         proj.finish_analysis(aid)
-        e = proj.add_event(Event(v.id, 5, 8, 12, emotion="positive", aus="12+6", coder="ann"))
-        proj.update_event(Event(v.id, 5, 9, 12, emotion="positive", aus="12+6", coder="ann", id=e.id))
-        proj.add_event(Event(v.id, 33, 34, 36, source="model", status="proposal", confidence=0.4, coder="model"))
+        coded = {"id": 1, "video_id": v.id, "face_id": 0, "onset": 5, "apex": 8, "offset": 12, "emotion": "positive",
+                 "aus": "6+12", "coder": "ann", "confidence": None, "note": "", "source": "manual",
+                 "status": "accepted"}
+        edited = {**coded, "apex": 9}
+        proposal = {**coded, "id": 2, "onset": 33, "apex": 34, "offset": 36, "emotion": "", "aus": "",
+                    "coder": "model", "confidence": 0.4, "source": "model", "status": "proposal"}
+        with proj._tx() as con:  # events and their history as schema 4 wrote them (today's need schema 7's "model")
+            for e in (edited, proposal):
+                con.execute("INSERT INTO events (id, video_id, face_id, onset, apex, offset, emotion, aus, coder,"
+                            " confidence, note, source, status, created, modified) VALUES (:id, :video_id,"
+                            " :face_id, :onset, :apex, :offset, :emotion, :aus, :coder, :confidence, :note,"
+                            " :source, :status, 0, 0)", e)
+            con.executemany("INSERT INTO event_history (event_id, time, action, coder, before, after)"
+                            " VALUES (?, 0, ?, ?, ?, ?)",
+                            [(1, "create", "ann", None, json.dumps(coded)),
+                             (1, "update", "ann", json.dumps(coded), json.dumps(edited)),
+                             (2, "create", "model", None, json.dumps(proposal))])
         proj.set_setting("visible_aus", ["AU12_r"])
         proj.add_coder("ann")
         assert proj.schema_version == 4
-        before = (proj.events(), proj.event_history(), 20, proj.coders())  # load_frames needs schema 6
+        # load_frames needs schema 6, events() schema 7
+        before = ([Event(**edited), Event(**proposal)], proj.event_history(), 20, proj.coders())
     monkeypatch.setattr(store_mod, "SCHEMA_VERSION", SCHEMA_VERSION)
     return before
 

@@ -165,7 +165,9 @@ def test_bad_project_files(tmp_path):
     good = tmp_path / "good.merproj"
     Project.create(good).close()
     data = bytearray(good.read_bytes())
-    data[200:4000] = b"\xff" * 3800  # wreck the first page after the header
+    # wreck the first page after the file's header, all of it: since schema 7 the schema outgrows one page, and
+    # page 1 holds only the pointers to its pages, at the page's end
+    data[100:4096] = b"\xff" * 3996
     broken = tmp_path / "broken.merproj"
     broken.write_bytes(bytes(data))
     with pytest.raises(InputError, match="damaged"):

@@ -73,7 +73,7 @@ def test_the_original_is_kept_beside_it_and_the_upgrade_said_once(tmp_path: Path
             copy = tmp_path / "study (merstudio schema 2).merproj"
             assert p.upgrade_copy == copy
             assert p.upgrade_note.startswith("upgraded study.merproj from schema 2 (merstudio of 2026-11-25 or "
-                                             "earlier) to schema 6; the original is kept as "
+                                             f"earlier) to schema {SCHEMA_VERSION}; the original is kept as "
                                              "study (merstudio schema 2).merproj")
             assert len(p.events()) == 3
     finally:

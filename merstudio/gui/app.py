@@ -175,14 +175,16 @@ class StopSignals:
 def end(win: Any, signum: int | None, code: int) -> int:
     """After the event loop: the window's threads stopped and its project closed (:func:`dispose`). Ended by a
     stop signal (:class:`StopSignals`), a running analysis is stopped first, keeping its rows, the window's layout
-    is saved as its close saves it (no closeEvent came: nothing was asked), and the exit status and line name the
-    signal (130 "interrupted", 143 "stopped by SIGTERM", 129), as for any command."""
+    is saved as its close saves it (no closeEvent came: nothing was asked), the project is closed without being
+    compacted, and the exit status and line name the signal (130 "interrupted", 143 "stopped by SIGTERM", 129), as
+    for any command."""
     if signum is not None:
         from merstudio.gui import remembered
 
         worker = getattr(win, "worker", None)
         if worker is not None:  # first: its child, signalled with the app's process group (`timeout`, Ctrl-C in a
             worker.cancel()  # terminal), waits for this stop a few seconds only (analysis.remote.STOP_GRACE)
+        win.session.compact_on_close = False  # at once: a mostly-free project is compacted at its next close
         try:
             remembered.save_layout(win, win.qsettings)
         except Exception:  # noqa: BLE001 - the project's close must still come

@@ -150,7 +150,8 @@ def call_in_worker(win: Any, fn: Callable[[], Any], what: str, busy: str, key: s
         worker.start()
         tick.start(50)
         while not worker.isFinished():
-            loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+            if loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents) == -1:
+                worker.wait(50)  # the application is quitting (a stop signal): no loop turns, and none spins
     finally:
         tick.stop()
         worker.wait()

@@ -1168,6 +1168,7 @@ def run_batch(plan: BatchPlan, settings: AnalysisSettings, backend: Backend, *, 
                     run.run_tasks(backend, lambda: stop.is_set() or user_cancel() or run.lost is not None, retries)
                 except KeyboardInterrupt:
                     interrupted[0] = True
+            run.describe_killed()
             run.name_unreported()
         finally:
             run.claim_stack.close()
@@ -1206,6 +1207,7 @@ class _BatchRun:
         self.settled: set[int] = set()  # items with their final outcome in this run
         self.before: dict[str, ManifestRow | None] = {}  # rows as they were before their video was handed out
         self.began: dict[int, float] = {}  # item index -> perf_counter when its first task started (a split run's)
+        self.killed: dict[int, float] = {}  # unsplit inputs whose task was killed, and their seconds (describe_killed)
         self.lost: BaseException | None = None  # the first output the file system took no more of: the run stops
         self.folder = _identity(Path(plan.out))  # the output folder (ensure_dir made it): the same one throughout
 
@@ -1403,6 +1405,8 @@ class _BatchRun:
         files = _partial_files(self.plan.out, item.name, self.fmt)
         if isinstance(outcome, Cancelled) and (k not in self.started or not files):
             _forget(self.manifest, item, self.before)  # never ran: as if it had not been handed out
+            if k in self.started and k not in self.split:
+                self.killed[k] = 0.0  # killed as it began: only its lock to remove
             self.save()
             self.started.discard(k)
             return
@@ -1425,6 +1429,8 @@ class _BatchRun:
             self.result.partial_files.extend(files)
             if k in self.split:
                 self.result.split_stopped.append((item.input, _work_dir(self.plan.out, item.name)))
+            else:
+                self.killed[k] = time.perf_counter() - self.began.get(k, time.perf_counter())
         else:
             self.result.failures.append((item.input, _error_text(outcome)))
         self.record(item, outcome)
@@ -1526,6 +1532,21 @@ class _BatchRun:
 
     # ------------------------------------------------------------------ after running
 
+    def describe_killed(self) -> None:
+        """Inputs whose task was killed part-way (after the grace period of a stop, or with its worker): their rows
+        described as a stop describes them (partial meta `partial` with the frames kept, the lock removed), then
+        their manifest rows and the result, so the stop line names them with their frames. A killed task wrote
+        neither: its meta stayed `running` with 0 frames, its lock stayed. Run once the back-end has ended its
+        workers (a result another process still holds is left as it is)."""
+        if not self.folder_there():
+            return
+        for k, seconds in sorted(self.killed.items()):
+            item = self.plan.items[k]
+            out = _killed_output(item, output_paths(self.plan.out, item.name, self.fmt), seconds)
+            if out is not None:
+                self.outputs[k] = out
+                self.record(item, out)
+
     def name_unreported(self) -> None:
         """Inputs handed out that never reported back (a second Ctrl-C): their partial files named, their rows
         partial (or as before, when they left nothing); then the manifest saved."""
@@ -1575,6 +1596,64 @@ def _from_partial_meta(row: ManifestRow, meta: Path) -> None:
         if row.fps and info.get("frame_count"):
             row.duration = int(info["frame_count"]) / row.fps
         row.device = str(info.get("device") or "")
+
+
+def _killed_output(item: BatchItem, paths: Any, seconds: float) -> AnalysisOutput | None:
+    """The partial result of a task killed part-way, described now (`_BatchRun.describe_killed`) as a stop
+    describes it: its meta `partial` with the rows in whole lines and the frames they cover (to the frame of the
+    last row, as `segments.kept_spans` counts a stopped segment's), its lock removed. None where there is nothing
+    to describe (no rows file; a Parquet table, unreadable without its footer) or another process holds it."""
+    import datetime
+    import json
+
+    if not paths.lock.exists():
+        return None
+    try:
+        claim = FileClaim.acquire(paths.lock)  # the killed task's OS lock went with it: only its file is left
+    except (ClaimedElsewhere, OutputError):
+        return None
+    with claim, interrupts.keeping():  # its rows kept, described after the stop
+        if paths.fmt != "csv" or not paths.partial.is_file():
+            return None
+        try:
+            meta = json.loads(paths.partial_meta.read_text(encoding="utf-8"))
+            if meta.get("status") == "running":
+                rows, last, size = _whole_rows(paths.partial)
+                meta.update(status="partial", frames_processed=0 if last is None else last + 1, rows=rows,
+                            csv_bytes=size, seconds=round(seconds, 3),
+                            finished_at=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"))
+                meta.pop("pid", None)
+                if not paths.partial_spots.is_file():
+                    meta.pop("spots_csv", None)  # its spots were never written
+                write_text_atomic(paths.partial_meta, json.dumps(meta, indent=2))
+        except (OSError, ValueError, IndexError, TypeError, AttributeError):
+            return None
+        return AnalysisOutput(item.input, paths, int(meta.get("frames_processed") or 0),
+                              int(meta.get("frame_count") or 0), float(meta.get("fps") or 0.0), False, seconds,
+                              rows=int(meta.get("rows") or 0), device=str(meta.get("device") or "cpu"),
+                              input_hash=str(meta.get("input_hash") or ""))
+
+
+def _whole_rows(path: Path) -> tuple[int, int | None, int]:
+    """The rows of a killed run's table in whole lines, the `frame` of the last (None: no row) and the bytes they
+    take; a line the kill cut short is cut off. Read in blocks, never whole."""
+    with open(path, "r+b") as fh:
+        header = fh.readline()
+        if not header.endswith(b"\n"):
+            raise ValueError("no header")
+        rows, end = 0, fh.tell()
+        while block := fh.read(1 << 20):
+            if (cut := block.rfind(b"\n")) >= 0:
+                rows += block.count(b"\n")
+                end = fh.tell() - len(block) + cut + 1
+        if fh.tell() > end:
+            fh.truncate(end)
+        if not rows:
+            return 0, None, end
+        fh.seek(max(len(header), end - (1 << 16)))
+        line = fh.read(end - fh.tell()).split(b"\n")[-2]
+    at = next(csv.reader([header.decode("utf-8")])).index("frame")
+    return rows, int(float(next(csv.reader([line.decode("utf-8")]))[at])), end
 
 
 def _forget(manifest: Manifest | None, item: BatchItem, before: dict[str, ManifestRow | None]) -> None:

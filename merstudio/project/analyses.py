@@ -11,20 +11,22 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from merstudio.errors import InputError
-from merstudio.face.boxes import Box
-from merstudio.io import Timebase
 from merstudio.locks import pid_alive
 from merstudio.pathnames import file_name
-from merstudio.project import portraits
 from merstudio.project.base import StoreBase, inserted_id
 from merstudio.project.events import Event
 from merstudio.project.settings import _put_settings
+
+if TYPE_CHECKING:  # imported where used: `merstudio project show` needs neither pandas nor OpenCV (merstudio.io, face)
+    import pandas as pd
+
+    from merstudio.face.boxes import Box
+    from merstudio.io import Timebase
 
 BASE_COLUMNS = ("frame", "face_id", "timestamp", "confidence", "success")
 # a run's settings key, written when it finishes: n where it stored frames 0..n-1, every row's timestamp frame / fps
@@ -372,6 +374,8 @@ class AnalysisTables(StoreBase):
 
     def timebase(self, video_id: int, times: np.ndarray | None = None) -> Timebase:
         """Frame <-> seconds for a video, by :meth:`video_times`' rule."""
+        from merstudio.io import Timebase
+
         return Timebase(self.video(video_id).fps, self.video_times(video_id, times))
 
     def load_frames(self, video_id: int, start: int = 0, stop: int | None = None,
@@ -385,6 +389,8 @@ class AnalysisTables(StoreBase):
         # frame_table's dtype for each column (one home: merstudio.analysis.table), not one that depends on what a
         # video holds: AUxx_c the nullable Int8 (<NA> where unknown; was int64, or float64 once one was unknown),
         # blink int64 (was float64), so that two videos' tables concatenate with one dtype a column
+        import pandas as pd
+
         from merstudio.analysis.table import frame_table_dtypes
 
         a = self.analysis(video_id)
@@ -524,6 +530,8 @@ class AnalysisTables(StoreBase):
             return None
         rows = con.execute(f"SELECT frame, landmarks FROM frames WHERE {where} AND frame IN "
                            f"({','.join('?' * len(chosen))}) ORDER BY frame", (aid, face, *chosen))
+        from merstudio.project import portraits
+
         return portraits.largest_view(rows)
 
     @staticmethod
@@ -539,6 +547,8 @@ class AnalysisTables(StoreBase):
                    settings: Mapping[str, Any] | None) -> FaceChange:
         """Move face ``source`` from frame ``start`` on to face ``target`` (frames, events and behaviour events
         starting there, model overlay rows), write ``settings``, record the edit; inside the caller's transaction."""
+        from merstudio.project import portraits
+
         run_before = json.loads(json.dumps(run_settings))
         frames = tuple(int(r[0]) for r in con.execute(
             "SELECT frame FROM frames WHERE analysis_id = ? AND face_id = ? AND frame >= ? ORDER BY frame",
@@ -612,6 +622,8 @@ class AnalysisTables(StoreBase):
     def face_boxes(self, video_id: int) -> Iterator[tuple[int, int, Box]]:
         """(frame, face, box round its stored landmarks) for every tracked face of the active run, in frame order,
         streamed (a long video's landmarks are hundreds of MB); nothing when the run stored no landmarks."""
+        from merstudio.project import portraits
+
         a = self.analysis(video_id)
         if a is None:
             return
@@ -630,6 +642,8 @@ class AnalysisTables(StoreBase):
     def face_box(self, video_id: int, frame: int, face: int) -> Box | None:
         """The box (x0, y0, x1, y1, pixels) round a face's stored landmarks on one frame: which person an event is
         about, in a video of several (None when the run stored no landmarks of that face there)."""
+        from merstudio.project import portraits
+
         pts = self.landmarks(video_id, frame).get(face)
         return None if pts is None else portraits.landmark_box(pts)
 
@@ -654,6 +668,8 @@ def _file_times(path: str) -> np.ndarray | None:
 
 
 def _typed(values: np.ndarray, dtype: str) -> Any:
+    import pandas as pd
+
     """A stored column (float64, NaN where unknown) as ``dtype``: Int8 keeps the unknowns as <NA>; an integer
     column with an unknown (a column added mid-run: older rows lack it) stays float rather than fail."""
     if dtype == "Int8":

@@ -213,7 +213,8 @@ def _child(path: str, settings: AnalysisSettings, fps: float | None, out: Any, c
     parent's own opens of the file numbered frames by the file's claim)."""
     if parent_pid is None:
         parent_pid = os.getppid()
-    wait_for_parent_on_stop(cancel)  # first: a stop signal from now on waits for the parent
+    if mp.parent_process() is not None:  # (a test may run this in its own process)
+        wait_for_parent_on_stop(cancel)  # first: a stop signal from now on waits for the parent
     die_with_parent(parent_pid, link)
     if nice and hasattr(os, "nice"):
         os.nice(nice)

@@ -5,7 +5,9 @@ duplex pipe to the caller. The caller hands one task at a time to an idle worker
 once, and it knows which task each worker runs: a worker that dies (its pipe reaches end-of-file) is replaced and
 its task re-queued up to `retries` times. Workers ignore SIGINT (Ctrl-C in a terminal reaches the whole process
 group): the caller decides, asks them through a shared event, then kills what is still running after
-`GRACE_SECONDS`. Workers die with the caller however it dies (`merstudio.analysis.remote.die_with_parent`).
+`GRACE_SECONDS`; a SIGTERM or SIGHUP that reaches them with the caller they leave to it too (for a while:
+`merstudio.analysis.remote.wait_for_parent_on_stop`). Workers die with the caller however it dies
+(`merstudio.analysis.remote.die_with_parent`).
 """
 
 from __future__ import annotations
@@ -84,9 +86,13 @@ def _worker_main(conn: Connection, parent_pid: int, link: Any, stop: Any,
                  init: Callable[[], None] | None) -> None:
     """A worker process: run the tasks its pipe brings, one at a time, and send each result back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the caller handles Ctrl-C and stops us
-    from merstudio.analysis.remote import die_with_parent
+    from merstudio.analysis.remote import die_with_parent, wait_for_parent_on_stop
 
     die_with_parent(parent_pid, link)
+    # SIGTERM and SIGHUP sent to the whole process group (`timeout`, `kill -TERM -PGID`, a closed terminal) are the
+    # caller's to act on too: the worker died of them at once, its task's rows left undescribed (meta `running`,
+    # lock left); it now runs on while the caller stops it, and ends by a signal sent to it alone after a grace
+    wait_for_parent_on_stop(_Asked(stop))
     limit_threads()
     if init is not None:
         init()
@@ -119,6 +125,21 @@ def _worker_main(conn: Connection, parent_pid: int, link: Any, stop: Any,
             conn.send(("done", index, False, RuntimeError(f"{type(result).__name__}: {result} "
                                                           f"(cannot send it back: {exc})")))
     conn.close()
+
+
+class _Asked:
+    """The caller's stop flag (shared memory) as `wait_for_parent_on_stop` waits for it."""
+
+    def __init__(self, flag: Any) -> None:
+        self.flag = flag
+
+    def wait(self, timeout: float) -> bool:
+        end = time.monotonic() + timeout
+        while not self.flag.value:
+            if time.monotonic() >= end:
+                return False
+            time.sleep(POLL_SECONDS / 2)
+        return True
 
 
 # ------------------------------------------------------------------------------------------ caller side

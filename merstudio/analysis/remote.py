@@ -151,6 +151,7 @@ def wait_for_parent_on_stop(cancel: Any, grace: float | None = None) -> None:
     os.set_blocking(write, False)  # (the wakeup fd's rule)
     for signum in taken:  # SIGINT too: no KeyboardInterrupt in the analysis
         signal.signal(signum, _noted)
+        signal.siginterrupt(signum, False)  # the decoder's and MediaPipe's system calls go on (no EINTR)
     signal.set_wakeup_fd(write, warn_on_full_buffer=False)
     wait = STOP_GRACE if grace is None else grace
     threading.Thread(target=_take_stop_signals, args=(read, taken, cancel, wait), name="merstudio-stop-signals",

@@ -14,8 +14,9 @@ What Ray does here, and what it does not:
   embedded Ray shuts down kills the processes it started (`_ray_stopped`);
 - progress payloads (`report()`) travel through a `ray.util.queue.Queue` (an actor), made only when the caller
   asked for progress.
-An embedded Ray (no address) is started for the run (`num_cpus=jobs` when jobs > 1, else every CPU) and shut down
-at its end; an existing cluster (address) is connected to and left running. Ray workers import `merstudio` from
+An embedded Ray (no address) is started for the run (`num_cpus=jobs` when jobs > 1, else every CPU), its processes
+in a process group of their own (`_own_process_group`: a signal to the command's group is the driver's to act on),
+and shut down at its end; an existing cluster (address) is connected to and left running. Ray workers import `merstudio` from
 their own environment: on a cluster, every node needs it installed, and inputs and outputs on storage every node
 sees. Each task first checks its worker's merstudio version and Python/torch major.minor against the driver's
 (`_checked_call`) and the run stops with one line at the first that differs.

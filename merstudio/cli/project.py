@@ -246,7 +246,6 @@ def _add(project: Any, sources: list[Any]) -> None:
 
 
 def _show(project: Any) -> None:
-    from merstudio.features.neutral import load_baselines
     from merstudio.project.analyses import model_text, older_rules_note
     from merstudio.project.faces import describe_edit
     from merstudio.project.subjects import subjects
@@ -277,13 +276,22 @@ def _show(project: Any) -> None:
                 print(f"  edited: {describe_edit(r)}")
         for o in project.overlays(v.id):
             print(f"  overlay {o.name!r} ({o.kind or 'table'}): {o.rows} row(s)")
-        for b in load_baselines(project, v.id).values():  # participant calibration (features/neutral.py)
+        for b in _baselines(project, v.id):  # participant calibration (features/neutral.py)
             print(f"  {b.describe()}")
         counts = Counter((e.coder or "(no coder)", e.status) for e in project.events(v.id))
         if not counts:
             print("  events: none")
         for (coder, status), n in sorted(counts.items()):
             print(f"  events by {coder}: {n} {status}")
+
+
+def _baselines(project: Any, video_id: int) -> list[Any]:
+    """The video's neutral baselines; merstudio.features (pandas, OpenCV) is imported only where one is stored."""
+    if not project.get_setting(f"neutral.video.{video_id}"):  # features.neutral.setting_key's, read without it
+        return []
+    from merstudio.features.neutral import load_baselines
+
+    return list(load_baselines(project, video_id).values())
 
 
 def _status(project: Any, a: Any) -> str:

@@ -16,8 +16,6 @@ from dataclasses import replace
 from typing import Any
 
 from merstudio.errors import InputError
-from merstudio.features.neutral import load_baselines, setting_key
-from merstudio.features.spotting import interval_iou
 from merstudio.project.store import FaceChange, Project
 
 SAME_TRACK = 0.9  # a re-run's track is the one edited before when their frame spans overlap this much (IoU)
@@ -26,6 +24,9 @@ SAME_TRACK = 0.9  # a re-run's track is the one edited before when their frame s
 def merge_faces(project: Project, video_id: int, keep: int, merged: int) -> FaceChange:
     """Merge face ``merged`` into ``keep`` (one undoable transaction, see Project.merge_faces). A neutral baseline
     of ``merged`` becomes ``keep``'s when ``keep`` has none (the same person's resting face), else it is dropped."""
+    # here, not at the top: merstudio.features brings pandas and OpenCV, which describe_edit (`project show`) needs not
+    from merstudio.features.neutral import load_baselines, setting_key
+
     baselines = load_baselines(project, video_id)
     settings: dict[str, Any] = {}
     if merged in baselines:
@@ -37,6 +38,8 @@ def merge_faces(project: Project, video_id: int, keep: int, merged: int) -> Face
 
 
 def _same(span: Sequence[int] | None, recorded: Sequence[int]) -> bool:
+    from merstudio.features.spotting import interval_iou
+
     if span is None:
         return False
     n, m = span[2], recorded[2]

@@ -30,6 +30,10 @@ UNNAMED_EMOTION_COLOUR = "#78909c"  # an event without an emotion: blue-grey (th
 # the app's class lane (QPen.setDashPattern) and the summary PNG (matplotlib's (0, dashes)); other classes cycle
 CLASS_DASHES = {"negative": (), "positive": (6.0, 3.0), "surprise": (1.5, 2.0), "none": (4.0, 2.0, 1.0, 2.0)}
 DASH_CYCLE = ((), (6.0, 3.0), (1.5, 2.0), (4.0, 2.0, 1.0, 2.0), (10.0, 3.0))
+# an AU curve's dash pattern: the class lane's first four (solid, dash, dot, dash-dot), dealt in turn to the AUs taken
+# from darkest to lightest in greyscale, so that AUs of one pattern are four grey steps apart (at least 16 of 255:
+# AU06 and AU12, 81 and 88 in grey, were one in a greyscale screenshot or print). Fixed per AU, as its colour
+AU_DASHES = DASH_CYCLE[:4]
 
 
 def stable_pick(name: str) -> str:
@@ -79,6 +83,35 @@ def au_colour(col: str) -> str:
     return AU_COLOURS[AUS.index(n)] if n in AUS else stable_pick(f"AU{n:02d}")
 
 
+def grey_level(colour: str) -> float:
+    """"#rrggbb" as greyscale shows it, 0..255 (ITU-R 601 luma on the sRGB values: PIL's and OpenCV's conversion)."""
+    r, g, b = hex_rgb(colour)
+    return 255 * (0.299 * r + 0.587 * g + 0.114 * b)
+
+
+def _au_dash_table() -> dict[int, tuple[float, ...]]:
+    darkest_first = sorted(AUS, key=lambda n: (grey_level(AU_COLOURS[AUS.index(n)]), AUS.index(n)))
+    return {n: AU_DASHES[rank % len(AU_DASHES)] for rank, n in enumerate(darkest_first)}
+
+
+def au_dash(col: str) -> tuple[float, ...]:
+    """An AU curve's dash pattern (``AUxx_r``, ``AUxx_m``..; () solid): a second cue beside au_colour, fixed per AU
+    number as it is, the same in the app's AU and motion lanes and in matplotlib's plots (au_linestyle)."""
+    try:
+        n = int(col[2:4])
+    except ValueError:
+        n = -1
+    if n in _AU_DASH:
+        return _AU_DASH[n]
+    return AU_DASHES[zlib.crc32(col[:4].encode("utf-8")) % len(AU_DASHES)]  # not one of the 17: stable
+
+
+def au_linestyle(col: str) -> str | tuple[float, tuple[float, ...]]:
+    """An AU curve's dash pattern as matplotlib takes it (a plot of AU curves on one axis, as the export summary's)."""
+    dash = au_dash(col)
+    return (0.0, dash) if dash else "-"
+
+
 def luminance(rgb: tuple[float, float, float]) -> float:
     """WCAG relative luminance of an sRGB colour given as three 0..1 values (0 black .. 1 white)."""
 
@@ -99,3 +132,6 @@ def contrast_ratio(a: tuple[float, float, float], b: tuple[float, float, float])
     """WCAG contrast ratio of two sRGB colours (1 .. 21)."""
     la, lb = sorted((luminance(a), luminance(b)), reverse=True)
     return (la + 0.05) / (lb + 0.05)
+
+
+_AU_DASH = _au_dash_table()  # (here: it needs grey_level's hex_rgb)

@@ -53,7 +53,7 @@ from merstudio.gui.timeline_items import (
     side_legend,
 )
 from merstudio.io.timebase import Timebase
-from merstudio.palette import AU_COLOURS, au_colour, class_colour, class_dash
+from merstudio.palette import AU_COLOURS, au_colour, au_dash, class_colour, class_dash
 from merstudio.project.events import Event
 from merstudio.series import lone_finite
 
@@ -1144,11 +1144,13 @@ class Timeline(pg.GraphicsLayoutWidget):
                          partial(self._draw_curve, curves, plot, col, data[col], colour, name, dash)))
 
         for col in au_want:
-            curve(self._curves, self.au_plot, col, au_colour(col), au_number(col))
+            curve(self._curves, self.au_plot, col, au_colour(col), au_number(col), au_dash(col))
         jobs.append(("heat", 4, partial(self._draw_heat, buf, au_cols)))
         jobs.append(("stale", 1, partial(self._draw_stale, buf)))
         for col, (name, colour) in motion.items():
-            curve(self._motion_curves, self.motion_plot, col, colour, name)
+            # an AU's directed motion (AUxx_m) in its AU curve's colour and dash pattern
+            curve(self._motion_curves, self.motion_plot, col, colour, name,
+                  au_dash(col) if col.endswith("_m") else ())
         jobs.append(("motion", 2, partial(self._draw_motion_lane, buf)))
         for col in class_want:
             curve(self._class_curves, self.class_plot, col, class_colour(col), col[2:], class_dash(col))
@@ -1183,8 +1185,8 @@ class Timeline(pg.GraphicsLayoutWidget):
                     colour: str, name: str, dash: tuple[float, ...] = ()) -> None:
         curve = curves.get(col)
         if curve is None:
-            # a class's dash pattern (palette.class_dash): negative and positive told apart without their colours,
-            # in the legend's sample too (it draws the curve's pen)
+            # an AU's or a class's dash pattern (palette.au_dash, class_dash): curves told apart without their
+            # colours (greyscale, a colour-blind coder), in the legend's sample too (it draws the curve's pen)
             curve = plot.plot(pen=_curve_pen(colour, dash), name=name, connect="finite")
             curves[col] = curve
         # a photo (one frame): a line through one point draws nothing, so each value is a dot

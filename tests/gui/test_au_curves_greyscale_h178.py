@@ -1,0 +1,102 @@
+"""The AU lane's 17 curves are told apart without colour (h178, "AU lane without dash patterns"): in a greyscale
+screenshot or print AU06 (#911eb4) and AU12 (#287058) were one grey (81 and 88 of 255), both solid. Each AU's curve
+now has a dash pattern as well as its colour (palette.au_dash), the legend's sample draws it, and an AU's directed
+motion (the motion lane's AUxx_m) takes its AU curve's pattern."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+
+from merstudio.features.aus import AUS
+from merstudio.palette import au_colour, au_dash, au_linestyle, grey_level
+
+pytestmark = pytest.mark.gui
+
+MIN_GREY_STEP = 16  # of 255: the least grey difference between two AUs of one pattern (four patterns, 17 grey levels)
+
+
+def _pattern(pen) -> tuple[float, ...]:
+    return tuple(pen.dashPattern()) if pen.style() == Qt.PenStyle.CustomDashLine else ()
+
+
+def _shown(qtbot, buffer=None):
+    from gui_fixtures import shown_timeline
+    from support.curve_buffers import flat_buffer
+
+    return shown_timeline(qtbot, 60, buffer=buffer if buffer is not None else flat_buffer())
+
+
+def test_au_curves_shown_together_differ_in_colour_and_pattern_pairs_and_in_greyscale(qtbot):
+    tl = _shown(qtbot)
+    pens = {c: k.opts["pen"] for c, k in tl._curves.items()}
+    assert len(pens) == 17
+    pairs = {c: (p.color().name(), _pattern(p)) for c, p in pens.items()}
+    assert len(set(pairs.values())) == 17, pairs
+    assert {_pattern(p) for p in pens.values()} == {(), (6.0, 3.0), (1.5, 2.0), (4.0, 2.0, 1.0, 2.0)}
+    # without colour: two curves of one pattern are apart in grey (AU06 and AU12 were 7 apart, both solid)
+    for (a, pa), (b, pb) in itertools.combinations(pens.items(), 2):
+        if _pattern(pa) == _pattern(pb):
+            gap = abs(grey_level(pa.color().name()) - grey_level(pb.color().name()))
+            assert gap >= MIN_GREY_STEP, (a, b, gap)
+    assert _pattern(pens["AU06_r"]) != _pattern(pens["AU12_r"])
+
+
+def test_an_aus_pattern_is_fixed_by_its_number_whatever_is_shown(qtbot):
+    from support.curve_buffers import flat_buffer
+
+    tl = _shown(qtbot, flat_buffer(aus=(12, 6)))
+    assert {c: _pattern(k.opts["pen"]) for c, k in tl._curves.items()} == {c: au_dash(c) for c in ("AU12_r", "AU06_r")}
+    tl.set_visible_aus(["AU06_r"])
+    assert _pattern(tl._curves["AU06_r"].opts["pen"]) == au_dash("AU06_r")
+    # matplotlib's form of the same pattern (the plots), and one for an AU outside OpenFace's 17
+    assert au_linestyle("AU23_r") == "-" and au_linestyle("AU12_r") == (0.0, au_dash("AU12_r"))
+    assert au_dash("AU43_r") == au_dash("AU43_m")
+
+
+def _sample_row(sample) -> np.ndarray:
+    """The legend sample painted alone on white: its darkest row, True where the line's pen drew."""
+    r = sample.boundingRect()
+    img = QImage(int(r.width()), int(r.height()), QImage.Format.Format_RGB32)
+    img.fill(QColor("white"))
+    p = QPainter(img)
+    sample.paint(p, None, None)
+    p.end()
+    a = np.array([[QColor(img.pixel(x, y)).lightness() for x in range(img.width())] for y in range(img.height())])
+    row = a[int(np.argmin(a.min(axis=1)))]
+    return row < 200
+
+
+def test_the_legend_sample_draws_its_curves_dash_pattern(qtbot):
+    tl = _shown(qtbot)
+    samples = {sample.item: sample for sample, _label in tl.au_plot.legend.items}
+    by_col = {c: samples[k] for c, k in tl._curves.items()}
+    assert all(by_col[c].item.opts["pen"] is tl._curves[c].opts["pen"] for c in by_col)
+    solid = next(c for c in by_col if not au_dash(c))
+    dashed = next(c for c in by_col if au_dash(c) == (6.0, 3.0))
+    on_solid, on_dashed = _sample_row(by_col[solid]), _sample_row(by_col[dashed])
+    drawn = np.flatnonzero(on_solid)
+    assert drawn.size >= 6  # a line across the sample
+    assert on_solid[drawn[0]: drawn[-1] + 1].all()  # solid: no gap
+    span = on_dashed[drawn[0]: drawn[-1] + 1]
+    assert span.any() and not span.all(), (dashed, span)  # dashed: a gap in its sample as on its curve
+
+
+def test_an_aus_directed_motion_takes_its_au_curves_pattern(qtbot):
+    from support.curve_buffers import flat_buffer
+
+    buf = flat_buffer(aus=AUS)
+    for a in AUS:
+        buf._array(0, f"AU{a:02d}_m")[:] = 0.1
+    buf.version += 1
+    tl = _shown(qtbot, buf)
+    tl.set_motion_by_au(True)
+    tl.refresh()
+    assert set(tl._motion_curves) == {f"AU{a:02d}_m" for a in AUS}
+    for c, k in tl._motion_curves.items():
+        assert _pattern(k.opts["pen"]) == _pattern(tl._curves[c[:-2] + "_r"].opts["pen"]) == au_dash(c), c
+        assert k.opts["pen"].color().name() == au_colour(c)

@@ -1029,24 +1029,29 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
                                    coded=coded, au_sides=au_sides, known_coders=project.coders(),
                                    video_names={v.id: v.name for v in project.videos()}, progress=progress,
                                    cancel=cancel)
-    report.compared = _compared_inputs(project, report)
+    report.compared = _compared_inputs(project, report, events)
     if unanalysed:  # else the frames coder would be missing from the tables without a word
         report.notes.append(f"{frames_coder!r} (per-frame AU presence) has nothing on video(s) "
                             f"{', '.join(map(str, unanalysed))}: no per-frame table is stored (analyse them in the app)")
     return report
 
 
-def _compared_inputs(project: Project, report: AgreementReport) -> dict[str, object]:
+def _compared_inputs(project: Project, report: AgreementReport, events: Sequence[Event]) -> dict[str, object]:
     """AgreementReport.compared of a project's report: its file, its compared videos by name and hash, and the
-    checkpoint behind coder "model"'s events on each (the model's proposals; "none" where the FACS rules
-    suggested the emotions)."""
+    checkpoints behind coder "model"'s compared events on each: the ones its proposals name (events.model, since
+    schema 7: a re-run with another checkpoint keeps the accepted proposals of the one before), and the video's
+    current run for proposals that name none (stored before, or suggested by the FACS rules)."""
     from merstudio.project.analyses import model_text
 
     videos = {v.id: v for v in project.videos() if v.id in report.video_ids}
     models = {}
     if MODEL_CODER in report.coders:  # the proposals' coder (model_name names the stored tables)
         for v in report.video_ids:
-            models[v] = model_text(project.analysis(v)) or "no model (emotions suggested by the FACS rules)"
+            named = {e.model for e in events if e.video_id == v and coder_of(e) == MODEL_CODER}
+            texts = sorted(m for m in named if m)
+            if "" in named or not texts:
+                texts.append(model_text(project.analysis(v)) or "no model (emotions suggested by the FACS rules)")
+            models[v] = "; ".join(texts)
     return {"project": str(Path(project.path).resolve()),
             "videos": {v.id: f"{v.name} ({v.path}; project hash {v.hash})" for v in videos.values()},
             "models": models}

@@ -31,3 +31,22 @@ def test_a_report_of_events_without_a_project_still_says_its_version_and_coders(
     rep = agreement_from_events(ann_bob_events(1), frame_counts={1: 120})
     assert rep.provenance(when="2026-12-07T06:00:00+00:00")[-3:] == [
         "  video 1: (not in a project)", "  coders: ann, bob", f"  by merstudio {__version__}, 2026-12-07T06:00:00+00:00"]
+
+
+def test_notes_name_the_checkpoint_each_compared_proposal_names(project, tmp_path) -> None:
+    """A re-run with another checkpoint keeps the accepted proposals of the one before: the notes named only the
+    current run's checkpoint, so coder "model"'s events from ck.pt were credited to other.pt."""
+    from merstudio.project import Event
+
+    project.add_events([Event(1, 50, 52, 54, emotion="surprise", source="model", status="accepted",
+                              model="ck.pt (abababababab)")])
+    project.finish_analysis(project.begin_analysis(1, {"model_identity": {"name": "other.pt", "sha256": "cd" * 32}},
+                                                   model="/somewhere/other.pt"))  # the current run
+    lines = agreement_report(project, video_ids=[1]).provenance()
+    # the fixture's proposals name no model (stored before schema 7): the current run stands for them
+    assert f"  coder 'model' on video 1: ck.pt (abababababab); other.pt (SHA-256 {'cd' * 32})" in lines, lines
+    for e in project.events(video_id=1):
+        if e.source == "model" and not e.model:
+            project.delete_event(e.id)
+    lines = agreement_report(project, video_ids=[1]).provenance()
+    assert "  coder 'model' on video 1: ck.pt (abababababab)" in lines, lines

@@ -75,9 +75,13 @@ def motion_region_column(col: str) -> bool:
 def timecode(frame: int, fps: float, timebase: Timebase | None = None) -> str:
     """HH:MM:SS.mmm of a frame index (at a variable-rate video's own frame times with its `timebase`)."""
     t = timebase.time_of(frame) if timebase is not None else frame / fps if fps > 0 else 0.0
-    h, rem = divmod(t, 3600)
-    m, s = divmod(rem, 60)
-    return f"{int(h):02d}:{int(m):02d}:{s:06.3f}"
+    # Round to whole milliseconds first: rounding only the seconds left after the minutes are split off turns
+    # 299.9997 s (29.97 fps, frame 8991) into "00:04:60.000".
+    ms = round(abs(t) * 1000)
+    h, rem = divmod(ms, 3_600_000)
+    m, rem = divmod(rem, 60_000)
+    s, ms = divmod(rem, 1000)
+    return f"{'-' if t < 0 and (h or m or s or ms) else ''}{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
 def next_speed(speed: float, step: int) -> float:

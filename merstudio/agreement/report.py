@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from merstudio.agreement.frames import au_intensity_columns, events_from_frames, frame_icc
+from merstudio.agreement.frames import _tracked, au_intensity_columns, events_from_frames, frame_icc
 from merstudio.agreement.matching import group_units, match_events
 from merstudio.agreement.stats import (
     MIN_ICC_TARGETS,
@@ -45,6 +45,9 @@ ALPHA_COLUMNS = ("variable", "level", "coders", "units", "values", "agreement", 
                  "fleiss_units")
 ICC_TABLE_COLUMNS = ("source", "video_id", "coder_a", "coder_b", "au", "n", "icc1_1", "icc2_1", "icc3_1", "icc1_k",
                      "icc2_k", "icc3_k", "kappa_presence")
+# The ICCs the printed summary shows (and its notes name): the two-way forms, the coders being the same judges of
+# every target (Shrout & Fleiss cases 2 and 3); the one-way ICC(1,*) is in the CSV and the app only.
+ICC_SUMMARY_COLUMNS = ("icc2_1", "icc3_1", "icc2_k", "icc3_k")
 TABLE_NAMES = ("pairs", "kappa", "alpha", "icc", "matches")  # AgreementReport.tables(), in its order
 REPORT_FILES = (*(f"agreement_{k}.csv" for k in TABLE_NAMES), "agreement_notes.txt")  # write_csv's set
 # What a column is and how it is computed, for a reader: {table: {column: (label, explanation)}}; the app's header
@@ -385,8 +388,7 @@ class AgreementReport:
                     "with 3 or more coders, over the fleiss_units every coder rated):",
                     self.alpha.astype({"fleiss_units": object}).fillna({"fleiss_units": "-"}).to_string(**fmt), ""]
         if len(self.icc):
-            cols = ["source", "video_id", "coder_a", "coder_b", "au", "n", "icc2_1", "icc3_1", "icc2_k", "icc3_k",
-                    "kappa_presence"]
+            cols = ["source", "video_id", "coder_a", "coder_b", "au", "n", *ICC_SUMMARY_COLUMNS, "kappa_presence"]
             out += ["ICC of AU intensities (Shrout & Fleiss; source frames: per-frame tables, n = frames; events: "
                     "FACS letters A-E on matched events, n = pairs where either coder scored the AU):",
                     self.icc[cols].astype({"video_id": object}).fillna({"video_id": "-"}).to_string(**fmt), ""]
@@ -623,13 +625,37 @@ def _frame_table_iccs(tables: Mapping[int, Mapping[str, pd.DataFrame]], videos: 
                 raise InputError(f"{where}: video {v}: {exc}") from None
             if res.empty:
                 notes.append(f"video {v}: per-frame tables {na} and {nb} share no AUxx_r column; no ICC")
+            flat = _flat_frame_coders(tables[v][na], tables[v][nb], na, nb) if not res.empty else {}
             for r in res.to_dict("records"):
                 n = r.pop("n_frames")
                 if 0 < n < MIN_ICC_TARGETS:
                     too_few.append(f"{_au_name(int(r['au']))} {na} / {nb} on video {v} ({n} frames)")
                     r |= {k: float("nan") for k in r if k.startswith("icc")}
-                rows.append({"source": "frames", "video_id": v, "coder_a": na, "coder_b": nb, **r, "n": n})
+                rows.append({"source": "frames", "video_id": v, "coder_a": na, "coder_b": nb, **r, "n": n,
+                             "_flat": flat.get(int(r["au"]), [])})
     return rows
+
+
+def _flat(values: np.ndarray) -> bool:
+    """One value throughout (up to rounding next to the values' size, as stats.icc tells every rating the same)."""
+    return bool(np.ptp(values) <= 1e-12 * float(np.abs(values).max()))
+
+
+def _flat_frame_coders(a: pd.DataFrame, b: pd.DataFrame, na: str, nb: str) -> dict[int, list[str]]:
+    """{AU: the coders (``na``, ``nb``) whose ``AUxx_r`` is one value on every frame the ICC compares}: frame_icc's
+    pairing (tracked rows, on frame and face_id), then stats.icc's listwise drop of a missing value."""
+    ta, tb = _tracked(a), _tracked(b)
+    aus = sorted(set(au_intensity_columns(ta)) & set(au_intensity_columns(tb)))
+    cols = [f"AU{au:02d}_r" for au in aus]
+    joined = ta[["frame", "face_id", *cols]].merge(tb[["frame", "face_id", *cols]], on=["frame", "face_id"],
+                                                    suffixes=("@a", "@b"))
+    out = {}
+    for au, c in zip(aus, cols, strict=True):
+        x = joined[[c + "@a", c + "@b"]].to_numpy(np.float64)
+        x = x[~np.isnan(x).any(axis=1)]
+        if len(x):
+            out[au] = [name for name, col in zip((na, nb), x.T, strict=True) if _flat(col)]
+    return out
 
 
 def _icc_notes(any_tables: bool, too_few: list[str], icc_rows: list[dict]) -> list[str]:
@@ -642,7 +668,7 @@ def _icc_notes(any_tables: bool, too_few: list[str], icc_rows: list[dict]) -> li
     if too_few:
         notes.append(f"ICC not computed on fewer than {MIN_ICC_TARGETS} pairs (with two, ICC(2,1) can take any "
                      f"value): {', '.join(too_few)}")
-    return notes + _icc_range_notes(icc_rows)
+    return notes + _icc_flat_notes(icc_rows) + _icc_range_notes(icc_rows)
 
 
 def _check_frame_counts(counts: Mapping[int, int], compared: list[int], events: list[Event],
@@ -871,17 +897,44 @@ def _pair_kappas(ca: str, cb: str, rows: list[dict], aus: list[int], sides: bool
     return out
 
 
+def _icc_flat_notes(rows: list[dict]) -> list[str]:
+    """A line naming the ICCs where a coder gave one value to every target: the targets then vary in the other
+    coder's values alone, so the two-way ICCs are 0 and the one-way ones negative (the coders' mean difference
+    counts against them: ICC(1,k) goes below -1) whatever the other coder does: they measure no agreement."""
+    groups: dict[tuple, list[str]] = {}
+    for r in rows:
+        if any(r[k] == r[k] for k in ICC_TABLE_COLUMNS if k.startswith("icc")):  # NaN throughout: no ICC to explain
+            for coder in r.get("_flat", ()):
+                where = f"{r['coder_a']} / {r['coder_b']}, " + (
+                    f"frames of video {r['video_id']}" if r["source"] == "frames" else "matched events")
+                groups.setdefault((coder, where), []).append(_au_name(int(r["au"])))
+    if not groups:
+        return []
+    named = "; ".join(f"{coder} on {', '.join(aus)} ({where})" for (coder, where), aus in groups.items())
+    return [f"ICC with a coder whose value never changes: {named}: that coder's values have no between-target "
+            "variance, so the ICCs are 0 (two-way forms) or negative (one-way icc1_*, in the CSV) whatever the other "
+            "coder did: they measure no agreement there"]
+
+
 def _icc_range_notes(rows: list[dict]) -> list[str]:
-    """A line naming the ICCs outside [-1, 1]: with few targets the Shrout & Fleiss formulas allow them (ICC(2,1) on
-    3 pairs reaches -3; a k-rater form's denominator can turn negative), and they read as "no agreement", not as a
-    strength."""
-    odd = [f"{_au_name(int(r['au']))} {r['coder_a']} / {r['coder_b']} {k} {coefficient_text(r[k])} (n {r['n']})"
-           for r in rows for k in ICC_TABLE_COLUMNS if k.startswith("icc") and abs(r[k]) > 1.0 + 1e-9]
+    """A line naming the printed ICCs (ICC_SUMMARY_COLUMNS) outside [-1, 1], with the reason that fits them. With
+    two coders a single-coder form goes below -1 only on few targets (ICC(2,1) reaches -n / (n - 2): -3 on 3
+    pairs; ICC(3,1) never); the form of the coders' mean is 2x / (1 + x) of the single-coder x (Spearman-Brown),
+    outside [-1, 1] wherever x is below -1/3, on any number of targets. Either reads as "no agreement"."""
+    odd = [(r, k) for r in rows for k in ICC_SUMMARY_COLUMNS if abs(r[k]) > 1.0 + 1e-9]
     if not odd:
         return []
-    return [f"ICC outside [-1, 1]: {', '.join(odd[:4])}{', …' if len(odd) > 4 else ''}: the coders' differences "
-            "exceed what the few targets vary (the formulas allow such values with few targets); read it as no "
-            "agreement"]
+    text = [f"{_au_name(int(r['au']))} {r['coder_a']} / {r['coder_b']} {k} {coefficient_text(r[k])} (n {r['n']})"
+            for r, k in odd]
+    why = []
+    if any(k.endswith("_1") for _, k in odd):
+        why.append("a single-coder ICC (icc*_1) goes below -1 only on few targets, the coders' differences "
+                   "exceeding what the targets vary")
+    if any(k.endswith("_k") for _, k in odd):
+        why.append("an ICC of the coders' mean (icc*_k, 2x / (1 + x) of the single-coder x) leaves [-1, 1] wherever "
+                   "x is below -1/3 (coders whose values go against each other), on any number of targets")
+    return [f"ICC outside [-1, 1]: {', '.join(text[:4])}{', …' if len(text) > 4 else ''}: {'; '.join(why)}; read "
+            "it as no agreement"]
 
 
 def _pair_intensity_icc(ca: str, cb: str, rows: list[dict], graded: list[int],
@@ -906,7 +959,8 @@ def _pair_intensity_icc(ca: str, cb: str, rows: list[dict], graded: list[int],
         res = icc(kept)
         out.append({"source": "events", "video_id": None, "coder_a": ca, "coder_b": cb, "au": au, "n": res.n,
                     **{k: v for k, v in res.to_dict().items() if k.startswith("icc")},
-                    "kappa_presence": float("nan")})
+                    "kappa_presence": float("nan"),
+                    "_flat": [name for name, col in zip((ca, cb), kept.T, strict=True) if _flat(col)]})
     return out
 
 

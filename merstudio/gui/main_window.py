@@ -681,6 +681,7 @@ class MainWindow(QMainWindow):
         s.projectChanged.connect(self._project_changed)
         s.projectClosing.connect(self._project_closing)
         s.projectMoved.connect(self._update_labels)  # the title names the project file
+        s.compactingChanged.connect(self._compacting_changed)
         s.videoChanged.connect(self._video_changed)
         t.frameChanged.connect(self._frame_changed)
         t.frameReady.connect(self._frame_ready)
@@ -762,11 +763,30 @@ class MainWindow(QMainWindow):
             title = f"{proj.path.name}{' [read-only]' if proj.read_only else ''} — {title}"
             self.read_only_label.setToolTip(literal_tip(proj.read_only_reason))
         self.read_only_label.setVisible(proj is not None and proj.read_only)
+        closing = self.session.compacting if self.session.compacting_closes else ""
+        if closing:  # the project is gone from the session, its file still compacting
+            title = f"Closing {closing} (compacting) — {title}"
+        elif proj is not None and self.session.compacting:
+            title = f"{proj.path.name}{' [read-only]' if proj.read_only else ''} (compacting) — merstudio"
         if self.video is not None:
             title = f"{self.video.name} — {title}"
         self.setWindowTitle(title)
         if hasattr(self, "first_run"):
             self.first_run.update()
+            if closing:  # over the empty state's "NAME is open" (or "Start by opening…"), which stayed meanwhile
+                self.first_run.empty.title.setText(f"Closing {closing}…")
+                self.first_run.empty.sub.setText("Compacting it: giving back to the disk the space that removed "
+                                                 "videos and re-runs left in the file. The window takes input "
+                                                 "again once it is done.")
+
+    def _compacting_changed(self) -> None:
+        """A compaction in a worker began or ended (Session._compacting): the title, and while a closing project
+        compacts the empty video area, say so; once it ends, the empty state says again what is open."""
+        self._update_labels()
+        if not self.session.compacting and hasattr(self, "first_run"):
+            proj = self.project
+            self.first_run.empty.follow(proj.path.name if proj is not None else None,
+                                        self.session.missing if proj is not None else None)
 
     # ================================================================== questions (tests replace these)
     def ask_read_only(self, question: str) -> bool:

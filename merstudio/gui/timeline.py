@@ -65,6 +65,7 @@ MOTION_COLOURS = dict(zip(MOTION_REGIONS, ("#004060", "#9467bd", "#f03800", "#8c
 # 1-pixel pens: Qt's raster engine draws them on a fast path; 1.5-pixel ones cost 3x the render time of a pan
 # (23 curves over 3000 frames: 15 renders/s against 48, merstudio.gui.bench)
 CURVE_WIDTH = 1.0
+OVERLAY_WIDTH = 2.0  # an overlay's curves (another tool's table, the previous model): wider than ours
 _MAX_HEIGHT = 16777215.0  # QWIDGETSIZE_MAX
 MOTION_MIN_TOP = 1.0  # the lane's y range reaches at least 1 unit (0.04 IOD): a still face's 0.05-0.1 stays low
 
@@ -1356,7 +1357,9 @@ class Timeline(pg.GraphicsLayoutWidget):
         for key, (plot, y, colour) in want.items():
             curve = self._overlay_curves.get(key)
             if curve is None:
-                pen = pg.mkPen(colour, width=1.2, style=Qt.PenStyle.DashLine)
+                # 2 px, its dashes 8 px: told from our 1-px curves, dashed too (palette.au_dash), by its width
+                # (at 1.2 px our dashed AU17 and its were alike); no slower than 1.2, as wide pens go
+                pen = pg.mkPen(colour, width=OVERLAY_WIDTH, style=Qt.PenStyle.DashLine)
                 # another tool's classes are not ours: named in the class legend (its AU curves take our AU colours)
                 label = f"{key[0]}: {key[1][2:]}" if key[1].startswith("p_") else None
                 curve = pg.PlotDataItem(pen=pen, connect="finite", name=label)

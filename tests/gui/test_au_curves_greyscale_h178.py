@@ -100,3 +100,19 @@ def test_an_aus_directed_motion_takes_its_au_curves_pattern(qtbot):
     for c, k in tl._motion_curves.items():
         assert _pattern(k.opts["pen"]) == _pattern(tl._curves[c[:-2] + "_r"].opts["pen"]) == au_dash(c), c
         assert k.opts["pen"].color().name() == au_colour(c)
+
+
+def test_an_overlays_curve_is_told_from_ours_by_its_width(qtbot):
+    """An imported table's curves are dashed (Qt's DashLine) in our AU colours: at 1.2 px their dashes were ours
+    (AU17's 6-on-3-off) to the eye; 2 px now, ours 1."""
+    from support.curve_buffers import flat_buffer
+
+    from merstudio.gui.timeline import CURVE_WIDTH
+
+    tl = _shown(qtbot, flat_buffer(aus=(17, 12)))
+    tl.overlays["OpenFace"] = flat_buffer(aus=(17, 12))
+    tl.refresh()
+    for col in ("AU17_r", "AU12_r"):
+        theirs, ours = tl.overlay_curve("OpenFace", col).opts["pen"], tl._curves[col].opts["pen"]
+        assert theirs.style() == Qt.PenStyle.DashLine and theirs.color() == ours.color()
+        assert ours.widthF() == CURVE_WIDTH and theirs.widthF() >= 2 * CURVE_WIDTH, (col, theirs.widthF())

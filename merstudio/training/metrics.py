@@ -8,7 +8,8 @@ Predictions are pooled over all folds first and the metrics computed once (not a
 
 Both average over the classes present in the ground truth (MEGC2019's definition): a class with no true sample
 is left out of UF1 and UAR alike, predicted or not. Its predictions still count, as false positives of that class
-and false negatives of the true ones, and its own per-class row shows them (support 0, F1 0). This matters for a
+and false negatives of the true ones; its per-class row in metrics.json keeps the numbers (support 0, F1 0 once
+predicted), and summary.md's per-class table shows "—" for it. This matters for a
 checkpoint evaluated on data lacking one of its classes (the starter's "none"), for a composite's per-dataset
 breakdown, and for per-fold figures; a pooled LOSO/LODO figure has every class in its truth (a training run refuses
 a class without samples), so its UF1 is the same under either rule.
@@ -101,10 +102,21 @@ def compute_metrics(y_true: Labels, y_pred: Labels, class_names: Sequence[str],
 
 
 def format_per_class_table(metrics: dict[str, Any]) -> str:
-    """Markdown table: class, support, precision, recall, F1."""
+    """Markdown table: class, support, precision, recall, F1, and a line saying which classes UF1 and UAR average.
+    A class with no true sample shows "—" throughout: UF1 and UAR leave it out, and its F1 and precision (0 once
+    it is predicted at all) would read as a score that counted (metrics.json keeps the numbers, support 0)."""
     lines = ["| class | support | precision | recall | F1 |", "|---|---:|---:|---:|---:|"]
+    absent = []
     for name, r in metrics["per_class"].items():
+        if not r["support"]:
+            absent.append(str(name))
+            lines.append(f"| {name} | 0 | — | — | — |")
+            continue
         lines.append(f"| {name} | {r['support']} | {_fmt(r['precision'])} | {_fmt(r['recall'])} | {_fmt(r['f1'])} |")
+    lines += ["", "UF1 and UAR average the classes present in the truth (MEGC2019)"
+              + (f"; {', '.join(absent)} (support 0) {'is' if len(absent) == 1 else 'are'} left out: predictions "
+                 f"of {'it' if len(absent) == 1 else 'them'} count against the true classes (the confusion "
+                 f"matrix's column{'' if len(absent) == 1 else 's'})." if absent else ".")]
     return "\n".join(lines)
 
 

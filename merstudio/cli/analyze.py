@@ -23,7 +23,7 @@ from merstudio.resources import CLUSTER_INSTALL_HINT
 # The analysis (pandas, cv2, numpy: half a second) is imported where a command runs, not to build the parser
 # (`merstudio --help`, every command's argument check); tqdm where a bar is drawn.
 if TYPE_CHECKING:
-    from merstudio.analysis.files import AnalysisOutput
+    from merstudio.analysis.files import AnalysisOutput, SpotRow
     from merstudio.analysis.pipeline import AnalysisSettings
     from merstudio.cli.bars import Bar
 
@@ -948,6 +948,16 @@ def _face_map(r: AnalysisOutput, frames: Any) -> None:  # frames: pandas.DataFra
     r.plots.append(png)
 
 
+def _span_end(s: SpotRow, fps: float) -> float:
+    """When a spot's offset frame ends: its span is [t(onset), t(offset + 1)), as docs/interchange.md spans an event
+    (the spots file's offset_time is the start of that frame: "1.57-1.80 s" for frames 47-54 at 30 fps left the
+    last frame out). The frame's duration: the mean of the spot's other frames (a variable-rate video's local
+    rate), else 1 / fps."""
+    if s.offset > s.onset and s.offset_time > s.onset_time:
+        return s.offset_time + (s.offset_time - s.onset_time) / (s.offset - s.onset)
+    return s.offset_time + (1.0 / fps if fps > 0 else 0.0)
+
+
 def _print_summary(r: AnalysisOutput, plot: bool = False, url: str | None = None, missing: str | None = None) -> None:
     """`url`: the output URL; a result published there is named there (its staging copies are gone). `missing`: why
     its plots could not be drawn (published without them)."""
@@ -983,7 +993,7 @@ def _print_summary(r: AnalysisOutput, plot: bool = False, url: str | None = None
             why = f" (model uncertain: {lab.uncertain})" if lab.uncertain else ""
             what = f"  AU {lab.aus or '-'}, {lab.emotion or '?'}{p}{why}"
         print(f"    face {s.face_id}: frames {s.onset}-{s.offset} (apex {s.apex}, "
-              f"{s.onset_time:.2f}-{s.offset_time:.2f} s, score {s.score:.2f}){what}")
+              f"{s.onset_time:.2f}-{_span_end(s, r.fps):.2f} s, score {s.score:.2f}){what}")
     if len(r.spots) > 8:
         print(f"    ... {len(r.spots) - 8} more")
     if r.model_frames and r.model_frames[1]:

@@ -278,7 +278,9 @@ def _show(project: Any) -> None:
             print(f"  overlay {o.name!r} ({o.kind or 'table'}): {o.rows} row(s)")
         for b in _baselines(project, v.id):  # participant calibration (features/neutral.py)
             print(f"  {b.describe()}")
-        counts = Counter((e.coder or "(no coder)", e.status) for e in project.events(v.id))
+        counts: Counter[tuple[str, str]] = Counter()
+        for (coder, status), n in project.event_counts(v.id).items():  # counted by SQLite, no event read
+            counts[coder or "(no coder)", status] += n
         if not counts:
             print("  events: none")
         for (coder, status), n in sorted(counts.items()):
@@ -351,7 +353,7 @@ def _check(path: Path) -> int:
 
 def _revision(a: Any) -> str:
     """Which rules made a stored analysis: its recorded revision against this merstudio's."""
-    from merstudio.analysis.pipeline import ANALYSIS_REVISION, analysis_revision
+    from merstudio.analysis.revision import ANALYSIS_REVISION, analysis_revision
 
     rev = analysis_revision(a.settings)
     if rev >= ANALYSIS_REVISION:

@@ -56,10 +56,10 @@ class Analysis:
 
 def older_rules_note(name: str, analysis: Analysis | None) -> str:
     """"" unless ``analysis`` was made by an earlier revision of the analysis rules
-    (merstudio.analysis.pipeline.ANALYSIS_REVISION); then one line, in the words of the app's status bar on opening
+    (merstudio.analysis.revision.ANALYSIS_REVISION); then one line, in the words of the app's status bar on opening
     such a video, for `project show` and the CLI's per-frame exports: its AU values are an earlier merstudio's, and
     Run analysis makes them again."""
-    from merstudio.analysis.pipeline import ANALYSIS_REVISION, analysis_revision
+    from merstudio.analysis.revision import ANALYSIS_REVISION, analysis_revision
 
     rev = None if analysis is None else analysis_revision(analysis.settings)
     if rev is None or rev >= ANALYSIS_REVISION:

@@ -7,13 +7,15 @@ import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from merstudio.errors import InputError
 from merstudio.project.base import StoreBase
+
+if TYPE_CHECKING:  # imported where used: a reader of the store (`merstudio project show`) needs no pandas
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class OverlayTables(StoreBase):
         integer columns read back as integers, or as floats with NaN where one had unknown cells). Use it for
         tables that are not our analysis: an imported OpenFace CSV, the predictions of the model used before a
         fine-tuning."""
+        import pandas as pd
+
         name = name.strip()
         if not name:
             raise InputError("overlay: the name is empty")
@@ -73,6 +77,8 @@ class OverlayTables(StoreBase):
 
     def load_overlay(self, video_id: int, name: str) -> pd.DataFrame:
         """An overlay's table: ``frame``, ``face_id`` then its columns in the order saved, sorted by frame."""
+        import pandas as pd
+
         rows = self._query("SELECT columns, int_columns, n_rows, keys, vals FROM overlays"
                            " WHERE video_id = ? AND name = ?", (video_id, name))
         if not rows:

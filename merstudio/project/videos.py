@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from merstudio.errors import InputError
-from merstudio.io import VIDEO_EXTENSIONS
+from merstudio.names import VIDEO_EXTENSIONS  # not merstudio.io: OpenCV, for a name list
 from merstudio.pathnames import file_name, find_relative, foreign_path, relative_parts
 from merstudio.project.base import StoreBase, inserted_id
 from merstudio.project.settings import video_setting_keys

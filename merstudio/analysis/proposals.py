@@ -151,14 +151,18 @@ class Suggestion:
 
 
 def objective_emotion(aus: Iterable[int]) -> str:
-    """The FACS objective-class emotion for a set of AUs ('' when no combination fits)."""
+    """The FACS objective-class emotion for a set of AUs: the class of the largest combination it holds; AUs that fit
+    no combination (AU14 alone) are the scheme's class VII, "others" (Davison et al. 2018: the class with no
+    combinations of its own; the demo's truth codes its AU14 event so); '' for no AUs (nothing moved to classify)."""
     present = set(aus)
     best, best_len = "", 0
     for emotion, combos in FACS_OBJECTIVE_CLASSES.values():
         for combo in combos:
             if set(combo) <= present and len(combo) > best_len:
                 best, best_len = emotion, len(combo)
-    return best
+    if best or not present:
+        return best
+    return next((emotion for emotion, combos in FACS_OBJECTIVE_CLASSES.values() if not combos), "")
 
 
 def _class_names(names: Sequence[str]) -> dict[str, str]:

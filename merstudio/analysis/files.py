@@ -67,6 +67,7 @@ from typing import Any
 from merstudio import __version__
 from merstudio.analysis.outputs import (
     SUFFIX,
+    OutputLost,
     ParquetRowWriter,
     check_format,
     count_rows,
@@ -518,11 +519,6 @@ def results_of_inputs(out_dir: Path, metas: MetaFiles | None = None) -> dict[str
             continue
         out.setdefault(key, []).append(meta.name[: -len(".meta.json")])
     return out
-
-
-class OutputLost(OutputError):
-    """The output's file system took no more (full, over quota, the file size limit) or its folder vanished while it
-    was written: the output's fault, not the input's (`lost_output`)."""
 
 
 def lost_output(exc: BaseException) -> bool:

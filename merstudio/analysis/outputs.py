@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from merstudio.errors import InputError, OutputError
+from merstudio.errors import InputError, OutputError, no_room
 from merstudio.regular_files import sha256_of
 from merstudio.resources import CLUSTER_INSTALL_HINT
 
@@ -51,6 +51,12 @@ FORMATS = ("csv", "parquet")
 SUFFIX = {"csv": ".csv", "parquet": ".parquet"}
 ROW_GROUP_CELLS = 1_000_000  # values buffered before a row group is written (rows x columns)
 PARQUET_FLUSH_SECONDS = 60.0  # ... or this often
+
+
+class OutputLost(OutputError):
+    """The output's file system took no more (full, over quota, the file size limit) or its folder vanished while it
+    was written: the output's fault, not the input's (`merstudio.analysis.files.lost_output`). Here, below both
+    row writers (the CSV's in files.py, the Parquet one here), so each raises it for a full disk."""
 
 
 def check_format(fmt: str) -> str:
@@ -106,8 +112,8 @@ def _float(v: Any) -> float | None:
 class ParquetRowWriter:
     """Per-frame rows (dicts; values may be numbers or the CSV's text) into a Parquet file, one row group per
     flush (every `flush_seconds` and every ROW_GROUP_CELLS values). `rows` counts the rows written in row
-    groups; a failed write (a full disk) closes the file there and raises a one-line OutputError: pyarrow writes
-    no footer after a failed write, so such a file holds no readable row and is removed; `rows` and
+    groups; a failed write closes the file there and raises a one-line OutputError (OutputLost for a full disk):
+    pyarrow writes no footer after a failed write, so such a file holds no readable row and is removed; `rows` and
     `last_whole_frame` then say what the file keeps. The file is readable once closed."""
 
     def __init__(self, path: Path, columns: list[str], flush_seconds: float = PARQUET_FLUSH_SECONDS) -> None:
@@ -128,7 +134,8 @@ class ParquetRowWriter:
         try:
             self._writer = pq.ParquetWriter(str(self.path), self._schema, compression="zstd")
         except OSError as exc:
-            raise OutputError(f"{self.path}: cannot write ({exc})") from None
+            kind = OutputLost if no_room(exc) else OutputError
+            raise kind(f"{self.path}: cannot write ({exc})") from None
         self._closed = False
 
     def write(self, row: dict) -> None:
@@ -162,11 +169,13 @@ class ParquetRowWriter:
 
     def _failed(self, exc: OSError) -> OutputError:
         """The error of a failed write (a row group, or the footer at the end), said once the file is closed and
-        what it keeps is known (`_keep_written`)."""
+        what it keeps is known (`_keep_written`): OutputLost where the disk took no more (pyarrow's OSError keeps
+        the errno), as the CSV writer says it, so a batch stops on its type rather than on the text."""
         self.failed = True
         written = self.rows
         kept = self._keep_written()
-        return OutputError(f"{self.path}: cannot write ({exc}); " + (
+        kind = OutputLost if no_room(exc) else OutputError
+        return kind(f"{self.path}: cannot write ({exc}); " + (
             f"it keeps the {kept} rows written before" if kept else
             f"the {written} rows written before are lost with it (a Parquet file cut short holds no table; "
             "--format csv keeps them)"))

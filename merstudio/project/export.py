@@ -508,15 +508,19 @@ def draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int 
     for c in au_cols:  # a long video thinned to what 1200 px can show, its peaks kept (a 20-min video took 8 s)
         axes[0].plot(*envelope(t, df[c].to_numpy()), lw=0.8, label=c[:-2], color=au_colour(c))
     axes[0].set_ylabel("AU intensity (0-5)")
+    # The keys stand right of the axes, never on them: inside, at the top right, the AU key covered AU12 and AU25
+    # at 5 (a smile's usual top) and the class key a class p near 1.
     if au_cols:
-        axes[0].legend(ncol=min(6, len(au_cols)), fontsize=7, loc="upper right")
+        axes[0].legend(ncol=(len(au_cols) + 8) // 9, fontsize=7, loc="upper left", bbox_to_anchor=(1.005, 1.0),
+                       borderaxespad=0.0)
     for c in p_cols:  # NaN where the model did not judge (its motion gate); a judged frame alone is a dot
         tx, y = envelope(t, df[c].to_numpy(dtype=float))
         axes[1].plot(tx, y, lw=0.8, label=c[2:], color=class_colour(c), marker="o", markersize=2,
                      markevery=list(lone_finite(y)), linestyle=class_linestyle(c))  # told apart without colour too
     axes[1].set_ylabel("class p")
     if p_cols:
-        axes[1].legend(ncol=min(6, len(p_cols)), fontsize=7, loc="upper right")
+        axes[1].legend(ncol=(len(p_cols) + 6) // 7, fontsize=7, loc="upper left", bbox_to_anchor=(1.005, 1.0),
+                       borderaxespad=0.0)
     _draw_event_track(axes[2], [e for e in data.events if e.status != "rejected"], tb)
     axes[2].set_yticks([])
     axes[2].set_ylabel("events")

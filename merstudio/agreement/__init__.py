@@ -42,8 +42,9 @@ Definitions
   on the matched events where either coder scored the AU (0/0 pairs agree on absence, which the presence kappa
   counts; as intensities they would inflate the ICC), per coder pair. The same letters give an ordinal alpha
   (``AUxx intensity``) over all coders, on the units where some coder scored the AU. No ICC on fewer than
-  ``MIN_ICC_TARGETS`` (3) pairs or frames (with two, ICC(2,1) can take any value; a note lists them); an ICC
-  outside [-1, 1] (few targets allow it) gets a note.
+  ``MIN_ICC_TARGETS`` (3) pairs or frames (with two, ICC(2,1) can take any value; a note lists them); a printed
+  ICC outside [-1, 1] gets a note with its reason (few targets; the coders' mean of coders who go against each
+  other), and so does a coder whose value never changes (no between-target variance: no agreement measured).
 
 API
     agreement_report(project, video_ids=None, coders=None, tolerance=3, iou=0.5,

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoCommand
 
 from merstudio.errors import InputError
 from merstudio.gui import commands as C
@@ -22,6 +22,7 @@ from merstudio.gui.undo import (
     EditEventCommand,
     ImportEventsCommand,
     ProjectCommand,
+    ProjectUndoStack,
     StepGuard,
     set_status,
 )
@@ -44,7 +45,8 @@ class Coding(QObject):
         self.selected_event_id: int | None = None
         self.marks = Marks()
         self.coder = str(qsettings.value("coder", "") or "")
-        self.undo_stack = QUndoStack(self)
+        # an undo or redo while the project is compacted in a worker is refused in one line, as a command is
+        self.undo_stack = ProjectUndoStack(self, refuse=self._refuse_while_compacting, report=win.show_error)
         self.undo_guard = StepGuard(win.show_error, self)  # a failed undo/redo: one message, the stack kept in step
         self._pushing = False
         self._undo_index = 0
@@ -285,6 +287,14 @@ class Coding(QObject):
                 proj.add_coder(name)
 
     # ---------------------------------------------------------------- undo
+    def _refuse_while_compacting(self) -> None:
+        """InputError while the project is compacted in a worker (Session.refuse_while_compacting): an undo or redo
+        asks it first (ProjectUndoStack), as every command and edit does through CommandContext.execute and
+        require_writable."""
+        session = getattr(self.win, "session", None)  # (none yet while the window is being built)
+        if session is not None:
+            session.refuse_while_compacting()
+
     def push(self, cmd: ProjectCommand) -> None:
         """Do an edit, then put it on the undo stack: only an edit that was saved enters the history (a failed one
         raises a one-line error, shown by the command's dialog, and the view is reloaded from the project)."""

@@ -26,7 +26,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QUndoView, QWidget
 
 from merstudio.errors import InputError, MerstudioError, OutputError
@@ -173,6 +173,54 @@ class StepGuard:
         msg, self.failed = self.failed, None
         if msg:
             self.report(msg + ".")
+
+
+class ProjectUndoStack(QUndoStack):
+    """The project's undo history, whose undo and redo ask ``refuse`` first (Coding: Session.refuse_while_compacting,
+    a one-line InputError while the project is compacted in a worker: the VACUUM holds the project's lock, and an
+    undo meanwhile waited on it, the window frozen until it ended). A refused undo or redo says its line through
+    ``report`` and leaves the stack and the project as they were. The Undo and Redo actions made here
+    (createUndoAction / createRedoAction) go through these methods: QUndoStack's own call its C++ slots, which
+    ask nothing. A click in the history view sets the index in C++ too; it is user input, which the app holds
+    back while a compaction runs (workers.call_in_worker)."""
+
+    def __init__(self, parent: QObject | None = None, refuse: Callable[[], None] | None = None,
+                 report: Callable[[str], None] | None = None) -> None:
+        super().__init__(parent)
+        self._refuse, self._report = refuse, report
+
+    def _refused(self) -> bool:
+        if self._refuse is None:
+            return False
+        try:
+            self._refuse()
+        except MerstudioError as exc:
+            if self._report is not None:
+                self._report(str(exc))
+            return True
+        return False
+
+    def undo(self) -> None:
+        if not self._refused():
+            super().undo()
+
+    def redo(self) -> None:
+        if not self._refused():
+            super().redo()
+
+    def createUndoAction(self, parent: QObject, prefix: str = "") -> QAction:  # noqa: N802 - Qt override
+        return self._asking(super().createUndoAction(parent, prefix), self.undo)
+
+    def createRedoAction(self, parent: QObject, prefix: str = "") -> QAction:  # noqa: N802 - Qt override
+        return self._asking(super().createRedoAction(parent, prefix), self.redo)
+
+    @staticmethod
+    def _asking(action: QAction, step: Callable[[], None]) -> QAction:
+        """``action`` (QUndoStack's: its text and enabled state follow the stack) triggering ``step``, this class's
+        undo or redo, in place of the C++ slot QUndoStack connected (its only connection to ``triggered``)."""
+        action.triggered.disconnect()
+        action.triggered.connect(step)
+        return action
 
 
 class ProjectCommand(QUndoCommand):

@@ -430,10 +430,14 @@ def run(args: argparse.Namespace) -> int:
                      time_origin=preview.time_origin,
                      mime="" if args.media else preview.media_mime,  # the file's own media: its type as written
                      linked=preview.linked_media,  # ELAN's media offset and other linked media: written back
+                     # the file's own MEDIA_URL, verbatim, where the media is still the place it names
+                     url=preview.media_url if not args.media and media_path == preview.media_path else "",
                      # the file's own relative URL, kept where the media is not here (another machine's folder) and
-                     # the new file lies beside the old one: relative to another folder it would lead nowhere
-                     relative=preview.media_relative if not (args.media or args.video) and
-                     args.output.expanduser().resolve().parent == args.input.expanduser().resolve().parent else "")
+                     # it still means what it did: the new file lies beside the old one, or it names the media
+                     # beside the .eaf (./clip.wav); ../x relative to another folder would lead nowhere
+                     relative=preview.media_relative if not (args.media or args.video) and (
+                         args.output.expanduser().resolve().parent == args.input.expanduser().resolve().parent
+                         or _beside_url(preview.media_relative)) else "")
     _out_folder(args.output)
     out = ix.write_events(events, args.output, media, fmt=args.to_fmt)
     _make_safe(args, out)
@@ -443,6 +447,13 @@ def run(args: argparse.Namespace) -> int:
     _boris_losses(out, args.to_fmt, events)
     print(f"wrote {len(events)} event(s) to {out}")
     return 0
+
+
+def _beside_url(relative: str) -> bool:
+    """Whether an ELAN RELATIVE_MEDIA_URL names a file beside the .eaf (``./clip.wav``, ``file://./clip.wav``,
+    ``clip.wav``): it means the same wherever the .eaf is written."""
+    path = relative.removeprefix("file:").removeprefix("//").removeprefix("./")
+    return bool(path) and "/" not in path and "\\" not in path and path not in (".", "..")
 
 
 def _boris_losses(out: Path, fmt: str | None, events: list) -> None:

@@ -155,6 +155,9 @@ class Media:
     # the MIME_TYPE an imported .eaf gave it (an audio file's audio/x-wav, or "unknown"): written back as it was;
     # "" derives one from the file's extension
     mime: str = ""
+    # the MEDIA_URL an imported .eaf gave ``path``, written back verbatim (its own spelling: percent-encoded or
+    # not, a Windows path); "" derives one from ``path``. Set only where ``path`` is the place that URL names
+    url: str = ""
 
     @property
     def name(self) -> str:
@@ -397,6 +400,7 @@ class ImportPreview:
     linked_media: tuple[LinkedMedia, ...] = ()  # the other media an ELAN file links beside the video
     media_relative: str = ""  # the RELATIVE_MEDIA_URL an ELAN file gives the video: see Media.relative
     media_mime: str = ""  # the MIME_TYPE an ELAN file gives it: see Media.mime
+    media_url: str = ""  # the MEDIA_URL an ELAN file gives it, as written: see Media.url
 
     @property
     def coders(self) -> list[str]:

@@ -521,7 +521,8 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
     notes += au_reader.notes()
     return ImportPreview(path=p, format="ELAN eaf", events=events, skipped=skipped, notes=notes, fps=use_fps,
                          media=video.name, media_path=video.path, time_origin=video.origin,
-                         linked_media=tuple(video.linked), media_relative=video.relative, media_mime=video.mime)
+                         linked_media=tuple(video.linked), media_relative=video.relative, media_mime=video.mime,
+                         media_url=video.url)
 
 
 def _eaf_header(p: Path, root: ET.Element) -> ET.Element:
@@ -598,6 +599,7 @@ class _Video:
     name: str = ""  # the media file name
     path: str = ""  # where it lies (:func:`_media_location`)
     relative: str = ""  # its RELATIVE_MEDIA_URL
+    url: str = ""  # its MEDIA_URL as written
     mime: str = ""  # its MIME_TYPE as written (audio/x-wav, unknown...)
     origin: int = 0  # its TIME_ORIGIN (ms)
     linked: list[LinkedMedia] = field(default_factory=list)  # the other descriptors, kept for writing again
@@ -626,6 +628,7 @@ def _eaf_video(p: Path, header: ET.Element, video_name: str | None, notes: list[
         else:
             video.path = location
             video.relative = md.get("RELATIVE_MEDIA_URL") or ""
+            video.url = md.get("MEDIA_URL") or ""
             video.mime = md.get("MIME_TYPE") or ""
         video.origin = _time_origin(p, md)
         video.linked = [_linked(p, d, bad_urls) for d in descriptors if d is not md]

@@ -118,13 +118,16 @@ def _slot_values(evs: Sequence[Event], extra: ExtraTiers, clock: FrameClock) -> 
 
 
 def _video_attrs(media: Media, eaf_path: str | os.PathLike[str] | None, origin: int) -> dict[str, str]:
-    """The video's MEDIA_DESCRIPTOR: its absolute URL, its MIME type (as an imported .eaf wrote it: an audio file's
-    stays audio; else ELAN's for its extension), a relative URL where one reaches it from the .eaf (else the one an
-    imported .eaf gave it), and its media offset when it has one."""
+    """The video's MEDIA_DESCRIPTOR: its absolute URL (``media.url``, as an imported .eaf wrote it, where given),
+    its MIME type (as an imported .eaf wrote it: an audio file's stays audio; else ELAN's for its extension), a
+    relative URL where one reaches it from the .eaf (else the one an imported .eaf gave it), and its media offset
+    when it has one."""
     mp: Path | str = media.path if foreign_path(media.path) else Path(media.path)
     if isinstance(mp, Path) and not mp.is_absolute() and eaf_path is not None:
         mp = Path(eaf_path).parent / mp  # a bare name (a BORIS table names only the file): beside the .eaf
-    attrs = {"MEDIA_URL": _media_url(mp),
+    # the URL the imported .eaf gave this very media, verbatim: re-deriving it from the decoded path rewrote
+    # "Stefan%2CSchnell" as "Stefan,Schnell" (another path for ELAN)
+    attrs = {"MEDIA_URL": media.url or _media_url(mp),
              "MIME_TYPE": media.mime or _MIME.get(Path(file_name(str(mp))).suffix.lower(), "video/*")}
     # the media named by its name alone lies beside the .eaf; one elsewhere keeps the relative URL the
     # imported .eaf gave it where no relative URL from here reaches it

@@ -140,11 +140,12 @@ def test_the_video_descriptor_wins_and_the_others_are_kept(tmp_path):
 
 def test_a_windows_media_path_is_no_relative_url(tmp_path, capsys):
     """An .eaf made on Windows (file:///C:/Users/...) converted here: the URL stays the Windows one, never
-    ../../../C:/Users/... relative to the output (nor file:///C%3A/...)."""
+    ../../../C:/Users/... relative to the output (nor file:///C%3A/...); the file's own relative URL, which names the
+    media beside the .eaf, is kept as written (h185)."""
     src = _eaf(tmp_path / "win.eaf", WIN_VIDEO, [(100, 500)])
     assert read_eaf(src, fps=30.0).media_path == "C:/Users/lab/clip.mp4"
     assert main(["convert", str(src), str(tmp_path / "a" / "b" / "out.eaf"), "--fps", "30"]) == 0
     (md,) = media_descriptors(tmp_path / "a" / "b" / "out.eaf")
-    assert md["MEDIA_URL"] == "file:///C:/Users/lab/clip.mp4" and "RELATIVE_MEDIA_URL" not in md
+    assert md["MEDIA_URL"] == "file:///C:/Users/lab/clip.mp4" and md["RELATIVE_MEDIA_URL"] == "./clip.mp4"
     assert main(["convert", str(tmp_path / "a" / "b" / "out.eaf"), str(tmp_path / "again.eaf")]) == 0
     assert media_descriptors(tmp_path / "again.eaf")[0]["MEDIA_URL"] == "file:///C:/Users/lab/clip.mp4"

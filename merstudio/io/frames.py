@@ -1205,7 +1205,10 @@ class VideoSource(FrameSource):
             self._count = count
             self._seen_ms = np.empty(0)
         if self._damage:
-            vfr = self._tell_damage(head if self._times_ms is None else list(self._times_ms), vfr, stacklevel=5)
+            # every frame's time: a scan that found them repeated or out of order keeps no index, and the head sample
+            # in its place made damage past it look like a cut-off end, forgotten ("70 of 72 decode", no damage line)
+            times = head if not self._scanned else list(self._frame_times_ms())
+            vfr = self._tell_damage(times, vfr, stacklevel=5)
         if self._claimed is not None and self._claimed != self._count:
             warnings.warn(_count_message(path, self._claimed, self._count, bool(self._damage)), SourceWarning,
                           stacklevel=4)

@@ -264,7 +264,8 @@ def preview_import(project: Any, path: str | os.PathLike[str] | EafDocument, vid
     :func:`project_preview`: events past the video's last frame are moved to ``skipped``; events the video already
     has (the same coder, face, frames, emotion and AUs: the same file imported twice) to ``duplicates``, so a
     second import does not double a coder's events (and the agreement counted on them). ``coder``: the coder of
-    the file's events that name none, and of a file without events. ``replace``: the file's coders' events on the
+    the file's events that name none, and of a file without events (of a BORIS file's whose observations name no
+    coder too: before their observation id). ``replace``: the file's coders' events on the
     video are to be replaced by the file's (see :class:`ProjectImport`). An ELAN file is parsed once (``path`` may
     be its :class:`EafDocument` already). Nothing is written."""
     video = project.video(video_id)
@@ -275,6 +276,10 @@ def preview_import(project: Any, path: str | os.PathLike[str] | EafDocument, vid
         # a BORIS 7 observation playing several files times the later ones from the first's start: its length here
         kwargs.setdefault("media_lengths", {v.name: v.frame_count / v.fps for v in project.videos()
                                             if v.fps > 0 and v.frame_count > 0})
+    if f.startswith("boris") and coder and coder.strip():
+        # BORIS's own files have no coder: the observation id, which they would take instead, names the session
+        # (two coders' projects of one session share it) and merged two coders into one
+        kwargs.setdefault("coder", coder.strip())
     prev = read_events(doc or path, fps=video.fps, video_id=video_id, video_name=video.name,
                        fps_override=fps_override, fmt=fmt, times=media.times, **kwargs)
     named = doc.coders(kwargs.get("tier_coders"), kwargs.get("tier_roles")) if doc is not None else set()

@@ -445,6 +445,9 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
                          "BORIS's aggregated nor its tabular events export")
     observation = next((cell_text(r[1]) for r in rows[:header_at] if len(r) > 1 and norm_col(r[0]) ==
                         "observationid"), "")  # BORIS 7 writes it in a block above the header
+    # and the observation's independent variables ("variable" / "value" rows): a "coder" (in any case) is its coder
+    block_coder = next((cell_text(r[1]) for r in rows[:header_at] if len(r) > 1 and norm_col(r[0]) == "coder"), "")
+    with_coder = "coder" in col or bool(block_coder)
     modifier_cols = [k for k in sorted(col, key=lambda k: col[k]) if re.fullmatch(r"modifiers|modifier\d+", k)]
     groups: dict[tuple[str, str, str, str, str], list[BorisEntry]] = {}
     ends: dict[tuple[str, str, str, str, str], float | None] = {}  # the media file's length each group's rows give
@@ -470,7 +473,7 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
         # independent variables "coder" and "review status" (our .boris projects set them)
         media = _row_media(r, col)
         key = (_cell(r, col, "observationid") or observation, media, _cell(r, col, "fps"),
-               _cell(r, col, "coder"), _cell(r, col, "reviewstatus"))
+               _cell(r, col, "coder") or block_coder, _cell(r, col, "reviewstatus"))
         later = in_turn.get((key[0], file_name(key[1])), 0.0)
         if isinstance(later, str):
             if video_name and same_name(video_name, file_name(key[1])):  # the chosen file's rows: refused
@@ -484,12 +487,12 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
     out: list[list[Any]] = [["Observation id", "Media file name", "FPS", "Subject", "Behavior", "Modifiers",
                              "Behavior type", "Start (s)", "Stop (s)", "Apex (s)", "Comment start", "Comment stop",
                              "Image index start", "Image index stop", "Image index apex"]
-                            + (["Coder"] if "coder" in col else [])
+                            + (["Coder"] if with_coder else [])
                             + (["Review status"] if "reviewstatus" in col else [])]
     for (obs, media, fps, coder, review), entries in groups.items():
         where = f"{p.name}: observation {quote(obs)}" if obs else p.name
         # the "coder" variable as set: empty is no coder (the observation id is none), as an aggregated export reads
-        out += [[obs, media, fps, *row, *([coder] if "coder" in col else []),
+        out += [[obs, media, fps, *row, *([coder] if with_coder else []),
                  *([review] if "reviewstatus" in col else [])]
                 for row in pair_boris_events(entries, where, skipped, notes, indices=True,
                                              end=ends[(obs, media, fps, coder, review)])]
@@ -514,7 +517,7 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
                video_name: str | None = None, fps_override: bool = False,
                emotions: Mapping[str, str] | None = None, default_coder: str = "boris",
                source: str | None = None, times: np.ndarray | None = None,
-               media_lengths: Mapping[str, float] | None = None) -> ImportPreview:
+               media_lengths: Mapping[str, float] | None = None, coder: str | None = None) -> ImportPreview:
     """Read a BORIS-style events table (.tsv/.csv/.xlsx) into an :class:`ImportPreview`.
 
     fps: the video's frame rate (default: the file's FPS column). A different FPS in the file raises InputError
@@ -525,11 +528,14 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
     BORIS's ``Image index`` columns (8.11 and later) place an entry where they lie within a frame of its time.
     media_lengths: {file name: seconds} of media files (a project's videos) for a BORIS 7 table whose observation
     plays several files one after another (see :func:`_played_in_turn`; files beside the table are measured).
+    coder: the user's coder (``--coder``) for rows whose table names none: BORIS's own tables have only the
+    observation id, the coder then only where no coder is given.
     """
     p = Path(path)
     return read_boris_rows(p, _table(p), f"BORIS {boris_format(p)}", fps=fps, video_id=video_id,
                            video_name=video_name, fps_override=fps_override, emotions=emotions,
-                           default_coder=default_coder, source=source, times=times, media_lengths=media_lengths)
+                           default_coder=default_coder, source=source, times=times, media_lengths=media_lengths,
+                           coder=coder)
 
 
 def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float | None = None, video_id: int = 0,
@@ -538,12 +544,12 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
                     source: str | None = None, times: np.ndarray | None = None,
                     ours: bool | None = None, skipped: list[Skip] | None = None,
                     notes: list[str] | None = None,
-                    media_lengths: Mapping[str, float] | None = None) -> ImportPreview:
+                    media_lengths: Mapping[str, float] | None = None, coder: str | None = None) -> ImportPreview:
     """:func:`read_boris` on the rows of an aggregated-events table however they were read (a file, or a BORIS
     project's paired events: :mod:`merstudio.interchange.boris_project`), ``fmt`` naming the source in the
     preview. ``ours``: the modifiers are merstudio's AUs (default: the table has our Coder / Event source
     columns); ``skipped`` / ``notes``: what the caller found before the rows (unpaired BORIS states, say);
-    ``media_lengths``: see :func:`read_boris`."""
+    ``media_lengths``, ``coder``: see :func:`read_boris`."""
     skipped, notes = list(skipped or []), list(notes or [])
     header_at = _header_row(p, rows)
     col = _columns(rows[header_at])
@@ -553,7 +559,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
         return read_boris_rows(p, paired, f"{fmt} (tabular events)", fps=fps, video_id=video_id,
                                video_name=video_name, fps_override=fps_override, emotions=emotions,
                                default_coder=default_coder, source=source, times=times, ours=False,
-                               skipped=skipped, notes=notes)
+                               skipped=skipped, notes=notes, coder=coder)
     missing = [name for name, keys in (("Start (s)", ("starts", "startframe")), ("Stop (s)", ("stops", "stopframe")))
                if not any(k in col for k in keys)]
     if missing:
@@ -573,7 +579,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
         ours = "coder" in col or "eventsource" in col
     taken = {k for _, r in body if (k := _numbered(cell_text(_value(r, col, "subject")))) is not None}
     rows_read = _BorisRows(col, _modifier_cols(col), ours, {k.strip().lower(): v for k, v in (emotions or {}).items()},
-                           default_coder, taken)
+                           default_coder, taken, (coder or "").strip())
     au_reader = AUReader()
     events: list[Event] = []
     other_media = 0
@@ -834,6 +840,7 @@ class _BorisRows:
     emap: dict[str, str]
     default_coder: str
     taken: set[int]  # the faces numbered subjects use: named ones take others
+    coder: str = ""  # the user's coder (--coder, an import's): before the observation id, never a file's coder
     names: dict[str, int] = field(default_factory=dict)  # named subject -> face
     not_aus: list[str] = field(default_factory=list)  # modifiers that are not AUs, kept in notes
 
@@ -861,9 +868,10 @@ class _BorisRows:
                 notes.append(f"{where}: no apex; using the middle frame {apex}")
         behavior = cell_text(_value(r, col, "behavior"))
         emotion = self.emap.get(behavior.lower(), behavior)
-        # our own tables carry the coder (possibly empty); BORIS's own have only the observation id
+        # our own tables carry the coder (possibly empty); BORIS's own have only the observation id, which names the
+        # session, not who coded it (two coders' projects of one session share it): the user's coder comes first
         coder = cell_text(_value(r, col, "coder")) if "coder" in col else \
-            (cell_text(_value(r, col, "observationid")) or self.default_coder)
+            (self.coder or cell_text(_value(r, col, "observationid")) or self.default_coder)
         conf_raw = cell_text(_value(r, col, "confidence"))
         conf = _number(conf_raw)
         if conf_raw and conf is None:

@@ -316,10 +316,12 @@ def _media_of(obs: dict[str, Any]) -> list[tuple[str, float | None, float | None
 def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
                        video_name: str | None = None, fps_override: bool = False,
                        emotions: Mapping[str, str] | None = None, default_coder: str = "boris",
-                       source: str | None = None, times: np.ndarray | None = None) -> ImportPreview:
+                       source: str | None = None, times: np.ndarray | None = None,
+                       coder: str | None = None) -> ImportPreview:
     """Read a BORIS project's events on one video into an :class:`ImportPreview` (arguments as
     :func:`merstudio.interchange.boris.read_boris`; ``video_name`` chooses the media file when the project's
-    observations play several)."""
+    observations play several). An observation's coder is its independent variable ``coder`` (in any case, as BORIS
+    users type it: ``Coder``), else ``coder`` (the user's, ``--coder``), else (BORIS's own projects) its id."""
     p = Path(path)
     pj = _load(p)
     ethogram = {str(b.get("code", "")): str(b.get("type", "")) for b in pj["behaviors_conf"].values()
@@ -348,6 +350,7 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
         target = names[0]
     rows: list[list[Any]] = []
     other = 0
+    told: set[str] = set()  # coders the observations name besides the one given
     for obs_id, obs in sorted(media_obs.items()):
         files = _media_of(obs)
         at = next((i for i, (f, _, _) in enumerate(files) if file_name(f) == target), None)
@@ -366,12 +369,18 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
         variables = obs.get("independent_variables") or {}
         if not isinstance(variables, dict):
             variables = {}
-        coder = str(variables.get(CODER_VARIABLE, "")).strip()
-        if not coder and not ours:  # BORIS's own projects: one coder per observation, as its tables are read
-            coder = obs_id or default_coder
-        status = str(variables.get(STATUS_VARIABLE, "")).strip().lower()
+        named = _variable(variables, CODER_VARIABLE)
+        who = named or ("" if ours else (coder or "").strip())
+        if named and coder and coder.strip() and named != coder.strip():
+            told.add(named)
+        if not who and not ours:  # BORIS's own projects: one coder per observation, as its tables are read
+            who = obs_id or default_coder
+        status = _variable(variables, STATUS_VARIABLE).lower()
         rows += _observation_rows(p, obs_id, obs, ethogram, file, file_fps, length, start_at + offset,
-                                  end_at + offset, coder, skipped, notes, status if status in STATUSES else "")
+                                  end_at + offset, who, skipped, notes, status if status in STATUSES else "")
+    if told:  # the file's own coder names win: --coder is for what names no coder
+        notes.append(f"the observations name their coder(s) {name_list(sorted(told), 4)} (variable "
+                     f"{quote(CODER_VARIABLE)}): {quote(str(coder).strip())} given for events that name none")
     if other:
         notes.append(f"{other} observation(s) of other media files than {quote(target)} left out")
     emap = dict(emotions or {})
@@ -380,6 +389,16 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
     return read_boris_rows(p, [list(_HEADER), *rows], "BORIS project", fps=fps, video_id=video_id,
                            video_name=None, fps_override=fps_override, emotions=emap, default_coder=default_coder,
                            source=source, times=times, ours=ours, skipped=skipped, notes=notes)
+
+
+def _variable(variables: Mapping[str, Any], name: str) -> str:
+    """An observation's independent variable ``name`` as set, its label in any case and spacing (BORIS users type
+    ``Coder``); "" when not set."""
+    want = name.casefold()
+    for label, value in variables.items():
+        if str(label).strip().casefold() == want and value is not None and str(value).strip():
+            return str(value).strip()
+    return ""
 
 
 def _observation_rows(p: Path, obs_id: str, obs: dict[str, Any], ethogram: dict[str, str], file: str,

@@ -783,6 +783,8 @@ class MainWindow(QMainWindow):
         """A compaction in a worker began or ended (Session._compacting): the title, and while a closing project
         compacts the empty video area, say so; once it ends, the empty state says again what is open."""
         self._update_labels()
+        if not self.session.compacting and self.video is not None and self.project is not None:
+            self.transport.request_current()  # the faces of the frame shown while it compacted
         if not self.session.compacting and hasattr(self, "first_run"):
             proj = self.project
             self.first_run.empty.follow(proj.path.name if proj is not None else None,
@@ -1069,6 +1071,8 @@ class MainWindow(QMainWindow):
         self.video_view.set_frame(index, rgb)  # clears the loading label when it is the frame asked for
         overlay, follow = self.overlay_action.isChecked(), self.follow_action.isChecked()
         if (overlay or follow) and self.project is not None and self.video is not None:
+            if self.session.compacting:  # the read would wait on the VACUUM's lock, the window frozen: drawn after
+                return
             faces = self.project.landmarks(self.video.id, index)
             if overlay:
                 self.video_view.set_faces(faces, {tid: self._face_note(tid, index) for tid in faces})

@@ -41,6 +41,7 @@ from merstudio.gui.timeline_items import (
     LaneAxis,
     LaneNotes,
     LegendBox,
+    OverlayCurve,
     Readout,
     TippedBars,
     TrackBox,
@@ -314,7 +315,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         # overlays: other per-frame tables (an imported OpenFace CSV, the previous model) drawn dashed beside ours
         self.overlays: dict[str, CurveBuffer] = {}
         self.overlay_hidden: set[str] = set()
-        self._overlay_curves: dict[tuple[str, str], pg.PlotDataItem] = {}
+        self._overlay_curves: dict[tuple[str, str], OverlayCurve] = {}
         self._overlay_plots: dict[tuple[str, str], pg.PlotItem] = {}
         # per overlay: (its buffer's version, what else the drawing depended on) when last drawn
         self._overlay_version: dict[str, tuple[int, _OverlaySig]] = {}
@@ -1321,7 +1322,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._overlay_version.clear()
         self._draw_overlays()
 
-    def overlay_curve(self, name: str, col: str) -> pg.PlotDataItem | None:
+    def overlay_curve(self, name: str, col: str) -> OverlayCurve | None:
         return self._overlay_curves.get((name, col))
 
     def _draw_overlays(self) -> None:
@@ -1357,12 +1358,13 @@ class Timeline(pg.GraphicsLayoutWidget):
         for key, (plot, y, colour) in want.items():
             curve = self._overlay_curves.get(key)
             if curve is None:
-                # 2 px, its dashes 8 px: told from our 1-px curves, dashed too (palette.au_dash), by its width
-                # (at 1.2 px our dashed AU17 and its were alike); no slower than 1.2, as wide pens go
+                # 2 px, its dashes 10 px: told from our 1-px curves, dashed too (palette.au_dash), by its width
+                # (at 1.2 px our dashed AU17 and its were alike); drawn as two 1-px passes (OverlayCurve), as cheap
+                # as ours at any zoom: Qt's own 2-px dashes cost 100 times as much (2.4 CPU-s a whole-video render)
                 pen = pg.mkPen(colour, width=OVERLAY_WIDTH, style=Qt.PenStyle.DashLine)
                 # another tool's classes are not ours: named in the class legend (its AU curves take our AU colours)
                 label = f"{key[0]}: {key[1][2:]}" if key[1].startswith("p_") else None
-                curve = pg.PlotDataItem(pen=pen, connect="finite", name=label)
+                curve = OverlayCurve(pen=pen, connect="finite", name=label)
                 curve.setZValue(-1)  # ours stay on top
                 plot.addItem(curve)
                 self._overlay_curves[key] = curve

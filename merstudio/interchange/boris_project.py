@@ -340,6 +340,8 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
         raise InputError(f"{p}: no observation of a media file in the project ({len(observations)} observation(s) "
                          "in all, live or of images): nothing to import on a video")
     target = next((n for n in names if video_name and same_name(n, video_name)), None)
+    if target is None and video_name:
+        _refuse_other_player(p, media_obs, video_name)
     if target is None:
         if len(names) > 1:
             raise InputError(f"{p}: the project's observations play {len(names)} media files "
@@ -399,6 +401,23 @@ def _variable(variables: Mapping[str, Any], name: str) -> str:
         if str(label).strip().casefold() == want and value is not None and str(value).strip():
             return str(value).strip()
     return ""
+
+
+def _refuse_other_player(p: Path, observations: Mapping[str, dict[str, Any]], video_name: str) -> None:
+    """InputError where ``video_name`` is a media file BORIS plays in another player than the first (player 2 of a
+    two-camera observation): an observation's times are player 1's clock, so its events are read on player 1's
+    file; "not one of them" said the project did not play it at all."""
+    for obs_id, obs in sorted(observations.items()):
+        players = obs.get("file")
+        for player, files in sorted(players.items() if isinstance(players, dict) else ()):
+            if str(player) == "1" or not isinstance(files, list):
+                continue
+            if any(same_name(file_name(str(f)), video_name) for f in files):
+                first = [file_name(f) for f, _, _ in _media_of(obs)]
+                raise InputError(f"{p}: {quote(video_name)} plays in player {player} of observation {quote(obs_id)}, "
+                                 "whose events merstudio reads on player 1's media only (" + (
+                                     f"{name_list(first, 3)}: import them into that video, --video {first[0]})"
+                                     if first else "it has none)"))
 
 
 def _observation_rows(p: Path, obs_id: str, obs: dict[str, Any], ethogram: dict[str, str], file: str,

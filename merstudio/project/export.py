@@ -34,6 +34,7 @@ from merstudio.features.aus import is_presence
 from merstudio.features.neutral import apply_baselines, complete_baseline, load_baselines, mark_rows
 from merstudio.io.timebase import Timebase
 from merstudio.model.checkpoint_meta import png_metadata
+from merstudio.mpl_config import thread_fonts_released
 from merstudio.palette import au_colour, class_colour, class_linestyle, emotion_colour
 from merstudio.project.analyses import model_text
 from merstudio.project.events import Event, au_numbers
@@ -462,6 +463,7 @@ def _photo_faces(data: SummaryData) -> list[tuple[int, pd.DataFrame]]:
     return [(int(fid), rows) for fid, rows in ok.groupby("face_id", sort=True)]
 
 
+@thread_fonts_released()  # the app draws it on a worker thread of its own each time
 def draw_photo_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 100) -> None:
     """The summary PNG of a one-frame input (a photo): a bar chart of each face's AU intensities, one above another,
     drawn as `merstudio analyze --plot` draws a photo's (analysis.plot.draw_au_bars); a timeline of one frame is
@@ -487,6 +489,7 @@ def draw_photo_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 1
     fig.savefig(path, format="png", metadata=png_metadata(data.model))
 
 
+@thread_fonts_released()  # the app draws it on a worker thread of its own each time
 def draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 100) -> None:
     """The timeline PNG (AU curves and class confidence of the face seen most, events) of data read before; a
     one-frame input's is :func:`draw_photo_png`'s bars."""

@@ -12,27 +12,16 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from support.damaged_clips import coded_frame, write_h264
+from support.damaged_clips import STEADY_X264, garbled_middle
 
 from merstudio.io import open_source
 from merstudio.io.frames import SeekTrouble
 
-# x264 on one thread without lookahead or macroblock tree: its output, and so where the garbled bytes land, is the
-# same at every encode (with its defaults it varies from encode to encode in one process)
-STEADY = {"x264-params": "threads=1:rc-lookahead=0:mbtree=0:crf=28"}
-
 
 def _damaged(path: Path) -> Path:
-    """72 noisy frames, one keyframe, 1000 bytes past the file's middle garbled: frames lost there, and the times of
-    those after go back."""
-    rng = np.random.default_rng(5)
-    write_h264(path, 72, lambda i: np.clip(coded_frame(i) + rng.integers(-20, 20, (96, 160, 3)), 0, 255)
-               .astype(np.uint8), gop=72, options=STEADY)
-    data = bytearray(path.read_bytes())
-    at = int(len(data) * 0.55)
-    data[at:at + 1000] = np.random.default_rng(4).integers(0, 256, 1000, dtype=np.uint8).tobytes()
-    path.write_bytes(bytes(data))
-    return path
+    """The garbled file with the times of the frames after the damage going back (crf 28 puts the garbled bytes
+    there)."""
+    return garbled_middle(path, f"{STEADY_X264}:crf=28")
 
 
 def _decoded(path: Path) -> tuple[list[float], list[int]]:

@@ -50,6 +50,26 @@ def write_h264(path: Path, n: int, picture: Callable[[int], np.ndarray], fps: in
     return path
 
 
+# x264 on one thread without lookahead or macroblock tree writes the same bytes at every encode. With its defaults
+# the bytes varied from encode to encode in one process (46 distinct files of 60 back to back), so bytes garbled at a
+# fixed offset landed on other frames each run: inside one frame's data (concealed, nothing to tell), or where the
+# times go back after it (h172)
+STEADY_X264 = "threads=1:rc-lookahead=0:mbtree=0"
+
+
+def garbled_middle(path: Path, x264_params: str = STEADY_X264) -> Path:
+    """72 noisy frames at FPS, one keyframe, encoded the same at every run (`x264_params`), and 1000 bytes of the file
+    past its middle garbled, as a bad disk or a broken copy leaves them: one damaged spot."""
+    rng = np.random.default_rng(5)
+    write_h264(path, 72, lambda i: np.clip(coded_frame(i) + rng.integers(-20, 20, (96, 160, 3)), 0, 255)
+               .astype(np.uint8), gop=72, options={"x264-params": x264_params})
+    data = bytearray(path.read_bytes())
+    at = int(len(data) * 0.55)
+    data[at:at + 1000] = np.random.default_rng(4).integers(0, 256, 1000, dtype=np.uint8).tobytes()
+    path.write_bytes(bytes(data))
+    return path
+
+
 def zero_frames(src: Path, dst: Path, frames: Iterable[int], fps: int = FPS, keyframes: bool = False) -> Path:
     """A copy of `src` with the stored data of `frames` zeroed, as a bad disk leaves it; none may be a keyframe
     unless `keyframes`."""

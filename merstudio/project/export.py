@@ -35,7 +35,7 @@ from merstudio.features.neutral import apply_baselines, complete_baseline, load_
 from merstudio.io.timebase import Timebase
 from merstudio.model.checkpoint_meta import png_metadata
 from merstudio.mpl_config import thread_fonts_released
-from merstudio.palette import au_colour, class_colour, class_linestyle, emotion_colour
+from merstudio.palette import au_colour, au_linestyle, class_colour, class_linestyle, emotion_colour
 from merstudio.project.analyses import model_text
 from merstudio.project.events import Event, au_numbers
 from merstudio.project.store import Project
@@ -509,7 +509,9 @@ def draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int 
     axes = fig.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2, 1]})
     t = tb.times_of(df["frame"].to_numpy()) if len(df) else np.zeros(0)
     for c in au_cols:  # a long video thinned to what 1200 px can show, its peaks kept (a 20-min video took 8 s)
-        axes[0].plot(*envelope(t, df[c].to_numpy()), lw=0.8, label=c[:-2], color=au_colour(c))
+        # each AU's dash pattern too (the app's AU lane's): by colour only, AU06 and AU12 were one grey in print
+        axes[0].plot(*envelope(t, df[c].to_numpy()), lw=0.8, label=c[:-2], color=au_colour(c),
+                     linestyle=au_linestyle(c))
     axes[0].set_ylabel("AU intensity (0-5)")
     # The keys stand right of the axes, never on them: inside, at the top right, the AU key covered AU12 and AU25
     # at 5 (a smile's usual top) and the class key a class p near 1.

@@ -156,7 +156,8 @@ class Media:
     # "" derives one from the file's extension
     mime: str = ""
     # the MEDIA_URL an imported .eaf gave ``path``, written back verbatim (its own spelling: percent-encoded or
-    # not, a Windows path); "" derives one from ``path``. Set only where ``path`` is the place that URL names
+    # not, a Windows path) where the media is not here; "" (or media that is here) derives one from ``path``. Set
+    # only where ``path`` is the place that URL names
     url: str = ""
 
     @property

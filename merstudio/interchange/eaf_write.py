@@ -125,9 +125,11 @@ def _video_attrs(media: Media, eaf_path: str | os.PathLike[str] | None, origin: 
     mp: Path | str = media.path if foreign_path(media.path) else Path(media.path)
     if isinstance(mp, Path) and not mp.is_absolute() and eaf_path is not None:
         mp = Path(eaf_path).parent / mp  # a bare name (a BORIS table names only the file): beside the .eaf
-    # the URL the imported .eaf gave this very media, verbatim: re-deriving it from the decoded path rewrote
-    # "Stefan%2CSchnell" as "Stefan,Schnell" (another path for ELAN)
-    attrs = {"MEDIA_URL": media.url or _media_url(mp),
+    # the URL the imported .eaf gave this very media, verbatim where the media is not here: re-deriving it from the
+    # decoded path rewrote "Stefan%2CSchnell" as "Stefan,Schnell" (another path for ELAN); one that is here has
+    # its own URL
+    here = isinstance(mp, Path) and mp.exists()
+    attrs = {"MEDIA_URL": media.url if media.url and not here else _media_url(mp),
              "MIME_TYPE": media.mime or _MIME.get(Path(file_name(str(mp))).suffix.lower(), "video/*")}
     # the media named by its name alone lies beside the .eaf; one elsewhere keeps the relative URL the
     # imported .eaf gave it where no relative URL from here reaches it

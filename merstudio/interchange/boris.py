@@ -544,12 +544,14 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
                     source: str | None = None, times: np.ndarray | None = None,
                     ours: bool | None = None, skipped: list[Skip] | None = None,
                     notes: list[str] | None = None,
-                    media_lengths: Mapping[str, float] | None = None, coder: str | None = None) -> ImportPreview:
+                    media_lengths: Mapping[str, float] | None = None, coder: str | None = None,
+                    where_column: bool = False) -> ImportPreview:
     """:func:`read_boris` on the rows of an aggregated-events table however they were read (a file, or a BORIS
     project's paired events: :mod:`merstudio.interchange.boris_project`), ``fmt`` naming the source in the
     preview. ``ours``: the modifiers are merstudio's AUs (default: the table has our Coder / Event source
     columns); ``skipped`` / ``notes``: what the caller found before the rows (unpaired BORIS states, say);
-    ``media_lengths``, ``coder``: see :func:`read_boris`."""
+    ``media_lengths``, ``coder``: see :func:`read_boris`; ``where_column``: the rows' ``Where`` column names each
+    in notes and skipped items (a project's observation and time), not its row number."""
     skipped, notes = list(skipped or []), list(notes or [])
     header_at = _header_row(p, rows)
     col = _columns(rows[header_at])
@@ -584,9 +586,10 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     events: list[Event] = []
     other_media = 0
     durations = _durations(body, col)
-    late: dict[str, list[int]] = {}
+    late: dict[str, list[int | str]] = {}
     for rowno, r in body:
-        where = f"{p.name}: row {rowno}"
+        # a .boris project's rows are no rows its user can find: its own names the observation and the time
+        where = (cell_text(_value(r, col, "where")) if where_column else "") or f"{p.name}: row {rowno}"
         mname = file_name(cell_text(_value(r, col, "mediafilename")))
         if video_name and len(media_names) > 1 and not same_name(mname, video_name):
             other_media += 1  # the user chose the video: the other files' rows are not errors
@@ -598,10 +601,10 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
         if ev is not None:
             events.append(ev)
             if mname in durations and ev.onset >= clock.seconds_frame(durations[mname], "end"):
-                late.setdefault(mname, []).append(rowno)
+                late.setdefault(mname, []).append(where.split(": ", 1)[-1] if where_column else rowno)
     for name, rownos in late.items():  # an import into the video skips them; a conversion says so too
         notes.append(f"{len(rownos)} event(s) start past the end of {quote(name)} (its Media duration "
-                     f"{durations[name]:.3f} s): row(s) {name_list(rownos, 6)}")
+                     f"{durations[name]:.3f} s): {'' if where_column else 'row(s) '}{name_list(rownos, 6, 120)}")
     notes += au_reader.notes() + frames.index_unused
     if rows_read.not_aus:
         notes.append(f"modifiers that are not AUs kept in the events' notes: {name_list(rows_read.not_aus, 6)}")

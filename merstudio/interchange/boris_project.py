@@ -81,7 +81,7 @@ LENGTH_MARGIN = 1.0  # seconds after the last event: a video's length where it i
 END_MARGIN_MS = 1
 _HEADER = ("Observation id", "Media file name", "FPS", "Media duration (s)", "Subject", "Behavior", "Modifiers", "Behavior type",
            "Start (s)", "Stop (s)", "Apex (s)", "Comment start", "Comment stop", "Image index start",
-           "Image index stop", "Image index apex", "Coder", "Status")
+           "Image index stop", "Image index apex", "Coder", "Status", "Where")
 
 
 def is_boris_project(path: str | os.PathLike[str]) -> bool:
@@ -390,7 +390,7 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
         emap.setdefault(UNLABELLED, "")
     return read_boris_rows(p, [list(_HEADER), *rows], "BORIS project", fps=fps, video_id=video_id,
                            video_name=None, fps_override=fps_override, emotions=emap, default_coder=default_coder,
-                           source=source, times=times, ours=ours, skipped=skipped, notes=notes)
+                           source=source, times=times, ours=ours, skipped=skipped, notes=notes, where_column=True)
 
 
 def _variable(variables: Mapping[str, Any], name: str) -> str:
@@ -451,6 +451,7 @@ def _observation_rows(p: Path, obs_id: str, obs: dict[str, Any], ethogram: dict[
         skipped.append(Skip(where, f"behaviour(s) not in the ethogram: {name_list(sorted(undefined))}"))
     if left:
         notes.append(f"{where}: {left} event(s) on other media files of its player left out")
+    # each event named as its user finds it in BORIS: the observation and the start's time on its clock
     return [[obs_id, file, "" if file_fps is None else file_fps, "" if length is None else length, *row, coder,
-             status]
+             status, f"{where}, event at {row[4] + start_at:.3f} s"]
             for row in pair_boris_events(entries, where, skipped, notes, indices=True)]

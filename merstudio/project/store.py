@@ -447,6 +447,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         self._con = con
         self._own(con)
         self._lock = threading.RLock()
+        self._in_transaction = False  # inside transaction(): each edit is a savepoint of its one transaction
         self._claim = claim
         if claim is not None:
             claim.mark(PROJECT)
@@ -980,25 +981,50 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         """One transaction: committed as a whole, or rolled back as a whole. A write fault (full disk, lock held
-        elsewhere, I/O error) becomes a one-line OutputError; the connection stays usable."""
+        elsewhere, I/O error) becomes a one-line OutputError; the connection stays usable. Inside
+        :meth:`transaction` it is a savepoint of that one: undone as a whole where it fails, committed with it."""
         if self.read_only:
             raise OutputError(f"{self.path}: opened read-only ({self.read_only_reason}); the edit was not saved")
         with self._lock:
+            outer = not self._in_transaction  # (set by this thread only: the lock is held throughout)
+            if not outer and not self._con.in_transaction:  # SQLite rolled it all back at a fault (a full disk)
+                raise OutputError(f"{self.path}: the edit was not saved (an earlier edit of its transaction "
+                                  "failed, and SQLite rolled them all back)")
             try:
-                self._con.execute("BEGIN IMMEDIATE")
+                self._con.execute("BEGIN IMMEDIATE" if outer else "SAVEPOINT edit")
             except sqlite3.Error as exc:
                 raise self._write_error(exc) from None
             try:
                 yield self._con
-                self._con.execute("COMMIT")
+                self._con.execute("COMMIT" if outer else "RELEASE edit")
             except BaseException as exc:
                 if self._con.in_transaction:  # SQLite may have rolled back already (a full disk does)
                     with suppress(sqlite3.Error):
-                        self._con.execute("ROLLBACK")
+                        self._con.execute("ROLLBACK" if outer else "ROLLBACK TO edit")
+                        if not outer:
+                            self._con.execute("RELEASE edit")
                 if _is_write_fault(exc):
                     raise self._write_error(exc) from None
                 raise
-            self._fold_when_grown()
+            if outer:
+                self._fold_when_grown()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """The edits made inside, on this thread, as one transaction: committed once at the end (one sync to the
+        disk, not one each), or rolled back as a whole where the block raises (the project as it was before it).
+        Each edit stays whole by itself (a savepoint: one that fails leaves nothing of itself). Other threads' edits
+        wait for its end: it holds the project's lock throughout. The app's jump through many undo steps at once
+        (gui/undo.ProjectUndoStack.setIndex) is one."""
+        with self._tx():
+            nested, self._in_transaction = self._in_transaction, True
+            try:
+                yield
+            finally:
+                self._in_transaction = nested
+            if not nested and not self._con.in_transaction:  # an edit's fault made SQLite roll it all back
+                raise OutputError(f"{self.path}: the edits were not saved (SQLite rolled their transaction back "
+                                  "after a fault)")
 
     def _write_error(self, exc: BaseException) -> OutputError:
         return OutputError(f"{self.path}: the edit was not saved ({_fault_text(exc)})")

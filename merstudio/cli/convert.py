@@ -86,13 +86,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="OpenFace input numbers frames from 1 (default: detected from a frame 0 and the timestamps)")
     n.add_argument("--zero-based", dest="one_based", action="store_const", const=False,
                    help="OpenFace-style input numbers frames from 0 (merstudio's own per-frame CSV)")
-    p.add_argument("--tier", action="append", default=[], metavar="TIER=CODER[:KIND]",
+    p.add_argument("--tier", action="append", default=[], metavar="TIER=CODER[:KIND][:faceK]",
                    help="ELAN: read another tool's tier as the events of CODER (repeatable). KIND: what the tier "
                         "holds: aus (AU codes), emotion, event ('emotion | AUs', the default unless every value "
                         "is AU codes), or apex (the coder's apex: an annotation inside one of their events sets its "
                         "apex, a Phase tier's 'apex' part; the default for a tier of onset/apex/offset values); a "
                         "coder's AU annotations inside one of their emotion annotations become one event (e.g. "
-                        "--tier AU=alice:aus --tier Emotion=alice:emotion --tier Apex=alice:apex)")
+                        "--tier AU=alice:aus --tier Emotion=alice:emotion --tier Apex=alice:apex). faceK: the face "
+                        "the tier's events are on (default: its PARTICIPANT's, the file's participants numbered "
+                        "0, 1, ... in tier order; else 0); one person's AUs join only that person's emotions (e.g. "
+                        "--tier AU_Infant=zoe:aus:face1)")
     p.add_argument("--yes", action="store_true", help="go ahead when the preview lists items to skip")
     p.add_argument("-q", "--quiet", "--no-progress", action="store_true",
                    help=f"no progress bars (an import of {BIG_IMPORT:,} rows or more draws them while it reads the "
@@ -130,15 +133,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _tier_map(items: list[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """``--tier TIER=CODER[:KIND]`` -> ({tier: coder}, {tier: kind}) for read_eaf's tier_coders / tier_roles."""
-    from merstudio.interchange.eaf import TIER_ROLES, split_tier_target
+def _tier_map(items: list[str]) -> tuple[dict[str, str], dict[str, str], dict[str, int]]:
+    """``--tier TIER=CODER[:KIND][:faceK]`` -> ({tier: coder}, {tier: kind}, {tier: face}) for read_eaf's
+    tier_coders / tier_roles / tier_faces."""
+    from merstudio.interchange.eaf import TIER_ROLES, split_tier_face, split_tier_target
 
-    coders, roles = {}, {}
+    coders, roles, faces = {}, {}, {}
     for it in items:
         tier, sep, target = it.partition("=")
         if not sep or not tier or not target.strip():
-            raise InputError(f"--tier {it}: expected TIER=CODER or TIER=CODER:KIND (KIND: {', '.join(TIER_ROLES)})")
+            raise InputError(f"--tier {it}: expected TIER=CODER or TIER=CODER:KIND (KIND: {', '.join(TIER_ROLES)}), "
+                             "optionally :faceK last")
+        target, face = split_tier_face(target)
+        if face is not None:
+            faces[tier] = face
         try:
             coder, role = split_tier_target(target)
         except InputError:
@@ -149,14 +157,15 @@ def _tier_map(items: list[str]) -> tuple[dict[str, str], dict[str, str]]:
         coders[tier] = coder
         if role:
             roles[tier] = role
-    return coders, roles
+    return coders, roles, faces
 
 
 def _kwargs(args: argparse.Namespace, fmt: str) -> dict:
-    tiers, roles = _tier_map(args.tier)
+    tiers, roles, faces = _tier_map(args.tier)
     if tiers and fmt != "eaf":
         raise InputError("--tier applies to ELAN (.eaf) input only")
-    return ({"tier_coders": tiers} if tiers else {}) | ({"tier_roles": roles} if roles else {})
+    return ({"tier_coders": tiers} if tiers else {}) | ({"tier_roles": roles} if roles else {}) | \
+        ({"tier_faces": faces} if faces else {})
 
 
 def _keep_status(preview: Any, statuses: list[str] | None) -> None:
@@ -432,6 +441,7 @@ def run(args: argparse.Namespace) -> int:
                      linked=preview.linked_media,  # ELAN's media offset and other linked media: written back
                      # the file's own MEDIA_URL, verbatim, where the media is still the place it names
                      url=preview.media_url if not args.media and media_path == preview.media_path else "",
+                     face_names=tuple(sorted(preview.face_names.items())),  # ELAN participants: written back
                      # the file's own relative URL, kept where the media is not here (another machine's folder) and
                      # it still means what it did: the new file lies beside the old one, or it names the media
                      # beside the .eaf (./clip.wav); ../x relative to another folder would lead nowhere

@@ -1021,7 +1021,7 @@ def _read_preview(project: Any, video_id: int, times: Any, params: Params) -> An
     tiers left out."""
     from merstudio.interchange import preview_import
 
-    tiers: dict[str, Any] = {k: dict(params[k]) for k in ("tier_coders", "tier_roles") if params.get(k)}
+    tiers: dict[str, Any] = {k: dict(params[k]) for k in ("tier_coders", "tier_roles", "tier_faces") if params.get(k)}
     try:
         prev = preview_import(project, _elan(params) or params["path"], video_id,
                               fps_override=bool(params.get("fps_override")),
@@ -1090,6 +1090,7 @@ def _ask_tiers(ctx: CommandContext, params: Params) -> bool:
     if dlg.exec() != QDialog.DialogCode.Accepted:
         return False
     params["tier_coders"], params["tier_roles"] = dlg.mapping()
+    params["tier_faces"] = dlg.faces()  # each tier's face (its participant's unless changed)
     params["tiers_left_out"] = [t for t in dlg.rows if t not in params["tier_coders"]]
     return True
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QSpinBox,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -233,8 +234,10 @@ def coder_clashes(info: Any, remembered: dict[str, Any] | None) -> list[tuple[st
 
 class TierMapDialog(QDialog):
     """One row per tier of the file that is not ours: ticked (import it) or left out, with its annotation count
-    and a few values, the coder whose events it holds (editable) and what it holds (emotion, AUs, or our
-    ``emotion | AUs``). :meth:`mapping` gives read_eaf's ``tier_coders`` and ``tier_roles``."""
+    and a few values, the coder whose events it holds (editable), what it holds (emotion, AUs, or our
+    ``emotion | AUs``) and the face its events are on (its PARTICIPANT's at first: one person's AUs never join
+    another's emotion). :meth:`mapping` gives read_eaf's ``tier_coders`` and ``tier_roles``, :meth:`faces` its
+    ``tier_faces``."""
 
     def __init__(self, info: Any, file_name: str, remembered: dict[str, Any] | None = None,
                  parent: Any = None) -> None:
@@ -246,10 +249,10 @@ class TierMapDialog(QDialog):
                if info.has_own else "")
         self.head = QLabel(
             f"<b>{escaped(file_name)}</b> has tiers that are not merstudio's (<i>coder</i>/event).{own} For each "
-            "tier, say whose coding it is and what it holds; untick a tier to leave it out. One coder's AU and emotion tiers "
-            "make one event per coding: an AU annotation joins the emotion annotation it lies in, and an apex "
-            "tier's annotation (a Phase tier's 'apex' part) sets its apex. The import "
-            "preview comes next; nothing is written before you confirm it.", self)
+            "tier, say whose coding it is, what it holds and whose face it codes; untick a tier to leave it out. One "
+            "coder's AU and emotion tiers of the same face make one event per coding: an AU annotation joins the "
+            "emotion annotation it lies in, and an apex tier's annotation (a Phase tier's 'apex' part) sets its apex. "
+            f"{_faces_said(info)}The import preview comes next; nothing is written before you confirm it.", self)
         self.head.setWordWrap(True)
         self.head.setTextFormat(Qt.TextFormat.RichText)
         note = "Filled in as you mapped these tiers the last time in this project."
@@ -265,10 +268,11 @@ class TierMapDialog(QDialog):
         self.memory_note.setVisible(self.from_memory)
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
-        for col, text in enumerate(("Import tier", "Annotations", "Values (first few)", "Coder", "Holds")):
+        for col, text in enumerate(("Import tier", "Annotations", "Values (first few)", "Coder", "Holds", "Face")):
             lab = QLabel(f"<b>{text}</b>", self)
             grid.addWidget(lab, 0, col)
         self.rows: dict[str, tuple[QCheckBox, QLineEdit, QComboBox]] = {}
+        self.face_boxes: dict[str, QSpinBox] = {}
         filled = prefill(info, remembered)
         name_px = self.fontMetrics().horizontalAdvance("x") * TIER_CHARS
         for r, t in enumerate(info.tiers, start=1):
@@ -306,11 +310,20 @@ class TierMapDialog(QDialog):
                             "emotion | AUs: merstudio's own 'happiness | 6+12', or an emotion alone; apex: the "
                             "coder's apex, an annotation inside one of their events setting its apex (a Phase "
                             "tier's 'apex' part)")
+            face = QSpinBox(self)
+            face.setRange(0, 999)
+            face.setValue(int(getattr(t, "face", 0)))
+            who = str(getattr(t, "participant", "") or "")
+            face.setAccessibleName(f"face of tier {t.tier}")
+            face.setToolTip(literal_tip(f"the face whose events the tier holds; the file names its participant "
+                                        f"{who}" if who else "the face whose events the tier holds (the file names "
+                                        "no participant)"))
             if not t.aligned:
                 box.setEnabled(False)
-            for col, w in enumerate((box, count, values, name, kind)):
+            for col, w in enumerate((box, count, values, name, kind, face)):
                 grid.addWidget(w, r, col)
             self.rows[t.tier] = (box, name, kind)
+            self.face_boxes[t.tier] = face
             box.toggled.connect(self.validate)
             name.textChanged.connect(self.validate)
         grid.setColumnStretch(2, 1)
@@ -349,11 +362,10 @@ class TierMapDialog(QDialog):
         lay.addWidget(scroll, 1)
         lay.addWidget(self.problem)
         lay.addWidget(self.buttons)
-        for box, name, kind in self.rows.values():
-            box.toggled.connect(name.setEnabled)
-            box.toggled.connect(kind.setEnabled)
-            name.setEnabled(box.isChecked())
-            kind.setEnabled(box.isChecked())
+        for tier, (box, name, kind) in self.rows.items():
+            for w in (name, kind, self.face_boxes[tier]):
+                box.toggled.connect(w.setEnabled)
+                w.setEnabled(box.isChecked())
         self.validate()
         self.rows_area = scroll
         self.resize(self._natural_size())
@@ -387,9 +399,12 @@ class TierMapDialog(QDialog):
             self._fitted = True
             fit_screen(self)  # 860 px was wider than a 200%-scaled laptop's 960 less its frame; the rows scroll
 
-    def set_row(self, tier: str, on: bool | None = None, coder: str | None = None, role: str | None = None) -> None:
+    def set_row(self, tier: str, on: bool | None = None, coder: str | None = None, role: str | None = None,
+                face: int | None = None) -> None:
         """Set a tier's row as a user would (tests; role: emotion / aus / event)."""
         box, name, kind = self.rows[tier]
+        if face is not None:
+            self.face_boxes[tier].setValue(face)
         if on is not None:
             box.setChecked(on)
         if coder is not None:
@@ -432,6 +447,24 @@ class TierMapDialog(QDialog):
             if on and coder:
                 coders[t], roles[t] = coder, role
         return coders, roles
+
+    def faces(self) -> dict[str, int]:
+        """read_eaf's ``tier_faces`` for the ticked tiers (each one's, as its row shows it)."""
+        coders = self.mapping()[0]
+        return {t: self.face_boxes[t].value() for t in coders}
+
+
+def _faces_said(info: Any) -> str:
+    """The intro's sentence on the file's participants and their faces ('' where it names none)."""
+    faces: dict[str, int] = {}
+    for t in info.tiers:
+        if (who := str(getattr(t, "participant", "") or "")) and who not in faces:
+            faces[who] = int(getattr(t, "face", 0))
+    if not faces:
+        return ""
+    said = ", ".join(f"{escaped(who)} face {face}" for who, face in list(faces.items())[:4])
+    return (f"The file names {'its participant' if len(faces) == 1 else 'participants'} ({said}"
+            f"{', …' if len(faces) > 4 else ''}): each one's tiers are on their face. ")
 
 
 def _samples(values: tuple[str, ...], width: int = 48) -> str:

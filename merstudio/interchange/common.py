@@ -159,6 +159,9 @@ class Media:
     # not, a Windows path) where the media is not here; "" (or media that is here) derives one from ``path``. Set
     # only where ``path`` is the place that URL names
     url: str = ""
+    # who each face is, as an imported file named them ({face: ELAN PARTICIPANT}, as pairs): an ELAN export writes
+    # the name on that face's tiers again
+    face_names: tuple[tuple[int, str], ...] = ()
 
     @property
     def name(self) -> str:
@@ -402,6 +405,8 @@ class ImportPreview:
     media_relative: str = ""  # the RELATIVE_MEDIA_URL an ELAN file gives the video: see Media.relative
     media_mime: str = ""  # the MIME_TYPE an ELAN file gives it: see Media.mime
     media_url: str = ""  # the MEDIA_URL an ELAN file gives it, as written: see Media.url
+    # who each face is, as the file names them (ELAN's PARTICIPANT of a face's tiers): see Media.face_names
+    face_names: dict[int, str] = field(default_factory=dict)
 
     @property
     def coders(self) -> list[str]:

@@ -465,7 +465,8 @@ def eaf_media_file(path: str | os.PathLike[str]) -> Path | None:
 def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = None, video_id: int = 0,
              fps_override: bool = False, tier_coders: Mapping[str, str] | None = None,
              source: str | None = None, times: np.ndarray | None = None,
-             tier_roles: Mapping[str, str] | None = None, video_name: str | None = None) -> ImportPreview:
+             tier_roles: Mapping[str, str] | None = None, video_name: str | None = None,
+             tier_faces: Mapping[str, int] | None = None) -> ImportPreview:
     """Read events from an ELAN file into an :class:`ImportPreview` (nothing is imported yet).
 
     fps: the video's frame rate (default: the file's ``merstudio:fps`` property). When both are known and differ,
@@ -475,8 +476,11 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
     AUs`` or an emotion alone; ``apex``: the coder's apexes, an annotation inside one of their events setting its
     apex, :func:`_coder_apexes`); a tier not named is read as AUs when its every value is AU codes, as apexes when
     its values are onset / apex / offset phases, else as ``event``.
-    A coder's AU annotations lying inside one of their emotion annotations become one event
-    (:func:`_merge_mapped`), so a coding is not counted twice.
+    tier_faces: the face a mapped tier's events are on, ``{tier_id: face}``; a tier not named is on its
+    participant's face (:func:`_participant_faces`: the ``PARTICIPANT`` attributes numbered in the order the file's
+    tiers name them), else face 0. A note says which participant went to which face.
+    A coder's AU annotations lying inside one of their emotion annotations of the same face become one event
+    (:func:`_merge_mapped`), so a coding is not counted twice; one person's AUs never join another's emotion.
     Times: ``t + TIME_ORIGIN`` of the video's media descriptor (ELAN's media offset). The video's descriptor is
     the one that names ``video_name`` (the file the events are imported into: an .eaf may link a face and a scene
     camera, each with its offset), else the first video one (an extracted .wav may come first); a note where none
@@ -495,7 +499,7 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
     slots = _time_slots(p, root)
     video = _eaf_video(p, header, video_name, notes)
     skipped: list[Skip] = []
-    scheme = _eaf_tiers(p, root, dict(tier_coders or {}), tier_roles, notes, skipped)
+    scheme = _eaf_tiers(p, root, dict(tier_coders or {}), tier_roles, notes, skipped, tier_faces)
     timing = _Timing(slots, _interpolated(root, slots), video.origin, *_annotation_index(root))
     cv_entries, cv_notes = doc.vocabularies()
     notes += cv_notes
@@ -522,7 +526,7 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
     return ImportPreview(path=p, format="ELAN eaf", events=events, skipped=skipped, notes=notes, fps=use_fps,
                          media=video.name, media_path=video.path, time_origin=video.origin,
                          linked_media=tuple(video.linked), media_relative=video.relative, media_mime=video.mime,
-                         media_url=video.url)
+                         media_url=video.url, face_names=scheme.face_names)
 
 
 def _eaf_header(p: Path, root: ET.Element) -> ET.Element:
@@ -680,18 +684,20 @@ class _Scheme:
     event_tiers: dict[str, tuple[str, int]] = field(default_factory=dict)  # tier id -> (coder, face)
     children: dict[tuple[str, str], str] = field(default_factory=dict)  # (event tier id, kind) -> child tier id
     apex_tiers: dict[str, str] = field(default_factory=dict)  # mapped tiers of kind apex -> their coder
-    # per coder, the spans of their apex tiers' apex annotations (ms in the video, id), in time order
-    coder_apexes: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+    faces: dict[str, int] = field(default_factory=dict)  # mapped tier -> the face its events are on
+    face_names: dict[int, str] = field(default_factory=dict)  # face -> the participant its tiers name
+    # per coder and face, the spans of their apex tiers' apex annotations (ms in the video, id), in time order
+    coder_apexes: dict[tuple[str, int], list[tuple[int, int, str]]] = field(default_factory=dict)
     apex_tier_of: dict[str, str] = field(default_factory=dict)  # id of such an apex annotation -> its tier
     rejected: set[str] = field(default_factory=set)  # <coder>/rejected tiers: their events are rejected proposals
 
 
 def _eaf_tiers(p: Path, root: ET.Element, extra: dict[str, str], tier_roles: Mapping[str, str] | None,
-               notes: list[str], skipped: list[Skip]) -> _Scheme:
+               notes: list[str], skipped: list[Skip], tier_faces: Mapping[str, int] | None = None) -> _Scheme:
     """Which tiers hold events (ours, ``<coder>/event`` and ``<coder>/rejected``, and the mapped ``extra``), and
     their apex and meta child tiers; InputError for a mapping naming a tier the file does not have. Unknown tiers
     with annotations are skipped, empty ones noted; a mapped tier without a kind is read as AUs where its every
-    value is AU codes."""
+    value is AU codes; a mapped tier's face is ``tier_faces``' else its participant's (:func:`_mapped_faces`)."""
     tiers = {t.get("TIER_ID", ""): t for t in root.findall("TIER")}
     roles = {k: _role(k, v) for k, v in (tier_roles or {}).items()}
     for tid in [*extra, *roles]:
@@ -711,12 +717,56 @@ def _eaf_tiers(p: Path, root: ET.Element, extra: dict[str, str], tier_roles: Map
                 notes.append(f"{p.name}: tier {quote(tid)} read as the apexes of {quote(shorten(extra[tid], 40))} "
                              "(its values are onset / apex / offset); give it a kind to read it otherwise")
     scheme = _Scheme(p, tiers, extra, roles)
+    _mapped_faces(scheme, dict(tier_faces or {}), notes)
     for tid, t in tiers.items():
         _classify_tier(scheme, tid, t, notes, skipped)
     for (parent, kind), tid in scheme.children.items():
         if parent not in scheme.event_tiers:
             skipped.append(Skip(f"{p.name}: tier {quote(tid)}", f"{kind} tier without its event tier {quote(parent)}"))
     return scheme
+
+
+def _participant_faces(tiers: Mapping[str, ET.Element]) -> dict[str, int]:
+    """{participant: face}: the ``PARTICIPANT`` names of the file's tiers (mapped or not, empty or not) numbered 0,
+    1, ... in the order the tiers name them, so files made from one ELAN template give each person the same face.
+    A tier's name is never read as a participant (``AU_Infant``): only what the file states."""
+    out: dict[str, int] = {}
+    for t in tiers.values():
+        if (who := (t.get("PARTICIPANT") or "").strip()) and who not in out:
+            out[who] = len(out)
+    return out
+
+
+def _mapped_faces(scheme: _Scheme, tier_faces: dict[str, int], notes: list[str]) -> None:
+    """The face of each mapped tier into ``scheme.faces`` (``tier_faces``, else its participant's, else 0), the
+    participants' names by face into ``scheme.face_names``, and one note saying who went where. InputError for a
+    face given to a tier that is not mapped, or one that is no face number."""
+    p = scheme.p
+    for tid, face in tier_faces.items():
+        if tid not in scheme.tiers:
+            raise InputError(f"{p}: no tier {quote(tid)} ({len(scheme.tiers):,} tiers: "
+                             f"{name_list(scheme.tiers) or 'none'})")
+        if tid not in scheme.extra:
+            raise InputError(f"{p}: tier {quote(tid)} has a face ({face}) but no coder: map it to one")
+        if isinstance(face, bool) or not isinstance(face, int) or face < 0:
+            raise InputError(f"{p}: tier {quote(tid)}: face {face!r} is no face number (0, 1, ...)")
+    by_name = _participant_faces(scheme.tiers)
+    placed: dict[tuple[str, int], list[str]] = {}  # (participant, face) -> its mapped tiers
+    for tid in scheme.extra:
+        who = (scheme.tiers[tid].get("PARTICIPANT") or "").strip()
+        face = tier_faces.get(tid, by_name.get(who, 0))
+        scheme.faces[tid] = face
+        if who:
+            scheme.face_names.setdefault(face, who)
+            placed.setdefault((who, face), []).append(tid)
+    if not placed:
+        return
+    said = "; ".join(f"{quote(who)} face {face} ({name_list(tids, 3)})" for (who, face), tids in placed.items())
+    nameless = [t for t in scheme.extra if not (scheme.tiers[t].get("PARTICIPANT") or "").strip()
+                and t not in tier_faces]
+    notes.append(f"{p.name}: participants' faces (one person's AUs join only that person's emotions): {said}"
+                 + (f"; tier(s) {name_list(nameless, 3)} name no participant: face 0" if nameless else "")
+                 + " (another face: tier_faces= / --tier TIER=CODER:KIND:faceK)")
 
 
 def _classify_tier(scheme: _Scheme, tid: str, t: ET.Element, notes: list[str], skipped: list[Skip]) -> None:
@@ -728,7 +778,7 @@ def _classify_tier(scheme: _Scheme, tid: str, t: ET.Element, notes: list[str], s
         if scheme.roles.get(tid) == "apex":  # no events of its own: it places the apexes of its coder's
             scheme.apex_tiers[tid] = scheme.extra[tid]
         else:
-            scheme.event_tiers[tid] = (scheme.extra[tid], 0)
+            scheme.event_tiers[tid] = (scheme.extra[tid], scheme.faces.get(tid, 0))
         return
     m = _TIER_RX.match(tid)
     if m is None:
@@ -744,6 +794,8 @@ def _classify_tier(scheme: _Scheme, tid: str, t: ET.Element, notes: list[str], s
     kind = m.group("kind")
     if kind in ("event", "rejected"):
         scheme.event_tiers[tid] = (m.group("coder"), face)
+        if who := (t.get("PARTICIPANT") or "").strip():  # as our export writes it: kept when written again
+            scheme.face_names.setdefault(face, who)
         if kind == "rejected":
             scheme.rejected.add(tid)
     else:
@@ -857,7 +909,7 @@ def _coder_apexes(scheme: _Scheme, cv_entries: Mapping[str, dict[str, tuple[str,
             skipped.append(Skip(f"{scheme.p.name}: tier {quote(tid)}", "apex tier holds no time-aligned "
                                                                        "annotations (an apex needs a time)"))
             continue
-        spans = scheme.coder_apexes.setdefault(coder, [])
+        spans = scheme.coder_apexes.setdefault((coder, scheme.faces.get(tid, 0)), [])
         for a in tier.iter("ALIGNABLE_ANNOTATION"):
             if not _is_apex(_ann_value(a, entries)):
                 continue
@@ -877,16 +929,17 @@ def _note_unused_apexes(scheme: _Scheme, found: _Found, notes: list[str]) -> Non
     EafDocument.coders)."""
     alone: dict[str, list[str]] = {}
     for tid, coder in scheme.apex_tiers.items():
+        face = scheme.faces.get(tid, 0)
         if not any(c == coder for c, _ in scheme.event_tiers.values()):
             alone.setdefault(coder, []).append(tid)
             continue
-        mine = [x for x in scheme.coder_apexes.get(coder, [])
+        mine = [x for x in scheme.coder_apexes.get((coder, face), [])
                 if scheme.apex_tier_of.get(x[2]) == tid and x[2] not in found.apexes_used]
         if mine:
             notes.append(f"{scheme.p.name}: {len(mine)} apex annotation(s) of tier {quote(tid)} not used: "
-                         f"inside no event of {quote(coder)}")
+                         f"inside no event of {quote(coder)}" + (f" on face {face}" if face else ""))
     for coder, tids in alone.items():
-        n = len(scheme.coder_apexes.get(coder, []))
+        n = sum(len(v) for (c, _f), v in scheme.coder_apexes.items() if c == coder)
         named = ", ".join(quote(t) for t in tids)
         notes.append(f"{scheme.p.name}: apex tier(s) {named} of {quote(coder)} had no events to place their {n} "
                      f"apex annotation(s) in: {quote(coder)} has no mapped tier of events, so is not counted as a "
@@ -902,7 +955,7 @@ def _read_tier(scheme: _Scheme, tid: str, coder: str, face: int,
     tier = scheme.tiers[tid]
     mapped = tid in scheme.extra
     # another tool's tier: the apexes of its coder's apex tiers; ours: those of its own apex child tier
-    apexes = scheme.coder_apexes.get(coder, []) if mapped else \
+    apexes = scheme.coder_apexes.get((coder, face), []) if mapped else \
         _apexes(scheme, scheme.children.get((tid, "apex")), timing, skipped)
     apex_starts = [x[0] for x in apexes]
     metas = _metas(scheme, scheme.children.get((tid, "meta")))
@@ -1049,6 +1102,16 @@ def split_tier_target(spec: str) -> tuple[str, str | None]:
     return coder.strip(), _role(coder, role)
 
 
+_FACE_SUFFIX = re.compile(r"^(?P<rest>.*):\s*face\s*(?P<face>\d{1,9})\s*$", re.IGNORECASE)
+
+
+def split_tier_face(spec: str) -> tuple[str, int | None]:
+    """``alice:aus:face1`` -> ("alice:aus", 1): a mapped tier's face, written last; ("alice:aus", None) without
+    one (the tier's participant then chooses it: :func:`read_eaf`'s ``tier_faces``)."""
+    m = _FACE_SUFFIX.match(spec)
+    return (m.group("rest"), int(m.group("face"))) if m else (spec, None)
+
+
 def _guess_role(tier: ET.Element) -> str:
     """``aus`` for a tier whose every value reads as AU codes (``12``, ``AU04``, ``6+12+25``); ``apex`` for one of
     phases (every value onset / apex / offset, an apex among them: a "Phase" or "Apex" tier); else ``event``."""
@@ -1081,7 +1144,8 @@ class ForeignTier:
     they refer to), a few distinct sample values, its ``ANNOTATOR`` attribute, the kind :func:`_guess_role` tells
     from its values (``aus`` when every value reads as AU codes, else ``event``), and for a child tier of reference
     annotations (ELAN's Symbolic_Association / Symbolic_Subdivision: an "AU" tier under an "Expression" tier) the
-    tier whose annotations give it times (``times_from``; '' for a tier with times of its own)."""
+    tier whose annotations give it times (``times_from``; '' for a tier with times of its own); its ``PARTICIPANT``
+    and the face that participant's events go to (:func:`_participant_faces`)."""
 
     tier: str
     count: int
@@ -1090,6 +1154,8 @@ class ForeignTier:
     annotator: str
     guessed_role: str
     times_from: str = ""
+    participant: str = ""  # its PARTICIPANT attribute
+    face: int = 0  # the face read_eaf puts its events on unless told otherwise (its participant's)
 
 
 @dataclass(frozen=True)
@@ -1116,6 +1182,7 @@ def _foreign_tiers(doc: EafDocument, samples: int) -> ElanTiers:
     index, tier_of = _annotation_index(root)
     memo: dict[int, ET.Element | str] = {}
     cv_entries = doc.vocabularies()[0]
+    faces = _participant_faces({t.get("TIER_ID", ""): t for t in root.findall("TIER")})
     for t in root.findall("TIER"):
         tid = t.get("TIER_ID", "")
         if _TIER_RX.match(tid):
@@ -1141,7 +1208,8 @@ def _foreign_tiers(doc: EafDocument, samples: int) -> ElanTiers:
                     break
         out.append(ForeignTier(tier=tid, count=len(anns), aligned=aligned, samples=tuple(seen),
                                annotator=(t.get("ANNOTATOR") or "").strip(), guessed_role=_guess_role(t),
-                               times_from=times_from))
+                               times_from=times_from, participant=(who := (t.get("PARTICIPANT") or "").strip()),
+                               face=faces.get(who, 0)))
     return ElanTiers(author=(root.get("AUTHOR") or "").strip(), tiers=tuple(out), has_own=own)
 
 
@@ -1222,7 +1290,7 @@ def _merge_mapped(anns: list[_Ann], notes: list[str], file: str) -> list[_Ann]:
         out.append(x)
     tiers = sorted({a.tier for g in joined.values() for a in g})
     notes.append(f"{file}: {len(gone)} annotation(s) of AU tier(s) {name_list(tiers, 4)} merged into the "
-                 f"{len(joined)} emotion annotation(s) of the same coder they lie in (one event each)")
+                 f"{len(joined)} emotion annotation(s) of the same coder and face they lie in (one event each)")
     if partial:
         notes.append(f"{file}: {len(partial)} AU annotation(s) overlap an emotion annotation of their coder without "
                      "lying inside it: kept as events of their own")

@@ -102,7 +102,7 @@ def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[
     n_ann = sum(len(v) for v in lanes.values()) * 3 + sum(len(spans) for _, spans in extra.values())
     _header(root, media, eaf_path, clock, origin, n_ann)
     slot = _time_order(root, values, origin)
-    aid = _event_tiers(root, lanes, slot, clock)
+    aid = _event_tiers(root, lanes, slot, clock, dict(media.face_names))
     _behaviour_tiers(root, extra, slot, clock, aid)
     _types_and_constraints(root, bool(extra))
     ET.indent(root, space="    ")
@@ -190,20 +190,22 @@ def _aligned(tier: ET.Element, aid: int, start: str, end: str, value: str) -> No
 
 
 def _event_tiers(root: ET.Element, lanes: Mapping[_TierKey, list[Event]], slot: Mapping[int, str],
-                 clock: FrameClock) -> int:
+                 clock: FrameClock, face_names: Mapping[int, str] | None = None) -> int:
     """Per coder, face and lane an event tier (``rejected`` for rejected proposals) with its apex and meta child
     tiers after it; each event is three annotations (a<n>: the event, a<n+1>: its apex, a<n+2>: its meta,
-    referring to the event). Returns the last annotation id used."""
+    referring to the event). A face named in ``face_names`` (an imported file's PARTICIPANT) has it on its tiers.
+    Returns the last annotation id used."""
     aid = 0
     for key, tier_events in lanes.items():
         pre = "rejected" if key.rejected else ""
-        ev_tier = ET.SubElement(root, "TIER", {"LINGUISTIC_TYPE_REF": LT_EVENT, "ANNOTATOR": key.coder,
+        who = {"PARTICIPANT": name} if (name := (face_names or {}).get(key.face)) else {}
+        ev_tier = ET.SubElement(root, "TIER", {"LINGUISTIC_TYPE_REF": LT_EVENT, "ANNOTATOR": key.coder, **who,
                                                "TIER_ID": tier_name(key.coder, pre or "event", key.face, key.lane)})
-        apex_tier = ET.Element("TIER", {"LINGUISTIC_TYPE_REF": LT_APEX, "ANNOTATOR": key.coder,
+        apex_tier = ET.Element("TIER", {"LINGUISTIC_TYPE_REF": LT_APEX, "ANNOTATOR": key.coder, **who,
                                         "PARENT_REF": ev_tier.get("TIER_ID", ""),
                                         "TIER_ID": tier_name(key.coder, f"{pre}-apex" if pre else "apex", key.face,
                                                              key.lane)})
-        meta_tier = ET.Element("TIER", {"LINGUISTIC_TYPE_REF": LT_META, "ANNOTATOR": key.coder,
+        meta_tier = ET.Element("TIER", {"LINGUISTIC_TYPE_REF": LT_META, "ANNOTATOR": key.coder, **who,
                                         "PARENT_REF": ev_tier.get("TIER_ID", ""),
                                         "TIER_ID": tier_name(key.coder, f"{pre}-meta" if pre else "meta", key.face,
                                                              key.lane)})

@@ -151,6 +151,7 @@ def _number(v: Any) -> float | None:
 
 
 _NO_SUBJECT = ("", "no focal subject", "none")
+_BARE_AU = re.compile(r"\d{1,2}[A-Ea-e]?")  # a modifier read as an AU with no AU written: 2, 12B
 _NUMBERED = re.compile(r"(?:face|track|subject)?\s*#?\s*(-?\d{1,9})", flags=re.IGNORECASE)
 
 
@@ -545,13 +546,15 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
                     ours: bool | None = None, skipped: list[Skip] | None = None,
                     notes: list[str] | None = None,
                     media_lengths: Mapping[str, float] | None = None, coder: str | None = None,
-                    where_column: bool = False) -> ImportPreview:
+                    where_column: bool = False, modifier_sets_named: bool = False) -> ImportPreview:
     """:func:`read_boris` on the rows of an aggregated-events table however they were read (a file, or a BORIS
     project's paired events: :mod:`merstudio.interchange.boris_project`), ``fmt`` naming the source in the
     preview. ``ours``: the modifiers are merstudio's AUs (default: the table has our Coder / Event source
     columns); ``skipped`` / ``notes``: what the caller found before the rows (unpaired BORIS states, say);
     ``media_lengths``, ``coder``: see :func:`read_boris`; ``where_column``: the rows' ``Where`` column names each
-    in notes and skipped items (a project's observation and time), not its row number."""
+    in notes and skipped items (a project's observation and time), not its row number; ``modifier_sets_named``:
+    the modifiers that are no AUs are marked already (a project's ethogram names each set), no note on bare numbers
+    read as AUs."""
     skipped, notes = list(skipped or []), list(notes or [])
     header_at = _header_row(p, rows)
     col = _columns(rows[header_at])
@@ -581,7 +584,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
         ours = "coder" in col or "eventsource" in col
     taken = {k for _, r in body if (k := _numbered(cell_text(_value(r, col, "subject")))) is not None}
     rows_read = _BorisRows(col, _modifier_cols(col), ours, {k.strip().lower(): v for k, v in (emotions or {}).items()},
-                           default_coder, taken, (coder or "").strip())
+                           default_coder, taken, (coder or "").strip(), sets_named=modifier_sets_named)
     au_reader = AUReader()
     events: list[Event] = []
     other_media = 0
@@ -608,6 +611,10 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     notes += au_reader.notes() + frames.index_unused
     if rows_read.not_aus:
         notes.append(f"modifiers that are not AUs kept in the events' notes: {name_list(rows_read.not_aus, 6)}")
+    if rows_read.bare:  # a table does not name the set: "intensity" 2 and AU2 look the same there
+        notes.append(f"modifier value(s) {name_list([quote(t) for t in rows_read.bare], 6)} read as AU codes: a BORIS "
+                     "table does not name its modifier sets; if one holds no AUs (an intensity, say), import the "
+                     ".boris project, whose ethogram names them")
     if other_media:
         notes.append(f"{other_media} row(s) of other media files than {quote(video_name or '')} left out")
     media, media_path = _table_media(body, col, media_names)
@@ -846,6 +853,8 @@ class _BorisRows:
     coder: str = ""  # the user's coder (--coder, an import's): before the observation id, never a file's coder
     names: dict[str, int] = field(default_factory=dict)  # named subject -> face
     not_aus: list[str] = field(default_factory=list)  # modifiers that are not AUs, kept in notes
+    sets_named: bool = False  # the modifiers' sets were judged by their names (a .boris's ethogram): no word below
+    bare: list[str] = field(default_factory=list)  # modifiers read as AUs with no AU written: said once
 
     def event(self, r: Sequence[Any], where: str, frames: _RowFrames, later: float, au_reader: AUReader,
               video_id: int, source: str | None, notes: list[str], skipped: list[Skip]) -> Event | None:
@@ -906,6 +915,8 @@ class _BorisRows:
             reading = read_aus(t)
             if reading.only_aus:
                 au_terms.append(reading.aus)
+                if not self.sets_named and _BARE_AU.fullmatch(t) and t not in self.bare:
+                    self.bare.append(t)
             else:
                 other.append(t)
         if other:

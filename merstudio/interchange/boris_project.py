@@ -36,9 +36,10 @@ import gzip
 import json
 import math
 import os
+import re
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ import numpy as np
 from merstudio import __version__
 from merstudio.atomic import atomic_path
 from merstudio.errors import InputError
+from merstudio.facs import read_aus
 from merstudio.interchange.boris import BorisEntry, frame_index, pair_boris_events, read_boris_rows
 from merstudio.interchange.common import (
     ImportPreview,
@@ -327,6 +329,14 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
     ethogram = {str(b.get("code", "")): str(b.get("type", "")) for b in pj["behaviors_conf"].values()
                 if isinstance(b, dict)}
     ours = str(pj.get("project_description", "")).startswith(OURS)
+    # a study's own modifier sets (an intensity 1-3, say) are no AUs: by the ethogram's names, not read as AU2
+    sets = {str(b.get("code", "")): _modifier_sets(b) for b in pj["behaviors_conf"].values()
+            if isinstance(b, dict)} if not ours else {}
+    not_aus: dict[str, None] = {}  # the sets read as no AUs that events use
+
+    def modifier(code: str, raw: str) -> str:
+        return _labelled(raw, sets.get(code), not_aus)
+
     notes: list[str] = []
     skipped: list[Skip] = []
     observations = {str(k): o for k, o in pj["observations"].items() if isinstance(o, dict)}
@@ -379,18 +389,24 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
             who = obs_id or default_coder
         status = _variable(variables, STATUS_VARIABLE).lower()
         rows += _observation_rows(p, obs_id, obs, ethogram, file, file_fps, length, start_at + offset,
-                                  end_at + offset, who, skipped, notes, status if status in STATUSES else "")
+                                  end_at + offset, who, skipped, notes, status if status in STATUSES else "",
+                                  modifier)
     if told:  # the file's own coder names win: --coder is for what names no coder
         notes.append(f"the observations name their coder(s) {name_list(sorted(told), 4)} (variable "
                      f"{quote(CODER_VARIABLE)}): {quote(str(coder).strip())} given for events that name none")
     if other:
         notes.append(f"{other} observation(s) of other media files than {quote(target)} left out")
+    if not_aus:
+        notes.append(f"modifier set(s) {name_list([quote(n) for n in not_aus], 6)} of the ethogram read as no AUs (no "
+                     "AU or action unit in the set's name, no AU codes such as AU12 in its values): their values "
+                     "kept in the events' notes as set: value")
     emap = dict(emotions or {})
     if ours:
         emap.setdefault(UNLABELLED, "")
     return read_boris_rows(p, [list(_HEADER), *rows], "BORIS project", fps=fps, video_id=video_id,
                            video_name=None, fps_override=fps_override, emotions=emap, default_coder=default_coder,
-                           source=source, times=times, ours=ours, skipped=skipped, notes=notes, where_column=True)
+                           source=source, times=times, ours=ours, skipped=skipped, notes=notes, where_column=True,
+                           modifier_sets_named=True)
 
 
 def _variable(variables: Mapping[str, Any], name: str) -> str:
@@ -420,13 +436,59 @@ def _refuse_other_player(p: Path, observations: Mapping[str, dict[str, Any]], vi
                                      if first else "it has none)"))
 
 
+# a modifier set of AUs by its name: AU, AUs, AU codes, action units, FACS (not "audio", "fauna")
+_AU_SET_NAME = re.compile(r"(?<![a-z])(?:AUs?|FACS)(?![a-z])|action[\s_-]*units?", re.IGNORECASE)
+_AU_VALUE = re.compile(r"[LRTBU]?AU\s*\d", re.IGNORECASE)  # a FACS code written as one (AU12, LAU4), not a bare 2
+
+
+def _modifier_sets(behaviour: Mapping[str, Any]) -> list[tuple[str, bool]] | None:
+    """A behaviour's modifier sets in BORIS's order (the order of an entry's ``|``-separated modifiers): (name,
+    whether its values are AUs: :func:`_au_set`); None where the ethogram does not say (no sets, an old layout)."""
+    mods = behaviour.get("modifiers")
+    if not isinstance(mods, dict) or not mods or not all(isinstance(m, dict) for m in mods.values()):
+        return None
+    keys = sorted(mods, key=lambda k: (not str(k).isdigit(), int(k) if str(k).isdigit() else 0, str(k)))
+    return [(str(mods[k].get("name") or "").strip(), _au_set(mods[k])) for k in keys]
+
+
+def _au_set(mod: Mapping[str, Any]) -> bool:
+    """Whether a modifier set holds AUs: its name says so (``AU``, ``action units``, ``FACS``), or every value of it
+    reads as AUs with some written as a FACS code (``AU12``). An ``intensity`` of 1, 2, 3 holds none: read as AUs
+    its 2 was AU2 (outer brow raiser), silently."""
+    if _AU_SET_NAME.search(str(mod.get("name") or "")):
+        return True
+    raw = mod.get("values")
+    values = [str(v).strip() for v in raw if str(v).strip()] if isinstance(raw, list) else []
+    return bool(values) and all(read_aus(v).only_aus for v in values) and any(_AU_VALUE.match(v) for v in values)
+
+
+def _labelled(raw: str, sets: list[tuple[str, bool]] | None, used: dict[str, None]) -> str:
+    """An entry's modifiers (``|`` between sets, ``,`` within one) with the values of sets that hold no AUs written
+    as ``set: value``, which the table reader keeps in the note (it reads AU text, and ``intensity: 2`` is none);
+    as given where the ethogram does not say. ``used``: the names of such sets met."""
+    if not sets:
+        return raw
+    out = []
+    for i, part in enumerate(raw.split("|")):
+        if i >= len(sets) or sets[i][1]:
+            out.append(part)
+            continue
+        values = [v.strip() for v in part.split(",") if v.strip() and v.strip().lower() not in ("none", "na")]
+        name = sets[i][0] or f"modifier #{i + 1}"
+        out += [f"{name}: {v}" for v in values]
+        if values:
+            used[name] = None
+    return "|".join(out)
+
+
 def _observation_rows(p: Path, obs_id: str, obs: dict[str, Any], ethogram: dict[str, str], file: str,
                       file_fps: float | None, length: float | None, start_at: float, end_at: float, coder: str,
-                      skipped: list[Skip], notes: list[str], status: str = "") -> list[list[Any]]:
+                      skipped: list[Skip], notes: list[str], status: str = "",
+                      modifier: Callable[[str, str], str] | None = None) -> list[list[Any]]:
     """Aggregated-table rows (:data:`_HEADER`) of one observation's events on one media file (times from
     ``start_at``, the file's start on the observation's clock, up to ``end_at``; ``length`` the file's seconds as
     the project gives it, so that an event past its end is noted as in a table; ``status`` their review status,
-    "" for accepted)."""
+    "" for accepted; ``modifier(code, modifiers)``: an entry's modifiers as the table reader is to read them)."""
     where = f"{p.name}: observation {quote(obs_id)}"
     raw = obs.get("events") or []
     entries: list[BorisEntry] = []
@@ -444,7 +506,9 @@ def _observation_rows(p: Path, obs_id: str, obs: dict[str, Any], ethogram: dict[
         if kind is None:
             undefined.add(code)
             continue
-        entries.append(BorisEntry(t - start_at, str(ev[1] or ""), code, str(ev[3] or ""), str(ev[4] or ""),
+        mod = str(ev[3] or "")
+        entries.append(BorisEntry(t - start_at, str(ev[1] or ""), code, modifier(code, mod) if modifier else mod,
+                                  str(ev[4] or ""),
                                   "state" if "state" in kind.lower() else "point",
                                   frame_index(ev[5]) if len(ev) > 5 else None))  # noted since BORIS 8.11
     if undefined:

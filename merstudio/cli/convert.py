@@ -442,6 +442,9 @@ def run(args: argparse.Namespace) -> int:
                      # the file's own MEDIA_URL, verbatim, where the media is still the place it names
                      url=preview.media_url if not args.media and media_path == preview.media_path else "",
                      face_names=tuple(sorted(preview.face_names.items())),  # ELAN participants: written back
+                     # what a BORIS file states of its media's length and its observation's time offset: written
+                     # back (a length from the video itself, when here, wins: frames)
+                     length=None if args.media else preview.media_length, time_offset=preview.time_offset,
                      # the file's own relative URL, kept where the media is not here (another machine's folder) and
                      # it still means what it did: the new file lies beside the old one, or it names the media
                      # beside the .eaf (./clip.wav); ../x relative to another folder would lead nowhere
@@ -451,7 +454,8 @@ def run(args: argparse.Namespace) -> int:
     _out_folder(args.output)
     out = ix.write_events(events, args.output, media, fmt=args.to_fmt)
     _make_safe(args, out)
-    if not frames and events and ix.detect_format(out, args.to_fmt, look_inside=False) == "boris-project":
+    if not frames and not media.length and events and \
+            ix.detect_format(out, args.to_fmt, look_inside=False) == "boris-project":
         print("note: the video's length is not known: the BORIS project gives it the last event's end plus 1 s "
               "(--media VIDEO, a video merstudio reads, for its real length)", file=sys.stderr)
     _boris_losses(out, args.to_fmt, events)

@@ -162,6 +162,13 @@ class Media:
     # who each face is, as an imported file named them ({face: ELAN PARTICIPANT}, as pairs): an ELAN export writes
     # the name on that face's tiers again
     face_names: tuple[tuple[int, str], ...] = ()
+    # the media's length in seconds as an imported file states it (BORIS's media length, a table's Media duration
+    # or Total length), for a writer where the frame count is not known (a BORIS project's media length); None: not
+    # stated
+    length: float | None = None
+    # BORIS's observation time offset (s) an imported file's times were shifted by (BORIS stores media time plus
+    # it): a BORIS project export writes it, and its times with it, again
+    time_offset: float = 0.0
 
     @property
     def name(self) -> str:
@@ -407,6 +414,8 @@ class ImportPreview:
     media_url: str = ""  # the MEDIA_URL an ELAN file gives it, as written: see Media.url
     # who each face is, as the file names them (ELAN's PARTICIPANT of a face's tiers): see Media.face_names
     face_names: dict[int, str] = field(default_factory=dict)
+    media_length: float | None = None  # the media's length (s) the file states: see Media.length
+    time_offset: float = 0.0  # BORIS's observation time offset (s) the file's times were shifted by: Media.time_offset
 
     @property
     def coders(self) -> list[str]:

@@ -173,13 +173,16 @@ def project_media(project: Any, video_id: int, times: np.ndarray | None = None, 
     """A project video as :class:`Media`, with its frame times when they show a variable rate, by the rule every
     export and import uses (Project.video_times): ``times`` (the player's), else those the analysis stored for
     every frame, else the video file's own (a stopped run's completed from it); and the ELAN media offset
-    and linked media an imported .eaf gave it (:func:`remember_elan_media`), so ELAN gets them back on export.
+    and linked media an imported .eaf gave it (:func:`remember_elan_media`), so ELAN gets them back on export, and
+    who each face is as imported files named them (:func:`known_face_names`: ELAN participants, BORIS subjects).
     ``locate``: its path is the file the project uses (:func:`media_place`), what ELAN's and BORIS's media links
     name; False where no path is written (an import, an events CSV: names only)."""
     video = project.video(video_id)
     media = Media.from_video(video, project.video_times(video_id, times))
     if locate:
         media = replace_field(media, path=media_place(project, video_id))
+    if names := known_face_names(project, video_id):  # who each face is, as imported files named them
+        media = replace_field(media, face_names=tuple(sorted(names.items())))
     get = getattr(project, "get_setting", None)
     rec = get(elan_media_key(video_id)) if get is not None else None
     if isinstance(rec, dict):
@@ -219,10 +222,44 @@ def elan_media_key(video_id: int) -> str:
     return f"elan_media/{video_id}"
 
 
+def face_names_key(video_id: int) -> str:
+    """The project setting that keeps who each face of a video is, as imported files named them: [[face, name], ...]
+    (:func:`remember_face_names`)."""
+    return f"face_names/{video_id}"
+
+
+def known_face_names(project: Any, video_id: int) -> dict[int, str]:
+    """{face: name} that earlier imports into the video gave (a BORIS subject, an ELAN participant): a later file's
+    name takes the same face, whatever its order there, so one person is one face across coders' files; an export
+    writes the names back (:func:`project_media`). {} for a project (or a stand-in) without any."""
+    get = getattr(project, "get_setting", None)
+    rec = get(face_names_key(video_id)) if get is not None else None
+    out: dict[int, str] = {}
+    for pair in rec if isinstance(rec, list) else ():  # a damaged record: no names, never an error
+        if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], int) and not isinstance(pair[0], bool) \
+                and pair[0] >= 0 and isinstance(pair[1], str) and pair[1].strip():
+            out.setdefault(pair[0], pair[1].strip())
+    return out
+
+
+def remember_face_names(project: Any, video_id: int, preview: ImportPreview) -> bool:
+    """After an import: keep the names the file gave faces (``preview.face_names``, which :func:`preview_import`
+    merged with the names known before), for the video's next import and its exports. True when something was
+    recorded."""
+    names = getattr(preview, "face_names", None) or {}
+    if not names:
+        return False
+    project.set_setting(face_names_key(video_id), [[f, n] for f, n in sorted(names.items())])
+    return True
+
+
 def remember_elan_media(project: Any, video_id: int, preview: ImportPreview) -> bool:
     """After an ELAN file's import (:func:`commit_import`): keep its media offset (TIME_ORIGIN) and the other
     media it links for the video, so an export to ELAN writes them back (the annotation times ELAN shows stay the
-    file's). A file with neither leaves what an earlier one gave. True when something was recorded."""
+    file's). A file with neither leaves what an earlier one gave. True when something was recorded. Any file's
+    names of faces (a BORIS subject, an ELAN participant) are kept too (:func:`remember_face_names`): the app and
+    ``convert --project P --import`` call this after every import."""
+    remember_face_names(project, video_id, preview)
     if not preview.time_origin and not preview.linked_media:
         return False
     project.set_setting(elan_media_key(video_id), {"time_origin": int(preview.time_origin),
@@ -276,6 +313,9 @@ def preview_import(project: Any, path: str | os.PathLike[str] | EafDocument, vid
         # a BORIS 7 observation playing several files times the later ones from the first's start: its length here
         kwargs.setdefault("media_lengths", {v.name: v.frame_count / v.fps for v in project.videos()
                                             if v.fps > 0 and v.frame_count > 0})
+    known = known_face_names(project, video_id)
+    if f.startswith("boris"):  # a subject an earlier file named keeps its face (alice's Infant is bob's Infant)
+        kwargs.setdefault("face_names", known)
     if f.startswith("boris") and coder and coder.strip():
         # BORIS's own files have no coder: the observation id, which they would take instead, names the session
         # (two coders' projects of one session share it) and merged two coders into one
@@ -283,6 +323,10 @@ def preview_import(project: Any, path: str | os.PathLike[str] | EafDocument, vid
     prev = read_events(doc or path, fps=video.fps, video_id=video_id, video_name=video.name,
                        fps_override=fps_override, fmt=fmt, times=media.times, **kwargs)
     named = doc.coders(kwargs.get("tier_coders"), kwargs.get("tier_roles")) if doc is not None else set()
+    # the names known before stay known (to remember with the file's): a face the file names has the file's name
+    given = {n.casefold() for n in prev.face_names.values()}
+    prev.face_names = {**{f: n for f, n in known.items() if f not in prev.face_names and n.casefold() not in given},
+                       **prev.face_names}
     return project_preview(project, prev, video_id, replace=replace, coder=coder, file_coders=named)
 
 
@@ -519,7 +563,7 @@ def preview_all_events(project: Any, path: str | os.PathLike[str],
 __all__ = [
     "AllEventsExport", "AllEventsImport", "BORIS_COLUMNS", "EVENT_CSV_COLUMNS", "EafDocument", "FORMATS",
     "FrameClock", "ImportPreview", "LinkedMedia", "Media", "OpenFaceTable", "elan_media_key", "remember_elan_media",
-    "ProjectImport", "PyFeatTable", "Skip", "clip_frame_files", "commit_import", "detect_format",
+    "ProjectImport", "PyFeatTable", "face_names_key", "known_face_names", "remember_face_names", "Skip", "clip_frame_files", "commit_import", "detect_format",
     "events_csv_videos", "events_from_samples", "export_all_events", "fit_to_video", "export_project_events", "frame_to_ms",
     "media_place", "NOT_FOUND_NOTE",
     "frames_to_ms", "is_boris_project", "looks_openface", "looks_pyfeat", "ms_to_frame", "ms_to_frames",

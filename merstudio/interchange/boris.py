@@ -167,23 +167,77 @@ def _numbered(subject: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _face(subject: str, names: dict[str, int], taken: set[int], notes: list[str], where: str) -> int:
-    """The face of a BORIS subject: ``face 3`` / ``3`` is face 3; named subjects (and "No focal subject", face 0
-    when it is the only one) take the lowest ids no numbered subject of the table uses, in order of appearance."""
+@dataclass
+class SubjectFaces:
+    """Which face each BORIS subject is: ``face 3`` / ``3`` is face 3; a named subject (and "No focal subject", face 0
+    when it is the only one) the face ``known`` gives its name (the names earlier imports into the video gave faces:
+    :func:`merstudio.interchange.known_face_names`; matched in any case), else the next free face in the order of
+    ``order`` (a .boris project's subjects), else in order of appearance; free: no numbered subject of the file and
+    no known name uses it. A name is one person across coders' files only so: by its order in each file alone,
+    alice's Mother and Infant were faces 0 and 1 and bob's Infant (his only subject) face 0."""
+
+    taken: set[int]  # faces numbered subjects and known names use: new names take others
+    names: dict[str, int] = field(default_factory=dict)  # casefolded name ("" for no subject) -> face
+    shown: dict[str, str] = field(default_factory=dict)  # casefolded name -> the name as written
+    known: set[str] = field(default_factory=set)  # names whose face an earlier import gave
+    used: dict[str, None] = field(default_factory=dict)  # the names the events use, in order
+
+    @classmethod
+    def start(cls, taken: Iterable[int], known: Mapping[int, str] | None = None,
+              order: Sequence[str] = ()) -> SubjectFaces:
+        faces = cls(set(taken))
+        for face, name in sorted((known or {}).items()):
+            key = _subject_key(str(name))
+            if key and key not in faces.names and isinstance(face, int) and face >= 0:
+                faces.names[key], faces.shown[key] = face, str(name).strip()
+                faces.known.add(key)
+                faces.taken.add(face)
+        for name in order:
+            if _numbered(name) is None and _subject_key(name):
+                faces._assign(name)
+        return faces
+
+    def _assign(self, subject: str) -> str:
+        key = _subject_key(subject)
+        if key not in self.names:
+            free = 0
+            while free in self.taken:
+                free += 1
+            self.names[key], self.shown[key] = free, subject.strip() or "(none)"
+            self.taken.add(free)
+        return key
+
+    def face(self, subject: str) -> int:
+        k = _numbered(subject)
+        if k is not None:
+            return k
+        key = self._assign(subject)
+        self.used[key] = None
+        return self.names[key]
+
+    def note(self, where: str) -> str | None:
+        """One line naming the face each subject the events use went to, and which of them earlier imports gave."""
+        said = [k for k in self.used if k or self.names[k]]
+        if not said:
+            return None
+        kept = [quote(self.shown[k]) for k in said if k in self.known]
+        return (f"{where}: " + ", ".join(f"subject {quote(self.shown[k])} read as face {self.names[k]}" for k in said)
+                + (f" ({name_list(kept, 6)} as earlier imports into this video named them; a new name takes the "
+                   "next free face)" if kept else ""))
+
+    def face_names(self) -> dict[int, str]:
+        """{face: name as written} of the named subjects, known, in the file's order or used (for the video's next
+        import, and an export to write back)."""
+        out: dict[int, str] = {}
+        for k, f in self.names.items():
+            if k:
+                out.setdefault(f, self.shown[k])
+        return out
+
+
+def _subject_key(subject: str) -> str:
     s = subject.strip()
-    k = _numbered(s)
-    if k is not None:
-        return k
-    key = "" if s.lower() in _NO_SUBJECT else s
-    if key not in names:
-        free = 0
-        while free in taken:
-            free += 1
-        names[key] = free
-        taken.add(free)
-        if key or free:
-            notes.append(f"{where}: subject {quote(s or '(none)')} read as face {free}")
-    return names[key]
+    return "" if s.lower() in _NO_SUBJECT else s.casefold()
 
 
 def _comment(v: Any) -> str:
@@ -518,7 +572,8 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
                video_name: str | None = None, fps_override: bool = False,
                emotions: Mapping[str, str] | None = None, default_coder: str = "boris",
                source: str | None = None, times: np.ndarray | None = None,
-               media_lengths: Mapping[str, float] | None = None, coder: str | None = None) -> ImportPreview:
+               media_lengths: Mapping[str, float] | None = None, coder: str | None = None,
+               face_names: Mapping[int, str] | None = None) -> ImportPreview:
     """Read a BORIS-style events table (.tsv/.csv/.xlsx) into an :class:`ImportPreview`.
 
     fps: the video's frame rate (default: the file's FPS column). A different FPS in the file raises InputError
@@ -531,12 +586,14 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
     plays several files one after another (see :func:`_played_in_turn`; files beside the table are measured).
     coder: the user's coder (``--coder``) for rows whose table names none: BORIS's own tables have only the
     observation id, the coder then only where no coder is given.
+    face_names: {face: name} that earlier imports into the video gave (:class:`SubjectFaces`); the preview's
+    ``face_names`` is the same with the subjects this file names.
     """
     p = Path(path)
     return read_boris_rows(p, _table(p), f"BORIS {boris_format(p)}", fps=fps, video_id=video_id,
                            video_name=video_name, fps_override=fps_override, emotions=emotions,
                            default_coder=default_coder, source=source, times=times, media_lengths=media_lengths,
-                           coder=coder)
+                           coder=coder, face_names=face_names)
 
 
 def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float | None = None, video_id: int = 0,
@@ -546,15 +603,17 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
                     ours: bool | None = None, skipped: list[Skip] | None = None,
                     notes: list[str] | None = None,
                     media_lengths: Mapping[str, float] | None = None, coder: str | None = None,
-                    where_column: bool = False, modifier_sets_named: bool = False) -> ImportPreview:
+                    where_column: bool = False, modifier_sets_named: bool = False,
+                    face_names: Mapping[int, str] | None = None, subject_order: Sequence[str] = ()) -> ImportPreview:
     """:func:`read_boris` on the rows of an aggregated-events table however they were read (a file, or a BORIS
     project's paired events: :mod:`merstudio.interchange.boris_project`), ``fmt`` naming the source in the
     preview. ``ours``: the modifiers are merstudio's AUs (default: the table has our Coder / Event source
     columns); ``skipped`` / ``notes``: what the caller found before the rows (unpaired BORIS states, say);
-    ``media_lengths``, ``coder``: see :func:`read_boris`; ``where_column``: the rows' ``Where`` column names each
-    in notes and skipped items (a project's observation and time), not its row number; ``modifier_sets_named``:
-    the modifiers that are no AUs are marked already (a project's ethogram names each set), no note on bare numbers
-    read as AUs."""
+    ``media_lengths``, ``coder``, ``face_names``: see :func:`read_boris`; ``where_column``: the rows' ``Where``
+    column names each in notes and skipped items (a project's observation and time), not its row number;
+    ``modifier_sets_named``: the modifiers that are no AUs are marked already (a project's ethogram names each set),
+    no note on bare numbers read as AUs; ``subject_order``: a .boris project's subjects, in its order
+    (:class:`SubjectFaces`)."""
     skipped, notes = list(skipped or []), list(notes or [])
     header_at = _header_row(p, rows)
     col = _columns(rows[header_at])
@@ -564,7 +623,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
         return read_boris_rows(p, paired, f"{fmt} (tabular events)", fps=fps, video_id=video_id,
                                video_name=video_name, fps_override=fps_override, emotions=emotions,
                                default_coder=default_coder, source=source, times=times, ours=False,
-                               skipped=skipped, notes=notes, coder=coder)
+                               skipped=skipped, notes=notes, coder=coder, face_names=face_names)
     missing = [name for name, keys in (("Start (s)", ("starts", "startframe")), ("Stop (s)", ("stops", "stopframe")))
                if not any(k in col for k in keys)]
     if missing:
@@ -583,8 +642,9 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     if ours is None:
         ours = "coder" in col or "eventsource" in col
     taken = {k for _, r in body if (k := _numbered(cell_text(_value(r, col, "subject")))) is not None}
+    faces = SubjectFaces.start(taken, face_names, subject_order)
     rows_read = _BorisRows(col, _modifier_cols(col), ours, {k.strip().lower(): v for k, v in (emotions or {}).items()},
-                           default_coder, taken, (coder or "").strip(), sets_named=modifier_sets_named)
+                           default_coder, faces, (coder or "").strip(), sets_named=modifier_sets_named)
     au_reader = AUReader()
     events: list[Event] = []
     other_media = 0
@@ -608,7 +668,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     for name, rownos in late.items():  # an import into the video skips them; a conversion says so too
         notes.append(f"{len(rownos)} event(s) start past the end of {quote(name)} (its Media duration "
                      f"{durations[name]:.3f} s): {'' if where_column else 'row(s) '}{name_list(rownos, 6, 120)}")
-    notes += au_reader.notes() + frames.index_unused
+    notes += [n for n in (faces.note(p.name),) if n] + au_reader.notes() + frames.index_unused
     if rows_read.not_aus:
         notes.append(f"modifiers that are not AUs kept in the events' notes: {name_list(rows_read.not_aus, 6)}")
     if rows_read.bare:  # a table does not name the set: "intensity" 2 and AU2 look the same there
@@ -619,7 +679,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
         notes.append(f"{other_media} row(s) of other media files than {quote(video_name or '')} left out")
     media, media_path = _table_media(body, col, media_names)
     return ImportPreview(path=p, format=fmt, events=events, skipped=skipped, notes=notes,
-                         fps=use_fps, media=media, media_path=media_path)
+                         fps=use_fps, media=media, media_path=media_path, face_names=faces.face_names())
 
 
 def _apex_rows(p: Path, body: Sequence[tuple[int, Sequence[Any]]],
@@ -849,9 +909,8 @@ class _BorisRows:
     ours: bool
     emap: dict[str, str]
     default_coder: str
-    taken: set[int]  # the faces numbered subjects use: named ones take others
+    subjects: SubjectFaces
     coder: str = ""  # the user's coder (--coder, an import's): before the observation id, never a file's coder
-    names: dict[str, int] = field(default_factory=dict)  # named subject -> face
     not_aus: list[str] = field(default_factory=list)  # modifiers that are not AUs, kept in notes
     sets_named: bool = False  # the modifiers' sets were judged by their names (a .boris's ethogram): no word below
     bare: list[str] = field(default_factory=list)  # modifiers read as AUs with no AU written: said once
@@ -895,8 +954,7 @@ class _BorisRows:
         if imputed:
             note = imputed_apex(onset, offset, note)[1]
         return make_event(where, skipped, au_reader=au_reader, video_id=video_id, onset=onset, apex=apex,
-                          offset=offset, face_id=_face(cell_text(_value(r, col, "subject")), self.names, self.taken,
-                                                       notes, where),
+                          offset=offset, face_id=self.subjects.face(cell_text(_value(r, col, "subject"))),
                           emotion=emotion, aus=aus, coder=coder, confidence=conf, note=note,
                           source=source or cell_text(_value(r, col, "eventsource")) or "imported",
                           status=_status(_value(r, col, "reviewstatus"), _value(r, col, "status")))

@@ -63,6 +63,7 @@ from merstudio.interchange.common import (
 )
 from merstudio.project.events import STATUSES, Event
 
+_PINNED = re.compile(r"merstudio face (\d{1,9})")  # our exports' subject description: the face a name is
 UNLABELLED = "unlabelled"  # the behaviour of an event with no emotion (BORIS needs a code)
 APEX = "apex"
 AU_SET = "AUs"
@@ -319,11 +320,14 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
                        video_name: str | None = None, fps_override: bool = False,
                        emotions: Mapping[str, str] | None = None, default_coder: str = "boris",
                        source: str | None = None, times: np.ndarray | None = None,
-                       coder: str | None = None) -> ImportPreview:
+                       coder: str | None = None, face_names: Mapping[int, str] | None = None) -> ImportPreview:
     """Read a BORIS project's events on one video into an :class:`ImportPreview` (arguments as
     :func:`merstudio.interchange.boris.read_boris`; ``video_name`` chooses the media file when the project's
     observations play several). An observation's coder is its independent variable ``coder`` (in any case, as BORIS
-    users type it: ``Coder``), else ``coder`` (the user's, ``--coder``), else (BORIS's own projects) its id."""
+    users type it: ``Coder``), else ``coder`` (the user's, ``--coder``), else (BORIS's own projects) its id.
+    Subjects: ``face_names`` (earlier imports' names) first, then the project's subjects in its order (two coders'
+    projects of one study share them), see :class:`merstudio.interchange.boris.SubjectFaces`; our own exports'
+    subjects carry their face (description ``merstudio face k``)."""
     p = Path(path)
     pj = _load(p)
     ethogram = {str(b.get("code", "")): str(b.get("type", "")) for b in pj["behaviors_conf"].values()
@@ -403,10 +407,30 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
     emap = dict(emotions or {})
     if ours:
         emap.setdefault(UNLABELLED, "")
+    order, pinned = _subjects(pj, ours)
     return read_boris_rows(p, [list(_HEADER), *rows], "BORIS project", fps=fps, video_id=video_id,
                            video_name=None, fps_override=fps_override, emotions=emap, default_coder=default_coder,
                            source=source, times=times, ours=ours, skipped=skipped, notes=notes, where_column=True,
-                           modifier_sets_named=True)
+                           modifier_sets_named=True, face_names={**pinned, **(face_names or {})}, subject_order=order)
+
+
+def _subjects(pj: Mapping[str, Any], ours: bool) -> tuple[list[str], dict[int, str]]:
+    """The project's subjects (``subjects_conf``) in its order, and {face: name} of those our exports pinned to a
+    face (description ``merstudio face k``)."""
+    conf = pj.get("subjects_conf")
+    items = sorted(conf.items(), key=lambda kv: (not str(kv[0]).isdigit(), int(kv[0]) if str(kv[0]).isdigit() else 0,
+                                                 str(kv[0]))) if isinstance(conf, dict) else []
+    order: list[str] = []
+    pinned: dict[int, str] = {}
+    for _, subj in items:
+        if not isinstance(subj, dict) or not str(subj.get("name") or "").strip():
+            continue
+        name = str(subj["name"]).strip()
+        order.append(name)
+        m = _PINNED.fullmatch(str(subj.get("description") or "").strip())
+        if ours and m:
+            pinned.setdefault(int(m.group(1)), name)
+    return order, pinned
 
 
 def _variable(variables: Mapping[str, Any], name: str) -> str:

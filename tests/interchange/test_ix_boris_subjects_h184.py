@@ -1,0 +1,75 @@
+"""One BORIS subject is one face across coders' files (a90 finding 1): alice coded Mother and Infant, bob only the
+Infant; by the order of each file alone bob's Infant was face 0, alice's face 1, and the agreement matched nothing."""
+
+from __future__ import annotations
+
+import json
+
+from merstudio.interchange import (
+    commit_import,
+    known_face_names,
+    preview_import,
+    read_events,
+    remember_elan_media,
+)
+
+# BORIS 7's tabular events export (tests/files/test_export_events_tabular.tsv's layout), 30 fps, on clip.mp4
+_HEAD = ("Observation id\t{obs}\t\t\t\t\t\t\t\n\t\t\t\t\t\t\t\t\nMedia file(s)\t\t\t\t\t\t\t\t\n"
+         "\t\t\t\t\t\t\t\t\nPlayer #1\tclip.mp4\t\t\t\t\t\t\t\n\t\t\t\t\t\t\t\t\n"
+         "Time offset (s)\t0.0\t\t\t\t\t\t\t\n\t\t\t\t\t\t\t\t\n"
+         "Time\tMedia file path\tTotal length\tFPS\tSubject\tBehavior\tBehavioral category\tComment\tStatus\n")
+
+
+def _tabular(path, obs, entries):
+    rows = [f"{t:.3f}\tclip.mp4\t3.334\t30.0\t{subject}\ts\t\t\t{flag}" for t, subject, flag in entries]
+    path.write_text(_HEAD.format(obs=obs) + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+ALICE = [(0.5, "Mother", "START"), (0.6, "Infant", "START"), (1.0, "Mother", "STOP"), (1.2, "Infant", "STOP")]
+BOB = [(0.6, "Infant", "START"), (1.2, "Infant", "STOP")]
+
+
+def test_a_subject_keeps_its_face_across_files_of_one_project(tmp_path, project):
+    vid = project.videos()[0].id
+    for who, entries in (("alice", ALICE), ("bob", BOB)):
+        prev = preview_import(project, _tabular(tmp_path / f"{who}.tsv", who, entries), vid)
+        commit_import(project, prev)
+        remember_elan_media(project, vid, prev)  # what the CLI and the app call after every import
+        if who == "bob":  # the line saying who went where, and that the face is an earlier import's
+            assert any("subject 'Infant' read as face 1 ('Infant' as earlier imports" in n for n in prev.notes)
+    faces = {(e.coder, e.onset): e.face_id for e in project.events(vid)}
+    assert faces == {("alice", 15): 0, ("alice", 18): 1, ("bob", 18): 1}
+    assert known_face_names(project, vid) == {0: "Mother", 1: "Infant"}
+    # a new name takes the next free face, in any case the known ones theirs
+    carol = preview_import(project, _tabular(tmp_path / "carol.tsv", "carol", [
+        (0.5, "Father", "START"), (0.6, "INFANT", "START"), (1.0, "Father", "STOP"), (1.2, "INFANT", "STOP")]), vid)
+    assert sorted(e.face_id for e in carol.events) == [1, 2]
+    assert carol.face_names == {0: "Mother", 1: "Infant", 2: "Father"}  # the known spelling stays
+
+
+def _boris(path, subjects, events):
+    """A .boris project (BORIS 8's layout) with one observation on clip.mp4."""
+    pj = {"time_format": "hh:mm:ss", "project_name": "p", "project_date": "2024-03-01T09:00:00",
+          "project_description": "", "project_format_version": "7.0",
+          "subjects_conf": {str(i): {"key": str(i + 1), "name": n, "description": ""} for i, n in enumerate(subjects)},
+          "behaviors_conf": {"0": {"type": "State event", "key": "s", "code": "s", "description": "",
+                                   "category": "", "modifiers": {}, "excluded": "", "coding map": ""}},
+          "behavioral_categories": [], "coding_map": {}, "converters": {}, "independent_variables": {},
+          "observations": {"bob": {
+              "file": {"1": ["/data/clip.mp4"], "2": []}, "type": "MEDIA", "date": "2024-03-01T10:00:00",
+              "description": "", "time offset": 0.0, "independent_variables": {}, "events": events,
+              "media_info": {"length": {"/data/clip.mp4": 3.334}, "fps": {"/data/clip.mp4": 30.0},
+                             "hasVideo": {"/data/clip.mp4": True}, "hasAudio": {"/data/clip.mp4": False},
+                             "offset": {"1": 0.0, "2": 0.0}}}}}
+    path.write_text(json.dumps(pj), encoding="utf-8")
+    return path
+
+
+def test_a_boris_projects_subjects_in_its_order(tmp_path):
+    # bob's project lists the study's subjects (Mother, Infant) but he coded only the Infant: face 1, as alice's
+    path = _boris(tmp_path / "bob.boris", ["Mother", "Infant"],
+                  [[0.6, "Infant", "s", "", "", 18], [1.2, "Infant", "s", "", "", 36]])
+    prev = read_events(path, fps=30.0)
+    assert [e.face_id for e in prev.events] == [1]
+    assert prev.face_names == {0: "Mother", 1: "Infant"}

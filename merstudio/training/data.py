@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import os
 import sys
 import warnings
 from collections import Counter
@@ -50,14 +51,14 @@ def default_steps(images: bool, steps: int | None = None, spacing: str | None = 
     return int(steps), spacing
 
 
-def parse_data_spec(spec: str) -> tuple[str, Path]:
+def parse_data_spec(spec: str | os.PathLike[str]) -> tuple[str, Path]:
     """'KIND:ROOT' -> (kind, root); a table file (or any existing file) -> ('table', path). A known KIND wins over
     the file suffix: megc2019:gt.csv and samm:SAMM_Micro_FACS_Codes_v2.xlsx are read by that kind's loader, as the
     two-argument `datasets inspect KIND ROOT` reads them (load_samples says in one line what ROOT must be where its
     kind takes no such file)."""
     from merstudio.datasets import canonical_kind
 
-    s = spec.strip()
+    s = os.fspath(spec).strip()  # a Path too (a notebook's Path("samples.csv"): AttributeError 'strip' before)
     kind, sep, root = s.partition(":")
     if sep and len(kind) >= 2 and root:  # len(kind) == 1: a Windows drive letter, not a kind
         try:
@@ -73,14 +74,15 @@ def parse_data_spec(spec: str) -> tuple[str, Path]:
     return canonical_kind(kind), Path(root).expanduser()
 
 
-def load_arrays(spec: str, *, classes: str | None = None, allow_missing: bool = False, options: Any = None,
-                input_kind: str | None = None,
+def load_arrays(spec: str | os.PathLike[str], *, classes: str | None = None, allow_missing: bool = False,
+                options: Any = None, input_kind: str | None = None,
                 size: int | None = None, steps: int | None = None, spacing: str | None = None, flow: str = "dis",
                 aus: list[int] | None = None, cache_dir: str | Path | None = None, framing: Any = None,
                 log: Callable[..., Any] | None = None, option_flags: str = "--",
                 progress: Callable[[int, int], None] | None = None,
                 on_samples: Callable[[Any], None] | None = None) -> tuple[DataArrays, dict[str, Any]]:
-    """Load and prepare a dataset. Returns (arrays, info) with info keys: description, class_names, class_map,
+    """Load and prepare a dataset (`spec`: a `--data` spec, "KIND:ROOT" or a sample table, as a str or a path).
+    Returns (arrays, info) with info keys: description, class_names, class_map,
     loader_options, input (InputSettings dict for checkpoints/inference), in_channels, input_size, T, flip_channels,
     skipped. `options` (merstudio.datasets.LoadOptions): --sheet, --variant, --modality, ... for the dataset of
     `spec`; one that its kind does not read is refused (named with `option_flags`, e.g. "--mix-"). They are part of

@@ -235,6 +235,11 @@ class SubjectFaces:
         return out
 
 
+def is_subject_name(subject: str) -> bool:
+    """Whether a BORIS subject is a name of its own: not ``face 3`` / ``3`` (that face) nor "No focal subject"."""
+    return _numbered(subject) is None and _subject_key(subject) != ""
+
+
 def _subject_key(subject: str) -> str:
     s = subject.strip()
     return "" if s.lower() in _NO_SUBJECT else s.casefold()

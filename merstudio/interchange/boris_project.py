@@ -49,7 +49,13 @@ from merstudio import __version__
 from merstudio.atomic import atomic_path
 from merstudio.errors import InputError
 from merstudio.facs import read_aus
-from merstudio.interchange.boris import BorisEntry, frame_index, pair_boris_events, read_boris_rows
+from merstudio.interchange.boris import (
+    BorisEntry,
+    frame_index,
+    is_subject_name,
+    pair_boris_events,
+    read_boris_rows,
+)
 from merstudio.interchange.common import (
     ImportPreview,
     Media,
@@ -154,7 +160,7 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
     emotions = sorted({e.emotion or UNLABELLED for e in evs})
     apex_code = APEX if APEX not in emotions else f"{APEX} (merstudio)"
     values = sorted({v for e in evs for v in _modifier(e.aus)}, key=lambda v: (len(v), v))
-    faces = sorted({e.face_id for e in evs})
+    subjects = _subject_labels(evs, by_id)
     now = _dt.datetime.now().replace(microsecond=0).isoformat()
     observations: dict[str, Any] = {}
     lengths: dict[int, tuple[float, bool]] = {}
@@ -177,7 +183,7 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
             obs_id = f"{stem} - {coder or 'no coder'}" + (f" ({', '.join(tags)})" if tags else "")
             rows: list[tuple[float, int, list[Any]]] = []  # (time, order: STOP before START at one time, entry)
             for e in layer:
-                subject, code = face_label(e.face_id), e.emotion or UNLABELLED
+                subject, code = subjects[(e.video_id, e.face_id)], e.emotion or UNLABELLED
                 mod = ",".join(_modifier(e.aus))
                 start, apex, stop = clock.event_times(e)
                 rows.append((start, 1, [start, subject, code, mod, e.note, e.onset]))
@@ -221,8 +227,10 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
                                "proposals rejected in review, no coder's events); behaviours are emotions with the "
                                "AUs as modifiers, 'apex' marks each event's apex",
         "project_format_version": FORMAT_VERSION,
-        "subjects_conf": {str(i): {"key": "", "name": face_label(f), "description": ""}
-                          for i, f in enumerate(faces)},
+        # a named face's description pins its face, so that merstudio reads the name back onto it
+        "subjects_conf": {str(i): {"key": "", "name": name, "description": "" if name == face_label(f) else
+                                   f"merstudio face {f}"}
+                          for i, (f, name) in enumerate(sorted({(f, n) for (_, f), n in subjects.items()}))},
         "behaviors_conf": ethogram,
         "behavioral_categories": [],
         "behavioral_categories_config": {},  # BORIS 8+ adds it on opening, marking the project changed
@@ -237,6 +245,19 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
         "converters": {},
         "observations": observations,
     }
+
+
+def _subject_labels(events: list[Event], media: Mapping[int, Media]) -> dict[tuple[int, int], str]:
+    """{(video id, face): its BORIS subject}: the name imported files gave the face (``Media.face_names``: a BORIS
+    subject, an ELAN participant), else ``face k``; a name that reads as another face (``face 2``, ``No focal
+    subject``) or names two faces is ``face k`` too (a subject is one name in BORIS, which reads it back)."""
+    keys = sorted({(e.video_id, e.face_id) for e in events})
+    named = {(v, f): n.strip() for v, m in media.items() for f, n in m.face_names if (v, f) in keys and n.strip()}
+    faces_of: dict[str, set[int]] = defaultdict(set)
+    for (_, f), n in named.items():
+        faces_of[n.casefold()].add(f)
+    return {(v, f): n if (n := named.get((v, f), "")) and len(faces_of[n.casefold()]) == 1
+            and is_subject_name(n) else face_label(f) for v, f in keys}
 
 
 def export_losses(events: Iterable[Event]) -> str:

@@ -73,3 +73,22 @@ def test_a_boris_projects_subjects_in_its_order(tmp_path):
     prev = read_events(path, fps=30.0)
     assert [e.face_id for e in prev.events] == [1]
     assert prev.face_names == {0: "Mother", 1: "Infant"}
+
+
+def test_an_export_writes_the_names_back_and_reads_them_onto_their_faces(tmp_path, project):
+    from merstudio.interchange import export_project_events, face_names_key
+    from merstudio.project import Event
+
+    vid = project.videos()[0].id
+    project.set_setting(face_names_key(vid), [[0, "Mother"], [2, "Infant"], [3, "face 1"]])
+    project.add_events([Event(vid, 10, 12, 15, face_id=0, emotion="happiness", coder="alice"),
+                        Event(vid, 20, 22, 25, face_id=2, emotion="surprise", coder="alice"),
+                        Event(vid, 30, 32, 35, face_id=3, emotion="fear", coder="alice")])
+    out = export_project_events(project, vid, tmp_path / "out.boris")
+    pj = json.loads(out.read_text())
+    # BORIS shows the names; "face 1" would read back as face 1, so face 3 stays "face 3"
+    assert [s["name"] for s in pj["subjects_conf"].values()] == ["Mother", "Infant", "face 3"]
+    assert {e[1] for o in pj["observations"].values() for e in o["events"]} == {"Mother", "Infant", "face 3"}
+    back = read_events(out, fps=30.0)
+    assert sorted((e.face_id, e.emotion) for e in back.events) == [(0, "happiness"), (2, "surprise"), (3, "fear")]
+    assert back.face_names == {0: "Mother", 2: "Infant"}

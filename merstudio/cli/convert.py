@@ -114,7 +114,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="--import: replace the events of the coders FILE holds on the video with FILE's (a corrected "
                         "file; one transaction; their events FILE holds unchanged are kept)")
     g.add_argument("--coder", metavar="NAME",
-                   help="--import: the coder of FILE's events that name none; a FILE without events records NAME as "
+                   help="--import: the coder of FILE's events that name none (a BORIS file's, before its observation "
+                        "id, which names the session, not the coder); a FILE without events records NAME as "
                         "having coded the video and found nothing (compared by `merstudio agreement`)")
     g.add_argument("--export", dest="export_file", type=Path, metavar="FILE",
                    help="export the video's events from the project to FILE (with --video all: every video's, "

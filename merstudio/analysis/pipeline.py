@@ -248,6 +248,18 @@ class Analysis:
     # a face back across a restart by (an unsplit run does it as it goes: `_labels`)
     tracks: dict[int, Any] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        # counts, not contents: the dataclass's repr printed every face's track record and signals (8 KB after a
+        # 72-frame run, more for each minute and face)
+        if self._runs == 0:
+            ran = "not run yet"
+        else:
+            faces = len(self.portraits)
+            ran = (f"{self.frames_done} frame{'s' * (self.frames_done != 1)} done, {faces} face{'s' * (faces != 1)}"
+                   + (", cancelled" if self.cancelled else "") + (", running" if not self._ended else ""))
+        span = "" if self.span is None else f", span={self.span}"
+        return f"Analysis({self.source!r}, {ran}{span}, settings={self.settings!r})"
+
     def __post_init__(self) -> None:
         if self.settings is None:  # type: ignore[comparison-overlap]  # callers from Python: the defaults
             self.settings = AnalysisSettings()

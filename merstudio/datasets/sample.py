@@ -98,6 +98,15 @@ class SampleSet:
     def __getitem__(self, i: int) -> Sample:
         return self.samples[i]  # a slice gives a list of Sample
 
+    def __repr__(self) -> str:
+        # counts, not the samples: the dataclass's repr printed every Sample (127 KB for the MEGC2019 dev table);
+        # summary() is the full report
+        left = [f"{n} {what}" for n, what in ((len(self.skipped), "skipped"),
+                                              (sum(self.dropped.values()), "dropped (no class)"),
+                                              (len(self.notes), "notes")) if n]
+        return (f"SampleSet({self.kind!r}, {str(self.root)!r}, {len(self)} samples, {len(set(self.subjects))} "
+                f"subjects, classes {list(self.classes)}{''.join(', ' + x for x in left)})")
+
     def au_targets(self, aus: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         """Multi-label AU targets (N, len(aus)) float32 and a mask (N,) bool of samples that have AU codes at
         all (SMIC, a table without `aus`, or an empty/NULL cell: False, so the AU loss can skip them)."""

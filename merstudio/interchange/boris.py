@@ -625,10 +625,14 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     if "time" in col and "starts" not in col and "startframe" not in col:
         # BORIS's tabular events export: one row per START, STOP or POINT, paired here into events
         paired = _pair_tabular(p, rows, header_at, col, skipped, notes, video_name, media_lengths)
-        return read_boris_rows(p, paired, f"{fmt} (tabular events)", fps=fps, video_id=video_id,
+        prev = read_boris_rows(p, paired, f"{fmt} (tabular events)", fps=fps, video_id=video_id,
                                video_name=video_name, fps_override=fps_override, emotions=emotions,
                                default_coder=default_coder, source=source, times=times, ours=False,
                                skipped=skipped, notes=notes, coder=coder, face_names=face_names)
+        # BORIS 7 lists the files player 1 plays in turn above the header: several, and a Total length is their sum
+        several = sum(1 for r in rows[:header_at] if len(r) > 1 and norm_col(r[0]) == "player1") > 1
+        prev.media_length = _stated_lengths(rows[header_at + 1:], col, several).get(prev.media)  # for a BORIS export
+        return prev
     missing = [name for name, keys in (("Start (s)", ("starts", "startframe")), ("Stop (s)", ("stops", "stopframe")))
                if not any(k in col for k in keys)]
     if missing:
@@ -684,7 +688,8 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
         notes.append(f"{other_media} row(s) of other media files than {quote(video_name or '')} left out")
     media, media_path = _table_media(body, col, media_names)
     return ImportPreview(path=p, format=fmt, events=events, skipped=skipped, notes=notes,
-                         fps=use_fps, media=media, media_path=media_path, face_names=faces.face_names())
+                         fps=use_fps, media=media, media_path=media_path, face_names=faces.face_names(),
+                         media_length=durations.get(media) if media else None)  # as stated: for a BORIS export
 
 
 def _apex_rows(p: Path, body: Sequence[tuple[int, Sequence[Any]]],
@@ -820,6 +825,25 @@ def _durations(body: Sequence[tuple[int, Sequence[Any]]], col: Mapping[str, int]
         name = file_name(cell_text(_value(r, col, "mediafilename")))
         if x is not None and x > 0 and name:
             out.setdefault(name, x)
+    return out
+
+
+def _stated_lengths(body: Iterable[Sequence[Any]], col: Mapping[str, int], several: bool = False) -> dict[str, float]:
+    """{media file name: seconds} a tabular export states: a row's ``Media duration (s)`` for its file, else the
+    observation's ``Total length`` where it plays that file alone (several files, or ``several`` listed above the
+    header: the Total length is their sum)."""
+    files: dict[str, set[str]] = {}  # observation -> the media files its rows name
+    out: dict[str, float] = {}
+    for r in body:
+        if any(cell_text(c) for c in r):
+            files.setdefault(_cell(r, col, "observationid"), set()).add(file_name(_row_media(r, col)))
+    for r in body:
+        media = _row_media(r, col)
+        alone = not several and len(files.get(_cell(r, col, "observationid"), ())) == 1 and \
+            len(_player_files(r, col)) <= 1
+        x = _file_end(r, col, media) or (_number(_cell(r, col, "totallength")) if alone else None)
+        if x is not None and x > 0 and media:
+            out.setdefault(file_name(media), x)
     return out
 
 

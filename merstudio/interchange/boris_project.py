@@ -122,11 +122,14 @@ def _layers(events: list[Event]) -> list[list[Event]]:
 
 def _length(m: Media, events: list[Event]) -> tuple[float, bool]:
     """(seconds, guessed) of a video in a project: its length when its frame count is known, plus
-    :data:`END_MARGIN_MS`, else the last event's end plus :data:`LENGTH_MARGIN` (BORIS's analyses of a full
-    observation leave out what lies past the length: at 0 every event)."""
+    :data:`END_MARGIN_MS`, else the length an imported file stated (``m.length``: BORIS's own, 179.96 s, kept as
+    it was), else the last event's end plus :data:`LENGTH_MARGIN` (BORIS's analyses of a full observation leave
+    out what lies past the length: at 0 every event)."""
     clock = m.clock("BORIS project export")
     if m.frame_count:
         return (clock.ms(m.frame_count) + END_MARGIN_MS) / 1000.0, False
+    if m.length is not None and m.length > 0:
+        return float(m.length), False
     if not events:
         return 0.0, False
     return round(max(clock.event_times(e)[2] for e in events) + LENGTH_MARGIN, 3), True

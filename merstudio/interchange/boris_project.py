@@ -9,6 +9,11 @@ it, the next stops it (BORIS's own pairing rule), so one event of ours is:
   our BORIS tables, the behaviour being the emotion (``unlabelled`` for none) and the modifier the AUs (one
   multiple-selection set, ``AU4,AU7``); the START carries the note as its comment;
 - a point event ``apex`` at the apex frame, whose comment names the emotion it belongs to;
+- a behaviour whose every event is one frame (a BORIS point event read in) is a point event again: one entry at
+  t(onset), no ``apex`` (the point is its own apex);
+- the observation's time offset is ``Media.time_offset`` (an imported BORIS project's), every time shifted by it as
+  BORIS stores them; the media length is the video's (its frame count), else the one the imported file stated
+  (``Media.length``), else a guess;
 - the coder is the observation's independent variable ``coder`` and the review status its ``review status``
   (one observation per video, coder and status, as ELAN export keeps rejected proposals on tiers of their own:
   ``clip - alice`` accepted, ``clip - alice (proposals)`` open model proposals, ``clip - alice (rejected)``
@@ -104,12 +109,19 @@ def _modifier(aus: str) -> list[str]:
     return [v for v in aus_as_modifiers(aus).split(",") if v]
 
 
-def _layers(events: list[Event]) -> list[list[Event]]:
+def _layers(events: list[Event], points: frozenset[str] = frozenset()) -> list[list[Event]]:
     """Events of one video and coder in observations BORIS can pair: within one, no two events of the same face,
-    emotion and AUs overlap or touch (their STOP and START would share a time and pair the wrong way)."""
+    emotion and AUs overlap or touch (their STOP and START would share a time and pair the wrong way). Events of
+    the ``points`` behaviours are single entries BORIS does not pair: any observation holds them."""
     layers: list[list[Event]] = []
     last: list[dict[tuple[int, str, str], int]] = []  # per layer: key -> the offset of its latest event
     for e in sorted(events, key=lambda e: (e.onset, e.offset, e.face_id)):
+        if (e.emotion or UNLABELLED) in points:
+            if not layers:
+                layers.append([])
+                last.append({})
+            layers[0].append(e)
+            continue
         key = (e.face_id, e.emotion or UNLABELLED, ",".join(_modifier(e.aus)))
         k = next((i for i, seen in enumerate(last) if key not in seen or e.onset > seen[key] + 1), len(layers))
         if k == len(layers):
@@ -161,6 +173,9 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
     if not groups and isinstance(media, Media):
         groups[(media.video_id, "", 0)] = []  # an empty observation on the video: a start for coding in BORIS
     emotions = sorted({e.emotion or UNLABELLED for e in evs})
+    # a behaviour whose every event is one frame is a point event (one read from BORIS is): never a one-frame state
+    # plus an apex point
+    points = frozenset(c for c in emotions if all(e.onset == e.offset for e in evs if (e.emotion or UNLABELLED) == c))
     apex_code = APEX if APEX not in emotions else f"{APEX} (merstudio)"
     values = sorted({v for e in evs for v in _modifier(e.aus)}, key=lambda v: (len(v), v))
     subjects = _subject_labels(evs, by_id)
@@ -181,15 +196,18 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
         status = order[st]
         what = {"accepted": "events", "proposal": "open (unreviewed) model proposals",
                 "rejected": "rejected model proposals (not events)"}[status]
-        for k, layer in enumerate(_layers(group) or [[]]):
+        shift = float(m.time_offset or 0.0)  # BORIS stores media time plus the observation's time offset
+        for k, layer in enumerate(_layers(group, points) or [[]]):
             tags = [t for t in (STATUS_LABELS[status], str(k + 1) if k else "") if t]
             obs_id = f"{stem} - {coder or 'no coder'}" + (f" ({', '.join(tags)})" if tags else "")
             rows: list[tuple[float, int, list[Any]]] = []  # (time, order: STOP before START at one time, entry)
             for e in layer:
                 subject, code = subjects[(e.video_id, e.face_id)], e.emotion or UNLABELLED
                 mod = ",".join(_modifier(e.aus))
-                start, apex, stop = clock.event_times(e)
+                start, apex, stop = (round(t + shift, 3) if shift else t for t in clock.event_times(e))
                 rows.append((start, 1, [start, subject, code, mod, e.note, e.onset]))
+                if code in points:  # one entry: the point is its own apex
+                    continue
                 rows.append((apex, 2, [apex, subject, apex_code, "", code, e.apex]))
                 rows.append((stop, 0, [stop, subject, code, mod, "", e.offset + 1]))
             rows.sort(key=lambda r: (r[0], r[1]))
@@ -200,7 +218,7 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
                 "description": f"merstudio {what} of {coder or 'no coder'} on {Path(path).name}" + (
                     f"; the media's length was not known: {length:.3f} s, the last event's end plus "
                     f"{LENGTH_MARGIN:g} s" if guessed else ""),
-                "time offset": 0.0,
+                "time offset": shift,
                 "events": [r[2] for r in rows],
                 "observation time interval": [0, 0],
                 "independent_variables": {CODER_VARIABLE: coder, STATUS_VARIABLE: status},
@@ -217,8 +235,9 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
                 "modifiers": mods, "excluded": "", "coding map": ""}
 
     au_set = {"0": {"name": AU_SET, "description": "FACS action units", "type": 1, "values": values}}
-    ethogram = {str(i): behaviour(c, "State event", au_set, "micro-expression" if c != UNLABELLED else
-                                  "an event with no emotion") for i, c in enumerate(emotions)}
+    ethogram = {str(i): behaviour(c, "Point event" if c in points else "State event", au_set,
+                                  "micro-expression" if c != UNLABELLED else "an event with no emotion")
+                for i, c in enumerate(emotions)}
     ethogram[str(len(ethogram))] = behaviour(apex_code, "Point event", {},
                                              "apex of the event (its emotion in the comment)")
     return {
@@ -391,6 +410,7 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
     rows: list[list[Any]] = []
     other = 0
     told: set[str] = set()  # coders the observations name besides the one given
+    offsets: dict[float, list[str]] = {}  # the time offsets of the observations read, for writing them again
     for obs_id, obs in sorted(media_obs.items()):
         files = _media_of(obs)
         at = next((i for i, (f, _, _) in enumerate(files) if file_name(f) == target), None)
@@ -406,6 +426,7 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
         start_at = sum(x for x in before if x is not None)
         end_at = start_at + length if length is not None and at < len(files) - 1 else math.inf
         offset = _number(obs.get("time offset")) or 0.0
+        offsets.setdefault(offset, []).append(obs_id)
         variables = obs.get("independent_variables") or {}
         if not isinstance(variables, dict):
             variables = {}
@@ -432,10 +453,17 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
     if ours:
         emap.setdefault(UNLABELLED, "")
     order, pinned = _subjects(pj, ours)
-    return read_boris_rows(p, [list(_HEADER), *rows], "BORIS project", fps=fps, video_id=video_id,
+    if len(offsets) > 1:  # a BORIS export of the events has one offset per observation it writes: none
+        said = name_list(f"{quote(ids[0])} {x:g} s" for x, ids in sorted(offsets.items()))
+        notes.append(f"the observations' time offsets differ ({said}): a BORIS project written from these events "
+                     "has media times (offset 0)")
+    prev = read_boris_rows(p, [list(_HEADER), *rows], "BORIS project", fps=fps, video_id=video_id,
                            video_name=None, fps_override=fps_override, emotions=emap, default_coder=default_coder,
                            source=source, times=times, ours=ours, skipped=skipped, notes=notes, where_column=True,
                            modifier_sets_named=True, face_names={**pinned, **(face_names or {})}, subject_order=order)
+    if len(offsets) == 1:  # the observation's offset (BORIS adds it to every time it stores): written back
+        prev.time_offset = next(iter(offsets))
+    return prev
 
 
 def _subjects(pj: Mapping[str, Any], ours: bool) -> tuple[list[str], dict[int, str]]:

@@ -51,9 +51,10 @@ def test_what_boris_checks_when_it_opens_a_project(tmp_path):
     ethogram = {b["code"]: b for b in pj["behaviors_conf"].values()}
     subjects = {s["name"] for s in pj["subjects_conf"].values()}
     # one observation per video, coder and review status (accepted under the coder's name alone, "no coder" for
-    # none), so the checks below run on every one: three entries (START, apex, STOP) per event
+    # none), so the checks below run on every one: three entries (START, apex, STOP) per event, one for bob's
+    # one-frame unlabelled event (a behaviour whose every event is one frame is a point event, h185)
     assert {k: len(obs["events"]) for k, obs in pj["observations"].items()} == {
-        "a - alice": 6, "a - alice (proposals)": 3, "a - bob": 3, "a - bob (rejected)": 3, "a - lab/coder 2": 3,
+        "a - alice": 6, "a - alice (proposals)": 3, "a - bob": 1, "a - bob (rejected)": 3, "a - lab/coder 2": 3,
         "a - no coder (proposals)": 3, "b - bob": 3}
     for obs in pj["observations"].values():
         for files in obs["file"].values():

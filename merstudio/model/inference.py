@@ -33,6 +33,7 @@ onset and the lips closing pass and none of its neutral frames; 19-26 % of the f
 
 from __future__ import annotations
 
+import warnings
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -150,8 +151,13 @@ def _overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+class NoInputSettings(UserWarning):
+    """A checkpoint without input settings (meta["input"]): inference reads it with the defaults (settings_from)."""
+
+
 def settings_from(meta: dict[str, Any], model: MENet) -> InputSettings:
-    """The checkpoint's input settings, or ones implied by the model config for a checkpoint without them."""
+    """The checkpoint's input settings, or ones implied by the model config for a checkpoint without them (said
+    once, as a NoInputSettings warning: the steps' spacing, span and flow method are then guesses)."""
     cfg = model.cfg
     inp = meta.get("input") if isinstance(meta, dict) else None
     if isinstance(inp, dict) and "modality" in inp:
@@ -159,6 +165,13 @@ def settings_from(meta: dict[str, Any], model: MENet) -> InputSettings:
     else:
         modality = {3: "flow", 1: "grey", 4: "flow+grey"}[cfg.in_channels]
         s = InputSettings(modality=modality, size=cfg.input_size, T=cfg.T)
+        # The config has no steps' spacing, span or flow method: a T=2 "late" model saved without them (a Python
+        # caller's train_final(..., meta={}) did) was read as "even", and judged every window wrongly, unsaid.
+        flow = f", flow method {s.flow_method}" if s.uses_flow else ""
+        warnings.warn(f"the checkpoint records no input settings (its meta has no 'input'): read with the defaults, "
+                      f"{s.modality} input {s.size} px, T={s.T}, steps {s.spacing!r}, span {s.span_s:g} s{flow}; a "
+                      "model trained with others judges video wrongly (train_final records them; by hand: "
+                      "load_arrays' info['input'] as meta['input'])", NoInputSettings, stacklevel=3)
     if s.channels != cfg.in_channels or s.size != cfg.input_size:
         raise InputError(f"input settings {s.modality} {s.size} px do not fit the model "
                          f"({cfg.in_channels} channels, {cfg.input_size} px)")

@@ -36,6 +36,15 @@ DEFAULT_CLIP_STEPS = 2
 DEFAULT_CLIP_SPACING = "late"
 
 
+@dataclasses.dataclass
+class PreparedArrays(DataArrays):
+    """What load_arrays returns: the arrays and the input settings they were prepared with (info["input"]).
+    train_final records these in the checkpoint itself, so a caller's meta cannot leave them out (meta={} saved a
+    T=2 "late" model that per-frame inference then read as "even"). A subset is a plain DataArrays."""
+
+    input: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
 def _log_line(*parts: Any) -> None:
     """load_arrays' default `log`: its lines to the logging module, as print would join them."""
     _logger.info("%s", " ".join(str(p) for p in parts))
@@ -82,10 +91,11 @@ def load_arrays(spec: str | os.PathLike[str], *, classes: str | None = None, all
                 progress: Callable[[int, int], None] | None = None,
                 on_samples: Callable[[Any], None] | None = None) -> tuple[DataArrays, dict[str, Any]]:
     """Load and prepare a dataset (`spec`: a `--data` spec, "KIND:ROOT" or a sample table, as a str or a path).
-    Returns (arrays, info) with info keys: description, class_names, class_map,
-    loader_options, input (InputSettings dict for checkpoints/inference), in_channels, input_size, T, flip_channels,
-    skipped. `options` (merstudio.datasets.LoadOptions): --sheet, --variant, --modality, ... for the dataset of
-    `spec`; one that its kind does not read is refused (named with `option_flags`, e.g. "--mix-"). They are part of
+    Returns (arrays, info): the arrays (PreparedArrays: they carry info["input"], which train_final records) and
+    info with keys: description, class_names, class_map, loader_options, input (InputSettings dict for
+    checkpoints/inference), in_channels, input_size, T, flip_channels, skipped. `options`
+    (merstudio.datasets.LoadOptions): --sheet, --variant, --modality, ... for the dataset of `spec`; one that its
+    kind does not read is refused (named with `option_flags`, e.g. "--mix-"). They are part of
     the description and of the arrays' identity (DataArrays.options, in run.data_fingerprint).
     `framing` (model.inputs.parse_framing): the framing clips are cropped to, or the one precomputed flow images
     have; the checkpoint records it so that per-frame inference frames video faces the same way. `on_samples` is
@@ -152,10 +162,6 @@ def load_arrays(spec: str | os.PathLike[str], *, classes: str | None = None, all
     # cell says nothing either: masked, never a target of "no AU at all"
     au_sets = [s.aus if (s.aus or not is_empty_cell(s.aus_raw)) else None for s in ds]
     au, au_mask = au_targets_from_sets(au_sets, au_list)
-    arrays = DataArrays(X=X, y=ds.labels, subjects=np.array(ds.subjects, dtype=object),
-                        samples=np.array([s.sample for s in ds], dtype=object),
-                        datasets=np.array([s.dataset for s in ds], dtype=object), au=au, au_mask=au_mask,
-                        options=opts.identity())
     inp = InputSettings(modality=modality, size=prep.size, T=prep.T, flow_method=flow, spacing=prep.spacing,
                         framing=None if prep.framing is None else list(prep.framing)).to_dict()
     # How the flow channels were normalised (merstudio.datasets.preprocess): per sample, per channel, min-max
@@ -165,6 +171,10 @@ def load_arrays(spec: str | os.PathLike[str], *, classes: str | None = None, all
     # what the training inputs were, apart from how the app prepares video for the model (the settings above): a
     # table of precomputed flow images was used as it is (no flow computed, no face aligned)
     inp["training_source"] = training_source(kind, root, ds, prep)
+    arrays = PreparedArrays(X=X, y=ds.labels, subjects=np.array(ds.subjects, dtype=object),
+                            samples=np.array([s.sample for s in ds], dtype=object),
+                            datasets=np.array([s.dataset for s in ds], dtype=object), au=au, au_mask=au_mask,
+                            options=opts.identity(), input=dict(inp))
     if pinfo.get("centre_cropped"):
         print(f"merstudio: {len(pinfo['centre_cropped'])} samples had no face found and were centre-cropped",
               file=sys.stderr)

@@ -22,6 +22,7 @@ import re
 import shlex
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -953,14 +954,29 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
 
 def train_final(data: DataArrays, model_cfg: Any, settings: TrainSettings, path: str | Path,
                 meta: dict[str, Any], progress: ProgressFn | None = None) -> Path:
-    """Train on all subjects (same settings as the protocol) and save a checkpoint with `meta`."""
+    """Train on all subjects (same settings as the protocol) and save a checkpoint with `meta`.
+
+    The input settings the arrays were prepared with (load_arrays' PreparedArrays: T, the steps' spacing, the flow
+    method, ...) go into meta["input"] even where `meta` leaves them out (keys its own "input" gives win): per-frame
+    inference builds its windows from them, and a checkpoint without them was read with the defaults (a T=2 "late"
+    model as "even"). Arrays that carry none (built by hand) and a meta without "input": saved so, with a warning."""
     from merstudio.model.checkpoint import save_checkpoint
+    from merstudio.training.data import PreparedArrays
 
     model, history = train_fold(data, model_cfg, settings, fold="final", progress=progress)
     rank, _ = dist_info()
     path = Path(path)
     if rank == 0:
         meta = dict(meta)
+        stated = meta.get("input")
+        given: dict[str, Any] = stated if isinstance(stated, dict) else {}
+        known: dict[str, Any] = data.input if isinstance(data, PreparedArrays) else {}
+        if known:
+            meta["input"] = {**known, **given}
+        elif "modality" not in given:
+            warnings.warn(f"{path}: saved without input settings (meta['input']; the arrays are not load_arrays' "
+                          "and carry none): per-frame inference reads it with the defaults (steps 'even', flow "
+                          "dis), which a model trained otherwise does not fit", stacklevel=2)
         meta.setdefault("merstudio_version", __version__)
         meta["final_history"] = history[-1:] if history else []
         meta["training_arithmetic"] = settings.arithmetic()

@@ -1,7 +1,8 @@
 """Analysis: videos, frame folders and images in, OpenFace-style per-frame tables and spotted intervals out.
 
 Entry points for Python (README, "Using merstudio from Python"):
-    frame_table(path, settings=None, fps=None)  the per-frame table as a pandas DataFrame (analysis.table)
+    frame_table(path, settings=None, fps=None, progress=None, cancel=None)
+                                                the per-frame table as a pandas DataFrame (analysis.table)
     Analysis(source, settings)                  one streaming run: rows(), columns(), then spots() (analysis.pipeline)
     AnalysisSettings                            what a run computes: flow, max_faces, landmarks, checkpoint, ...
     analyze_file(input, out_dir, name)          `merstudio analyze` for one input: <name>.csv, .spots.csv,

@@ -2,6 +2,7 @@
 
     from merstudio.analysis import frame_table
     df = frame_table("clip.mp4")      # one row per frame and face, the per-frame CSV's columns
+    df = frame_table("long.mp4", progress=lambda done, total: print(f"{done}/{total}", end="\r"))  # + cancel=
 
 The dtypes are fixed by the column, not by what a video happens to hold: frame, face_id, success and blink int64;
 AUxx_c (presence) the nullable Int8, <NA> where the AU is unknown (a cover, lids shut); everything else float64,
@@ -16,7 +17,7 @@ from typing import Any, cast
 
 import pandas as pd
 
-from merstudio.analysis.pipeline import Analysis, AnalysisSettings
+from merstudio.analysis.pipeline import Analysis, AnalysisSettings, CancelFn, ProgressFn
 from merstudio.features.aus import is_presence
 from merstudio.io import open_source
 
@@ -42,19 +43,24 @@ def typed_frame(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> pd.Da
 
 
 def frame_table(path: str | os.PathLike[str], settings: AnalysisSettings | None = None,
-                fps: float | None = None) -> pd.DataFrame:
+                fps: float | None = None, progress: ProgressFn | None = None,
+                cancel: CancelFn | None = None) -> pd.DataFrame:
     """Analyse a video file, frame folder or image (`merstudio analyze`'s per-frame rows, without writing files)
     and return the per-frame table: one row per frame and face, the per-frame CSV's columns in its order, dtypes
     fixed by the column (module docstring). `settings`: an AnalysisSettings (default: the CLI's defaults); `fps`:
-    as `merstudio.io.open_source`'s. Everything opened here is closed before it returns, also on an error or
-    Ctrl-C. The spotted intervals and warnings: run `Analysis` itself (`rows()`, then `spots()`)."""
+    as `merstudio.io.open_source`'s. `progress(done, total)`: called after each frame (frames done, the input's
+    frames), e.g. a tqdm bar's update; `cancel()`: asked before each frame, True stops the analysis (a
+    threading.Event's is_set will do), as `Analysis.rows` takes them. A stopped run returns the rows of the frames
+    done, with `df.attrs["cancelled"]` True (False after a whole run) and `df.attrs["frames_done"]`. Everything
+    opened here is closed before it returns, also on an error or Ctrl-C. The spotted intervals and warnings: run
+    `Analysis` itself (`rows()`, then `spots()`)."""
     with open_source(path, fps=fps) as source:
         analysis = Analysis(source, settings or AnalysisSettings())
         columns = analysis.columns()
         per_chunk = max(1, _CHUNK_CELLS // max(len(columns), 1))
         parts: list[pd.DataFrame] = []
         chunk: list[dict[str, Any]] = []
-        rows = cast(Generator[dict[str, Any], None, None], analysis.rows())
+        rows = cast(Generator[dict[str, Any], None, None], analysis.rows(progress, cancel))
         try:
             for row in rows:
                 chunk.append(row)
@@ -64,4 +70,7 @@ def frame_table(path: str | os.PathLike[str], settings: AnalysisSettings | None 
         finally:
             rows.close()  # a stop part-way: the reader thread and the thread limits are released now
         parts.append(typed_frame(chunk, columns))
-    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    df = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    # a table stopped by cancel() is not the whole video's: said on the table itself, which the caller keeps
+    df.attrs.update(cancelled=bool(analysis.cancelled), frames_done=int(analysis.frames_done))
+    return df

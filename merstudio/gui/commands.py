@@ -1086,11 +1086,15 @@ def _ask_tiers(ctx: CommandContext, params: Params) -> bool:
     if not any(t.aligned for t in info.tiers):
         return True  # nothing another tool's tiers could give (the preview names any it skips)
     remembered = ctx.win.require_writable().get_setting(memory_key(t.tier for t in info.tiers))
-    dlg = TierMapDialog(info, Path(params["path"]).name, remembered=remembered, parent=ctx.win)
+    from merstudio.interchange import known_face_names
+
+    video = ctx.win.video  # the names earlier imports into it gave faces: the Face column fills them in
+    known = known_face_names(ctx.win.require_writable(), video.id) if video is not None else {}
+    dlg = TierMapDialog(info, Path(params["path"]).name, remembered=remembered, parent=ctx.win, known_faces=known)
     if dlg.exec() != QDialog.DialogCode.Accepted:
         return False
     params["tier_coders"], params["tier_roles"] = dlg.mapping()
-    params["tier_faces"] = dlg.faces()  # each tier's face (its participant's unless changed)
+    params["tier_faces"] = dlg.faces()  # the faces the user changed (the others: the participant's)
     params["tiers_left_out"] = [t for t in dlg.rows if t not in params["tier_coders"]]
     return True
 

@@ -240,8 +240,13 @@ class TierMapDialog(QDialog):
     ``tier_faces``."""
 
     def __init__(self, info: Any, file_name: str, remembered: dict[str, Any] | None = None,
-                 parent: Any = None) -> None:
+                 parent: Any = None, known_faces: dict[int, str] | None = None) -> None:
         super().__init__(parent)
+        # each participant's face as the import will place it: a name earlier imports into the video gave a face
+        # keeps it (known_faces), the others the next free ones in the file's tier order
+        from merstudio.interchange.eaf import participant_faces
+
+        self.participant_face = participant_faces(getattr(info, "participants", ()), known_faces)
         self.setWindowTitle(f"Map ELAN tiers: {file_name}")
         self.info = info
         self.from_memory = bool(remembered)
@@ -252,7 +257,8 @@ class TierMapDialog(QDialog):
             "tier, say whose coding it is, what it holds and whose face it codes; untick a tier to leave it out. One "
             "coder's AU and emotion tiers of the same face make one event per coding: an AU annotation joins the "
             "emotion annotation it lies in, and an apex tier's annotation (a Phase tier's 'apex' part) sets its apex. "
-            f"{_faces_said(info)}The import preview comes next; nothing is written before you confirm it.", self)
+            f"{_faces_said(info, self.participant_face)}The import preview comes next; nothing is written before "
+            "you confirm it.", self)
         self.head.setWordWrap(True)
         self.head.setTextFormat(Qt.TextFormat.RichText)
         note = "Filled in as you mapped these tiers the last time in this project."
@@ -273,6 +279,7 @@ class TierMapDialog(QDialog):
             grid.addWidget(lab, 0, col)
         self.rows: dict[str, tuple[QCheckBox, QLineEdit, QComboBox]] = {}
         self.face_boxes: dict[str, QSpinBox] = {}
+        self.prefilled_faces: dict[str, int] = {}  # each row's face as filled in
         filled = prefill(info, remembered)
         name_px = self.fontMetrics().horizontalAdvance("x") * TIER_CHARS
         for r, t in enumerate(info.tiers, start=1):
@@ -312,8 +319,8 @@ class TierMapDialog(QDialog):
                             "tier's 'apex' part)")
             face = QSpinBox(self)
             face.setRange(0, 999)
-            face.setValue(int(getattr(t, "face", 0)))
             who = str(getattr(t, "participant", "") or "")
+            face.setValue(self.participant_face.get(who, int(getattr(t, "face", 0))))
             face.setAccessibleName(f"face of tier {t.tier}")
             face.setToolTip(literal_tip(f"the face whose events the tier holds; the file names its participant "
                                         f"{who}" if who else "the face whose events the tier holds (the file names "
@@ -324,6 +331,7 @@ class TierMapDialog(QDialog):
                 grid.addWidget(w, r, col)
             self.rows[t.tier] = (box, name, kind)
             self.face_boxes[t.tier] = face
+            self.prefilled_faces[t.tier] = face.value()
             box.toggled.connect(self.validate)
             name.textChanged.connect(self.validate)
         grid.setColumnStretch(2, 1)
@@ -448,18 +456,23 @@ class TierMapDialog(QDialog):
                 coders[t], roles[t] = coder, role
         return coders, roles
 
+    def face(self, tier: str) -> int:
+        """The face a tier's row shows."""
+        return self.face_boxes[tier].value()
+
     def faces(self) -> dict[str, int]:
-        """read_eaf's ``tier_faces`` for the ticked tiers (each one's, as its row shows it)."""
+        """read_eaf's ``tier_faces``: the ticked tiers whose face the user changed (the others' participant rule,
+        with the names the project knows, places them as filled in)."""
         coders = self.mapping()[0]
-        return {t: self.face_boxes[t].value() for t in coders}
+        return {t: self.face(t) for t in coders if self.face(t) != self.prefilled_faces[t]}
 
 
-def _faces_said(info: Any) -> str:
+def _faces_said(info: Any, placed: dict[str, int]) -> str:
     """The intro's sentence on the file's participants and their faces ('' where it names none)."""
     faces: dict[str, int] = {}
     for t in info.tiers:
         if (who := str(getattr(t, "participant", "") or "")) and who not in faces:
-            faces[who] = int(getattr(t, "face", 0))
+            faces[who] = placed.get(who, int(getattr(t, "face", 0)))
     if not faces:
         return ""
     said = ", ".join(f"{escaped(who)} face {face}" for who, face in list(faces.items())[:4])

@@ -314,8 +314,8 @@ def preview_import(project: Any, path: str | os.PathLike[str] | EafDocument, vid
         kwargs.setdefault("media_lengths", {v.name: v.frame_count / v.fps for v in project.videos()
                                             if v.fps > 0 and v.frame_count > 0})
     known = known_face_names(project, video_id)
-    if f.startswith("boris"):  # a subject an earlier file named keeps its face (alice's Infant is bob's Infant)
-        kwargs.setdefault("face_names", known)
+    if f.startswith("boris") or f == "eaf":  # a subject or ELAN participant an earlier file named keeps its face
+        kwargs.setdefault("face_names", known)  # (alice's Infant is bob's Infant)
     if f.startswith("boris") and coder and coder.strip():
         # BORIS's own files have no coder: the observation id, which they would take instead, names the session
         # (two coders' projects of one session share it) and merged two coders into one

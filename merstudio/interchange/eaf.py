@@ -47,7 +47,7 @@ import bisect
 import os
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -466,7 +466,7 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
              fps_override: bool = False, tier_coders: Mapping[str, str] | None = None,
              source: str | None = None, times: np.ndarray | None = None,
              tier_roles: Mapping[str, str] | None = None, video_name: str | None = None,
-             tier_faces: Mapping[str, int] | None = None) -> ImportPreview:
+             tier_faces: Mapping[str, int] | None = None, face_names: Mapping[int, str] | None = None) -> ImportPreview:
     """Read events from an ELAN file into an :class:`ImportPreview` (nothing is imported yet).
 
     fps: the video's frame rate (default: the file's ``merstudio:fps`` property). When both are known and differ,
@@ -477,8 +477,9 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
     apex, :func:`_coder_apexes`); a tier not named is read as AUs when its every value is AU codes, as apexes when
     its values are onset / apex / offset phases, else as ``event``.
     tier_faces: the face a mapped tier's events are on, ``{tier_id: face}``; a tier not named is on its
-    participant's face (:func:`_participant_faces`: the ``PARTICIPANT`` attributes numbered in the order the file's
-    tiers name them), else face 0. A note says which participant went to which face.
+    participant's face (:func:`participant_faces`: the face ``face_names`` gives the name, ``{face: name}`` that
+    earlier imports into the video gave, :func:`merstudio.interchange.known_face_names`; else the next free face in
+    the order the file's tiers name them), else face 0. A note says which participant went to which face.
     A coder's AU annotations lying inside one of their emotion annotations of the same face become one event
     (:func:`_merge_mapped`), so a coding is not counted twice; one person's AUs never join another's emotion.
     Times: ``t + TIME_ORIGIN`` of the video's media descriptor (ELAN's media offset). The video's descriptor is
@@ -499,7 +500,7 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
     slots = _time_slots(p, root)
     video = _eaf_video(p, header, video_name, notes)
     skipped: list[Skip] = []
-    scheme = _eaf_tiers(p, root, dict(tier_coders or {}), tier_roles, notes, skipped, tier_faces)
+    scheme = _eaf_tiers(p, root, dict(tier_coders or {}), tier_roles, notes, skipped, tier_faces, face_names)
     timing = _Timing(slots, _interpolated(root, slots), video.origin, *_annotation_index(root))
     cv_entries, cv_notes = doc.vocabularies()
     notes += cv_notes
@@ -693,7 +694,8 @@ class _Scheme:
 
 
 def _eaf_tiers(p: Path, root: ET.Element, extra: dict[str, str], tier_roles: Mapping[str, str] | None,
-               notes: list[str], skipped: list[Skip], tier_faces: Mapping[str, int] | None = None) -> _Scheme:
+               notes: list[str], skipped: list[Skip], tier_faces: Mapping[str, int] | None = None,
+               known: Mapping[int, str] | None = None) -> _Scheme:
     """Which tiers hold events (ours, ``<coder>/event`` and ``<coder>/rejected``, and the mapped ``extra``), and
     their apex and meta child tiers; InputError for a mapping naming a tier the file does not have. Unknown tiers
     with annotations are skipped, empty ones noted; a mapped tier without a kind is read as AUs where its every
@@ -717,7 +719,7 @@ def _eaf_tiers(p: Path, root: ET.Element, extra: dict[str, str], tier_roles: Map
                 notes.append(f"{p.name}: tier {quote(tid)} read as the apexes of {quote(shorten(extra[tid], 40))} "
                              "(its values are onset / apex / offset); give it a kind to read it otherwise")
     scheme = _Scheme(p, tiers, extra, roles)
-    _mapped_faces(scheme, dict(tier_faces or {}), notes)
+    _mapped_faces(scheme, dict(tier_faces or {}), notes, known)
     for tid, t in tiers.items():
         _classify_tier(scheme, tid, t, notes, skipped)
     for (parent, kind), tid in scheme.children.items():
@@ -726,18 +728,27 @@ def _eaf_tiers(p: Path, root: ET.Element, extra: dict[str, str], tier_roles: Map
     return scheme
 
 
-def _participant_faces(tiers: Mapping[str, ET.Element]) -> dict[str, int]:
-    """{participant: face}: the ``PARTICIPANT`` names of the file's tiers (mapped or not, empty or not) numbered 0,
-    1, ... in the order the tiers name them, so files made from one ELAN template give each person the same face.
+def _participants(tiers: Iterable[ET.Element]) -> list[str]:
+    """The ``PARTICIPANT`` names of the file's tiers (mapped or not, empty or not) in the order the tiers name them.
     A tier's name is never read as a participant (``AU_Infant``): only what the file states."""
-    out: dict[str, int] = {}
-    for t in tiers.values():
-        if (who := (t.get("PARTICIPANT") or "").strip()) and who not in out:
-            out[who] = len(out)
-    return out
+    return list(dict.fromkeys(who for t in tiers if (who := (t.get("PARTICIPANT") or "").strip())))
 
 
-def _mapped_faces(scheme: _Scheme, tier_faces: dict[str, int], notes: list[str]) -> None:
+def participant_faces(participants: Iterable[str], known: Mapping[int, str] | None = None) -> dict[str, int]:
+    """{participant: face}: a name earlier imports into the video gave a face keeps it (``known``, ``{face: name}``,
+    :func:`merstudio.interchange.known_face_names`; any case: a BORIS subject Mother is the participant Mother),
+    the others take the next free faces in the order given (the file's tiers'), so one person is one face across
+    coders' files (and, without a project, files made from one ELAN template agree). The rule of BORIS subjects
+    (:class:`merstudio.interchange.boris.SubjectFaces`)."""
+    from merstudio.interchange.boris import SubjectFaces
+
+    order = list(dict.fromkeys(p for p in participants if p))
+    faces = SubjectFaces.start((), known, order)
+    return {p: faces.face(p) for p in order}
+
+
+def _mapped_faces(scheme: _Scheme, tier_faces: dict[str, int], notes: list[str],
+                  known: Mapping[int, str] | None = None) -> None:
     """The face of each mapped tier into ``scheme.faces`` (``tier_faces``, else its participant's, else 0), the
     participants' names by face into ``scheme.face_names``, and one note saying who went where. InputError for a
     face given to a tier that is not mapped, or one that is no face number."""
@@ -750,7 +761,8 @@ def _mapped_faces(scheme: _Scheme, tier_faces: dict[str, int], notes: list[str])
             raise InputError(f"{p}: tier {quote(tid)} has a face ({face}) but no coder: map it to one")
         if isinstance(face, bool) or not isinstance(face, int) or face < 0:
             raise InputError(f"{p}: tier {quote(tid)}: face {face!r} is no face number (0, 1, ...)")
-    by_name = _participant_faces(scheme.tiers)
+    by_name = participant_faces(_participants(scheme.tiers.values()), known)
+    kept = {n.casefold() for n in (known or {}).values()}
     placed: dict[tuple[str, int], list[str]] = {}  # (participant, face) -> its mapped tiers
     for tid in scheme.extra:
         who = (scheme.tiers[tid].get("PARTICIPANT") or "").strip()
@@ -762,10 +774,12 @@ def _mapped_faces(scheme: _Scheme, tier_faces: dict[str, int], notes: list[str])
     if not placed:
         return
     said = "; ".join(f"{quote(who)} face {face} ({name_list(tids, 3)})" for (who, face), tids in placed.items())
+    earlier = [quote(who) for who, _ in placed if who.casefold() in kept]
     nameless = [t for t in scheme.extra if not (scheme.tiers[t].get("PARTICIPANT") or "").strip()
                 and t not in tier_faces]
     notes.append(f"{p.name}: participants' faces (one person's AUs join only that person's emotions): {said}"
                  + (f"; tier(s) {name_list(nameless, 3)} name no participant: face 0" if nameless else "")
+                 + (f"; {name_list(earlier, 4)} as earlier imports into this video named them" if earlier else "")
                  + " (another face: tier_faces= / --tier TIER=CODER:KIND:faceK)")
 
 
@@ -1145,7 +1159,7 @@ class ForeignTier:
     from its values (``aus`` when every value reads as AU codes, else ``event``), and for a child tier of reference
     annotations (ELAN's Symbolic_Association / Symbolic_Subdivision: an "AU" tier under an "Expression" tier) the
     tier whose annotations give it times (``times_from``; '' for a tier with times of its own); its ``PARTICIPANT``
-    and the face that participant's events go to (:func:`_participant_faces`)."""
+    and the face that participant's events go to (:func:`participant_faces`, without a project)."""
 
     tier: str
     count: int
@@ -1166,6 +1180,7 @@ class ElanTiers:
     author: str
     tiers: tuple[ForeignTier, ...]
     has_own: bool
+    participants: tuple[str, ...] = ()  # the PARTICIPANT names of all its tiers, in tier order
 
 
 def foreign_tiers(path: str | os.PathLike[str] | EafDocument, samples: int = 4) -> ElanTiers:
@@ -1182,7 +1197,8 @@ def _foreign_tiers(doc: EafDocument, samples: int) -> ElanTiers:
     index, tier_of = _annotation_index(root)
     memo: dict[int, ET.Element | str] = {}
     cv_entries = doc.vocabularies()[0]
-    faces = _participant_faces({t.get("TIER_ID", ""): t for t in root.findall("TIER")})
+    names = _participants(root.findall("TIER"))
+    faces = participant_faces(names)
     for t in root.findall("TIER"):
         tid = t.get("TIER_ID", "")
         if _TIER_RX.match(tid):
@@ -1210,7 +1226,8 @@ def _foreign_tiers(doc: EafDocument, samples: int) -> ElanTiers:
                                annotator=(t.get("ANNOTATOR") or "").strip(), guessed_role=_guess_role(t),
                                times_from=times_from, participant=(who := (t.get("PARTICIPANT") or "").strip()),
                                face=faces.get(who, 0)))
-    return ElanTiers(author=(root.get("AUTHOR") or "").strip(), tiers=tuple(out), has_own=own)
+    return ElanTiers(author=(root.get("AUTHOR") or "").strip(), tiers=tuple(out), has_own=own,
+                     participants=tuple(names))
 
 
 @dataclass

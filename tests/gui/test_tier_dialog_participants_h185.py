@@ -29,11 +29,19 @@ def test_the_dialog_gives_each_participant_a_face_and_the_import_follows_it(wind
     src = participant_eaf(tmp_path / "dyad.eaf")
     dlg = TierMapDialog(foreign_tiers(src), src.name, parent=win)
     assert dlg.row("Emotion_Mother") == (True, "zoe", "emotion") and dlg.row("AU_Infant") == (True, "zoe", "aus")
-    assert dlg.faces() == {"Emotion_Mother": 0, "AU_Infant": 1}
+    assert (dlg.face("Emotion_Mother"), dlg.face("AU_Infant")) == (0, 1)
     assert "Mother face 0, Infant face 1" in dlg.head.text() and "of the same face" in dlg.head.text()
+    assert dlg.faces() == {}  # as filled in: the participant rule places them so
+    dlg.set_row("AU_Infant", face=2)
+    assert dlg.faces() == {"AU_Infant": 2}
     dlg.set_row("AU_Infant", on=False)
-    assert dlg.faces() == {"Emotion_Mother": 0}  # a tier left out has no face to give
+    assert dlg.faces() == {}  # a tier left out has no face to give
     dlg.deleteLater()
+    # the names earlier imports into the video gave faces fill the column in as the import will place them
+    known = TierMapDialog(foreign_tiers(src), src.name, parent=win, known_faces={0: "Infant", 1: "Father"})
+    assert (known.face("Emotion_Mother"), known.face("AU_Infant")) == (2, 0)
+    assert "Mother face 2, Infant face 0" in known.head.text()
+    known.deleteLater()
 
     seen = {}
 

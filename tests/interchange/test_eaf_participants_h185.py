@@ -12,7 +12,13 @@ from support.participant_eaf import MAPPED, ROLES, participant_eaf
 
 from merstudio.cli.main import main
 from merstudio.errors import InputError
-from merstudio.interchange import read_eaf
+from merstudio.interchange import (
+    commit_import,
+    known_face_names,
+    preview_import,
+    read_eaf,
+    remember_elan_media,
+)
 from merstudio.interchange.eaf import foreign_tiers
 
 
@@ -67,3 +73,23 @@ def test_cli_tier_face_and_the_participant_written_back(tmp_path, capsys):
     again = read_eaf(back, fps=30.0)  # merstudio's own tiers: the faces by name, the participants kept
     assert again.face_names == {0: "Mother", 1: "Infant"}
     assert _coding(again.events) == [(0, 30, 37, 44, "happiness", ""), (1, 33, 37, 41, "", "4+15")]
+
+
+def test_a_participant_keeps_the_face_earlier_imports_into_the_video_gave(tmp_path, project):
+    """The project's memory of who each face is (h184's, for BORIS subjects): bob's file names only the Infant (its
+    first participant) yet its tiers go to face 1, as in alice's file, not face 0 by its own order."""
+    vid = project.videos()[0].id
+    alice = participant_eaf(tmp_path / "alice.eaf")
+    prev = preview_import(project, alice, vid, tier_coders={"Emotion_Mother": "alice", "AU_Infant": "alice"},
+                          tier_roles=ROLES)
+    commit_import(project, prev)
+    remember_elan_media(project, vid, prev)  # what the CLI and the app call after every import
+    assert known_face_names(project, vid) == {0: "Mother", 1: "Infant"}
+    bob = tmp_path / "bob.eaf"
+    bob.write_text(alice.read_text(encoding="utf-8").replace('PARTICIPANT="Mother"', 'PARTICIPANT="Infant"', 1)
+                   .replace('ANNOTATOR="zoe"', 'ANNOTATOR="bob"'), encoding="utf-8")
+    prev = preview_import(project, bob, vid, tier_coders={"Emotion_Mother": "bob"},
+                          tier_roles={"Emotion_Mother": "emotion"})
+    assert [e.face_id for e in prev.events] == [1]
+    assert any("'Infant' face 1 (Emotion_Mother); 'Infant' as earlier imports into this video named them" in n
+               for n in prev.notes)

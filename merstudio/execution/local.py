@@ -15,7 +15,9 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
+import pickle
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -109,6 +111,11 @@ def _worker_main(conn: Connection, parent_pid: int, link: Any, stop: Any,
             msg = conn.recv()
         except (EOFError, OSError):
             os._exit(0)  # the caller is gone
+        except Exception as exc:  # noqa: BLE001 - sent back: the caller names fn and the rule
+            # a message this process cannot unpickle (the whole message was read: the pipe stays in step): fn or a
+            # task's class defined where a worker cannot import it. It died with a traceback, retried as if killed.
+            conn.send(("unloadable", f"{type(exc).__name__}: {exc}"))
+            continue
         if msg[0] == "stop":
             break
         if msg[0] == "shared":
@@ -218,9 +225,42 @@ def _sigint_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, old)
 
 
+class NotImportable(TypeError):
+    """fn (or worker_init, or a task) cannot reach the worker processes: they import a function by its module and
+    name, so one defined in a notebook, the interactive interpreter or `python -c` (their __main__ has no file), a
+    lambda or a nested function cannot run there."""
+
+
+_RULE = ("define it at the top level of a module (a .py file you import) or of a script run as a file, or run the "
+         "tasks in this process (backend_from_args(jobs=1, ray=None))")
+
+
+def _name(fn: Any) -> str:
+    return f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', None) or repr(fn)}"
+
+
+def check_importable(fn: Any, what: str = "fn") -> None:
+    """NotImportable, naming `fn` and the rule, where spawned workers cannot load it: it does not pickle (a lambda,
+    a nested function), or it lives in a __main__ without a file (a notebook, `python -c`), which a worker cannot
+    import: six worker tracebacks and a WorkerLost "died (exit code -9) 3 time(s)" said so before."""
+    try:
+        pickle.dumps(fn)
+    except Exception as exc:  # noqa: BLE001 - PicklingError, AttributeError ("Can't pickle local object"), ...
+        raise NotImportable(f"run_tasks: {what} {_name(fn)} cannot be sent to worker processes, which import it "
+                            f"by module and name ({exc}): {_RULE}") from None
+    inner = getattr(fn, "func", fn)  # functools.partial
+    main = sys.modules.get("__main__")
+    if getattr(inner, "__module__", None) == "__main__" and not getattr(main, "__file__", None):
+        raise NotImportable(f"run_tasks: {what} {_name(inner)} is defined in a notebook, `python -c` or the "
+                            f"interactive interpreter, where worker processes cannot import it: {_RULE}")
+
+
 def run_processes(call: _Call, tasks: Sequence[Any], jobs: int, cancel: Callable[[], bool],
                   on_start: Callable[[int], None] | None, on_progress: Callable[[int, Any], None] | None,
                   retries: int, init: Callable[[], None] | None) -> Generator[tuple[int, Any], None, None]:
+    check_importable(call.fn)  # before any worker starts
+    if init is not None:
+        check_importable(init, "worker_init")
     pool = _Pool(init, call.shared, call.with_shared)
     bare = call.without_shared()
     pending = deque(range(len(tasks)))
@@ -277,6 +317,11 @@ def run_processes(call: _Call, tasks: Sequence[Any], jobs: int, cancel: Callable
                         if stopping_since is None and pending:
                             pool.spawn()
                         continue
+                    if msg[0] == "unloadable":  # checked up front; this is what the check cannot see
+                        raise NotImportable(f"run_tasks: a worker process cannot load fn {_name(call.fn)} or its "
+                                            f"task ({msg[1]}): define fn and the tasks' classes at the top level "
+                                            f"of a module (a .py file you import) or of a script run as a file, or "
+                                            f"run the tasks in this process (backend_from_args(jobs=1, ray=None))")
                     if msg[0] == "progress":
                         if on_progress is not None and msg[1] >= 0:
                             on_progress(msg[1], msg[2])

@@ -195,7 +195,15 @@ def _check_face_image(img: Any, track_id: int, frame_index: int) -> None:
 
 
 class FramePredictor:
-    """Sliding-window per-frame predictor over one or more face tracks (not thread-safe: one per worker)."""
+    """Sliding-window per-frame predictor over one or more face tracks (not thread-safe: one per worker).
+
+    The app's numbers (merstudio.analysis: `frame_table(path, AnalysisSettings(checkpoint=...))`, `Analysis`,
+    `merstudio analyze`) come from pushing each face frame with what the AU estimator found in it
+    (merstudio.features.aus.AUActivation): `blink=act.near_blink`, `covered=` the parts in `act.covered` at
+    face.occlusion.COVERED_FRACTION or more (a hand, a mask, the frame's edge), `pose=act.pose` and, on a
+    variable-rate video, `time=`. Pushed alone, the aligned face gives other numbers: blinks judged with the eyes in
+    view and turning heads asked (the real smile clip with the starter model: 16 frames asked where the app asks 11,
+    its blink read as surprise at p .78). docs/model.md ("The app's numbers") has the loop that matches the app."""
 
     def __init__(self, model: MENet, meta: dict[str, Any] | None = None, device: str | torch.device | None = None,
                  batch_size: int = 32, fps: float = 30.0, span_s: float | None = None,

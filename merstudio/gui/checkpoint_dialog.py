@@ -114,7 +114,11 @@ class Provenance:
 
 
 def _fmt(v: Any) -> str:
-    return f"{v:.3f}" if isinstance(v, float) else str(v)
+    """A figure to 3 decimals; a small one (a learning rate 3e-4, a weight decay 5e-5) to 3 significant digits,
+    which 3 decimals showed as 0.000."""
+    if not isinstance(v, float):
+        return str(v)
+    return f"{v:.3g}" if v and abs(v) < 0.001 else f"{v:.3f}"
 
 
 def _block(meta: dict[str, Any], key: str) -> dict[str, Any]:

@@ -716,7 +716,8 @@ class FinetuneDialog(QDialog):
             self.use_button.setEnabled(False)
             return
         current = f"{Path(now).name}, the model loaded now" if now is not None else \
-            "the model each video was analysed with before"
+            ("the model each video was analysed with before, and no learned model for a video never analysed (no "
+             "class confidence)")
         self.use_label.setText(f"⚠ {new.name} is not in use yet: the next analyses use {current}. Use this model "
                                "to analyse with it from now on, or Re-run predictions to also re-analyse this video "
                                "with it.")

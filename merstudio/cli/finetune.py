@@ -107,7 +107,7 @@ class _Bars:
 
 def run(args: argparse.Namespace) -> int:
     from merstudio.datasets.options import LoadOptions
-    from merstudio.training.finetune import finetune, suggest_class_map
+    from merstudio.training.finetune import figures_scope, finetune, suggest_class_map
     from merstudio.training.finetune_split import held_out_text, trained_text
 
     mix_options = LoadOptions.from_args(args, prefix="mix-")
@@ -153,6 +153,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"held-out figures: {res.basis['text']}")
     print(res.table())
     print()
+    events = res.events_table()
+    if events:  # which events the figures count as right or wrong, before and after
+        print("each held-out event as read before and after (✓ the coded class):")
+        print(events)
+        print()
+    # a93: "F1 surprise 0.000 -> 0.667" read as "the proposals will say surprise"; they did not
+    print(f"what the figures measure: {figures_scope(res.span_s)}")
     parent_line = _parent_evaluation(res.parent_metrics)
     if parent_line:
         print(parent_line)

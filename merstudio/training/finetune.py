@@ -93,10 +93,11 @@ from merstudio.training.trainer import (
 __all__ = [
     "DEFAULT_HOLDOUT_FRACTION", "HOLDOUT_MIN_CLASSES", "HOLDOUT_MIN_SAMPLES", "MIN_TRAIN_PER_CLASS",
     "SPLIT_SETTING", "FinetuneResult", "Item", "LossFn", "ProgressFn", "StageFn", "build_inputs", "check_counts",
-    "collect_events", "file_sha256", "finetune", "glob_escape", "group_names", "held_out_match", "holdout_basis",
-    "label_resolver", "load_mix", "locked_split", "named_groups",
-    "next_version_path", "none_windows", "parse_holdout", "preprocess_settings", "split_holdout", "split_note",
-    "store_split", "suggest_class_map", "trained_events", "video_groups",
+    "collect_events", "events_rows", "figures_scope", "file_sha256", "finetune", "glob_escape", "group_names",
+    "held_out_match", "holdout_basis", "label_resolver", "load_mix", "locked_split", "named_groups",
+    "next_version_path", "none_windows", "none_windows_text", "parse_holdout", "preprocess_settings",
+    "scored_samples", "split_holdout", "split_note", "store_split", "suggest_class_map", "trained_events",
+    "video_groups",
 ]
 
 ProgressFn = Callable[[int, int], None]
@@ -128,6 +129,10 @@ class FinetuneResult:
     # what the held-out figures rest on (holdout_basis): samples per class, classes present, estimate or not
     basis: dict[str, Any] = field(default_factory=dict)
     parent_metrics: dict[str, Any] | None = None  # the parent's own evaluation, named (the checkpoint keeps it)
+    # each held-out sample as scored (scored_samples): its event (None: a 'none' window), video, frames, coded class
+    # and the class read before and after; the checkpoint keeps it as finetune.held_out_scored
+    scored: list[dict[str, Any]] = field(default_factory=list)
+    span_s: float = 0.2  # the model's per-frame window (its input settings' span_s), for figures_scope
 
     def table(self) -> str:
         """Before/after on the held-out samples, as aligned text."""
@@ -141,6 +146,74 @@ class FinetuneResult:
                 rows.append((f"F1 {c} (n={b['support']})", _fmt(b.get("f1")), _fmt(a.get("f1"))))
         w = max(len(r[0]) for r in rows) + 2
         return "\n".join(f"{r[0]:<{w}}{r[1]:>8}{r[2]:>8}" for r in rows)
+
+    def events_table(self) -> str:
+        """Each held-out event's class before and after (events_rows), as aligned text, then the 'none' windows
+        counted (none_windows_text); "" when nothing was scored."""
+        rows = events_rows(self.scored)
+        if not rows:
+            return none_windows_text(self.scored)
+        rows = [("video", "frames", "coded", "before", "after"), *rows]
+        widths = [max(len(r[k]) for r in rows) + 2 for k in range(4)]
+        lines = ["".join(f"{c:<{w}}" for c, w in zip(r[:4], widths, strict=False)) + r[4] for r in rows]
+        none = none_windows_text(self.scored)
+        return "\n".join([*lines, *([none] if none else [])])
+
+
+def figures_scope(span_s: float = 0.2) -> str:
+    """What fine-tuning's held-out figures measure, in words (the CLI and the dialog say it beside them, after
+    "what the figures measure: "; the checkpoint keeps it as finetune.scored_on): a93
+    coded a smile `surprise`, read "F1 surprise 0.000 -> 0.667" and took it that proposals would now say
+    surprise; but the two events scored right were stretches the app never asks the model about, and the frames
+    it does ask about still read positive."""
+    return ("each held-out event's coded onset -> apex frames, given to the model whole, not the app's proposals: "
+            f"an analysis asks the model only about the frames that pass its motion gate, each with the {span_s:g} s "
+            "before it, so the proposals on these videos may not change as the figures do (re-analyse them with "
+            "the new model to see)")
+
+
+def scored_samples(items: Sequence[Item], y: np.ndarray, before: np.ndarray, after: np.ndarray,
+                   class_names: Sequence[str], video_names: dict[str, str]) -> list[dict[str, Any]]:
+    """Each held-out sample (`items`, in the rows' order) as scored: its event id (None for a 'none' window), its
+    video's name, onset/apex/offset, the coded class (as mapped) and the class the parent (`before`, (N, K)
+    probabilities) and the new model (`after`) read, with their probability: what the per-class figures are made
+    of, so a user sees which events changed."""
+    out = []
+    for it, k, pb, pa in zip(items, y, before, after, strict=True):
+        b, a = int(np.argmax(pb)), int(np.argmax(pa))
+        out.append({"event": it.event_id, "video": video_names.get(str(it.video_id), str(it.video_id)),
+                    "onset": int(it.onset), "apex": int(it.apex), "offset": int(it.offset),
+                    "label": class_names[int(k)], "before": class_names[b], "before_p": round(float(pb[b]), 4),
+                    "after": class_names[a], "after_p": round(float(pa[a]), 4)})
+    return out
+
+
+def events_rows(scored: Sequence[dict[str, Any]]) -> list[tuple[str, str, str, str, str]]:
+    """The coded events among `scored` (scored_samples; a checkpoint's finetune.held_out_scored) as rows of
+    (video, "onset-apex-offset", coded class, class before with its probability, after), by video and onset."""
+    events = sorted((s for s in scored if s.get("event") is not None),
+                    key=lambda s: (natural_sort_key(str(s["video"])), s["onset"], s["event"]))
+    return [(str(s["video"]), f"{s['onset']}-{s['apex']}-{s['offset']}", str(s["label"]),
+             _read_as(s["before"], s.get("before_p"), s["label"]), _read_as(s["after"], s.get("after_p"), s["label"]))
+            for s in events]
+
+
+def _read_as(cls: str, p: Any, coded: str) -> str:
+    """"surprise .71 ✓" (the coded class), "positive .62" (another)."""
+    prob = f" {p:.2f}".replace(" 0.", " .") if isinstance(p, int | float) else ""
+    return f"{cls}{prob}" + (" ✓" if cls == coded else "")
+
+
+def none_windows_text(scored: Sequence[dict[str, Any]]) -> str:
+    """The held-out 'none' windows in a line: how many the parent and the new model read as none ("" when none
+    were held out)."""
+    windows = [s for s in scored if s.get("event") is None]
+    if not windows:
+        return ""
+    n = len(windows)
+    right = [sum(1 for s in windows if s[when] == s["label"]) for when in ("before", "after")]
+    return (f"{n} '{NONE_CLASS}' window{'s' * (n != 1)} (frames away from every event): read as {NONE_CLASS} "
+            f"{right[0]} before, {right[1]} after")
 
 
 def _fmt(x: Any) -> str:
@@ -558,6 +631,13 @@ def _train(parent_model: Any, train: DataArrays, settings: TrainSettings, prior:
     return model, history
 
 
+def _span_s(meta: dict[str, Any]) -> float:
+    """The per-frame window of the checkpoint's input settings (span_s; the default when it records none)."""
+    inp = meta.get("input")
+    span = inp.get("span_s") if isinstance(inp, dict) else None
+    return float(span) if isinstance(span, int | float) and span > 0 else 0.2
+
+
 def _event_ids(items: Sequence[Item]) -> list[int]:
     """The project event ids among the samples (a `none` window has none), sorted."""
     return sorted(it.event_id for it in items if it.event_id is not None)
@@ -621,6 +701,10 @@ def _checkpoint_meta(result: FinetuneResult, parent: _Parent, parent_hash: str, 
             "holdout_counts": result.holdout_counts,
             "before": summary(before),
             "after": summary(after),
+            # each held-out sample's class before and after (the confusion matrices cannot say which changed), and
+            # what they were scored on: the coded onset -> apex input, not the analysis' gated per-frame windows
+            "held_out_scored": result.scored,
+            "scored_on": figures_scope(result.span_s),
             "skipped_labels": result.skipped,
             "n_none_train": n_none_train,
             "mix": {"spec": mix_with, "n": result.n_mix, "left_out_held_out": result.n_mix_held_out,
@@ -719,7 +803,8 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
 
     _check_cancel(cancel_fn)
     stage_fn("before")
-    before = _metrics(held.y, predict(parent.model, held.X)[0], class_names)
+    p_before = predict(parent.model, held.X)[0]
+    before = _metrics(held.y, p_before, class_names)
     settings = _train_settings(parent, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, device=device)
     prior = _au_prior(parent, train)
     stage_fn("training")
@@ -727,7 +812,8 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
                             progress=progress, loss_callback=loss_callback)
     stage_fn("after")
     model.cpu()
-    after = _metrics(held.y, predict(model, held.X, device="cpu")[0], class_names)
+    p_after = predict(model, held.X, device="cpu")[0]
+    after = _metrics(held.y, p_after, class_names)
 
     _check_cancel(cancel_fn)
     stage_fn("saving")
@@ -743,7 +829,9 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
         train_counts=dict(Counter(class_names[k] for k in train.y)),
         holdout_counts=dict(Counter(class_names[k] for k in held.y)), skipped=plan.skipped,
         n_mix=n_mix, n_mix_held_out=n_mix_held, history=history,
-        basis=holdout_basis([class_names[k] for k in held.y], class_names))
+        basis=holdout_basis([class_names[k] for k in held.y], class_names),
+        scored=scored_samples(held_items, held.y, p_before, p_after, class_names, plan.video_names),
+        span_s=_span_s(parent.meta))
     parent_hash = file_sha256(parent.path)
     result.parent_metrics = _parent_metrics(parent, parent_hash)
     meta = _checkpoint_meta(result, parent, parent_hash, ppath, settings, prior, parent_trained=plan.parent_trained,

@@ -4,6 +4,7 @@ events' history. Project has these methods through EventTables."""
 from __future__ import annotations
 
 import json
+import operator
 import sqlite3
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,6 +20,11 @@ from merstudio.project.settings import _put_settings
 class EventTables(StoreBase):
     _EVENT_COLS = ("id", "video_id", "face_id", "onset", "apex", "offset", "emotion", "aus", "coder",
                    "confidence", "note", "source", "status", "model")
+
+    # the frames of a file an older merstudio wrote from a float (0.61 s * fps = 18.3: Event.validated now refuses it)
+    # are read as whole frames, so that nothing reading the events (the agreement's slices) meets a fraction
+    _EVENT_SELECT = ", ".join(f"CAST(ROUND({c}) AS INTEGER)" if c in ("onset", "apex", "offset") else c
+                              for c in _EVENT_COLS)
 
     _EVENT_INSERT = ("INSERT INTO events (id, video_id, face_id, onset, apex, offset, emotion, aus, coder, confidence,"
                      " note, source, status, model, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
@@ -188,7 +194,7 @@ class EventTables(StoreBase):
         return out
 
     def _select_events(self, con: sqlite3.Connection, where: str, args: Sequence[Any]) -> list[Event]:
-        rows = con.execute(f"SELECT {', '.join(self._EVENT_COLS)} FROM events WHERE {where}"
+        rows = con.execute(f"SELECT {self._EVENT_SELECT} FROM events WHERE {where}"
                            " ORDER BY video_id, onset, id", args).fetchall()
         return [Event(**dict(zip(self._EVENT_COLS, r, strict=True))) for r in rows]
 
@@ -202,6 +208,8 @@ class EventTables(StoreBase):
 
     def events(self, video_id: int | None = None, status: str | None = None,
                coder: str | None = None) -> list[Event]:
+        if video_id is not None:
+            video_id = operator.index(video_id)  # numpy's integer too (SQLite would compare it as a blob: no match)
         where, args = ["1"], []
         for col, val in (("video_id", video_id), ("status", status), ("coder", coder)):
             if val is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from typing import Any
@@ -37,11 +39,20 @@ class Event:
     model: str = ""
 
     def validated(self) -> Event:
-        """Return a copy with a canonical AU string; raise InputError on any bad field. An event this returned is
-        not checked again (an import's events are checked where they are read, then stored as they are): checking
-        each event twice, a dataclasses.replace each time, was a sixth of a 10,000-row events CSV's import."""
+        """Return a copy with a canonical AU string and Python numbers (numpy's integers and a whole float 18.0
+        become ints; a frame 18.3 is refused: frames, not seconds); raise InputError on any bad field. An event this
+        returned is not checked again (an import's events are checked where they are read, then stored as they are):
+        checking each event twice, a dataclasses.replace each time, was a sixth of a 10,000-row events CSV's
+        import."""
         if self.__dict__.get("_valid"):
             return self
+        # numbers of another type (numpy's from a DataFrame, a float frame from seconds * fps) become Python's or are
+        # refused here: SQLite stored np.int64 as a blob (a CHECK or FOREIGN KEY failure naming nothing), json
+        # refused it in the history, and a frame 18.3 was stored as it was and crashed the agreement's slicing
+        if not (type(self.onset) is int and type(self.apex) is int and type(self.offset) is int
+                and type(self.video_id) is int and type(self.face_id) is int
+                and (self.confidence is None or type(self.confidence) is float)):
+            return self._plain_numbers().validated()
         if not (0 <= self.onset <= self.apex <= self.offset):
             raise InputError(f"event: need 0 <= onset <= apex <= offset, got {self.onset}, {self.apex}, {self.offset}")
         if self.source not in SOURCES:
@@ -50,21 +61,38 @@ class Event:
             raise InputError(f"event: status must be one of {', '.join(STATUSES)}, got {self.status!r}")
         if self.confidence is not None and not (0.0 <= float(self.confidence) <= 1.0):
             raise InputError(f"event: confidence must be within 0..1, got {self.confidence}")
-        try:
-            aus = _canonical_aus(self.aus)
-        except ValueError as exc:
-            raise InputError(f"event: {exc}") from None
         from merstudio.xlsx import xml_text  # the one rule for text an XML file (.eaf, .xlsx) can hold
 
-        # a note pasted from Word holds \x0b (its shift-enter line break): a line break here, and any other control
-        # character a visible U+FFFD, so that no export of the event writes a file ELAN or Excel refuses
-        note, emotion, coder = xml_text(self.note), xml_text(self.emotion), xml_text(self.coder)
-        model = xml_text(self.model) if self.model else ""  # most events name none: no call (a big import's time)
+        try:
+            aus = _canonical_aus(self.aus)
+            # a note pasted from Word holds \x0b (its shift-enter line break): a line break here, and any other
+            # control character a visible U+FFFD, so that no export of the event writes a file ELAN or Excel refuses
+            note, emotion, coder = xml_text(self.note), xml_text(self.emotion), xml_text(self.coder)
+            model = xml_text(self.model) if self.model else ""  # most events name none: no call (an import's time)
+        except ValueError as exc:
+            raise InputError(f"event: {exc}") from None
+        except (TypeError, AttributeError):  # a text field that is no text (None, a sheet's NaN): which one
+            for name in _TEXT_FIELDS:
+                if not isinstance(getattr(self, name), str):
+                    raise InputError(f"event: {name} must be text, got {getattr(self, name)!r}") from None
+            raise
         ev = self
         if (aus, note, emotion, coder, model) != (self.aus, self.note, self.emotion, self.coder, self.model):
             ev = replace(self, aus=aus, note=note, emotion=emotion, coder=coder, model=model)
         object.__setattr__(ev, "_valid", True)  # not a field: equality, to_dict and replace() leave it out
         return ev
+
+    def _plain_numbers(self) -> Event:
+        """This event with Python ints for its frames and ids and a float confidence; InputError naming the field
+        for a value that is not one (a str, a frame number that is not whole)."""
+        conf = self.confidence
+        if conf is not None:
+            if isinstance(conf, bool) or not isinstance(conf, numbers.Real):
+                raise InputError(f"event: confidence must be a number within 0..1 or None, got {conf!r}")
+            conf = float(conf)
+        return replace(self, video_id=_whole("video_id", self.video_id), face_id=_whole("face_id", self.face_id),
+                       onset=_whole("onset", self.onset), apex=_whole("apex", self.apex),
+                       offset=_whole("offset", self.offset), confidence=conf)
 
     def with_id(self, event_id: int) -> Event:
         """This event under the id ``event_id``, still counted as checked when it was (an id changes nothing
@@ -92,5 +120,28 @@ class Event:
 
 
 _FIELDS = tuple(f.name for f in fields(Event))
+_FRAME_FIELDS = ("onset", "apex", "offset")
+_TEXT_FIELDS = ("emotion", "aus", "coder", "note", "model")
+
+
+def _whole(name: str, value: Any) -> int:
+    """``value`` of the field ``name`` as a Python int: an int of any kind (numpy's too) or a whole float; else
+    InputError naming the field (a frame number in seconds, 0.61 * fps = 18.3, says what to do)."""
+    if type(value) is int:
+        return value
+    what = "a whole frame number" if name in _FRAME_FIELDS else "a whole number"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):  # a str from a sheet, None, True
+        raise InputError(f"event: {name} must be {what}, got {value!r}")
+    if isinstance(value, numbers.Integral):  # numpy's integers
+        return int(value)
+    f = float(value)
+    if f.is_integer():
+        return int(f)
+    hint = ""
+    if name in _FRAME_FIELDS and math.isfinite(f):
+        hint = ": frames, not seconds; round it or use frame = round(seconds * fps)"
+    raise InputError(f"event: {name} must be {what}, got {f}{hint}")
+
+
 # a file repeats a few AU strings over thousands of events: each spelling is read once (ValueError is not cached)
 _canonical_aus = lru_cache(maxsize=4096)(normalize_aus)

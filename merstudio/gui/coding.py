@@ -336,11 +336,12 @@ class Coding(QObject):
         if not self._pushing and self.undo_guard.settle(self.undo_stack):
             return  # a failure stopped it; the steps left out of step are gone and the call for that index said it
         before, self._undo_index = self._undo_index, index
-        if self._pushing or index == before:
-            return
+        if self._pushing or index == before or self.undo_guard.taken_back:
+            return  # (taken back: a jump that failed part-way, its line coming; the stack is where the project is)
         undone = index < before
         cmd = self.undo_stack.command(index if undone else index - 1)
-        text = "" if cmd is None else f"{'Undone' if undone else 'Redone'}: {cmd.text()}"
+        steps = f" {abs(index - before)} steps, the last" if abs(index - before) > 1 else ""  # a history click
+        text = "" if cmd is None else f"{'Undone' if undone else 'Redone'}{steps}: {cmd.text()}"
         # a step of another video (the history is the project's): go to that video, so the change is seen
         vid = cmd.video_id if isinstance(cmd, ProjectCommand) else None
         win = self.win

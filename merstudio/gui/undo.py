@@ -14,6 +14,10 @@ The undo history never gets out of step with the project:
 - That stop lasts one stack operation: the next undo or redo (a Ctrl+Z queued behind the failed one, before the
   failure is reported) is an operation of its own, and the history view is told of every step removed (a failed
   redo removes one without moving the index, which is all QUndoView listens to).
+- A jump of several steps at once (a click in the undo history, ``setIndex``) is one transaction and one reload at
+  its end (``ProjectUndoStack.setIndex``): 300 steps, each its own commit synced to the disk and its own reload,
+  held the window 11.8 s. All or nothing: where a step fails, the whole jump is taken back, the stack goes back to
+  where it was and only that step leaves the history, as after a failed Ctrl+Z.
 """
 
 from __future__ import annotations
@@ -25,9 +29,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtCore import SIGNAL, SLOT, QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QUndoView, QWidget
+from PySide6.QtWidgets import QApplication, QUndoView, QWidget
 
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.project import Event, Project
@@ -87,8 +91,14 @@ class StepGuard:
         self._passed = 0  # the steps it passed over without doing them (obsolete: the stack removes them)
         self._stack: QUndoStack | None = None  # the stack settle() was given (an undo comes before any redo)
         self._watch: _NextInput | None = None  # installed while a stopped operation waits to be settled
+        self.jump: _Jump | None = None  # a jump of several steps in one transaction (ProjectUndoStack.setIndex)
+        self.replay = False  # the stack put back where a jump taken back left the project: its steps do nothing
+        self.taken_back = False  # while the stack says the end of a jump taken back: nothing was undone or redone
 
     def step(self, cmd: ProjectCommand, action: Callable[[], None], verb: str) -> None:
+        jump = self.jump
+        if self.replay or (jump is not None and jump.failed is not None):
+            return  # (a jump: the steps after a failed one are taken back with the rest; the stack keeps them)
         if self._verb is not None and verb != self._verb:  # one operation goes one way: this is the next one
             self._end()
         if self._verb is not None:  # an earlier step of this undo/redo failed: leave the project where it is
@@ -101,17 +111,26 @@ class StepGuard:
             if not isinstance(exc, (MerstudioError, sqlite3.Error, OSError)):
                 log.error("%s of %r failed:\n%s", verb, cmd.text(), traceback.format_exc())
             cmd.setObsolete(True)
+            if jump is not None:  # the jump is taken back whole at its end (ProjectUndoStack._jump)
+                jump.failed = f"{verb} of “{cmd.text()}” failed: {_plain(exc, cmd.project)}"
+                return
             self._verb = verb
             self._watch_input()
-            self.failed = (f"{verb} of “{cmd.text()}” failed: {_plain(exc, cmd.project)}. That step left the "
-                           "project unchanged and was removed from the undo history")
-            # reported after the stack operation, which may step over more commands
-            if self.context is not None:
-                QTimer.singleShot(0, self.context, self._flush)
-            else:
-                QTimer.singleShot(0, self._flush)
+            self.say(f"{verb} of “{cmd.text()}” failed: {_plain(exc, cmd.project)}. That step left the project "
+                     "unchanged and was removed from the undo history")
         finally:
-            cmd.notify()
+            if jump is None:
+                cmd.notify()
+            elif cmd.notify not in jump.notify:  # once, after the jump (each step's reload took its share)
+                jump.notify.append(cmd.notify)
+
+    def say(self, line: str) -> None:
+        """Report ``line`` after the stack operation (which may step over more commands)."""
+        self.failed = line
+        if self.context is not None:
+            QTimer.singleShot(0, self.context, self._flush)
+        else:
+            QTimer.singleShot(0, self._flush)
 
     def settle(self, stack: QUndoStack) -> bool:
         """After a stack operation that a failure stopped having passed over steps (a click in the undo history
@@ -175,6 +194,19 @@ class StepGuard:
             self.report(msg + ".")
 
 
+class _Jump:
+    """A jump of several steps in one transaction, while it runs: the first step that failed (its line) and what
+    to call once it has ended (each step's ``notify``, once)."""
+
+    def __init__(self) -> None:
+        self.failed: str | None = None
+        self.notify: list[Notify] = []
+
+
+class _TakenBack(Exception):
+    """Rolls a jump's transaction back: one of its steps failed."""
+
+
 class ProjectUndoStack(QUndoStack):
     """The project's undo history, whose undo and redo ask ``refuse`` first (Coding: Session.refuse_while_compacting,
     a one-line InputError while the project is compacted in a worker: the VACUUM holds the project's lock, and an
@@ -188,6 +220,7 @@ class ProjectUndoStack(QUndoStack):
                  report: Callable[[str], None] | None = None) -> None:
         super().__init__(parent)
         self._refuse, self._report = refuse, report
+        self._jumping = False
 
     def _refused(self) -> bool:
         if self._refuse is None:
@@ -207,6 +240,87 @@ class ProjectUndoStack(QUndoStack):
     def redo(self) -> None:
         if not self._refused():
             super().redo()
+
+    def setIndex(self, idx: int) -> None:  # noqa: N802 - Qt's name
+        """Go to ``idx`` (undo or redo every step between): a jump of several steps is one transaction and one
+        reload at its end (:meth:`_jump`); one step, or a jump over a step that must run on its own, steps as
+        QUndoStack does. The history view's clicks come here (HistoryView); QUndoStack's C++ callers do not."""
+        idx = max(0, min(int(idx), self.count()))
+        start = self.index()
+        steps = [self.command(i) for i in (range(idx, start) if idx < start else range(start, idx))]
+        live = [c for c in steps if isinstance(c, ProjectCommand) and not c.isObsolete()]
+        guards = {c.guard for c in live}
+        projects = {id(c.project): c.project for c in live}
+        if self._jumping or len(live) < 2 or len(live) < sum(not c.isObsolete() for c in steps) or \
+                len(guards) != 1 or len(projects) != 1 or not all(c.joins_jump() for c in live):
+            super().setIndex(idx)
+            return
+        guard, project = next(iter(guards)), next(iter(projects.values()))
+        # (read-only: each step fails as it would alone; a failed step's operation not yet settled: this one goes
+        # on from it, as StepGuard.step has it)
+        if guard is None or project.read_only or guard._verb is not None:
+            super().setIndex(idx)
+            return
+        self._jump(idx, guard, project, len(live))
+
+    def _jump(self, idx: int, guard: StepGuard, project: Project, n: int) -> None:
+        """:meth:`setIndex` of ``n`` steps in one transaction (Project.transaction: one commit synced to the disk
+        where each step synced its own), the stack's signals held until its end and each step's reload done once
+        then. All or nothing: where a step fails (or the commit does), the transaction is rolled back, the stack
+        goes back to where it was, doing nothing (the project is there), and the step that failed leaves the
+        history (QUndoStack removes it), as after a failed Ctrl+Z; the line says so."""
+        start, clean = self.index(), self.isClean()
+        before = [self.command(i) for i in range(self.count())]
+        verb = "undo" if idx < start else "redo"
+        jump, line = _Jump(), ""
+        self._jumping, guard.jump = True, jump
+        blocked = self.blockSignals(True)  # said once, below, after the reload: as one step says it
+        cursor = isinstance(QCoreApplication.instance(), QApplication)
+        if cursor:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # no event loop turns meanwhile
+        try:
+            try:
+                with project.transaction():
+                    super().setIndex(idx)
+                    if jump.failed is not None:
+                        raise _TakenBack
+            except _TakenBack:
+                line = (f"{jump.failed}. The {verb} of {n} steps was taken back whole: the project is as it was "
+                        "before it, and only the step that failed left the undo history")
+            except (MerstudioError, sqlite3.Error, OSError) as exc:  # the commit (or the BEGIN) failed
+                jump.failed = line = (f"The {verb} of {n} steps was not saved: {_plain(exc, project)}. The "
+                                      "project and the undo history are as they were before it")
+            if jump.failed is not None:  # the project is as it was: so is the stack, less the step that failed
+                left = {id(self.command(i)) for i in range(self.count())}
+                guard.replay = True
+                try:
+                    super().setIndex(sum(id(c) in left for c in before[:start]))
+                finally:
+                    guard.replay = False
+                guard.say(line)
+        finally:
+            guard.jump, self._jumping = None, False
+            self.blockSignals(blocked)
+            if cursor:
+                QApplication.restoreOverrideCursor()
+        for notify in jump.notify:
+            notify()
+        self._say_state(start, clean, taken_back=jump.failed is not None, guard=guard)
+
+    def _say_state(self, start: int, clean: bool, taken_back: bool, guard: StepGuard) -> None:
+        """What QUndoStack emits at the end of a setIndex (held during a jump), once."""
+        guard.taken_back = taken_back
+        try:
+            if self.index() != start:
+                self.indexChanged.emit(self.index())
+            if self.isClean() != clean or self.index() == start:  # (the history view reads the stack again)
+                self.cleanChanged.emit(self.isClean())
+        finally:
+            guard.taken_back = False
+        self.canUndoChanged.emit(self.canUndo())
+        self.canRedoChanged.emit(self.canRedo())
+        self.undoTextChanged.emit(self.undoText())
+        self.redoTextChanged.emit(self.redoText())
 
     def createUndoAction(self, parent: QObject, prefix: str = "") -> QAction:  # noqa: N802 - Qt override
         return self._asking(super().createUndoAction(parent, prefix), self.undo)
@@ -245,6 +359,12 @@ class ProjectCommand(QUndoCommand):
     def focus_id(self, undone: bool) -> int | None:
         """The event to select and show after this step is undone (``undone``) or redone: where the change is."""
         return None
+
+    def joins_jump(self) -> bool:
+        """Whether its do and undo can be a part of a jump's one transaction (ProjectUndoStack.setIndex): they run
+        here, on the GUI thread. A face-track edit given the window (faces.FaceEditCommand, ``win``) runs in a
+        worker, which would wait for the project's lock that transaction holds: a jump over one steps one by one."""
+        return getattr(self, "win", None) is None
 
     def perform(self) -> None:
         """Do the edit now; raises a one-line MerstudioError (and changes nothing) when it cannot be saved."""
@@ -433,6 +553,19 @@ class HistoryView(QUndoView):
         super().__init__(stack, parent)
         self._followed = stack
         self.setUniformItemSizes(True)
+        # a click (or a key) on a row: the stack's setIndex in Python (ProjectUndoStack: a jump of several steps
+        # is one transaction), not QUndoView's model calling the C++ one; where Qt's connection is not found
+        # (another Qt), the click steps as QUndoStack does
+        sel, model = self.selectionModel(), self.model()
+        if QObject.disconnect(sel, SIGNAL("currentChanged(QModelIndex,QModelIndex)"), model,
+                              SLOT("setStackCurrentIndex(QModelIndex)")):
+            sel.currentChanged.connect(self._go)
+
+    def _go(self, current: Any, previous: Any) -> None:
+        """QUndoView's own (QUndoModel.setStackCurrentIndex): the stack to the row chosen, unless it is there."""
+        stack = self.stack()
+        if stack is not None and current.isValid() and current.column() == 0 and current.row() != stack.index():
+            stack.setIndex(current.row())
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         if self.stack() is None:

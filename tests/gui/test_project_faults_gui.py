@@ -119,7 +119,7 @@ def test_failed_undo_and_redo_leave_stack_and_project_in_step(qtbot, opened, mon
     assert stored(win) == [(5, 9), (40, 44)]
 
 
-def test_failure_in_a_multi_step_history_jump_stops_there(qtbot, opened, monkeypatch):
+def test_failure_in_a_multi_step_history_jump_is_taken_back_whole(qtbot, opened, monkeypatch):
     win = opened
     for on in (5, 20, 40):
         assert win.ctx.execute(C.NewEvent, onset=on, apex=on + 1, offset=on + 4)
@@ -136,14 +136,17 @@ def test_failure_in_a_multi_step_history_jump_stops_there(qtbot, opened, monkeyp
     win.undo_stack.setIndex(0)  # a click on "<opened>" in the undo history: undo all three
     qtbot.waitUntil(lambda: bool(win.errors))
     assert len(calls) == 2  # 40-44 undone, 20-24 failed, 5-9 not attempted (the jump stops at the failure)
-    assert stored(win) == [(5, 9), (20, 24)] == shown(win)
-    # the failed step and the ones after it left the history; what is left (redo 40-44) matches the project
-    assert win.undo_stack.count() == 1 and win.undo_stack.index() == 0
+    # one transaction (h183): 40-44's undo taken back with it, the project as it was before the click
+    assert stored(win) == [(5, 9), (20, 24), (40, 44)] == shown(win)
+    # the failed step left the history (as after a failed Ctrl+Z); what is left matches the project
+    assert win.undo_stack.count() == 2 and win.undo_stack.index() == 2
     monkeypatch.setattr(win.project, "delete_event", real)
-    win.undo_stack.redo()
-    assert stored(win) == [(5, 9), (20, 24), (40, 44)]
     win.undo_stack.undo()
-    assert stored(win) == [(5, 9), (20, 24)] and not win.undo_stack.canUndo()
+    assert stored(win) == [(5, 9), (20, 24)]
+    win.undo_stack.undo()
+    assert stored(win) == [(20, 24)] and not win.undo_stack.canUndo()
+    win.undo_stack.setIndex(2)
+    assert stored(win) == [(5, 9), (20, 24), (40, 44)] and len(win.errors) == 1
 
 
 # ------------------------------------------------------------------------------------------------ second opener

@@ -93,11 +93,12 @@ def test_the_history_view_shows_the_stack_after_a_click_up_that_fails_at_once(qt
     view.setCurrentIndex(view.model().index(3, 0))  # the click on "Add event 40-44": its first redo, 5-9, fails
     qtbot.waitUntil(lambda: bool(win.errors))
     assert calls == [5] and _coded(win) == []
-    # nothing was redone: the steps passed over and 60-64 above them (made over 5-9, 20-24, 40-44) are gone
-    assert undo_history(win) == ([], 0)
+    # nothing was redone (the jump is taken back whole, h183): only the step that failed left the history
+    assert undo_history(win) == (["Add event 20-24", "Add event 40-44", "Add event 60-64"], 0)
     shown = [view.model().index(r, 0).data() for r in range(view.model().rowCount())]
-    assert shown == ["<opened>"] and view.currentIndex().row() == 0  # the row the project is at, no dropped one
-    assert "Redo of “Add event 5-9” failed" in win.errors[0] and "redo stopped there" in win.errors[0]
+    assert shown == ["<opened>", "Add event 20-24", "Add event 40-44", "Add event 60-64"]
+    assert view.currentIndex().row() == 0  # the row the project is at, no dropped one
+    assert "Redo of “Add event 5-9” failed" in win.errors[0] and "taken back whole" in win.errors[0]
 
 
 def test_an_undo_called_right_after_a_failed_redo_is_an_undo(qtbot, window, video_path, monkeypatch):

@@ -70,7 +70,7 @@ def test_project_edit_on_a_full_disk_fails_cleanly(full_dir, video_file):
 
 def test_export_on_a_full_disk_keeps_the_previous_file(full_dir, tmp_path, video_file, monkeypatch):
     with Project.create(tmp_path / "study.merproj") as p:  # the project is elsewhere; the export folder is full
-        vid = p.add_video(video_file, fps=30.0, frame_count=40, width=64, height=64).id
+        vid = p.add_video(video_file, fps=30.0, frame_count=41, width=64, height=64).id  # (frames 0-40: i + 1)
         p.add_event(Event(vid, 1, 2, 3, coder="ann"))
         csv_path, xlsx_path = full_dir / "events.csv", full_dir / "events.xlsx"
         ex.export_events_csv(p, csv_path)
@@ -96,7 +96,7 @@ def test_a_failed_xlsx_export_leaves_nothing_that_raises_later(full_dir, tmp_pat
     seen: list[str] = []
     monkeypatch.setattr(sys, "unraisablehook", lambda u: seen.append(f"{u.exc_type.__name__}: {u.exc_value}"))
     with Project.create(tmp_path / "study.merproj") as p:
-        vid = p.add_video(video_file, fps=30.0, frame_count=40, width=64, height=64).id
+        vid = p.add_video(video_file, fps=30.0, frame_count=41, width=64, height=64).id  # (frames 0-40: i + 1)
         for i in range(40):
             p.add_event(Event(vid, i, i, i + 1, coder="ann", note="n" * 200))
         fill(full_dir)

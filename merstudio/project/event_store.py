@@ -9,6 +9,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from merstudio.errors import InputError
@@ -66,13 +67,34 @@ class EventTables(StoreBase):
         return out
 
     def add_event(self, event: Event) -> Event:
-        """Insert a validated event (keeping ``event.id`` when given, which is how undo restores a deleted one)."""
+        """Store ``event`` (checked by :meth:`Event.validated`: InputError, nothing stored, on a bad field) and return
+        it as stored, with its id; ``event.id`` when given is kept (how undo restores a deleted event). Its video must
+        be one of the project's, and its frames within that video's (0 to frame_count - 1, unless the count is
+        unknown, 0): else one InputError line. An event put back under its id is not held to the video's end: it is
+        put back as it was stored."""
         ev = event.validated()
         if not ev.coder and self.coder:
             ev = replace(ev, coder=self.coder)
         now = time.time()
         with self._tx() as con:
+            self._refuse_outside(con, [(ev, ev.id is None)])
             return self._insert_event(con, [ev], now)[0]
+
+    def _refuse_outside(self, con: sqlite3.Connection, checks: Iterable[tuple[Event, bool]]) -> None:
+        """InputError for an event whose video the project has not (SQLite's bare "FOREIGN KEY constraint failed"),
+        or, with its flag True, that ends past its video's last frame: the agreement refuses a project holding one.
+        The one rule of the import too, whose preview cuts an event that ends past the end and skips one that
+        starts there (merstudio.interchange.fit_to_video) before anything reaches this."""
+        videos = {int(i): (int(n), str(p)) for i, n, p in con.execute("SELECT id, frame_count, path FROM videos")}
+        for e, ends in checks:
+            video = videos.get(e.video_id)
+            if video is None:
+                raise InputError(f"event frames {e.onset}-{e.offset}: no video {e.video_id} in {self.path.name} "
+                                 f"(its video ids: {_id_list(videos)}); add the video first (Project.add_source)")
+            n, path = video
+            if ends and 0 < n <= e.offset:
+                raise InputError(f"event frames {e.onset}-{e.offset}: past the end of {Path(path).name} (video "
+                                 f"{e.video_id}), which has {n} frames (0-{n - 1}); end it by frame {n - 1}")
 
     def add_events(self, events: Iterable[Event], coders: Iterable[str] = (),
                    coded: Mapping[int, Iterable[str]] | None = None) -> list[Event]:
@@ -95,6 +117,7 @@ class EventTables(StoreBase):
         evs = [e.validated() for e in events]  # an import's events were checked when read: not again (Event.validated)
         names = sorted({c.strip() for c in coders if c.strip()})
         with self._tx() as con:
+            self._refuse_outside(con, ((e, e.id is None) for e in evs))  # (see add_event)
             removed = [self._delete_in(con, eid) for eid in remove]
             for name in names:
                 con.execute("INSERT OR IGNORE INTO coders VALUES (?, ?)", (name, now))
@@ -105,6 +128,10 @@ class EventTables(StoreBase):
         return removed, out
 
     def update_event(self, event: Event) -> Event:
+        """Store ``event`` over the stored event of its id (``event.id``: ValueError without one, KeyError when no
+        event has it), its edit logged in :meth:`event_history`; returns it as stored. Checked as :meth:`add_event`
+        checks a new event: one that keeps the frames it has may stay past its video's end (an older file's), so
+        that its other fields can still be edited."""
         eid = event.id
         if eid is None:
             raise ValueError("update_event needs an event with an id")
@@ -113,6 +140,8 @@ class EventTables(StoreBase):
             before = self._get_event(con, eid)
             if before is None:
                 raise KeyError(f"no event {ev.id}")
+            moved = (ev.video_id, ev.onset, ev.offset) != (before.video_id, before.onset, before.offset)
+            self._refuse_outside(con, [(ev, moved)])
             con.execute(
                 "UPDATE events SET video_id=?, face_id=?, onset=?, apex=?, offset=?, emotion=?, aus=?, coder=?,"
                 " confidence=?, note=?, source=?, status=?, model=?, modified=? WHERE id=?",
@@ -260,3 +289,9 @@ def _stored_id(ev: Event) -> int:
     if ev.id is None:
         raise RuntimeError(f"event read from the project has no id: {ev}")
     return ev.id
+
+
+def _id_list(ids: Iterable[int]) -> str:
+    """Video ids for a message, a long list cut short."""
+    ids = sorted(ids)
+    return "none" if not ids else ", ".join(map(str, ids[:10])) + (f" ... {ids[-1]}" if len(ids) > 10 else "")

@@ -16,9 +16,9 @@ from merstudio.project import Event
 
 pytestmark = pytest.mark.gui
 
-# onsets whose text order (100, 1000, 20, 5) is not their numeric order
-ROWS = [(5, "happiness", "ann", "", "1+2"), (100, "sadness", "bob", "unsure", "4+15"),
-        (20, "happiness", "bob", "", "6+12"), (1000, "surprise", "ann", "check with Bob", "")]
+# onsets whose text order (20, 5, 50, 80) is not their numeric order, within the window's 90-frame video
+ROWS = [(5, "happiness", "ann", "", "1+2"), (50, "sadness", "bob", "unsure", "4+15"),
+        (20, "happiness", "bob", "", "6+12"), (80, "surprise", "ann", "check with Bob", "")]
 
 
 def _events(video_id: int = 1, ids: bool = True) -> list[Event]:
@@ -52,15 +52,15 @@ def _shown(table, field: str = "onset") -> list:
 def test_a_header_click_sorts_frames_by_value_and_the_selection_follows(qtbot):
     pane = _pane(qtbot)
     table = pane.table
-    assert _shown(table) == [5, 100, 20, 1000]  # the order given, unsorted
+    assert _shown(table) == [5, 50, 20, 80]  # the order given, unsorted
     table.select_event(3)  # onset 20
     _click_header(qtbot, table, "onset")
-    assert _shown(table) == [5, 20, 100, 1000]  # numbers, not text ("100" < "20")
+    assert _shown(table) == [5, 20, 50, 80]  # numbers, not text ("20" < "5")
     assert table.selected_event().id == 3 and table.currentIndex().row() == 1  # its row moved with it
     _click_header(qtbot, table, "onset")
-    assert _shown(table) == [1000, 100, 20, 5]
+    assert _shown(table) == [80, 50, 20, 5]
     _click_header(qtbot, table, "onset")  # a third click: the order given again
-    assert _shown(table) == [5, 100, 20, 1000]
+    assert _shown(table) == [5, 50, 20, 80]
     _click_header(qtbot, table, "AUs")  # natural order ("4+15" before "6+12"), the empty one last
     assert _shown(table, "aus") == ["1+2", "4+15", "6+12", ""]
     _click_header(qtbot, table, "emotion")  # equal values keep the order given (by onset)
@@ -117,8 +117,8 @@ def test_in_the_window_sorting_changes_no_event_and_selection_by_id_finds_the_ro
     steps = win.undo_stack.count()
     table = win.table
     _click_header(qtbot, table, "onset")
-    _click_header(qtbot, table, "onset")  # descending: 1000, 100, 20, 5
-    assert _shown(table) == [1000, 100, 20, 5]
+    _click_header(qtbot, table, "onset")  # descending: 80, 50, 20, 5
+    assert _shown(table) == [80, 50, 20, 5]
     assert win.project.events(win.video.id) == events and win.undo_stack.count() == steps  # the view's only
     # selected by id (the timeline's click, `.`): its row where the sort put it
     win.coding.select(by_onset[20].id, seek=True)
@@ -130,16 +130,16 @@ def test_in_the_window_sorting_changes_no_event_and_selection_by_id_finds_the_ro
     assert win.selected_event_id == by_onset[5].id
     qtbot.keyClick(table, Qt.Key.Key_Up)
     qtbot.keyClick(table, Qt.Key.Key_Up)
-    assert win.selected_event_id == by_onset[100].id
+    assert win.selected_event_id == by_onset[50].id
     # Delete in the table selects the row that took its place in the sorted order (onset 20)
     assert win.ctx.execute(C.DeleteEvent), win.errors
     assert win.selected_event_id == by_onset[20].id and table.selected_event().id == by_onset[20].id
     win.undo_stack.undo()  # back, still sorted, the table following the coding's selection
-    assert _shown(table) == [1000, 100, 20, 5]
+    assert _shown(table) == [80, 50, 20, 5]
     assert table.selected_event().id == win.selected_event_id
     # a click on a row selects its event, under a filter too
     win.events_pane.filter.setText("ann")
-    assert _shown(table) == [1000, 5] and win.events_pane.count.text() == "2 of 4"
+    assert _shown(table) == [80, 5] and win.events_pane.count.text() == "2 of 4"
     table.clicked.emit(table.model_.index(1, 0))
     assert win.selected_event_id == by_onset[5].id
     assert not win.errors

@@ -237,6 +237,9 @@ class EventTables(StoreBase):
 
     def events(self, video_id: int | None = None, status: str | None = None,
                coder: str | None = None) -> list[Event]:
+        """The project's events, in order of video, onset and id: every status (the coders' accepted events, the
+        model's open proposals and the rejected ones: ``status="accepted"`` for the coding alone) of every coder,
+        unless ``video_id``, ``status`` or ``coder`` narrows it."""
         if video_id is not None:
             video_id = operator.index(video_id)  # numpy's integer too (SQLite would compare it as a blob: no match)
         where, args = ["1"], []

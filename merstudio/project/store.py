@@ -164,6 +164,17 @@ class ProjectDamaged(InputError):
         self.path, self.cause = path, str(cause)
 
 
+class ProjectClosed(InputError, sqlite3.ProgrammingError):
+    """A project used after its close(): SQLite's bare "Cannot operate on a closed database." as one line naming the
+    file. Still the sqlite3.ProgrammingError it was, so that a reader that meets a project closed meanwhile and takes
+    an sqlite3.Error for "cannot be read now" (the app's watch of another writer's commits) still does."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path}: the project is closed (close() was called, or its with-block ended); open it "
+                         "again with Project.open")
+        self.path = path
+
+
 def _is_damage(exc: BaseException) -> bool:
     """SQLite's error for a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB), not for a disk, a lock or a bad query."""
     code = getattr(exc, "sqlite_errorcode", None)
@@ -248,7 +259,13 @@ class _Connection(sqlite3.Connection):
         return ProjectDamaged(proj.path, exc)
 
     def cursor(self, factory: Any = _Cursor) -> Any:  # type: ignore[override]
-        return super().cursor(factory)
+        try:
+            return super().cursor(factory)
+        except sqlite3.ProgrammingError:
+            proj = self.owner() if self.owner is not None else None
+            if proj is not None and proj.closed:  # every query of the project and its mixins comes here first
+                raise ProjectClosed(proj.path) from None
+            raise
 
     def execute(self, sql: str, parameters: Any = (), /) -> _Cursor:  # type: ignore[override]
         return self.cursor().execute(sql, parameters)
@@ -489,6 +506,17 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         self._backed_up: tuple[int, tuple[int, int] | None] | None = None
         self.checked_whole = False  # open() ran SQLite's quick_check over the whole file (see CHECK_ALWAYS_BELOW)
         self.compacted_on_close: tuple[int, int] | None = None  # close() compacted it: (bytes before, after)
+
+    def __repr__(self) -> str:
+        # what a notebook shows: the file and its state, nothing read from it
+        state = ("closed" if self._closed else
+                 f"read-only: {self._read_only_reason}" if self._read_only_reason else "open")
+        return f"<Project {str(self.path)!r} {state}>"
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called: every use since is a :class:`ProjectClosed` line."""
+        return self._closed
 
     @property
     def read_only(self) -> bool:
@@ -983,6 +1011,8 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         """One transaction: committed as a whole, or rolled back as a whole. A write fault (full disk, lock held
         elsewhere, I/O error) becomes a one-line OutputError; the connection stays usable. Inside
         :meth:`transaction` it is a savepoint of that one: undone as a whole where it fails, committed with it."""
+        if self._closed:  # (before read_only: a closed reader's edit is refused for being closed)
+            raise ProjectClosed(self.path)
         if self.read_only:
             raise OutputError(f"{self.path}: opened read-only ({self.read_only_reason}); the edit was not saved")
         with self._lock:

@@ -123,3 +123,31 @@ def test_a_jump_the_project_cannot_begin_changes_nothing(qtbot, window, video_pa
     assert win.errors[0].startswith("The undo of 4 steps was not saved") and "as they were" in win.errors[0]
     win.undo_stack.setIndex(0)
     assert _coded(win) == [] and len(win.errors) == 1
+
+
+def test_a_jump_over_a_face_merge_steps_one_by_one(qtbot, window, video_path, monkeypatch):
+    """A face merge's undo and redo run in a worker (workers.call_in_worker), which would wait for the project's
+    lock that a jump's transaction holds: a jump over one goes step by step, as before."""
+    from gui_fixtures import FakeAnalysis
+    from helpers import open_and_analyse
+
+    from merstudio.gui import faces
+    from merstudio.project import Project
+
+    win = window
+    monkeypatch.setattr(FakeAnalysis, "cut_at", 40)  # face 0 on frames 2-39, face 1 after
+    open_and_analyse(qtbot, win, video_path)
+    start, shown = win.undo_stack.index(), [win.face_combo.itemText(i) for i in range(win.face_combo.count())]
+    assert win.ctx.execute(C.NewEvent, onset=5, apex=6, offset=9)
+    assert win.ctx.execute(faces.MergeFaces, keep=1, merged=0), win.errors
+    assert win.ctx.execute(C.NewEvent, onset=50, apex=51, offset=54)
+    top = _coded(win)
+
+    def no_transaction(self):  # fails the test where the jump would hang on the lock
+        raise AssertionError("a jump over a face merge in one transaction")
+
+    monkeypatch.setattr(Project, "transaction", no_transaction)
+    win.undo_stack.setIndex(start)
+    assert _coded(win) == [] and [win.face_combo.itemText(i) for i in range(win.face_combo.count())] == shown
+    win.undo_stack.setIndex(start + 3)
+    assert _coded(win) == top and win.face_combo.count() == 1 and not win.errors

@@ -247,6 +247,16 @@ class FinetuneDialog(QDialog):
         # what the held-out figures rest on, right above them (a run's result; hidden before one)
         self.basis_label = WrappedLabel("", self)
         self.basis_label.setVisible(False)
+        # each held-out event's class before and after, and what the figures measure (a93: "F1 surprise 0.000 ->
+        # 0.667" was read as "the proposals will say surprise"; the events scored right were ones the app never asks
+        # the model about)
+        self.events_label = WrappedLabel("", self)
+        self.events_table = QTableWidget(0, 5, self)
+        self.events_table.setHorizontalHeaderLabels(["held-out event", "frames", "coded", "before", "after"])
+        self.events_table.verticalHeader().setVisible(False)
+        self.scope_label = WrappedLabel("", self)
+        for w in (self.events_label, self.events_table, self.scope_label):
+            w.setVisible(False)
         self.summary = WrappedLabel("", self)
         self.use_label = WrappedLabel("", self)  # whether the next analyses use the new model
         self._stage = ""  # the run's stage now (STAGE_TEXT's keys)
@@ -305,6 +315,9 @@ class FinetuneDialog(QDialog):
         body.addWidget(self.plot, 1)
         body.addWidget(self.basis_label)
         body.addWidget(self.table)
+        body.addWidget(self.scope_label)
+        body.addWidget(self.events_label)
+        body.addWidget(self.events_table)
         body.addWidget(self.summary)
         self.scroll_area = QScrollArea(self)
         self.scroll_area.setWidgetResizable(True)
@@ -424,6 +437,9 @@ class FinetuneDialog(QDialog):
         self.curve.setData([], [])
         self.table.setRowCount(0)
         self.basis_label.setVisible(False)
+        self.events_table.setRowCount(0)
+        for w in (self.events_label, self.events_table, self.scope_label):
+            w.setVisible(False)
         self.summary.setText("")
         self.rerun_button.setEnabled(False)
         self.use_button.setEnabled(False)
@@ -568,6 +584,7 @@ class FinetuneDialog(QDialog):
         self.result = res
         self._fill_table(res)
         self._show_basis(res)
+        self._show_events(res)
         saved = bool(getattr(res, "split_saved", False))
         record = getattr(res, "split", None)
         if not saved and record and self.project is not None:
@@ -649,10 +666,34 @@ class FinetuneDialog(QDialog):
                                        if warn else "")
         self.basis_label.setVisible(bool(text))
 
-    def _fit_table(self, most: int = 12) -> None:
-        """The results table as tall as its header and rows (up to `most` rows, then it scrolls): at a fixed 120 px
-        the per-class rows under UF1/UAR/accuracy were scrolled out of sight."""
-        t = self.table
+    def _show_events(self, res: Any) -> None:
+        """Under the figures: what they measure, then each held-out event's class before and after (the coded
+        class marked ✓) and the 'none' windows counted, as `merstudio finetune` prints them."""
+        from merstudio.training.finetune import events_rows, figures_scope, none_windows_text
+
+        scope = figures_scope(float(getattr(res, "span_s", 0.2) or 0.2))
+        self.scope_label.setVisible(True)  # first: a hidden WrappedLabel does not fit its height to the text
+        self.scope_label.setText(f"What the figures measure: {scope}.")
+        scored = getattr(res, "scored", None) or []
+        rows = events_rows(scored)
+        none = none_windows_text(scored)
+        caption = "Each held-out event as read before and after (✓ the coded class)." if rows else ""
+        self.events_label.setVisible(bool(rows or none))
+        self.events_label.setText(" ".join(t for t in (caption, f"{none[:1].upper()}{none[1:]}." if none else "")
+                                           if t))
+        t = self.events_table
+        t.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for col, text in enumerate(row):
+                t.setItem(r, col, QTableWidgetItem(text))
+        t.resizeColumnsToContents()
+        t.setVisible(bool(rows))
+        self._fit_table(table=t)
+
+    def _fit_table(self, most: int = 12, table: QTableWidget | None = None) -> None:
+        """The results table (or `table`) as tall as its header and rows (up to `most` rows, then it scrolls): at a
+        fixed 120 px the per-class rows under UF1/UAR/accuracy were scrolled out of sight."""
+        t = table if table is not None else self.table
         t.resizeRowsToContents()
         rows = sum(t.rowHeight(r) for r in range(min(t.rowCount(), most)))
         header = t.horizontalHeader().height() if t.horizontalHeader().isVisible() else 0

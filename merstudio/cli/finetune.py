@@ -141,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
         print("not used (emotion not among the model's classes): "
               + ", ".join(f"{k} {v}" for k, v in sorted(res.skipped.items()))
               + (f" (--classes {hint[0]} would use {hint[1]} of them)" if hint else ""))
+    if res.samples_note:  # an expression coded twice counts once; codings that disagree train no class
+        print(f"note: {res.samples_note}")
     print(trained_text(res))
     if res.n_mix_held_out:
         k = res.n_mix_held_out

@@ -54,11 +54,13 @@ from merstudio.training.finetune_split import (
     HOLDOUT_MIN_SAMPLES,
     MIN_TRAIN_PER_CLASS,
     SPLIT_SETTING,
+    Collected,
     Item,
     RunSplit,
     check_counts,
     class_map_record,
     collect_events,
+    collect_samples,
     event_records,
     group_names,
     holdout_basis,
@@ -93,7 +95,7 @@ from merstudio.training.trainer import (
 __all__ = [
     "DEFAULT_HOLDOUT_FRACTION", "HOLDOUT_MIN_CLASSES", "HOLDOUT_MIN_SAMPLES", "MIN_TRAIN_PER_CLASS",
     "SPLIT_SETTING", "FinetuneResult", "Item", "LossFn", "ProgressFn", "StageFn", "build_inputs", "check_counts",
-    "collect_events", "events_rows", "figures_scope", "file_sha256", "finetune", "glob_escape", "group_names",
+    "collect_events", "collect_samples", "events_rows", "figures_scope", "file_sha256", "finetune", "glob_escape", "group_names",
     "held_out_match", "holdout_basis", "label_resolver", "load_mix", "locked_split", "named_groups",
     "next_version_path", "none_windows", "none_windows_text", "parse_holdout", "preprocess_settings",
     "scored_samples", "split_holdout", "split_note", "store_split", "suggest_class_map", "trained_events",
@@ -129,6 +131,9 @@ class FinetuneResult:
     # what the held-out figures rest on (holdout_basis): samples per class, classes present, estimate or not
     basis: dict[str, Any] = field(default_factory=dict)
     parent_metrics: dict[str, Any] | None = None  # the parent's own evaluation, named (the checkpoint keeps it)
+    # expressions coded more than once, merged into one sample, and those left out for disagreeing codings
+    # (finetune_split.Collected.note; '' when none): the CLI and the dialog say it
+    samples_note: str = ""
     # each held-out sample as scored (scored_samples): its event (None: a 'none' window), video, frames, coded class
     # and the class read before and after; the checkpoint keeps it as finetune.held_out_scored
     scored: list[dict[str, Any]] = field(default_factory=list)
@@ -473,6 +478,7 @@ class _Plan:
     held_paths: list[Path]  # where the held-out videos' frames are (read for mix_with only) ...
     held_records: list[Any]  # ... and their project records
     videos: dict[int, Any] = field(default_factory=dict)  # the project's Video records by id (the checkpoint names them)
+    collected: Collected | None = None  # what collect_samples merged and left out
 
     def train_items(self) -> list[Item]:
         """The training samples: the events outside the held-out groups, then their `none` windows."""
@@ -502,7 +508,8 @@ def _read_project(ppath: Path, parent: _Parent, *, by: str, fraction: float, see
     where, class_names = str(ppath), parent.class_names
     project = Project.open(ppath)
     try:
-        items, skipped = collect_events(project, class_names, by=by, class_map=class_map, where=where)
+        got = collect_samples(project, class_names, by=by, class_map=class_map, where=where)
+        items, skipped = got.items, got.skipped
         check_counts(items, class_names, min_per_class, where, skipped=skipped, suggest=class_map is None)
         parent_trained = trained_events(parent.meta, ppath)
         names = group_names(project, by)  # the messages name videos by file name, not by id
@@ -515,7 +522,7 @@ def _read_project(ppath: Path, parent: _Parent, *, by: str, fraction: float, see
         none = (none_items(project, items, split.train_idx, videos, per_video=none_per_video,
                            min_per_class=min_per_class) if NONE_CLASS in class_names else [])
         return _Plan(items, skipped, split, none, parent_trained, names, group_names(project, "video"), paths,
-                     {vid: videos[vid].fps for vid in paths}, held_paths, held_records, videos)
+                     {vid: videos[vid].fps for vid in paths}, held_paths, held_records, videos, got)
     finally:
         project.close()
 
@@ -694,7 +701,7 @@ def _checkpoint_meta(result: FinetuneResult, parent: _Parent, parent_hash: str, 
             "seed": settings.seed,
             "split_seed": plan.split.record.get("seed"),
             # with the fine-tunings this one descends from (same project): what a later run must not score on
-            "trained_events": sorted(parent_trained | set(result.train_events)),
+            "trained_events": sorted(parent_trained | {e for it in plan.train_items() for e in it.event_ids()}),
             "coders": result.coders,
             "train_counts": result.train_counts,
             "holdout": result.holdout,
@@ -706,6 +713,9 @@ def _checkpoint_meta(result: FinetuneResult, parent: _Parent, parent_hash: str, 
             "held_out_scored": result.scored,
             "scored_on": figures_scope(result.span_s),
             "skipped_labels": result.skipped,
+            # one expression coded twice trained once (event ids, the one kept first); disagreeing ones not at all
+            "coded_twice": {"merged": [list(m) for m in plan.collected.merged],
+                            "conflicts": plan.collected.conflicts} if plan.collected else None,
             "n_none_train": n_none_train,
             "mix": {"spec": mix_with, "n": result.n_mix, "left_out_held_out": result.n_mix_held_out,
                     **({"loader_options": mix_opts.given()} if mix_opts.given() else {})} if mix_with else None,
@@ -834,6 +844,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
         span_s=_span_s(parent.meta))
     parent_hash = file_sha256(parent.path)
     result.parent_metrics = _parent_metrics(parent, parent_hash)
+    result.samples_note = plan.collected.note() if plan.collected else ""
     meta = _checkpoint_meta(result, parent, parent_hash, ppath, settings, prior, parent_trained=plan.parent_trained,
                             n_none_train=sum(1 for it in train_items if it.event_id is None), mix_with=mix_with,
                             mix_opts=mix_opts, freeze_norm=freeze_norm, plan=plan, class_map=class_map)
@@ -846,5 +857,6 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
         out.unlink(missing_ok=True)
         raise
     # counts the runs of every split of the project scored on these events, spent ones included
-    result.split_note = split_note(result.split, parent_overlap=len(plan.parent_trained & set(held_events)))
+    held_ids = {e for it in held_items for e in it.event_ids()}  # merged events too: the parent may have had either
+    result.split_note = split_note(result.split, parent_overlap=len(plan.parent_trained & held_ids))
     return result

@@ -16,7 +16,7 @@ import itertools
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,13 @@ class Item:
     # the event's face on its onset frame (pixel box from the project's stored landmarks): in a video of several
     # people the input is built from that person's face, not from whichever face is largest (None: not stored)
     face_box: tuple[float, float, float, float] | None = None
+    # the other events of the same expression merged into this sample (coded twice: a second coder, or an accepted
+    # proposal over a coded event; collect_samples), which the split and the records count as this one
+    merged: tuple[int, ...] = ()
+
+    def event_ids(self) -> tuple[int, ...]:
+        """The project events this sample stands for: its own and those merged into it (none for a `none` window)."""
+        return ((self.event_id,) if self.event_id is not None else ()) + self.merged
 
 
 def label_key(s: str) -> str:
@@ -128,26 +135,125 @@ def named_groups(groups: Iterable[Any], names: dict[str, str] | None) -> str:
     return ", ".join((names or {}).get(str(g), str(g)) for g in groups)
 
 
+# Two events of one video and face are one expression coded twice when the agreement report would match them
+# (merstudio.agreement.matching: IoU >= 0.5, or onset, apex and offset within 3 frames), its defaults.
+SAME_EXPRESSION_TOLERANCE = 3
+SAME_EXPRESSION_IOU = 0.5
+
+
+@dataclass
+class Collected:
+    """collect_samples' answer: the samples, the accepted events left out for their emotion ({emotion: count}), the
+    expressions coded twice and merged (each one's event ids, the one kept first) and those left out because their
+    codings disagree (each one's video, frames and labels with their coders, in words)."""
+
+    items: list[Item]
+    skipped: dict[str, int]
+    merged: list[tuple[int, ...]] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    conflict_events: list[int] = field(default_factory=list)
+
+    def note(self) -> str:
+        """The merges and conflicts in a line ('' when none), as the CLI and the fine-tuning dialog say it."""
+        parts = []
+        if self.merged:
+            n, k = len(self.merged), sum(len(m) for m in self.merged)
+            parts.append(f"{n} expression{'s' * (n != 1)} coded more than once (a second coder, or an accepted "
+                         f"proposal over a coded event: {k} events) {'count' if n != 1 else 'counts'} as one "
+                         f"sample each")
+        if self.conflicts:
+            n = len(self.conflicts)
+            shown = "; ".join(self.conflicts[:3]) + (f"; {n - 3} more" if n > 3 else "")
+            parts.append(f"{n} expression{'s' * (n != 1)} left out, {'their' if n != 1 else 'its'} codings "
+                         f"disagree ({shown}): settle the label in the project to use "
+                         f"{'them' if n != 1 else 'it'}")
+        return "; ".join(parts)
+
+
 def collect_events(project: Any, class_names: Sequence[str], *, by: str = "video",
                    class_map: Any = None, where: str = "project") -> tuple[list[Item], dict[str, int]]:
-    """The project's accepted events whose emotion maps to a class, as Items (ordered by video, onset), and
+    """The project's accepted events whose emotion maps to a class, as Items (ordered by video, onset), one per
+    expression (collect_samples: one coded twice is one sample, one whose codings disagree none), and
     {emotion: count} of accepted events left out because their emotion is empty or not a class. Holding out by
     subject with no subject set on any video is refused (video_groups)."""
+    got = collect_samples(project, class_names, by=by, class_map=class_map, where=where)
+    return got.items, got.skipped
+
+
+def collect_samples(project: Any, class_names: Sequence[str], *, by: str = "video", class_map: Any = None,
+                    where: str = "project") -> Collected:
+    """collect_events with what it merged: events of one video and face that the agreement report would match
+    (SAME_EXPRESSION_*; chained: each one matches another of them) are one expression, coded by two coders or
+    coded and also accepted from a proposal. Trained or scored once each, as the earliest event (lowest id) of
+    them, when their labels agree (as mapped to the model's classes); left out when they do not, an emotion that
+    is no class included (a coder's 'others' over an accepted 'negative' proposal): the same frames would train
+    as two classes."""
+    from merstudio.agreement.matching import pair_costs
+
     resolve = label_resolver(class_names, class_map)
     items: list[Item] = []
     skipped: Counter[str] = Counter()
+    got = Collected(items, {})
     groups = video_groups(project, by, where)
+    names = group_names(project, "video")
     for video in project.videos():
         group = groups.get(video.id, str(video.id))
+        mine: list[Item] = []
+        by_face: dict[int, list[Any]] = {}
         for e in project.events(video.id, status="accepted"):
-            label = resolve(e.emotion)
-            if label is None:
+            if resolve(e.emotion) is None:
                 skipped[e.emotion or "(no emotion)"] += 1
-                continue
-            aus = tuple(au_numbers(e.aus)) if e.aus else None
-            items.append(Item(f"event:{e.id}", e.id, video.id, group, label, e.onset, e.apex, e.offset, aus,
-                              e.coder, project.face_box(video.id, e.onset, e.face_id)))
-    return items, dict(skipped)
+                if not e.emotion.strip():
+                    continue  # no label: nothing to disagree with
+            by_face.setdefault(e.face_id, []).append(e)
+        for evs in by_face.values():
+            evs.sort(key=lambda e: (e.id is None, e.id or 0))
+            valid = pair_costs(evs, evs, SAME_EXPRESSION_TOLERANCE, SAME_EXPRESSION_IOU)[1] if len(evs) > 1 else None
+            for unit in _components(len(evs), valid):
+                same = [evs[i] for i in unit]
+                labels = {e.id: resolve(e.emotion) for e in same}
+                used = [e for e in same if labels[e.id] is not None]
+                if not used:
+                    continue
+                if len(set(labels.values())) > 1:  # another class, or an emotion that is no class
+                    got.conflicts.append(_conflict_text(names.get(str(video.id), str(video.id)), same, labels))
+                    got.conflict_events += [e.id for e in used]
+                    continue
+                e = used[0]
+                if len(same) > 1:
+                    got.merged.append(tuple(x.id for x in same))
+                aus = next((tuple(au_numbers(x.aus)) for x in used if x.aus), None)
+                mine.append(Item(f"event:{e.id}", e.id, video.id, group, str(labels[e.id]), e.onset, e.apex,
+                                 e.offset, aus, e.coder, project.face_box(video.id, e.onset, e.face_id),
+                                 tuple(x.id for x in used[1:])))
+        items += sorted(mine, key=lambda it: (it.onset, it.event_id or 0))
+    got.skipped = dict(skipped)
+    return got
+
+
+def _components(n: int, valid: Any) -> list[list[int]]:
+    """Indices 0..n-1 in groups joined by valid[i, j] (chained), each sorted, in the order of their first."""
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    if valid is not None:
+        for i, j in zip(*np.nonzero(np.triu(np.asarray(valid, dtype=bool), 1)), strict=True):
+            parent[root(int(i))] = root(int(j))
+    out: dict[int, list[int]] = {}
+    for i in range(n):
+        out.setdefault(root(i), []).append(i)
+    return sorted(out.values(), key=lambda g: g[0])
+
+
+def _conflict_text(video: str, events: Sequence[Any], labels: dict[Any, str | None]) -> str:
+    """'take0.mp4 frames 120-133: negative (ann), positive (ben)': an expression whose codings disagree."""
+    said = ", ".join(f"{labels[e.id] or e.emotion} ({e.coder or e.source})" for e in events)
+    return f"{video} frames {min(e.onset for e in events)}-{max(e.offset for e in events)}: {said}"
 
 
 def event_records(items: Iterable[Item], videos: dict[int, Any]) -> list[dict[str, Any]]:
@@ -161,7 +267,8 @@ def event_records(items: Iterable[Item], videos: dict[int, Any]) -> list[dict[st
         v = videos.get(it.video_id)
         out.append({"event": it.event_id, "video": v.name if v is not None else str(it.video_id),
                     "video_hash": getattr(v, "hash", None), "video_size": getattr(v, "size", None),
-                    "onset": it.onset, "apex": it.apex, "offset": it.offset, "label": it.label, "coder": it.coder})
+                    "onset": it.onset, "apex": it.apex, "offset": it.offset, "label": it.label, "coder": it.coder,
+                    **({"merged": list(it.merged)} if it.merged else {})})
     return out
 
 
@@ -234,7 +341,7 @@ def split_holdout(items: Sequence[Item], fraction: float, *, min_train: int = MI
     n_hold = max(1, min(len(groups) - 1, round(fraction * len(groups))))
     labels = sorted({it.label for it in items})
     per_group = {g: Counter(it.label for it in items if it.group == g) for g in groups}
-    avoided = {g: sum(1 for it in items if it.group == g and it.event_id in avoid) for g in groups}
+    avoided = {g: sum(1 for it in items if it.group == g and avoid.intersection(it.event_ids())) for g in groups}
     total = Counter(it.label for it in items)
     rng = np.random.default_rng(seed)
     n_combos = math.comb(len(groups), n_hold)
@@ -281,7 +388,7 @@ def _spent(previous: dict[str, Any], items: Sequence[Item], by: str) -> list[dic
     held = previous.get("held_events")
     if not isinstance(held, list):
         groups = {str(g) for g in previous.get("groups", [])}
-        held = sorted(it.event_id for it in items if it.event_id is not None and it.group in groups) \
+        held = sorted(e for it in items if it.group in groups for e in it.event_ids()) \
             if previous.get("by") == by else []
     runs = previous.get("runs") or []
     current = {"by": previous.get("by"), "groups": list(previous.get("groups", [])), "held_events": held,
@@ -420,7 +527,7 @@ def _draw_split(project: Any, previous: Any, items: Sequence[Item], by: str, fra
                                                      where=where, by=by, avoid=avoid | spent_events)
     record: dict[str, Any] = {
         "by": by, "fraction": fraction, "seed": split_seed, "groups": sorted(held_groups, key=natural_sort_key),
-        "held_events": sorted(e for i in held_idx if (e := items[i].event_id) is not None),
+        "held_events": sorted(e for i in held_idx for e in items[i].event_ids()),
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), "runs": [], "spent": spent}
     reused = 0
     if had:

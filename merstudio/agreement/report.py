@@ -431,7 +431,8 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
         raise InputError(f"{where}: the frame tolerance must be 0 or more, got {tolerance}")
     if not 0.0 < iou <= 1.0:
         raise InputError(f"{where}: the IoU threshold must be within (0, 1], got {iou}")
-    events = list(events)
+    # a hand-made event's frame from seconds * fps (18.3) crashed the frame slicing: Python ints or one line
+    events = [e if type(e.onset) is type(e.apex) is type(e.offset) is int else e.validated() for e in events]
     counts = {int(v): int(n) for v, n in (frame_counts or {}).items()}
     evs = [e for e in events if video_ids is None or e.video_id in video_ids]
     recorded = {int(v): sorted({c.strip() for c in cs if c.strip()}) for v, cs in (coded or {}).items()
@@ -668,7 +669,7 @@ def _icc_notes(any_tables: bool, too_few: list[str], icc_rows: list[dict]) -> li
     if too_few:
         notes.append(f"ICC not computed on fewer than {MIN_ICC_TARGETS} pairs (with two, ICC(2,1) can take any "
                      f"value): {', '.join(too_few)}")
-    return notes + _icc_flat_notes(icc_rows) + _icc_range_notes(icc_rows)
+    return notes + _icc_flat_notes(icc_rows) + _icc_range_notes(icc_rows) + _icc_undefined_notes(icc_rows)
 
 
 def _check_frame_counts(counts: Mapping[int, int], compared: list[int], events: list[Event],
@@ -937,6 +938,21 @@ def _icc_range_notes(rows: list[dict]) -> list[str]:
             "it as no agreement"]
 
 
+def _icc_undefined_notes(rows: list[dict]) -> list[str]:
+    """A line naming the printed ICCs of the coders' mean (icc*_k) shown "-" beside a defined single-coder form:
+    2x / (1 + x) (Spearman-Brown) has no value at x = -1, coders exactly opposed. A row with no ICC at all, or a
+    coder whose value never changes, has its own note (_icc_flat_notes)."""
+    gaps = [(r, k) for r in rows if not r.get("_flat") for k in ICC_SUMMARY_COLUMNS
+            if k.endswith("_k") and r[k] != r[k] and r[k[:-1] + "1"] == r[k[:-1] + "1"]]
+    if not gaps:
+        return []
+    text = [f"{_au_name(int(r['au']))} {r['coder_a']} / {r['coder_b']} {k} (n {r['n']}; {k[:-1]}1 "
+            f"{coefficient_text(r[k[:-1] + '1'])})" for r, k in gaps]
+    return [f"ICC undefined (shown -): {', '.join(text[:4])}{', …' if len(text) > 4 else ''}: the coders' mean form "
+            "2x / (1 + x) of the single-coder x has no value at x = -1, coders whose values are exactly opposed; read "
+            "it as no agreement"]
+
+
 def _pair_intensity_icc(ca: str, cb: str, rows: list[dict], graded: list[int],
                         too_few: list[str]) -> list[dict]:
     """ICC of FACS intensity letters (A..E = 1..5, absent = 0) on matched events, per AU that has letters, over the
@@ -1092,20 +1108,33 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
 
 def _compared_inputs(project: Project, report: AgreementReport, events: Sequence[Event]) -> dict[str, object]:
     """AgreementReport.compared of a project's report: its file, its compared videos by name and hash, and the
-    checkpoints behind coder "model"'s compared events on each: the ones its proposals name (events.model, since
-    schema 7: a re-run with another checkpoint keeps the accepted proposals of the one before), and the video's
-    current run for proposals that name none (stored before, or suggested by the FACS rules)."""
+    checkpoints behind coder "model"'s compared events on each, with how many: the one each proposal names
+    (events.model, since schema 7: a re-run with another checkpoint keeps the accepted proposals of the one before),
+    and the video's current run for proposals that name none (stored before, or suggested by the FACS rules)."""
+    from collections import Counter
+
     from merstudio.project.analyses import model_text
 
     videos = {v.id: v for v in project.videos() if v.id in report.video_ids}
     models = {}
     if MODEL_CODER in report.coders:  # the proposals' coder (model_name names the stored tables)
         for v in report.video_ids:
-            named = {e.model for e in events if e.video_id == v and coder_of(e) == MODEL_CODER}
-            texts = sorted(m for m in named if m)
-            if "" in named or not texts:
-                texts.append(model_text(project.analysis(v)) or "no model (emotions suggested by the FACS rules)")
-            models[v] = "; ".join(texts)
+            named = Counter(e.model for e in events if e.video_id == v and coder_of(e) == MODEL_CODER)
+            unnamed = named.pop("", 0)
+            run = project.analysis(v)
+            current = model_text(run) or "no model (emotions suggested by the FACS rules)"
+            short = model_text(run, short=True)
+            parts = []
+            for name, n in sorted(named.items()):
+                if name == short and short:  # the current run's: said once, in full, with the events naming none
+                    n, unnamed, name = n + unnamed, 0, current
+                parts.append(f"{name}: {n} event{'s' if n != 1 else ''}")
+            if unnamed:
+                parts.append(f"{current}: {unnamed} event{'s' if unnamed != 1 else ''} naming no model (the video's "
+                             "current run's)")
+            elif not parts:
+                parts.append(current)
+            models[v] = "; ".join(parts)
     return {"project": str(Path(project.path).resolve()),
             "videos": {v.id: f"{v.name} ({v.path}; project hash {v.hash})" for v in videos.values()},
             "models": models}

@@ -67,3 +67,33 @@ def test_a_coder_with_one_letter_on_every_event_is_named() -> None:
     rep = agreement_from_events(_pairs(["12C"] * 4, ["12A", "12B", "12D", "12E"]), frame_counts={1: 100})
     flat = next(n for n in rep.notes if n.startswith("ICC with a coder whose value never changes"))
     assert "ann on AU12 (ann / bob, matched events)" in flat
+
+
+def test_an_undefined_mean_form_beside_opposed_coders_is_explained() -> None:
+    """Coders exactly opposed (other = max - model): ICC(3,1) is -1 and ICC(3,k) = 2x / (1 + x) has no value, shown
+    "-" with no note (a92)."""
+    n = 60
+    t = np.arange(n)
+    wave = 2 + np.sin(t / 5)
+    rep = agreement_from_events([Event(1, 5, 7, 9, aus="12", coder="ann")], frame_counts={1: n},
+                                frame_tables={1: {"model": _table(wave, wave), "other": _table(4 - wave, wave)}})
+    row = rep.icc.set_index("au").loc[1]
+    assert abs(row["icc3_1"] + 1) < 1e-9 and row["icc3_k"] != row["icc3_k"]
+    note = next((n for n in rep.notes if n.startswith("ICC undefined (shown -)")), None)
+    assert note is not None, rep.notes
+    assert "AU01 model / other icc3_k (n 60; icc3_1 -1.000)" in note and "exactly opposed" in note
+
+
+def test_hand_made_events_with_seconds_times_fps_frames_get_one_line() -> None:
+    """agreement_from_events on events built from seconds * fps (18.3) crashed in the frame slicing (TypeError:
+    slice indices must be integers); whole floats and numpy ints are frames like any other (a91)."""
+    import pytest
+
+    from merstudio.errors import InputError
+
+    with pytest.raises(InputError, match="onset must be a whole frame number, got 18.3"):
+        agreement_from_events([Event(0, 18.3, 31.5, 68.1, coder="a"), Event(0, 17, 30, 69, coder="b")],  # type: ignore[arg-type]
+                              frame_counts={0: 72})
+    rep = agreement_from_events([Event(0, np.int64(18), 31.0, 68, coder="a"),  # type: ignore[arg-type]
+                                 Event(0, 17, 30, 69, coder="b")], frame_counts={0: 72})
+    assert int(rep.pairs.iloc[0]["matched"]) == 1

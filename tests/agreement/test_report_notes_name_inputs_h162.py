@@ -22,7 +22,9 @@ def test_notes_name_the_project_videos_coders_model_and_version(project, tmp_pat
     assert f"  project: {project.path.resolve()}" in text.splitlines()
     assert f"  video 1: a.avi ({video.path}; project hash {video.hash})" in text.splitlines()
     assert "  coders: ann, bob, model" in text.splitlines()
-    assert f"  coder 'model' on video 1: ck.pt (SHA-256 {'ab' * 32})" in text.splitlines()
+    # the fixture's two compared proposals name no model (as stored before schema 7): the video's current run's
+    assert (f"  coder 'model' on video 1: ck.pt (SHA-256 {'ab' * 32}): 2 events naming no model (the video's current "
+            "run's)") in text.splitlines()
     assert re.search(rf"^  by merstudio {re.escape(__version__)}, \d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$", text,
                      re.MULTILINE), text
 
@@ -44,9 +46,24 @@ def test_notes_name_the_checkpoint_each_compared_proposal_names(project, tmp_pat
                                                    model="/somewhere/other.pt"))  # the current run
     lines = agreement_report(project, video_ids=[1]).provenance()
     # the fixture's proposals name no model (stored before schema 7): the current run stands for them
-    assert f"  coder 'model' on video 1: ck.pt (abababababab); other.pt (SHA-256 {'cd' * 32})" in lines, lines
+    assert (f"  coder 'model' on video 1: ck.pt (abababababab): 1 event; other.pt (SHA-256 {'cd' * 32}): 2 events "
+            "naming no model (the video's current run's)") in lines, lines
     for e in project.events(video_id=1):
         if e.source == "model" and not e.model:
             project.delete_event(e.id)
     lines = agreement_report(project, video_ids=[1]).provenance()
-    assert "  coder 'model' on video 1: ck.pt (abababababab)" in lines, lines
+    assert "  coder 'model' on video 1: ck.pt (abababababab): 1 event" in lines, lines
+
+
+def test_the_current_runs_checkpoint_is_named_once(project) -> None:
+    """Proposals naming the current run's checkpoint (its short spelling) and proposals naming none were listed as
+    two checkpoints, the same one in two spellings, with no count (a92)."""
+    from merstudio.project import Event
+
+    project.finish_analysis(project.begin_analysis(1, {"model_identity": {"name": "ck.pt", "sha256": "ab" * 32}},
+                                                   model="/somewhere/ck.pt"))
+    project.add_events([Event(1, 50, 52, 54, emotion="surprise", source="model", status="accepted",
+                              model="ck.pt (abababababab)")])
+    lines = agreement_report(project, video_ids=[1]).provenance()
+    assert [ln for ln in lines if ln.startswith("  coder 'model'")] == [
+        f"  coder 'model' on video 1: ck.pt (SHA-256 {'ab' * 32}): 3 events"], lines

@@ -106,6 +106,7 @@ VIDEO_SETTING_PREFIXES = (
     "analysis_turn/",    # the turn chosen for its analysis (merstudio.gui.analysis_control)
     "analysis_turned/",  # an automatic run's turn, kept by projects before 2026-12-03 (the same)
     "view_place/",       # its play head and timeline zoom as the coder left them (merstudio.gui.places.place_key)
+    "face_names/",       # who each face is, as imported files named them (merstudio.interchange.face_names_key)
 )
 
 

@@ -13,7 +13,7 @@ import pytest
 import merstudio
 from merstudio.errors import MerstudioError
 from merstudio.features.neutral import NeutralBaseline, load_baselines, setting_key, store_baselines
-from merstudio.interchange import elan_media_key
+from merstudio.interchange import elan_media_key, face_names_key
 from merstudio.project.store import VIDEO_SETTING_PREFIXES, coded_key, video_setting_keys
 from merstudio.project.subjects import set_video_subject, subject_key, video_subject
 
@@ -35,6 +35,7 @@ def _set_all(project, vid: int, tag: str) -> None:
     project.set_setting(f"analysis_turn/{vid}", 180)  # as merstudio.gui.analysis_control writes them
     project.set_setting(f"analysis_turned/{vid}", 90)
     project.set_setting(f"view_place/{vid}", {"frame": 12, "range": [2.5, 30.5]})  # as merstudio.gui.places does
+    project.set_setting(face_names_key(vid), [[0, f"Mother{tag}"], [1, "Infant"]])  # as an import remembers them
 
 
 def _keys_of(project, vid: int) -> set[str]:

@@ -39,14 +39,49 @@ EPILOG = """examples:
   merstudio analyze interview.mp4 -o results --checkpoint model.pt --plot   # + the model's classes, a chart"""
 
 
+def ray_address_form(text: str) -> bool:
+    """Whether `text` reads as a Ray address: "auto", "local" (or empty), HOST:PORT, or a URL (ray://HOST:PORT)."""
+    text = text.strip()
+    if text.lower() in ("", "auto", "local") or "://" in text:
+        return True
+    host, _, port = text.rpartition(":")
+    return bool(host) and port.isdigit() and not any(c in host for c in "/\\")
+
+
+class RayOption(argparse.Action):
+    """--ray [ADDRESS]. Its optional value would swallow the input after it (`--ray DIR -o out`: "no inputs";
+    `--ray a.mp4 b.mp4`: "Invalid address format: a.mp4"), so in a command with inputs (analyze) a value that
+    names an existing file or folder, or is no address form at all, is an input (kept in `ray_inputs`, put before
+    the others by the command) and --ray the embedded Ray. A command without inputs (spotting) refuses a value
+    that is no address form in one line."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        value = self.const if values is None else str(values)
+        takes_inputs = any(a.dest == "inputs" and not a.option_strings for a in parser._actions)
+        if values is not None and not ray_address_form(value) and not takes_inputs:
+            parser.error(f"argument --ray: {value}: not a Ray address (HOST:PORT, ray://HOST:PORT, auto or local)")
+        if values is not None and takes_inputs and (Path(value).exists() or not ray_address_form(value)):
+            if ray_address_form(value):  # "auto", "local" or host:port, and a file or folder of that name here
+                print(f"merstudio: --ray {value}: read as the input {value} (a file or folder of that name is here) "
+                      "and --ray as the embedded Ray; for a cluster, give its address as HOST:PORT", file=sys.stderr)
+            namespace.ray_inputs = [*getattr(namespace, "ray_inputs", []), Path(value)]
+            value = self.const
+        setattr(namespace, self.dest, value)
+
+
 def add_execution_options(p: argparse.ArgumentParser, units: str) -> None:
     """-j, --ray and --segment-minutes: where `analyze` and `spotting` (the same batch, run_batch) run `units`."""
     p.add_argument("-j", "--jobs", action=whole(1, JOBS_MAX), default=1, help=f"{units} (or segments) analysed in "
                    "parallel local processes (default 1); with --ray and no ADDRESS, the CPUs of the embedded Ray")
-    p.add_argument("--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
+    inputs = any(a.dest == "inputs" and not a.option_strings for a in p._actions)
+    p.add_argument("--ray", nargs="?", const="local", default=None, metavar="ADDRESS", action=RayOption,
                    help="run on Ray: without ADDRESS an embedded Ray on this machine (-j N CPUs, default all), "
-                   "with one an existing cluster (e.g. ray://head:10001); outputs and inputs must be on storage "
-                   f"every node sees. Needs {CLUSTER_INSTALL_HINT}")
+                   "with one an existing cluster (HOST:PORT, ray://HOST:PORT or auto"
+                   + ("; a file or folder right after --ray is an input, not an ADDRESS: --ray DIR analyses DIR on "
+                      "the embedded Ray, --ray HOST:PORT DIR on a cluster" if inputs else "")
+                   + "); outputs and inputs must be on storage every node sees. Needs " + CLUSTER_INSTALL_HINT)
+    p.set_defaults(ray_inputs=[])
     p.add_argument("--segment-minutes", action=real(0, MINUTES_MAX, above=True, below_text="positive"), default=None,
                    metavar="M",
                    help="split videos longer than M minutes into segments analysed as separate tasks (in parallel "
@@ -202,6 +237,7 @@ def _run(args: argparse.Namespace) -> int:
     from merstudio.execution import backend_from_args
 
     backend = backend_from_args(args.jobs, args.ray)
+    args.inputs = [*args.ray_inputs, *args.inputs]  # a path after --ray is an input (RayOption)
     for p in args.inputs:
         if not p.exists():
             raise InputError(f"{p}: no such file or folder")

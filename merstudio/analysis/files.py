@@ -115,6 +115,9 @@ FULL_HASH_LIMIT = 16 << 20  # content_hash reads an input up to this size whole 
 SAMPLE_BLOCK = 16 << 10  # content_hash: bytes of each sample of a large input
 SAMPLES = 64  # content_hash: blocks sampled between a large file's first and last MiB
 UNREADABLE_NAMED = 10  # damaged frame images named in the meta file (all are counted)
+# a stopped run's partial meta where a failed write (a full disk) left no table
+NOTHING_KEPT = ("no rows were kept (the table could not be written), so no spots either: they are made from the "
+                "frames whose rows the table keeps; run the analysis again with room on the disk")
 FLUSH_SECONDS = 0.5  # rows reach the partial CSV at least this often (whole rows, one write each time)
 SEGMENTS_DIR = ".segments"  # <out>/.segments/<name>/: rows of a split video's segments until they are merged
 
@@ -827,7 +830,8 @@ def _describe_partial(out: AnalysisOutput, settings: AnalysisSettings, vfr: bool
     if not paths.meta.parent.is_dir():
         return
     try:
-        _write_spots(paths.partial_spots, out.spots, out.labels)
+        if out.spots or out.csv.exists():  # no table kept (a full disk), no frames: no spots file of a header alone
+            _write_spots(paths.partial_spots, out.spots, out.labels)
     finally:  # the meta says `partial` even where the spots found no room
         try:
             _write_meta(out, settings, vfr, paths.partial_meta)
@@ -1226,7 +1230,8 @@ class _RowWriter:
                 self._fh.truncate(self._size)  # back to the last whole row
             kind = OutputLost if no_room(exc) else OutputError
             # not even the header (the file is removed): no rows to speak of
-            kept = f"; it keeps the {self.rows} rows written before" if self._size else ""
+            kept = ("" if not self._size else f"; it keeps the {self.rows} rows written before" if self.rows
+                    else "; no rows were kept (only its header)")
             raise kind(f"{self.path}: cannot write ({exc.strerror or exc}){kept}") from None
         self._size += len(encoded)
 
@@ -1358,4 +1363,10 @@ def _meta_dict(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool, cs
         meta["cpu_seconds"] = round(result.cpu_seconds, 3)
     if status == "running":  # the rows are still coming: what the file holds is not known yet
         meta.update(rows=None, csv_bytes=None, pid=os.getpid())
+    elif not result.complete and not result.csv.exists():
+        # a failed write left no table (a Parquet file cut short holds none; a CSV without even its header): the
+        # meta names no file, and says why there are no spots either (they are made of the frames the table keeps)
+        meta.update(csv=None, rows=0, csv_bytes=None, note=NOTHING_KEPT)
+        if not result.spots:
+            meta["spots_csv"] = None
     return meta

@@ -177,8 +177,8 @@ class ParquetRowWriter:
         kind = OutputLost if no_room(exc) else OutputError
         return kind(f"{self.path}: cannot write ({exc}); " + (
             f"it keeps the {kept} rows written before" if kept else
-            f"the {written} rows written before are lost with it (a Parquet file cut short holds no table; "
-            "--format csv keeps them)"))
+            (f"the {written} rows written before are lost with it" if written else "no rows were kept")
+            + " (a Parquet file cut short holds no table; --format csv keeps the rows written before)"))
 
     def _keep_written(self) -> int:
         """After a failed write: close the file (its footer, where pyarrow still writes one) and make `rows` and

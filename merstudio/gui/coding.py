@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoCommand
 
 from merstudio.errors import InputError
@@ -82,23 +82,19 @@ class Coding(QObject):
     def filter_text(self) -> str:
         return self.win.events_pane.filter.text().strip()
 
-    def _show_anyway(self, event_id: int | None, what: str) -> None:
+    def show_anyway(self, event_id: int | None, what: str) -> str:
         """A new or edited event the filter would hide (or one an undo or redo selects): the filter cleared, so the
-        coder sees the event they just made in the table (and `,`/`.`/Delete reach it), with a status line saying
-        why. The line is added after the command's own (NewEvent names the event after this returns)."""
+        coder sees the event they just made in the table (and `,`/`.`/Delete reach it). Returns the note the
+        caller's status line ends with ("filter cleared: …"; "" where the filter shows it): the line is the
+        command's own, built by it (:func:`with_note`); the note added to whatever the status bar showed then
+        ended an edit's line, which writes none, with an older line and its note ("Undone: … (filter cleared: …)
+        (filter cleared: …)")."""
         ev = self.find(event_id)
         if ev is None or not self.win.table.model_.hides(ev):
-            return
+            return ""
         text = self.filter_text()
         self.win.events_pane.filter.clear()
-        note = f"filter cleared: the {what} event did not match '{text}'"
-        bar = self.win.statusBar()
-
-        def say() -> None:
-            line = bar.currentMessage()
-            bar.showMessage(f"{line} ({note})" if line and note not in line else note, 8000)
-
-        QTimer.singleShot(0, say)
+        return f"filter cleared: the {what} event did not match '{text}'"
 
     def select(self, event_id: int | None, seek: bool = False) -> None:
         self.selected_event_id = event_id
@@ -349,14 +345,17 @@ class Coding(QObject):
         focus = cmd.focus_id(undone) if isinstance(cmd, ProjectCommand) else None
 
         def show_focus() -> None:
+            note = ""
             if focus is not None and self.find(focus) is not None:
                 self.select(focus, seek=True)
                 # one the events filter hides: cleared, as for a new or edited event (it was selected out of sight)
-                self._show_anyway(focus, "restored" if undone else "redone")
+                note = self.show_anyway(focus, "restored" if undone else "redone")
             # after a switch this comes once the other video is shown, and the switch wrote its own line then (the
             # stored analysis, or none): the last undo or redo's line again, unless a new step came since
-            if self._undo_line is not None and self._undo_line[0] == self._undo_index:
-                self.message.emit(self._undo_line[1], 4000)
+            line = self._undo_line[1] if self._undo_line is not None and self._undo_line[0] == self._undo_index \
+                else ""
+            if line or note:
+                self.message.emit(with_note(line, note), 8000 if note else 4000)
 
         name = None
         if vid is not None and win.project is not None and win.video is not None and win.video.id != vid:
@@ -375,14 +374,18 @@ class Coding(QObject):
             show_focus()  # "" clears the old line
 
     def push_add(self, event: Event) -> AddEventCommand:
+        """Add an event (undoable); NewEvent then shows it (:meth:`show_anyway`) and names it."""
         cmd = AddEventCommand(self.win.require_writable(), event, self.reload)
         self.push(cmd)
-        self._show_anyway(cmd.event.id, "new")
         return cmd
 
     def push_edit(self, before: Event, after: Event) -> None:
-        self.push(EditEventCommand(self.win.require_writable(), before, after, self.reload))
-        self._show_anyway(after.id, "edited")
+        """Edit an event (undoable), shown where the filter would hide it, the status line saying what was edited
+        ("Edited positive 47-54", the undo step's words; it said nothing, the line before it staying)."""
+        cmd = EditEventCommand(self.win.require_writable(), before, after, self.reload)
+        self.push(cmd)
+        note = self.show_anyway(after.id, "edited")
+        self.message.emit(with_note(f"Edited {cmd.text().removeprefix('Edit ')}", note), 8000 if note else 4000)
 
     def push_delete(self, event: Event) -> None:
         """Delete an event (undoable), never one the table's filter hides: the coder would not see what went (the
@@ -404,6 +407,11 @@ class Coding(QObject):
         events it replaces, removed in that transaction; ``coded`` and ``settings``: see ImportEventsCommand)."""
         self.push(ImportEventsCommand(self.win.require_writable(), events, self.reload, text, replaces=replaces,
                                       coded=coded, settings=settings))
+
+
+def with_note(line: str, note: str) -> str:
+    """A status line and the note :meth:`Coding.show_anyway` returned, in brackets after it ("" notes nothing)."""
+    return f"{line} ({note})" if line and note else line or note
 
 
 def _moved(cmd: ProjectCommand) -> ProjectCommand:

@@ -367,13 +367,16 @@ class NewEvent(AppCommand):
             apex = peak(win.analysis.activity(face), on, off)
         ev = Event(video.id, on, int(apex), off, coder=win.coding.require_coder(), source="manual", status="accepted",
                    face_id=face, **fields)
+        from merstudio.gui.coding import with_note
+
         cmd = win.coding.push_add(ev)
+        note = win.coding.show_anyway(cmd.event.id, "new")  # in sight: the filter cleared where it hides it
         win.marks.clear()
         win.coding.show_marks(say=False)
         win.timeline.clear_selection()
         win.coding.select(cmd.event.id)
         # the new event named (the drag's "press C" hint would stay otherwise); I/O write their own line after this
-        win.statusBar().showMessage(f"{event_line(cmd.event)}{moved}", 8000 if moved else 6000)
+        win.statusBar().showMessage(with_note(f"{event_line(cmd.event)}{moved}", note), 8000 if moved or note else 6000)
 
 
 def _named_event(ctx: CommandContext, params: Params) -> Event | None:

@@ -30,10 +30,16 @@ UNNAMED_EMOTION_COLOUR = "#78909c"  # an event without an emotion: blue-grey (th
 # the app's class lane (QPen.setDashPattern) and the summary PNG (matplotlib's (0, dashes)); other classes cycle
 CLASS_DASHES = {"negative": (), "positive": (6.0, 3.0), "surprise": (1.5, 2.0), "none": (4.0, 2.0, 1.0, 2.0)}
 DASH_CYCLE = ((), (6.0, 3.0), (1.5, 2.0), (4.0, 2.0, 1.0, 2.0), (10.0, 3.0))
-# an AU curve's dash pattern: the class lane's first four (solid, dash, dot, dash-dot), dealt in turn to the AUs taken
-# from darkest to lightest in greyscale, so that AUs of one pattern are four grey steps apart (at least 16 of 255:
-# AU06 and AU12, 81 and 88 in grey, were one in a greyscale screenshot or print). Fixed per AU, as its colour
-AU_DASHES = DASH_CYCLE[:4]
+# an AU curve's dash pattern (in px: a curve's pen is 1 px): six, dealt in turn to the AUs taken from darkest to
+# lightest in greyscale, so that the 2-3 AUs of one pattern are six grey steps apart: at least 21 of 255 (AU02 and
+# AU20), the most any dealing can give (the seven AUs from AU02 to AU20 lie within 21.1 of grey, so two of them share
+# one of the six). With four (h178) a pattern's AUs were 16-18 apart: AU04/AU10 solid, AU02/AU05 dotted read as one.
+# Of the six groups AU12's is solid and AU04's long-dashed (the commonest AUs in micro-expression sets; short dashes
+# or dots on a jagged curve read as noise), AU06's (with AU12 in a smile) dash-dot; neighbours in grey differ in
+# pattern too. Each pattern repeats within 13 px, so that the legend's 12-px sample shows it (long
+# dashes one 9-px dash, dash-dot a 6-px dash and a 2-px one, dash-dot-dot a 5-px dash and two dots). Fixed per AU,
+# as its colour; every AU of OpenFace's 17 is shown by default, so these are the curves seen together
+AU_DASHES = ((6.0, 2.0, 2.0, 2.0), (), (1.0, 2.0), (5.0, 2.0, 1.0, 2.0, 1.0, 2.0), (9.0, 3.0), (4.0, 3.0))
 
 
 def stable_pick(name: str) -> str:

@@ -1,7 +1,9 @@
 """The AU lane's 17 curves are told apart without colour (h178, "AU lane without dash patterns"): in a greyscale
 screenshot or print AU06 (#911eb4) and AU12 (#287058) were one grey (81 and 88 of 255), both solid. Each AU's curve
 now has a dash pattern as well as its colour (palette.au_dash), the legend's sample draws it, and an AU's directed
-motion (the motion lane's AUxx_m) takes its AU curve's pattern."""
+motion (the motion lane's AUxx_m) takes its AU curve's pattern. Six patterns since h191 (four dealt 2-4 AUs each
+only 16-18 grey levels apart: AU04/AU10 solid, AU02/AU05 dotted were one in greyscale), their AUs at least 21 apart,
+the most six patterns allow."""
 
 from __future__ import annotations
 
@@ -17,7 +19,9 @@ from merstudio.palette import au_colour, au_dash, au_linestyle, grey_level
 
 pytestmark = pytest.mark.gui
 
-MIN_GREY_STEP = 16  # of 255: the least grey difference between two AUs of one pattern (four patterns, 17 grey levels)
+MIN_GREY_STEP = 21  # of 255: the least grey difference between two AUs of one pattern (six patterns, 17 grey levels:
+# AU02..AU20, seven AUs, lie within 21.1, so no dealing does better; four patterns gave 16.4)
+PATTERNS = {(), (1.0, 2.0), (4.0, 3.0), (9.0, 3.0), (6.0, 2.0, 2.0, 2.0), (5.0, 2.0, 1.0, 2.0, 1.0, 2.0)}
 
 
 def _pattern(pen) -> tuple[float, ...]:
@@ -37,13 +41,17 @@ def test_au_curves_shown_together_differ_in_colour_and_pattern_pairs_and_in_grey
     assert len(pens) == 17
     pairs = {c: (p.color().name(), _pattern(p)) for c, p in pens.items()}
     assert len(set(pairs.values())) == 17, pairs
-    assert {_pattern(p) for p in pens.values()} == {(), (6.0, 3.0), (1.5, 2.0), (4.0, 2.0, 1.0, 2.0)}
+    assert {_pattern(p) for p in pens.values()} == PATTERNS
+    held = [sum(_pattern(p) == pat for p in pens.values()) for pat in PATTERNS]
+    assert sorted(held) == [2, 3, 3, 3, 3, 3], held  # 2-3 AUs a pattern
     # without colour: two curves of one pattern are apart in grey (AU06 and AU12 were 7 apart, both solid)
     for (a, pa), (b, pb) in itertools.combinations(pens.items(), 2):
         if _pattern(pa) == _pattern(pb):
             gap = abs(grey_level(pa.color().name()) - grey_level(pb.color().name()))
             assert gap >= MIN_GREY_STEP, (a, b, gap)
     assert _pattern(pens["AU06_r"]) != _pattern(pens["AU12_r"])
+    # the commonest AUs in micro-expression sets drawn whole or in long dashes (dots read as noise on a jagged curve)
+    assert _pattern(pens["AU12_r"]) == () and _pattern(pens["AU04_r"]) == (9.0, 3.0)
 
 
 def test_an_aus_pattern_is_fixed_by_its_number_whatever_is_shown(qtbot):
@@ -54,7 +62,7 @@ def test_an_aus_pattern_is_fixed_by_its_number_whatever_is_shown(qtbot):
     tl.set_visible_aus(["AU06_r"])
     assert _pattern(tl._curves["AU06_r"].opts["pen"]) == au_dash("AU06_r")
     # matplotlib's form of the same pattern (the plots), and one for an AU outside OpenFace's 17
-    assert au_linestyle("AU23_r") == "-" and au_linestyle("AU12_r") == (0.0, au_dash("AU12_r"))
+    assert au_linestyle("AU12_r") == "-" and au_linestyle("AU06_r") == (0.0, au_dash("AU06_r")) != "-"
     assert au_dash("AU43_r") == au_dash("AU43_m")
 
 
@@ -77,13 +85,16 @@ def test_the_legend_sample_draws_its_curves_dash_pattern(qtbot):
     by_col = {c: samples[k] for c, k in tl._curves.items()}
     assert all(by_col[c].item.opts["pen"] is tl._curves[c].opts["pen"] for c in by_col)
     solid = next(c for c in by_col if not au_dash(c))
-    dashed = next(c for c in by_col if au_dash(c) == (6.0, 3.0))
+    dashed = next(c for c in by_col if au_dash(c) == (9.0, 3.0))
     on_solid, on_dashed = _sample_row(by_col[solid]), _sample_row(by_col[dashed])
     drawn = np.flatnonzero(on_solid)
     assert drawn.size >= 6  # a line across the sample
     assert on_solid[drawn[0]: drawn[-1] + 1].all()  # solid: no gap
     span = on_dashed[drawn[0]: drawn[-1] + 1]
     assert span.any() and not span.all(), (dashed, span)  # dashed: a gap in its sample as on its curve
+    # each of the six patterns shows in the 12-px sample, unlike the others (a 13-px period at most)
+    rows = {au_dash(c): tuple(_sample_row(s)[drawn[0]: drawn[-1] + 1]) for c, s in by_col.items()}
+    assert len(rows) == len(PATTERNS) and len(set(rows.values())) == len(PATTERNS), rows
 
 
 def test_an_aus_directed_motion_takes_its_au_curves_pattern(qtbot):

@@ -40,7 +40,8 @@ def test_each_au_curve_and_its_key_take_the_aus_dash_pattern(tmp_path, monkeypat
     for label, line in lines.items():
         want = _pattern(Line2D([], [], lw=line.get_linewidth(), linestyle=au_linestyle(label + "_r")))
         assert _pattern(line) == want, (label, _pattern(line), want)
-    assert len({_pattern(line) for line in lines.values()}) == 4  # solid, dash, dot, dash-dot
+    # solid, dotted, short and long dashes, dash-dot, dash-dot-dot (h191; four before)
+    assert len({_pattern(line) for line in lines.values()}) == 6
     assert _pattern(lines["AU06"]) != _pattern(lines["AU12"])
     # the key draws the curves' own lines: their patterns with them
     key = {t.get_text(): h for t, h in zip(fig.axes[0].get_legend().get_texts(),

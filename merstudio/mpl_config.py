@@ -69,3 +69,9 @@ def release_fonts() -> None:
         clear = getattr(getattr(found, name, None), "cache_clear", None)
         if callable(clear):
             clear()
+
+
+def literal(text: str) -> str:
+    """``text`` drawn as it is by matplotlib: a pair of dollar signs in it (a file named ``clip$_2$.mp4``, a coder's
+    name) started mathtext, drawn as "clip₂.mp4", or failed the drawing with a raw ValueError (``x$\\frac$.mp4``)."""
+    return text.replace("$", r"\$")

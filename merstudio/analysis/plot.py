@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from merstudio.atomic import atomic_path
-from merstudio.mpl_config import writable_mpl_config
+from merstudio.mpl_config import literal, writable_mpl_config
 from merstudio.palette import class_colour, class_linestyle
 from merstudio.series import lone_finite
 
@@ -153,7 +153,7 @@ def plot_face_map(rgb: np.ndarray, faces: Sequence[tuple[int, tuple[float, float
                     fontweight="bold", bbox={"facecolor": col, "edgecolor": "none", "pad": 1.5, "alpha": 0.85})
         ax.set_axis_off()
         if title:
-            ax.set_title(title, fontsize=10)
+            ax.set_title(literal(title), fontsize=10)
         fig.tight_layout()
         return _save(fig, png)
 
@@ -176,9 +176,9 @@ def plot_face_sheet(faces: Sequence[tuple[int, np.ndarray, str]], png: str | os.
             ax.imshow(crop)
             ax.set_title(f"face {fid}", fontsize=10, fontweight="bold", color="white", pad=3,
                          bbox={"facecolor": tab10(fid % 10), "edgecolor": "none", "pad": 1.5})
-            ax.text(0.5, -0.03, caption, transform=ax.transAxes, ha="center", va="top", fontsize=7.5)
+            ax.text(0.5, -0.03, literal(caption), transform=ax.transAxes, ha="center", va="top", fontsize=7.5)
         if title:
-            fig.suptitle(title, fontsize=10)
+            fig.suptitle(literal(title), fontsize=10)
         # twice: the first pass sizes the cells, then the square pictures take a cell's other height, which moves
         # their captions; the second pass makes room for the captions where they now are
         fig.tight_layout()
@@ -234,7 +234,7 @@ def _curve_figure(frames: pd.DataFrame, df: pd.DataFrame, cols: list[str], face_
         ax.spines[["top", "right"]].set_visible(False)
     top_ax = axes[0, 0]
     for on, off, label in truth:
-        top_ax.text((on + off) / 2, top_ax.get_ylim()[1], label, ha="center", va="bottom", fontsize=7,
+        top_ax.text((on + off) / 2, top_ax.get_ylim()[1], literal(label), ha="center", va="bottom", fontsize=7,
                     color="#2ca02c")
     axes[-1, 0].set_xlabel("frame")
     from matplotlib.ticker import MaxNLocator
@@ -256,7 +256,7 @@ def _curve_figure(frames: pd.DataFrame, df: pd.DataFrame, cols: list[str], face_
         legend.append("class p: the model's, blank where it was not asked")
     # the key on lines of its own, as many as the figure's width needs: on one line it ran off both edges
     lines = [*_title_lines(head, fig.get_size_inches()[0]), *_key_lines(legend, fig.get_size_inches()[0])]
-    fig.suptitle("\n".join(lines), fontsize=10)
+    fig.suptitle(literal("\n".join(lines)), fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 1 - (0.05 + 0.17 * len(lines)) / fig.get_size_inches()[1]))
     return fig
 
@@ -384,7 +384,7 @@ def draw_au_bars(ax: Any, df: pd.DataFrame, cols: list[str], title: str, key: bo
             # above the bars, beside the title: inside the axes it covered the value on the last tall bar
             ax.legend(handles=handles, fontsize=7, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(handles),
                       frameon=False, borderaxespad=0.2)
-    ax.set_title(title, fontsize=10, loc="left")
+    ax.set_title(literal(title), fontsize=10, loc="left")
 
 
 def _au_label(col: str) -> str:

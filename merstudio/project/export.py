@@ -34,7 +34,7 @@ from merstudio.features.aus import is_presence
 from merstudio.features.neutral import apply_baselines, complete_baseline, load_baselines, mark_rows
 from merstudio.io.timebase import Timebase
 from merstudio.model.checkpoint_meta import png_metadata
-from merstudio.mpl_config import thread_fonts_released
+from merstudio.mpl_config import literal, thread_fonts_released
 from merstudio.palette import au_colour, au_linestyle, class_colour, class_linestyle, emotion_colour
 from merstudio.project.analyses import model_text
 from merstudio.project.events import Event, au_numbers
@@ -477,14 +477,14 @@ def draw_photo_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 1
     for i, (fid, rows) in enumerate(faces):
         draw_au_bars(axes[i], rows, cols, f"face {fid}", key=i == 0)  # one key, above the first face's bars
     if faces:
-        fig.suptitle(f"{data.video}: AU intensity (0-5) of {len(faces)} face{'' if len(faces) == 1 else 's'} "
-                     "(one frame)")
+        fig.suptitle(literal(f"{data.video}: AU intensity (0-5) of {len(faces)} face{'' if len(faces) == 1 else 's'} "
+                             "(one frame)"))
     elif len(data.frames):  # analysed, no face: says so, not a chart of zeros
         draw_au_bars(axes[0], data.frames.iloc[:0], cols, "")
-        fig.suptitle(f"{data.video} (one frame)")
+        fig.suptitle(literal(f"{data.video} (one frame)"))
     else:
         axes[0].set_axis_off()
-        fig.suptitle(f"{data.video}: not analysed")
+        fig.suptitle(literal(f"{data.video}: not analysed"))
     fig.tight_layout()
     fig.savefig(path, format="png", metadata=png_metadata(data.model))
 
@@ -534,8 +534,8 @@ def draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int 
     coders = summary_coders(data)  # whose events: the track draws every coder's, one over another
     title = f"{data.video}: events of {', '.join(coders)}" if coders else data.video
     part = data.partial  # the curves stop where the analysis did: said, so nobody reads the rest as no movement
-    fig.suptitle(title + (f" ({_analysed_text(data.analysed, data.frame_count)})" if data.analysed is not None
-                          else ""))
+    fig.suptitle(literal(title + (f" ({_analysed_text(data.analysed, data.frame_count)})" if data.analysed is not None
+                                  else "")))
     fig.tight_layout()
     fig.savefig(path, format="png", metadata=png_metadata(data.model, part))  # what made it: merstudio, the model
 

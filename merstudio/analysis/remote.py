@@ -95,6 +95,25 @@ class ParentLink:
                 end.close()
 
 
+def start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker (a spawn context's first Queue or Process starts it) with SIGHUP
+    blocked in it. It runs in our process group and blocks SIGINT and SIGTERM itself, not SIGHUP: a closed terminal
+    or `timeout -s HUP` killed it with the app, which then, stopping cleanly, relaunched it for the semaphores it
+    freed: "resource_tracker: process died unexpectedly, relaunching. Some resources might leak.". It still ends
+    with this process (end-of-file on its pipe), unlinking what this process left. Nothing where it already runs."""
+    if not hasattr(signal, "SIGHUP") or not hasattr(signal, "pthread_sigmask"):
+        return  # Windows: no SIGHUP, no tracker process
+    from multiprocessing import resource_tracker
+
+    # a signal mask is inherited through fork and exec (a handler is not); this thread's alone, for the start
+    was = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        if signal.SIGHUP not in was:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP})
+
+
 def _ask_kernel_for_death_signal() -> None:
     if not sys.platform.startswith("linux"):
         return
@@ -272,6 +291,7 @@ class ProcessAnalysis:
                  start_timeout: float = 120.0, nice: int = 0) -> None:
         """`nice`: lower the child's CPU priority by this much (POSIX), so that a window in the parent stays
         responsive while the analysis takes every core it can."""
+        start_resource_tracker()  # before the spawn context starts it, so that a group SIGHUP does not kill it
         ctx = mp.get_context("spawn")  # fork would copy Qt and torch threads into the child
         self._queue = ctx.Queue(maxsize=256)
         self._cancel = ctx.Event()

@@ -193,6 +193,10 @@ class CompactProject(AppCommand):
         ctx.win.require_writable()
         if ctx.win.worker is not None:  # its rows go into the file meanwhile
             raise InputError("compact: an analysis is running; compact once it ends (or cancel it with Ctrl+.)")
+        opening = ctx.win.session.opener.worker
+        if opening is not None:  # once open it is added to the project, on the GUI thread: held until the end
+            raise InputError(f"compact: {Path(opening.path).name} is still being opened; compact once it is shown "
+                             "(or Cancel its opening in the status bar)")
         proj = ctx.win.project
         before, after = ctx.win.session.compact_project()
         note = f"; {proj.unsaved_note}" if proj.unsaved_note else ""

@@ -64,6 +64,7 @@ class Session(QObject):
         # video area says so and offers to locate it (gui.first_run)
         self.missing: tuple[int, str] | None = None
         self.opener = VideoOpener(win, open_source)  # every video is opened in its worker (a 1080p one takes 1 s)
+        self.compactingChanged.connect(self.opener.compaction_changed)  # one opened meanwhile waited for it
         self._note = ""  # what opening the project set right, for the status bar (restored_line)
         self._lost_said = False  # the project file was found gone (lost) and that was said: said once
         self.lost_box: QMessageBox | None = None  # the box saying so, with its Save As button

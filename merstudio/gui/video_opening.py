@@ -114,6 +114,7 @@ class VideoOpener(QObject):
         self._placed = False
         self._tried: Any = None  # (file key, count shown) last opened again by check_index
         self._told_changed: weakref.ref[Any] | None = None  # the source whose file was said to have changed
+        self._held: IndexWorker | None = None  # opened while the project compacted: handed over once it ends
 
     @property
     def running(self) -> bool:
@@ -151,7 +152,7 @@ class VideoOpener(QObject):
 
     def cancel(self) -> None:
         """Drop the opening running (if any): its source, when it comes, is closed; the video shown stays."""
-        w, self.worker, self._then = self.worker, None, None
+        w, self.worker, self._then, self._held = self.worker, None, None, None
         if w is None:
             return
         w.cancel()
@@ -179,6 +180,16 @@ class VideoOpener(QObject):
                 self._drop(w)
             return
         w.wait()
+        if self._compacting():
+            # the compaction (File > Compact project's, or a close's) holds the project's lock through its VACUUM:
+            # then() adds the video to the project or stores it as shown, which on the GUI thread waited for it
+            # (2.8-3.5 s frozen); it waits for compaction_changed instead, still the opening running (Cancel
+            # drops it, Run analysis and Compact are refused as while it opens)
+            self._held = w
+            name = Path(w.path).name
+            self._busy(f"Opening {name}…", f"Opening {name}: it is open, and is shown once the project's "
+                                           "compaction (in the status bar) is done")
+            return
         w.handled = True
         then, self.worker, self._then = self._then, None, None
         self._busy("")
@@ -195,6 +206,19 @@ class VideoOpener(QObject):
                 then(w.source)
             except Exception as exc:  # no command around it any more: its dialog is shown here
                 self.win.show_error(failure_line("OpenVideo", exc))
+
+    def _compacting(self) -> bool:
+        session = getattr(self.win, "session", None)
+        return bool(session is not None and session.compacting)
+
+    def compaction_changed(self) -> None:
+        """Session.compactingChanged: a compaction ended, so an opening that finished meanwhile (held by
+        :meth:`_finished`) is handed over now, from the event loop (not inside the command that compacted)."""
+        w = self._held
+        if w is None or self._compacting():
+            return
+        self._held = None
+        QTimer.singleShot(0, self, lambda: self._finished(w))  # dropped there if cancelled or superseded since
 
     # ---------------------------------------------------------------- the frames of the video shown
     def follow(self, video_changed: Any, analysis_finished: Any) -> None:

@@ -26,3 +26,11 @@ def project(tmp_path, video_file):
         proj.add_event(Event(v.id, 20, 22, 30, emotion="negative", aus="4+7", coder="ann", confidence=0.8))
         proj.add_event(Event(v.id, 33, 34, 36, source="model", status="proposal", confidence=0.4))
         yield proj
+
+
+@pytest.fixture
+def clip72(tmp_path):
+    """A project of one 72-frame 30 fps video (id 1), no analysis, no events."""
+    with Project.create(tmp_path / "study.merproj") as proj:
+        proj.add_video(tmp_path / "clip.mp4", fps=30.0, frame_count=72, width=64, height=48)
+        yield proj

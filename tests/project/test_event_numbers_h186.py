@@ -8,57 +8,45 @@ import json
 
 import numpy as np
 import pytest
+from support.messages import one_line
 
 from merstudio.errors import InputError
-from merstudio.project import Event, Project
-
-
-@pytest.fixture
-def proj(tmp_path):
-    with Project.create(tmp_path / "study.merproj") as p:
-        p.add_video(tmp_path / "clip.mp4", fps=30.0, frame_count=72, width=64, height=48)
-        yield p
-
-
-def one_line(exc: pytest.ExceptionInfo[BaseException]) -> str:
-    text = str(exc.value)
-    assert "\n" not in text
-    return text
+from merstudio.project import Event
 
 
 def test_a_frame_in_seconds_times_fps_is_refused_naming_field_and_value() -> None:
     with pytest.raises(InputError) as err:
         Event(1, 0.61 * 30, 1.05 * 30, 2.27 * 30).validated()
-    assert one_line(err) == ("event: onset must be a whole frame number, got 18.3: frames, not seconds; round it or "
+    assert one_line(err.value) == ("event: onset must be a whole frame number, got 18.3: frames, not seconds; round it or "
                              "use frame = round(seconds * fps)")
     with pytest.raises(InputError, match=r"^event: offset must be a whole frame number, got 68\.1: frames"):
         Event(1, 18, 31, 68.1).validated()
 
 
-def test_the_fractional_event_is_not_stored(proj) -> None:
+def test_the_fractional_event_is_not_stored(clip72) -> None:
     with pytest.raises(InputError, match="onset must be a whole frame number"):
-        proj.add_event(Event(1, 18.3, 31.5, 68.1, coder="bob"))
-    assert proj.events() == []
+        clip72.add_event(Event(1, 18.3, 31.5, 68.1, coder="bob"))
+    assert clip72.events() == []
 
 
-def test_whole_floats_and_numpy_numbers_become_python_numbers(proj) -> None:
+def test_whole_floats_and_numpy_numbers_become_python_numbers(clip72) -> None:
     sheet_row = {"video_id": np.int64(1), "onset": np.int64(17), "apex": np.float64(30.0), "offset": np.int32(69),
                  "face_id": np.uint8(0), "confidence": np.float32(0.5)}
     ev = Event(**sheet_row, coder="bob").validated()
     assert [type(getattr(ev, f)) for f in sheet_row] == [int, int, int, int, int, float]
     assert (ev.onset, ev.apex, ev.offset, ev.confidence) == (17, 30, 69, 0.5)
-    stored = proj.add_event(Event(**sheet_row, coder="bob"))
-    assert proj.events() == [stored]
+    stored = clip72.add_event(Event(**sheet_row, coder="bob"))
+    assert clip72.events() == [stored]
     assert (stored.onset, stored.apex, stored.offset, stored.video_id) == (17, 30, 69, 1)
-    after = proj.event_history(stored.id)[0]["after"]  # json wrote it (was: int64 is not JSON serializable)
+    after = clip72.event_history(stored.id)[0]["after"]  # json wrote it (was: int64 is not JSON serializable)
     assert after["onset"] == 17 and after["confidence"] == 0.5
     json.dumps(stored.to_dict())
 
 
-def test_numpy_onset_alone_is_ordered_as_a_number(proj) -> None:
+def test_numpy_onset_alone_is_ordered_as_a_number(clip72) -> None:
     # np.int64 went to SQLite as a blob, which sorts after every number: "CHECK constraint failed: onset <= apex"
-    stored = proj.add_event(Event(1, np.int64(17), 30, 69, coder="bob"))
-    assert proj.events(np.int64(1)) == [stored]  # a numpy video id finds the video's events too
+    stored = clip72.add_event(Event(1, np.int64(17), 30, 69, coder="bob"))
+    assert clip72.events(np.int64(1)) == [stored]  # a numpy video id finds the video's events too
 
 
 @pytest.mark.parametrize(("fields", "line"), [
@@ -73,13 +61,13 @@ def test_a_field_of_the_wrong_kind_is_one_line_naming_it(fields, line) -> None:
     kw = {"video_id": 1, "onset": 1, "apex": 2, "offset": 3, **fields}
     with pytest.raises(InputError) as err:
         Event(**kw).validated()
-    assert one_line(err) == line
+    assert one_line(err.value) == line
 
 
-def test_a_fractional_frame_an_older_file_stored_is_read_as_a_whole_frame(proj) -> None:
-    ev = proj.add_event(Event(1, 18, 31, 68, coder="bob"))
-    with proj._tx() as con:  # what add_event stored before it refused 0.61 * fps
+def test_a_fractional_frame_an_older_file_stored_is_read_as_a_whole_frame(clip72) -> None:
+    ev = clip72.add_event(Event(1, 18, 31, 68, coder="bob"))
+    with clip72._tx() as con:  # what add_event stored before it refused 0.61 * fps
         con.execute("UPDATE events SET onset = 18.3, apex = 31.5, offset = 68.1 WHERE id = ?", (ev.id,))
-    got = proj.events()[0]
+    got = clip72.events()[0]
     assert (got.onset, got.apex, got.offset) == (18, 32, 68)
     assert all(type(x) is int for x in (got.onset, got.apex, got.offset))

@@ -6,47 +6,35 @@ before (interchange.fit_to_video): the store holds the same rule."""
 from __future__ import annotations
 
 import pytest
+from support.messages import one_line
 
 from merstudio.errors import InputError
 from merstudio.project import Event, Project
 
 
-@pytest.fixture
-def proj(tmp_path):
-    with Project.create(tmp_path / "study.merproj") as p:
-        p.add_video(tmp_path / "clip.mp4", fps=30.0, frame_count=72, width=64, height=48)
-        yield p
-
-
-def one_line(exc: pytest.ExceptionInfo[BaseException]) -> str:
-    text = str(exc.value)
-    assert "\n" not in text
-    return text
-
-
-def test_a_video_the_project_has_not_is_named(proj) -> None:
+def test_a_video_the_project_has_not_is_named(clip72) -> None:
     with pytest.raises(InputError) as err:
-        proj.add_event(Event(7, 17, 30, 69, coder="bob"))
-    assert one_line(err) == ("event frames 17-69: no video 7 in study.merproj (its video ids: 1); add the video "
+        clip72.add_event(Event(7, 17, 30, 69, coder="bob"))
+    assert one_line(err.value) == ("event frames 17-69: no video 7 in study.merproj (its video ids: 1); add the video "
                              "first (Project.add_source)")
     with pytest.raises(InputError, match="no video 7"):
-        proj.add_events([Event(7, 17, 30, 69, coder="bob")])
-    assert proj.events() == []
+        clip72.add_events([Event(7, 17, 30, 69, coder="bob")])
+    assert clip72.events() == []
 
 
-def test_an_event_past_the_videos_end_is_refused_naming_its_frames(proj) -> None:
+def test_an_event_past_the_videos_end_is_refused_naming_its_frames(clip72) -> None:
     with pytest.raises(InputError) as err:
-        proj.add_event(Event(1, 600, 1000, 2300, coder="bob"))
-    assert one_line(err) == ("event frames 600-2300: past the end of clip.mp4 (video 1), which has 72 frames (0-71); "
+        clip72.add_event(Event(1, 600, 1000, 2300, coder="bob"))
+    assert one_line(err.value) == ("event frames 600-2300: past the end of clip.mp4 (video 1), which has 72 frames (0-71); "
                              "end it by frame 71")
     with pytest.raises(InputError, match="past the end of clip.mp4"):
-        proj.add_events([Event(1, 60, 65, 72, coder="bob")])
-    last = proj.add_event(Event(1, 60, 65, 71, coder="bob"))  # the last frame is within it
+        clip72.add_events([Event(1, 60, 65, 72, coder="bob")])
+    last = clip72.add_event(Event(1, 60, 65, 71, coder="bob"))  # the last frame is within it
     with pytest.raises(InputError, match="past the end of clip.mp4"):
-        proj.update_event(Event(1, 60, 65, 80, coder="bob", id=last.id))
+        clip72.update_event(Event(1, 60, 65, 80, coder="bob", id=last.id))
     with pytest.raises(InputError, match="no video 9"):
-        proj.update_event(Event(9, 60, 65, 71, coder="bob", id=last.id))
-    assert proj.events() == [last]
+        clip72.update_event(Event(9, 60, 65, 71, coder="bob", id=last.id))
+    assert clip72.events() == [last]
 
 
 def test_a_video_of_unknown_length_takes_any_frame(tmp_path) -> None:
@@ -55,14 +43,14 @@ def test_a_video_of_unknown_length_takes_any_frame(tmp_path) -> None:
         assert p.add_event(Event(v.id, 600, 1000, 2300)).offset == 2300
 
 
-def test_an_older_files_event_past_the_end_can_still_be_edited_and_put_back(proj) -> None:
-    ev = proj.add_event(Event(1, 60, 65, 71, coder="bob"))
-    with proj._tx() as con:  # as a file stored before the check holds it
+def test_an_older_files_event_past_the_end_can_still_be_edited_and_put_back(clip72) -> None:
+    ev = clip72.add_event(Event(1, 60, 65, 71, coder="bob"))
+    with clip72._tx() as con:  # as a file stored before the check holds it
         con.execute("UPDATE events SET offset = 90 WHERE id = ?", (ev.id,))
-    old = proj.event(ev.id)
+    old = clip72.event(ev.id)
     assert old is not None and old.offset == 90
-    edited = proj.update_event(Event(1, 60, 65, 90, emotion="happiness", coder="bob", id=ev.id))  # frames kept
-    assert proj.events() == [edited]
-    proj.delete_event(ev.id)
-    proj.add_event(edited)  # undo of the delete puts it back as it was
-    assert proj.events() == [edited]
+    edited = clip72.update_event(Event(1, 60, 65, 90, emotion="happiness", coder="bob", id=ev.id))  # frames kept
+    assert clip72.events() == [edited]
+    clip72.delete_event(ev.id)
+    clip72.add_event(edited)  # undo of the delete puts it back as it was
+    assert clip72.events() == [edited]

@@ -34,3 +34,19 @@ def clip72(tmp_path):
     with Project.create(tmp_path / "study.merproj") as proj:
         proj.add_video(tmp_path / "clip.mp4", fps=30.0, frame_count=72, width=64, height=48)
         yield proj
+
+
+@pytest.fixture
+def drawn_figures(monkeypatch: pytest.MonkeyPatch) -> list:
+    """The matplotlib Figures saved while the test runs, kept to look into after the drawing returned."""
+    from matplotlib.figure import Figure
+
+    drawn: list = []
+    real = Figure.savefig
+
+    def keep(fig: Figure, *args, **kwargs):  # noqa: ANN202 - Figure.savefig's own
+        drawn.append(fig)
+        return real(fig, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", keep)
+    return drawn

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from merstudio.io.timebase import Timebase
@@ -21,20 +20,12 @@ def _pattern(line: Line2D) -> str:
     return str(line._unscaled_dash_pattern)
 
 
-def test_each_au_curve_and_its_key_take_the_aus_dash_pattern(tmp_path, monkeypatch) -> None:
+def test_each_au_curve_and_its_key_take_the_aus_dash_pattern(tmp_path, drawn_figures) -> None:
     n = 90
     cols = {f"AU{a:02d}_r": 0.2 * k + np.sin(np.arange(n) / 9.0 + k) for k, a in enumerate(AUS)}
     frames = pd.DataFrame({"frame": np.arange(n), "face_id": 0, **cols})
-    drawn: list[Figure] = []
-    real = Figure.savefig
-
-    def keep(fig: Figure, *args, **kwargs):  # noqa: ANN202 - Figure.savefig's own
-        drawn.append(fig)
-        return real(fig, *args, **kwargs)
-
-    monkeypatch.setattr(Figure, "savefig", keep)
     draw_timeline_png(SummaryData("v.mp4", n, frames, (), Timebase(30.0)), tmp_path / "s.png")
-    (fig,) = drawn
+    (fig,) = drawn_figures
     lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
     assert set(lines) == {f"AU{a:02d}" for a in AUS}
     for label, line in lines.items():

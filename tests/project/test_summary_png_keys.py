@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from merstudio.io.timebase import Timebase
 from merstudio.project.export import SummaryData, draw_timeline_png
@@ -14,23 +13,15 @@ from merstudio.project.export import SummaryData, draw_timeline_png
 AUS = (1, 2, 4, 5, 6, 7, 9, 10, 12, 14, 15, 17, 20, 23, 25, 26, 45)
 
 
-def test_the_keys_cover_no_lane(tmp_path, monkeypatch) -> None:
+def test_the_keys_cover_no_lane(tmp_path, drawn_figures) -> None:
     n = 72
     ramp = np.clip(np.arange(n) - 15, 0, 5).astype(float)  # AU12 and AU25 at 5 from frame 20 to the end
     cols = {f"AU{a:02d}_r": ramp if a in (12, 25) else np.zeros(n) for a in AUS}
     frames = pd.DataFrame({"frame": np.arange(n), "face_id": 0, **cols,
                            "p_positive": np.full(n, 0.95), "p_negative": np.full(n, 0.03), "p_none": 0.02})
-    drawn: list[Figure] = []
-    real = Figure.savefig
-
-    def keep(fig: Figure, *args, **kwargs):  # noqa: ANN202 - Figure.savefig's own
-        drawn.append(fig)
-        return real(fig, *args, **kwargs)
-
-    monkeypatch.setattr(Figure, "savefig", keep)
     draw_timeline_png(SummaryData("v.mp4", n, frames, (), Timebase(30.0)), tmp_path / "s.png")
     assert (tmp_path / "s.png").stat().st_size > 0
-    fig = drawn[0]
+    fig = drawn_figures[0]
     renderer = FigureCanvasAgg(fig).get_renderer()
     axes = fig.axes
     legends = [(ax, ax.get_legend()) for ax in axes[:2]]

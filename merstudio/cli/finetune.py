@@ -107,7 +107,7 @@ class _Bars:
 
 def run(args: argparse.Namespace) -> int:
     from merstudio.datasets.options import LoadOptions
-    from merstudio.training.finetune import figures_scope, finetune, suggest_class_map
+    from merstudio.training.finetune import figures_scope, finetune, fresh_text, suggest_class_map
     from merstudio.training.finetune_split import held_out_text, trained_text
 
     mix_options = LoadOptions.from_args(args, prefix="mix-")
@@ -155,6 +155,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"held-out figures: {res.basis['text']}")
     print(res.table())
     print()
+    fresh = fresh_text(res.fresh)
+    if fresh:  # apart from the table: the locked events' figures compare with earlier runs', these with none
+        print(fresh)
+        print()
     events = res.events_table()
     if events:  # which events the figures count as right or wrong, before and after
         print("each held-out event as read before and after (✓ the coded class):")

@@ -43,7 +43,7 @@ from merstudio.gui.failures import failure_line
 from merstudio.gui.look import fit_screen, on_window
 from merstudio.gui.questions import ask
 from merstudio.model.columns import NONE_CLASS
-from merstudio.training.finetune_split import held_out_text, trained_text
+from merstudio.training.finetune_split import fresh_text, held_out_text, trained_text
 
 log = logging.getLogger(__name__)
 
@@ -603,6 +603,9 @@ class FinetuneDialog(QDialog):
         if n_left:
             text += (f"\n{n_left} mixed sample{'s' * (n_left != 1)} taken from the held-out videos (the same file, "
                      f"frame folder or clip) {'were' if n_left != 1 else 'was'} left out of training.")
+        for line in (getattr(res, "samples_note", ""), fresh_text(getattr(res, "fresh", None))):
+            if line:  # an expression coded twice counted once; the events coded since the lock, scored apart
+                text += f"\n{line[:1].upper()}{line[1:]}."
         if note:
             text += f"\n⚠ {note}"
         if record and not saved:

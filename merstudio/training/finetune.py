@@ -62,10 +62,12 @@ from merstudio.training.finetune_split import (
     collect_events,
     collect_samples,
     event_records,
+    fresh_text,
     group_names,
     holdout_basis,
     label_key,
     label_resolver,
+    locked_none,
     locked_split,
     named_groups,
     none_items,
@@ -95,8 +97,8 @@ from merstudio.training.trainer import (
 __all__ = [
     "DEFAULT_HOLDOUT_FRACTION", "HOLDOUT_MIN_CLASSES", "HOLDOUT_MIN_SAMPLES", "MIN_TRAIN_PER_CLASS",
     "SPLIT_SETTING", "FinetuneResult", "Item", "LossFn", "ProgressFn", "StageFn", "build_inputs", "check_counts",
-    "collect_events", "collect_samples", "events_rows", "figures_scope", "file_sha256", "finetune", "glob_escape", "group_names",
-    "held_out_match", "holdout_basis", "label_resolver", "load_mix", "locked_split", "named_groups",
+    "collect_events", "collect_samples", "events_rows", "figures_scope", "file_sha256", "finetune", "fresh_text",
+    "glob_escape", "group_names", "held_out_match", "holdout_basis", "label_resolver", "load_mix", "locked_split", "named_groups",
     "next_version_path", "none_windows", "none_windows_text", "parse_holdout", "preprocess_settings",
     "scored_samples", "split_holdout", "split_note", "store_split", "suggest_class_map", "trained_events",
     "video_groups",
@@ -134,6 +136,9 @@ class FinetuneResult:
     # expressions coded more than once, merged into one sample, and those left out for disagreeing codings
     # (finetune_split.Collected.note; '' when none): the CLI and the dialog say it
     samples_note: str = ""
+    # the events coded on the held-out videos since the split was locked, scored apart (fresh_figures; None when
+    # there are none): no earlier run saw them, so they check settings the locked events' scores chose
+    fresh: dict[str, Any] | None = None
     # each held-out sample as scored (scored_samples): its event (None: a 'none' window), video, frames, coded class
     # and the class read before and after; the checkpoint keeps it as finetune.held_out_scored
     scored: list[dict[str, Any]] = field(default_factory=list)
@@ -490,6 +495,11 @@ class _Plan:
         return ([self.items[i] for i in self.split.held_idx]
                 + [it for it in self.none_items if it.group in self.split.groups])
 
+    def fresh_items(self) -> list[Item]:
+        """The events coded on the held-out groups since the split was locked: neither trained nor in the locked
+        scoring (RunSplit.fresh_idx)."""
+        return [self.items[i] for i in self.split.fresh_idx]
+
     def summary(self, by: str) -> str:
         """What the run uses and holds out, in a line for the log."""
         counts = ", ".join(f"{c} {n}" for c, n in sorted(Counter(i.label for i in self.items).items()))
@@ -521,6 +531,8 @@ def _read_project(ppath: Path, parent: _Parent, *, by: str, fraction: float, see
                                     else ([], []))
         none = (none_items(project, items, split.train_idx, videos, per_video=none_per_video,
                            min_per_class=min_per_class) if NONE_CLASS in class_names else [])
+        if none:  # the held-out ones the split locked: later runs score on the same samples
+            none = locked_none(split, none, project, items)
         return _Plan(items, skipped, split, none, parent_trained, names, group_names(project, "video"), paths,
                      {vid: videos[vid].fps for vid in paths}, held_paths, held_records, videos, got)
     finally:
@@ -645,6 +657,18 @@ def _span_s(meta: dict[str, Any]) -> float:
     return float(span) if isinstance(span, int | float) and span > 0 else 0.2
 
 
+def _fresh_figures(fresh: DataArrays, items: Sequence[Item], before_model: Any, after_model: Any,
+                   class_names: Sequence[str]) -> dict[str, Any]:
+    """Before/after on the events coded on the held-out videos since the split was locked (a fresh set: no earlier
+    run's choice saw them), what the figures rest on, and the events."""
+    summary = lambda m: {k: m[k] for k in ("uf1", "uar", "accuracy", "n", "per_class")}  # noqa: E731
+    labels = [class_names[k] for k in fresh.y]
+    return {"n": len(fresh), "events": _event_ids(items),
+            "before": summary(_metrics(fresh.y, predict(before_model, fresh.X)[0], class_names)),
+            "after": summary(_metrics(fresh.y, predict(after_model, fresh.X, device="cpu")[0], class_names)),
+            "basis": holdout_basis(labels, class_names)}
+
+
 def _event_ids(items: Sequence[Item]) -> list[int]:
     """The project event ids among the samples (a `none` window has none), sorted."""
     return sorted(it.event_id for it in items if it.event_id is not None)
@@ -713,6 +737,7 @@ def _checkpoint_meta(result: FinetuneResult, parent: _Parent, parent_hash: str, 
             "held_out_scored": result.scored,
             "scored_on": figures_scope(result.span_s),
             "skipped_labels": result.skipped,
+            "fresh": result.fresh,  # the held-out videos' events coded since the lock, scored apart
             # one expression coded twice trained once (event ids, the one kept first); disagreeing ones not at all
             "coded_twice": {"merged": [list(m) for m in plan.collected.merged],
                             "conflicts": plan.collected.conflicts} if plan.collected else None,
@@ -752,6 +777,7 @@ def _with_run(record: dict[str, Any], out: Path, meta: dict[str, Any], result: F
         "epochs": ft["epochs"], "lr": ft["lr"], "freeze_norm": ft["freeze_norm"], "mix": mix,
         "n_held_out": result.holdout["n"], "before_uf1": result.before["uf1"], "after_uf1": result.after["uf1"],
         "after_uar": result.after["uar"],
+        "n_fresh": result.fresh["n"] if result.fresh else 0,  # coded since the lock on held-out videos, apart
         # 2 held-out samples of one class scored UF1 1.000: such a run is no best run (finetune_split._best_uf1)
         "estimate": result.basis["estimate"]}]}
 
@@ -804,8 +830,11 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     say(plan.summary(by))
 
     stage_fn("inputs")
-    train, held = _build_arrays(train_items, held_items, plan, parent, cache_dir=cache_dir, progress=progress,
-                                cancel=cancel_fn, where=str(ppath))
+    fresh_items = plan.fresh_items()
+    train, held = _build_arrays(train_items, [*held_items, *fresh_items], plan, parent, cache_dir=cache_dir,
+                                progress=progress, cancel=cancel_fn, where=str(ppath))
+    fresh = held.subset(np.arange(len(held_items), len(held)))  # scored apart from the locked events
+    held = held.subset(np.arange(len(held_items)))
     n_mix = n_mix_held = 0
     if mix_with:
         train, n_mix, n_mix_held = _mix_in(train, mix_with, parent, plan, classes=mix_classes, options=mix_opts,
@@ -823,6 +852,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     stage_fn("after")
     model.cpu()
     p_after = predict(model, held.X, device="cpu")[0]
+    fresh_figures = _fresh_figures(fresh, fresh_items, parent.model, model, class_names) if len(fresh) else None
     after = _metrics(held.y, p_after, class_names)
 
     _check_cancel(cancel_fn)
@@ -845,6 +875,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     parent_hash = file_sha256(parent.path)
     result.parent_metrics = _parent_metrics(parent, parent_hash)
     result.samples_note = plan.collected.note() if plan.collected else ""
+    result.fresh = fresh_figures
     meta = _checkpoint_meta(result, parent, parent_hash, ppath, settings, prior, parent_trained=plan.parent_trained,
                             n_none_train=sum(1 for it in train_items if it.event_id is None), mix_with=mix_with,
                             mix_opts=mix_opts, freeze_norm=freeze_norm, plan=plan, class_map=class_map)
@@ -858,5 +889,6 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
         raise
     # counts the runs of every split of the project scored on these events, spent ones included
     held_ids = {e for it in held_items for e in it.event_ids()}  # merged events too: the parent may have had either
-    result.split_note = split_note(result.split, parent_overlap=len(plan.parent_trained & held_ids))
+    result.split_note = " ".join(t for t in (plan.split.note, split_note(
+        result.split, parent_overlap=len(plan.parent_trained & held_ids))) if t)
     return result

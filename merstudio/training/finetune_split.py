@@ -456,8 +456,10 @@ def locked_split(record: Any, items: Sequence[Item], by: str, *, min_train: int 
                  where: str = "project", names: dict[str, str] | None = None,
                  ) -> tuple[set[str], list[int], list[int]] | None:
     """The held-out split a project locked on its first fine-tuning by `by`, applied to today's events: the
-    same groups stay held out (groups coded since then train). None when there is no lock for `by`. Refuses
-    (InputError) when the locked groups have no usable events left or too few training events remain; `names`
+    same groups stay held out and score on the same events (the record's held_events; a record older than those:
+    every event of its groups); an event coded since the lock on a held-out group is in neither part
+    (locked_fresh: scored apart), and the groups coded since then train. None when there is no lock for `by`.
+    Refuses (InputError) when the locked events are no longer usable or too few training events remain; `names`
     (group_names) names the groups there."""
     if not isinstance(record, dict) or record.get("by") != by or not isinstance(record.get("groups"), list):
         return None
@@ -470,8 +472,14 @@ def locked_split(record: Any, items: Sequence[Item], by: str, *, min_train: int 
     if held == groups:
         raise InputError(f"{where}: every {by} with usable events is in the locked held-out split; code events on "
                          f"another {by} or {fresh}")
+    locked = _locked_events(record)
     train_idx = [i for i, it in enumerate(items) if it.group not in held]
-    held_idx = [i for i, it in enumerate(items) if it.group in held]
+    held_idx = [i for i, it in enumerate(items) if it.group in held
+                and (locked is None or locked.intersection(it.event_ids()))]
+    if not held_idx:
+        raise InputError(f"{where}: none of the events the locked split holds out "
+                         f"({named_groups(sorted(held, key=natural_sort_key), names)}) is usable now (deleted, or "
+                         f"its emotion no longer a class); {fresh}")
     counts = Counter(items[i].label for i in train_idx)
     for c in sorted({it.label for it in items}):
         if counts[c] < min_train:
@@ -479,6 +487,63 @@ def locked_split(record: Any, items: Sequence[Item], by: str, *, min_train: int 
                              f"{'s' if counts[c] != 1 else ''} outside the locked held-out {by}s (need at least "
                              f"{min_train}); code more '{c}' events on other {by}s or {fresh}")
     return held, train_idx, held_idx
+
+
+def _locked_events(record: dict[str, Any]) -> set[int] | None:
+    """The event ids a locked split scores on (None: a record older than 2026-12-05, which locked groups only)."""
+    ids = record.get("held_events")
+    return {int(e) for e in ids if isinstance(e, int)} if isinstance(ids, list) else None
+
+
+def locked_fresh(record: Any, items: Sequence[Item], held: set[str]) -> list[int]:
+    """Indices of the items on the locked held-out groups `held` that the lock does not hold: coded there since the
+    split was locked. No earlier run saw them and this one does not train on them: the honest check of settings
+    chosen by the locked events' scores, scored apart (none for a record that locked groups only)."""
+    locked = _locked_events(record) if isinstance(record, dict) else None
+    if locked is None:
+        return []
+    return [i for i, it in enumerate(items) if it.group in held and not locked.intersection(it.event_ids())]
+
+
+def lock_note(record: Any, items: Sequence[Item], split: Any, names: dict[str, str] | None, by: str) -> str:
+    """What changed since the split was locked, in a line ('' when nothing): events coded since on held-out
+    groups (kept out of training, scored apart as a fresh set), on training groups and on groups the project did
+    not have then (they train; no lock holds them out), and locked held-out events no longer usable (the figures
+    then rest on fewer events than earlier runs')."""
+    if not isinstance(record, dict):
+        return ""
+    seen = record.get("seen_events")
+    seen_ids = {int(e) for e in seen if isinstance(e, int)} if isinstance(seen, list) else None
+    seen_groups = {str(g) for g in record["seen_groups"]} if isinstance(record.get("seen_groups"), list) else None
+    locked = _locked_events(record) or set()
+    parts = []
+    if split.fresh_idx:
+        n = len(split.fresh_idx)
+        where = named_groups(sorted({items[i].group for i in split.fresh_idx}, key=natural_sort_key), names)
+        parts.append(f"{n} event{'s' * (n != 1)} coded on held-out {by} {where} since then "
+                     f"{'are' if n != 1 else 'is'} kept out of training and scored apart as a fresh set (no earlier "
+                     "run saw them)")
+    new_groups = sorted({it.group for it in items} - seen_groups, key=natural_sort_key) if seen_groups is not None \
+        else []
+    if seen_ids is not None:
+        later = [items[i] for i in split.train_idx if not seen_ids.intersection(items[i].event_ids())
+                 and items[i].group not in new_groups]
+        if later:
+            parts.append(f"{len(later)} event{'s' * (len(later) != 1)} coded since on training {by}s "
+                         f"train{'s' * (len(later) == 1)}")
+    if new_groups:
+        k = sum(1 for it in items if it.group in new_groups)
+        one = len(new_groups) == 1
+        parts.append(f"{by}{'s' * (not one)} {named_groups(new_groups, names)}, added since, train{'s' * one} "
+                     f"({k} event{'s' * (k != 1)}; the locked split holds out none of {'it' if one else 'them'})")
+    if locked:
+        now = {e for i in split.held_idx for e in items[i].event_ids()}
+        gone = len(locked - now - {e for it in items for e in it.event_ids() if it.group not in split.groups})
+        if gone:
+            parts.append(f"{gone} of the {len(locked)} locked held-out events {'are' if gone != 1 else 'is'} no "
+                         "longer usable (deleted, or the emotion no longer a class): the figures rest on fewer "
+                         "events than earlier runs'")
+    return ("Since the split was locked: " + "; ".join(parts) + ".") if parts else ""
 
 
 @dataclass
@@ -491,6 +556,10 @@ class RunSplit:
     held_idx: list[int]
     record: dict[str, Any]
     reused: int = 0  # held-out events an earlier, spent split held out too (a new draw that cannot avoid them)
+    # events coded on the held-out groups since the split was locked (locked_fresh): neither trained nor in the
+    # locked scoring; scored apart
+    fresh_idx: list[int] = field(default_factory=list)
+    note: str = ""  # what changed since the lock (lock_note), '' for a new draw
 
 
 def run_split(project: Any, items: Sequence[Item], by: str, fraction: float, *, seed: int = 0, fresh: bool = False,
@@ -508,7 +577,12 @@ def run_split(project: Any, items: Sequence[Item], by: str, fraction: float, *, 
     if abs(float(previous.get("fraction", fraction)) - fraction) > 1e-9:
         say(f"holding out the project's locked {by} split (fraction {previous.get('fraction')}), not a new "
             f"one of fraction {fraction}")
-    return RunSplit(*locked, record=dict(previous))
+    record = dict(previous)
+    if _locked_events(record) is None:  # a record that locked groups only: its events from now on are today's
+        record["held_events"] = sorted(e for i in locked[2] for e in items[i].event_ids())
+    split = RunSplit(*locked, record=record, fresh_idx=locked_fresh(previous, items, locked[0]))
+    split.note = lock_note(previous, items, split, names, by)
+    return split
 
 
 def _draw_split(project: Any, previous: Any, items: Sequence[Item], by: str, fraction: float, *, seed: int,
@@ -528,6 +602,9 @@ def _draw_split(project: Any, previous: Any, items: Sequence[Item], by: str, fra
     record: dict[str, Any] = {
         "by": by, "fraction": fraction, "seed": split_seed, "groups": sorted(held_groups, key=natural_sort_key),
         "held_events": sorted(e for i in held_idx for e in items[i].event_ids()),
+        # what the project had when it was locked: later runs say what was coded since, and where it went
+        "seen_events": sorted(e for it in items for e in it.event_ids()),
+        "seen_groups": sorted({it.group for it in items}, key=natural_sort_key),
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), "runs": [], "spent": spent}
     reused = 0
     if had:
@@ -699,13 +776,46 @@ def none_items(project: Any, items: Sequence[Item], train_idx: Sequence[int], vi
         busy = [(e.onset, e.offset) for e in project.events(vid)]
         margin = max(length, round(0.5 * videos[vid].fps))
         group = next(it.group for it in items if it.video_id == vid)
-        spans = project.face_spans(vid)  # a window of no expression: the face seen most, as the app shows
-        main = max(spans, key=lambda f: spans[f][2]) if spans else None
-        for on in none_windows(busy, videos[vid].frame_count, length, per_video, margin):
-            box = project.face_box(vid, on, main) if main is not None else None
-            out.append(Item(f"none:{vid}:{on}", None, vid, group, NONE_CLASS, on, on + length, on + length, None, "",
-                            box))
+        out += [_none_item(project, vid, group, on, on + length)
+                for on in none_windows(busy, videos[vid].frame_count, length, per_video, margin)]
     return out
+
+
+def _none_item(project: Any, vid: int, group: str, onset: int, end: int) -> Item:
+    """A `none` window of a video: its face the one the video shows most, as the app shows it."""
+    spans = project.face_spans(vid)
+    main = max(spans, key=lambda f: spans[f][2]) if spans else None
+    box = project.face_box(vid, onset, main) if main is not None else None
+    return Item(f"none:{vid}:{onset}", None, vid, group, NONE_CLASS, onset, end, end, None, "", box)
+
+
+def locked_none(split: Any, none: Sequence[Item], project: Any, items: Sequence[Item]) -> list[Item]:
+    """The `none` windows a run uses with its split: the held-out ones the split locked on its first run (its
+    record's held_none, recorded now when it has none), so that later runs score on the same samples; a locked
+    window an event was coded over since is left out and split.note says so. The training ones as drawn."""
+    held = split.groups
+    recorded = split.record.get("held_none")
+    if not isinstance(recorded, list):
+        split.record["held_none"] = [[it.video_id, it.onset, it.offset] for it in none if it.group in held]
+        return list(none)
+    group_of = {it.video_id: it.group for it in items}
+    kept, gone = [], 0
+    for w in recorded:
+        if not (isinstance(w, list) and len(w) == 3 and all(isinstance(x, int) for x in w)):
+            continue
+        vid, on, end = w
+        if group_of.get(vid) not in held:
+            continue  # a video with no usable events now: its events are not scored either
+        if any(e.onset <= end and on <= e.offset for e in project.events(vid)):
+            gone += 1  # an event coded over it since: no longer a window of no expression
+            continue
+        kept.append(_none_item(project, vid, group_of[vid], on, end))
+    if gone:
+        line = (f"{gone} of the {len(recorded)} locked held-out 'none' window{'s' * (len(recorded) != 1)} now "
+                f"overlap{'s' * (gone == 1)} an event coded since and {'are' if gone != 1 else 'is'} left out: the "
+                "figures rest on fewer samples than earlier runs'.")
+        split.note = f"{split.note} {line}" if split.note else f"Since the split was locked: {line}"
+    return [it for it in none if it.group not in held] + kept
 
 
 def trained_text(res: Any) -> str:
@@ -729,6 +839,20 @@ def held_out_text(res: Any) -> str:
     counts = getattr(res, "holdout_counts", None) or {}
     per_class = "; " + ", ".join(f"{c} {k}" for c, k in counts.items()) if counts else ""
     return f"held out {h['by']} {held} ({n} samples: {parts}{per_class}), never trained on in this run"
+
+
+def fresh_text(fresh: dict[str, Any] | None) -> str:
+    """The fresh set's figures (finetune's result.fresh: the events coded on the held-out videos since the split was
+    locked, scored apart) in a line, as the CLI and the fine-tuning dialog say it; '' when there is none."""
+    if not fresh:
+        return ""
+    b, a = fresh["before"], fresh["after"]
+    num = lambda x: "—" if not isinstance(x, int | float) or math.isnan(x) else f"{x:.3f}"  # noqa: E731
+    figs = ", ".join(f"{name} {num(b.get(k))} → {num(a.get(k))}"
+                     for k, name in (("uf1", "UF1"), ("uar", "UAR"), ("accuracy", "accuracy")))
+    n = fresh["n"]
+    return (f"fresh set: {n} event{'s' * (n != 1)} coded on the held-out videos since the split was locked, never "
+            f"trained on nor scored by an earlier run: {figs} ({fresh['basis']['text']})")
 
 
 def holdout_basis(labels: Sequence[str], class_names: Sequence[str]) -> dict[str, Any]:

@@ -330,7 +330,8 @@ def test_scores_on_events_the_parent_trained_on_are_called_so(proj, cache):
         items, _ = F.collect_events(p, res1.class_names)
         record = p.get_setting(F.SPLIT_SETTING)
         trained_group = next(g for g in sorted({it.group for it in items}) if g not in res1.holdout["groups"])
-        p.set_setting(F.SPLIT_SETTING, {**record, "groups": [trained_group], "runs": []})
+        # a record of that group's videos only (held_events None: every event of its groups, as before 2026-12-05)
+        p.set_setting(F.SPLIT_SETTING, {**record, "groups": [trained_group], "held_events": None, "runs": []})
     res2 = F.finetune(path, res1.checkpoint, epochs=1, cache_dir=cache)
     overlap = len(set(res2.holdout_events) & set(res1.train_events))
     assert overlap > 0 and res2.holdout["groups"] == [trained_group]

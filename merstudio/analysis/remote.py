@@ -41,6 +41,7 @@ import numpy as np
 
 from merstudio.analysis.pipeline import AnalysisSettings, CancelFn, ProgressFn, SpotRow
 from merstudio.errors import MerstudioError
+from merstudio.execution.local import start_resource_tracker
 from merstudio.face.boxes import Box
 from merstudio.interrupts import STOP_SIGNALS
 
@@ -93,25 +94,6 @@ class ParentLink:
         for end in (self._reader, self._writer):
             with contextlib.suppress(OSError):
                 end.close()
-
-
-def start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker (a spawn context's first Queue or Process starts it) with SIGHUP
-    blocked in it. It runs in our process group and blocks SIGINT and SIGTERM itself, not SIGHUP: a closed terminal
-    or `timeout -s HUP` killed it with the app, which then, stopping cleanly, relaunched it for the semaphores it
-    freed: "resource_tracker: process died unexpectedly, relaunching. Some resources might leak.". It still ends
-    with this process (end-of-file on its pipe), unlinking what this process left. Nothing where it already runs."""
-    if not hasattr(signal, "SIGHUP") or not hasattr(signal, "pthread_sigmask"):
-        return  # Windows: no SIGHUP, no tracker process
-    from multiprocessing import resource_tracker
-
-    # a signal mask is inherited through fork and exec (a handler is not); this thread's alone, for the start
-    was = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
-    try:
-        resource_tracker.ensure_running()
-    finally:
-        if signal.SIGHUP not in was:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP})
 
 
 def _ask_kernel_for_death_signal() -> None:

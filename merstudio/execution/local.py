@@ -40,6 +40,25 @@ def resource_tracker_running() -> bool:
     return getattr(resource_tracker._resource_tracker, "_pid", None) is not None
 
 
+def start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker (a spawn context's first Queue or Process starts it) with SIGHUP
+    blocked in it. It runs in our process group and blocks SIGINT and SIGTERM itself, not SIGHUP: a closed terminal
+    or `timeout -s HUP` killed it with the app, which then, stopping cleanly, relaunched it for the semaphores it
+    freed: "resource_tracker: process died unexpectedly, relaunching. Some resources might leak.". It still ends
+    with this process (end-of-file on its pipe), unlinking what this process left. Nothing where it already runs."""
+    if not hasattr(signal, "SIGHUP") or not hasattr(signal, "pthread_sigmask"):
+        return  # Windows: no SIGHUP, no tracker process
+    from multiprocessing import resource_tracker
+
+    # a signal mask is inherited through fork and exec (a handler is not); this thread's alone, for the start
+    was = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        if signal.SIGHUP not in was:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP})
+
+
 def stop_resource_tracker() -> None:
     """Stop the resource tracker this process started. For a command-line tool after its last worker is gone:
     the tracker holds a copy of the terminal's stderr (fd 2) until this process exits, so a filter on fd 2 that
@@ -164,6 +183,7 @@ class _Pool:
     def __init__(self, init: Callable[[], None] | None, shared: Any, has_shared: bool) -> None:
         from merstudio.analysis.remote import ParentLink
 
+        start_resource_tracker()  # (before the spawn context starts it: a group SIGHUP would kill it)
         self.ctx = mp.get_context("spawn")
         self.link = ParentLink(self.ctx)
         # a flag in shared memory, not an Event: no semaphore for the resource tracker to look after

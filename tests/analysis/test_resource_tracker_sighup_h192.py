@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="re
 CHILD = r"""
 import json, os, signal, sys, warnings
 from multiprocessing import resource_tracker
-from merstudio.analysis.remote import start_resource_tracker
+from merstudio.execution.local import start_resource_tracker
 
 start_resource_tracker()
 pid = resource_tracker._resource_tracker._pid

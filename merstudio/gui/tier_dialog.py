@@ -244,9 +244,10 @@ class TierMapDialog(QDialog):
         super().__init__(parent)
         # each participant's face as the import will place it: a name earlier imports into the video gave a face
         # keeps it (known_faces), the others the next free ones in the file's tier order
-        from merstudio.interchange.eaf import participant_faces
+        from merstudio.interchange.eaf import participant_faces, unnamed_face
 
         self.participant_face = participant_faces(getattr(info, "participants", ()), known_faces)
+        nobody = unnamed_face(self.participant_face, known_faces)  # a tier naming no participant: nobody's face
         self.setWindowTitle(f"Map ELAN tiers: {file_name}")
         self.info = info
         self.from_memory = bool(remembered)
@@ -320,7 +321,7 @@ class TierMapDialog(QDialog):
             face = QSpinBox(self)
             face.setRange(0, 999)
             who = str(getattr(t, "participant", "") or "")
-            face.setValue(self.participant_face.get(who, int(getattr(t, "face", 0))))
+            face.setValue(self.participant_face.get(who, int(getattr(t, "face", 0))) if who else nobody)
             face.setAccessibleName(f"face of tier {t.tier}")
             face.setToolTip(literal_tip(f"the face whose events the tier holds; the file names its participant "
                                         f"{who}" if who else "the face whose events the tier holds (the file names "

@@ -747,6 +747,17 @@ def participant_faces(participants: Iterable[str], known: Mapping[int, str] | No
     return {p: faces.face(p) for p in order}
 
 
+def unnamed_face(faces: Mapping[str, int], known: Mapping[int, str] | None = None) -> int:
+    """The face of a tier that names no participant, in a file whose other tiers do (``faces``:
+    :func:`participant_faces`): the first face no participant is on (nor a name earlier imports into the video
+    gave, ``known``), so its events are nobody's and an ELAN export writes them with no PARTICIPANT; face 0 put them
+    beside the first participant, whose name they then took. 0 in a file that names nobody."""
+    if not faces:
+        return 0
+    taken = set(faces.values()) | set(known or {})
+    return next(f for f in range(len(taken) + 1) if f not in taken)
+
+
 def _mapped_faces(scheme: _Scheme, tier_faces: dict[str, int], notes: list[str],
                   known: Mapping[int, str] | None = None) -> None:
     """The face of each mapped tier into ``scheme.faces`` (``tier_faces``, else its participant's, else 0), the
@@ -764,9 +775,10 @@ def _mapped_faces(scheme: _Scheme, tier_faces: dict[str, int], notes: list[str],
     by_name = participant_faces(_participants(scheme.tiers.values()), known)
     kept = {n.casefold() for n in (known or {}).values()}
     placed: dict[tuple[str, int], list[str]] = {}  # (participant, face) -> its mapped tiers
+    nobody = unnamed_face(by_name, known)
     for tid in scheme.extra:
         who = (scheme.tiers[tid].get("PARTICIPANT") or "").strip()
-        face = tier_faces.get(tid, by_name.get(who, 0))
+        face = tier_faces.get(tid, by_name[who] if who else nobody)
         scheme.faces[tid] = face
         if who:
             scheme.face_names.setdefault(face, who)
@@ -778,7 +790,7 @@ def _mapped_faces(scheme: _Scheme, tier_faces: dict[str, int], notes: list[str],
     nameless = [t for t in scheme.extra if not (scheme.tiers[t].get("PARTICIPANT") or "").strip()
                 and t not in tier_faces]
     notes.append(f"{p.name}: participants' faces (one person's AUs join only that person's emotions): {said}"
-                 + (f"; tier(s) {name_list(nameless, 3)} name no participant: face 0" if nameless else "")
+                 + (f"; tier(s) {name_list(nameless, 3)} name no participant: face {nobody}" if nameless else "")
                  + (f"; {name_list(earlier, 4)} as earlier imports into this video named them" if earlier else "")
                  + " (another face: tier_faces= / --tier TIER=CODER:KIND:faceK)")
 
@@ -1169,7 +1181,7 @@ class ForeignTier:
     guessed_role: str
     times_from: str = ""
     participant: str = ""  # its PARTICIPANT attribute
-    face: int = 0  # the face read_eaf puts its events on unless told otherwise (its participant's)
+    face: int = 0  # the face read_eaf puts its events on unless told otherwise (its participant's, else unnamed_face)
 
 
 @dataclass(frozen=True)
@@ -1225,7 +1237,7 @@ def _foreign_tiers(doc: EafDocument, samples: int) -> ElanTiers:
         out.append(ForeignTier(tier=tid, count=len(anns), aligned=aligned, samples=tuple(seen),
                                annotator=(t.get("ANNOTATOR") or "").strip(), guessed_role=_guess_role(t),
                                times_from=times_from, participant=(who := (t.get("PARTICIPANT") or "").strip()),
-                               face=faces.get(who, 0)))
+                               face=faces[who] if who else unnamed_face(faces)))
     return ElanTiers(author=(root.get("AUTHOR") or "").strip(), tiers=tuple(out), has_own=own,
                      participants=tuple(names))
 

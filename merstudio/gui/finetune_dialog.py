@@ -369,7 +369,7 @@ class FinetuneDialog(QDialog):
             MIN_TRAIN_PER_CLASS,
             SPLIT_SETTING,
             check_counts,
-            collect_events,
+            collect_samples,
             group_names,
             locked_split,
             split_holdout,
@@ -382,7 +382,8 @@ class FinetuneDialog(QDialog):
                 self._classes = (key, list(_read_meta(ckpt).get("class_names") or []))
             classes = self._classes[1]
             by = self.holdout.currentText()
-            items, skipped = collect_events(self.project, classes, by=by, class_map=self._class_map())
+            got = collect_samples(self.project, classes, by=by, class_map=self._class_map())
+            items, skipped = got.items, got.skipped
         except MerstudioError as exc:
             return f"cannot count them: {exc}", False
         except OSError as exc:
@@ -401,6 +402,8 @@ class FinetuneDialog(QDialog):
             typos = _typo_hints(skipped, classes, self._class_map())
             if typos:
                 text += f"; {typos}"
+        if got.note():  # counted as the run will: an expression coded twice once, a disputed one not at all
+            text = f"{text}; {got.note()}" if text else got.note()
         min_train = int(self._extra.get("min_per_class", MIN_TRAIN_PER_CLASS))
         try:
             check_counts(items, classes, min_train)

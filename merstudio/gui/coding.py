@@ -47,7 +47,8 @@ class Coding(QObject):
         self.coder = str(qsettings.value("coder", "") or "")
         # an undo or redo while the project is compacted in a worker is refused in one line, as a command is
         self.undo_stack = ProjectUndoStack(self, refuse=self._refuse_while_compacting, report=win.show_error)
-        self.undo_guard = StepGuard(win.show_error, self)  # a failed undo/redo: one message, the stack kept in step
+        # a failed undo/redo: one message, the stack kept in step; one that failed alone says so in the status bar
+        self.undo_guard = StepGuard(win.show_error, self, status=lambda line: self.message.emit(line, 10000))
         self._pushing = False
         self._undo_index = 0
         self._undo_line: tuple[int, str] | None = None  # the last undo or redo: (the stack's index then, its line)
@@ -329,9 +330,13 @@ class Coding(QObject):
     def _undo_index_changed(self, index: int) -> None:
         """An undo or redo (a key, the menu, a click in the history): the status message said something about the
         state before it, so it is replaced by what was undone or redone."""
+        alone = not self._pushing and self.undo_guard.failed_alone(index - self._undo_index)
         if not self._pushing and self.undo_guard.settle(self.undo_stack):
             return  # a failure stopped it; the steps left out of step are gone and the call for that index said it
         before, self._undo_index = self._undo_index, index
+        if alone:  # nothing was undone: the stack removed the step that failed ("Could not undo ...", coming)
+            self._undo_line = None
+            return
         if self._pushing or index == before or self.undo_guard.taken_back:
             return  # (taken back: a jump that failed part-way, its line coming; the stack is where the project is)
         undone = index < before

@@ -83,10 +83,15 @@ class StepGuard:
     moving the index (a failed redo) is settled at the next input, at the next step the other way, or when the
     failure is reported, whichever comes first."""
 
-    def __init__(self, report: Callable[[str], None], context: QObject | None = None) -> None:
+    def __init__(self, report: Callable[[str], None], context: QObject | None = None,
+                 status: Callable[[str], None] | None = None) -> None:
         self.report = report
+        self.status = status  # the status bar: a step that failed alone says so there ("Could not undo ...")
         self.context = context  # the report is dropped when this object is gone (a closed window)
         self.failed: str | None = None  # the failure's line, until reported
+        # the status line of the step that failed, said with the report where it was the operation's only step (a
+        # single Ctrl+Z or Ctrl+Shift+Z): dropped where other steps of it were done (the index change says those)
+        self.refused: str | None = None
         self._verb: str | None = None  # "Undo" / "Redo": an operation stopped by a failure, until settled
         self._passed = 0  # the steps it passed over without doing them (obsolete: the stack removes them)
         self._stack: QUndoStack | None = None  # the stack settle() was given (an undo comes before any redo)
@@ -116,6 +121,7 @@ class StepGuard:
                 return
             self._verb = verb
             self._watch_input()
+            self.refused = f"Could not {verb.lower()} “{cmd.text()}”: {_plain(exc, cmd.project)}; nothing changed"
             self.say(f"{verb} of “{cmd.text()}” failed: {_plain(exc, cmd.project)}. That step left the project "
                      "unchanged and was removed from the undo history")
         finally:
@@ -131,6 +137,18 @@ class StepGuard:
             QTimer.singleShot(0, self.context, self._flush)
         else:
             QTimer.singleShot(0, self._flush)
+
+    def failed_alone(self, moved: int) -> bool:
+        """At the stack's index change (``moved``: the new index less the old), before :meth:`settle`: whether it
+        is the removal of a step that failed alone (an undo of one step, nothing undone: QUndoStack removed the
+        step and moved the index past it), whose line then comes with the report in place of "Undone: ...". A
+        failed redo moves no index: its line comes with the report, unless an index change said other steps."""
+        if self.refused is None:
+            return False
+        if self._verb == "Undo" and not self._passed and moved == -1:
+            return True
+        self.refused = None  # other steps were done (or passed over): the index change and the report say it
+        return False
 
     def settle(self, stack: QUndoStack) -> bool:
         """After a stack operation that a failure stopped having passed over steps (a click in the undo history
@@ -190,6 +208,9 @@ class StepGuard:
         if self._verb is not None:  # a failed single redo (no index change to settle at) ends here at the latest
             self._end()
         msg, self.failed = self.failed, None
+        refused, self.refused = self.refused, None
+        if refused and self.status is not None:
+            self.status(refused)
         if msg:
             self.report(msg + ".")
 

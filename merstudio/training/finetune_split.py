@@ -199,6 +199,7 @@ def collect_samples(project: Any, class_names: Sequence[str], *, by: str = "vide
     for video in project.videos():
         group = groups.get(video.id, str(video.id))
         mine: list[Item] = []
+        units: list[list[Any]] = []  # the events of one expression each, earliest coded first
         by_face: dict[int, list[Any]] = {}
         for e in project.events(video.id, status="accepted"):
             if resolve(e.emotion) is None:
@@ -206,29 +207,44 @@ def collect_samples(project: Any, class_names: Sequence[str], *, by: str = "vide
                 if not e.emotion.strip():
                     continue  # no label: nothing to disagree with
             by_face.setdefault(e.face_id, []).append(e)
-        for evs in by_face.values():
-            evs.sort(key=lambda e: (e.id is None, e.id or 0))
-            valid = pair_costs(evs, evs, SAME_EXPRESSION_TOLERANCE, SAME_EXPRESSION_IOU)[1] if len(evs) > 1 else None
-            for unit in _components(len(evs), valid):
-                same = [evs[i] for i in unit]
-                labels = {e.id: resolve(e.emotion) for e in same}
-                used = [e for e in same if labels[e.id] is not None]
-                if not used:
-                    continue
-                if len(set(labels.values())) > 1:  # another class, or an emotion that is no class
-                    got.conflicts.append(_conflict_text(names.get(str(video.id), str(video.id)), same, labels))
-                    got.conflict_events += [e.id for e in used]
-                    continue
-                e = used[0]
-                if len(same) > 1:
-                    got.merged.append(tuple(x.id for x in same))
-                aus = next((tuple(au_numbers(x.aus)) for x in used if x.aus), None)
-                mine.append(Item(f"event:{e.id}", e.id, video.id, group, str(labels[e.id]), e.onset, e.apex,
-                                 e.offset, aus, e.coder, project.face_box(video.id, e.onset, e.face_id),
-                                 tuple(x.id for x in used[1:])))
+        for face_events in by_face.values():
+            for evs in _chains(face_events, SAME_EXPRESSION_TOLERANCE):
+                valid = pair_costs(evs, evs, SAME_EXPRESSION_TOLERANCE, SAME_EXPRESSION_IOU)[1] \
+                    if len(evs) > 1 else None
+                units.extend([evs[i] for i in unit] for unit in _components(len(evs), valid))
+        for same in units:
+            labels = {e.id: resolve(e.emotion) for e in same}
+            used = [e for e in same if labels[e.id] is not None]
+            if not used:
+                continue
+            if len(set(labels.values())) > 1:  # another class, or an emotion that is no class
+                got.conflicts.append(_conflict_text(names.get(str(video.id), str(video.id)), same, labels))
+                got.conflict_events += [e.id for e in used]
+                continue
+            e = used[0]
+            if len(same) > 1:
+                got.merged.append(tuple(x.id for x in same))
+            aus = next((tuple(au_numbers(x.aus)) for x in used if x.aus), None)
+            mine.append(Item(f"event:{e.id}", e.id, video.id, group, str(labels[e.id]), e.onset, e.apex,
+                             e.offset, aus, e.coder, project.face_box(video.id, e.onset, e.face_id),
+                             tuple(x.id for x in used[1:])))
         items += sorted(mine, key=lambda it: (it.onset, it.event_id or 0))
     got.skipped = dict(skipped)
     return got
+
+
+def _chains(events: Sequence[Any], tolerance: int) -> list[list[Any]]:
+    """The events in runs whose intervals, widened by `tolerance` frames, chain-overlap (two events that can match
+    share one), each sorted by id: matched within a run, not all against all (10,000 events of a face)."""
+    out: list[list[Any]] = []
+    end = None
+    for e in sorted(events, key=lambda e: (e.onset, e.offset)):
+        if end is None or e.onset - tolerance > end:
+            out.append([])
+            end = e.offset + tolerance
+        out[-1].append(e)
+        end = max(end, e.offset + tolerance)
+    return [sorted(run, key=lambda e: (e.id is None, e.id or 0)) for run in out]
 
 
 def _components(n: int, valid: Any) -> list[list[int]]:

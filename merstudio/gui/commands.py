@@ -1124,7 +1124,8 @@ def _remember_tiers(settings: _SettingsMade, params: Params) -> None:
     names = [t.tier for t in info.tiers]
     if names:
         settings.set_setting(memory_key(names), remembered_value(
-            names, dict(params.get("tier_coders") or {}), dict(params.get("tier_roles") or {}), info))
+            names, dict(params.get("tier_coders") or {}), dict(params.get("tier_roles") or {}), info,
+            dict(params.get("tier_faces") or {})))  # a face the user gave a tier, as the next such file's
 
 
 def _unmapped_tiers(params: Params, preview: Any) -> InputError | None:

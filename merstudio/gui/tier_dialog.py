@@ -33,7 +33,7 @@ from merstudio.gui.look import ERROR_COLOUR, TITLE_BAR, fit_screen, on_window
 from merstudio.gui.plain_text import escaped, literal_tip
 
 __all__ = ["EMOTION_WORDS", "ROLE_LABELS", "TierMapDialog", "coder_clashes", "looks_coded", "memory_key",
-           "prefill", "remembered_value"]
+           "prefill", "remembered_face", "remembered_value"]
 
 # what a mapped tier holds (read_eaf's tier_roles), as the dialog names it
 ROLE_LABELS = {"emotion": "emotion", "aus": "AUs (AU codes)", "event": "emotion | AUs",
@@ -91,13 +91,38 @@ def memory_key(tiers: Any) -> str:
 
 
 def remembered_value(tiers: Any, tier_coders: dict[str, str], tier_roles: dict[str, str],
-                     info: Any = None) -> dict[str, Any]:
-    """``{tier: {"coder", "role", "named"} | None}`` (None: left out) for :func:`memory_key`'s setting; ``named``:
-    whom the file (``info``: foreign_tiers') named as the tier's coder, so that the same person's files are given
-    the coder chosen for them again (Dana renamed Eve), while another person's file keeps its own name."""
+                     info: Any = None, tier_faces: dict[str, int] | None = None) -> dict[str, Any]:
+    """``{tier: {"coder", "role", "named"[, "face", "participant"]} | None}`` (None: left out) for
+    :func:`memory_key`'s setting; ``named``: whom the file (``info``: foreign_tiers') named as the tier's coder, so
+    that the same person's files are given the coder chosen for them again (Dana renamed Eve), while another
+    person's file keeps its own name. ``face``: a face the user gave the tier (``tier_faces``: only those changed
+    from the participant rule), kept with the ``participant`` the file named then (:func:`remembered_face`)."""
     named = {t.tier: _file_coder(info, t) for t in info.tiers} if info is not None else {}
-    return {t: ({"coder": tier_coders[t], "role": tier_roles.get(t, ""), "named": named.get(t, "")}
-                if t in tier_coders else None) for t in sorted(tiers)}
+    who = {t.tier: str(getattr(t, "participant", "") or "") for t in info.tiers} if info is not None else {}
+    out: dict[str, Any] = {}
+    for t in sorted(tiers):
+        if t not in tier_coders:
+            out[t] = None
+            continue
+        out[t] = {"coder": tier_coders[t], "role": tier_roles.get(t, ""), "named": named.get(t, "")}
+        face = (tier_faces or {}).get(t)
+        if isinstance(face, int) and not isinstance(face, bool) and face >= 0:
+            out[t].update(face=face, participant=who.get(t, ""))
+    return out
+
+
+def remembered_face(tier: Any, remembered: dict[str, Any] | None) -> int | None:
+    """The face the user gave this tier when a file with these tiers was imported before, where the file names the
+    participant it named then (any case; nobody then and now too): another person's tier starts from the
+    participant rule. None: none remembered (or a damaged record)."""
+    got = (remembered or {}).get(tier.tier)
+    if not isinstance(got, dict):
+        return None
+    face = got.get("face")
+    if isinstance(face, bool) or not isinstance(face, int) or face < 0:
+        return None
+    then = str(got.get("participant") or "").casefold()
+    return face if then == str(getattr(tier, "participant", "") or "").casefold() else None
 
 
 def _renamed(info: Any, tier: Any, got: dict[str, Any]) -> bool:
@@ -248,6 +273,7 @@ class TierMapDialog(QDialog):
 
         self.participant_face = participant_faces(getattr(info, "participants", ()), known_faces)
         nobody = unnamed_face(self.participant_face, known_faces)  # a tier naming no participant: nobody's face
+        known_names = {n.casefold() for n in (known_faces or {}).values()}
         self.setWindowTitle(f"Map ELAN tiers: {file_name}")
         self.info = info
         self.from_memory = bool(remembered)
@@ -280,7 +306,7 @@ class TierMapDialog(QDialog):
             grid.addWidget(lab, 0, col)
         self.rows: dict[str, tuple[QCheckBox, QLineEdit, QComboBox]] = {}
         self.face_boxes: dict[str, QSpinBox] = {}
-        self.prefilled_faces: dict[str, int] = {}  # each row's face as filled in
+        self.prefilled_faces: dict[str, int] = {}  # each row's face by the participant rule (faces(): the others)
         filled = prefill(info, remembered)
         name_px = self.fontMetrics().horizontalAdvance("x") * TIER_CHARS
         for r, t in enumerate(info.tiers, start=1):
@@ -321,7 +347,11 @@ class TierMapDialog(QDialog):
             face = QSpinBox(self)
             face.setRange(0, 999)
             who = str(getattr(t, "participant", "") or "")
-            face.setValue(self.participant_face.get(who, int(getattr(t, "face", 0))) if who else nobody)
+            rule = self.participant_face.get(who, int(getattr(t, "face", 0))) if who else nobody
+            # as the user set it for a file with these tiers before, unless this video knows the participant's face
+            # (one person is one face across coders' files)
+            kept = None if who.casefold() in known_names else remembered_face(t, remembered)
+            face.setValue(rule if kept is None else kept)
             face.setAccessibleName(f"face of tier {t.tier}")
             face.setToolTip(literal_tip(f"the face whose events the tier holds; the file names its participant "
                                         f"{who}" if who else "the face whose events the tier holds (the file names "
@@ -332,7 +362,7 @@ class TierMapDialog(QDialog):
                 grid.addWidget(w, r, col)
             self.rows[t.tier] = (box, name, kind)
             self.face_boxes[t.tier] = face
-            self.prefilled_faces[t.tier] = face.value()
+            self.prefilled_faces[t.tier] = rule  # where the import puts it unless told: a remembered face is passed
             box.toggled.connect(self.validate)
             name.textChanged.connect(self.validate)
         grid.setColumnStretch(2, 1)
@@ -462,8 +492,8 @@ class TierMapDialog(QDialog):
         return self.face_boxes[tier].value()
 
     def faces(self) -> dict[str, int]:
-        """read_eaf's ``tier_faces``: the ticked tiers whose face the user changed (the others' participant rule,
-        with the names the project knows, places them as filled in)."""
+        """read_eaf's ``tier_faces``: the ticked tiers whose face is not the participant rule's (changed by the
+        user, or as remembered for these tiers); the rule, with the names the project knows, places the others."""
         coders = self.mapping()[0]
         return {t: self.face(t) for t in coders if self.face(t) != self.prefilled_faces[t]}
 

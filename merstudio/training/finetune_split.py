@@ -207,11 +207,8 @@ def collect_samples(project: Any, class_names: Sequence[str], *, by: str = "vide
                 if not e.emotion.strip():
                     continue  # no label: nothing to disagree with
             by_face.setdefault(e.face_id, []).append(e)
-        for face_events in by_face.values():
-            for evs in _chains(face_events, SAME_EXPRESSION_TOLERANCE):
-                valid = pair_costs(evs, evs, SAME_EXPRESSION_TOLERANCE, SAME_EXPRESSION_IOU)[1] \
-                    if len(evs) > 1 else None
-                units.extend([evs[i] for i in unit] for unit in _components(len(evs), valid))
+        for evs in by_face.values():
+            units += _same_expression(evs, pair_costs)
         for same in units:
             labels = {e.id: resolve(e.emotion) for e in same}
             used = [e for e in same if labels[e.id] is not None]
@@ -233,23 +230,13 @@ def collect_samples(project: Any, class_names: Sequence[str], *, by: str = "vide
     return got
 
 
-def _chains(events: Sequence[Any], tolerance: int) -> list[list[Any]]:
-    """The events in runs whose intervals, widened by `tolerance` frames, chain-overlap (two events that can match
-    share one), each sorted by id: matched within a run, not all against all (10,000 events of a face)."""
-    out: list[list[Any]] = []
-    end = None
-    for e in sorted(events, key=lambda e: (e.onset, e.offset)):
-        if end is None or e.onset - tolerance > end:
-            out.append([])
-            end = e.offset + tolerance
-        out[-1].append(e)
-        end = max(end, e.offset + tolerance)
-    return [sorted(run, key=lambda e: (e.id is None, e.id or 0)) for run in out]
-
-
-def _components(n: int, valid: Any) -> list[list[int]]:
-    """Indices 0..n-1 in groups joined by valid[i, j] (chained), each sorted, in the order of their first."""
-    parent = list(range(n))
+def _same_expression(events: Sequence[Any], pair_costs: Callable[..., Any]) -> list[list[Any]]:
+    """One face's events in groups of one expression each (chained: each one can match another of its group, by
+    the agreement report's rule, pair_costs), each sorted by id, in the order of their first onset. Each event
+    meets only those that start before it ends (plus the tolerance): the pairs that can match, not all of them
+    (a face of 10,000 events)."""
+    evs = sorted(events, key=lambda e: (e.onset, e.offset, e.id or 0))
+    parent = list(range(len(evs)))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -257,13 +244,17 @@ def _components(n: int, valid: Any) -> list[list[int]]:
             i = parent[i]
         return i
 
-    if valid is not None:
-        for i, j in zip(*np.nonzero(np.triu(np.asarray(valid, dtype=bool), 1)), strict=True):
-            parent[root(int(i))] = root(int(j))
-    out: dict[int, list[int]] = {}
-    for i in range(n):
-        out.setdefault(root(i), []).append(i)
-    return sorted(out.values(), key=lambda g: g[0])
+    for i, a in enumerate(evs):
+        for j in range(i + 1, len(evs)):
+            b = evs[j]
+            if b.onset > a.offset + SAME_EXPRESSION_TOLERANCE:
+                break  # it and every later one start too late to overlap or to start within the tolerance
+            if bool(pair_costs([a], [b], SAME_EXPRESSION_TOLERANCE, SAME_EXPRESSION_IOU)[1][0, 0]):
+                parent[root(j)] = root(i)
+    out: dict[int, list[Any]] = {}
+    for i, e in enumerate(evs):
+        out.setdefault(root(i), []).append(e)
+    return [sorted(g, key=lambda e: (e.id is None, e.id or 0)) for g in out.values()]
 
 
 def _conflict_text(video: str, events: Sequence[Any], labels: dict[Any, str | None]) -> str:

@@ -102,3 +102,21 @@ def test_a_run_trains_an_expression_coded_twice_once_and_says_so(proj, cache, ca
     assert len(used) == len(set(used)) == 18 - 1  # 3 videos x 6 class events, less the disputed one
     assert set(ben[1:]) <= {e for r in meta["trained_on"] + meta["held_out"] for e in [r["event"], *r.get("merged", [])]}
     assert len(meta["coded_twice"]["merged"]) == len(firsts) - 1 and len(meta["coded_twice"]["conflicts"]) == 1
+
+
+def test_a_long_dense_coding_merges_only_what_matches(tmp_path):
+    """Events 10 frames apart all the way through a video (one chain of near neighbours): each pair coded by two
+    coders merges, no neighbour does (each event is matched against those starting before it ends, not all)."""
+    proj = Project.create(tmp_path / "p.merproj")
+    try:
+        clip = tmp_path / "long.avi"
+        clip.write_bytes(b"long " * 80)
+        v = proj.add_video(clip, 25.0, 20000, 64, 48)
+        proj.add_events([Event(v.id, 10 * k + s, 10 * k + 3 + s, 10 * k + 6 + s, coder=c, status="accepted",
+                               emotion="positive" if k % 2 else "negative")
+                         for k in range(1500) for c, s in (("ann", 0), ("ben", 1))])
+        got = collect_samples(proj, CLASSES)
+    finally:
+        proj.close()
+    assert len(got.items) == 1500 and len(got.merged) == 1500 and not got.conflicts
+    assert all(len(it.event_ids()) == 2 for it in got.items)

@@ -849,8 +849,9 @@ class ImportEvents(AppCommand):
     holds; the mapping is remembered in the project for a file with the same tiers. params: path, optional fmt,
     fps_override; tier_coders ``{tier: coder}`` and tier_roles ``{tier: "aus" | "emotion" | "event"}`` (ELAN,
     read_eaf's; given, no tier dialog); tiers_left_out (tiers unticked in that dialog: a note in the preview, not
-    skipped items); replace (the file's coders' events on the video are replaced by the
-    file's); skip_bad (the user confirmed skipping); confirmed (no dialog); elan (set on the way: the ELAN file
+    skipped items); coder (preview_import's: the coder of a BORIS file's events before their observation id, which
+    names the session; the preview's Coder field sets it); replace (the file's coders' events on the video are
+    replaced by the file's); skip_bad (the user confirmed skipping); confirmed (no dialog); elan (set on the way: the ELAN file
     parsed once for every step, :func:`_elan`)."""
 
     @staticmethod
@@ -885,13 +886,21 @@ class ImportEvents(AppCommand):
 
         prev, alt = found  # alt: the file read to replace its coders' events, if any
         params["preview"] = prev
+        reread = None
+        if _is_boris(params):  # BORIS names no coder (the observation id names the session): the Coder field's
+
+            def reread(coder: str) -> tuple[Any, Any]:
+                return _previews(ctx, {**params, "coder": coder})
+
         dlg = ImportPreviewDialog(alt if params.get("replace") and alt is not None else prev, ctx.win,
-                                  replace_preview=alt)
-        if dlg.replace_box is not None and params.get("replace"):
+                                  replace_preview=alt, reread=reread, app_coder=ctx.win.coder or "")
+        if dlg.replace_box is not None and params.get("replace") and alt is not None:
             dlg.replace_box.setChecked(True)
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return False
         params["replace"], params["preview"] = dlg.replace, dlg.preview
+        if reread is not None:
+            params["coder"] = dlg.coder  # the preview was read for it ('': as the file says)
         params["skip_bad"] = True  # the dialog listed what is skipped and the user confirmed
         return True
 
@@ -1036,7 +1045,7 @@ def _read_preview(project: Any, video_id: int, times: Any, params: Params) -> An
 
     tiers: dict[str, Any] = {k: dict(params[k]) for k in ("tier_coders", "tier_roles", "tier_faces") if params.get(k)}
     try:
-        prev = preview_import(project, _elan(params) or params["path"], video_id,
+        prev = preview_import(project, _elan(params) or params["path"], video_id, coder=params.get("coder") or None,
                               fps_override=bool(params.get("fps_override")),
                               fmt=params.get("fmt"), times=times, replace=bool(params.get("replace")), **tiers)
     except InputError:
@@ -1071,6 +1080,15 @@ def _is_eaf(params: Params) -> bool:
 
     try:
         return detect_format(params["path"], params.get("fmt")) == "eaf"
+    except MerstudioError:
+        return False  # the reader says what is wrong with it
+
+
+def _is_boris(params: Params) -> bool:
+    from merstudio.interchange import detect_format
+
+    try:
+        return detect_format(params["path"], params.get("fmt")).startswith("boris")
     except MerstudioError:
         return False  # the reader says what is wrong with it
 

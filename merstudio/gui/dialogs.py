@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -19,9 +20,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from merstudio.errors import MerstudioError
 from merstudio.gui.checkpoint_dialog import CheckpointDialog
 from merstudio.gui.events_table import MODEL_MARK, models_number
 from merstudio.gui.look import ERROR_COLOUR, on_window
+from merstudio.messages import one_line
 from merstudio.project.events import SOURCES, STATUSES, Event, normalize_aus
 
 __all__ = ["DEFAULT_EMOTIONS", "CheckpointDialog", "EventDialog", "ImportPreviewDialog"]
@@ -160,25 +163,50 @@ def with_statuses(summary: str, events: list[Any], limit: int) -> str:
     return "\n".join(lines)
 
 
+CODER_NOTE = ("Whose coding the file's events are: BORIS names no coder, and the observation id it would take names "
+              "the session, which two coders' files share. Empty: as the file says.")
+
+
 class ImportPreviewDialog(QDialog):
     """What an annotation import will do (ImportPreview.summary(): events to import, items skipped and why, notes),
     before anything is written. With items to skip, the OK button says so: confirming means importing the rest.
     ``replace_preview``: the same file read to replace its coders' events on the video (a corrected file,
-    interchange.preview_import(replace=True)); a "Replace" box then chooses between the two (``preview``)."""
+    interchange.preview_import(replace=True)); a "Replace" box then chooses between the two (``preview``).
+    ``reread``: a BORIS file, which names no coder (the observation id it would take names the session, shared by
+    two coders' files): a "Coder" field, filled with the name the file gives its events (its coder variable, else
+    the observation id), the app's coder offered; a change reads the file again, ``reread(coder)`` giving both
+    previews (coder '': as the file says); :attr:`coder` is the one used."""
 
-    def __init__(self, preview: Any, parent: Any = None, replace_preview: Any = None) -> None:
+    def __init__(self, preview: Any, parent: Any = None, replace_preview: Any = None,
+                 reread: Callable[[str], tuple[Any, Any]] | None = None, app_coder: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Import {preview.path.name}")
         self.previews = (preview, replace_preview)
         self.preview = preview
         self.head = QLabel(self)
         self.head.setWordWrap(True)
+        self.reread, self.coder, self.coder_box = reread, "", None
+        self.coder_note = QLabel(self)
+        self.coder_note.setWordWrap(True)
+        if reread is not None:
+            said = sorted({e.coder for e in preview.events if e.coder})
+            self.coder = said[0] if len(said) == 1 else ""  # several observations: each its own, as the file says
+            self.coder_box = QComboBox(self)
+            self.coder_box.setEditable(True)
+            self.coder_box.addItems(list(dict.fromkeys(c for c in (self.coder, app_coder.strip()) if c)))
+            self.coder_box.setCurrentText(self.coder)
+            self.coder_box.setAccessibleName("coder of the file's events")
+            edit = self.coder_box.lineEdit()
+            assert edit is not None
+            edit.setPlaceholderText("as the file says (observation ids)")
+            edit.editingFinished.connect(self._coder_changed)
+            self.coder_box.activated.connect(self._coder_changed)
+            self.coder_note.setText(CODER_NOTE)
+        else:
+            self.coder_note.hide()  # in no layout: it would lie over the head
         self.replace_box: QCheckBox | None = None
-        if replace_preview is not None:
-            who = ", ".join(replace_preview.file_coders)
-            self.replace_box = QCheckBox(f"Replace the events of {who} on this video with the file's (a corrected "
-                                         f"file: {len(replace_preview.replaces)} removed, "
-                                         f"{len(replace_preview.duplicates)} unchanged)", self)
+        if replace_preview is not None or reread is not None:  # a coder typed may have events here to replace
+            self.replace_box = QCheckBox(self)
             self.replace_box.toggled.connect(self._show)
         self.text = QPlainTextEdit(self)
         self.text.setReadOnly(True)
@@ -191,16 +219,53 @@ class ImportPreviewDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(self.head)
+        if self.coder_box is not None:
+            form = QFormLayout()
+            form.addRow("Coder:", self.coder_box)
+            lay.addLayout(form)
+            lay.addWidget(self.coder_note)
         if self.replace_box is not None:
             lay.addWidget(self.replace_box)
         lay.addWidget(self.text, 1)
         lay.addWidget(self.buttons)
+        self._set_replace(replace_preview)
         self._show(False)
         self.resize(760, 420)
 
+    def _set_replace(self, alt: Any) -> None:
+        """The Replace box for ``alt`` (the file read to replace its coders' events; None: nothing to replace)."""
+        box = self.replace_box
+        if box is None:
+            return
+        if alt is None:
+            box.setChecked(False)
+        else:
+            box.setText(f"Replace the events of {', '.join(alt.file_coders)} on this video with the file's (a "
+                        f"corrected file: {len(alt.replaces)} removed, {len(alt.duplicates)} unchanged)")
+        box.setVisible(alt is not None)
+
+    def _coder_changed(self, *_: Any) -> None:
+        """The Coder field changed: the file read again for it (the Replace box with it)."""
+        assert self.coder_box is not None and self.reread is not None
+        coder = self.coder_box.currentText().strip()
+        if coder == self.coder:
+            return
+        try:
+            prev, alt = self.reread(coder)
+        except MerstudioError as exc:  # the file changed or went meanwhile: the last reading stays
+            self.coder_note.setText(f"Not read again: {one_line(exc)}")
+            return
+        self.coder = coder
+        self.previews = (prev, alt)
+        self._set_replace(alt)
+        kept = sorted({e.coder for e in prev.events if e.coder and e.coder != coder}) if coder else []
+        self.coder_note.setText(f"The file names its own coder(s) {', '.join(kept)} (a coder variable): its events "
+                                "keep them" if kept else CODER_NOTE)
+        self._show(self.replace)
+
     @property
     def replace(self) -> bool:
-        return self.replace_box is not None and self.replace_box.isChecked()
+        return self.replace_box is not None and self.replace_box.isChecked() and self.previews[1] is not None
 
     def _show(self, replace: bool) -> None:
         preview = self.preview = self.previews[1] if replace and self.previews[1] is not None else self.previews[0]

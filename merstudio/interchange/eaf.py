@@ -783,14 +783,20 @@ def _mapped_faces(scheme: _Scheme, tier_faces: dict[str, int], notes: list[str],
         if who:
             scheme.face_names.setdefault(face, who)
             placed.setdefault((who, face), []).append(tid)
-    if not placed:
+    nameless = [t for t in scheme.extra if not (scheme.tiers[t].get("PARTICIPANT") or "").strip()
+                and t not in tier_faces]
+    if not placed and not (nameless and nobody):
+        return
+    nobody_said = f"tier(s) {name_list(nameless, 3)} name no participant: face {nobody}" if nameless else ""
+    if not placed:  # only tiers of nobody mapped, in a file that names participants: say why not face 0
+        notes.append(f"{p.name}: {nobody_said}, the first face none of the file's participants "
+                     f"({name_list([quote(w) for w in by_name], 3)}) is on (another face: tier_faces= / --tier "
+                     "TIER=CODER:KIND:faceK)")
         return
     said = "; ".join(f"{quote(who)} face {face} ({name_list(tids, 3)})" for (who, face), tids in placed.items())
     earlier = [quote(who) for who, _ in placed if who.casefold() in kept]
-    nameless = [t for t in scheme.extra if not (scheme.tiers[t].get("PARTICIPANT") or "").strip()
-                and t not in tier_faces]
     notes.append(f"{p.name}: participants' faces (one person's AUs join only that person's emotions): {said}"
-                 + (f"; tier(s) {name_list(nameless, 3)} name no participant: face {nobody}" if nameless else "")
+                 + (f"; {nobody_said}" if nameless else "")
                  + (f"; {name_list(earlier, 4)} as earlier imports into this video named them" if earlier else "")
                  + " (another face: tier_faces= / --tier TIER=CODER:KIND:faceK)")
 

@@ -53,3 +53,12 @@ def test_the_export_writes_no_participant_on_the_nameless_tiers_events(tmp_path)
     assert tiers == {"zoe/event": "Mother", "zoe/event/face2": None}
     back = read_eaf(out, fps=30.0)
     assert sorted((e.face_id, e.emotion) for e in back.events) == [(0, "happiness"), (2, "surprise")]
+
+
+def test_only_a_nameless_tier_mapped_is_said_where_it_went(tmp_path):
+    """Its events on face 2 with no word why (no participant's tier mapped: the note of faces was left out)."""
+    src = _with_marker(tmp_path)
+    prev = read_eaf(src, fps=30.0, tier_coders={"marker": "zoe"}, tier_roles={"marker": "emotion"})
+    assert [e.face_id for e in prev.events] == [2]
+    assert any("tier(s) marker name no participant: face 2, the first face none of the file's participants "
+               "('Mother', 'Infant') is on" in n for n in prev.notes), prev.notes

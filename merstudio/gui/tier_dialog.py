@@ -354,8 +354,9 @@ class TierMapDialog(QDialog):
             face.setValue(rule if kept is None else kept)
             face.setAccessibleName(f"face of tier {t.tier}")
             face.setToolTip(literal_tip(f"the face whose events the tier holds; the file names its participant "
-                                        f"{who}" if who else "the face whose events the tier holds (the file names "
-                                        "no participant)"))
+                                        f"{who}" if who else "the face whose events the tier holds (it names no "
+                                        "participant: at first the first face no participant is on, so an ELAN "
+                                        "export writes none on its events)"))
             if not t.aligned:
                 box.setEnabled(False)
             for col, w in enumerate((box, count, values, name, kind, face)):

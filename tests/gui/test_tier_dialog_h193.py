@@ -29,6 +29,7 @@ def test_a_tier_naming_nobody_starts_on_a_face_nobody_is_on(qtbot, tmp_path):
     qtbot.addWidget(dlg)
     assert (dlg.face("Emotion_Mother"), dlg.face("AU_Infant"), dlg.face("marker")) == (0, 1, 2)
     assert dlg.faces() == {}
+    assert "names no participant: at first the first face no participant is on" in dlg.face_boxes["marker"].toolTip()
     # the project's names: Mother and Infant on 2 and 0; a known Father on 1: nobody's is 3
     known = TierMapDialog(foreign_tiers(src), src.name, known_faces={0: "Infant", 1: "Father"})
     qtbot.addWidget(known)

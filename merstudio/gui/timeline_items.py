@@ -157,8 +157,25 @@ def legend_sizes() -> tuple[int, float]:
     return round(LEGEND_WIDTH * max(1.0, wide)), LEGEND_ROW_PX * max(1.0, tall)
 
 
+def sample_dash_offset(dashes: Sequence[float], width: float) -> float:
+    """Where a legend sample ``width`` long (in the pen's widths) starts in its curve's dash pattern (``dashes``:
+    dash, gap, ..; the pen's dashOffset) so that a pattern whose period is longer shows a gap and its last parts:
+    the period up to its last dash where that leaves a gap in the sample (dash-dot: the dash's end, the gap, the
+    dot; dash-dot-dot: the two dots), else up to its end (long dashes: 5 px of the 9-px dash, then the 3-px gap;
+    from its start the 8-px narrow sample was one dash, solid to the eye). 0 where a period fits."""
+    period = float(sum(dashes))
+    if not dashes or period <= width:
+        return 0.0
+    end = period
+    if len(dashes) >= 4 and len(dashes) % 2 == 0 and width > dashes[-2]:
+        end = period - dashes[-1]  # (wider than the last dash: the gap before it ends inside the sample)
+    return max(0.0, end - width)
+
+
 class _SmallSample(pg.ItemSample):
-    """A legend sample 12x10 px instead of 20x20: three legend rows fit a 43-px lane."""
+    """A legend sample 12x10 px instead of 20x20: three legend rows fit a 43-px lane. A dashed line whose period is
+    longer than the sample (narrow, 8 px: long dashes, dash-dot, dash-dot-dot) starts where it shows a gap
+    (sample_dash_offset)."""
 
     def __init__(self, item: Any) -> None:
         super().__init__(item)
@@ -178,8 +195,39 @@ class _SmallSample(pg.ItemSample):
         return QRectF(0, 0, self._w, 10)
 
     def paint(self, p: Any, *args: Any) -> None:
+        # on whole pixels and within its box, so that it shows its width's pixels of the pattern: a 1-px line's last
+        # pixel fell one past it (at a fractional place in its row, two), the next dash's start after a long dash's
+        # gap: long dashes read as dash-dot
+        t = p.deviceTransform()
+        if t.type() == QTransform.TransformationType.TxTranslate:
+            p.translate(round(t.dx()) - t.dx(), round(t.dy()) - t.dy())
+        p.setClipRect(self.boundingRect(), Qt.ClipOperation.IntersectClip)
         p.scale(0.6 * self._w / SAMPLE_PX, 0.5)
-        super().paint(p, *args)
+        pen = self._dashed_line_pen()
+        if pen is None:
+            super().paint(p, *args)
+            return
+        # pyqtgraph's line alone (its paint draws it from the item's pen), the pattern started where it shows
+        if self.item.opts.get("antialias"):
+            p.setRenderHint(p.RenderHint.Antialiasing)
+        p.setPen(pen)
+        p.drawLine(0, 11, 20, 11)
+
+    def _dashed_line_pen(self) -> QPen | None:
+        """The pen of a curve drawn as a plain dashed line, its dash offset set, where the sample is too short for
+        the pattern's period; None: pyqtgraph draws the sample (a solid line, a symbol, a fill, bars, hidden)."""
+        item, opts = self.item, getattr(self.item, "opts", {})
+        pen = opts.get("pen")
+        if not isinstance(item, pg.PlotDataItem) or not item.isVisible() or not isinstance(pen, QPen) \
+                or pen.style() != Qt.PenStyle.CustomDashLine or opts.get("symbol") is not None \
+                or (opts.get("fillLevel") is not None and opts.get("fillBrush") is not None):
+            return None
+        offset = sample_dash_offset(pen.dashPattern(), self._w / max(1.0, pen.widthF()))
+        if not offset:
+            return None
+        shown = QPen(pen)
+        shown.setDashOffset(offset)
+        return shown
 
 
 class _CompactLegend(pg.LegendItem):

@@ -127,3 +127,62 @@ def test_an_overlays_curve_is_told_from_ours_by_its_width(qtbot):
         theirs, ours = tl.overlay_curve("OpenFace", col).opts["pen"], tl._curves[col].opts["pen"]
         assert theirs.style() == Qt.PenStyle.DashLine and theirs.color() == ours.color()
         assert ours.widthF() == CURVE_WIDTH and theirs.widthF() >= 2 * CURVE_WIDTH, (col, theirs.widthF())
+
+
+def test_the_narrow_legend_sample_shows_each_pattern_with_a_gap(qtbot):
+    """A short lane's legend narrows its samples to 8 px (a column more): the long dashes (9 on, 3 off) drawn from
+    their start were one dash there, "########", solid to the eye (h194). Each dashed pattern now starts where its
+    8 px show a gap and its last parts, and the six still differ; the 12-px sample is as it was."""
+    from merstudio.gui.timeline_items import NARROW_SAMPLE_PX
+
+    tl = _shown(qtbot)
+    samples = {sample.item: sample for sample, _label in tl.au_plot.legend.items}
+    by_col = {c: samples[k] for c, k in tl._curves.items()}
+    wide = {au_dash(c): tuple(_sample_row(s)) for c, s in by_col.items()}
+    rows = {}
+    for c, s in by_col.items():
+        s.set_narrow(True)
+        row = _sample_row(s)
+        assert s.boundingRect().width() == NARROW_SAMPLE_PX and row.sum() >= 3, (c, row)
+        if au_dash(c):
+            assert not row.all(), (c, "".join("#" if v else "." for v in row))  # a gap, as on its curve
+        rows["".join("#" if v else "." for v in row)] = au_dash(c)
+    assert set(rows.values()) == PATTERNS and len(rows) == len(PATTERNS), rows  # each its own
+    assert rows["#####..."] == (9.0, 3.0)  # the long dash as long as 8 px show with its gap
+    for s in by_col.values():
+        s.set_narrow(False)
+    assert {au_dash(c): tuple(_sample_row(s)) for c, s in by_col.items()} == wide
+
+
+def test_a_samples_dash_offset():
+    from merstudio.gui.timeline_items import sample_dash_offset
+
+    assert sample_dash_offset((), 8) == sample_dash_offset((4.0, 3.0), 8) == sample_dash_offset((1.0, 2.0), 8) == 0
+    assert sample_dash_offset((9.0, 3.0), 8) == 4  # its dash's last 5 px, then its gap
+    assert sample_dash_offset((6.0, 2.0, 2.0, 2.0), 8) == 2  # dash, gap, dot
+    assert sample_dash_offset((5.0, 2.0, 1.0, 2.0, 1.0, 2.0), 8) == 3  # the dash's end and the two dots
+    assert sample_dash_offset((5.0, 2.0, 1.0, 2.0, 1.0, 2.0), 12) == 0  # the 12-px sample: from its start
+
+
+@pytest.mark.parametrize("narrow", [False, True])
+def test_a_sample_draws_its_width_of_the_pattern_and_no_more(qtbot, narrow):
+    """Its 1-px line's last pixel fell one past its box (two at a fractional place in its row, as the legend lays
+    it): after a long dash's gap the next dash's start, a dot, so long dashes read as dash-dot (h194)."""
+    tl = _shown(qtbot)
+    samples = {sample.item: sample for sample, _label in tl.au_plot.legend.items}
+    s = samples[tl._curves["AU04_r"]]
+    s.set_narrow(narrow)
+    w = int(s.boundingRect().width())
+    own = _sample_row(s)
+    for x in (0.0, 0.875, 3.5):
+        img = QImage(w + 10, 10, QImage.Format.Format_RGB32)
+        img.fill(QColor("white"))
+        p = QPainter(img)
+        p.translate(x, 0)
+        s.paint(p, None, None)
+        p.end()
+        dark = [x for x in range(img.width()) for y in range(10) if QColor(img.pixel(x, y)).lightness() < 200]
+        at = round(x)
+        assert dark and min(dark) >= at and max(dark) < at + w, (x, sorted(set(dark)))
+        row = [any(QColor(img.pixel(at + i, y)).lightness() < 200 for y in range(10)) for i in range(w)]
+        assert row == list(own), (x, row)

@@ -10,9 +10,12 @@ from merstudio.project.store import (
            FaceChange,
            Overlay,
            Project,
+           ProjectClosed,
+           ProjectDamaged,
            Video,
            content_hash,
 )
 
 __all__ = ["SOURCES", "STATUSES", "Event", "au_numbers", "normalize_aus", "parse_aus", "PROJECT_SUFFIX",
-           "SCHEMA_VERSION", "Analysis", "Behaviour", "BehaviourEvent", "FaceChange", "Overlay", "Project", "Video", "content_hash", "LockOwner", "ProjectInUse"]
+           "SCHEMA_VERSION", "Analysis", "Behaviour", "BehaviourEvent", "FaceChange", "Overlay", "Project", "ProjectClosed",
+           "ProjectDamaged", "Video", "content_hash", "LockOwner", "ProjectInUse"]

@@ -33,6 +33,8 @@ class SettingTables(StoreBase):
                 con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(value)))
 
     def add_coder(self, name: str) -> None:
+        """Record a coder by name (surrounding spaces dropped; one already there is kept as it is); InputError for an
+        empty name. Events name their coder themselves: this is the list the app offers and the agreement knows."""
         name = name.strip()
         if not name:
             raise InputError("coder: the name is empty")

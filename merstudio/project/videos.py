@@ -84,6 +84,7 @@ class VideoTables(StoreBase):
         return self.add_video(source.path, source.fps, source.frame_count, w, h)
 
     def videos(self) -> list[Video]:
+        """Every video of the project, in the order they were added (by id): path, hash, fps, frame count, size."""
         rows = self._query(f"SELECT {_VIDEO_COLS} FROM videos ORDER BY id")
         return [Video(*r) for r in rows]
 

@@ -8,8 +8,7 @@ import sqlite3
 import pytest
 
 from merstudio.errors import InputError
-from merstudio.project import Event, Project
-from merstudio.project.store import ProjectClosed
+from merstudio.project import Event, Project, ProjectClosed  # (exported: a notebook catches it by this name)
 
 
 def test_a_closed_project_names_its_file(tmp_path) -> None:

@@ -90,6 +90,8 @@ def loader_options(args: argparse.Namespace) -> Any:
 
 
 def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
+    from merstudio.cli.analyze import RayOption  # --ray: a value that is no address is one line
+
     if protocol:
         p.add_argument("--protocol", default="loso", help="loso (default), kfold:K (k-fold by subject) or lodo (leave one dataset out: "
                        "trains on the other datasets, the proxy for an unseen camera and population)")
@@ -131,7 +133,7 @@ def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
                         "about 25%% faster with the same accuracy; float32 elsewhere); evaluation is float32")
     p.add_argument("--seed", action=whole(0, SEED_MAX), default=None, help="random seed (default: the --config's seed, else 0)")
     p.add_argument("--jobs", action=whole(1, JOBS_MAX), default=1, help="folds trained in parallel processes (default 1)")
-    p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
+    p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS", action=RayOption,
                    help="run the folds as Ray tasks: an embedded local Ray (no ADDRESS; --jobs CPUs when > 1) or the "
                         f"cluster at ADDRESS ({CLUSTER_INSTALL_HINT}); results equal a local run's")
     p.add_argument("--threads", action=whole(1, JOBS_MAX), default=1,

@@ -623,8 +623,22 @@ class AnalysisControl(QObject):
         except KeyError:
             return f"video {video_id}"
 
+    @property
+    def rerun_starting(self) -> CheckpointRequest | None:
+        """A re-run whose checkpoint is still loading (or asked about): no worker yet, but Ctrl+. cancels it."""
+        req = self.checkpoint_request
+        return req if req is not None and req.then is not None else None
+
     def cancel(self) -> None:
-        if self._held is not None:  # still waiting for its checkpoint: it never starts
+        if (req := self.rerun_starting) is not None:  # dropped: the load ends unused (_loaded finds no request)
+            self.checkpoint_request = None
+            self.win.close_checkpoint_question()
+            self.checkpointLoading.emit("", "")
+            if self._held is not None:  # a run waiting for the same load: the re-run was to go instead of it
+                self._abort_held()
+            self.message.emit(f"Re-run of {req.video_name} with {req.path.name} cancelled while the checkpoint "
+                              "loaded (nothing was stored; the model in use is unchanged)", 8000)
+        elif self._held is not None:  # still waiting for its checkpoint: it never starts
             name = self._held_video()
             self._abort_held()
             self.message.emit(f"Analysis of {name} cancelled (it was waiting for the checkpoint)", 6000)

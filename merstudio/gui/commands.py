@@ -195,10 +195,9 @@ class CompactProject(AppCommand):
             raise InputError("compact: an analysis is running; compact once it ends (or cancel it with Ctrl+.)")
         # a re-run still loading its checkpoint has no worker yet: once loaded it starts the run, which the
         # compaction's lock refused (the re-run was dropped); refused as a run waiting for its checkpoint is
-        rerun = ctx.win.analysis.checkpoint_request
-        if rerun is not None and rerun.then is not None:
+        if (rerun := ctx.win.analysis.rerun_starting) is not None:
             raise InputError(f"compact: the re-run of {rerun.video_name} is starting (loading {rerun.path.name}); "
-                             "compact once it ends (or cancel it with Ctrl+. once it runs)")
+                             "compact once it ends (or cancel it with Ctrl+.)")
         opening = ctx.win.session.opener.worker
         if opening is not None:  # once open it is added to the project, on the GUI thread: held until the end
             raise InputError(f"compact: {Path(opening.path).name} is still being opened; compact once it is shown "

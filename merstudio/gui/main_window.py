@@ -703,6 +703,7 @@ class MainWindow(QMainWindow):
         s.opener.follow(s.videoChanged, a.finished)  # damaged data found since: the video shown renumbered
         a.message.connect(self._message)
         a.checkpointLoading.connect(lambda text, tip: self.busy.set("checkpoint", text, tip))
+        a.checkpointLoading.connect(lambda *_: self._update_cancel())  # a starting re-run is cancellable
         self.exports.busy.connect(lambda text, tip: self.busy.set("export", text, tip))
         self.exports.progress.connect(lambda done, total: self.busy.progress("export", done, total))
         # one export is written in a worker at a time: those menu items are greyed out meanwhile (not offered, then
@@ -1128,8 +1129,12 @@ class MainWindow(QMainWindow):
         self.progress_bar.setVisible(on)
         # at once, not at the first rows: Ctrl+R while it runs would only say "already running"
         self.run_action.setEnabled(not on and self.video is not None)
-        self.cancel_action.setEnabled(on)
+        self._update_cancel()
         self._update_labels()  # the lane's hint says "Analysing…", the toolbar's Analyse greys out
+
+    def _update_cancel(self) -> None:
+        """Ctrl+. is offered while a run goes (or waits for its checkpoint) and while a re-run's checkpoint loads."""
+        self.cancel_action.setEnabled(self.analysis.worker is not None or self.analysis.rerun_starting is not None)
 
     def _progress(self, done: int, total: int) -> None:
         self.progress_bar.setRange(0, max(1, total))

@@ -42,7 +42,7 @@ def test_compact_is_refused_while_a_rerun_loads_its_checkpoint(qtbot, window, vi
     assert win.worker is None and win.analysis.checkpoint_loading == tmp_path / "new.pt"  # no worker yet
     assert not win.ctx.execute(C.CompactProject)
     assert win.errors == ["compact: the re-run of clip.avi is starting (loading new.pt); compact once it ends (or "
-                          "cancel it with Ctrl+. once it runs)"]
+                          "cancel it with Ctrl+.)"]
     assert not win.session.compacting
     load.gate.set()  # loaded: the re-run starts, and Compact is refused while it runs, as before
     qtbot.waitUntil(lambda: win.worker is not None or win.project.analysis(win.video.id).id != first, timeout=20000)

@@ -92,6 +92,7 @@ class StepGuard:
         # the status line of the step that failed, said with the report where it was the operation's only step (a
         # single Ctrl+Z or Ctrl+Shift+Z): dropped where other steps of it were done (the index change says those)
         self.refused: str | None = None
+        self._alone = False  # failed_alone's answer for the operation, until reported
         self._verb: str | None = None  # "Undo" / "Redo": an operation stopped by a failure, until settled
         self._passed = 0  # the steps it passed over without doing them (obsolete: the stack removes them)
         self._stack: QUndoStack | None = None  # the stack settle() was given (an undo comes before any redo)
@@ -145,10 +146,14 @@ class StepGuard:
         failed redo moves no index: its line comes with the report, unless an index change said other steps."""
         if self.refused is None:
             return False
-        if self._verb == "Undo" and not self._passed and moved == -1:
-            return True
-        self.refused = None  # other steps were done (or passed over): the index change and the report say it
-        return False
+        if self._verb is None:  # the index change settle() makes (the steps beyond left out): as the first said
+            return self._alone
+        # the failed step and those passed over after it (not done) leave the stack, the index past them: nothing
+        # was undone where it moved by just those (a read-only project's history click: its first step fails)
+        self._alone = self._verb == "Undo" and moved == -(1 + self._passed)
+        if not self._alone:
+            self.refused = None  # other steps were done: the index change and the report say it
+        return self._alone
 
     def settle(self, stack: QUndoStack) -> bool:
         """After a stack operation that a failure stopped having passed over steps (a click in the undo history
@@ -208,7 +213,7 @@ class StepGuard:
         if self._verb is not None:  # a failed single redo (no index change to settle at) ends here at the latest
             self._end()
         msg, self.failed = self.failed, None
-        refused, self.refused = self.refused, None
+        refused, self.refused, self._alone = self.refused, None, False
         if refused and self.status is not None:
             self.status(refused)
         if msg:

@@ -96,14 +96,24 @@ class StatusBar(QStatusBar):
         shown = [w for w in self._permanent if not w.isHidden()]
         fixed = sum(w.sizeHint().width() for w in shown if w not in self._widest)
         ask = {w: w.sizeHint().width() for w in shown if w in self._widest}
-        budget = int(self.width() * (1 - MESSAGE_SHARE)) - _MARGINS - fixed
-        total = sum(ask.values())
+        room = max(0, int(self.width() * (1 - MESSAGE_SHARE)) - _MARGINS - fixed)
+        # what runs now (the busy text) is served first, the others kept at their narrowest: shared in proportion,
+        # "Opening smile_man.mp4…  ·  Compacting study.merproj…" showed as "… · Compacti…" beside "coder: dem…"
+        first = [w for w in ask if isinstance(w, BusyIndicator)]
+        rest = [w for w in ask if w not in first]
+        least = sum(w.minimumSizeHint().width() for w in rest)
+        caps: dict[QWidget, int] = {}
+        for b in first:
+            if ask[b] > room - least:
+                caps[b] = max(b.minimumSizeHint().width(), room - least)
+            room = max(0, room - min(ask[b], caps.get(b, ask[b])))
+        total = sum(ask[w] for w in rest)
+        if total > room:
+            caps.update({w: max(w.minimumSizeHint().width(), ask[w] * room // total) for w in rest})
         self._sharing = True
         try:
             for w, widest in self._widest.items():
-                cap = widest
-                if w in ask and total > max(budget, 0):
-                    cap = min(widest, max(w.minimumSizeHint().width(), ask[w] * max(budget, 0) // total))
+                cap = min(widest, caps.get(w, widest))
                 if w.maximumWidth() != cap:
                     w.setMaximumWidth(cap)
         finally:

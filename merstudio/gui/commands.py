@@ -849,8 +849,8 @@ class ImportEvents(AppCommand):
     fps_override; tier_coders ``{tier: coder}`` and tier_roles ``{tier: "aus" | "emotion" | "event"}`` (ELAN,
     read_eaf's; given, no tier dialog); tiers_left_out (tiers unticked in that dialog: a note in the preview, not
     skipped items); coder (preview_import's: the coder of a BORIS file's events before their observation id, which
-    names the session; the preview's Coder field sets it); replace (the file's coders' events on the video are
-    replaced by the file's); skip_bad (the user confirmed skipping); confirmed (no dialog); elan (set on the way: the ELAN file
+    names the session, and of a file's events that name none; the preview's Coder field sets it); replace (the
+    file's coders' events on the video are replaced by the file's); skip_bad (the user confirmed skipping); confirmed (no dialog); elan (set on the way: the ELAN file
     parsed once for every step, :func:`_elan`)."""
 
     @staticmethod
@@ -886,13 +886,23 @@ class ImportEvents(AppCommand):
         prev, alt = found  # alt: the file read to replace its coders' events, if any
         params["preview"] = prev
         reread = None
-        if _is_boris(params):  # BORIS names no coder (the observation id names the session): the Coder field's
+        boris = _is_boris(params)  # BORIS names no coder (the observation id names the session): the Coder field's
+        # a file of another format whose events name no coder (an events CSV's empty coder column; a file without
+        # events names none either): the field too, filled with the app's coder, the file read for it
+        unnamed = not boris and not params.get("coder") and (any(not e.coder for e in prev.events)
+                                                              or not prev.file_coders)
+        if boris or unnamed:
 
             def reread(coder: str) -> tuple[Any, Any]:
                 return _previews(ctx, {**params, "coder": coder})
 
+        app_coder = (ctx.win.coder or "").strip()
+        if unnamed and app_coder:
+            prev, alt = reread(app_coder)
+            params["preview"] = prev
         dlg = ImportPreviewDialog(alt if params.get("replace") and alt is not None else prev, ctx.win,
-                                  replace_preview=alt, reread=reread, app_coder=ctx.win.coder or "")
+                                  replace_preview=alt, reread=reread, app_coder=app_coder,
+                                  coder=app_coder if unnamed else None)
         if dlg.replace_box is not None and params.get("replace") and alt is not None:
             dlg.replace_box.setChecked(True)
         if dlg.exec() != QDialog.DialogCode.Accepted:

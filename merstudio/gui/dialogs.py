@@ -165,6 +165,7 @@ def with_statuses(summary: str, events: list[Any], limit: int) -> str:
 
 CODER_NOTE = ("Whose coding the file's events are: BORIS names no coder, and the observation id it would take names "
               "the session, which two coders' files share. Empty: as the file says.")
+UNNAMED_NOTE = "Whose coding the file's events are: the file names no coder for them. Empty: they have no coder."
 
 
 class ImportPreviewDialog(QDialog):
@@ -175,22 +176,27 @@ class ImportPreviewDialog(QDialog):
     ``reread``: a BORIS file, which names no coder (the observation id it would take names the session, shared by
     two coders' files): a "Coder" field, filled with the name the file gives its events (its coder variable, else
     the observation id), the app's coder offered; a change reads the file again, ``reread(coder)`` giving both
-    previews (coder '': as the file says); :attr:`coder` is the one used."""
+    previews (coder '': as the file says); :attr:`coder` is the one used. ``coder`` (with ``reread``): a file of
+    another format whose events name no coder (an events CSV's empty coder column), read for that coder (the app's):
+    the field is filled with it ('': no coder)."""
 
     def __init__(self, preview: Any, parent: Any = None, replace_preview: Any = None,
-                 reread: Callable[[str], tuple[Any, Any]] | None = None, app_coder: str = "") -> None:
+                 reread: Callable[[str], tuple[Any, Any]] | None = None, app_coder: str = "",
+                 coder: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Import {preview.path.name}")
         self.previews = (preview, replace_preview)
         self.preview = preview
         self.head = QLabel(self)
         self.head.setWordWrap(True)
-        self.reread, self.coder, self.coder_box = reread, "", None
+        self.reread, self.coder, self.coder_box = reread, coder or "", None
+        self.note = CODER_NOTE if coder is None else UNNAMED_NOTE
         self.coder_note = QLabel(self)
         self.coder_note.setWordWrap(True)
         if reread is not None:
-            said = sorted({e.coder for e in preview.events if e.coder})
-            self.coder = said[0] if len(said) == 1 else ""  # several observations: each its own, as the file says
+            if coder is None:  # BORIS: filled with the name the file gives its events
+                said = sorted({e.coder for e in preview.events if e.coder})
+                self.coder = said[0] if len(said) == 1 else ""  # several observations: each its own, as it says
             self.coder_box = QComboBox(self)
             self.coder_box.setEditable(True)
             self.coder_box.addItems(list(dict.fromkeys(c for c in (self.coder, app_coder.strip()) if c)))
@@ -198,10 +204,10 @@ class ImportPreviewDialog(QDialog):
             self.coder_box.setAccessibleName("coder of the file's events")
             edit = self.coder_box.lineEdit()
             assert edit is not None
-            edit.setPlaceholderText("as the file says (observation ids)")
+            edit.setPlaceholderText("as the file says (observation ids)" if coder is None else "no coder")
             edit.editingFinished.connect(self._coder_changed)
             self.coder_box.activated.connect(self._coder_changed)
-            self.coder_note.setText(CODER_NOTE)
+            self.coder_note.setText(self._note(preview))
         else:
             self.coder_note.hide()  # in no layout: it would lie over the head
         self.replace_box: QCheckBox | None = None
@@ -258,10 +264,18 @@ class ImportPreviewDialog(QDialog):
         self.coder = coder
         self.previews = (prev, alt)
         self._set_replace(alt)
-        kept = sorted({e.coder for e in prev.events if e.coder and e.coder != coder}) if coder else []
-        self.coder_note.setText(f"The file names its own coder(s) {', '.join(kept)} (a coder variable): its events "
-                                "keep them" if kept else CODER_NOTE)
+        self.coder_note.setText(self._note(prev))
         self._show(self.replace)
+
+    def _note(self, prev: Any) -> str:
+        """The line under the Coder field for ``prev``, read for :attr:`coder`."""
+        kept = sorted({e.coder for e in prev.events if e.coder and e.coder != self.coder}) if self.coder else []
+        if not kept:
+            return self.note
+        if self.note is CODER_NOTE:
+            return f"The file names its own coder(s) {', '.join(kept)} (a coder variable): its events keep them"
+        return (f"The file names coder(s) {', '.join(kept)} for some of its events: those keep them, the others are "
+                f"{self.coder}'s")
 
     @property
     def replace(self) -> bool:

@@ -64,6 +64,7 @@ from merstudio.training.finetune_split import (
     event_records,
     fresh_text,
     group_names,
+    held_and_fresh_text,
     holdout_basis,
     label_key,
     label_resolver,
@@ -503,7 +504,10 @@ class _Plan:
     def summary(self, by: str) -> str:
         """What the run uses and holds out, in a line for the log."""
         counts = ", ".join(f"{c} {n}" for c, n in sorted(Counter(i.label for i in self.items).items()))
-        return (f"{len(self.items)} events ({counts}) + {len(self.none_items)} '{NONE_CLASS}' windows; holding out "
+        # trained, scored and fresh (scored apart) counted each by itself: the fresh ones are in neither of the others
+        held = held_and_fresh_text(len(self.split.held_idx), len(self.split.fresh_idx))
+        return (f"{len(self.items)} events ({counts}): {len(self.split.train_idx)} to train on, {held}; "
+                f"{len(self.none_items)} '{NONE_CLASS}' windows; holding out "
                 f"{by} {named_groups(sorted(self.split.groups, key=natural_sort_key), self.names)}")
 
 

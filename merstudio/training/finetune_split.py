@@ -848,6 +848,14 @@ def held_out_text(res: Any) -> str:
     return f"held out {h['by']} {held} ({n} samples: {parts}{per_class}), never trained on in this run"
 
 
+def held_and_fresh_text(n_held: int, n_fresh: int) -> str:
+    """'8 held-out events (+3 coded since the lock, scored apart)': the locked events a run scores on and, apart,
+    the fresh ones (coded on the held-out groups since the lock), as the dialog's split row and the run's log line
+    both count them (expressions coded twice once: collect_samples)."""
+    text = f"{n_held} held-out event{'s' * (n_held != 1)}"
+    return text + (f" (+{n_fresh} coded since the lock, scored apart)" if n_fresh else "")
+
+
 def fresh_text(fresh: dict[str, Any] | None) -> str:
     """The fresh set's figures (finetune's result.fresh: the events coded on the held-out videos since the split was
     locked, scored apart) in a line, as the CLI and the fine-tuning dialog say it; '' when there is none."""

@@ -137,7 +137,11 @@ class ElidedLabel(QLabel):
 
     def minimumSizeHint(self) -> Any:  # noqa: N802 - Qt's name
         s = super().minimumSizeHint()
-        s.setWidth(self.fontMetrics().horizontalAdvance(self.least) + LABEL_PAD if self._full else 0)
+        # the padding sizeHint and _elide count too (a style sheet's: the model badge's 6 px a side), or at its
+        # narrowest a badge whose least is its short form drew the long text cut short instead
+        m = self.contentsMargins()
+        pad = m.left() + m.right() + 2 * self.margin() + LABEL_PAD
+        s.setWidth(self.fontMetrics().horizontalAdvance(self.least) + pad if self._full else 0)
         return s
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name

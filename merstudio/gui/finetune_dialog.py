@@ -146,6 +146,8 @@ class FinetuneDialog(QDialog):
         self.result: Any = None
         self.error = ""
         self._losses: list[float] = []
+        # (grouping, locked held-out events, fresh ones) as the run would count them (_data_text), for the split row
+        self._lock_counts: tuple[str, int, int] | None = None
 
         form = QFormLayout()
         self._add_run_rows(form, checkpoint)
@@ -352,9 +354,11 @@ class FinetuneDialog(QDialog):
         class, in how many videos (subjects), those left out (a left-out emotion close to a class's name: its likely
         typo), and the refusal fine-tuning would give (Start is off then), by the checks it runs: the counts
         (training.finetune.check_counts) and the held-out split (locked_split, else split_holdout)."""
+        self._lock_counts = None
         text, ok = self._data_text()
         self._data_ok = ok
         self.data_label.setText(text)
+        self.split_label.setText(self._split_text())  # its counts follow the events, as the row above
         self.data_label.setStyleSheet("" if ok else f"QLabel {{ color: {on_window(self, WARN_COLOUR)}; }}")
         if not self.is_running():
             self.start_button.setEnabled(ok)
@@ -371,6 +375,7 @@ class FinetuneDialog(QDialog):
             check_counts,
             collect_samples,
             group_names,
+            locked_fresh,
             locked_split,
             split_holdout,
             suggest_class_map,
@@ -408,9 +413,11 @@ class FinetuneDialog(QDialog):
         try:
             check_counts(items, classes, min_train)
             # the held-out split the run would hold out, by the run's own functions (finetune.finetune)
+            record = self.project.get_setting(SPLIT_SETTING)
             locked = None if self.fresh_split.isChecked() else locked_split(
-                self.project.get_setting(SPLIT_SETTING), items, by, min_train=min_train,
-                names=group_names(self.project, by))
+                record, items, by, min_train=min_train, names=group_names(self.project, by))
+            if locked is not None:  # the split row counts what the run scores on, and the fresh events apart
+                self._lock_counts = (by, len(locked[2]), len(locked_fresh(record, items, locked[0])))
             if locked is None:
                 split_holdout(items, self.fraction.value(), min_train=min_train, by=by,
                               seed=int(self._extra.get("seed", 0)))
@@ -719,6 +726,7 @@ class FinetuneDialog(QDialog):
         if not isinstance(record, dict):
             return "not drawn yet: the first run draws it and the project keeps it for later runs"
         from merstudio.training.finetune_split import (
+            held_and_fresh_text,
             named_groups,
             runs_best_text,
             scored_runs,
@@ -736,6 +744,9 @@ class FinetuneDialog(QDialog):
         by = self.holdout.currentText() if hasattr(self, "holdout") else record.get("by")
         if by != record.get("by"):  # another grouping draws a new split; the locked one is kept as spent
             return f"{locked}; holding out by {by} draws a new split (away from those events where it can)"
+        counts = self._lock_counts
+        if counts is not None and counts[0] == by:  # the events coded since the lock are not among those it scores
+            locked += f": {held_and_fresh_text(counts[1], counts[2])}"
         return locked
 
     def _rerun(self) -> None:

@@ -53,6 +53,6 @@ def test_the_split_row_counts_the_runs_of_a_spent_split_of_the_same_events(qtbot
         qtbot.addWidget(dlg)
         dlg.holdout.setCurrentText("subject")
         assert dlg.split_label.text() == ("locked: subject bob (3 earlier runs scored on it, none an estimate: under "
-                                          "10 held-out samples or 2 classes; no best UF1)")
+                                          "10 held-out samples or 2 classes; no best UF1): 6 held-out events")
     finally:
         project.close()

@@ -163,3 +163,15 @@ def alice_and_bob(window, video_path):
                             Event(vid, 11, 12, 16, emotion="positive", coder="bob")])
     win.coding.reload()
     return win
+
+
+@pytest.fixture
+def three_events(window, video_path):
+    """The window on the test video with three events made through NewEvent (frames 5-9, 20-24, 40-44): three undo
+    steps."""
+    from merstudio.gui import commands as C
+
+    assert window.ctx.execute(C.OpenVideo, path=str(video_path)), window.errors
+    for on in (5, 20, 40):
+        assert window.ctx.execute(C.NewEvent, onset=on, apex=on + 1, offset=on + 4)
+    return window

@@ -108,6 +108,11 @@ def run_analysis(qtbot, win) -> None:
     qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
 
 
+def stored_spans(win) -> list[tuple[int, int]]:
+    """(onset, offset) of every event the project stores on the window's video, as stored (not as shown)."""
+    return [(e.onset, e.offset) for e in win.project.events(win.video.id)]
+
+
 def undo_history(win) -> tuple[list[str], int]:
     """The window's undo stack: the text of every step, and the index of the next one to redo."""
     s = win.undo_stack

@@ -6,27 +6,13 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-
-from merstudio.gui import commands as C
+from helpers import stored_spans
 
 pytestmark = pytest.mark.gui
 
 
 def disk_full(*a, **k):
     raise sqlite3.OperationalError("database or disk is full")
-
-
-@pytest.fixture
-def coded(window, video_path):
-    win = window
-    assert win.ctx.execute(C.OpenVideo, path=str(video_path)), win.errors
-    for on in (5, 20, 40):
-        assert win.ctx.execute(C.NewEvent, onset=on, apex=on + 1, offset=on + 4)
-    return win
-
-
-def stored(win):
-    return [(e.onset, e.offset) for e in win.project.events(win.video.id)]
 
 
 def fail_one(qtbot, win, monkeypatch, step):
@@ -40,12 +26,12 @@ def fail_one(qtbot, win, monkeypatch, step):
     return lines
 
 
-def test_failed_undo_under_an_undone_step_says_nothing_was_undone(qtbot, coded, monkeypatch):
-    win = coded
+def test_failed_undo_under_an_undone_step_says_nothing_was_undone(qtbot, three_events, monkeypatch):
+    win = three_events
     win.undo_stack.undo()  # 40-44 undone: redoable above
     assert win.statusBar().currentMessage() == "Undone: Add event 40-44"
     lines = fail_one(qtbot, win, monkeypatch, win.undo_stack.undo)  # 20-24's undo fails
-    assert stored(win) == [(5, 9), (20, 24)]
+    assert stored_spans(win) == [(5, 9), (20, 24)]
     assert len(lines) == 1  # one line, nothing else (it said "Undone: Add event 40-44", the step above)
     line = lines[0]
     assert line.startswith("Could not undo “Add event 20-24”: ")
@@ -53,33 +39,33 @@ def test_failed_undo_under_an_undone_step_says_nothing_was_undone(qtbot, coded, 
     assert win.statusBar().currentMessage() == line
 
 
-def test_failed_undo_of_the_last_step(qtbot, coded, monkeypatch):
-    win = coded
+def test_failed_undo_of_the_last_step(qtbot, three_events, monkeypatch):
+    win = three_events
     lines = fail_one(qtbot, win, monkeypatch, win.undo_stack.undo)
-    assert stored(win) == [(5, 9), (20, 24), (40, 44)]
+    assert stored_spans(win) == [(5, 9), (20, 24), (40, 44)]
     assert len(lines) == 1 and lines[0].startswith("Could not undo “Add event 40-44”: ")
     assert win.statusBar().currentMessage() == lines[0]
 
 
-def test_failed_redo_says_so_and_a_later_undo_speaks_as_before(qtbot, coded, monkeypatch):
-    win = coded
+def test_failed_redo_says_so_and_a_later_undo_speaks_as_before(qtbot, three_events, monkeypatch):
+    win = three_events
     win.undo_stack.undo()
     lines = fail_one(qtbot, win, monkeypatch, win.undo_stack.redo)  # re-adding 40-44 fails
-    assert stored(win) == [(5, 9), (20, 24)]
+    assert stored_spans(win) == [(5, 9), (20, 24)]
     assert len(lines) == 1 and lines[0].startswith("Could not redo “Add event 40-44”: ")
     assert lines[0].endswith("; nothing changed")
     win.undo_stack.undo()
     assert win.statusBar().currentMessage() == "Undone: Add event 20-24"
 
 
-def test_undo_in_a_project_turned_read_only(qtbot, coded, monkeypatch):
-    win = coded
+def test_undo_in_a_project_turned_read_only(qtbot, three_events, monkeypatch):
+    win = three_events
     win.undo_stack.undo()
     monkeypatch.setattr(type(win.project), "read_only_reason", property(lambda self: "opened elsewhere"))
     lines: list[str] = []
     win.coding.message.connect(lambda text, ms: lines.append(text))
     win.undo_stack.undo()
     qtbot.waitUntil(lambda: bool(win.errors))
-    assert stored(win) == [(5, 9), (20, 24)]
+    assert stored_spans(win) == [(5, 9), (20, 24)]
     assert len(lines) == 1 and lines[0].startswith("Could not undo “Add event 20-24”: ")
     assert "read-only" in lines[0] and lines[0].endswith("; nothing changed")

@@ -5,15 +5,12 @@ Linux and root only (to mount); skips with the reason elsewhere."""
 from __future__ import annotations
 
 import pytest
+from helpers import stored_spans
 from support.tinyfs import fill, tiny_tmpfs
 
 from merstudio.gui import commands as C
 
 pytestmark = pytest.mark.gui
-
-
-def stored(win):
-    return [(e.onset, e.offset) for e in win.project.events(win.video.id)]
 
 
 def shown(win):
@@ -34,13 +31,13 @@ def test_new_event_on_a_full_disk_is_not_on_the_undo_stack(window, video_path, t
             assert not win.ctx.execute(C.NewEvent, onset=20, apex=22, offset=25, note="x" * 300_000)
             msg = win.errors[-1]
             assert "\n" not in msg and "Traceback" not in msg and ("full" in msg or "No space" in msg), msg
-            assert win.undo_stack.count() == 1 and stored(win) == [(5, 9)] == shown(win)
+            assert win.undo_stack.count() == 1 and stored_spans(win) == [(5, 9)] == shown(win)
             filler.unlink()
             assert win.ctx.execute(C.NewEvent, onset=40, apex=41, offset=45)
             assert win.undo_stack.count() == 2
             win.undo_stack.undo()  # undoes 40-45, never resurrects the failed 20-25
-            assert stored(win) == [(5, 9)] == shown(win)
+            assert stored_spans(win) == [(5, 9)] == shown(win)
             win.undo_stack.redo()
-            assert stored(win) == [(5, 9), (40, 45)] == shown(win)
+            assert stored_spans(win) == [(5, 9), (40, 45)] == shown(win)
         finally:
             win.shutdown()  # closes the project before the file system goes

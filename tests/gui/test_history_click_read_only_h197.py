@@ -4,35 +4,21 @@ in one line that nothing was undone and why, the same words as a failed Ctrl+Z (
 from __future__ import annotations
 
 import pytest
-
-from merstudio.gui import commands as C
+from helpers import stored_spans
 
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def coded(window, video_path):
-    win = window
-    assert win.ctx.execute(C.OpenVideo, path=str(video_path)), win.errors
-    for on in (5, 20, 40):
-        assert win.ctx.execute(C.NewEvent, onset=on, apex=on + 1, offset=on + 4)
-    return win
-
-
-def stored(win):
-    return [(e.onset, e.offset) for e in win.project.events(win.video.id)]
-
-
 @pytest.mark.parametrize("index", [0, 1, 2])
-def test_a_history_click_in_a_read_only_project_says_nothing_was_undone(qtbot, coded, monkeypatch, index):
-    win = coded
+def test_a_history_click_in_a_read_only_project_says_nothing_was_undone(qtbot, three_events, monkeypatch, index):
+    win = three_events
     old = win.statusBar().currentMessage()
     monkeypatch.setattr(type(win.project), "read_only_reason", property(lambda self: "opened elsewhere"))
     lines: list[str] = []
     win.coding.message.connect(lambda text, ms: lines.append(text))
     win.undo_stack.setIndex(index)  # the history's row clicked: 3, 2 or 1 step(s) back
     qtbot.waitUntil(lambda: bool(win.errors))
-    assert stored(win) == [(5, 9), (20, 24), (40, 44)]
+    assert stored_spans(win) == [(5, 9), (20, 24), (40, 44)]
     assert len(lines) == 1, lines
     line = lines[0]
     assert line.startswith("Could not undo “Add event 40-44”: "), line

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from helpers import stored_spans
 from support.readonly import read_only_location
 
 from merstudio.gui import commands as C
@@ -31,10 +32,6 @@ def opened(window, video_path):
     return window
 
 
-def stored(win):
-    return [(e.onset, e.offset) for e in win.project.events(win.video.id)]
-
-
 def shown(win):
     return [(e.onset, e.offset) for e in win.events]
 
@@ -48,13 +45,13 @@ def test_failed_new_event_is_not_on_the_stack(opened, monkeypatch, fault):
         assert not win.ctx.execute(C.NewEvent, onset=20, apex=22, offset=25)
     msg = win.errors[-1]
     assert "\n" not in msg and ("full" in msg or "No space" in msg) and "Traceback" not in msg
-    assert win.undo_stack.count() == 1 and stored(win) == [(5, 9)] == shown(win)
+    assert win.undo_stack.count() == 1 and stored_spans(win) == [(5, 9)] == shown(win)
     assert win.ctx.execute(C.NewEvent, onset=40, apex=41, offset=45)
     assert win.undo_stack.count() == 2
     win.undo_stack.undo()  # undoes the successful 40-45, never resurrects the failed 20-25
-    assert stored(win) == [(5, 9)] == shown(win)
+    assert stored_spans(win) == [(5, 9)] == shown(win)
     win.undo_stack.redo()
-    assert stored(win) == [(5, 9), (40, 45)] == shown(win)
+    assert stored_spans(win) == [(5, 9), (40, 45)] == shown(win)
 
 
 def test_real_disk_full_on_new_event(opened):
@@ -62,10 +59,10 @@ def test_real_disk_full_on_new_event(opened):
     pages = win.project._query("PRAGMA page_count")[0][0]
     win.project._query(f"PRAGMA max_page_count = {pages}")
     assert not win.ctx.execute(C.NewEvent, onset=20, apex=22, offset=25, note="x" * 50_000)
-    assert "full" in win.errors[-1] and win.undo_stack.count() == 0 and stored(win) == [] == shown(win)
+    assert "full" in win.errors[-1] and win.undo_stack.count() == 0 and stored_spans(win) == [] == shown(win)
     win.project._query("PRAGMA max_page_count = 1073741823")
     assert win.ctx.execute(C.NewEvent, onset=20, apex=22, offset=25)
-    assert win.undo_stack.count() == 1 and stored(win) == [(20, 25)]
+    assert win.undo_stack.count() == 1 and stored_spans(win) == [(20, 25)]
 
 
 def test_failed_edit_delete_status_and_import_are_not_on_the_stack(opened, monkeypatch, tmp_path):
@@ -102,21 +99,21 @@ def test_failed_undo_and_redo_leave_stack_and_project_in_step(qtbot, opened, mon
     qtbot.waitUntil(lambda: bool(win.errors))
     assert "Undo" in win.errors[-1] and "full" in win.errors[-1] and "\n" not in win.errors[-1]
     # the event is still there, and the command that could not be undone is gone from the history
-    assert stored(win) == [(5, 9), (20, 24), (40, 44)] == shown(win)
+    assert stored_spans(win) == [(5, 9), (20, 24), (40, 44)] == shown(win)
     assert win.undo_stack.count() == 2 and win.undo_stack.index() == 2
     win.undo_stack.undo()
-    assert stored(win) == [(5, 9), (40, 44)] == shown(win)
+    assert stored_spans(win) == [(5, 9), (40, 44)] == shown(win)
     with monkeypatch.context() as m:
         m.setattr(win.project, "_log", disk_full)
         win.undo_stack.redo()  # tries to re-add 20-24: fails
     qtbot.waitUntil(lambda: len(win.errors) == 2)
     assert "Redo" in win.errors[-1]
-    assert stored(win) == [(5, 9), (40, 44)] == shown(win)
+    assert stored_spans(win) == [(5, 9), (40, 44)] == shown(win)
     assert win.undo_stack.count() == 1 and not win.undo_stack.canRedo()
     win.undo_stack.undo()
-    assert stored(win) == [(40, 44)]
+    assert stored_spans(win) == [(40, 44)]
     win.undo_stack.redo()
-    assert stored(win) == [(5, 9), (40, 44)]
+    assert stored_spans(win) == [(5, 9), (40, 44)]
 
 
 def test_failure_in_a_multi_step_history_jump_is_taken_back_whole(qtbot, opened, monkeypatch):
@@ -137,16 +134,16 @@ def test_failure_in_a_multi_step_history_jump_is_taken_back_whole(qtbot, opened,
     qtbot.waitUntil(lambda: bool(win.errors))
     assert len(calls) == 2  # 40-44 undone, 20-24 failed, 5-9 not attempted (the jump stops at the failure)
     # one transaction (h183): 40-44's undo taken back with it, the project as it was before the click
-    assert stored(win) == [(5, 9), (20, 24), (40, 44)] == shown(win)
+    assert stored_spans(win) == [(5, 9), (20, 24), (40, 44)] == shown(win)
     # the failed step left the history (as after a failed Ctrl+Z); what is left matches the project
     assert win.undo_stack.count() == 2 and win.undo_stack.index() == 2
     monkeypatch.setattr(win.project, "delete_event", real)
     win.undo_stack.undo()
-    assert stored(win) == [(5, 9), (20, 24)]
+    assert stored_spans(win) == [(5, 9), (20, 24)]
     win.undo_stack.undo()
-    assert stored(win) == [(20, 24)] and not win.undo_stack.canUndo()
+    assert stored_spans(win) == [(20, 24)] and not win.undo_stack.canUndo()
     win.undo_stack.setIndex(2)
-    assert stored(win) == [(5, 9), (20, 24), (40, 44)] and len(win.errors) == 1
+    assert stored_spans(win) == [(5, 9), (20, 24), (40, 44)] and len(win.errors) == 1
 
 
 # ------------------------------------------------------------------------------------------------ second opener
@@ -177,12 +174,12 @@ def test_second_window_is_offered_read_only(opened, second_window, monkeypatch):
     assert not b.ctx.execute(C.EditEvent, event_id=b.events[0].id, changes={"emotion": "positive"})
     assert not b.ctx.execute(C.SaveProject)
     assert b.undo_stack.count() == 0 and all("read-only" in e for e in b.errors)
-    assert stored(b) == [(5, 9)] and b.project.event(b.events[0].id).emotion == ""
+    assert stored_spans(b) == [(5, 9)] and b.project.event(b.events[0].id).emotion == ""
     # the writer keeps working; its later edit is never overwritten by the other window
     assert a.ctx.execute(C.NewEvent, onset=40, apex=41, offset=45)
     a.undo_stack.undo()
     a.undo_stack.redo()
-    assert stored(a) == [(5, 9), (40, 45)]
+    assert stored_spans(a) == [(5, 9), (40, 45)]
 
 
 def test_second_window_declining_keeps_its_project(opened, second_window, tmp_path, monkeypatch):
@@ -220,7 +217,7 @@ def test_lock_held_by_another_program_fails_fast_with_no_undo_entry(opened):
         other.execute("ROLLBACK")
         other.close()
     assert win.ctx.execute(C.NewEvent, onset=5, apex=6, offset=9)
-    assert stored(win) == [(5, 9)] and win.undo_stack.count() == 1
+    assert stored_spans(win) == [(5, 9)] and win.undo_stack.count() == 1
 
 
 # ------------------------------------------------------------------------------------------------ damaged / read-only

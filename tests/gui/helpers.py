@@ -263,3 +263,27 @@ def finetuning(qtbot, win, epochs: int = 30, done: int = 6, seconds: float = 60.
     dlg._on_loss(done, epochs, 0.5)
     assert dlg.is_running()
     return dlg
+
+
+GATE_S = 5.0  # a gate nobody opens opens by itself: the test fails instead of hanging
+
+
+class HeldLoad:
+    """workers.describe_checkpoint parked at a gate: the checkpoint "loads" until the test opens it."""
+
+    def __init__(self, monkeypatch) -> None:
+        from merstudio.gui import workers
+
+        self.gate, self.done = threading.Event(), threading.Event()
+        monkeypatch.setattr(workers, "describe_checkpoint", self)
+
+    def __call__(self, path):
+        self.gate.wait(GATE_S)
+        self.done.set()
+        return {"class_names": ["negative", "positive"], "path": str(path)}
+
+    def release(self, qtbot) -> None:
+        """Open the gate and let the loaded answer reach the window (a queued signal)."""
+        self.gate.set()
+        qtbot.waitUntil(self.done.is_set, timeout=10000)
+        qtbot.wait(200)

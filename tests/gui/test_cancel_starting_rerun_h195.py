@@ -5,9 +5,9 @@ is stored and the status line says it was cancelled."""
 from __future__ import annotations
 
 import pytest
+from helpers import HeldLoad
 
 from merstudio.gui import commands as C
-from tests.gui.test_compact_vs_rerun_h190 import HeldLoad
 
 pytestmark = pytest.mark.gui
 

@@ -5,31 +5,12 @@ dropped (audit a92 finding 2 via h190)."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
+from helpers import HeldLoad
 
 from merstudio.gui import commands as C
 
 pytestmark = pytest.mark.gui
-
-GATE_S = 5.0  # a gate nobody opens opens by itself: the test fails instead of hanging
-
-
-class HeldLoad:
-    """workers.describe_checkpoint parked at a gate: the checkpoint "loads" until the test opens it."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        from merstudio.gui import workers
-
-        self.gate, self.done = threading.Event(), threading.Event()
-        monkeypatch.setattr(workers, "describe_checkpoint", self)
-
-    def __call__(self, path):
-        self.gate.wait(GATE_S)
-        self.done.set()
-        return {"class_names": ["negative", "positive"], "path": str(path)}
-
 
 def test_compact_is_refused_while_a_rerun_loads_its_checkpoint(qtbot, window, video_path, tmp_path, monkeypatch):
     win = window

@@ -6,39 +6,16 @@ with coded events."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
 from gui_fixtures import two_video_project, write_video
+from helpers import HeldLoad
 
 from merstudio.gui import commands as C
 from merstudio.project import Event
 
 pytestmark = pytest.mark.gui
-
-GATE_S = 5.0  # a gate nobody opens opens by itself: the test fails instead of hanging
-
-
-class HeldLoad:
-    """workers.describe_checkpoint parked at a gate: the checkpoint "loads" until the test opens it."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        from merstudio.gui import workers
-
-        self.gate, self.done = threading.Event(), threading.Event()
-        monkeypatch.setattr(workers, "describe_checkpoint", self)
-
-    def __call__(self, path):
-        self.gate.wait(GATE_S)
-        self.done.set()
-        return {"class_names": ["negative", "positive"], "path": str(path)}
-
-    def release(self, qtbot) -> None:
-        """Open the gate and let the loaded answer reach the window (a queued signal)."""
-        self.gate.set()
-        qtbot.waitUntil(self.done.is_set, timeout=10000)
-        qtbot.wait(200)
 
 
 def _analyse(qtbot, win, video_id: int) -> None:

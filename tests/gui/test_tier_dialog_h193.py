@@ -4,27 +4,15 @@ places it."""
 from __future__ import annotations
 
 import pytest
-from support.participant_eaf import participant_eaf
+from support.participant_eaf import participant_eaf, with_marker_tier
 
 pytestmark = pytest.mark.gui
-
-_MARKER = ('<TIER ANNOTATOR="zoe" LINGUISTIC_TYPE_REF="default-lt" TIER_ID="marker"><ANNOTATION>'
-           '<ALIGNABLE_ANNOTATION ANNOTATION_ID="m1" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2">'
-           "<ANNOTATION_VALUE>surprise</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION></TIER>")
-
-
-def _with_marker(tmp_path):
-    src = participant_eaf(tmp_path / "dyad.eaf")
-    src.write_text(src.read_text(encoding="utf-8").replace("<LINGUISTIC_TYPE ", _MARKER + "\n    <LINGUISTIC_TYPE ",
-                                                           1), encoding="utf-8")
-    return src
-
 
 def test_a_tier_naming_nobody_starts_on_a_face_nobody_is_on(qtbot, tmp_path):
     from merstudio.gui.tier_dialog import TierMapDialog
     from merstudio.interchange.eaf import foreign_tiers
 
-    src = _with_marker(tmp_path)
+    src = with_marker_tier(tmp_path)
     dlg = TierMapDialog(foreign_tiers(src), src.name)
     qtbot.addWidget(dlg)
     assert (dlg.face("Emotion_Mother"), dlg.face("AU_Infant"), dlg.face("marker")) == (0, 1, 2)
@@ -52,7 +40,7 @@ def test_a_face_the_user_gave_a_tier_is_remembered_with_the_mapping(window, vide
 
     win = window
     video = open_video(win, video_path)
-    first = _with_marker(tmp_path)
+    first = with_marker_tier(tmp_path)
     shown = []
 
     def map_tiers(self):  # the first file: the user puts the marker on face 4; the second: as filled in

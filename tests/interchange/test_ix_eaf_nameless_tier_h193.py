@@ -7,26 +7,15 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from support.participant_eaf import participant_eaf
+from support.participant_eaf import with_marker_tier
 
 from merstudio.cli.main import main
 from merstudio.interchange import read_eaf
 from merstudio.interchange.eaf import foreign_tiers, unnamed_face
 
-_MARKER = ('<TIER ANNOTATOR="zoe" LINGUISTIC_TYPE_REF="default-lt" TIER_ID="marker"><ANNOTATION>'
-           '<ALIGNABLE_ANNOTATION ANNOTATION_ID="m1" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2">'
-           "<ANNOTATION_VALUE>surprise</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION></TIER>")
-
-
-def _with_marker(tmp_path):
-    src = participant_eaf(tmp_path / "dyad.eaf")
-    src.write_text(src.read_text(encoding="utf-8").replace("<LINGUISTIC_TYPE ", _MARKER + "\n    <LINGUISTIC_TYPE ",
-                                                           1), encoding="utf-8")
-    return src
-
 
 def test_a_tier_naming_no_participant_is_on_a_face_nobody_is_on(tmp_path):
-    src = _with_marker(tmp_path)
+    src = with_marker_tier(tmp_path)
     prev = read_eaf(src, fps=30.0, tier_coders={"Emotion_Mother": "zoe", "AU_Infant": "zoe", "marker": "zoe"},
                     tier_roles={"Emotion_Mother": "emotion", "AU_Infant": "aus", "marker": "emotion"})
     faces = sorted((e.face_id, e.emotion) for e in prev.events)
@@ -44,7 +33,7 @@ def test_unnamed_face():
 
 
 def test_the_export_writes_no_participant_on_the_nameless_tiers_events(tmp_path):
-    src = _with_marker(tmp_path)
+    src = with_marker_tier(tmp_path)
     out = tmp_path / "out.eaf"
     assert main(["convert", str(src), str(out), "--fps", "30", "--yes", "--tier", "Emotion_Mother=zoe:emotion",
                  "--tier", "marker=zoe:emotion"]) == 0
@@ -57,7 +46,7 @@ def test_the_export_writes_no_participant_on_the_nameless_tiers_events(tmp_path)
 
 def test_only_a_nameless_tier_mapped_is_said_where_it_went(tmp_path):
     """Its events on face 2 with no word why (no participant's tier mapped: the note of faces was left out)."""
-    src = _with_marker(tmp_path)
+    src = with_marker_tier(tmp_path)
     prev = read_eaf(src, fps=30.0, tier_coders={"marker": "zoe"}, tier_roles={"marker": "emotion"})
     assert [e.face_id for e in prev.events] == [2]
     assert any("tier(s) marker name no participant: face 2, the first face none of the file's participants "

@@ -42,3 +42,17 @@ def participant_eaf(path: Path, apex_tier: bool = False) -> Path:
 
 MAPPED = {"Emotion_Mother": "zoe", "AU_Infant": "zoe"}
 ROLES = {"Emotion_Mother": "emotion", "AU_Infant": "aus"}
+
+
+# a tier naming no participant (speach test2.eaf's `marker`), "surprise" over the Mother's emotion's span
+_MARKER = ('<TIER ANNOTATOR="zoe" LINGUISTIC_TYPE_REF="default-lt" TIER_ID="marker"><ANNOTATION>'
+           '<ALIGNABLE_ANNOTATION ANNOTATION_ID="m1" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2">'
+           "<ANNOTATION_VALUE>surprise</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION></TIER>")
+
+
+def with_marker_tier(tmp_path: Path) -> Path:
+    """participant_eaf's file (tmp_path / "dyad.eaf") with a tier `marker` that names no participant."""
+    src = participant_eaf(tmp_path / "dyad.eaf")
+    src.write_text(src.read_text(encoding="utf-8").replace("<LINGUISTIC_TYPE ", _MARKER + "\n    <LINGUISTIC_TYPE ",
+                                                           1), encoding="utf-8")
+    return src

@@ -160,3 +160,41 @@ def guarded_project(folder: Path) -> dict[str, Path]:
     files["bak"] = folder / "study.merproj.bak"
     assert files["bak"].is_file()
     return files
+
+
+# five accepted events (onset, apex, offset, emotion) a placeholder video of locked_project has
+PLACEHOLDER_EVENTS = ((10, 14, 20, "positive"), (40, 44, 50, "negative"), (70, 73, 77, "surprise"),
+                      (100, 104, 110, "negative"), (130, 133, 140, "positive"))
+
+
+@dataclass
+class LockedProject:
+    """locked_project's answer: the project (open; the caller closes it), the split its first fine-tuning drew and
+    locked (RunSplit, its record stored as the project's SPLIT_SETTING), and the held-out video's id and name."""
+
+    project: object  # merstudio.project.Project
+    split: object  # merstudio.training.finetune_split.RunSplit
+    held_video: int
+    held_name: str
+
+
+def locked_project(folder: Path, *, videos: int = 4) -> LockedProject:
+    """A project of `videos` placeholder videos (none read: the split and the counts need no frames), each with
+    PLACEHOLDER_EVENTS coded by ann, and the held-out split (by video, a quarter, min_train=1) its first
+    fine-tuning draws, locked as that run stores it: one video held out."""
+    from merstudio.project import Event, Project
+    from merstudio.training.finetune_split import SPLIT_SETTING, collect_events, group_names, run_split
+
+    folder.mkdir(parents=True, exist_ok=True)
+    proj = Project.create(folder / "p.merproj")
+    for k in range(videos):
+        clip = folder / f"take{k}.avi"
+        clip.write_bytes(f"take {k} ".encode() * 40)  # placeholders of their own content
+        v = proj.add_video(clip, 25.0, 200, 64, 48)
+        proj.add_events([Event(v.id, a, b, c, emotion=e, coder="ann", status="accepted")
+                         for a, b, c, e in PLACEHOLDER_EVENTS])
+    items, _ = collect_events(proj, CLASSES)
+    split = run_split(proj, items, "video", 0.25, min_train=1, names=group_names(proj, "video"))
+    proj.set_setting(SPLIT_SETTING, split.record)
+    (held,) = (int(g) for g in split.groups)
+    return LockedProject(proj, split, held, next(v.name for v in proj.videos() if v.id == held))

@@ -58,7 +58,8 @@ _REPORT_ONLY = frozenset(("event_id", "video_path", "duration_frames", "duration
 _SPELLINGS = {"aus": ("au", "actionunit", "actionunits", "aucodes", "facs"),
               "emotion": ("emotions", "estimatedemotion", "emotionlabel", "emotionlabels"),
               "note": ("notes", "comment", "comments", "remark", "remarks"),
-              "coder": ("coders", "annotator", "rater", "codedby")}
+              "coder": ("coders", "annotator", "rater", "codedby"),
+              "face_id": ("face",)}  # not "subject": a sheet's Subject names the person ("sub01"), no face number
 _SPELLED = {w: c for c, words in _SPELLINGS.items() for w in words} | {c.replace("_", ""): c for c in EVENT_CSV_COLUMNS}
 NOT_CODED = "/"  # CASME's mark of an apex nobody coded
 _PROGRESS_ROWS = 2_000  # read_events_csv's progress is told every this many rows (~0.1 s)
@@ -284,9 +285,10 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
 
 def _column_index(p: Path, rows: Sequence[Sequence[Any]], notes: list[str]) -> dict[str, int]:
     """{column name: index} of an events table's header (the first of a repeated name, the report's
-    ``onset_frame`` as ``onset``; a coder's ``Action Units``, ``Estimated Emotion``, ``Notes``... as ours where the
-    table has no column of our name: :data:`_SPELLINGS`, one line in ``notes`` naming them and the columns left
-    unread); InputError for an empty file or one without the frame columns."""
+    ``onset_frame`` as ``onset``; a coder's ``Action Units``, ``Estimated Emotion``, ``Notes``, ``Face``... as ours
+    where the table has no column of our name: :data:`_SPELLINGS`, one line in ``notes`` naming them and the
+    columns left unread, a spelling that lost to our own column with the one read instead); InputError for an
+    empty file or one without the frame columns."""
     if not rows:
         raise InputError(f"{p}: empty file")
     header = [_header_key(h) for h in rows[0]]
@@ -305,6 +307,8 @@ def _column_index(p: Path, rows: Sequence[Sequence[Any]], notes: list[str]) -> d
         if ours is not None and ours not in idx:
             idx[ours] = j
             renamed.append(f"{quote(cell_text(rows[0][j]))} as {ours}")
+        elif ours is not None:  # our own column (or an earlier spelling of it) wins: say which was read instead
+            ignored.append(f"{quote(cell_text(rows[0][j]))} ({ours} read from {quote(cell_text(rows[0][idx[ours]]))})")
         else:
             ignored.append(quote(cell_text(rows[0][j])))
     if renamed or ignored:

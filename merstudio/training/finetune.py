@@ -744,7 +744,9 @@ def _checkpoint_meta(result: FinetuneResult, parent: _Parent, parent_hash: str, 
             "fresh": result.fresh,  # the held-out videos' events coded since the lock, scored apart
             # one expression coded twice trained once (event ids, the one kept first); disagreeing ones not at all
             "coded_twice": {"merged": [list(m) for m in plan.collected.merged],
-                            "conflicts": plan.collected.conflicts} if plan.collected else None,
+                            "conflicts": plan.collected.conflicts,
+                            # those of `merged` that a proposal joined by lying inside a coder's longer event
+                            "contained": plan.collected.contained} if plan.collected else None,
             "n_none_train": n_none_train,
             "mix": {"spec": mix_with, "n": result.n_mix, "left_out_held_out": result.n_mix_held_out,
                     **({"loader_options": mix_opts.given()} if mix_opts.given() else {})} if mix_with else None,

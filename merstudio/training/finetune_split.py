@@ -11,6 +11,7 @@ with it). The names are importable from ``merstudio.training.finetune`` too, whe
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import itertools
 import math
@@ -152,6 +153,9 @@ class Collected:
     merged: list[tuple[int, ...]] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     conflict_events: list[int] = field(default_factory=list)
+    # the merges made by containment (_same_expression: a model proposal inside a coder's longer event), each in
+    # words; they are among `merged` too
+    contained: list[str] = field(default_factory=list)
 
     def note(self) -> str:
         """The merges and conflicts in a line ('' when none), as the CLI and the fine-tuning dialog say it."""
@@ -161,6 +165,10 @@ class Collected:
             parts.append(f"{n} expression{'s' * (n != 1)} coded more than once (a second coder, or an accepted "
                          f"proposal over a coded event: {k} events) {'count' if n != 1 else 'counts'} as one "
                          f"sample each")
+        if self.contained:  # each named: a rule that merges what IoU does not should be checked by a person
+            n = len(self.contained)
+            parts.append(f"{n} model proposal{'s' * (n != 1)} lying inside a coder's longer event of the same "
+                         f"expression {'count' if n != 1 else 'counts'} as that event ({'; '.join(self.contained)})")
         if self.conflicts:
             n = len(self.conflicts)
             shown = "; ".join(self.conflicts[:3]) + (f"; {n - 3} more" if n > 3 else "")
@@ -189,6 +197,7 @@ def collect_samples(project: Any, class_names: Sequence[str], *, by: str = "vide
     is no class included (a coder's 'others' over an accepted 'negative' proposal): the same frames would train
     as two classes."""
     from merstudio.agreement.matching import pair_costs
+    from merstudio.agreement.report import coder_of
 
     resolve = label_resolver(class_names, class_map)
     items: list[Item] = []
@@ -200,6 +209,7 @@ def collect_samples(project: Any, class_names: Sequence[str], *, by: str = "vide
         group = groups.get(video.id, str(video.id))
         mine: list[Item] = []
         units: list[list[Any]] = []  # the events of one expression each, earliest coded first
+        inside: dict[int, Any] = {}  # proposal id -> the coder's event it lies inside (merged by containment)
         by_face: dict[int, list[Any]] = {}
         for e in project.events(video.id, status="accepted"):
             if resolve(e.emotion) is None:
@@ -208,19 +218,25 @@ def collect_samples(project: Any, class_names: Sequence[str], *, by: str = "vide
                     continue  # no label: nothing to disagree with
             by_face.setdefault(e.face_id, []).append(e)
         for evs in by_face.values():
-            units += _same_expression(evs, pair_costs)
+            found, held_in = _same_expression(evs, pair_costs)
+            units += found
+            inside.update(held_in)
+        vname = names.get(str(video.id), str(video.id))
         for same in units:
             labels = {e.id: resolve(e.emotion) for e in same}
             used = [e for e in same if labels[e.id] is not None]
             if not used:
                 continue
             if len(set(labels.values())) > 1:  # another class, or an emotion that is no class
-                got.conflicts.append(_conflict_text(names.get(str(video.id), str(video.id)), same, labels))
+                got.conflicts.append(_conflict_text(vname, same, labels, inside))
                 got.conflict_events += [e.id for e in used]
                 continue
             e = used[0]
             if len(same) > 1:
                 got.merged.append(tuple(x.id for x in same))
+            got.contained += [f"{vname}: the {labels[x.id]} proposal at frames {x.onset}-{x.offset} inside "
+                              f"{coder_of(inside[x.id])}'s event {inside[x.id].onset}-{inside[x.id].offset}"
+                              for x in same if x.id in inside]
             aus = next((tuple(au_numbers(x.aus)) for x in used if x.aus), None)
             mine.append(Item(f"event:{e.id}", e.id, video.id, group, str(labels[e.id]), e.onset, e.apex,
                              e.offset, aus, e.coder, project.face_box(video.id, e.onset, e.face_id),
@@ -230,9 +246,11 @@ def collect_samples(project: Any, class_names: Sequence[str], *, by: str = "vide
     return got
 
 
-def _same_expression(events: Sequence[Any], pair_costs: Callable[..., Any]) -> list[list[Any]]:
+def _same_expression(events: Sequence[Any],
+                     pair_costs: Callable[..., Any]) -> tuple[list[list[Any]], dict[int, Any]]:
     """One face's events in groups of one expression each (chained: each one can match another of its group, by
-    the agreement report's rule, pair_costs), each sorted by id, in the order of their first onset. Each event
+    the agreement report's rule, pair_costs), each sorted by id, in the order of their first onset, and the
+    proposals merged by containment ({proposal id: the coder's event it lies inside}, _inside_coded). Each event
     meets only those that start before it ends (plus the tolerance): the pairs that can match, not all of them
     (a face of 10,000 events)."""
     evs = sorted(events, key=lambda e: (e.onset, e.offset, e.id or 0))
@@ -251,15 +269,65 @@ def _same_expression(events: Sequence[Any], pair_costs: Callable[..., Any]) -> l
                 break  # it and every later one start too late to overlap or to start within the tolerance
             if bool(pair_costs([a], [b], SAME_EXPRESSION_TOLERANCE, SAME_EXPRESSION_IOU)[1][0, 0]):
                 parent[root(j)] = root(i)
+    held_in = _inside_coded(evs, root, parent)
     out: dict[int, list[Any]] = {}
     for i, e in enumerate(evs):
         out.setdefault(root(i), []).append(e)
-    return [sorted(g, key=lambda e: (e.id is None, e.id or 0)) for g in out.values()]
+    # a unit a proposal joined by containment is kept as the coder's event (its frames), however early the
+    # proposal was stored; a unit of matching events as its earliest
+    return [sorted(g, key=lambda e: (e.id in held_in, e.id is None, e.id or 0)) for g in out.values()], held_in
 
 
-def _conflict_text(video: str, events: Sequence[Any], labels: dict[Any, str | None]) -> str:
-    """'take0.mp4 frames 120-133: negative (ann), positive (ben)': an expression whose codings disagree."""
-    said = ", ".join(f"{labels[e.id] or e.emotion} ({e.coder or e.source})" for e in events)
+def _inside_coded(evs: Sequence[Any], root: Callable[[int], int], parent: list[int]) -> dict[int, Any]:
+    """Merge (into `parent`'s union-find of `evs`) each group of model proposals that matched no coder's event but
+    lies inside one: a proposal of a coder's longer expression, the model's bounds tighter (IoU .38, offsets 5
+    frames apart: under the agreement report's rule). Every proposal of the group lies wholly inside a coder's
+    event of one expression (its onset..offset), and that event's apex is within the proposal's (the tolerance
+    either side): the same peak. A micro-expression inside a longer macro-expression peaks elsewhere and stays a
+    sample of its own; so does a proposal inside events of two expressions, and two coders' events never merge
+    this way. Returns {proposal id: the coder's event it lies inside}."""
+    from merstudio.agreement.report import MODEL_CODER, coder_of
+
+    # a model's proposal (accepted): credited to the model, or naming the checkpoint that proposed it
+    proposal = [coder_of(e) == MODEL_CODER or bool(getattr(e, "model", "")) for e in evs]
+    coded = sorted((i for i in range(len(evs)) if not proposal[i]), key=lambda i: evs[i].apex)
+    apexes = [evs[i].apex for i in coded]
+    with_coder = {root(i) for i in coded}
+    hosts: dict[int, dict[int, int]] = {}  # proposal group -> {proposal index: the coder's event index}
+    hosted: dict[int, set[int]] = {}  # proposal group -> the coder groups its proposals lie in
+    for i, p in enumerate(evs):
+        r = root(i)
+        if not proposal[i] or r in with_coder:
+            continue  # a coder's event, or a proposal matched with one by the rule
+        lo = bisect.bisect_left(apexes, p.onset - SAME_EXPRESSION_TOLERANCE)
+        hi = bisect.bisect_right(apexes, p.offset + SAME_EXPRESSION_TOLERANCE)
+        inside = [j for j in coded[lo:hi] if evs[j].onset <= p.onset and p.offset <= evs[j].offset]
+        groups = {root(j) for j in inside}
+        if len(groups) == 1:
+            hosts.setdefault(r, {})[i] = min(inside, key=lambda j: (evs[j].offset - evs[j].onset, evs[j].id or 0))
+        hosted.setdefault(r, set()).update(groups or {-1})  # -1: a proposal that lies inside none
+    held_in: dict[int, Any] = {}
+    members: dict[int, list[int]] = {}
+    for i in range(len(evs)):
+        members.setdefault(root(i), []).append(i)
+    for r, found in hosts.items():
+        if len(hosted[r]) != 1 or len(found) != len(members[r]):
+            continue  # its proposals lie in two expressions, or one of them in none
+        parent[root(r)] = root(next(iter(found.values())))
+        held_in.update({evs[i].id: evs[j] for i, j in found.items()})
+    return held_in
+
+
+def _conflict_text(video: str, events: Sequence[Any], labels: dict[Any, str | None],
+                   inside: dict[int, Any] | None = None) -> str:
+    """'take0.mp4 frames 120-133: negative (ann), positive (ben)': an expression whose codings disagree; a proposal
+    merged by containment (`inside`) says so: 'positive (model, a proposal inside ann's event)'."""
+    from merstudio.agreement.report import coder_of
+
+    inside = inside or {}
+    said = ", ".join(f"{labels[e.id] or e.emotion} ({e.coder or e.source}"
+                     + (f", a proposal inside {coder_of(inside[e.id])}'s event" if e.id in inside else "") + ")"
+                     for e in events)
     return f"{video} frames {min(e.onset for e in events)}-{max(e.offset for e in events)}: {said}"
 
 

@@ -5,6 +5,7 @@ analysis, the project and the GUI worker can use it without importing the model 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
 # Objective classes (Davison et al. 2018; ../shared/reference/datasets.md): class -> (emotion, AU combinations).
@@ -18,6 +19,21 @@ FACS_OBJECTIVE_CLASSES: dict[str, tuple[str, tuple[tuple[int, ...], ...]]] = {
     "VI": ("fear", ((1, 2, 4), (20,))),
     "VII": ("others", ()),
 }
+
+
+def objective_emotion(aus: Iterable[int]) -> str:
+    """The FACS objective-class emotion for a set of AUs: the class of the largest combination it holds; AUs that fit
+    no combination (AU14 alone) are the scheme's class VII, "others" (Davison et al. 2018: the class with no
+    combinations of its own; the demo's truth codes its AU14 event so); '' for no AUs (nothing moved to classify)."""
+    present = set(aus)
+    best, best_len = "", 0
+    for emotion, combos in FACS_OBJECTIVE_CLASSES.values():
+        for combo in combos:
+            if set(combo) <= present and len(combo) > best_len:
+                best, best_len = emotion, len(combo)
+    if best or not present:
+        return best
+    return next((emotion for emotion, combos in FACS_OBJECTIVE_CLASSES.values() if not combos), "")
 
 
 # ------------------------------------------------------------------------------------------ AU strings

@@ -20,13 +20,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from merstudio.facs import FACS_OBJECTIVE_CLASSES
+from merstudio.facs import objective_emotion  # the rule, torch- and pandas-free (a project reads by it)
 from merstudio.features.aus import AUS, PRESENCE_ON, au_r
 from merstudio.model.columns import NONE_CLASS, class_column
 
@@ -148,21 +148,6 @@ class Suggestion:
     confidence: float | None
     # when a model's best class was not presented as a label: why ("negative p=0.06 < none p=0.90"), else ""
     uncertain: str = ""
-
-
-def objective_emotion(aus: Iterable[int]) -> str:
-    """The FACS objective-class emotion for a set of AUs: the class of the largest combination it holds; AUs that fit
-    no combination (AU14 alone) are the scheme's class VII, "others" (Davison et al. 2018: the class with no
-    combinations of its own; the demo's truth codes its AU14 event so); '' for no AUs (nothing moved to classify)."""
-    present = set(aus)
-    best, best_len = "", 0
-    for emotion, combos in FACS_OBJECTIVE_CLASSES.values():
-        for combo in combos:
-            if set(combo) <= present and len(combo) > best_len:
-                best, best_len = emotion, len(combo)
-    if best or not present:
-        return best
-    return next((emotion for emotion, combos in FACS_OBJECTIVE_CLASSES.values() if not combos), "")
 
 
 def _class_names(names: Sequence[str]) -> dict[str, str]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from merstudio.errors import InputError
+from merstudio.facs import au_numbers, objective_emotion
 from merstudio.project.base import StoreBase
 from merstudio.project.events import Event
 from merstudio.project.settings import _put_settings
@@ -225,7 +226,7 @@ class EventTables(StoreBase):
     def _select_events(self, con: sqlite3.Connection, where: str, args: Sequence[Any]) -> list[Event]:
         rows = con.execute(f"SELECT {self._EVENT_SELECT} FROM events WHERE {where}"
                            " ORDER BY video_id, onset, id", args).fetchall()
-        return [Event(**dict(zip(self._EVENT_COLS, r, strict=True))) for r in rows]
+        return _by_current_rule(con, [Event(**dict(zip(self._EVENT_COLS, r, strict=True))) for r in rows])
 
     def _get_event(self, con: sqlite3.Connection, event_id: int) -> Event | None:
         evs = self._select_events(con, "id = ?", (event_id,))
@@ -282,9 +283,54 @@ class EventTables(StoreBase):
             args = (event_id,)
         out = []
         for r in self._query(sql + " ORDER BY id", args):
+            after = json.loads(r[6]) if r[6] else None
+            if r[3] == "create" and after and (emotion := _rule_emotion(Event.from_dict(after))):
+                after["emotion"] = emotion  # the model's proposal as the current rule reads it (_by_current_rule)
             out.append({"id": r[0], "event_id": r[1], "time": r[2], "action": r[3], "coder": r[4],
-                        "before": json.loads(r[5]) if r[5] else None, "after": json.loads(r[6]) if r[6] else None})
+                        "before": json.loads(r[5]) if r[5] else None, "after": after})
         return out
+
+
+# what a proposal's note says where its emotion is the FACS rule's although a model ran (every frame under the model's
+# gates: merstudio.analysis.proposals.describe_interval's reason, "model uncertain: " before it, gui/workers.py; older
+# runs wrote "... the emotion is the FACS class of the AUs"); a model unsure of its class says "<class> p=0.06 < 0.40"
+_FACS_NOTE = "FACS class"
+
+
+def _rule_emotion(ev: Event) -> str:
+    """The emotion the FACS rule (merstudio.facs.objective_emotion) now gives an open model proposal stored with none,
+    where its emotion is that rule's alone, a function of its AU string: a run without a checkpoint, or one whose model
+    was not asked (see _FACS_NOTE); '' for any other event. Since 2026-12-07 AUs that fit no objective class (AU14
+    alone) are class VII "others": a run before stored '' for them, and its AU values are the same (no new analysis
+    revision), so nothing else would tell the coder."""
+    if (ev.emotion or ev.status != "proposal" or ev.source != "model" or ev.confidence is not None
+            or not ev.aus or not (ev.note == "" or _FACS_NOTE in ev.note)):
+        return ""
+    try:
+        return objective_emotion(au_numbers(ev.aus))
+    except ValueError:  # an AU string an older file holds that the grammar refuses: left as stored
+        return ""
+
+
+def _by_current_rule(con: sqlite3.Connection, evs: list[Event]) -> list[Event]:
+    """``evs`` (as stored) with the emotion of each open model proposal stored with none read by the current rule
+    (:func:`_rule_emotion`), unless a coder has changed its emotion, AUs or note since the model made it (an update in
+    its history that did: the coder cleared a suggested emotion, typed AUs): nothing is written, so a read-only
+    project reads so too, and the events a coder reviewed (accepted, rejected) or edited keep what they hold. One
+    history query, only where a proposal is read so."""
+    ruled = {e.id: emotion for e in evs if e.id is not None and (emotion := _rule_emotion(e))}
+    if not ruled:
+        return evs
+    ids = sorted(ruled)
+    for k in range(0, len(ids), 500):  # under SQLite's limit of parameters
+        part = ids[k:k + 500]
+        for eid, before, after in con.execute(
+                "SELECT event_id, before, after FROM event_history WHERE action = 'update' AND event_id IN "
+                f"({', '.join('?' * len(part))})", part):
+            was, now = json.loads(before or "{}"), json.loads(after or "{}")
+            if any(was.get(f) != now.get(f) for f in ("emotion", "aus", "note")):  # a coder's edit (a face move: not)
+                ruled.pop(eid, None)
+    return [replace(e, emotion=ruled[e.id]) if e.id in ruled else e for e in evs]
 
 
 def _stored_id(ev: Event) -> int:

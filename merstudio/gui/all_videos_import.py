@@ -3,15 +3,21 @@ each video's rows into its own video, as `merstudio convert --project P --import
 the same core function (interchange.preview_all_events). One confirmation lists, per video, how many events are
 new, already there or to skip, and the names matching no video of the project (their rows are left out); the
 import is one undo step (ImportEventsCommand spans videos). Used by commands.ImportEvents, whose params it reads:
-path, fmt, fps_override, replace, skip_bad; ``all_videos`` (set on the way: whether the file is such a file) and
-``all_preview`` (the confirmed previews)."""
+path, fmt, fps_override, replace, skip_bad, coder (of the rows naming none: the confirmation's Coder field, where
+such rows are, sets it, as the one-video preview's does); ``all_videos`` (set on the way: whether the file is such a
+file) and ``all_preview`` (the confirmed previews)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
+
 from merstudio.errors import FrameRateMismatch, InputError, MerstudioError
+from merstudio.gui.dialogs import CoderField, names_no_coder
 
 SHOWN = 20  # videos listed by name in the confirmation; the rest counted
 
@@ -47,7 +53,7 @@ def _preview(ctx: Any, params: dict[str, Any]) -> Any:
         try:
             return preview_all_events(reader, params["path"], times=times.get,
                                       fps_override=bool(params.get("fps_override")),
-                                      replace=bool(params.get("replace")))
+                                      coder=params.get("coder") or None, replace=bool(params.get("replace")))
         finally:
             reader.close()
 
@@ -95,10 +101,63 @@ def ask(ctx: Any, params: dict[str, Any]) -> bool:
             return False
         params["fps_override"] = True
         found = _preview(ctx, params)
-    if not ctx.win.confirm(question(found)):
+    if not params.get("coder") and names_no_coder(p for _, p in found.parts):
+        # rows naming no coder: the one-video preview's Coder field, filled with the app's coder, the file read for
+        # it (they had no coder at all); a file naming its coders is confirmed as before
+        found = _ask_coder(ctx, params, found)
+        if found is None:
+            return False
+    elif not ctx.win.confirm(question(found)):
         return False
     params["all_preview"], params["skip_bad"] = found, True  # the user saw what is skipped and confirmed
     return True
+
+
+class CoderQuestion(QDialog):
+    """The confirmation (:func:`question`) of a file whose rows name no coder, with the one-video preview's Coder
+    field (dialogs.CoderField): ``reread(coder)`` reads every video's rows again for the name typed; :attr:`found`
+    is what confirming imports, :attr:`coder` whose its coderless rows are ('': no coder)."""
+
+    def __init__(self, found: Any, parent: Any, reread: Callable[[str], Any], app_coder: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Import {found.path.name}")
+        self.found = found
+        self.text = QLabel(question(found), self)
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)  # video and coder names, as written
+        self.field = CoderField(self, found, reread, lambda f: [e for _, p in f.parts for e in p.events],
+                                self._reread, app_coder, app_coder)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Yes | QDialogButtonBox.StandardButton.Cancel,
+                                   parent=self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.text)
+        lay.addWidget(self.field)
+        lay.addWidget(buttons)
+
+    @property
+    def coder(self) -> str:
+        return self.field.coder
+
+    def _reread(self, found: Any) -> None:
+        self.found = found
+        self.text.setText(question(found))
+
+
+def _ask_coder(ctx: Any, params: dict[str, Any], found: Any) -> Any:
+    """:class:`CoderQuestion` for ``found`` (read for no coder): what to import, read for the coder confirmed
+    (params ``coder``); None: cancelled."""
+    app_coder = (ctx.win.coder or "").strip()
+
+    def reread(coder: str) -> Any:
+        return _preview(ctx, {**params, "coder": coder})
+
+    dlg = CoderQuestion(reread(app_coder) if app_coder else found, ctx.win, reread, app_coder)
+    if dlg.exec() != QDialog.DialogCode.Accepted:
+        return None
+    params["coder"] = dlg.coder
+    return dlg.found
 
 
 def do(ctx: Any, params: dict[str, Any]) -> None:

@@ -881,7 +881,7 @@ class ImportEvents(AppCommand):
                 return False
             params["fps_override"] = True
             found = _previews(ctx, params)
-        from merstudio.gui.dialogs import ImportPreviewDialog
+        from merstudio.gui.dialogs import ImportPreviewDialog, names_no_coder
 
         prev, alt = found  # alt: the file read to replace its coders' events, if any
         params["preview"] = prev
@@ -889,8 +889,7 @@ class ImportEvents(AppCommand):
         boris = _is_boris(params)  # BORIS names no coder (the observation id names the session): the Coder field's
         # a file of another format whose events name no coder (an events CSV's empty coder column; a file without
         # events names none either): the field too, filled with the app's coder, the file read for it
-        unnamed = not boris and not params.get("coder") and (any(not e.coder for e in prev.events)
-                                                              or not prev.file_coders)
+        unnamed = not boris and not params.get("coder") and names_no_coder([prev])
         if boris or unnamed:
 
             def reread(coder: str) -> tuple[Any, Any]:

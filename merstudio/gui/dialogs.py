@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
+    QWidget,
 )
 
 from merstudio.errors import MerstudioError
@@ -168,17 +169,85 @@ CODER_NOTE = ("Whose coding the file's events are: BORIS names no coder, and the
 UNNAMED_NOTE = "Whose coding the file's events are: the file names no coder for them. Empty: they have no coder."
 
 
+def names_no_coder(previews: Iterable[Any]) -> bool:
+    """Whether a file read into these previews (one per video it goes into) names no coder for some of its events
+    (an events CSV's empty coder column), or none at all (a file without events): its import preview then has the
+    Coder field (:class:`CoderField`), filled with the app's coder."""
+    previews = list(previews)
+    return any(not e.coder for p in previews for e in p.events) or not any(p.file_coders for p in previews)
+
+
+class CoderField(QWidget):
+    """The Coder field of an import's preview (one video's, :class:`ImportPreviewDialog`; several videos',
+    gui.all_videos_import) and the line under it: whose coding the file's events are. ``read``: the file as read for
+    ``coder``; a change reads it again, ``reread(coder)`` giving what ``on_read`` is handed (the preview shown anew);
+    ``events(read)``: the events that reading imports. ``coder`` None: a BORIS file, which names no coder (the
+    observation id it would take names the session, shared by two coders' files): filled with the name the file
+    gives its events (its coder variable, else the observation id; '': as the file says); else a file whose events
+    name no coder (:func:`names_no_coder`), read for ``coder`` (the app's; '': no coder). The app's coder is
+    offered; :attr:`coder` is the one used."""
+
+    def __init__(self, parent: Any, read: Any, reread: Callable[[str], Any], events: Callable[[Any], Iterable[Any]],
+                 on_read: Callable[[Any], None], app_coder: str = "", coder: str | None = None) -> None:
+        super().__init__(parent)
+        self.reread, self.events, self.on_read = reread, events, on_read
+        self.note = CODER_NOTE if coder is None else UNNAMED_NOTE
+        self.coder = coder or ""
+        if coder is None:  # BORIS: filled with the name the file gives its events
+            said = sorted({e.coder for e in events(read) if e.coder})
+            self.coder = said[0] if len(said) == 1 else ""  # several observations: each its own, as it says
+        self.box = QComboBox(self)
+        self.box.setEditable(True)
+        self.box.addItems(list(dict.fromkeys(c for c in (self.coder, app_coder.strip()) if c)))
+        self.box.setCurrentText(self.coder)
+        self.box.setAccessibleName("coder of the file's events")
+        edit = self.box.lineEdit()
+        assert edit is not None
+        edit.setPlaceholderText("as the file says (observation ids)" if coder is None else "no coder")
+        edit.editingFinished.connect(self._changed)
+        self.box.activated.connect(self._changed)
+        self.note_label = QLabel(self)
+        self.note_label.setWordWrap(True)
+        self.note_label.setText(self._line(read))
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        form = QFormLayout()
+        form.addRow("Coder:", self.box)
+        lay.addLayout(form)
+        lay.addWidget(self.note_label)
+
+    def _changed(self, *_: Any) -> None:
+        """The field changed: the file read again for it, handed to ``on_read``."""
+        coder = self.box.currentText().strip()
+        if coder == self.coder:
+            return
+        try:
+            read = self.reread(coder)
+        except MerstudioError as exc:  # the file changed or went meanwhile: the last reading stays
+            self.note_label.setText(f"Not read again: {one_line(exc)}")
+            return
+        self.coder = coder
+        self.on_read(read)
+        self.note_label.setText(self._line(read))
+
+    def _line(self, read: Any) -> str:
+        """The line under the field for ``read``, read for :attr:`coder`."""
+        kept = sorted({e.coder for e in self.events(read) if e.coder and e.coder != self.coder}) if self.coder else []
+        if not kept:
+            return self.note
+        if self.note is CODER_NOTE:
+            return f"The file names its own coder(s) {', '.join(kept)} (a coder variable): its events keep them"
+        return (f"The file names coder(s) {', '.join(kept)} for some of its events: those keep them, the others are "
+                f"{self.coder}'s")
+
+
 class ImportPreviewDialog(QDialog):
     """What an annotation import will do (ImportPreview.summary(): events to import, items skipped and why, notes),
     before anything is written. With items to skip, the OK button says so: confirming means importing the rest.
     ``replace_preview``: the same file read to replace its coders' events on the video (a corrected file,
     interchange.preview_import(replace=True)); a "Replace" box then chooses between the two (``preview``).
-    ``reread``: a BORIS file, which names no coder (the observation id it would take names the session, shared by
-    two coders' files): a "Coder" field, filled with the name the file gives its events (its coder variable, else
-    the observation id), the app's coder offered; a change reads the file again, ``reread(coder)`` giving both
-    previews (coder '': as the file says); :attr:`coder` is the one used. ``coder`` (with ``reread``): a file of
-    another format whose events name no coder (an events CSV's empty coder column), read for that coder (the app's):
-    the field is filled with it ('': no coder)."""
+    ``reread``: a file whose events' coder the user says (a BORIS file; with ``coder``, one whose events name no
+    coder): the :class:`CoderField`, ``reread(coder)`` giving both previews; :attr:`coder` is the one used."""
 
     def __init__(self, preview: Any, parent: Any = None, replace_preview: Any = None,
                  reread: Callable[[str], tuple[Any, Any]] | None = None, app_coder: str = "",
@@ -189,26 +258,14 @@ class ImportPreviewDialog(QDialog):
         self.preview = preview
         self.head = QLabel(self)
         self.head.setWordWrap(True)
-        self.reread, self.coder, self.coder_box = reread, coder or "", None
-        self.note = CODER_NOTE if coder is None else UNNAMED_NOTE
-        self.coder_note = QLabel(self)
-        self.coder_note.setWordWrap(True)
+        self.coder_field: CoderField | None = None
+        self.coder_box: QComboBox | None = None
         if reread is not None:
-            if coder is None:  # BORIS: filled with the name the file gives its events
-                said = sorted({e.coder for e in preview.events if e.coder})
-                self.coder = said[0] if len(said) == 1 else ""  # several observations: each its own, as it says
-            self.coder_box = QComboBox(self)
-            self.coder_box.setEditable(True)
-            self.coder_box.addItems(list(dict.fromkeys(c for c in (self.coder, app_coder.strip()) if c)))
-            self.coder_box.setCurrentText(self.coder)
-            self.coder_box.setAccessibleName("coder of the file's events")
-            edit = self.coder_box.lineEdit()
-            assert edit is not None
-            edit.setPlaceholderText("as the file says (observation ids)" if coder is None else "no coder")
-            edit.editingFinished.connect(self._coder_changed)
-            self.coder_box.activated.connect(self._coder_changed)
-            self.coder_note.setText(self._note(preview))
+            self.coder_field = CoderField(self, self.previews, reread, lambda read: read[0].events, self._reread,
+                                          app_coder, coder)
+            self.coder_box, self.coder_note = self.coder_field.box, self.coder_field.note_label
         else:
+            self.coder_note = QLabel(self)
             self.coder_note.hide()  # in no layout: it would lie over the head
         self.replace_box: QCheckBox | None = None
         if replace_preview is not None or reread is not None:  # a coder typed may have events here to replace
@@ -225,11 +282,8 @@ class ImportPreviewDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(self.head)
-        if self.coder_box is not None:
-            form = QFormLayout()
-            form.addRow("Coder:", self.coder_box)
-            lay.addLayout(form)
-            lay.addWidget(self.coder_note)
+        if self.coder_field is not None:
+            lay.addWidget(self.coder_field)
         if self.replace_box is not None:
             lay.addWidget(self.replace_box)
         lay.addWidget(self.text, 1)
@@ -237,6 +291,11 @@ class ImportPreviewDialog(QDialog):
         self._set_replace(replace_preview)
         self._show(False)
         self.resize(760, 420)
+
+    @property
+    def coder(self) -> str:
+        """The coder the previews were read for ('': as the file says); '' without the field."""
+        return self.coder_field.coder if self.coder_field is not None else ""
 
     def _set_replace(self, alt: Any) -> None:
         """The Replace box for ``alt`` (the file read to replace its coders' events; None: nothing to replace)."""
@@ -250,32 +309,12 @@ class ImportPreviewDialog(QDialog):
                         f"corrected file: {len(alt.replaces)} removed, {len(alt.duplicates)} unchanged)")
         box.setVisible(alt is not None)
 
-    def _coder_changed(self, *_: Any) -> None:
-        """The Coder field changed: the file read again for it (the Replace box with it)."""
-        assert self.coder_box is not None and self.reread is not None
-        coder = self.coder_box.currentText().strip()
-        if coder == self.coder:
-            return
-        try:
-            prev, alt = self.reread(coder)
-        except MerstudioError as exc:  # the file changed or went meanwhile: the last reading stays
-            self.coder_note.setText(f"Not read again: {one_line(exc)}")
-            return
-        self.coder = coder
+    def _reread(self, read: tuple[Any, Any]) -> None:
+        """The file read again for the Coder field's name: both previews (the Replace box with them)."""
+        prev, alt = read
         self.previews = (prev, alt)
         self._set_replace(alt)
-        self.coder_note.setText(self._note(prev))
         self._show(self.replace)
-
-    def _note(self, prev: Any) -> str:
-        """The line under the Coder field for ``prev``, read for :attr:`coder`."""
-        kept = sorted({e.coder for e in prev.events if e.coder and e.coder != self.coder}) if self.coder else []
-        if not kept:
-            return self.note
-        if self.note is CODER_NOTE:
-            return f"The file names its own coder(s) {', '.join(kept)} (a coder variable): its events keep them"
-        return (f"The file names coder(s) {', '.join(kept)} for some of its events: those keep them, the others are "
-                f"{self.coder}'s")
 
     @property
     def replace(self) -> bool:

@@ -2,11 +2,12 @@
 
 One row per event. ``Behavior`` is the emotion, ``Modifier #1`` the AUs (``AU4,AU7,L12``: one set of values, as
 BORIS writes a multiple-choice set; merstudio's earlier exports wrote ``Modifiers`` with ``|``, BORIS's separator
-between sets, and are read as before), ``FPS (frame/s)`` the rate (``FPS`` before), ``Subject`` the face
-(``face 0``), ``Behavior type`` ``STATE``. ``Start (s)``/``Stop (s)`` are the span [t(onset), t(offset + 1)) to the
-millisecond, as BORIS writes them; ``Start frame``/``Apex frame``/``Stop frame`` are the 0-based onset, apex and
-offset frames (both ends included), which an import prefers over the times. ``Coder``, ``Confidence``, ``Status``
-and ``Event source`` carry the rest of an event; a file without them (a real BORIS export) imports with the
+between sets, and are read as before), ``FPS (frame/s)`` the rate (``FPS`` before), ``Subject`` the face as the
+.boris export names it (the name imported files gave it, else ``face 0``: :func:`subject_labels`) and ``Face`` its
+number, ``Behavior type`` ``STATE``. ``Start (s)``/``Stop (s)`` are the span [t(onset), t(offset + 1)) to the
+millisecond plus the ``Time offset (s)`` (an imported BORIS observation's), as BORIS writes them; ``Start frame``/
+``Apex frame``/``Stop frame`` are the 0-based onset, apex and offset frames (both ends included), which an import
+prefers over the times. ``Coder``, ``Confidence``, ``Status`` and ``Event source`` carry the rest of an event; a file without them (a real BORIS export) imports with the
 ``Observation id`` as coder.
 """
 
@@ -57,13 +58,15 @@ from merstudio.xlsx import write_xlsx
 # BORIS 8 and later's names ("FPS (frame/s)", a "Modifier #k" per modifier set: ours is one, the AUs); our readers
 # take these and the earlier "FPS" / "Modifiers" (merstudio's exports before them, BORIS 7's)
 BORIS_COLUMNS = ("Observation id", "Observation date", "Description", "Observation type", "Source",
-                 "Media duration (s)", "FPS (frame/s)", "Subject", "Behavior", "Behavioral category", "Modifier #1",
+                 "Time offset (s)", "Media duration (s)", "FPS (frame/s)", "Subject", "Behavior", "Behavioral category", "Modifier #1",
                  "Behavior type", "Start (s)", "Stop (s)", "Duration (s)", "Media file name", "Comment start",
                  "Comment stop")
+# "Face": the face a named Subject is (BORIS shows the name; a table of one face's events alone read it back as
+# face 0 without it)
 EXTRA_COLUMNS = ("Start frame", "Apex frame", "Stop frame", "Apex (s)", "Coder", "Confidence", "Status",
-                 "Event source")
+                 "Event source", "Face")
 COLUMNS = BORIS_COLUMNS + EXTRA_COLUMNS
-NUMBER_COLUMNS = ("Media duration (s)", "FPS (frame/s)", "Start (s)", "Stop (s)", "Duration (s)", "Apex (s)", "Confidence")
+NUMBER_COLUMNS = ("Time offset (s)", "Media duration (s)", "FPS (frame/s)", "Start (s)", "Stop (s)", "Duration (s)", "Apex (s)", "Confidence")
 FORMATS = ("tsv", "csv", "xlsx")
 
 
@@ -80,27 +83,50 @@ def boris_rows(events: Iterable[Event], media: Media | Mapping[int, Media]) -> l
     """One BORIS-style row per event. ``media``: the one video, or {video_id: Media} for several."""
     rows = []
     today = _dt.date.today().isoformat()
-    for e in sorted((ev.validated() for ev in events), key=lambda e: (e.video_id, e.coder, e.onset, e.face_id)):
+    evs = sorted((ev.validated() for ev in events), key=lambda e: (e.video_id, e.coder, e.onset, e.face_id))
+    # the subjects a .boris export writes (the names imported files gave the faces), so that both read back alike
+    subjects = subject_labels(evs, {e.video_id: media for e in evs} if isinstance(media, Media) else media)
+    for e in evs:
         m = media if isinstance(media, Media) else media.get(e.video_id)
         if m is None:
             raise InputError(f"event {e.id}: no media given for video {e.video_id}")
         clock = m.clock("BORIS export")
-        start, apex, stop = clock.event_times(e)
+        shift = float(m.time_offset or 0.0)  # BORIS's times are media time plus the observation's time offset
+        start, apex, stop = (round(t + shift, 3) if shift else t for t in clock.event_times(e))
         rows.append({
             "Observation id": e.coder or Path(m.path).stem or "merstudio", "Observation date": today,
             "Description": "exported by merstudio", "Observation type": "Media file(s)",
-            "Source": f"player #1: {m.path}",
+            "Source": f"player #1: {m.path}", "Time offset (s)": f"{shift:.3f}",
             "Media duration (s)": f"{clock.ms(m.frame_count) / 1000.0:.3f}" if m.frame_count else "",
-            "FPS (frame/s)": f"{clock.fps:g}", "Subject": face_label(e.face_id), "Behavior": e.emotion,
+            "FPS (frame/s)": f"{clock.fps:g}", "Subject": subjects[(e.video_id, e.face_id)], "Behavior": e.emotion,
             "Behavioral category": "micro-expression", "Modifier #1": aus_as_modifiers(e.aus),
             "Behavior type": "STATE", "Start (s)": f"{start:.3f}", "Stop (s)": f"{stop:.3f}",
             "Duration (s)": f"{stop - start:.3f}", "Media file name": m.path, "Comment start": e.note,
             "Comment stop": "", "Start frame": e.onset, "Apex frame": e.apex, "Stop frame": e.offset,
             "Apex (s)": f"{apex:.3f}", "Coder": e.coder,
             "Confidence": "" if e.confidence is None else f"{float(e.confidence):.6g}", "Status": e.status,
-            "Event source": e.source,
+            "Event source": e.source, "Face": e.face_id,
         })
     return rows
+
+
+def subject_labels(events: Iterable[Event], media: Mapping[int, Media]) -> dict[tuple[int, int], str]:
+    """{(video id, face): its BORIS subject}, for the .boris and the table writers alike: the name imported files
+    gave the face (``Media.face_names``: a BORIS subject, an ELAN participant), else ``face k``; a name that would
+    read back as another face (``face 2``, ``subject1`` on face 3, ``No focal subject``) or names two faces is
+    ``face k`` too (a subject is one name in BORIS, which reads it back)."""
+    keys = sorted({(e.video_id, e.face_id) for e in events})
+    named = {(v, f): n.strip() for v, m in media.items() for f, n in m.face_names if (v, f) in keys and n.strip()}
+    faces_of: dict[str, set[int]] = defaultdict(set)
+    for (_, f), n in named.items():
+        faces_of[n.casefold()].add(f)
+    base = subject_base(n for (_, f), n in named.items() if f == 0)  # subject0 on face 0: read back from 0
+
+    def reads_back(n: str, f: int) -> bool:
+        return is_subject_name(n) or (_SUBJECT_NUMBERED.fullmatch(n) is not None and _numbered(n, base) == f)
+
+    return {(v, f): n if (n := named.get((v, f), "")) and len(faces_of[n.casefold()]) == 1 and reads_back(n, f)
+            else face_label(f) for v, f in keys}
 
 
 def _xlsx_number(text: str) -> float | None:
@@ -152,7 +178,11 @@ def _number(v: Any) -> float | None:
 
 _NO_SUBJECT = ("", "no focal subject", "none")
 _BARE_AU = re.compile(r"\d{1,2}[A-Ea-e]?")  # a modifier read as an AU with no AU written: 2, 12B
-_NUMBERED = re.compile(r"(?:face|track|subject)?\s*#?\s*(-?\d{1,9})", flags=re.IGNORECASE)
+_NUMBERED = re.compile(r"(?:face|track)?\s*#?\s*(-?\d{1,9})", flags=re.IGNORECASE)  # ours: face 0 is face 0
+# BORIS has no default subject names (a new subject is blank), but its users, and its own example projects
+# (tests/files/test.boris: "subject1", "subject2", described "subject #1"), number them from 1: subject1 is the
+# first face, face 0. Read as face 1, a one-subject file landed on a face the video may not have, face 0 unused
+_SUBJECT_NUMBERED = re.compile(r"subject\s*[#_-]?\s*(\d{1,9})", flags=re.IGNORECASE)
 
 
 def frame_index(v: Any) -> int | None:
@@ -162,14 +192,28 @@ def frame_index(v: Any) -> int | None:
     return int(x) if x is not None and x >= 0 and x == int(x) else None
 
 
-def _numbered(subject: str) -> int | None:
-    m = _NUMBERED.fullmatch(subject.strip())
-    return int(m.group(1)) if m else None
+def _numbered(subject: str, base: int = 1) -> int | None:
+    """The face a numbered subject names: ``face 3`` / ``3`` face 3; ``subject3`` the third subject (face 2), or
+    face 3 where the file numbers its subjects from ``base`` 0 (:func:`subject_base`); None for a name."""
+    s = subject.strip()
+    if m := _NUMBERED.fullmatch(s):
+        return int(m.group(1))
+    if m := _SUBJECT_NUMBERED.fullmatch(s):
+        return int(m.group(1)) - base
+    return None
+
+
+def subject_base(subjects: Iterable[str]) -> int:
+    """The number a file's ``subjectN`` subjects start from: 0 where one of them is ``subject0``, else 1 (BORIS's
+    users count from 1)."""
+    return 0 if any((m := _SUBJECT_NUMBERED.fullmatch(str(s).strip())) and int(m.group(1)) == 0
+                    for s in subjects) else 1
 
 
 @dataclass
 class SubjectFaces:
-    """Which face each BORIS subject is: ``face 3`` / ``3`` is face 3; a named subject (and "No focal subject", face 0
+    """Which face each BORIS subject is: ``face 3`` / ``3`` is face 3, ``subject3`` face 2 (BORIS's users number
+    subjects from 1; face 3 where the file has a ``subject0``: ``base``); a named subject (and "No focal subject", face 0
     when it is the only one) the face ``known`` gives its name (the names earlier imports into the video gave faces:
     :func:`merstudio.interchange.known_face_names`; matched in any case), else the next free face in the order of
     ``order`` (a .boris project's subjects), else in order of appearance; free: no numbered subject of the file and
@@ -181,11 +225,13 @@ class SubjectFaces:
     shown: dict[str, str] = field(default_factory=dict)  # casefolded name -> the name as written
     known: set[str] = field(default_factory=set)  # names whose face an earlier import gave
     used: dict[str, None] = field(default_factory=dict)  # the names the events use, in order
+    base: int = 1  # the number the file's subjectN subjects start from (subject_base)
+    numbered: dict[int, str] = field(default_factory=dict)  # face -> the subjectN the events use for it, as written
 
     @classmethod
     def start(cls, taken: Iterable[int], known: Mapping[int, str] | None = None,
-              order: Sequence[str] = ()) -> SubjectFaces:
-        faces = cls(set(taken))
+              order: Sequence[str] = (), base: int = 1) -> SubjectFaces:
+        faces = cls(set(taken), base=base)
         for face, name in sorted((known or {}).items()):
             key = _subject_key(str(name))
             if key and key not in faces.names and isinstance(face, int) and face >= 0:
@@ -193,7 +239,7 @@ class SubjectFaces:
                 faces.known.add(key)
                 faces.taken.add(face)
         for name in order:
-            if _numbered(name) is None and _subject_key(name):
+            if _numbered(name, base) is None and _subject_key(name):
                 faces._assign(name)
         return faces
 
@@ -208,8 +254,10 @@ class SubjectFaces:
         return key
 
     def face(self, subject: str) -> int:
-        k = _numbered(subject)
+        k = _numbered(subject, self.base)
         if k is not None:
+            if _SUBJECT_NUMBERED.fullmatch(subject.strip()):  # BORIS's name for it: said, and written back
+                self.numbered.setdefault(k, subject.strip())
             return k
         key = self._assign(subject)
         self.used[key] = None
@@ -218,20 +266,24 @@ class SubjectFaces:
     def note(self, where: str) -> str | None:
         """One line naming the face each subject the events use went to, and which of them earlier imports gave."""
         said = [k for k in self.used if k or self.names[k]]
-        if not said:
+        if not said and not self.numbered:
             return None
         kept = [quote(self.shown[k]) for k in said if k in self.known]
-        return (f"{where}: " + ", ".join(f"subject {quote(self.shown[k])} read as face {self.names[k]}" for k in said)
+        return (f"{where}: " + ", ".join(
+                    [f"subject {quote(n)} read as face {f}" for f, n in sorted(self.numbered.items())]
+                    + [f"subject {quote(self.shown[k])} read as face {self.names[k]}" for k in said])
                 + (f" ({name_list(kept, 6)} as earlier imports into this video named them; a new name takes the "
                    "next free face)" if kept else ""))
 
     def face_names(self) -> dict[int, str]:
-        """{face: name as written} of the named subjects, known, in the file's order or used (for the video's next
-        import, and an export to write back)."""
+        """{face: name as written} of the named subjects, known, in the file's order or used, and of the ``subjectN``
+        subjects used where no name has their face (for the video's next import, and an export to write back)."""
         out: dict[int, str] = {}
         for k, f in self.names.items():
             if k:
                 out.setdefault(f, self.shown[k])
+        for f, n in self.numbered.items():
+            out.setdefault(f, n)
         return out
 
 
@@ -632,6 +684,13 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
         # BORIS 7 lists the files player 1 plays in turn above the header: several, and a Total length is their sum
         several = sum(1 for r in rows[:header_at] if len(r) > 1 and norm_col(r[0]) == "player1") > 1
         prev.media_length = _stated_lengths(rows[header_at + 1:], col, several).get(prev.media)  # for a BORIS export
+        shifts: dict[float, list[str]] = {}  # the pairing took them from the times: written back as the rows say
+        for r in rows[header_at + 1:]:
+            if "timeoffsets" in col and any(cell_text(c) for c in r):
+                ids = shifts.setdefault(_number(_cell(r, col, "timeoffsets")) or 0.0, [])
+                ids += [] if _cell(r, col, "observationid") in ids else [_cell(r, col, "observationid")]
+        prev.notes += offsets_note(shifts)
+        prev.time_offset = next(iter(shifts)) if len(shifts) == 1 else 0.0
         return prev
     missing = [name for name, keys in (("Start (s)", ("starts", "startframe")), ("Stop (s)", ("stops", "stopframe")))
                if not any(k in col for k in keys)]
@@ -650,8 +709,12 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     # ethogram may define other modifiers, which are kept in the event's note instead of losing the event.
     if ours is None:
         ours = "coder" in col or "eventsource" in col
-    taken = {k for _, r in body if (k := _numbered(cell_text(_value(r, col, "subject")))) is not None}
-    faces = SubjectFaces.start(taken, face_names, subject_order)
+    subjects = [cell_text(_value(r, col, "subject")) for _, r in body]
+    base = subject_base([*subject_order, *subjects])
+    taken = {k for s in subjects if (k := _numbered(s, base)) is not None}
+    # our tables' Face column pins each named subject to its face, as a .boris's subject descriptions do
+    pinned = _pinned_faces(body, col) if ours else {}
+    faces = SubjectFaces.start(taken, {**pinned, **(face_names or {})}, subject_order, base)
     rows_read = _BorisRows(col, _modifier_cols(col), ours, {k.strip().lower(): v for k, v in (emotions or {}).items()},
                            default_coder, faces, (coder or "").strip(), sets_named=modifier_sets_named)
     au_reader = AUReader()
@@ -659,6 +722,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     other_media = 0
     durations = _durations(body, col)
     late: dict[str, list[int | str]] = {}
+    offsets: dict[float, list[str]] = {}  # the observations' time offsets (our tables': the video's), by observation
     for rowno, r in body:
         # a .boris project's rows are no rows its user can find: its own names the observation and the time
         where = (cell_text(_value(r, col, "where")) if where_column else "") or f"{p.name}: row {rowno}"
@@ -669,6 +733,10 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
         later = in_turn.get((cell_text(_value(r, col, "observationid")), mname), 0.0)
         if isinstance(later, str):  # the rows of a file timed from an earlier one's start, whose length is unknown
             raise InputError(f"{p}: {later}")
+        if "timeoffsets" in col:
+            obs = offsets.setdefault(_number(_value(r, col, "timeoffsets")) or 0.0, [])
+            if (oid := cell_text(_value(r, col, "observationid"))) not in obs:
+                obs.append(oid)
         ev = rows_read.event(r, where, frames, later, au_reader, video_id, source, notes, skipped)
         if ev is not None:
             events.append(ev)
@@ -686,10 +754,41 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
                      ".boris project, whose ethogram names them")
     if other_media:
         notes.append(f"{other_media} row(s) of other media files than {quote(video_name or '')} left out")
+    notes += offsets_note(offsets)
     media, media_path = _table_media(body, col, media_names)
     return ImportPreview(path=p, format=fmt, events=events, skipped=skipped, notes=notes,
                          fps=use_fps, media=media, media_path=media_path, face_names=faces.face_names(),
-                         media_length=durations.get(media) if media else None)  # as stated: for a BORIS export
+                         media_length=durations.get(media) if media else None,  # as stated: for a BORIS export
+                         time_offset=next(iter(offsets)) if len(offsets) == 1 else 0.0)  # written back so
+
+
+def offsets_note(offsets: Mapping[float, Sequence[str]]) -> list[str]:
+    """The note where the observations read have different time offsets ({offset: observation ids}): a BORIS file
+    written from the events then has one, 0."""
+    if len(offsets) < 2:
+        return []
+    said = name_list(f"{quote(ids[0]) if ids and ids[0] else 'a row'} {x:g} s" for x, ids in sorted(offsets.items()))
+    return [f"the observations' time offsets differ ({said}): a BORIS project written from these events has media "
+            "times (offset 0)"]
+
+
+def _pinned_faces(body: Sequence[tuple[int, Sequence[Any]]], col: Mapping[str, int]) -> dict[int, str]:
+    """{face: subject} of our tables' named subjects, by their ``Face`` column: a name on one face, the only one
+    there (as our writers write them)."""
+    if "face" not in col:
+        return {}
+    faces: dict[str, set[int]] = defaultdict(set)
+    shown: dict[str, str] = {}
+    for _, r in body:
+        subject, face = cell_text(_value(r, col, "subject")), frame_index(_value(r, col, "face"))
+        if face is not None and is_subject_name(subject):
+            faces[subject.casefold()].add(face)
+            shown.setdefault(subject.casefold(), subject)
+    one = {k: next(iter(fs)) for k, fs in faces.items() if len(fs) == 1}
+    names_of = defaultdict(list)
+    for k, f in one.items():
+        names_of[f].append(k)
+    return {f: shown[ks[0]] for f, ks in names_of.items() if len(ks) == 1}
 
 
 def _apex_rows(p: Path, body: Sequence[tuple[int, Sequence[Any]]],

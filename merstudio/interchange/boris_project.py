@@ -18,7 +18,8 @@ it, the next stops it (BORIS's own pairing rule), so one event of ours is:
   (one observation per video, coder and status, as ELAN export keeps rejected proposals on tiers of their own:
   ``clip - alice`` accepted, ``clip - alice (proposals)`` open model proposals, ``clip - alice (rejected)``
   rejected ones, so a BORIS user never takes a rejected or unreviewed proposal for a coder's event); the subject is
-  the face (``face 0``).
+  the face's name as imported files gave it, else ``face 0`` (:func:`merstudio.interchange.boris.subject_labels`,
+  which the tables write too).
 
 Two events of one coder with the same face, emotion and AUs that overlap or touch cannot be told apart by that
 pairing, so the later one goes to a second observation of the same video (``… (2)``). Confidence and source are
@@ -57,9 +58,10 @@ from merstudio.facs import read_aus
 from merstudio.interchange.boris import (
     BorisEntry,
     frame_index,
-    is_subject_name,
+    offsets_note,
     pair_boris_events,
     read_boris_rows,
+    subject_labels,
 )
 from merstudio.interchange.common import (
     ImportPreview,
@@ -178,7 +180,7 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
     points = frozenset(c for c in emotions if all(e.onset == e.offset for e in evs if (e.emotion or UNLABELLED) == c))
     apex_code = APEX if APEX not in emotions else f"{APEX} (merstudio)"
     values = sorted({v for e in evs for v in _modifier(e.aus)}, key=lambda v: (len(v), v))
-    subjects = _subject_labels(evs, by_id)
+    subjects = subject_labels(evs, by_id)
     now = _dt.datetime.now().replace(microsecond=0).isoformat()
     observations: dict[str, Any] = {}
     lengths: dict[int, tuple[float, bool]] = {}
@@ -267,19 +269,6 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
         "converters": {},
         "observations": observations,
     }
-
-
-def _subject_labels(events: list[Event], media: Mapping[int, Media]) -> dict[tuple[int, int], str]:
-    """{(video id, face): its BORIS subject}: the name imported files gave the face (``Media.face_names``: a BORIS
-    subject, an ELAN participant), else ``face k``; a name that reads as another face (``face 2``, ``No focal
-    subject``) or names two faces is ``face k`` too (a subject is one name in BORIS, which reads it back)."""
-    keys = sorted({(e.video_id, e.face_id) for e in events})
-    named = {(v, f): n.strip() for v, m in media.items() for f, n in m.face_names if (v, f) in keys and n.strip()}
-    faces_of: dict[str, set[int]] = defaultdict(set)
-    for (_, f), n in named.items():
-        faces_of[n.casefold()].add(f)
-    return {(v, f): n if (n := named.get((v, f), "")) and len(faces_of[n.casefold()]) == 1
-            and is_subject_name(n) else face_label(f) for v, f in keys}
 
 
 def export_losses(events: Iterable[Event]) -> str:
@@ -453,10 +442,7 @@ def read_boris_project(path: str | os.PathLike[str], fps: float | None = None, v
     if ours:
         emap.setdefault(UNLABELLED, "")
     order, pinned = _subjects(pj, ours)
-    if len(offsets) > 1:  # a BORIS export of the events has one offset per observation it writes: none
-        said = name_list(f"{quote(ids[0])} {x:g} s" for x, ids in sorted(offsets.items()))
-        notes.append(f"the observations' time offsets differ ({said}): a BORIS project written from these events "
-                     "has media times (offset 0)")
+    notes += offsets_note(offsets)  # a BORIS export of the events has one offset per observation it writes: none
     prev = read_boris_rows(p, [list(_HEADER), *rows], "BORIS project", fps=fps, video_id=video_id,
                            video_name=None, fps_override=fps_override, emotions=emap, default_coder=default_coder,
                            source=source, times=times, ours=ours, skipped=skipped, notes=notes, where_column=True,

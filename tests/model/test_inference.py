@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from support.predictors import input_meta, predictor
 
 from merstudio.datasets.preprocess import PreprocessSettings, input_from_aligned
 from merstudio.errors import InputError
@@ -23,6 +24,7 @@ from merstudio.model import (
     prediction_columns,
     step_indices,
 )
+from merstudio.model.inference import NoInputSettings
 from merstudio.model.inputs import grey_u8
 
 
@@ -212,7 +214,7 @@ def test_predictions_equal_direct_model_on_training_inputs(spacing: str) -> None
 def test_motion_gate() -> None:
     net = _model(class_names=["negative", "positive", "none"])
     # the fixed threshold alone (noise_ratio 0): a steady zoom keeps deforming, which a noise floor would learn
-    fp = FramePredictor(net, {}, device="cpu", batch_size=2, fps=30, motion_threshold=0.04, noise_ratio=0)
+    fp = predictor(net, device="cpu", batch_size=2, fps=30, motion_threshold=0.04, noise_ratio=0)
     still = [_texture(4)] * 8
     shifting = _sequence(8, 0.8, seed=6)  # rigid motion (like alignment jitter): no strain
     zooming = _zooming(8, 0.015, seed=5)  # deformation: strain ~ 1.4 * 0.015 per frame of span
@@ -234,7 +236,7 @@ def test_motion_gate() -> None:
         assert not p.gated and p.motion > 0.04, (k, p.motion)
         assert p.probs.sum() == pytest.approx(1.0, abs=1e-5)
     # without a "none" class alike
-    fp2 = FramePredictor(_model(), {}, device="cpu", batch_size=2, motion_threshold=0.04, noise_ratio=0)
+    fp2 = predictor(_model(), device="cpu", batch_size=2, motion_threshold=0.04, noise_ratio=0)
     fp2.push(0, 0, still[0])
     (p,) = fp2.push(0, 1, still[1]) or fp2.flush()
     assert p.gated and np.isnan(p.probs).all() and len(p.probs) == 3
@@ -253,8 +255,8 @@ def test_the_gate_rises_to_a_noisy_faces_floor_and_a_movement_still_passes() -> 
             m = cv2.getRotationMatrix2D((63.5, 63.5), 0.0, zoom[k])
             img = cv2.warpAffine(base, m, (128, 128), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
         frames.append(np.clip(img + rng.normal(0, 12, img.shape), 0, 255).astype(np.uint8))
-    fixed = FramePredictor(_model(), {}, device="cpu", fps=30, noise_ratio=0)
-    floor = FramePredictor(_model(), {}, device="cpu", fps=30)
+    fixed = predictor(_model(), device="cpu", fps=30, noise_ratio=0)
+    floor = predictor(_model(), device="cpu", fps=30)
     got = {}
     for name, fp in (("fixed", fixed), ("floor", floor)):
         preds = [p for k, img in enumerate(frames) for p in fp.push(0, k, img)] + fp.flush()
@@ -276,14 +278,14 @@ def test_a_run_started_at_a_restart_gates_as_a_run_that_went_through_it() -> Non
     base = _texture(9).astype(np.float32)
     frames = [np.clip(base * (1 + 0.02 * np.sin(k / 2.0)) + rng.normal(0, 12 + 8 * (k < 30), base.shape), 0, 255)
               .astype(np.uint8) for k in range(70)]  # noisier before the restart: an unsplit floor would remember
-    whole = FramePredictor(_model(), {}, device="cpu", fps=30)
+    whole = predictor(_model(), device="cpu", fps=30)
     got_whole = []
     for k, img in enumerate(frames):
         if k == 30:
             whole.restart_floor(30)
         got_whole += whole.push(0, k, img)
     got_whole += whole.flush()
-    part = FramePredictor(_model(), {}, device="cpu", fps=30)
+    part = predictor(_model(), device="cpu", fps=30)
     part.restart_floor(30)
     got_part = [p for k in range(30, 70) for p in part.push(0, k, frames[k])] + part.flush()
     after = 30 + whole.span
@@ -314,7 +316,7 @@ def test_a_face_going_back_to_rest_is_not_asked_and_the_next_movement_is() -> No
     scales |= {44 + k: 1.03 ** (3 - k) for k in range(4)} | {70 + k: 1.03 ** (k + 1) for k in range(4)}
     scales |= {74 + k: 1.03 ** 4 for k in range(16)}
     frames = _zooms(scales, 90, seed=4)
-    fp = FramePredictor(_model(), {}, device="cpu", fps=30)
+    fp = predictor(_model(), device="cpu", fps=30)
     by = {p.frame_index: p for k, img in enumerate(frames) for p in fp.push(0, k, img)} | {
         p.frame_index: p for p in fp.flush()}
     asked = [k for k in range(90) if not by[k].gated]
@@ -324,7 +326,7 @@ def test_a_face_going_back_to_rest_is_not_asked_and_the_next_movement_is() -> No
     assert not set(asked) & set(range(44, 54)), asked
     assert all(by[k].gated and np.isnan(by[k].probs).all() for k in released)
     # the same frames with the release gate off: the undoing is asked like any movement
-    off = FramePredictor(_model(), {}, device="cpu", fps=30, release_gate=False)
+    off = predictor(_model(), device="cpu", fps=30, release_gate=False)
     by_off = {p.frame_index: p for k, img in enumerate(frames) for p in off.push(0, k, img)} | {
         p.frame_index: p for p in off.flush()}
     assert set(released) <= {k for k in range(90) if not by_off[k].gated}
@@ -338,7 +340,7 @@ def test_a_movement_past_rest_is_asked_and_a_mere_undoing_is_not() -> None:
     scales = {30 + k: 1.03 ** (k + 1) for k in range(4)} | {34 + k: 1.03 ** 4 for k in range(16)}
     scales |= {50 + k: 1.03 ** (3 - 2 * k) for k in range(4)} | {54 + k: 1.03 ** -4 for k in range(16)}
     frames = _zooms(scales, 70, seed=4)
-    fp = FramePredictor(_model(), {}, device="cpu", fps=30)
+    fp = predictor(_model(), device="cpu", fps=30)
     by = {p.frame_index: p for k, img in enumerate(frames) for p in fp.push(0, k, img)} | {
         p.frame_index: p for p in fp.flush()}
     past = [k for k in range(50, 57) if not by[k].gated]
@@ -363,7 +365,7 @@ def test_on_a_real_face_the_neutral_frames_are_gated_and_the_smile_onset_passes(
     from merstudio.face.detector import FaceMeshDetector
     from merstudio.io import open_source
 
-    fp = FramePredictor(_model(), {}, device="cpu", fps=30)
+    fp = predictor(_model(), device="cpu", fps=30)
     aligner = FaceAligner()
     preds = []
     with open_source(clip) as src, FaceMeshDetector(max_faces=1, video_mode=True) as det:
@@ -384,7 +386,7 @@ def test_on_a_real_face_the_neutral_frames_are_gated_and_the_smile_onset_passes(
 
 def test_bad_pushes_and_settings() -> None:
     net = _model()
-    fp = FramePredictor(net, {}, device="cpu", motion_threshold=0.0)
+    fp = predictor(net, device="cpu", motion_threshold=0.0)
     fp.push(0, 5, _texture())
     with pytest.raises(InputError, match="frames must increase"):
         fp.push(0, 5, _texture())
@@ -396,14 +398,24 @@ def test_bad_pushes_and_settings() -> None:
     fp.push(0, 1, _texture())  # a reset track may start again
     assert len(fp.flush()) == 2
     grey_model = _model(in_channels=1, input_size=48)
-    fpg = FramePredictor(grey_model, {}, device="cpu", motion_threshold=0.0)
+    fpg = predictor(grey_model, device="cpu", motion_threshold=0.0)
     for k, img in enumerate(_sequence(3, 1.0)):
         fpg.push(0, k, cv2.cvtColor(img, cv2.COLOR_GRAY2RGB))  # RGB faces are converted
     assert [p.frame_index for p in fpg.flush()] == [0, 1, 2]
 
 
+def test_a_meta_without_input_settings_is_read_with_a_warning() -> None:
+    # the one test here of a checkpoint that records no input settings (the others pass input_meta's): read with
+    # the defaults its config implies, said once, as a NoInputSettings warning
+    net = _model()
+    with pytest.warns(NoInputSettings, match="records no input settings") as said:
+        fp = FramePredictor(net, {}, device="cpu")
+    assert len(said) == 1
+    assert fp.settings == InputSettings.from_dict(input_meta(net)["input"])  # the helper's are those defaults'
+
+
 def test_lost_tracks_are_forgotten() -> None:
-    fp = FramePredictor(_model(), {}, device="cpu", batch_size=8, motion_threshold=0.0)
+    fp = predictor(_model(), device="cpu", batch_size=8, motion_threshold=0.0)
     faces = _sequence(2, 0.5)
     fp.push(1, 0, faces[0])
     for k in range(0, fp.stale_after + 11, 10):
@@ -415,7 +427,7 @@ def test_lost_tracks_are_forgotten() -> None:
     assert [fr[0] for fr in fp._tracks[2].frames] == [3 * fp.stale_after]
     fp.flush()
     with pytest.raises(InputError):
-        FramePredictor(_model(), {}, device="tpu0")
+        predictor(_model(), device="tpu0")
 
 
 def test_a_flip_averaging_model_averages_each_window_with_its_mirror() -> None:
@@ -456,15 +468,15 @@ def test_a_gated_window_costs_one_flow_and_a_passing_one_all_its_steps(monkeypat
     monkeypatch.setattr(flow_mod, "compute_flow", counted)
     net = _model(T=2)
     zooming = _zooming(8, 0.015, seed=5)
-    gated_fp = FramePredictor(net, {}, device="cpu", batch_size=2, fps=30, motion_threshold=0.04, noise_ratio=0)
+    gated_fp = predictor(net, device="cpu", batch_size=2, fps=30, motion_threshold=0.04, noise_ratio=0)
     preds = [p for k in range(8) for p in gated_fp.push(0, k, _texture(4))]
     preds += gated_fp.flush()
     assert len(preds) == 8 and all(p.gated for p in preds)
     assert calls[0] == 8  # one flow per still frame, not T
 
     calls[0] = 0
-    gated = FramePredictor(net, {}, device="cpu", batch_size=2, fps=30, motion_threshold=0.04, noise_ratio=0)
-    every = FramePredictor(net, {}, device="cpu", batch_size=2, fps=30, motion_threshold=0.0)
+    gated = predictor(net, device="cpu", batch_size=2, fps=30, motion_threshold=0.04, noise_ratio=0)
+    every = predictor(net, device="cpu", batch_size=2, fps=30, motion_threshold=0.0)
     a = [p for k in range(8) for p in gated.push(0, k, zooming[k])] + gated.flush()
     n_gated = sum(p.gated for p in a)
     assert 0 < n_gated < 8
@@ -513,7 +525,7 @@ def _run_blink(frames: list[np.ndarray], blink: set[int], monkeypatch=None) -> t
             return real(model, xb)
 
         monkeypatch.setattr(inference, "probabilities", spy)
-    fp = FramePredictor(_model(), {}, device="cpu", fps=30)
+    fp = predictor(_model(), device="cpu", fps=30)
     by = {p.frame_index: p for k, img in enumerate(frames) for p in fp.push(0, k, img, k in blink)}
     return by | {p.frame_index: p for p in fp.flush()}, seen
 
@@ -599,7 +611,7 @@ def test_the_demos_flickering_light_is_not_asked() -> None:
     from merstudio.io import open_source
     from merstudio.resources import demo_video
 
-    fp = FramePredictor(_model(), {}, device="cpu", fps=30)
+    fp = predictor(_model(), device="cpu", fps=30)
     aligner = FaceAligner()
     preds = []
     with open_source(demo_video()) as src, FaceMeshDetector(max_faces=1, video_mode=True) as det:
@@ -634,7 +646,7 @@ def test_a_hand_moving_over_a_covered_part_of_the_face_is_not_asked() -> None:
     parts = {k: ["mouth", "jaw"] for k in range(40, 47)}
 
     def run(tell: bool) -> dict:
-        fp = FramePredictor(_model(), {}, device="cpu", fps=30)
+        fp = predictor(_model(), device="cpu", fps=30)
         by = {p.frame_index: p for k, img in enumerate(frames)
               for p in fp.push(0, k, img, covered=parts.get(k, ()) if tell else ())}
         return by | {p.frame_index: p for p in fp.flush()}
@@ -662,7 +674,7 @@ def test_a_movement_beside_a_covered_part_is_asked_without_it(monkeypatch) -> No
     monkeypatch.setattr(inference, "probabilities", spy)
     brows = {41 + k: 1.04 ** (k + 1) for k in range(4)} | {45 + k: 1.04 ** 4 for k in range(25)}
     frames = _local_zooms({(0.2, 0.16, 0.8, 0.32): brows}, 70, seed=6)
-    fp = FramePredictor(_model(), {}, device="cpu", fps=30)
+    fp = predictor(_model(), device="cpu", fps=30)
     by = {p.frame_index: p for k, img in enumerate(frames) for p in fp.push(0, k, img, covered=["mouth"])}
     by |= {p.frame_index: p for p in fp.flush()}
     asked = [k for k in range(41, 48) if not by[k].gated]
@@ -684,7 +696,7 @@ def test_a_turning_head_is_not_asked() -> None:
     frames = _zooms(scales, 60, seed=4)
 
     def run(deg_per_frame: float) -> dict:
-        fp = FramePredictor(_model(), {}, device="cpu", fps=30)
+        fp = predictor(_model(), device="cpu", fps=30)
         pose = {k: (np.radians(deg_per_frame * min(max(k - 29, 0), 4)), 0.0, 0.0) for k in range(60)}
         by = {p.frame_index: p for k, img in enumerate(frames) for p in fp.push(0, k, img, pose=pose[k])}
         return by | {p.frame_index: p for p in fp.flush()}
@@ -702,7 +714,7 @@ def test_a_window_waiting_for_the_network_holds_back_the_rows_after_it_no_longer
     once the oldest has waited batch_size pushes."""
     scales = {30 + k: 1.03 ** (k + 1) for k in range(4)} | {34 + k: 1.03 ** 4 for k in range(100)}
     frames = _zooms(scales, 134, seed=4)
-    fp = FramePredictor(_model(), {}, device="cpu", fps=30, batch_size=32)
+    fp = predictor(_model(), device="cpu", fps=30, batch_size=32)
     returned_at: dict[int, int] = {}
     for k, img in enumerate(frames):
         for p in fp.push(0, k, img):

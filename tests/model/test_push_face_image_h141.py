@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from support.predictors import predictor
 
 from merstudio.errors import InputError
 from merstudio.model import FramePredictor, MENet, ModelConfig
@@ -14,7 +15,7 @@ from merstudio.model import FramePredictor, MENet, ModelConfig
 
 def _predictor() -> FramePredictor:
     torch.manual_seed(0)
-    return FramePredictor(MENet(ModelConfig()).eval(), {}, device="cpu", batch_size=2, fps=30)
+    return predictor(MENet(ModelConfig()).eval(), device="cpu", batch_size=2, fps=30)
 
 
 @pytest.mark.parametrize("image, got", [

@@ -9,12 +9,12 @@ import csv
 import json
 
 import pytest
+from support.boris_projects import media_observation, write_boris
+from support.boris_tables import tabular_tsv
 
 from merstudio.interchange import read_events, write_events
 from merstudio.interchange.common import Media
 from merstudio.project.events import Event
-from tests.support.boris_projects import media_observation, write_boris
-from tests.support.boris_tables import tabular_tsv
 
 _CLIP = "/data/clip.mp4"
 

@@ -4,7 +4,7 @@ and an independent variable ``Coder`` (any case) is the file's coder."""
 
 from __future__ import annotations
 
-import json
+from support.boris_projects import media_observation, write_boris
 
 from merstudio.interchange import commit_import, preview_import, read_events
 
@@ -26,23 +26,9 @@ def _tabular(path, entries, variables="a\t12\t\t\t\t\t\t\n"):
 
 def _boris(path, variables):
     """A .boris project (BORIS 8's layout) with one observation 'session 1' on clip.mp4."""
-    pj = {"time_format": "hh:mm:ss", "project_name": "p", "project_date": "2024-03-01T09:00:00",
-          "project_description": "", "project_format_version": "7.0",
-          "subjects_conf": {"0": {"key": "1", "name": "subject1", "description": ""}},
-          "behaviors_conf": {"0": {"type": "State event", "key": "s", "code": "s", "description": "",
-                                   "category": "", "modifiers": {}, "excluded": "", "coding map": ""}},
-          "behavioral_categories": [], "coding_map": {}, "converters": {},
-          "independent_variables": {str(i): {"label": k, "description": "", "type": "text", "default value": "",
-                                             "possible values": ""} for i, k in enumerate(variables)},
-          "observations": {"session 1": {
-              "file": {"1": ["/data/clip.mp4"], "2": []}, "type": "MEDIA", "date": "2024-03-01T10:00:00",
-              "description": "", "time offset": 0.0, "independent_variables": variables,
-              "events": [[0.5, "subject1", "s", "", "", 15], [1.0, "subject1", "s", "", "", 30]],
-              "media_info": {"length": {"/data/clip.mp4": 3.334}, "fps": {"/data/clip.mp4": 30.0},
-                             "hasVideo": {"/data/clip.mp4": True}, "hasAudio": {"/data/clip.mp4": False},
-                             "offset": {"1": 0.0, "2": 0.0}}}}}
-    path.write_text(json.dumps(pj), encoding="utf-8")
-    return path
+    obs = media_observation(["/data/clip.mp4"], [[0.5, "subject1", "s", "", "", 15], [1.0, "subject1", "s", "", "", 30]],
+                            lengths=3.334, variables=variables)
+    return write_boris(path, {"session 1": obs}, subjects=["subject1"], variables=variables)
 
 
 def test_coder_given_wins_over_the_observation_id(tmp_path, project):

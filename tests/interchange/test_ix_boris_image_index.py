@@ -5,11 +5,11 @@ the frames are placed otherwise (a forced frame rate, a variable-rate video)."""
 from __future__ import annotations
 
 import csv
-import json
 
 import numpy as np
 import pytest
 from ix_helpers import write_xlsx
+from support.boris_projects import behaviour, media_observation, point, write_boris
 
 from merstudio.interchange import read_boris, read_boris_project
 
@@ -132,26 +132,13 @@ def test_a_projects_frame_indices_are_read_as_the_tables_are(tmp_path):
     """A .boris project's entries [time, subject, code, modifier, comment, frame index] (BORIS 8.11+): the same
     rule as the exported tables; an entry without one (coded before BORIS noted frames) keeps its time."""
     media = "/m/p01.mp4"
-    state = {"type": "State event", "key": "h", "code": "happiness", "description": "", "category": "",
-             "modifiers": {}, "excluded": "", "coding map": ""}
-    apex = {**state, "type": "Point event", "key": "a", "code": "apex"}
-    pj = {"time_format": "hh:mm:ss", "project_name": "study", "project_date": "2024-03-01T09:00:00",
-          "project_description": "", "project_format_version": "7.0",
-          "subjects_conf": {"0": {"key": "1", "name": "participant", "description": ""}},
-          "behaviors_conf": {"0": state, "1": apex}, "behavioral_categories": [], "independent_variables": {},
-          "coding_map": {}, "converters": {},
-          "observations": {"obs": {
-              "file": {"1": [media], "2": []}, "type": "MEDIA", "date": "2024-03-01T10:00:00", "description": "",
-              "time offset": 0.0, "independent_variables": {},
-              "media_info": {"length": {media: 60.0}, "fps": {media: 25.0}, "hasVideo": {media: True},
-                             "hasAudio": {media: False}, "offset": {"1": 0.0, "2": 0.0}},
-              "events": [[1.199, "participant", "happiness", "", "", 30],
-                         [1.399, "participant", "apex", "", "", 35],
-                         [1.641, "participant", "happiness", "", "", 41],
-                         [4.0, "participant", "happiness", "", "", 130],  # far off: the time, named
-                         [4.4, "participant", "happiness", "", ""]]}}}  # no index: the time
-    path = tmp_path / "study.boris"
-    path.write_text(json.dumps(pj), encoding="utf-8")
+    path = write_boris(tmp_path / "study.boris", {"obs": media_observation([media], [
+        [1.199, "participant", "happiness", "", "", 30],
+        [1.399, "participant", "apex", "", "", 35],
+        [1.641, "participant", "happiness", "", "", 41],
+        [4.0, "participant", "happiness", "", "", 130],  # far off: the time, named
+        [4.4, "participant", "happiness", "", ""]], fps=25.0)},  # no index: the time
+        subjects=["participant"], ethogram=[behaviour("happiness", key="h"), point("apex", key="a")], name="study")
     prev = read_boris_project(path, fps=25.0)
     assert sorted((e.onset, e.apex, e.offset) for e in prev.events) == [(30, 35, 40), (100, 104, 109)]
     assert sum("image index 130 of the start" in n for n in prev.notes) == 1

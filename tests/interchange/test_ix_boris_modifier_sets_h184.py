@@ -4,40 +4,25 @@
 from __future__ import annotations
 
 import csv
-import json
+
+from support.boris_projects import behaviour, media_observation, write_boris
 
 from merstudio.interchange import read_events
 
 _F = "/data/clip.mp4"
 
 
-def _behaviour(code, sets):
-    return {"type": "State event", "key": code, "code": code, "description": "", "category": "",
-            "modifiers": {str(i): {"name": n, "type": 1, "values": v} for i, (n, v) in enumerate(sets)},
-            "excluded": "", "coding map": ""}
-
-
 def _project(path, ethogram, events):
     """A .boris project as BORIS 8 saves it (tests/files/test.boris's layout), one observation on clip.mp4."""
-    pj = {"time_format": "hh:mm:ss", "project_name": "p", "project_date": "2024-03-01T09:00:00",
-          "project_description": "", "project_format_version": "7.0", "subjects_conf": {},
-          "behaviors_conf": {str(i): b for i, b in enumerate(ethogram)},
-          "behavioral_categories": [], "coding_map": {}, "converters": {}, "independent_variables": {},
-          "observations": {"obs": {
-              "file": {"1": [_F], "2": []}, "type": "MEDIA", "date": "2024-03-01T10:00:00", "description": "",
-              "time offset": 0.0, "independent_variables": {}, "events": events,
-              "media_info": {"length": {_F: 60.0}, "fps": {_F: 30.0}, "hasVideo": {_F: True}, "hasAudio": {_F: False},
-                             "offset": {"1": 0.0, "2": 0.0}}}}}
-    path.write_text(json.dumps(pj), encoding="utf-8")
-    return path
+    return write_boris(path, {"obs": media_observation([_F], events)}, ethogram=ethogram)
 
 
 def test_a_project_reads_only_sets_of_aus_as_aus(tmp_path):
     path = _project(tmp_path / "p.boris", [
-        _behaviour("r", [("intensity", ["1", "2", "3"])]),
-        _behaviour("h", [("AU", ["1", "2", "12"])]),  # bare numbers in a set named AU: AUs
-        _behaviour("c", [("codes", ["AU4", "AU12", "L12"])]),  # FACS codes in a set of another name: AUs
-        _behaviour("m", [("intensity", ["1", "2", "3"]), ("Action units", ["4", "12B"])]),
+        behaviour("r", [("intensity", ["1", "2", "3"])]),
+        behaviour("h", [("AU", ["1", "2", "12"])]),  # bare numbers in a set named AU: AUs
+        behaviour("c", [("codes", ["AU4", "AU12", "L12"])]),  # FACS codes in a set of another name: AUs
+        behaviour("m", [("intensity", ["1", "2", "3"]), ("Action units", ["4", "12B"])]),
     ], [[1.0, "", "r", "2", "", 30], [2.0, "", "r", "2", "", 60],
         [3.0, "", "h", "1,12", "", 90], [4.0, "", "h", "1,12", "", 120],
         [5.0, "", "c", "AU4", "", 150], [6.0, "", "c", "AU4", "", 180],

@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from support.boris_projects import media_observation, write_boris
 
 from merstudio.errors import InputError
 from merstudio.interchange import read_events
@@ -13,21 +12,9 @@ from merstudio.interchange import read_events
 
 def _two_players(path, player1=("/home/user/video/video1.mp4",)):
     """An observation as BORIS 8 saves one of two players (tests/files/test.boris's '2 video'), and another one."""
-    files = [*player1, "/home/user/video/video2.mp4"]
-    obs = {"file": {"1": list(player1), "2": ["/home/user/video/video2.mp4"]}, "type": "MEDIA",
-           "date": "2024-03-01T10:00:00", "description": "", "time offset": 0.0, "independent_variables": {},
-           "events": [[1.0, "", "s", "", "", 25], [2.0, "", "s", "", "", 50]],
-           "media_info": {"length": {f: 10.0 for f in files}, "fps": {f: 25.0 for f in files},
-                          "hasVideo": {f: True for f in files}, "hasAudio": {f: False for f in files},
-                          "offset": {"1": 0.0, "2": 0.0}}}
-    pj = {"time_format": "hh:mm:ss", "project_name": "p", "project_date": "2024-03-01T09:00:00",
-          "project_description": "", "project_format_version": "7.0", "subjects_conf": {},
-          "behaviors_conf": {"0": {"type": "State event", "key": "s", "code": "s", "description": "",
-                                   "category": "", "modifiers": {}, "excluded": "", "coding map": ""}},
-          "behavioral_categories": [], "coding_map": {}, "converters": {}, "independent_variables": {},
-          "observations": {"2 video": obs}}
-    path.write_text(json.dumps(pj), encoding="utf-8")
-    return path
+    obs = media_observation(list(player1), [[1.0, "", "s", "", "", 25], [2.0, "", "s", "", "", 50]], fps=25.0,
+                            lengths=10.0, player2=["/home/user/video/video2.mp4"])
+    return write_boris(path, {"2 video": obs})
 
 
 @pytest.mark.parametrize("player1", [("/home/user/video/video1.mp4",), ("/v/a.mp4", "/home/user/video/video1.mp4")])

@@ -8,6 +8,8 @@ from collections import Counter
 
 import pytest
 from ix_helpers import sample_events
+from support.boris_projects import behaviour, media_observation, point
+from support.boris_projects import boris_project as project_dict
 
 from merstudio.errors import InputError
 from merstudio.interchange import (
@@ -88,33 +90,16 @@ def test_touching_events_of_one_key_go_to_a_second_observation(tmp_path):
     assert coding(read_boris_project(path, fps=30.0).events) == coding(evs)
 
 
-def _obs(events, files=("/home/coder/video/clip.mp4",), fps=30.0, lengths=(60.0,), offset=0.0, **extra):
-    info = {"length": dict(zip(files, lengths, strict=True)), "fps": {f: fps for f in files},
-            "hasVideo": {f: True for f in files}, "hasAudio": {f: False for f in files},
-            "offset": {"1": 0.0, "2": 0.0}}
-    return {"file": {"1": list(files), "2": []}, "type": "MEDIA", "date": "2024-03-01T10:00:00", "description": "",
-            "time offset": offset, "events": events, "independent_variables": {}, "media_info": info, **extra}
+def _obs(events, files=("/home/coder/video/clip.mp4",), fps=30.0, lengths=(60.0,), offset=0.0):
+    return media_observation(files, events, fps=fps, lengths=lengths, offset=offset)
 
 
-def _boris(observations, modifiers=None):
+def _boris(observations):
     """A project as BORIS 8 saves it: an ethogram of state and point events, AU modifiers in a set of their own."""
-    au = {"0": {"name": "AU", "type": 1, "values": ["AU1", "AU2", "AU12"]}} if modifiers is None else modifiers
-    return {
-        "time_format": "hh:mm:ss", "project_name": "study", "project_date": "2024-03-01T09:00:00",
-        "project_description": "", "project_format_version": "7.0",
-        "subjects_conf": {"0": {"key": "1", "name": "participant", "description": ""},
-                          "1": {"key": "2", "name": "interviewer", "description": ""}},
-        "behaviors_conf": {
-            "0": {"type": "State event", "key": "h", "code": "happiness", "description": "", "category": "",
-                  "modifiers": au, "excluded": "", "coding map": ""},
-            "1": {"type": "State event", "key": "s", "code": "surprise", "description": "", "category": "",
-                  "modifiers": au, "excluded": "", "coding map": ""},
-            "2": {"type": "Point event", "key": "a", "code": "apex", "description": "", "category": "",
-                  "modifiers": {}, "excluded": "", "coding map": ""},
-            "3": {"type": "Point event", "key": "b", "code": "blink", "description": "", "category": "",
-                  "modifiers": {}, "excluded": "", "coding map": ""}},
-        "behavioral_categories": [], "independent_variables": {}, "coding_map": {}, "converters": {},
-        "observations": observations}
+    au = [("AU", ["AU1", "AU2", "AU12"])]
+    return project_dict(observations, subjects=["participant", "interviewer"], name="study",
+                        ethogram=[behaviour("happiness", au, key="h"), behaviour("surprise", au, key="s"),
+                                  point("apex", key="a"), point("blink", key="b")])
 
 
 def test_a_project_as_boris_writes_it(tmp_path):

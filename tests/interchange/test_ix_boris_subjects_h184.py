@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from support.boris_projects import media_observation, write_boris
+
 from merstudio.interchange import (
     commit_import,
     known_face_names,
@@ -50,20 +52,7 @@ def test_a_subject_keeps_its_face_across_files_of_one_project(tmp_path, project)
 
 def _boris(path, subjects, events):
     """A .boris project (BORIS 8's layout) with one observation on clip.mp4."""
-    pj = {"time_format": "hh:mm:ss", "project_name": "p", "project_date": "2024-03-01T09:00:00",
-          "project_description": "", "project_format_version": "7.0",
-          "subjects_conf": {str(i): {"key": str(i + 1), "name": n, "description": ""} for i, n in enumerate(subjects)},
-          "behaviors_conf": {"0": {"type": "State event", "key": "s", "code": "s", "description": "",
-                                   "category": "", "modifiers": {}, "excluded": "", "coding map": ""}},
-          "behavioral_categories": [], "coding_map": {}, "converters": {}, "independent_variables": {},
-          "observations": {"bob": {
-              "file": {"1": ["/data/clip.mp4"], "2": []}, "type": "MEDIA", "date": "2024-03-01T10:00:00",
-              "description": "", "time offset": 0.0, "independent_variables": {}, "events": events,
-              "media_info": {"length": {"/data/clip.mp4": 3.334}, "fps": {"/data/clip.mp4": 30.0},
-                             "hasVideo": {"/data/clip.mp4": True}, "hasAudio": {"/data/clip.mp4": False},
-                             "offset": {"1": 0.0, "2": 0.0}}}}}
-    path.write_text(json.dumps(pj), encoding="utf-8")
-    return path
+    return write_boris(path, {"bob": media_observation(["/data/clip.mp4"], events, lengths=3.334)}, subjects=subjects)
 
 
 def test_a_boris_projects_subjects_in_its_order(tmp_path):

@@ -10,16 +10,16 @@ from pathlib import Path
 from typing import Any
 
 
-def behaviour(code: str, kind: str = "State event", sets: Sequence[tuple[str, Sequence[str]]] = (),
+def behaviour(code: str, sets: Sequence[tuple[str, Sequence[str]]] = (), kind: str = "State event",
               key: str | None = None) -> dict[str, Any]:
-    """An ethogram entry: ``kind`` "State event" or "Point event"; ``sets``: its modifier sets, (name, values)."""
+    """An ethogram entry: ``sets`` its modifier sets, (name, values); ``kind`` "State event" or "Point event"."""
     return {"type": kind, "key": code if key is None else key, "code": code, "description": "", "category": "",
             "modifiers": {str(i): {"name": n, "type": 1, "values": list(v)} for i, (n, v) in enumerate(sets)},
             "excluded": "", "coding map": ""}
 
 
 def point(code: str, key: str | None = None) -> dict[str, Any]:
-    return behaviour(code, "Point event", key=key)
+    return behaviour(code, kind="Point event", key=key)
 
 
 def media_observation(files: Sequence[str], events: Sequence[Sequence[Any]], fps: float = 30.0,

@@ -618,7 +618,26 @@ def lock_note(record: Any, items: Sequence[Item], split: Any, names: dict[str, s
             parts.append(f"{gone} of the {len(locked)} locked held-out events {'are' if gone != 1 else 'is'} no "
                          "longer usable (deleted, or the emotion no longer a class): the figures rest on fewer "
                          "events than earlier runs'")
-    return ("Since the split was locked: " + "; ".join(parts) + ".") if parts else ""
+    note = ("Since the split was locked: " + "; ".join(parts) + ".") if parts else ""
+    if seen_ids is None:  # a lock from before seen_events: silence would read as nothing coded since
+        return f"{note} {_unrecorded_lock(record, split, names, by)}".strip()
+    return note
+
+
+def _unrecorded_lock(record: dict[str, Any], split: Any, names: dict[str, str] | None, by: str) -> str:
+    """What a lock saved before it recorded the project's events and groups (seen_events, seen_groups) cannot say:
+    which events and groups came since (a groups-only one: which events of its held-out groups either), and how to
+    get a lock that can."""
+    held = ""
+    if _locked_events(record) is None:
+        n = len(split.groups)
+        held = (f", and those coded since on its held-out {by}{'s' * (n != 1)} "
+                f"{named_groups(sorted(split.groups, key=natural_sort_key), names)} are held out with the ones it "
+                "locked")
+    return (f"This split was locked before merstudio recorded what the project had at the lock (seen_events, since "
+            f"2026-12-07), so events coded since on its training {by}s and {by}s added since cannot be told from the "
+            f"earlier ones (they train){held}; hold out afresh (fresh_split=True / --fresh-split, or 'Fresh split' "
+            "in the dialog) for a lock that tells them apart.")
 
 
 @dataclass

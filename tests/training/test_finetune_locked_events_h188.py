@@ -73,8 +73,11 @@ def test_a_record_that_locked_videos_only_holds_their_events_from_now_on(tmp_pat
         old = {k: v for k, v in first.record.items() if k not in ("held_events", "seen_events", "seen_groups")}
         proj.set_setting(SPLIT_SETTING, old)
         items, again = _split(proj)
-        # as before: every event of the locked videos is held out, and nothing is said of what it cannot know
-        assert sorted(again.held_idx) == sorted(first.held_idx) and not again.fresh_idx and not again.note
+        # as before: every event of the locked videos is held out; what it cannot know is said plainly (h200: it
+        # said nothing, as if nothing had been coded since)
+        assert sorted(again.held_idx) == sorted(first.held_idx) and not again.fresh_idx
+        assert again.note.startswith("This split was locked before merstudio recorded what the project had at the "
+                                     "lock"), again.note
         assert again.record["held_events"] == sorted(items[i].event_id for i in again.held_idx)
     finally:
         proj.close()

@@ -97,7 +97,7 @@ def boris_rows(events: Iterable[Event], media: Media | Mapping[int, Media]) -> l
             "Observation id": e.coder or Path(m.path).stem or "merstudio", "Observation date": today,
             "Description": "exported by merstudio", "Observation type": "Media file(s)",
             "Source": f"player #1: {m.path}", "Time offset (s)": f"{shift:.3f}",
-            "Media duration (s)": f"{clock.ms(m.frame_count) / 1000.0:.3f}" if m.frame_count else "",
+            "Media duration (s)": _media_duration(m, clock),
             "FPS (frame/s)": f"{clock.fps:g}", "Subject": subjects[(e.video_id, e.face_id)], "Behavior": e.emotion,
             "Behavioral category": "micro-expression", "Modifier #1": aus_as_modifiers(e.aus),
             "Behavior type": "STATE", "Start (s)": f"{start:.3f}", "Stop (s)": f"{stop:.3f}",
@@ -108,6 +108,14 @@ def boris_rows(events: Iterable[Event], media: Media | Mapping[int, Media]) -> l
             "Event source": e.source, "Face": e.face_id,
         })
     return rows
+
+
+def _media_duration(m: Media, clock: FrameClock) -> str:
+    """A table's ``Media duration (s)``: the video's frames' length, else the length an imported file stated (a
+    .boris's media length, a table's Media duration or Total length), as it was; "" where neither is known."""
+    if m.frame_count:
+        return f"{clock.ms(m.frame_count) / 1000.0:.3f}"
+    return f"{float(m.length):.3f}" if m.length is not None and m.length > 0 else ""
 
 
 def subject_labels(events: Iterable[Event], media: Mapping[int, Media]) -> dict[tuple[int, int], str]:
@@ -555,10 +563,11 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
     if flag_col not in col:
         raise InputError(f"{p}: a Time column but no Start (s) / Stop (s) and no START/STOP column: neither "
                          "BORIS's aggregated nor its tabular events export")
-    observation = next((cell_text(r[1]) for r in rows[:header_at] if len(r) > 1 and norm_col(r[0]) ==
-                        "observationid"), "")  # BORIS 7 writes it in a block above the header
+    observation = _block_value(rows, header_at, "observationid")  # BORIS 7 writes it in a block above the header
+    # and the time offset there too, not in a column; its rows' times are as BORIS stores them, offset included
+    block_shift = 0.0 if "timeoffsets" in col else _block_offset(rows, header_at)
     # and the observation's independent variables ("variable" / "value" rows): a "coder" (in any case) is its coder
-    block_coder = next((cell_text(r[1]) for r in rows[:header_at] if len(r) > 1 and norm_col(r[0]) == "coder"), "")
+    block_coder = _block_value(rows, header_at, "coder")
     with_coder = "coder" in col or bool(block_coder)
     modifier_cols = [k for k in sorted(col, key=lambda k: col[k]) if re.fullmatch(r"modifiers|modifier\d+", k)]
     groups: dict[tuple[str, str, str, str, str], list[BorisEntry]] = {}
@@ -592,7 +601,8 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
                 raise InputError(f"{p}: {later}")
             later = 0.0  # another file's rows, left out below
         ends.setdefault(key, _cut_at_end(_file_end(r, col, media)))
-        groups.setdefault(key, []).append(BorisEntry(t - _time_shift(r, col, media) - later, _cell(r, col, "subject"),
+        groups.setdefault(key, []).append(BorisEntry(t - block_shift - _time_shift(r, col, media) - later,
+                                                     _cell(r, col, "subject"),
                                                      _cell(r, col, "behavior"), mod, _cell(r, col, "comment"),
                                                      "point" if flag == "POINT" else "state",
                                                      index))
@@ -611,6 +621,20 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
     if not_media:
         notes.append(f"{not_media} row(s) of live or image observations left out (no video to place them on)")
     return out
+
+
+def _block_value(rows: Sequence[Sequence[Any]], header_at: int, key: str) -> str:
+    """The value BORIS 7's tabular export writes beside ``key`` (a normalised name) in its block above the header
+    ("Observation id", "Time offset (s)", an independent variable), "" where it writes none."""
+    return next((cell_text(r[1]) for r in rows[:header_at] if len(r) > 1 and norm_col(r[0]) == key), "")
+
+
+def _block_offset(rows: Sequence[Sequence[Any]], header_at: int) -> float:
+    """The observation's time offset (s) in BORIS 7's tabular export (and 8's until 8.6.8's one-table layout):
+    ``Time offset (s)`` in the block above the header, as the project stores it; 0 where it writes none. BORIS adds
+    the offset to every time it stores, and that export writes those times: a row's time is its media time plus
+    it (export_events takes it off only to tell which file plays at that time)."""
+    return _number(_block_value(rows, header_at, "timeoffsets")) or 0.0
 
 
 def _status(*cells: Any) -> str:
@@ -684,11 +708,16 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
         # BORIS 7 lists the files player 1 plays in turn above the header: several, and a Total length is their sum
         several = sum(1 for r in rows[:header_at] if len(r) > 1 and norm_col(r[0]) == "player1") > 1
         prev.media_length = _stated_lengths(rows[header_at + 1:], col, several).get(prev.media)  # for a BORIS export
-        shifts: dict[float, list[str]] = {}  # the pairing took them from the times: written back as the rows say
+        # the pairing took them from the times: written back as the rows (BORIS 8's column) or BORIS 7's block say
+        shifts: dict[float, list[str]] = {}
+        block = _block_offset(rows, header_at) if "timeoffsets" not in col else None
+        observation = _block_value(rows, header_at, "observationid")
         for r in rows[header_at + 1:]:
-            if "timeoffsets" in col and any(cell_text(c) for c in r):
-                ids = shifts.setdefault(_number(_cell(r, col, "timeoffsets")) or 0.0, [])
-                ids += [] if _cell(r, col, "observationid") in ids else [_cell(r, col, "observationid")]
+            if any(cell_text(c) for c in r):
+                shift = (_number(_cell(r, col, "timeoffsets")) or 0.0) if block is None else block
+                ids = shifts.setdefault(shift, [])
+                oid = _cell(r, col, "observationid") or observation
+                ids += [] if oid in ids else [oid]
         prev.notes += offsets_note(shifts)
         prev.time_offset = next(iter(shifts)) if len(shifts) == 1 else 0.0
         return prev

@@ -458,6 +458,14 @@ class Readout(pg.LabelItem):
             if self.item.boundingRect().height() != tall and self.on_height is not None:
                 self.on_height()
 
+    def setText(self, text: str, **args: Any) -> None:  # noqa: N802 - pyqtgraph's name
+        # a new text replaces the last one's whole HTML too: LabelItem.setText sets the new HTML and then calls
+        # updateMin, which put the old one (kept by _cut) back, so a cut readout stayed on the frame it was cut at
+        if getattr(self, "_uncut", None) is not None:  # (None also while LabelItem.__init__ sets its first text)
+            self._uncut = None
+            self.setToolTip("")  # the old text's; a cut of the new one tells the new one
+        super().setText(text, **args)
+
     def _width_of(self, html: str) -> float:
         """How wide ``html`` is unwrapped (its widest line), in the readout's size."""
         self._measure.setHtml(f"<span style='font-size: {self.opts.get('size', '9pt')}'>{html}</span>")

@@ -13,7 +13,9 @@ prefers over the times. ``Coder``, ``Confidence``, ``Status`` and ``Event source
 
 from __future__ import annotations
 
+import csv
 import datetime as _dt
+import io
 import math
 import os
 import re
@@ -156,21 +158,37 @@ def write_boris(events: Iterable[Event], path: str | os.PathLike[str], media: Me
 
 
 # ---------------------------------------------------------------------------------------------- import
-def _table(p: Path) -> list[tuple[Any, ...]]:
-    """The rows of a BORIS table. Text tables in any encoding Excel or BORIS writes (UTF-8 with or without BOM,
+def _table(p: Path) -> tuple[list[tuple[Any, ...]], list[str]]:
+    """The rows of a BORIS table, and where each is in the file as its user finds it: ``line 20`` of a text table,
+    ``row 20`` of a workbook's sheet. Text tables in any encoding Excel or BORIS writes (UTF-8 with or without BOM,
     UTF-16 "Unicode text", Latin-1); a field over the csv limit is one InputError line naming the row."""
     fmt = boris_format(p)
     if not p.is_file():
         raise InputError(f"{p}: BORIS table not found")
     if fmt == "xlsx":
-        return read_workbook_rows(p)[1]
+        sheet = read_workbook_rows(p)[1]  # every row from the sheet's first, empty ones too
+        return sheet, [f"row {k + 1}" for k in range(len(sheet))]
     text = read_table_text(p, "BORIS table")
     delim = "\t"
     if fmt == "csv":  # ";" from spreadsheets in comma-decimal locales: told by the header line, not by the notes
         lines = text[:65_536].splitlines()[:30]
         header = next((ln for ln in lines if re.search(r"behaviou?r", ln, re.IGNORECASE)), lines[0] if lines else "")
         delim = sniff_delimiter(header)
-    return [tuple(r) for r in csv_rows(p, text, delim)]
+    rows = [tuple(r) for r in csv_rows(p, text, delim)]
+    return rows, [f"line {n}" for n in _record_lines(text, delim, rows)]
+
+
+def _record_lines(text: str, delim: str, rows: Sequence[Sequence[str]]) -> list[int]:
+    """The file line each record of a text table starts on: its number, unless a quoted cell holds a line break
+    (a comment of several lines), which puts the records after it further down."""
+    if not any("\n" in c or "\r" in c for r in rows for c in r):
+        return list(range(1, len(rows) + 1))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    lines, at = [], 1
+    for _ in reader:  # read without error once already (csv_rows)
+        lines.append(at)
+        at = reader.line_num + 1
+    return lines
 
 
 def _number(v: Any) -> float | None:
@@ -313,7 +331,10 @@ def _comment(v: Any) -> str:
 class BorisEntry(NamedTuple):
     """One entry of a BORIS observation's event list: a state's start or stop, or a point event. ``kind``:
     ``state`` / ``point``, from the ethogram (a project) or the START/STOP/POINT column (a tabular export);
-    ``frame``: the frame BORIS noted for it (its ``Image index``, see :func:`read_boris_rows`), None when none."""
+    ``frame``: the frame BORIS noted for it (its ``Image index``, see :func:`read_boris_rows`), None when none;
+    ``line``: where a tabular export writes it (``line 20``, ``row 20`` of a sheet), "" for a project's;
+    ``written``: its time as that file writes it (the offset and the player's earlier files in it), where that is
+    not ``time``."""
 
     time: float
     subject: str
@@ -322,6 +343,16 @@ class BorisEntry(NamedTuple):
     comment: str
     kind: str
     frame: int | None = None
+    line: str = ""
+    written: float | None = None
+
+
+def _at(e: BorisEntry, stop: BorisEntry | None = None) -> str:
+    """An entry's time as its user finds it in its file, and the line(s) of its (START's and STOP's) row(s)."""
+    t = f"{e.time if e.written is None else e.written:.3f} s"
+    if stop is not None and e.line and stop.line:
+        return f"{t} (START {e.line}, STOP {stop.line})"
+    return f"{t} ({e.line})" if e.line else t
 
 
 def _is_apex(code: str) -> bool:
@@ -358,21 +389,24 @@ def _place_apexes(states: list[list[Any]], apexes: Sequence[BorisEntry], where: 
     for a in apexes:
         state = first((a.subject, a.comment), a.time) or first((a.subject,), a.time)
         if state is None:
-            notes.append(f"{where}: an apex at {a.time:.3f} s of {quote(a.subject or 'no focal subject')} outside "
+            notes.append(f"{where}: an apex at {_at(a)} of {quote(a.subject or 'no focal subject')} outside "
                          "its events (or a second one) left out")
             continue
         state[6], state[11] = a.time, a.frame
 
 
 def pair_boris_events(entries: Sequence[BorisEntry], where: str, skipped: list[Skip],
-                      notes: list[str], indices: bool = False, end: float | None = None) -> list[list[Any]]:
+                      notes: list[str], indices: bool = False, end: float | None = None,
+                      places: bool = False) -> list[list[Any]]:
     """Aggregated rows (Subject, Behavior, Modifiers, Behavior type, Start (s), Stop (s), Apex (s), Comment start,
     Comment stop, and with ``indices`` Image index start, stop and apex) from BORIS event entries: a state's entries
     paired as BORIS pairs them (alternately, per subject, code and modifier, in time order); an ``apex`` point event
     inside a state of its subject is that state's apex (the one whose behaviour its comment names first); other
     point events are one-frame events. A state never stopped is skipped, named; with ``end`` (a tabular export's
     media length: BORIS leaves out an entry past the length it reads, a STOP at the media's last instant among
-    them, see :func:`_cut_at_end`) one started before it is closed there, said in ``notes``."""
+    them, see :func:`_cut_at_end`) one started before it is closed there, said in ``notes``. With ``places`` each
+    row ends with the text naming it where its file does (a tabular export's): its behaviour, subject, time as
+    written and its START's and STOP's lines."""
     states: list[list[Any]] = []
     apexes: list[BorisEntry] = []
     open_: dict[tuple[str, str, str], BorisEntry] = {}
@@ -382,7 +416,7 @@ def pair_boris_events(entries: Sequence[BorisEntry], where: str, skipped: list[S
                 apexes.append(e)
             else:
                 states.append([e.subject, e.code, e.modifier, "POINT", e.time, e.time, None, e.comment, "",
-                               e.frame, e.frame, None])
+                               e.frame, e.frame, None, e, None])
             continue
         key = (e.subject, e.code, e.modifier)
         start = open_.pop(key, None)
@@ -390,21 +424,22 @@ def pair_boris_events(entries: Sequence[BorisEntry], where: str, skipped: list[S
             open_[key] = e
         else:
             states.append([e.subject, e.code, e.modifier, "STATE", start.time, e.time, None, start.comment,
-                           e.comment, start.frame, e.frame, None])
+                           e.comment, start.frame, e.frame, None, start, e])
     for e in sorted(open_.values(), key=lambda e: e.time):
         if end is not None and e.time < end:  # the coder's event, not lost for the STOP BORIS's export left out
             states.append([e.subject, e.code, e.modifier, "STATE", e.time, end, None, e.comment, "", e.frame, None,
-                           None])
+                           None, e, None])
             notes.append(f"{where}: {quote(e.code)} of {quote(e.subject or 'no focal subject')} starts at "
-                         f"{e.time:.3f} s and has no STOP in the table: closed at the media's end ({end:.3f} s; "
+                         f"{_at(e)} and has no STOP in the table: closed at the media's end ({end:.3f} s; "
                          "BORIS's tabular export leaves out a STOP at the media's last instant)")
             continue
         skipped.append(Skip(where, f"{quote(e.code)} of {quote(e.subject or 'no focal subject')} starts at "
-                                   f"{e.time:.3f} s and is never stopped"))
+                                   f"{_at(e)} and is never stopped"))
     _place_apexes(states, apexes, where, notes)
     return [[subj, code, mod.replace(",", "|"), btype, t0, t1, "" if apex is None else apex, c0, c1,
-             *(["" if i is None else i for i in (i0, i1, ia)] if indices else [])]
-            for subj, code, mod, btype, t0, t1, apex, c0, c1, i0, i1, ia in states]
+             *(["" if i is None else i for i in (i0, i1, ia)] if indices else []),
+             *([f"{quote(code)} of {quote(subj or 'no focal subject')} at {_at(first, last)}"] if places else [])]
+            for subj, code, mod, btype, t0, t1, apex, c0, c1, i0, i1, ia, first, last in states]
 
 
 def _cell(row: Sequence[Any], col: Mapping[str, int], key: str) -> str:
@@ -555,10 +590,12 @@ def _played_in_turn(p: Path, body: Iterable[Sequence[Any]], col: Mapping[str, in
 
 
 def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: dict[str, int], skipped: list[Skip],
-                  notes: list[str], video_name: str | None = None,
-                  lengths: Mapping[str, float] | None = None) -> list[list[Any]]:
+                  notes: list[str], video_name: str | None = None, lengths: Mapping[str, float] | None = None,
+                  places: Sequence[str] | None = None) -> list[list[Any]]:
     """A BORIS tabular events export (one START, STOP or POINT row each, in ``Behavior type`` since BORIS 8 or
-    ``Status`` before) as aggregated rows, paired per observation and media file as BORIS pairs them."""
+    ``Status`` before) as aggregated rows, paired per observation and media file as BORIS pairs them. Each ends
+    with a ``Where`` naming its event as the user finds it in the file (observation, behaviour, subject, the time
+    as written, and its START's and STOP's lines: ``places``, else "row k"), not the row of the paired table."""
     flag_col = "status" if "status" in col else "behaviortype"
     if flag_col not in col:
         raise InputError(f"{p}: a Time column but no Start (s) / Stop (s) and no START/STOP column: neither "
@@ -576,9 +613,10 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
     # BORIS 7 lists every file the player plays in turn above the header ("Player #1" / path), with events or not
     played = [cell_text(r[1]) for r in rows[:header_at] if len(r) > 1 and norm_col(r[0]) == "player1"]
     in_turn = _played_in_turn(p, rows[header_at + 1:], col, observation, lengths, notes, played)
-    for k, r in enumerate(rows[header_at + 1:]):
+    for k, r in enumerate(rows[header_at + 1:], header_at + 1):
         if not any(cell_text(c) for c in r):
             continue
+        line = places[k] if places is not None and k < len(places) else f"row {k + 1}"
         kind = _cell(r, col, "observationtype").lower()
         if kind and "media" not in kind:  # a live observation or one of images: no video to place it on
             not_media += 1
@@ -586,7 +624,7 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
         flag = _cell(r, col, flag_col).upper()
         t = _number(_cell(r, col, "time"))
         if flag not in ("START", "STOP", "POINT") or t is None:
-            skipped.append(Skip(f"{p.name}: row {header_at + 2 + k}", f"no START/STOP/POINT and time "
+            skipped.append(Skip(f"{p.name}: {line}", f"no START/STOP/POINT and time "
                                 f"({quote(flag or 'empty')}, {quote(_cell(r, col, 'time') or 'empty')})"))
             continue
         mod = "|".join(m for m in (_cell(r, col, c) for c in modifier_cols))
@@ -605,19 +643,19 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
                                                      _cell(r, col, "subject"),
                                                      _cell(r, col, "behavior"), mod, _cell(r, col, "comment"),
                                                      "point" if flag == "POINT" else "state",
-                                                     index))
+                                                     index, line, t))
     out: list[list[Any]] = [["Observation id", "Media file name", "FPS", "Subject", "Behavior", "Modifiers",
                              "Behavior type", "Start (s)", "Stop (s)", "Apex (s)", "Comment start", "Comment stop",
-                             "Image index start", "Image index stop", "Image index apex"]
+                             "Image index start", "Image index stop", "Image index apex", "Where"]
                             + (["Coder"] if with_coder else [])
                             + (["Review status"] if "reviewstatus" in col else [])]
     for (obs, media, fps, coder, review), entries in groups.items():
         where = f"{p.name}: observation {quote(obs)}" if obs else p.name
         # the "coder" variable as set: empty is no coder (the observation id is none), as an aggregated export reads
-        out += [[obs, media, fps, *row, *([coder] if with_coder else []),
-                 *([review] if "reviewstatus" in col else [])]
+        out += [[obs, media, fps, *row[:-1], f"{where}, {row[-1]}" if obs else f"{where}: {row[-1]}",
+                 *([coder] if with_coder else []), *([review] if "reviewstatus" in col else [])]
                 for row in pair_boris_events(entries, where, skipped, notes, indices=True,
-                                             end=ends[(obs, media, fps, coder, review)])]
+                                             end=ends[(obs, media, fps, coder, review)], places=True)]
     if not_media:
         notes.append(f"{not_media} row(s) of live or image observations left out (no video to place them on)")
     return out
@@ -671,10 +709,11 @@ def read_boris(path: str | os.PathLike[str], fps: float | None = None, video_id:
     ``face_names`` is the same with the subjects this file names.
     """
     p = Path(path)
-    return read_boris_rows(p, _table(p), f"BORIS {boris_format(p)}", fps=fps, video_id=video_id,
+    rows, places = _table(p)
+    return read_boris_rows(p, rows, f"BORIS {boris_format(p)}", fps=fps, video_id=video_id,
                            video_name=video_name, fps_override=fps_override, emotions=emotions,
                            default_coder=default_coder, source=source, times=times, media_lengths=media_lengths,
-                           coder=coder, face_names=face_names)
+                           coder=coder, face_names=face_names, places=places)
 
 
 def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float | None = None, video_id: int = 0,
@@ -685,7 +724,8 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
                     notes: list[str] | None = None,
                     media_lengths: Mapping[str, float] | None = None, coder: str | None = None,
                     where_column: bool = False, modifier_sets_named: bool = False,
-                    face_names: Mapping[int, str] | None = None, subject_order: Sequence[str] = ()) -> ImportPreview:
+                    face_names: Mapping[int, str] | None = None, subject_order: Sequence[str] = (),
+                    places: Sequence[str] | None = None) -> ImportPreview:
     """:func:`read_boris` on the rows of an aggregated-events table however they were read (a file, or a BORIS
     project's paired events: :mod:`merstudio.interchange.boris_project`), ``fmt`` naming the source in the
     preview. ``ours``: the modifiers are merstudio's AUs (default: the table has our Coder / Event source
@@ -694,17 +734,19 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     column names each in notes and skipped items (a project's observation and time), not its row number;
     ``modifier_sets_named``: the modifiers that are no AUs are marked already (a project's ethogram names each set),
     no note on bare numbers read as AUs; ``subject_order``: a .boris project's subjects, in its order
-    (:class:`SubjectFaces`)."""
+    (:class:`SubjectFaces`); ``places``: where each of ``rows`` is in its file (:func:`_table`), for the notes on a
+    tabular export's START / STOP rows."""
     skipped, notes = list(skipped or []), list(notes or [])
     header_at = _header_row(p, rows)
     col = _columns(rows[header_at])
     if "time" in col and "starts" not in col and "startframe" not in col:
         # BORIS's tabular events export: one row per START, STOP or POINT, paired here into events
-        paired = _pair_tabular(p, rows, header_at, col, skipped, notes, video_name, media_lengths)
+        paired = _pair_tabular(p, rows, header_at, col, skipped, notes, video_name, media_lengths, places)
+        # its notes name the file's lines (its Where column), not the rows of the table paired here
         prev = read_boris_rows(p, paired, f"{fmt} (tabular events)", fps=fps, video_id=video_id,
                                video_name=video_name, fps_override=fps_override, emotions=emotions,
                                default_coder=default_coder, source=source, times=times, ours=False,
-                               skipped=skipped, notes=notes, coder=coder, face_names=face_names)
+                               skipped=skipped, notes=notes, coder=coder, face_names=face_names, where_column=True)
         # BORIS 7 lists the files player 1 plays in turn above the header: several, and a Total length is their sum
         several = sum(1 for r in rows[:header_at] if len(r) > 1 and norm_col(r[0]) == "player1") > 1
         prev.media_length = _stated_lengths(rows[header_at + 1:], col, several).get(prev.media)  # for a BORIS export
@@ -1050,7 +1092,7 @@ class _RowFrames:
                 return f"no time in column {tcol} ({quote(raw) if raw else 'empty'})" if side != "apex" else None
             t -= _time_shift(r, col) + later
             if t < 0:
-                return f"negative time {t:g} s"
+                return f"negative media time {t:g} s"
             b = self.boundary(r, side, self.clock.seconds_frame(t, "end" if side == "stop" else "start"), where)
             return b - 1 if side == "stop" else b
         return None if side == "apex" else f"no {side} frame or time"

@@ -179,7 +179,7 @@ def test_a_boris_tabular_events_export_is_paired(tmp_path):
     assert got == [(0, 30, 35, 40, "happiness", "12", "clear", "ann"), (0, 75, 75, 75, "blink", "", "", "ann"),
                    (1, 32, 40, 49, "happiness", "12", "end " + APEX_IMPUTED, "ann")]  # 1.3 s lies in frame 32; no apex:
     # the middle, tagged as imputed (a point's one frame is no choice: untagged)
-    assert [s.reason for s in prev.skipped] == ["'surprise' of 'Anna' starts at 5.000 s and is never stopped"]
+    assert [s.reason for s in prev.skipped] == ["'surprise' of 'Anna' starts at 5.000 s (line 8) and is never stopped"]
     assert "1 row(s) of live or image observations left out (no video to place them on)" in prev.notes
 
 

@@ -236,8 +236,8 @@ class Analysis:
     # merge matches track ids by; a photo's (one frame) face boxes: which face is which in its plots
     keep_boxes: int = 0
     boxes: list[tuple[int, int, Box]] = field(default_factory=list)
-    # per track, the frame where its face box was largest, and that box (file pixels): a picture of who each
-    # track is, for the face sheet of `merstudio analyze --plot` (a few numbers per track)
+    # per track, the frame where its face box was largest inside the frame (keep_portrait), and that box (file
+    # pixels): a picture of who each track is, for the face sheet of `merstudio analyze --plot` (a few numbers)
     portraits: dict[int, tuple[int, Box]] = field(default_factory=dict)
     # per track, compact (4 bytes a value): what spotting reads after the stream (frames counted from `start`)
     _signals: dict[int, _TrackSignals] = field(default_factory=dict)
@@ -566,7 +566,7 @@ class Analysis:
         if (self.span is not None and (i < start or i >= stop - self.keep_boxes)) or photo:
             self.boxes.append((i, tf.track_id, tf.obs.bbox))
         if i >= start:
-            keep_portrait(self.portraits, self._id(tf.track_id), i, tf.obs.bbox)
+            keep_portrait(self.portraits, self._id(tf.track_id), i, tf.obs.bbox, getattr(self.source, "size", None))
         row = {"frame": i, "face_id": self._id(tf.track_id), "timestamp": t,
                "confidence": float(tf.obs.confidence), "success": 1}
         if self.settings.landmarks:
@@ -971,11 +971,32 @@ def track_frames(signals: dict[int, _TrackSignals]) -> dict[int, int]:
     return {fid: len(sig.frames) for fid, sig in sorted(signals.items())}
 
 
-def keep_portrait(portraits: dict[int, tuple[int, Box]], track: int, frame: int, box: Box) -> None:
-    """Keep (frame, box) as the track's portrait when its box is larger than the one kept (the nearest, clearest
-    view of that face; the earlier frame on a tie)."""
+# A portrait box with this share of its area in the frame or more counts as in view: a sliver beyond the edge is
+# a thin black strip in the crop, while the larger box of a face leaning out showed it half black.
+PORTRAIT_IN_VIEW = 0.95
+
+
+def _portrait_rank(box: Box, size: tuple[int, int] | None) -> tuple[bool, float]:
+    """How good a picture of its face a box gives: first whether it lies (mostly) inside the frame, then its area
+    (of a box partly outside, the area inside). ``size``: the frame's (w, h); None: only its left and top edges are
+    known (a box past them starts below 0)."""
+    area = box_area(box)
+    if area <= 0:
+        return False, 0.0
+    w, h = (float("inf"), float("inf")) if size is None else size
+    inside = box_area((max(box[0], 0.0), max(box[1], 0.0), min(box[2], w), min(box[3], h)))
+    in_view = inside >= PORTRAIT_IN_VIEW * area
+    return in_view, area if in_view else inside
+
+
+def keep_portrait(portraits: dict[int, tuple[int, Box]], track: int, frame: int, box: Box,
+                  size: tuple[int, int] | None = None) -> None:
+    """Keep (frame, box) as the track's portrait when it shows the face better than the one kept: a box inside the
+    frame (``size``: its (w, h)) before one past its edge, whose part beyond the mesh only guesses and the face
+    sheet's crop shows black, then the larger (the nearest, clearest view of that face; the earlier frame on a
+    tie). Landmark confidence is not weighed: the kept portrait does not store it."""
     kept = portraits.get(track)
-    if kept is None or box_area(box) > box_area(kept[1]):
+    if kept is None or _portrait_rank(box, size) > _portrait_rank(kept[1], size):
         x0, y0, x1, y1 = (float(v) for v in box)
         portraits[track] = (frame, (x0, y0, x1, y1))
 

@@ -22,8 +22,8 @@ from merstudio.gui.failures import failure_line
 from merstudio.gui.state import OVERLAY_LANDMARKS, unreviewed_proposals
 from merstudio.io.frames import adopt_index
 from merstudio.project import Event, Project
-from merstudio.project.analyses import MODEL_IDENTITY
-from merstudio.project.faces import carry_face_edits, describe_edit, remap_face
+from merstudio.project.analyses import EVENT_FACES, MODEL_IDENTITY
+from merstudio.project.faces import EventFaces, carry_face_edits, describe_edit, remap_face, same_person_faces
 from merstudio.project.portraits import encode as encode_portraits
 
 log = logging.getLogger(__name__)
@@ -304,25 +304,36 @@ class AnalysisWorker(QThread):
             self.frames_done = int(getattr(analysis, "frames_done", 0) or 0)
             # cancelled too: the spots of the frames analysed, as the command line keeps them
             # (<name>.spots.partial.csv: Analysis.spots over frames_done, one rule)
+            mark = len(self.warnings)  # where this run's own lines go (a cancelled run's frames line goes first)
             edits = self._carry_face_edits()
-            # a re-run: proposals matching reviewed ones are dropped (the review stands); coded events stay
+            # a re-run may number the people otherwise (fewer faces a frame, a cut tracked anew): the coded events
+            # go to the face that is their person in its tracks, with the status below (one undo step with it)
+            faces = self._event_faces(aid)
+            stay = self.project.events(self.video_id)
+            # a re-run: proposals matching reviewed ones (on their person's face) are dropped (the review stands);
+            # coded events stay
             props = unreviewed_proposals(self._proposals(analysis.spots(), edits,
                                                          getattr(analysis, "class_names", None) or ()),
-                                         self.project.events(self.video_id))
+                                         faces.after(stay) if faces is not None else stay)
             if cancelled:  # said with the proposals (a note: the status line then shows no review keys for none)
                 props = [p for p in props if p.offset < self.frames_done]  # none past what was analysed
                 total = getattr(source, "frame_count", None)
                 self.warnings.insert(0, f"for frames 0-{self.frames_done - 1} analysed"
                                      + (f" (of {total})" if total else "") if self.frames_done
                                      else "stopped before any frame was analysed")
+                mark += 1
             self.status = "cancelled" if cancelled else "complete"
             self.turned = getattr(analysis, "turned", None)
             # the proposals and the status in one transaction: a kill between them left the complete run, given
             # back on the next open, with the dead re-run's proposals
             swapped = self.project.finish_analysis(aid, self.status, proposals=props,
-                                                   found={"turned": self.turned} if self.turned is not None else None)
+                                                   found={"turned": self.turned} if self.turned is not None else None,
+                                                   event_faces=faces.moves() if faces is not None else None)
             if swapped is not None:
                 self.replaced_proposals, self.new_proposals = swapped
+            if faces is not None and (line := self._event_faces_line(aid, faces)):
+                log.info("%s: %s", Path(self.video_path).name, line)  # the run log names them too
+                self.warnings.insert(mark, line)
             self.finished_ok.emit(self.status)
         except AnalysisProcessStopped as exc:  # killed from outside (kill, the OOM killer): no bug, no traceback
             kept = (f"frames 0-{self.last_stored} are stored" if self.last_stored is not None
@@ -347,6 +358,21 @@ class AnalysisWorker(QThread):
             self.warnings.append("faces edited as in the previous run: " + ", ".join(map(describe_edit, done)))
         self.warnings += [f"not done again: {line}" for line in missed]
         return done
+
+    def _event_faces(self, aid: int) -> EventFaces | None:
+        """The re-run's face of the person each coded event was coded on (None: a first run)."""
+        prev = self.project.previous_analysis(self.video_id)
+        if prev is None:
+            return None
+        return same_person_faces(self.project, self.video_id, prev.id, aid,
+                                 last=self.project.last_frame_stored(self.video_id))
+
+    def _event_faces_line(self, aid: int, faces: EventFaces) -> str:
+        """What the run did with the events' faces, as the project made it ("" when it kept them all where they
+        were, or the re-run is set aside: cancelled over a complete run, which comes back with its faces)."""
+        a = self.project.analysis(self.video_id)
+        noted = a.settings.get(EVENT_FACES) if a is not None and a.id == aid else None
+        return faces.line(noted.get("moves") or []) if isinstance(noted, dict) else ""
 
     def _proposals(self, spots: list, edits: Sequence[Any] = (), class_names: Sequence[str] = ()) -> list[Event]:
         """Spotted intervals as proposals, pre-filled with the AUs present and a suggested emotion (the model's

@@ -35,6 +35,11 @@ NOMINAL_TIMES = "nominal_times"
 # a run's settings key: the checkpoint it used (model.checkpoint_meta.checkpoint_identity: name, SHA-256, the
 # merstudio that made it), besides the path in ``model``; runs stored before 2026-12-07 have only the path
 MODEL_IDENTITY = "model_identity"
+# a run's settings key, written when a re-run finishes (finish_analysis' ``event_faces``): the events and behaviour
+# events it gave the face that is, in its tracks, the person they were coded on, {"from_run": the run it re-did,
+# "moves": [[kind ("event" | "behaviour"), id, face before, face after], ...]}; making that run active again (undoing
+# the re-run) moves them back, making this one active again (redo) moves them once more
+EVENT_FACES = "event_faces"
 
 
 @dataclass(frozen=True)
@@ -189,21 +194,30 @@ class AnalysisTables(StoreBase):
                     con.execute("UPDATE analyses SET settings = ? WHERE id = ?", (json.dumps(noted), analysis_id))
 
     def finish_analysis(self, analysis_id: int, status: str = "complete", found: Mapping[str, Any] | None = None,
-                        proposals: Iterable[Event] | None = None) -> tuple[list[Event], list[Event]] | None:
+                        proposals: Iterable[Event] | None = None,
+                        event_faces: Sequence[Sequence[Any]] | None = None) -> tuple[list[Event], list[Event]] | None:
         """Mark a run finished. ``found``: what the run itself decided (e.g. ``{"turned": 180}``, the turn an
         automatic run chose), merged into its settings so that it travels with the run: undoing a re-run brings
         back the previous run's. ``proposals``: the run's spots, which replace the video's open proposals in the
         same transaction (returned as :meth:`swap_proposals` returns them): a kill leaves the run running and the
         proposals as they were, so the writer's next open gives back the complete run it was re-doing with its own
-        proposals (in two transactions the dead run's could come back with it)."""
+        proposals (in two transactions the dead run's could come back with it). ``event_faces``: a re-run's
+        ``(kind, id, face before, face after)`` for the events ("event") and behaviour events ("behaviour") whose
+        person has another face id in its tracks (:func:`merstudio.project.faces.same_person_faces`), moved in the
+        same transaction (one still on its face before) and recorded (``EVENT_FACES``, which
+        :meth:`set_active_analysis` undoes and redoes), unless the run did not complete while the run it re-did
+        did: that one is made active again (:meth:`restore_complete_run`) and the events stay as they are."""
         try:
-            return self._finish(analysis_id, status, found, proposals)
+            return self._finish(analysis_id, status, found, proposals, event_faces)
         finally:  # its thread is done with it, whatever happened (a run it could not mark is nobody's to wait for)
             self._storing.pop(analysis_id, None)
 
     def _finish(self, analysis_id: int, status: str, found: Mapping[str, Any] | None,
-                proposals: Iterable[Event] | None) -> tuple[list[Event], list[Event]] | None:
+                proposals: Iterable[Event] | None,
+                event_faces: Sequence[Sequence[Any]] | None = None) -> tuple[list[Event], list[Event]] | None:
         with self._tx() as con:
+            if event_faces is not None:
+                self._finish_event_faces(con, analysis_id, status, event_faces)
             swapped = None
             if proposals is not None:
                 row = con.execute(f"SELECT {self._ANALYSIS_COLS} FROM analyses WHERE id = ?",
@@ -226,6 +240,52 @@ class AnalysisTables(StoreBase):
             con.execute("UPDATE analyses SET status = ?, finished = ? WHERE id = ?",
                         (status, time.time(), analysis_id))
             return swapped
+
+    def _finish_event_faces(self, con: sqlite3.Connection, analysis_id: int, status: str,
+                            moves: Sequence[Sequence[Any]]) -> None:
+        """finish_analysis' ``event_faces``, inside its transaction."""
+        row = con.execute("SELECT video_id FROM analyses WHERE id = ?", (analysis_id,)).fetchone()
+        if row is None:
+            return
+        video_id = int(row[0])
+        prev = con.execute("SELECT id, status FROM analyses WHERE video_id = ? AND id != ? AND active = 0"
+                           " ORDER BY id DESC LIMIT 1", (video_id, analysis_id)).fetchone()
+        if prev is None or (status != "complete" and prev[1] == "complete"):
+            return  # a first run; or one the app sets aside, the complete run and its faces coming back
+        done = self._move_event_faces(con, video_id, moves)
+        self._note_run(con, analysis_id, {EVENT_FACES: {"from_run": int(prev[0]), "moves": done}})
+
+    def _move_event_faces(self, con: sqlite3.Connection, video_id: int, moves: Sequence[Sequence[Any]],
+                          back: bool = False) -> list[list[Any]]:
+        """Move each (kind, id, face before, face after) of ``moves`` (``back``: after to before) where the event is
+        still on the face it leaves; logged in the event history as a face merge's moves are. Returns those moved."""
+        now = time.time()
+        done = []
+        for kind, ident, before, after in moves:
+            source, target = (int(after), int(before)) if back else (int(before), int(after))
+            if kind == "event":
+                ev = self._get_event(con, int(ident))
+                if ev is None or ev.video_id != video_id or ev.face_id != source:
+                    continue  # deleted or given another face since: the coder's word stands
+                con.execute("UPDATE events SET face_id = ?, modified = ? WHERE id = ?", (target, now, ev.id))
+                self._log(con, int(ident), "update", ev, replace(ev, face_id=target))
+            elif not con.execute("UPDATE behaviour_events SET face_id = ?, modified = ? WHERE id = ? AND video_id = ?"
+                                 " AND face_id = ?", (target, now, int(ident), video_id, source)).rowcount:
+                continue
+            done.append([str(kind), int(ident), int(before), int(after)])
+        return done
+
+    def _switch_event_faces(self, con: sqlite3.Connection, video_id: int, leaving: int, coming: int) -> None:
+        """The video's active run goes from ``leaving`` to ``coming``: the event faces a re-run moved
+        (``EVENT_FACES``) go back when the run it re-did comes back (undo), and move again when it comes back
+        itself (redo)."""
+        noted = {int(i): json.loads(text or "{}").get(EVENT_FACES) for i, text in con.execute(
+            "SELECT id, settings FROM analyses WHERE id IN (?, ?)", (leaving, coming))}
+        gone, back = noted.get(leaving), noted.get(coming)
+        if isinstance(gone, dict) and gone.get("from_run") == coming:
+            self._move_event_faces(con, video_id, gone.get("moves") or [], back=True)
+        elif isinstance(back, dict) and back.get("from_run") == leaving:
+            self._move_event_faces(con, video_id, back.get("moves") or [])
 
     @staticmethod
     def _nominal_frames(con: sqlite3.Connection, analysis_id: int) -> int | None:
@@ -298,8 +358,9 @@ class AnalysisTables(StoreBase):
                             proposals: Iterable[Event] | None = None) -> None:
         """Make ``analysis_id`` (a run of this video: the active or the previous one) the run readers see, the
         other one becoming the previous; with ``proposals``, the video's open proposals are replaced by them
-        (:meth:`replace_proposals`) in the same transaction, which is how undoing a re-run puts back both.
-        InputError for a run of another video or one no longer stored (a later re-run deleted it)."""
+        (:meth:`replace_proposals`) in the same transaction, which is how undoing a re-run puts back both, and the
+        events the re-run gave the face of their person (``EVENT_FACES``) go back to the faces they had, or, a redo,
+        move again. InputError for a run of another video or one no longer stored (a later re-run deleted it)."""
         evs = self._checked_proposals(video_id, proposals) if proposals is not None else None
         with self._tx() as con:
             row = con.execute("SELECT video_id FROM analyses WHERE id = ?", (analysis_id,)).fetchone()
@@ -308,6 +369,9 @@ class AnalysisTables(StoreBase):
                                  "(a later re-run replaced it)")
             if row[0] != video_id:
                 raise InputError(f"analysis run {analysis_id} belongs to video {row[0]}, not to video {video_id}")
+            current = con.execute("SELECT id FROM analyses WHERE video_id = ? AND active = 1", (video_id,)).fetchone()
+            if current is not None and int(current[0]) != analysis_id:
+                self._switch_event_faces(con, video_id, int(current[0]), analysis_id)
             # two statements: the unique index on the active run is checked row by row
             con.execute("UPDATE analyses SET active = 0 WHERE video_id = ? AND id != ?", (video_id, analysis_id))
             con.execute("UPDATE analyses SET active = 1 WHERE id = ?", (analysis_id,))
@@ -646,6 +710,48 @@ class AnalysisTables(StoreBase):
 
         pts = self.landmarks(video_id, frame).get(face)
         return None if pts is None else portraits.landmark_box(pts)
+
+    _BOXED = "analysis_id = ? AND landmarks IS NOT NULL AND success = 1 AND face_id >= 0"
+
+    def run_boxes(self, analysis_id: int, frames: Iterable[int], face: int | None = None
+                  ) -> dict[int, dict[int, Box]]:
+        """{frame: {face: box round its stored landmarks}} of one run (the active one or the one a re-run kept) on
+        ``frames``: every face's, or only ``face``'s. Frames without one are left out."""
+        from merstudio.project import portraits
+
+        wanted = sorted({int(f) for f in frames})
+        out: dict[int, dict[int, Box]] = {}
+        which, args = ("", ()) if face is None else (" AND face_id = ?", (face,))
+        for k in range(0, len(wanted), 500):  # SQLite's limit on a statement's variables
+            part = wanted[k:k + 500]
+            for frame, f, blob in self._query(f"SELECT frame, face_id, landmarks FROM frames WHERE {self._BOXED}"
+                                              f"{which} AND frame IN ({','.join('?' * len(part))})",
+                                              (analysis_id, *args, *part)):
+                if (box := portraits.landmark_box(blob)) is not None:
+                    out.setdefault(int(frame), {})[int(f)] = box
+        return out
+
+    def run_has_outlines(self, analysis_id: int) -> bool:
+        """Whether a run stored any face's landmarks (the boxes :meth:`run_boxes` reads)."""
+        return bool(self._query(f"SELECT 1 FROM frames WHERE {self._BOXED} LIMIT 1", (analysis_id,)))
+
+    def face_frames_near(self, analysis_id: int, face: int, first: int, last: int, most: int,
+                         within: int) -> list[int]:
+        """The frames ``first``..``last`` on which a run stored ``face``'s landmarks; where it stored none there, the
+        ``most`` such frames nearest to them (before and after, at most ``within`` frames away), nearest first."""
+        inside = [int(r[0]) for r in self._query(
+            f"SELECT frame FROM frames WHERE {self._BOXED} AND face_id = ? AND frame BETWEEN ? AND ? ORDER BY frame",
+            (analysis_id, face, first, last))]
+        if inside:
+            return inside
+        # bounded: the rows are keyed by frame, so a face seen nowhere near would read the whole run
+        near = [int(r[0]) for r in self._query(
+            f"SELECT frame FROM frames WHERE {self._BOXED} AND face_id = ? AND frame BETWEEN ? AND ?"
+            " ORDER BY frame DESC LIMIT ?", (analysis_id, face, first - within, first - 1, most))]
+        near += [int(r[0]) for r in self._query(
+            f"SELECT frame FROM frames WHERE {self._BOXED} AND face_id = ? AND frame BETWEEN ? AND ?"
+            " ORDER BY frame LIMIT ?", (analysis_id, face, last + 1, last + within, most))]
+        return sorted(near, key=lambda f: (first - f if f < first else f - last, f))[:most]
 
 
 def _file_times(path: str) -> np.ndarray | None:

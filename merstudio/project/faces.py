@@ -6,19 +6,29 @@ turned away for a second), and now and then keeps one id across two people (a cu
 took for the same). A coder who sees it merges two ids, or splits one at a frame; from then on every view, export,
 event and neutral baseline follows. The store does each edit in one transaction and returns what moved
 (:class:`merstudio.project.store.FaceChange`), which undoes it exactly. A re-run of the analysis tracks anew;
-:func:`carry_face_edits` repeats the coder's edits on it where the re-run found the same tracks.
+:func:`carry_face_edits` repeats the coder's edits on it where the re-run found the same tracks, and
+:func:`same_person_faces` finds, for each coded event, the re-run's face that is the person it was coded on (a
+re-run may number the people otherwise: fewer faces per frame, a cut tracked differently).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from merstudio.errors import InputError
+from merstudio.project.events import Event
 from merstudio.project.store import FaceChange, Project
 
 SAME_TRACK = 0.9  # a re-run's track is the one edited before when their frame spans overlap this much (IoU)
+# a re-run's face is the person an event was coded on when its boxes overlap theirs this much (box IoU, averaged
+# over the event's frames, 0 where the face is not seen): two people's boxes barely touch, one person's in two runs
+# of the analysis all but coincide
+SAME_PERSON = 0.5
+NEAR_FRAMES = 10  # an event on frames without its face: compared on the face's frames nearest to it, this many
+NEAR_WITHIN = 1800  # at most this many frames away (a minute at 30 fps)
+MOST_FRAMES = 60  # a long event's frames compared: this many, evenly spaced
 
 
 def merge_faces(project: Project, video_id: int, keep: int, merged: int) -> FaceChange:
@@ -96,3 +106,119 @@ def remap_face(edits: Sequence[Mapping[str, Any]], face: int, frame: int) -> int
         elif face == r.get("merged"):
             face = int(r["keep"])
     return face
+
+
+@dataclass(frozen=True)
+class Coded:
+    """A coded event or behaviour event as a re-run checks its face: ``kind`` "event" or "behaviour"."""
+
+    kind: str
+    id: int
+    onset: int
+    offset: int
+    face: int
+    name: str = ""  # a behaviour event's behaviour
+
+    def __str__(self) -> str:
+        if self.kind == "event":
+            return f"event {self.id} (frames {self.onset}-{self.offset})"
+        where = f"frame {self.onset}" if self.offset == self.onset else f"frames {self.onset}-{self.offset}"
+        return f"{self.name or 'behaviour'} event {self.id} ({where})"
+
+
+@dataclass
+class EventFaces:
+    """What :func:`same_person_faces` found: the coded events to move to another face (with it), those whose person
+    no face of the re-run is, and those it could not check (no face box stored)."""
+
+    moved: list[tuple[Coded, int]] = field(default_factory=list)
+    lost: list[Coded] = field(default_factory=list)
+    unchecked: list[Coded] = field(default_factory=list)
+
+    def moves(self) -> list[tuple[str, int, int, int]]:
+        """(kind, id, face before, face after) of each move: Project.finish_analysis' ``event_faces``."""
+        return [(c.kind, c.id, c.face, new) for c, new in self.moved]
+
+    def after(self, events: Sequence[Event]) -> list[Event]:
+        """``events`` with the faces the moves give them (a re-run's proposals are matched to the reviewed ones,
+        face and all, before the moves are stored)."""
+        to = {c.id: f for c, f in self.moved if c.kind == "event"}
+        return [replace(e, face_id=to[e.id]) if e.id in to else e for e in events]
+
+    def line(self, moved: Iterable[Sequence[Any]] | None = None) -> str:
+        """One line saying it ("" when every event stays on its face, the face of its person); ``moved``: the moves
+        the project made (Project.finish_analysis skips an event edited meanwhile), else all of them."""
+        made = {(str(m[0]), int(m[1])) for m in moved} if moved is not None else None
+        done = [(c, f) for c, f in self.moved if made is None or (c.kind, c.id) in made]
+        parts = []
+        if done:
+            parts.append(f"{_events(len(done))} moved to the face {'it was' if len(done) == 1 else 'they were'} coded on: "
+                         + ", ".join(f"{c} from face {c.face} to face {f}" for c, f in done))
+        if self.lost:
+            one = len(self.lost) == 1
+            parts.append(("1 event's person is not in the new run (left on the face it had; undoing the re-run brings "
+                          "back the run it was coded on): " if one else
+                          f"{len(self.lost)} events' people are not in the new run (left on the faces they had; "
+                          "undoing the re-run brings back the run they were coded on): ")
+                         + ", ".join(f"{c} on face {c.face}" for c in self.lost))
+        if self.unchecked:
+            parts.append(f"{_events(len(self.unchecked))} not checked against the new run's faces (no outline of "
+                         "their face stored near them): " + ", ".join(f"{c} on face {c.face}" for c in self.unchecked))
+        return "; ".join(parts)
+
+
+def _events(n: int) -> str:
+    return f"{n} event{'s' * (n != 1)}"
+
+
+def coded_on_faces(project: Project, video_id: int) -> list[Coded]:
+    """The video's events a re-run keeps (coded ones and reviewed proposals: it replaces the open proposals) and its
+    behaviour events, as :func:`same_person_faces` checks them."""
+    out = [Coded("event", int(e.id), e.onset, e.offset, e.face_id)
+           for e in project.events(video_id) if e.id is not None and e.status != "proposal"]
+    names = {b.id: b.name for b in project.behaviours()}
+    out += [Coded("behaviour", int(b.id), b.onset, b.onset if b.offset is None else b.offset, b.face_id,
+                  names.get(b.behaviour_id, ""))
+            for b in project.behaviour_events(video_id) if b.id is not None]
+    return out
+
+
+def same_person_faces(project: Project, video_id: int, old_run: int, new_run: int, last: int | None = None,
+                      coded: Sequence[Coded] | None = None) -> EventFaces:
+    """Which face of ``new_run`` (the video's re-run, its face edits repeated) is, for each of ``coded`` (by default
+    the video's events and behaviour events a re-run keeps, :func:`coded_on_faces`), the person
+    it was coded on in ``old_run`` (the run re-done): the one whose boxes overlap that face's best (mean IoU over
+    the event's frames, or the face's nearest frames where it was not seen on them) and at least SAME_PERSON; the
+    face it has on a tie. None that close: that person is not in the re-run (fewer faces a frame, say). Events that
+    start after ``last`` (the last frame the re-run stored: it was cancelled) are left as they are."""
+    from merstudio.face.boxes import box_iou
+
+    if coded is None:
+        coded = coded_on_faces(project, video_id)
+    found = EventFaces()
+    outlined: bool | None = None  # whether the re-run stored face outlines (landmarks) at all: asked once
+    for c in coded:
+        if last is not None and c.onset > last:
+            continue
+        frames = project.face_frames_near(old_run, c.face, c.onset, c.offset, NEAR_FRAMES, NEAR_WITHIN)
+        if len(frames) > MOST_FRAMES:
+            frames = [frames[round(i * (len(frames) - 1) / (MOST_FRAMES - 1))] for i in range(MOST_FRAMES)]
+        was = project.run_boxes(old_run, frames, c.face)
+        now = project.run_boxes(new_run, frames)
+        if not was or not now:
+            # no box of the face near it (nothing to compare), or none of the re-run's there: its person is not in
+            # the re-run, unless the re-run stored no outline at all
+            if outlined is None:
+                outlined = project.run_has_outlines(new_run)
+            (found.lost if was and outlined else found.unchecked).append(c)
+            continue
+        score: dict[int, float] = {}
+        for frame, boxes in was.items():
+            for face, box in now.get(frame, {}).items():
+                score[face] = score.get(face, 0.0) + box_iou(boxes[c.face], box) / len(was)
+        best = max(score, key=lambda f: (score[f], f == c.face), default=None)
+        if best is None or score[best] < SAME_PERSON:
+            found.lost.append(c)
+        elif best != c.face:
+            found.moved.append((c, best))
+    return found

@@ -1,0 +1,81 @@
+"""A re-run that numbers two people the other way round moves the event coded on one of them to the face that is
+that person in the new run, says so in the status line, and undoing the re-run (one step) puts the run and the
+event's face back (h204: the audit's swap.mp4 left an accepted event on another person)."""
+
+from __future__ import annotations
+
+import pytest
+from gui_fixtures import FakeAnalysis
+from helpers import open_and_analyse
+
+from merstudio.gui import commands as C
+from merstudio.gui.events_table import COLUMNS
+
+pytestmark = pytest.mark.gui
+
+
+class TwoPeople(FakeAnalysis):
+    """Two people side by side from frame 2 (FakeAnalysis' video call: faces 1 and 2, face 2 on the right); with
+    ``swap`` the tracker numbers them the other way round. No spots: no proposals."""
+
+    swap = False
+
+    def __init__(self, source, settings):
+        super().__init__(source, settings)
+        self.pair_at = 2
+
+    def rows(self, progress=None, cancel=None):
+        for row in super().rows(progress, cancel):
+            yield {**row, "face_id": 3 - row["face_id"]} if self.swap and row["face_id"] in (1, 2) else row
+
+    def spots(self):
+        return []
+
+
+@pytest.fixture
+def two_people(qtbot, qsettings):
+    from merstudio.gui.main_window import MainWindow
+
+    TwoPeople.swap = False
+    win = MainWindow(qsettings=qsettings, make_analysis=lambda src, settings: TwoPeople(src, settings))
+    qtbot.addWidget(win)
+    win.resize(1300, 850)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    TwoPeople.swap = False
+    win.shutdown()
+
+
+def _shown_faces(win) -> list:
+    m = win.table.model_
+    col = COLUMNS.index("face")
+    return [m.data(m.index(r, col)) for r in range(m.rowCount())]
+
+
+def test_a_rerun_that_swaps_the_ids_keeps_the_event_on_its_person(qtbot, two_people, video_path, tmp_path):
+    win = two_people
+    assert win.ctx.execute(C.NewProject, path=str(tmp_path / "two.merproj"))
+    open_and_analyse(qtbot, win, video_path, landmarks=True)
+    vid = win.video.id
+    first = win.project.analysis(vid).id
+    win.pick_face(2)  # the person on the right
+    assert win.ctx.execute(C.NewEvent, onset=30, apex=33, offset=36), win.errors
+    (ev,) = win.project.events(vid)
+    assert ev.face_id == 2
+    TwoPeople.swap = True  # the re-run calls the person on the right face 1
+    assert win.ctx.execute(C.RunAnalysis, settings={"landmarks": True}, confirmed=True), win.errors
+    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+    assert not win.errors, win.errors
+    assert win.project.analysis(vid).id != first
+    assert [e.face_id for e in win.project.events(vid)] == [1]
+    assert _shown_faces(win) == [1]
+    line = win.statusBar().currentMessage()
+    assert "1 event moved to the face it was coded on: event 1 (frames 30-36) from face 2 to face 1" in line, line
+    # one undo step: the run before and the event's face with it; redo moves it again
+    win.undo_stack.undo()
+    assert win.project.analysis(vid).id == first
+    assert [e.face_id for e in win.project.events(vid)] == [2] and _shown_faces(win) == [2]
+    win.undo_stack.redo()
+    assert [e.face_id for e in win.project.events(vid)] == [1] and _shown_faces(win) == [1]
+    assert not win.errors, win.errors

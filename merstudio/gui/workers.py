@@ -328,7 +328,7 @@ class AnalysisWorker(QThread):
             # back on the next open, with the dead re-run's proposals
             swapped = self.project.finish_analysis(aid, self.status, proposals=props,
                                                    found={"turned": self.turned} if self.turned is not None else None,
-                                                   event_faces=faces.moves() if faces is not None else None)
+                                                   event_faces=faces.record() if faces is not None else None)
             if swapped is not None:
                 self.replaced_proposals, self.new_proposals = swapped
             if faces is not None and (line := self._event_faces_line(aid, faces)):

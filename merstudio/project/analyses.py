@@ -37,8 +37,10 @@ NOMINAL_TIMES = "nominal_times"
 MODEL_IDENTITY = "model_identity"
 # a run's settings key, written when a re-run finishes (finish_analysis' ``event_faces``): the events and behaviour
 # events it gave the face that is, in its tracks, the person they were coded on, {"from_run": the run it re-did,
-# "moves": [[kind ("event" | "behaviour"), id, face before, face after], ...]}; making that run active again (undoing
-# the re-run) moves them back, making this one active again (redo) moves them once more
+# "moves": [[kind ("event" | "behaviour"), id, face before, face after], ...], "lost": [[kind, id, face, [[frame, x0,
+# y0, x1, y1], ...]], ...]} (those whose person it did not analyse, with that person's boxes: a later re-run finds
+# them by those); making that run active again (undoing the re-run) moves them back, making this one active again
+# (redo) moves them once more
 EVENT_FACES = "event_faces"
 
 
@@ -195,16 +197,17 @@ class AnalysisTables(StoreBase):
 
     def finish_analysis(self, analysis_id: int, status: str = "complete", found: Mapping[str, Any] | None = None,
                         proposals: Iterable[Event] | None = None,
-                        event_faces: Sequence[Sequence[Any]] | None = None) -> tuple[list[Event], list[Event]] | None:
+                        event_faces: Mapping[str, Any] | None = None) -> tuple[list[Event], list[Event]] | None:
         """Mark a run finished. ``found``: what the run itself decided (e.g. ``{"turned": 180}``, the turn an
         automatic run chose), merged into its settings so that it travels with the run: undoing a re-run brings
         back the previous run's. ``proposals``: the run's spots, which replace the video's open proposals in the
         same transaction (returned as :meth:`swap_proposals` returns them): a kill leaves the run running and the
         proposals as they were, so the writer's next open gives back the complete run it was re-doing with its own
         proposals (in two transactions the dead run's could come back with it). ``event_faces``: a re-run's
-        ``(kind, id, face before, face after)`` for the events ("event") and behaviour events ("behaviour") whose
-        person has another face id in its tracks (:func:`merstudio.project.faces.same_person_faces`), moved in the
-        same transaction (one still on its face before) and recorded (``EVENT_FACES``, which
+        ``{"moves": [(kind, id, face before, face after), ...], "lost": ...}`` for the events ("event") and behaviour
+        events ("behaviour") whose person has another face id in its tracks (``EventFaces.record`` of
+        :func:`merstudio.project.faces.same_person_faces`), moved in the same transaction (one still on its face
+        before) and recorded (``EVENT_FACES``, which
         :meth:`set_active_analysis` undoes and redoes), unless the run did not complete while the run it re-did
         did: that one is made active again (:meth:`restore_complete_run`) and the events stay as they are."""
         try:
@@ -214,7 +217,7 @@ class AnalysisTables(StoreBase):
 
     def _finish(self, analysis_id: int, status: str, found: Mapping[str, Any] | None,
                 proposals: Iterable[Event] | None,
-                event_faces: Sequence[Sequence[Any]] | None = None) -> tuple[list[Event], list[Event]] | None:
+                event_faces: Mapping[str, Any] | None = None) -> tuple[list[Event], list[Event]] | None:
         with self._tx() as con:
             if event_faces is not None:
                 self._finish_event_faces(con, analysis_id, status, event_faces)
@@ -242,7 +245,7 @@ class AnalysisTables(StoreBase):
             return swapped
 
     def _finish_event_faces(self, con: sqlite3.Connection, analysis_id: int, status: str,
-                            moves: Sequence[Sequence[Any]]) -> None:
+                            record: Mapping[str, Any]) -> None:
         """finish_analysis' ``event_faces``, inside its transaction."""
         row = con.execute("SELECT video_id FROM analyses WHERE id = ?", (analysis_id,)).fetchone()
         if row is None:
@@ -252,8 +255,9 @@ class AnalysisTables(StoreBase):
                            " ORDER BY id DESC LIMIT 1", (video_id, analysis_id)).fetchone()
         if prev is None or (status != "complete" and prev[1] == "complete"):
             return  # a first run; or one the app sets aside, the complete run and its faces coming back
-        done = self._move_event_faces(con, video_id, moves)
-        self._note_run(con, analysis_id, {EVENT_FACES: {"from_run": int(prev[0]), "moves": done}})
+        done = self._move_event_faces(con, video_id, record.get("moves") or [])
+        self._note_run(con, analysis_id, {EVENT_FACES: {"from_run": int(prev[0]), "moves": done,
+                                                        "lost": list(record.get("lost") or [])}})
 
     def _move_event_faces(self, con: sqlite3.Connection, video_id: int, moves: Sequence[Sequence[Any]],
                           back: bool = False) -> list[list[Any]]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from merstudio.errors import InputError
+from merstudio.project.analyses import EVENT_FACES
 from merstudio.project.events import Event
 from merstudio.project.store import FaceChange, Project
 
@@ -134,10 +135,18 @@ class EventFaces:
     moved: list[tuple[Coded, int]] = field(default_factory=list)
     lost: list[Coded] = field(default_factory=list)
     unchecked: list[Coded] = field(default_factory=list)
+    # each lost one's person as the run it was coded on saw them: [[frame, x0, y0, x1, y1], ...], kept with the
+    # re-run, so that a later re-run that analyses them again finds them (the run they were coded on is gone by then)
+    outlines: dict[tuple[str, int], list[list[float]]] = field(default_factory=dict)
 
     def moves(self) -> list[tuple[str, int, int, int]]:
-        """(kind, id, face before, face after) of each move: Project.finish_analysis' ``event_faces``."""
+        """(kind, id, face before, face after) of each move."""
         return [(c.kind, c.id, c.face, new) for c, new in self.moved]
+
+    def record(self) -> dict[str, Any]:
+        """Project.finish_analysis' ``event_faces``: the moves, and the lost ones with their person's boxes."""
+        return {"moves": [list(m) for m in self.moves()],
+                "lost": [[c.kind, c.id, c.face, self.outlines.get((c.kind, c.id), [])] for c in self.lost]}
 
     def after(self, events: Sequence[Event]) -> list[Event]:
         """``events`` with the faces the moves give them (a re-run's proposals are matched to the reviewed ones,
@@ -195,6 +204,10 @@ def same_person_faces(project: Project, video_id: int, old_run: int, new_run: in
 
     if coded is None:
         coded = coded_on_faces(project, video_id)
+    # those the run re-done had lost already (a re-run before it left out their person): their person's boxes kept
+    prev = project.previous_analysis(video_id)
+    noted = prev.settings.get(EVENT_FACES) if prev is not None and prev.id == old_run else None
+    kept = _lost_outlines(noted.get("lost") if isinstance(noted, dict) else None)
     found = EventFaces()
     outlined: bool | None = None  # whether the re-run stored face outlines (landmarks) at all: asked once
     for c in coded:
@@ -203,7 +216,11 @@ def same_person_faces(project: Project, video_id: int, old_run: int, new_run: in
         frames = project.face_frames_near(old_run, c.face, c.onset, c.offset, NEAR_FRAMES, NEAR_WITHIN)
         if len(frames) > MOST_FRAMES:
             frames = [frames[round(i * (len(frames) - 1) / (MOST_FRAMES - 1))] for i in range(MOST_FRAMES)]
-        was = project.run_boxes(old_run, frames, c.face)
+        if (outline := kept.get((c.kind, c.id, c.face))) is not None:
+            was = {f: {c.face: box} for f, box in outline.items()}
+            frames = sorted(was)
+        else:
+            was = project.run_boxes(old_run, frames, c.face)
         now = project.run_boxes(new_run, frames)
         if not was or not now:
             # no box of the face near it (nothing to compare), or none of the re-run's there: its person is not in
@@ -211,6 +228,8 @@ def same_person_faces(project: Project, video_id: int, old_run: int, new_run: in
             if outlined is None:
                 outlined = project.run_has_outlines(new_run)
             (found.lost if was and outlined else found.unchecked).append(c)
+            if was and outlined:
+                found.outlines[(c.kind, c.id)] = _outline(was, c.face)
             continue
         score: dict[int, float] = {}
         for frame, boxes in was.items():
@@ -219,6 +238,26 @@ def same_person_faces(project: Project, video_id: int, old_run: int, new_run: in
         best = max(score, key=lambda f: (score[f], f == c.face), default=None)
         if best is None or score[best] < SAME_PERSON:
             found.lost.append(c)
+            found.outlines[(c.kind, c.id)] = _outline(was, c.face)
         elif best != c.face:
             found.moved.append((c, best))
     return found
+
+
+def _outline(boxes: Mapping[int, Mapping[int, Sequence[float]]], face: int) -> list[list[float]]:
+    return [[int(f), *(round(float(v), 1) for v in b[face])] for f, b in sorted(boxes.items())]
+
+
+def _lost_outlines(raw: Any) -> dict[tuple[str, int, int], dict[int, tuple[float, float, float, float]]]:
+    """{(kind, id, face): {frame: box}} of a run's lost events (EVENT_FACES' "lost"); a damaged entry is skipped
+    (the event is then matched on that run's faces)."""
+    out = {}
+    for entry in raw if isinstance(raw, list) else []:
+        try:
+            kind, ident, face, rows = entry
+            boxes = {int(r[0]): (float(r[1]), float(r[2]), float(r[3]), float(r[4])) for r in rows}
+        except (TypeError, ValueError, IndexError):
+            continue
+        if boxes:
+            out[(str(kind), int(ident), int(face))] = boxes
+    return out

@@ -41,7 +41,7 @@ def _run(p: Project, vid: int, rows: list[dict], status: str = "complete", moves
     aid = p.begin_analysis(vid, {}, device="cpu")
     p.append_frames(aid, rows)
     found = same_person_faces(p, vid, prev.id, aid) if prev is not None and moves else None
-    p.finish_analysis(aid, status, event_faces=found.moves() if found is not None else None)
+    p.finish_analysis(aid, status, event_faces=found.record() if found is not None else None)
     return aid
 
 
@@ -107,7 +107,7 @@ def test_a_rerun_with_the_same_ids_moves_nothing_and_says_nothing(proj):
     p.append_frames(aid, _rows({"left": 0, "right": 1}))
     found = same_person_faces(p, vid, first, aid)
     assert found.moves() == [] and found.line() == ""
-    p.finish_analysis(aid, event_faces=found.moves())
+    p.finish_analysis(aid, event_faces=found.record())
     assert _faces(p, vid) == before
 
 
@@ -125,7 +125,7 @@ def test_a_person_no_longer_analysed_keeps_the_face_id_and_is_named(proj):
         "1 event moved to the face it was coded on: event 2 (frames 20-24) from face 0 to face 1; "
         "2 events' people are not in the new run (left on the faces they had; undoing the re-run brings back the run "
         "they were coded on): event 1 (frames 10-14) on face 1, nod event 1 (frame 30) on face 1")
-    p.finish_analysis(aid, event_faces=found.moves())
+    p.finish_analysis(aid, event_faces=found.record())
     assert _faces(p, vid) == ({10: 1, 20: 1, 30: 0}, [1])
     p.set_active_analysis(vid, first)
     assert _faces(p, vid) == ({10: 1, 20: 0, 30: 0}, [1])
@@ -152,7 +152,7 @@ def test_an_event_given_another_face_meanwhile_is_not_moved(proj):
     found = same_person_faces(p, vid, first, aid)
     ev = next(e for e in p.events(vid) if e.onset == 10)
     p.update_event(replace(ev, face_id=5))  # the coder's word, while the re-run went
-    p.finish_analysis(aid, event_faces=found.moves())
+    p.finish_analysis(aid, event_faces=found.record())
     assert _faces(p, vid)[0] == {10: 5, 20: 1, 30: 0}
     assert ["event", 1, 1, 0] not in p.analysis(vid).settings[EVENT_FACES]["moves"]
     p.set_active_analysis(vid, first)
@@ -167,3 +167,20 @@ def test_a_cancelled_rerun_over_a_complete_run_moves_nothing(proj):
     _run(p, vid, _rows({"left": 1, "right": 0}), status="cancelled")
     assert _faces(p, vid) == before and EVENT_FACES not in p.analysis(vid).settings
     assert p.restore_complete_run(vid) == first and _faces(p, vid) == before
+
+
+def test_a_lost_person_analysed_again_gets_their_event_back(proj):
+    """One face a frame loses the right person (their event stays on face 1, which is the left person from frame 20
+    in that run); a later re-run with both people (the right one face 2 now) finds them by the boxes the lost record
+    kept, not by that run's face 1 (the left person near the event's frames)."""
+    p, vid = proj
+    _run(p, vid, [_row(i, 0 if i < 20 else 1, LEFT) for i in range(N)])
+    assert _faces(p, vid) == ({10: 1, 20: 1, 30: 0}, [1])
+    lost = p.analysis(vid).settings[EVENT_FACES]["lost"]
+    assert [(k, i, f) for k, i, f, _ in lost] == [("event", 1, 1), ("behaviour", 1, 1)]
+    assert lost[0][3][0] == [10, *RIGHT]  # the right person's box on the event's first frame
+    second = p.analysis(vid).id
+    _run(p, vid, _rows({"left": 0, "right": 2}))
+    assert _faces(p, vid) == ({10: 2, 20: 0, 30: 0}, [2])
+    p.set_active_analysis(vid, second)
+    assert _faces(p, vid) == ({10: 1, 20: 1, 30: 0}, [1])

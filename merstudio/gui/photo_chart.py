@@ -6,10 +6,15 @@ an AU counts as present, 1.0, FACS's A-B boundary, while the face label said abs
 tell from relaxed brows that sit low, is hatched and named "4?" (as in `merstudio analyze --plot` and the face labels); an AU the photo does
 not show (a covered region, eyes behind dark glasses, a part cut off by the edge; how wide shut lids are) is a grey
 "?", not a zero. Hovering a bar names the AU.
+
+The title wraps to the chart's width (TITLE_LINES at most, the rest elided, whole in the tooltip): one line of about
+130 characters made the plot wider than a narrow pane, cutting off the last bars. Its text and the AU numbers
+under the bars follow the app's font, the axis as tall as their line.
 """
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -20,6 +25,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF
 
 from merstudio.features.aus import AU_NAMES, MAX_INTENSITY, STILL_UNRELIABLE_AU
+from merstudio.gui.look import app_pt
 from merstudio.gui.state import CurveBuffer, as_written
 from merstudio.palette import au_colour
 
@@ -27,6 +33,27 @@ PRESENT = 1.0  # features.aus.PRESENCE_ON: the A-B boundary
 TOP = 5.6  # the y axis's top at a small font: room for a 5.00 label over a full bar
 LABEL_SHARE = 0.9  # of the room between two bars a value label may take ("0.000.00" ran together at 20 pt)
 LEAST_PT = 6.0  # a label's smallest font: a narrower chart lets them touch rather than be unreadable
+TITLE_PT = 11.0  # the title's size at the default font (pyqtgraph's); a bigger app font makes it bigger
+TITLE_LINES = 2  # a title wraps to at most this many lines; the rest is elided (whole in the tooltip)
+
+
+def wrap_title(text: str, metrics: QFontMetricsF, room: float, most: int = TITLE_LINES) -> list[str]:
+    """``text`` broken at spaces into lines at most ``room`` px wide in ``metrics``' font; beyond ``most`` lines
+    the last one ends in "…" (so does a word wider than the room)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        trial = f"{line} {word}" if line else word
+        if line and metrics.horizontalAdvance(trial) > room:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    lines.append(line)
+    if len(lines) > most:
+        lines = [*lines[:most - 1], " ".join(lines[most - 1:])]
+    elide = Qt.TextElideMode.ElideRight
+    return [ln if metrics.horizontalAdvance(ln) <= room else metrics.elidedText(ln, elide, room) for ln in lines]
 
 
 def bars(buffer: CurveBuffer | None, face: int | None, shown: Sequence[str] | None = None
@@ -59,6 +86,8 @@ def overlay_bars(buffer: CurveBuffer, face: int | None) -> dict[int, float]:
 
 
 class PhotoChart(pg.PlotWidget):
+    title = ""  # the whole title (what is drawn may be wrapped and elided: title_cut); "" until the first is set
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setBackground("w")
@@ -76,6 +105,10 @@ class PhotoChart(pg.PlotWidget):
         self.labels: list[Any] = []  # the value labels and "?" marks over the bars, fitted to the chart's size
         self.shown: list[tuple[int, float]] = []  # what is drawn: (AU, value), for the hover and the tests
         self.theirs: dict[str, dict[int, float]] = {}  # other tools' values drawn beside ours: name -> {AU: 0-5}
+        self.title_cut = False
+        self._fit_axes()
+        self._axis_width = 0.0  # the y axis's width the title was fitted beside: it grows as its numbers are drawn
+        plot.getAxis("left").geometryChanged.connect(self._axis_moved)
         self.scene().sigMouseMoved.connect(self._hover)
         plot.vb.sigResized.connect(self._fit_labels)  # the room between bars and the height in px follow its size
 
@@ -93,12 +126,12 @@ class PhotoChart(pg.PlotWidget):
         self.theirs = {name: vals for name, vals in theirs.items() if vals}
         scaled = {name for name in self.theirs if not (overlays or {})[name].au_columns("_r")}  # probabilities
         if not self.shown:
-            plot.setTitle("no face found on this photo" if buffer is not None and buffer.frames_done else
-                          "Press Ctrl+R to analyse this photo: its AU intensities appear here as bars")
+            self.set_title("no face found on this photo" if buffer is not None and buffer.frames_done else
+                           "Press Ctrl+R to analyse this photo: its AU intensities appear here as bars")
             plot.getAxis("bottom").setTicks([[]])
             return
-        plot.setTitle(f"face {face}: AU intensity on this photo (dashed: present from {PRESENT:g}; "
-                      f"AU{STILL_UNRELIABLE_AU}? unreliable on a photo; ? unknown)")
+        title = (f"face {face}: AU intensity on this photo (dashed: present from {PRESENT:g}; "
+                 f"AU{STILL_UNRELIABLE_AU}? unreliable on a photo; ? unknown)")
         ticks = []
         n = 1 + len(self.theirs)  # ours, then each other tool's, side by side
         width = 0.7 / n
@@ -127,13 +160,72 @@ class PhotoChart(pg.PlotWidget):
         if self.theirs:
             names = ", ".join(f"{name} dashed" + (" (probabilities x5)" if name in scaled else "")
                               for name in self.theirs)
-            plot.setTitle(f"face {face}: AU intensity on this photo, ours filled, {names}; "
-                          f"AU{STILL_UNRELIABLE_AU}? unreliable on a photo")
+            title = (f"face {face}: AU intensity on this photo, ours filled, {names}; "
+                     f"AU{STILL_UNRELIABLE_AU}? unreliable on a photo")
+        self.set_title(title)
         for item in self._items:
             plot.addItem(item)
         plot.getAxis("bottom").setTicks([ticks])
         plot.setXRange(-0.6, len(self.shown) - 0.4, padding=0)
         self._fit_labels()
+
+    def set_title(self, text: str) -> None:
+        """Show ``text`` as the title, wrapped to the chart's width (fit_title)."""
+        self.title = text
+        if text:
+            self.fit_title()
+        else:
+            self.getPlotItem().setTitle(None)
+
+    def title_font(self) -> QFont:
+        """The title's font: TITLE_PT at the default font, the app's size where that is bigger."""
+        font = QFont(self.getPlotItem().titleLabel.item.font())
+        font.setPointSizeF(app_pt(1.0, TITLE_PT))
+        return font
+
+    def fit_title(self) -> None:
+        """The title in lines as wide as the chart's plot column at most (a one-line title wider than a narrow pane
+        made the plot wider than it: the last bars were not drawn), the row as tall as they are."""
+        plot = self.getPlotItem()
+        if not self.title or plot is None:  # none yet, or none any more (a resize as pyqtgraph builds or drops it)
+            return
+        label = plot.titleLabel
+        font = self.title_font()
+        margin = label.item.document().documentMargin()
+        # the plot's column: the widget less the y axis and the plot's layout margins, less the text's margins
+        self._axis_width = plot.getAxis("left").width()
+        room = self.width() - self._axis_width - 2 * margin - 4
+        lines = wrap_title(self.title, QFontMetricsF(font), max(room, 1.0))
+        self.title_cut = " ".join(lines) != self.title
+        item = label.item
+        item.setTextWidth(-1)  # the lines as they are: measured, then centred in a box as wide as the widest
+        plot.setTitle("<br>".join(html.escape(line) for line in lines), size=f"{font.pointSizeF():g}pt")
+        option = item.document().defaultTextOption()
+        option.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        item.document().setDefaultTextOption(option)
+        item.setTextWidth(item.document().idealWidth())
+        label.resizeEvent(None)  # placed again (centred in the row) for that width
+        high = label.itemRect().height()
+        label.setMaximumHeight(high)
+        plot.layout.setRowFixedHeight(0, high)
+
+    def _axis_moved(self) -> None:
+        if self.getPlotItem().getAxis("left").width() != self._axis_width:
+            self.fit_title()
+
+    def _fit_axes(self) -> None:
+        """The axes' numbers in the app's font and the x axis as tall as their line: pyqtgraph counts 0.8 of it
+        (13 of 16 px at 9 pt), cutting the AU numbers under the bars in half."""
+        font = QFont(self.font())
+        plot = self.getPlotItem()
+        for name in ("left", "bottom"):
+            plot.getAxis(name).setStyle(tickFont=font)
+        bottom = plot.getAxis("bottom")
+        bottom.setHeight(math.ceil(QFontMetricsF(font).height()) + bottom.style["tickTextOffset"][1] + 1)
+
+    def resizeEvent(self, ev: Any) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(ev)
+        self.fit_title()
 
     def label_font(self) -> QFont:
         """The app's font, made smaller where a value ("0.00") would be wider than LABEL_SHARE of the room between two
@@ -164,6 +256,9 @@ class PhotoChart(pg.PlotWidget):
 
     def _hover(self, pos: QPointF) -> None:
         plot = self.getPlotItem()
+        if self.title_cut and plot.titleLabel.sceneBoundingRect().contains(pos):
+            self.setToolTip(self.title)  # the title cut short in a narrow pane, whole
+            return
         if not self.shown or not plot.sceneBoundingRect().contains(pos):
             self.setToolTip("")
             return

@@ -44,9 +44,9 @@ def test_another_face_or_none_redraws(chart):
     chart.show_face(buf, 5, shown=["AU12_r"])
     assert chart.shown == [(12, 1.0)]
     chart.show_face(CurveBuffer(1, frames_done=1), None)
-    assert chart.shown == [] and "no face" in chart.getPlotItem().titleLabel.text
+    assert chart.shown == [] and "no face" in chart.title
     chart.show_face(None, None)  # a photo not analysed yet: say how, not a blank chart
-    assert "Press Ctrl+R to analyse this photo" in chart.getPlotItem().titleLabel.text
+    assert "Press Ctrl+R to analyse this photo" in chart.title
 
 
 def test_a_photo_is_listed_as_one_and_has_nothing_to_play(qtbot, window, tmp_path):
@@ -88,10 +88,10 @@ def test_another_tools_values_stand_beside_ours(chart, qtbot):
     chart.show_face(ours, 3, overlays={"py-feat": feat, "OpenFace": openface})
     assert chart.theirs["py-feat"][12] == pytest.approx(4.65)  # x5 onto the 0-5 scale (its own face id 0)
     assert chart.theirs["OpenFace"] == {12: pytest.approx(2.0)}
-    assert "ours filled, py-feat dashed (probabilities x5), OpenFace dashed;" in chart.getPlotItem().titleLabel.text
+    assert "ours filled, py-feat dashed (probabilities x5), OpenFace dashed;" in chart.title
     chart.show()
     qtbot.waitExposed(chart)
     chart._hover(chart.getPlotItem().vb.mapViewToScene(QPointF(list(AUS).index(12), 2.0)))
     assert chart.toolTip() == "AU12 lip corner puller: 4.50; py-feat 4.65; OpenFace 2.00"
     chart.show_face(ours, 3, overlays={})
-    assert chart.theirs == {} and "ours filled" not in chart.getPlotItem().titleLabel.text
+    assert chart.theirs == {} and "ours filled" not in chart.title

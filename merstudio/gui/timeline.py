@@ -39,6 +39,7 @@ from merstudio.gui.timeline_items import (
     EventRegion,
     FrameAxis,
     LaneAxis,
+    LaneCurve,
     LaneNotes,
     LegendBox,
     OverlayCurve,
@@ -447,7 +448,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.audio_plot.getAxis("left").setTicks([[(0, "0")]])
         self.audio_plot.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.001)" in the label
         self._legend(self.audio_plot, 1)
-        self.waveform = self.audio_plot.plot(pen=pg.mkPen(WAVEFORM_COLOUR, width=CURVE_WIDTH), name="waveform")
+        self.waveform = LaneCurve(pen=pg.mkPen(WAVEFORM_COLOUR, width=CURVE_WIDTH), name="waveform")
+        self.audio_plot.addItem(self.waveform)
         self.audio_envelope: Any = None  # the Envelope drawn, or None
         # a flat line alone reads as "not loaded yet"; say it (a phone or screen recording with its microphone off)
         self._silent = self._note(self.audio_plot, "silent: the audio track holds no sound")
@@ -1189,7 +1191,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         if curve is None:
             # an AU's or a class's dash pattern (palette.au_dash, class_dash): curves told apart without their
             # colours (greyscale, a colour-blind coder), in the legend's sample too (it draws the curve's pen)
-            curve = plot.plot(pen=_curve_pen(colour, dash), name=name, connect="finite")
+            curve = LaneCurve(pen=_curve_pen(colour, dash), name=name, connect="finite")  # (200 %: as wide)
+            plot.addItem(curve)
             curves[col] = curve
         # a photo (one frame): a line through one point draws nothing, so each value is a dot
         dot = {"symbol": "o", "symbolSize": 8, "symbolBrush": colour, "symbolPen": None} if len(self._x) == 1 else {

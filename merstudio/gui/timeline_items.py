@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
     QGuiApplication,
+    QPainter,
     QPen,
     QTextCursor,
     QTextOption,
@@ -199,34 +200,50 @@ class _SmallSample(pg.ItemSample):
         # pixel fell one past it (at a fractional place in its row, two), the next dash's start after a long dash's
         # gap: long dashes read as dash-dot
         t = p.deviceTransform()
-        if t.type() == QTransform.TransformationType.TxTranslate:
-            p.translate(round(t.dx()) - t.dx(), round(t.dy()) - t.dy())
+        if t.type() in (QTransform.TransformationType.TxTranslate, QTransform.TransformationType.TxScale):
+            p.translate((round(t.dx()) - t.dx()) / t.m11(), (round(t.dy()) - t.dy()) / t.m22())  # (200 %: scaled)
         p.setClipRect(self.boundingRect(), Qt.ClipOperation.IntersectClip)
         p.scale(0.6 * self._w / SAMPLE_PX, 0.5)
-        pen = self._dashed_line_pen()
+        ratio = device_ratio(p)
+        pen = self._dashed_line_pen() if ratio == 1.0 else self._line_pen()
         if pen is None:
             super().paint(p, *args)
             return
-        # pyqtgraph's line alone (its paint draws it from the item's pen), the pattern started where it shows
+        # pyqtgraph's line alone (its paint draws it from the item's pen), the pattern started where it shows; as
+        # wide and its dashes as long as the curve's at 200 % (_HairlineCurve)
         if self.item.opts.get("antialias"):
             p.setRenderHint(p.RenderHint.Antialiasing)
-        p.setPen(pen)
-        p.drawLine(0, 11, 20, 11)
+        passes = hairline_passes(pen, ratio)
+        if passes is None:
+            p.setPen(ratio_pen(pen, ratio))
+            p.drawLine(0, 11, 20, 11)
+            return
+        hair, steps = passes
+        p.setPen(hair)
+        base = p.transform()
+        for dx, dy in steps:
+            p.setTransform(base * QTransform.fromTranslate(dx, dy))
+            p.drawLine(0, 11, 20, 11)
+        p.setTransform(base)
 
     def _dashed_line_pen(self) -> QPen | None:
         """The pen of a curve drawn as a plain dashed line, its dash offset set, where the sample is too short for
         the pattern's period; None: pyqtgraph draws the sample (a solid line, a symbol, a fill, bars, hidden)."""
+        pen = self._line_pen()
+        return pen if pen is not None and pen.dashOffset() else None
+
+    def _line_pen(self) -> QPen | None:
+        """The pen of a curve drawn as a plain line, its dash offset set where the sample is too short for a dash
+        pattern's period (sample_dash_offset); None: pyqtgraph draws the sample (a symbol, a fill, bars, hidden)."""
         item, opts = self.item, getattr(self.item, "opts", {})
         pen = opts.get("pen")
         if not isinstance(item, pg.PlotDataItem) or not item.isVisible() or not isinstance(pen, QPen) \
-                or pen.style() != Qt.PenStyle.CustomDashLine or opts.get("symbol") is not None \
+                or opts.get("symbol") is not None \
                 or (opts.get("fillLevel") is not None and opts.get("fillBrush") is not None):
             return None
-        offset = sample_dash_offset(pen.dashPattern(), self._w / max(1.0, pen.widthF()))
-        if not offset:
-            return None
         shown = QPen(pen)
-        shown.setDashOffset(offset)
+        if pen.style() == Qt.PenStyle.CustomDashLine:
+            shown.setDashOffset(sample_dash_offset(pen.dashPattern(), self._w / max(1.0, pen.widthF())))
         return shown
 
 
@@ -806,58 +823,105 @@ class EventRegion(FrameRegion):
 REGION_CAP = 40
 
 
-# where an overlay's 2-px dashed pen is drawn as 1-px passes (device px): a horizontal run gets the row above, a
-# vertical one the column left, where Qt's 2-px stroke covers them
-HAIRLINE_STEPS = ((0.0, 0.0), (-1.0, -1.0))
+def device_ratio(p: QPainter) -> float:
+    """The device pixels to a logical one where `p` paints (2 on a 200 % screen, 1 in an image without a ratio)."""
+    device = p.device()
+    return float(device.devicePixelRatioF()) if device is not None else 1.0
 
 
-def hairline_pen(pen: QPen) -> QPen | None:
-    """The 1-px cosmetic pen whose passes (HAIRLINE_STEPS) draw `pen`, a cosmetic dashed pen over 1 and up to 2 px
-    wide, or None for any other pen. Its dashes in px: `pen`'s (counted in its widths) with a square or round cap's
-    half width each end, as Qt strokes them (Qt's DashLine at 2 px: 10 px on, 2 off)."""
-    w = pen.widthF()
-    if not pen.isCosmetic() or not 1.0 < w <= 2.0 or pen.style() in (Qt.PenStyle.NoPen, Qt.PenStyle.SolidLine):
+def ratio_pen(pen: QPen, ratio: float) -> QPen:
+    """`pen`, a cosmetic pen (its width in device px), as wide in logical px at device pixel ratio `ratio`: Qt draws
+    a 1-px cosmetic pen 1 device px wide, so at 200 % our curves were half as thick as at 100 % and their dashes
+    (counted in pen widths) half as long."""
+    if ratio == 1.0 or not pen.isCosmetic():
+        return pen
+    wide = QPen(pen)
+    wide.setWidthF(max(1.0, pen.widthF()) * ratio)
+    return wide
+
+
+def hairline_passes(pen: QPen, ratio: float = 1.0) -> tuple[QPen, list[tuple[float, float]]] | None:
+    """A cosmetic dashed `pen` drawn as 1-px passes, as it looks at 100 % and `ratio` times the size (device px to a
+    logical one, device_ratio): the 1-px cosmetic pen and the steps (logical px) each pass is drawn moved by. None for
+    any other pen, one over 2 px wide, or one that is 1 device px wide (Qt draws it itself, on its fast path).
+    At 100 % a pen 2 px wide is two passes a pixel apart, the second up-left: a horizontal run gets the row above, a
+    vertical one the column left, where Qt's 2-px stroke covers them; its dashes as Qt strokes them, with its square
+    or round cap's half width each end (Qt's DashLine at 2 px: 10 px on, 2 off); a 1-px pen's as its pattern says.
+    At 200 % each of those is drawn 2 device px wide, a 2x2 square of passes (one a device px apart, which keeps
+    the strokes of a zigzag touching, as at 100 %), the dashes twice as long less the pixel that square adds to
+    them: what 100 % shows at twice the size (shifting the second pass 1 logical px made an overlay two hairlines
+    with a blank row between)."""
+    w = max(1.0, pen.widthF())
+    if not pen.isCosmetic() or pen.style() in (Qt.PenStyle.NoPen, Qt.PenStyle.SolidLine) or w > 2.0 \
+            or (ratio == 1.0 and w <= 1.0):
         return None
-    cap = 0.0 if pen.capStyle() == Qt.PenCapStyle.FlatCap else w
+    cap = 0.0 if w <= 1.0 or pen.capStyle() == Qt.PenCapStyle.FlatCap else w  # (a 1-px pen's dashes: no caps)
+    # the device px (rows of a horizontal run, columns of a vertical one) the 100 % pixels cover, at 0 and -1 where
+    # 2 px wide, each drawn with the others of its 100 % pixel: a square at 200 %
+    start = math.floor(-ratio + 0.5) if w > 1.0 else 0
+    px = range(start, max(start + 1, math.floor(ratio + 0.5)))
+    blocks: dict[int, list[int]] = {}
+    for d in px:
+        blocks.setdefault(math.floor(d / ratio + 1e-9), []).append(d)
+    steps = [(i / ratio, j / ratio) for block in blocks.values() for i in block for j in block]
+    extra = max(len(block) for block in blocks.values()) - 1  # (each dash drawn that much longer by the square)
     hair = QPen(pen)
     hair.setWidthF(1.0)
-    hair.setDashPattern([d * w + cap if i % 2 == 0 else max(1.0, d * w - cap)
-                         for i, d in enumerate(pen.dashPattern())])
-    hair.setDashOffset(pen.dashOffset() * w)
-    return hair
+    dashes = pen.dashPattern()
+    pattern: list[float] = []
+    for on, off in zip(dashes[::2], dashes[1::2], strict=False):  # (Qt keeps its patterns even)
+        on_px, period = ratio * (on * w + cap), ratio * (on * w + max(1.0, off * w - cap) + cap)
+        drawn = max(1.0, on_px - extra)
+        pattern += [drawn, period - drawn]  # (the period as at 100 %, times the ratio)
+    hair.setDashPattern(pattern)
+    hair.setDashOffset(pen.dashOffset() * w * ratio)
+    return hair, steps
 
 
 class _HairlineCurve(pg.PlotCurveItem):
-    """A curve whose wide dashed pen is drawn as 1-px dashed passes a pixel apart (hairline_pen): Qt's raster engine
-    dashes a 1-px cosmetic pen on its fast path and a wider one through its general stroker, 150 ms against 1.5 a
-    curve at full zoom-out of 100k frames (~12k points once decimated, each pixel column a peak-to-peak zigzag): 17
-    overlay curves made one render 2.4 CPU-s."""
+    """A curve whose cosmetic pen is as wide in logical px at any device pixel ratio (ratio_pen), its wide dashed
+    pen drawn as 1-px dashed passes (hairline_passes): Qt's raster engine dashes a 1-px
+    cosmetic pen on its fast path and a wider one through its general stroker, 150 ms against 1.5 a curve at full
+    zoom-out of 100k frames (~12k points once decimated, each pixel column a peak-to-peak zigzag): 17 overlay curves
+    made one render 2.4 CPU-s."""
 
     def paint(self, p: Any, opt: Any, widget: Any) -> None:
         pen = self.opts["pen"]
-        hair = hairline_pen(pen) if isinstance(pen, QPen) else None
-        if hair is None or self.opts["shadowPen"] is not None or self.opts["fillLevel"] is not None or \
-                self._exportOpts is not False or self.xData is None or len(self.xData) == 0:
+        ratio = device_ratio(p)
+        if not isinstance(pen, QPen) or self._exportOpts is not False:
             super().paint(p, opt, widget)  # (an export draws the pen itself: a vector file keeps its width)
             return
+        passes = hairline_passes(pen, ratio)
+        if passes is None or self.opts["shadowPen"] is not None or self.opts["fillLevel"] is not None or \
+                self.xData is None or len(self.xData) == 0:
+            wide = ratio_pen(pen, ratio)
+            if wide is pen:
+                super().paint(p, opt, widget)
+                return
+            self.opts["pen"] = wide  # pyqtgraph's paint takes its pen from here (a solid one: its fast segments)
+            try:
+                super().paint(p, opt, widget)
+            finally:
+                self.opts["pen"] = pen
+            return
+        hair, steps = passes
         p.setRenderHint(p.RenderHint.Antialiasing, bool(self.opts["antialias"]))
         path = self.getPath()
         base = p.transform()
         p.setPen(hair)
-        for dx, dy in HAIRLINE_STEPS:
+        for dx, dy in steps:
             p.setTransform(base * QTransform.fromTranslate(dx, dy))  # a step in device px, whatever the zoom
             p.drawPath(path)
         p.setTransform(base)
 
 
-class OverlayCurve(pg.PlotDataItem):
-    """An overlay's curve (Timeline.overlays: another tool's table, the previous model): decimated and clipped to the
-    view as ours are (its plot's setDownsampling/setClipToView, handed on by PlotItem.addItem), its wide dashed pen
-    drawn by _HairlineCurve."""
+class LaneCurve(pg.PlotDataItem):
+    """A lane's curve (an AU's, a class's, the motion's, the waveform): its cosmetic pen drawn as wide at 200 % as
+    at 100 % (_HairlineCurve), not half as thick."""
 
     curve: pg.PlotCurveItem  # pyqtgraph's
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
         # PlotDataItem draws its line through its child PlotCurveItem, self.curve: ours in its place, below the
         # symbols as pyqtgraph stacks its own
@@ -866,7 +930,13 @@ class OverlayCurve(pg.PlotDataItem):
         self.curve.setParentItem(self)
         self.curve.stackBefore(self.scatter)
         self.curve.sigClicked.connect(self.sigClicked)
-        self.setData(**kwargs)
+        self.setData(*args, **kwargs)
+
+
+class OverlayCurve(LaneCurve):
+    """An overlay's curve (Timeline.overlays: another tool's table, the previous model): decimated and clipped to the
+    view as ours are (its plot's setDownsampling/setClipToView, handed on by PlotItem.addItem), its wide dashed pen
+    drawn by _HairlineCurve."""
 
 
 class TippedBars(pg.BarGraphItem):

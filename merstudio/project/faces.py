@@ -163,13 +163,11 @@ class EventFaces:
         if done:
             parts.append(f"{_events(len(done))} moved to the face {'it was' if len(done) == 1 else 'they were'} coded on: "
                          + ", ".join(f"{c} from face {c.face} to face {f}" for c, f in done))
-        if self.lost:
+        if self.lost:  # which events first: the status line shows its start
             one = len(self.lost) == 1
-            parts.append(("1 event's person is not in the new run (left on the face it had; undoing the re-run brings "
-                          "back the run it was coded on): " if one else
-                          f"{len(self.lost)} events' people are not in the new run (left on the faces they had; "
-                          "undoing the re-run brings back the run they were coded on): ")
-                         + ", ".join(f"{c} on face {c.face}" for c in self.lost))
+            parts.append(("1 event's person is" if one else f"{len(self.lost)} events' people are")
+                         + " not in the new run: " + ", ".join(f"{c} left on face {c.face}" for c in self.lost)
+                         + f" (undoing the re-run brings back the run {'it was' if one else 'they were'} coded on)")
         if self.unchecked:
             parts.append(f"{_events(len(self.unchecked))} not checked against the new run's faces (no outline of "
                          "their face stored near them): " + ", ".join(f"{c} on face {c.face}" for c in self.unchecked))

@@ -16,9 +16,11 @@ pytestmark = pytest.mark.gui
 
 class TwoPeople(FakeAnalysis):
     """Two people side by side from frame 2 (FakeAnalysis' video call: faces 1 and 2, face 2 on the right); with
-    ``swap`` the tracker numbers them the other way round. No spots: no proposals."""
+    ``swap`` the tracker numbers them the other way round; with ``one`` it follows only the first (one face a
+    frame). No spots: no proposals."""
 
     swap = False
+    one = False
 
     def __init__(self, source, settings):
         super().__init__(source, settings)
@@ -26,6 +28,8 @@ class TwoPeople(FakeAnalysis):
 
     def rows(self, progress=None, cancel=None):
         for row in super().rows(progress, cancel):
+            if self.one and row["face_id"] == 2:
+                continue
             yield {**row, "face_id": 3 - row["face_id"]} if self.swap and row["face_id"] in (1, 2) else row
 
     def spots(self):
@@ -36,14 +40,14 @@ class TwoPeople(FakeAnalysis):
 def two_people(qtbot, qsettings):
     from merstudio.gui.main_window import MainWindow
 
-    TwoPeople.swap = False
+    TwoPeople.swap = TwoPeople.one = False
     win = MainWindow(qsettings=qsettings, make_analysis=lambda src, settings: TwoPeople(src, settings))
     qtbot.addWidget(win)
     win.resize(1300, 850)
     win.show()
     qtbot.waitExposed(win)
     yield win
-    TwoPeople.swap = False
+    TwoPeople.swap = TwoPeople.one = False
     win.shutdown()
 
 
@@ -78,4 +82,23 @@ def test_a_rerun_that_swaps_the_ids_keeps_the_event_on_its_person(qtbot, two_peo
     assert [e.face_id for e in win.project.events(vid)] == [2] and _shown_faces(win) == [2]
     win.undo_stack.redo()
     assert [e.face_id for e in win.project.events(vid)] == [1] and _shown_faces(win) == [1]
+    assert not win.errors, win.errors
+
+
+def test_a_rerun_without_the_events_person_says_so(qtbot, two_people, video_path, tmp_path):
+    """One face a frame: the re-run does not analyse the person on the right; their event keeps its face id and the
+    status line names it (it said nothing about events)."""
+    win = two_people
+    assert win.ctx.execute(C.NewProject, path=str(tmp_path / "two.merproj"))
+    open_and_analyse(qtbot, win, video_path, landmarks=True)
+    vid = win.video.id
+    win.pick_face(2)
+    assert win.ctx.execute(C.NewEvent, onset=30, apex=33, offset=36), win.errors
+    TwoPeople.one = True
+    assert win.ctx.execute(C.RunAnalysis, settings={"landmarks": True}, confirmed=True), win.errors
+    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+    assert sorted(win.project.face_spans(vid)) == [1]
+    assert [e.face_id for e in win.project.events(vid)] == [2]
+    line = win.statusBar().currentMessage()
+    assert "1 event's person is not in the new run: event 1 (frames 30-36) left on face 2 (undoing" in line, line
     assert not win.errors, win.errors

@@ -123,8 +123,8 @@ def test_a_person_no_longer_analysed_keeps_the_face_id_and_is_named(proj):
     found = same_person_faces(p, vid, first, aid)
     assert found.line() == (
         "1 event moved to the face it was coded on: event 2 (frames 20-24) from face 0 to face 1; "
-        "2 events' people are not in the new run (left on the faces they had; undoing the re-run brings back the run "
-        "they were coded on): event 1 (frames 10-14) on face 1, nod event 1 (frame 30) on face 1")
+        "2 events' people are not in the new run: event 1 (frames 10-14) left on face 1, nod event 1 (frame 30) left "
+        "on face 1 (undoing the re-run brings back the run they were coded on)")
     p.finish_analysis(aid, event_faces=found.record())
     assert _faces(p, vid) == ({10: 1, 20: 1, 30: 0}, [1])
     p.set_active_analysis(vid, first)

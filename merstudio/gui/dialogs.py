@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -24,12 +25,13 @@ from PySide6.QtWidgets import (
 from merstudio.errors import MerstudioError
 from merstudio.gui.checkpoint_dialog import CheckpointDialog
 from merstudio.gui.events_table import MODEL_MARK, models_number
-from merstudio.gui.look import ERROR_COLOUR, on_window
+from merstudio.gui.look import ERROR_COLOUR, fit_screen, on_window
 from merstudio.messages import one_line
 from merstudio.project.events import SOURCES, STATUSES, Event, normalize_aus
 
 __all__ = ["DEFAULT_EMOTIONS", "CheckpointDialog", "EventDialog", "ImportPreviewDialog"]
 
+NOTE_LINES = 4  # lines of the Edit-event note shown before it scrolls: 70 px at 9 pt, 2 lines at 16 pt were cut
 DEFAULT_EMOTIONS = ("positive", "negative", "surprise", "happiness", "disgust", "repression", "others", "tense",
                     "fear", "sadness", "anger", "contempt")
 
@@ -71,7 +73,7 @@ class EventDialog(QDialog):
         # (a confidence of more decimals than shown, a note with spaces at its end), so OK without an edit
         # changes nothing and makes no undo step
         self._shown = self._texts()
-        self.note.setMaximumHeight(70)
+        self.note.setMaximumHeight(note_height(self.note))
         self.note.setTabChangesFocus(True)  # Tab goes on to the buttons, as in every other field (no tab typed)
         self.problem = QLabel("", self)
         self.problem.setStyleSheet(f"color: {on_window(self, ERROR_COLOUR)}")
@@ -145,6 +147,12 @@ class EventDialog(QDialog):
         now = self._texts()
         kept = {k: getattr(self._event, k) for k, shown in self._shown.items() if now[k] == shown}
         return replace(ev, **kept)
+
+
+def note_height(box: QPlainTextEdit, lines: int = NOTE_LINES) -> int:
+    """Px a plain-text box shows ``lines`` lines of its font in: its frame and its document's margins around them."""
+    margin = box.document().documentMargin()
+    return int(lines * box.fontMetrics().lineSpacing() + 2 * (margin + box.frameWidth()) + 1)
 
 
 def removed_line(e: Any) -> str:
@@ -268,9 +276,19 @@ class ImportPreviewDialog(QDialog):
             self.coder_note = QLabel(self)
             self.coder_note.hide()  # in no layout: it would lie over the head
         self.replace_box: QCheckBox | None = None
+        # the box's text is short; whose events and how many, wrapped, under it: one line of names and numbers
+        # made the dialog 973 px wide on a 960 px screen (1514 px at 14 pt), its buttons off the screen
+        self.replace_note = QLabel(self)
+        self.replace_note.setWordWrap(True)
+        self.replace_note.hide()
         if replace_preview is not None or reread is not None:  # a coder typed may have events here to replace
-            self.replace_box = QCheckBox(self)
+            self.replace_box = QCheckBox("&Replace the events of the file's coders on this video", self)
             self.replace_box.toggled.connect(self._show)
+            self.replace_note.setBuddy(self.replace_box)
+            style = self.style()
+            self.replace_note.setContentsMargins(  # under the box's text, not its tick
+                style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth)
+                + style.pixelMetric(QStyle.PixelMetric.PM_CheckBoxLabelSpacing), 0, 0, 0)
         self.text = QPlainTextEdit(self)
         self.text.setReadOnly(True)
         # wrapped at the box's width: a note (media linked, an offset moved) is read whole, never cut off at the
@@ -286,11 +304,19 @@ class ImportPreviewDialog(QDialog):
             lay.addWidget(self.coder_field)
         if self.replace_box is not None:
             lay.addWidget(self.replace_box)
+            lay.addWidget(self.replace_note)
         lay.addWidget(self.text, 1)
         lay.addWidget(self.buttons)
         self._set_replace(replace_preview)
         self._show(False)
         self.resize(760, 420)
+        self._fitted = False
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._fitted:  # once: later the user's own size stands
+            self._fitted = True
+            fit_screen(self)  # 760x420 on a 200%-scaled laptop's 960x540: the summary takes the difference
 
     @property
     def coder(self) -> str:
@@ -305,9 +331,12 @@ class ImportPreviewDialog(QDialog):
         if alt is None:
             box.setChecked(False)
         else:
-            box.setText(f"Replace the events of {', '.join(alt.file_coders)} on this video with the file's (a "
-                        f"corrected file: {len(alt.replaces)} removed, {len(alt.duplicates)} unchanged)")
+            self.replace_note.setText(f"The events of {', '.join(alt.file_coders)} on this video become the file's "
+                                      f"(a corrected file: {len(alt.replaces)} removed, {len(alt.duplicates)} "
+                                      "unchanged)")
+            box.setAccessibleDescription(self.replace_note.text())
         box.setVisible(alt is not None)
+        self.replace_note.setVisible(alt is not None)
 
     def _reread(self, read: tuple[Any, Any]) -> None:
         """The file read again for the Coder field's name: both previews (the Replace box with them)."""

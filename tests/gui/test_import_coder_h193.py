@@ -41,7 +41,7 @@ def _as(win, monkeypatch, typed, seen):
             box.lineEdit().editingFinished.emit()  # the field left: the file read again
         seen[-1].update(coders=sorted({e.coder for e in self.preview.events}), note=self.coder_note.text(),
                         replace=self.replace_box is not None and not self.replace_box.isHidden(),
-                        replace_text=self.replace_box.text() if self.replace_box is not None else "")
+                        replace_text=self.replace_note.text() if self.replace_box is not None else "")
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(ImportPreviewDialog, "exec", confirm)
@@ -64,7 +64,7 @@ def test_the_preview_asks_whose_coding_a_boris_file_is(window, video_path, tmp_p
     # bob's corrected file: typed again, the Replace box offers bob's events (never alice's)
     _as(win, monkeypatch, "bob", seen)
     assert win.ctx.execute(C.ImportEvents, path=str(_tabular(tmp_path / "bob2.tsv", 0.7))), win.errors
-    assert seen[2]["replace"] and seen[2]["replace_text"].startswith("Replace the events of bob on this video")
+    assert seen[2]["replace"] and seen[2]["replace_text"].startswith("The events of bob on this video")
 
 
 def test_left_as_the_file_says_and_a_files_own_coder(window, video_path, tmp_path, monkeypatch):

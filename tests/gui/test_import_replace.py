@@ -33,7 +33,7 @@ def test_a_corrected_file_replaces_the_coders_events_as_one_undo_step(window, vi
     # the preview offers the choice: plain import (with a note on the overlap) or replace
     plain = preview_import(win.project, v2, video.id)
     dlg = ImportPreviewDialog(plain, win, replace_preview=preview_import(win.project, v2, video.id, replace=True))
-    assert dlg.replace_box is not None and "Replace the events of alice" in dlg.replace_box.text()
+    assert dlg.replace_box is not None and "The events of alice on this video" in dlg.replace_note.text()
     assert "overlap" in dlg.text.toPlainText() and dlg.preview is plain
     dlg.replace_box.setChecked(True)
     ok = dlg.buttons.button(dlg.buttons.StandardButton.Ok)

@@ -284,6 +284,9 @@ class _CompactLegend(pg.LegendItem):
         super()._addItemToLayout(sample, label)
 
     def addItem(self, item: Any, name: str) -> None:  # noqa: N802 - pyqtgraph's name
+        # every entry back in place first: pyqtgraph puts a new one after the last sample it finds, in "+N"'s cell
+        # (the motion lane's "blink mask" at 14 and 16 pt: "QGridLayoutEngine::addItem: ... already taken")
+        self._lay_out_all()
         super().addItem(item, escaped(name))  # pyqtgraph's labels are HTML: a checkpoint's class names, as written
         self._changed()
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -296,6 +296,8 @@ class SummaryData:
     # the checkpoint behind the class curves and the model's proposals (project.analyses.model_text, short: name and
     # SHA-256's start; "" where none): the PNG's Description names it
     model: str = ""
+    # who each face is, as imported files named them (interchange.known_face_names): the PNG's panels say so
+    face_names: dict[int, str] = field(default_factory=dict)
 
     @property
     def partial(self) -> str:
@@ -305,11 +307,15 @@ class SummaryData:
 
 def summary_data(project: Project, video_id: int, times: Times = None) -> SummaryData:
     """The summary's data (see :class:`SummaryData`). ``times``: as for :func:`events_table` (copied)."""
+    # the one reader of the names imports gave faces (their setting); here, not at the top: interchange builds on project
+    from merstudio.interchange import known_face_names
+
     video = project.video(video_id)
     times = None if times is None else np.array(times, dtype=np.float64)  # the player's array is not shared
     return SummaryData(video.name, video.frame_count, project.load_frames(video_id),
                        tuple(project.events(video_id)), project.timebase(video_id, times),
-                       analysed_part(project, video_id), model_text(project.analysis(video_id), short=True))
+                       analysed_part(project, video_id), model_text(project.analysis(video_id), short=True),
+                       known_face_names(project, video_id))
 
 
 def summary_table(project: Project, video_id: int, times: Times = None) -> pd.DataFrame:
@@ -429,27 +435,30 @@ def write_summary(data: SummaryData, csv_path: str | os.PathLike[str],
     return [Path(csv_path)] + ([Path(png_path)] if png_path is not None else [])
 
 
-def _draw_event_track(ax: Any, events: list[Event], tb: Timebase) -> None:
+def _draw_event_track(ax: Any, events: list[Event], tb: Timebase,
+                      bands: list[tuple[float, float]] | None = None) -> None:
     """The events track: each event a span from onset to the end of its offset frame (a proposal fainter) and a line
-    at its apex, in its class's colour, as the app's events track draws it. Two artists in all, not two per event
-    (axvspan + axvline each: 3,000 events took 60 s to draw, and closing the window waited for it); drawn in the
-    order and with the look of those (edge and face in the colour, the spans under the lines, full height)."""
+    at its apex, in its class's colour, as the app's events track draws it, over the height ``bands[i]`` of the axes
+    (fractions (bottom, top): its lane; the whole height without). Two artists in all, not two per event (axvspan +
+    axvline each: 3,000 events took 60 s to draw, and closing the window waited for it); drawn in the order and with
+    the look of those (edge and face in the colour, the spans under the lines)."""
     from matplotlib.collections import LineCollection, PolyCollection
     from matplotlib.colors import to_rgb
 
     if not events:
         return
+    lo, hi = np.array(bands if bands is not None else [(0.0, 1.0)] * len(events), dtype=float).T
     frames = np.array([(e.onset, e.offset + 1, e.apex) for e in events], dtype=np.int64)
     x0, x1, apex = (np.asarray(tb.times_of(frames[:, i]), dtype=float) for i in range(3))
     rgb = np.array([to_rgb(emotion_colour(e.emotion)) for e in events], dtype=float)
     alpha = np.array([0.25 if e.status == "proposal" else 0.6 for e in events])
     span_rgba = np.column_stack([rgb, alpha])
-    boxes = np.stack([np.column_stack([x0, x1, x1, x0]), np.tile([0.0, 0.0, 1.0, 1.0], (len(events), 1))],
-                     axis=-1)  # x in data, y in axes fractions (the x axis' transform): the whole height
+    boxes = np.stack([np.column_stack([x0, x1, x1, x0]), np.column_stack([lo, lo, hi, hi])],
+                     axis=-1)  # x in data, y in axes fractions (the x axis' transform): the lane's height
     trans = ax.get_xaxis_transform(which="grid")
     ax.add_collection(PolyCollection(list(boxes), closed=True, joinstyle="miter", facecolors=span_rgba, edgecolors=span_rgba,
                                      linewidths=1.0, transform=trans, zorder=1), autolim=False)
-    ys = np.tile([0.0, 1.0], (len(events), 1))
+    ys = np.column_stack([lo, hi])
     ax.add_collection(LineCollection(list(np.stack([np.column_stack([apex, apex]), ys], axis=-1)), colors=rgb,
                                      linewidths=1.0, transform=trans, zorder=2), autolim=False)
 
@@ -489,55 +498,121 @@ def draw_photo_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 1
     fig.savefig(path, format="png", metadata=png_metadata(data.model))
 
 
+# A timeline of many faces draws this many panels at most (a crowd's every face was a PNG metres tall): the faces
+# with events first, then those seen on most frames; the title counts the faces left out.
+MAX_FACE_PANELS = 8
+PROPOSALS_LANE = "open proposals"  # the events track's lane of the model's proposals nobody reviewed yet
+
+
+def timeline_faces(data: SummaryData) -> tuple[list[int], int]:
+    """The faces the timeline PNG draws a panel for, in face order: every face with analysed rows or events (but
+    rejected ones), :data:`MAX_FACE_PANELS` at most (those with events first, then those seen on most frames), and
+    how many faces were left out."""
+    df = data.frames
+    seen = df.loc[df["face_id"] >= 0, "face_id"].value_counts() if len(df) else pd.Series(dtype=np.int64)
+    frames = {int(f): int(n) for f, n in seen.items()}
+    with_events = {e.face_id for e in data.events if e.status != "rejected"}
+    faces = sorted(set(frames) | with_events, key=lambda f: (f not in with_events, -frames.get(f, 0), f))
+    return sorted(faces[:MAX_FACE_PANELS]), max(0, len(faces) - MAX_FACE_PANELS)
+
+
+def _face_title(data: SummaryData, face: int, rows: int) -> str:
+    name = data.face_names.get(face)
+    return literal(f"face {face}" + (f" ({name})" if name else "") + ("" if rows else ": no analysed frames"))
+
+
+def _event_lanes(data: SummaryData) -> list[str]:
+    """The events track's lanes, the same for every face: each coder's accepted events (:func:`summary_coders`), then
+    the open proposals (the model's, not coding) where the video has any; rejected ones are not drawn."""
+    return summary_coders(data) + ([PROPOSALS_LANE] if any(e.status == "proposal" for e in data.events) else [])
+
+
+def _lane_of(e: Event) -> str:
+    return PROPOSALS_LANE if e.status == "proposal" else e.coder or NO_CODER
+
+
 @thread_fonts_released()  # the app draws it on a worker thread of its own each time
 def draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 100) -> None:
-    """The timeline PNG (AU curves and class confidence of the face seen most, events) of data read before; a
-    one-frame input's is :func:`draw_photo_png`'s bars."""
+    """The timeline PNG of data read before: a panel per face (:func:`timeline_faces`, named as imports named it),
+    its AU curves, class confidence and events, the events on a lane per coder and one for the open proposals
+    (:func:`_event_lanes`); a one-frame input's is :func:`draw_photo_png`'s bars. Until 2026-12-07 it drew the
+    curves of the face seen most under every face's events, proposals among the coder's."""
     from matplotlib.figure import Figure  # no pyplot: no global backend state, renders with Agg
 
     if data.frame_count == 1:
         draw_photo_png(data, path, dpi)
         return
     df = data.frames
-    if len(df) and (df["face_id"] >= 0).any():
-        face = int(df.loc[df["face_id"] >= 0, "face_id"].mode().iloc[0])
-        df = df[df["face_id"] == face]
     tb = data.timebase
+    faces, left_out = timeline_faces(data)
+    by_face = dict(iter(df[df["face_id"] >= 0].groupby("face_id", sort=True))) if len(df) else {}
+    # no face at all (nothing found, not analysed, no event): one panel of the rows as they are
+    panels: list[tuple[int | None, pd.DataFrame]] = [(f, by_face.get(f, df.iloc[:0])) for f in faces] or [(None, df)]
     au_cols = [c for c in df.columns if c.startswith("AU") and c.endswith("_r")]
     p_cols = [c for c in df.columns if c.startswith("p_")]
-    fig = Figure(figsize=(12, 6), dpi=dpi)
-    axes = fig.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2, 1]})
-    t = tb.times_of(df["frame"].to_numpy()) if len(df) else np.zeros(0)
-    for c in au_cols:  # a long video thinned to what 1200 px can show, its peaks kept (a 20-min video took 8 s)
-        # each AU's dash pattern too (the app's AU lane's): by colour only, AU06 and AU12 were one grey in print
-        axes[0].plot(*envelope(t, df[c].to_numpy()), lw=0.8, label=c[:-2], color=au_colour(c),
-                     linestyle=au_linestyle(c))
-    axes[0].set_ylabel("AU intensity (0-5)")
-    # The keys stand right of the axes, never on them: inside, at the top right, the AU key covered AU12 and AU25
-    # at 5 (a smile's usual top) and the class key a class p near 1.
-    if au_cols:
-        axes[0].legend(ncol=(len(au_cols) + 8) // 9, fontsize=7, loc="upper left", bbox_to_anchor=(1.005, 1.0),
-                       borderaxespad=0.0)
-    for c in p_cols:  # NaN where the model did not judge (its motion gate); a judged frame alone is a dot
-        tx, y = envelope(t, df[c].to_numpy(dtype=float))
-        axes[1].plot(tx, y, lw=0.8, label=c[2:], color=class_colour(c), marker="o", markersize=2,
-                     markevery=list(lone_finite(y)), linestyle=class_linestyle(c))  # told apart without colour too
-    axes[1].set_ylabel("class p")
-    if p_cols:
-        axes[1].legend(ncol=(len(p_cols) + 6) // 7, fontsize=7, loc="upper left", bbox_to_anchor=(1.005, 1.0),
-                       borderaxespad=0.0)
-    _draw_event_track(axes[2], [e for e in data.events if e.status != "rejected"], tb)
-    axes[2].set_yticks([])
-    axes[2].set_ylabel("events")
-    axes[2].set_xlabel("time (s)")
-    axes[2].set_xlim(0, max(tb.time_of(data.frame_count), 1e-3))
-    coders = summary_coders(data)  # whose events: the track draws every coder's, one over another
+    lanes = _event_lanes(data)
+    lane_ratio = 1.0 if len(lanes) <= 2 else 0.4 * len(lanes)  # a lane stays ~1/3 in tall
+    # a face's three axes, then a gap (an empty row) before the next face's, so that the faces stand apart
+    ratios = ([3, 2, lane_ratio, 0.45] * len(panels))[:-1]
+    fig = Figure(figsize=(12, 6 + (len(panels) - 1) * (6 + lane_ratio - 1)), dpi=dpi)
+    axes = fig.subplots(len(ratios), 1, sharex=True, gridspec_kw={"height_ratios": ratios})
+    for gap in axes[3::4]:
+        gap.set_axis_off()
+    for k, (face, rows) in enumerate(panels):
+        au_ax, p_ax, ev_ax = axes[4 * k: 4 * k + 3]
+        t = tb.times_of(rows["frame"].to_numpy()) if len(rows) else np.zeros(0)
+        for c in au_cols:  # a long video thinned to what 1200 px can show, its peaks kept (a 20-min video took 8 s)
+            # each AU's dash pattern too (the app's AU lane's): by colour only, AU06 and AU12 were one grey in print
+            au_ax.plot(*envelope(t, rows[c].to_numpy()), lw=0.8, label=c[:-2], color=au_colour(c),
+                       linestyle=au_linestyle(c))
+        au_ax.set_ylabel("AU intensity (0-5)")
+        if face is not None:  # whose curves and events these are
+            au_ax.set_title(_face_title(data, face, len(rows)), loc="left", fontsize=10)
+        # The keys stand right of the axes, never on them: inside, at the top right, the AU key covered AU12 and
+        # AU25 at 5 (a smile's usual top) and the class key a class p near 1. One key each, beside the first face.
+        if au_cols and k == 0:
+            au_ax.legend(ncol=(len(au_cols) + 8) // 9, fontsize=7, loc="upper left", bbox_to_anchor=(1.005, 1.0),
+                         borderaxespad=0.0)
+        for c in p_cols:  # NaN where the model did not judge (its motion gate); a judged frame alone is a dot
+            tx, y = envelope(t, rows[c].to_numpy(dtype=float))
+            p_ax.plot(tx, y, lw=0.8, label=c[2:], color=class_colour(c), marker="o", markersize=2,
+                      markevery=list(lone_finite(y)), linestyle=class_linestyle(c))  # told apart without colour too
+        p_ax.set_ylabel("class p")
+        if p_cols and k == 0:
+            p_ax.legend(ncol=(len(p_cols) + 6) // 7, fontsize=7, loc="upper left", bbox_to_anchor=(1.005, 1.0),
+                        borderaxespad=0.0)
+        # this face's events only (every face's before, under the curves of one); a lane each (top down): a coder's
+        # events, then the model's open proposals, which are not coding
+        mine = [e for e in data.events if e.status != "rejected" and (face is None or e.face_id == face)]
+        n, top = max(1, len(lanes)), {lane: len(lanes) - i for i, lane in enumerate(lanes)}
+        _draw_event_track(ev_ax, mine, tb, [((top[_lane_of(e)] - 1) / n, top[_lane_of(e)] / n) for e in mine])
+        if len(lanes) > 1 or lanes == [PROPOSALS_LANE]:  # one coder's lane alone: the title names them
+            ev_ax.set_ylim(0, 1)
+            ev_ax.set_yticks([(n - 0.5 - i) / n for i in range(n)],
+                             [literal(_short(lane)) for lane in lanes], fontsize=7)
+            ev_ax.set_yticks([i / n for i in range(1, n)], minor=True)  # a thin line between lanes
+            ev_ax.tick_params(axis="y", which="both", length=0)
+            ev_ax.grid(axis="y", which="minor", color="0.8", lw=0.5)
+        else:
+            ev_ax.set_yticks([])
+        ev_ax.set_ylabel("events")
+        ev_ax.tick_params(labelbottom=True)  # each face's own time axis, under its events
+    axes[-1].set_xlabel("time (s)")
+    axes[-1].set_xlim(0, max(tb.time_of(data.frame_count), 1e-3))
+    coders = summary_coders(data)  # whose events: a lane each
     title = f"{data.video}: events of {', '.join(coders)}" if coders else data.video
+    if left_out:
+        title += f"; {left_out} more face{'s' * (left_out != 1)} without events not drawn"
     part = data.partial  # the curves stop where the analysis did: said, so nobody reads the rest as no movement
     fig.suptitle(literal(title + (f" ({_analysed_text(data.analysed, data.frame_count)})" if data.analysed is not None
                                   else "")))
     fig.tight_layout()
     fig.savefig(path, format="png", metadata=png_metadata(data.model, part))  # what made it: merstudio, the model
+
+
+def _short(text: str, most: int = 16) -> str:
+    """A lane's label cut to fit the space left of the track."""
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def labelled_set_table(project: Project, statuses: tuple[str, ...] = ("accepted",)) -> pd.DataFrame:

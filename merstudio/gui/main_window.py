@@ -471,7 +471,9 @@ class MainWindow(QMainWindow):
 
     def _playback_menu(self) -> None:
         """Playback: play, loop and sound; then stepping and seeking (_seek_actions) and, after a separator,
-        moving the selected event's edges frame by frame (_boundary_actions)."""
+        moving the selected event's edges frame by frame (_boundary_actions). The less used items (volume, steps
+        of seconds and pages, the edges) are in submenus, their keys as they were: 30 items at a 16-pt font were
+        taller than a 768-px screen, wrapped into a second column cut at its edge."""
         t = self.transport
         p = self.menuBar().addMenu("&Playback")
         self._action(p, "&Play / pause", t.toggle_play, "Space")
@@ -482,11 +484,13 @@ class MainWindow(QMainWindow):
         self.mute_action = self._action(p, "&Mute audio", lambda: t.playback.set_muted(
             self.mute_action.isChecked()), "Ctrl+M", checkable=True)
         self.audio_controls.set_mute_action(self.mute_action)
-        self._action(p, "&Volume up", lambda: self.audio_controls.step_volume(+10), "Ctrl+Up")
-        self._action(p, "Volume &down", lambda: self.audio_controls.step_volume(-10), "Ctrl+Down")
+        volume = p.addMenu("&Volume")
+        self._action(volume, "Volume &up", lambda: self.audio_controls.step_volume(+10), "Ctrl+Up")
+        self._action(volume, "Volume &down", lambda: self.audio_controls.step_volume(-10), "Ctrl+Down")
+        p.addSeparator()
         self._seek_actions(p)
         p.addSeparator()
-        self._boundary_actions(p)
+        self._boundary_actions(p.addMenu("Selected event's e&dges"))
 
     def _seek_actions(self, p: QMenu) -> None:
         """Moving the play head: by frames, J/K/L, to the ends, by seconds and pages, to events, to a typed time."""
@@ -501,10 +505,11 @@ class MainWindow(QMainWindow):
         self._action(p, "Faster / play (&L)", t.faster, "L")
         self._action(p, "F&irst frame", lambda: t.go_to(0), "Home")
         self._action(p, "Las&t frame", lambda: t.go_to(t.frame_count - 1), "End")
-        self._action(p, "F&orward 1 second", lambda: t.step_seconds(1.0), "Alt+Right")
-        self._action(p, "Bac&k 1 second", lambda: t.step_seconds(-1.0), "Alt+Left")
-        self._action(p, "Forward &a page (10 s)", lambda: t.step_seconds(PAGE_SECONDS), "PgDown")
-        self._action(p, "&Back a page (10 s)", lambda: t.step_seconds(-PAGE_SECONDS), "PgUp")
+        by_time = p.addMenu("&By seconds and pages")
+        self._action(by_time, "F&orward 1 second", lambda: t.step_seconds(1.0), "Alt+Right")
+        self._action(by_time, "Bac&k 1 second", lambda: t.step_seconds(-1.0), "Alt+Left")
+        self._action(by_time, "Forward &a page (10 s)", lambda: t.step_seconds(PAGE_SECONDS), "PgDown")
+        self._action(by_time, "&Back a page (10 s)", lambda: t.step_seconds(-PAGE_SECONDS), "PgUp")
         self._action(p, "&Next event", lambda: self.coding.goto_event(+1), ".")
         self._action(p, "Previous &event", lambda: self.coding.goto_event(-1), ",")
         self._action(p, "&Go to frame or time…", lambda: x(C.GoToFrame), "Ctrl+G")

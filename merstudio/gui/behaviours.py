@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import QPointF, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QFontMetrics, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -47,7 +48,7 @@ from merstudio.errors import InputError
 from merstudio.gui.coders import visible_events
 from merstudio.gui.commands import AppCommand, CommandContext, Params
 from merstudio.gui.events_table import list_style
-from merstudio.gui.look import readable
+from merstudio.gui.look import fit_screen, readable
 from merstudio.gui.plain_text import literal_tip
 from merstudio.gui.state import timecode
 from merstudio.gui.timeline_items import FrameRegion, LegendBox, frame_cell
@@ -724,6 +725,10 @@ class BehaviourForm(QDialog):
                        colour=self.colour.text().strip())
 
 
+BEHAVIOUR_ROWS = 6  # rows the Behaviours dialog shows before its table scrolls
+BEHAVIOURS_LEAST = QSize(560, 360)  # its size at the default font (it was fixed: names and colours cut at 16 pt)
+
+
 class BehavioursDialog(QDialog):
     """Coding > Behaviours…: the project's behaviours; Add / Edit / Delete save at once (each one undo step)."""
 
@@ -731,13 +736,14 @@ class BehavioursDialog(QDialog):
         super().__init__(win)
         self.win = win
         self.setWindowTitle("Behaviours")
-        lay = QVBoxLayout(self)
-        note = QLabel("Your own tiers beside the emotion and AU fields: press a behaviour's key to code it at the "
-                      "play head. Every change is saved at once and can be undone (Ctrl+Z).", self)
+        lay = self.box_layout = QVBoxLayout(self)
+        note = self.note = QLabel("Your own tiers beside the emotion and AU fields: press a behaviour's key to code it "
+                                  "at the play head. Every change is saved at once and can be undone (Ctrl+Z).", self)
         note.setWordWrap(True)
         lay.addWidget(note)
         self.table = QTableWidget(0, 5, self)
         self.table.setHorizontalHeaderLabels(["name", "key", "kind", "colour", "events"])
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)  # rows at the font
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.doubleClicked.connect(lambda *_: self.edit_selected())
@@ -752,8 +758,32 @@ class BehavioursDialog(QDialog):
         close.clicked.connect(self.accept)
         row.addWidget(close)
         lay.addLayout(row)
-        self.resize(560, 360)
+        self.buttons_row = row
         self.refresh()
+        self.resize(self._natural_size())
+        self._fitted = False
+
+    def _natural_size(self) -> QSize:
+        """Every column whole (names, colours) and BEHAVIOUR_ROWS rows at the app's font, BEHAVIOURS_LEAST at the
+        least; fit_screen then caps it to the screen (the rows scroll): a fixed 560x360 cut them at 16 pt."""
+        t = self.table
+        m = self.box_layout.contentsMargins()
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        head = t.horizontalHeader()
+        columns = sum(max(t.sizeHintForColumn(c), head.sectionSizeHint(c)) for c in range(t.columnCount()))
+        table = columns + t.verticalHeader().sizeHint().width() + bar + 2 * t.frameWidth()
+        width = max(BEHAVIOURS_LEAST.width(), max(table, self.buttons_row.sizeHint().width()) + m.left() + m.right())
+        inner = width - m.left() - m.right()
+        rows = head.sizeHint().height() + BEHAVIOUR_ROWS * t.verticalHeader().defaultSectionSize()
+        gaps = 2 * self.box_layout.spacing() + m.top() + m.bottom()
+        height = self.note.heightForWidth(inner) + rows + 2 * t.frameWidth() + self.buttons_row.sizeHint().height()
+        return QSize(width, max(BEHAVIOURS_LEAST.height(), height + gaps))
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._fitted:  # once: later the user's own size stands
+            self._fitted = True
+            fit_screen(self)
 
     def refresh(self) -> None:
         proj = self.win.project
@@ -770,6 +800,7 @@ class BehavioursDialog(QDialog):
                     it.setBackground(bg)
                     it.setForeground(readable(self.table.palette().color(QPalette.ColorRole.Text), bg))
                 self.table.setItem(i, j, it)
+        self.table.resizeColumnsToContents()  # a name or colour whole, not "gaze …"
 
     def _selected(self) -> Behaviour | None:
         rows = self.table.selectionModel().selectedRows()

@@ -29,6 +29,24 @@ import numpy as np
 
 from merstudio.face.boxes import Box
 from merstudio.face.detector import SIZE_SLACK, WINDOW_SLACK, started
+from merstudio.face.landmarks import (
+    L_BROW,
+    L_CHEEK,
+    L_EYE_INNER,
+    L_EYE_LOWER,
+    L_EYE_OUTER,
+    L_EYE_UPPER,
+    L_MOUTH_CORNER,
+    L_NOSE_WING,
+    R_BROW,
+    R_CHEEK,
+    R_EYE_INNER,
+    R_EYE_LOWER,
+    R_EYE_OUTER,
+    R_EYE_UPPER,
+    R_MOUTH_CORNER,
+    R_NOSE_WING,
+)
 from merstudio.face.mp_import import mediapipe
 from merstudio.face.small_faces import Crop, crop_square
 from merstudio.native_logs import native_logs_filtered
@@ -42,6 +60,19 @@ REGION_POINTS: dict[str, tuple[int, ...]] = {
     "jaw": (152, 175, 199, 200, 208, 428, 148, 377),
 }
 COVERED_FRACTION = 0.3  # a region with this share of its points under a hand is covered
+# Each side's own points (the subject's left / right, as in the AUxx_L / AUxx_R columns), keyed "<part>_<side>" beside
+# the regions in the shares `outside_regions` gives: a sided AU reads each side from its half of the face, and one
+# point of it beyond the frame's edge is that side guessed while its region's share stays small. The real smile
+# clip leaning out over the left edge read AU20_R up to 5.0 (present) from a guessed lip corner with 21 % of the
+# mouth's points out, and AU6 5.0 with one eye corner out (features.aus.SIDE_NEEDS says which AU needs which).
+SIDE_POINTS: dict[str, tuple[int, ...]] = {
+    "brows_L": L_BROW, "brows_R": R_BROW,
+    "eyes_L": (L_EYE_OUTER, L_EYE_INNER, L_EYE_UPPER, L_EYE_LOWER),
+    "eyes_R": (R_EYE_OUTER, R_EYE_INNER, R_EYE_UPPER, R_EYE_LOWER),
+    "cheek_L": (L_CHEEK,), "cheek_R": (R_CHEEK,),
+    "nose_L": (L_NOSE_WING,), "nose_R": (R_NOSE_WING,),
+    "mouth_L": (L_MOUTH_CORNER,), "mouth_R": (R_MOUTH_CORNER,),
+}
 HAND_MARGIN = 0.75  # the hand window reaches this many face sizes beyond the faces on each side (0.5 found a little
 # more on a real clip, hands over the mouth; a palm at the cheek or below the chin needs the room)
 WINDOW_GAIN = 1.2  # look in a window only where it shows the hands at least this much larger than the whole frame
@@ -210,8 +241,10 @@ class HandOcclusion:
 
 
 def covered_regions(outlines: list[np.ndarray], mesh: np.ndarray) -> dict[str, float]:
-    """Share (0..1) of each face region's points that lie under a hand outline."""
-    out = {r: 0.0 for r in REGION_POINTS}
+    """Share (0..1) of each face region's points that lie under a hand outline. The sides (SIDE_POINTS) read 0: a
+    hand is judged by region, its outline (the hull widened for the fingers) too rough to hide one point by; they are
+    there for `outside_regions`' shares to be added in."""
+    out = {r: 0.0 for r in (*REGION_POINTS, *SIDE_POINTS)}
     if not outlines:
         return out
     for region, idx in REGION_POINTS.items():
@@ -233,12 +266,15 @@ def outside_regions(mesh: np.ndarray, size: tuple[int, int]) -> dict[str, float]
     blendshapes read as the brows moving: the real smile clip's neutral face read AU1 0.5-1.9 cut at the mouth or
     below the nose (cut at 240 px, the mouth's line: up to 3.05, AU2 1.06), under 0.5 cut at the chin; the NASA
     portrait's AU4 went 0.71 -> 0.02. No alignment or normaliser of ours is involved (the blendshape model sees the
-    mesh only turned upright): the uncut lower face put on the cut mesh still read AU1 2.0."""
+    mesh only turned upright): the uncut lower face put on the cut mesh still read AU1 2.0.
+
+    Each side of SIDE_POINTS reads 1.0 where any of its points lies outside (that side is guessed), else 0.0."""
     w, h = size
     pts = mesh[:, :2]
     inside = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
     out = {r: float(1.0 - inside[list(idx)].mean()) for r, idx in REGION_POINTS.items()}
     out["brows"] = max(out["brows"], out["mouth"])
+    out.update({side: 0.0 if inside[list(idx)].all() else 1.0 for side, idx in SIDE_POINTS.items()})
     return out
 
 

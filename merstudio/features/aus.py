@@ -81,6 +81,13 @@ STILL_UNRELIABLE_AU = 4
 # (present on 10). The micro-motion lane's brows stay: flow against a baseline 0.2 s back cancels a steady misfit
 # (the clip's motion_brows mean 0.15 covered or bare; the demo's brow lowering at 4.1 s reads the same curve).
 ALSO_HIDDEN: dict[str, tuple[int, ...]] = {"mouth": (1, 2, 4, 6), "eyes": (1, 2, 4)}
+# The parts of its own side each side of a sided AU is read from, by the name of their points in `covered`
+# ("<part>_<side>": merstudio.face.occlusion.SIDE_POINTS, where the frame's edge cuts one off): a side whose part is
+# cut off reads unknown, and the AU's intensity, the mean of its sides, with it; the other side is still read. AU6's
+# eye narrowing counts beside its side's lip-corner raise (combine_au6), and its cheek is its own. The real smile
+# clip leaning out over the left edge read AU20 present (up to 2.71; it never shows AU20) from a lip corner the mesh
+# guessed with 21 % of the mouth's points out, under COVERED_FRACTION, and AU6 5.0 as its eye corner came back in.
+SIDE_NEEDS: dict[int, tuple[str, ...]] = {au: (AU_MAP[au].region,) for au in SIDED} | {6: ("eyes", "cheek", "mouth")}
 
 
 def au6_window(fps: float) -> int:
@@ -105,6 +112,26 @@ def _hidden_regions(covered: dict[str, float]) -> frozenset[str]:
     if covered.get("jaw", 0.0) >= 0.3 or "mouth" in hidden:
         hidden.add("chin")
     return frozenset(hidden)
+
+
+def _unseen_sides(covered: Mapping[str, float]) -> frozenset[tuple[int, str]]:
+    """The (AU, side) pairs whose side a cut-off part of its own side hides (SIDE_NEEDS)."""
+    return frozenset((au, s) for au, parts in SIDE_NEEDS.items() for s in ("L", "R")
+                     if any(covered.get(f"{part}_{s}", 0.0) >= 0.3 for part in parts))
+
+
+def _au6_unseen(covered: Mapping[str, float]) -> bool:
+    """Whether a cover hides AU6 on both sides (its region, the eyes, or ALSO_HIDDEN's)."""
+    return any(covered.get(r, 0.0) >= 0.3 for r in (AU_MAP[6].region, *(r for r, aus in ALSO_HIDDEN.items() if 6 in aus)))
+
+
+def _median_seen(window: deque) -> np.ndarray:
+    """AU6's eye evidence (L, R) over its window, each side the median of the frames that saw it (NaN: none)."""
+    table = np.array(window, dtype=np.float64)
+    if not np.isnan(table).any():
+        return np.median(table, axis=0)
+    return np.array([np.median(col[np.isfinite(col)]) if np.isfinite(col).any() else float("nan")
+                     for col in table.T])
 
 
 def au_r(au: int) -> str:
@@ -389,17 +416,22 @@ class AUEstimator:
             t.au6_eye.clear()
             t.au6_times.clear()
         t.last_frame = m.frame
+        unseen = _unseen_sides(covered)
         if reading is not None:
             intensity, sides, blink = reading.intensity, reading.sides, reading.blink
             if not m.blink:
-                t.au6_eye.append(reading.au6_eye)
+                # a side's evidence where a cover hides it is the mesh's guess: left out of the window, so that
+                # AU6 after the cover is read from what was seen (it held 5.0 from a face back from beyond the edge)
+                hide_all = _au6_unseen(covered)
+                t.au6_eye.append(tuple(nan if hide_all or (6, s) in unseen else v
+                                       for s, v in zip(("L", "R"), reading.au6_eye, strict=True)))
                 t.au6_times.append(p.time)
                 while len(t.au6_eye) > (self._au6_window if p.time is None else 3) and (
                         p.time is None or t.au6_times[0] is None or t.au6_times[0] <= p.time - AU6_MEDIAN_S + 1e-3):
                     t.au6_eye.popleft()
                     t.au6_times.popleft()
             if t.au6_eye:
-                eye = np.median(np.array(t.au6_eye), axis=0)
+                eye = _median_seen(t.au6_eye)
             elif self._pushed.get(m.track, m.frame) > m.frame:
                 # a blink with nothing before it to hold (the track begins or comes back in it), told from narrowed
                 # eyes by the frames after it: AU6 unknown, not the lids' narrowing read as a cheek raise
@@ -420,6 +452,10 @@ class AUEstimator:
                 for s in ("L", "R"):
                     if (au, s) in sides:
                         sides[(au, s)] = nan
+        for au, s in unseen:  # one side cut off: that side, and the mean of the two
+            intensity[au] = nan
+            if (au, s) in sides:
+                sides[(au, s)] = nan
         presence = {}
         for a in AUS:
             v = intensity[a]
@@ -446,5 +482,6 @@ class AUEstimator:
         if hidden or (covered and any(covered.get(r, 0.0) > 0 for r in REGION_WEIGHT)):
             regions = {r: nan if r in hidden else v for r, v in micro.regions.items()}
             micro = MicroMotion(regions, nan, micro.blink, micro.head_turn, {a: nan for a in micro.aus})
-        return AUActivation(intensity, presence, micro, sides, p.pose, scores, max(0.0, conf), covered, p.track_id,
+        shares = {r: v for r, v in covered.items() if r in REGION_WEIGHT}  # the sides (SIDE_NEEDS) served above
+        return AUActivation(intensity, presence, micro, sides, p.pose, scores, max(0.0, conf), shares, p.track_id,
                             p.frame_index, blink, m.blink)

@@ -263,9 +263,10 @@ class MainWindow(QMainWindow):
         """The transport's face picker (each face with its picture) and the state of which face is shown."""
         self.face_combo = QComboBox(transport)
         # until the coder picks a face, the one seen in most frames is shown (a clip that opens on someone else, or
-        # on a wide shot, still shows its main face once the run has seen it); a pick outlives re-runs, a video
-        # switch forgets it
+        # on a wide shot, still shows its main face once the run has seen it); a pick outlives re-runs (as the face
+        # of its person there: _follow_picked_face), a video switch forgets it
         self._picked_face: int | None = None
+        self._picked_run: int | None = None  # the analysis run whose face ids _picked_face is one of
         self.face_popup: QMenu | None = None  # the menu of a face right-clicked in the video
         self.face_combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.face_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "12  (1520 frames)"
@@ -872,7 +873,7 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self.keep_place()
         held_note = self.analysis.drop_held_elsewhere()  # a run waiting for its checkpoint: of the other video
-        self._picked_face = None
+        self._picked_face = self._picked_run = None
         self.face_pictures.stop()
         self.transport.set_source(self.session.source)
         self.timeline.clear_selection()
@@ -1246,6 +1247,7 @@ class MainWindow(QMainWindow):
         cur = self.face_combo.currentData()
         self.face_combo.clear()
         faces = buf.face_ids() if buf is not None else []
+        self._follow_picked_face(buf)
         for f in faces:  # with how much of the video it is in (counted when the list is filled: new faces, the end)
             n = buf.frames_seen(f) if buf is not None else 0
             self.face_combo.addItem(str(f) if self.frame_count == 1 else face_entry(f, n), f)
@@ -1259,6 +1261,24 @@ class MainWindow(QMainWindow):
             self.timeline.face = pick
         self.video_view.selected_face = pick
         return cur is not None and pick != cur
+
+    def _follow_picked_face(self, buf: Any) -> None:
+        """The run shown is another than the one the coder picked a face in (a re-run, its undo or redo): the pick
+        becomes the face that is the same person in it, as a re-run moves a coded event (same_person_faces: their
+        boxes around the play head), else the face nearest its box at the play head, else the face seen most. A
+        re-run numbers the people otherwise: the same number may be someone else now. While a run of this video
+        streams in, it waits for its end (the boxes to compare are not all there yet)."""
+        proj, video, worker = self.project, self.video, self.analysis.worker
+        if self._picked_face is None or proj is None or video is None or buf is None or self.session.compacting:
+            return
+        if worker is not None and worker.video_id == video.id:
+            return
+        run = proj.analysis(video.id)
+        now = run.id if run is not None else None
+        if now is not None and self._picked_run not in (None, now):
+            face = same_face(proj, video.id, self._picked_run, now, self._picked_face, self.transport.current_frame)
+            self._picked_face = face if face is not None else buf.main_face()
+        self._picked_run = now
 
     def _set_face_pictures(self) -> None:
         for i in range(self.face_combo.count()):
@@ -1296,6 +1316,9 @@ class MainWindow(QMainWindow):
 
     def _face_changed(self, _i: int) -> None:
         self._picked_face = self.selected_face()  # the coder chose it (the list is filled with its signals blocked)
+        if self.project is not None and self.video is not None and not self.session.compacting:
+            run = self.project.analysis(self.video.id)  # a face of the run shown (one streaming in included)
+            self._picked_run = run.id if run is not None else None
         self._show_face()
 
     def _show_face(self) -> None:
@@ -1674,3 +1697,29 @@ def _keep(texts: list[str], message: str) -> None:
     """`message` appended to `texts`, which keeps its last MESSAGES_KEPT."""
     texts.append(message)
     del texts[:-MESSAGES_KEPT]
+
+
+def same_face(project: Project, video_id: int, old_run: int, new_run: int, face: int, frame: int) -> int | None:
+    """The face of ``new_run`` that is the person ``face`` is in ``old_run`` around ``frame``: the one whose boxes
+    overlap theirs on the face's frames near it (merstudio.project.faces.same_person_faces, the rule a re-run moves
+    coded events by), else the one whose box at ``frame`` is nearest to theirs (that person is not in the new run,
+    or not there); None when neither run has a box to go by."""
+    from merstudio.project.faces import NEAR_FRAMES, Coded, same_person_faces
+
+    half = NEAR_FRAMES // 2
+    near = Coded("face", 0, max(0, frame - half), frame + half, face)  # the frames around the play head
+    found = same_person_faces(project, video_id, old_run, new_run, coded=[near])
+    if found.moved:
+        return found.moved[0][1]
+    if not found.lost and not found.unchecked:
+        return face  # the same person under the same number
+    was = found.outlines.get((near.kind, near.id))  # their boxes in the old run, as a lost event's are kept
+    now = project.run_boxes(new_run, [frame]).get(frame)
+    if not was or not now:
+        return None
+    _f, *box = min(was, key=lambda r: abs(r[0] - frame))
+
+    def apart(b: Any) -> float:  # between the boxes' centres
+        return float(((b[0] + b[2]) - (box[0] + box[2])) ** 2 + ((b[1] + b[3]) - (box[1] + box[3])) ** 2)
+
+    return min(sorted(now), key=lambda f: apart(now[f]))

@@ -10,7 +10,18 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QKeyEvent, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QGuiApplication,
+    QImage,
+    QKeyEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsItemGroup,
@@ -26,6 +37,8 @@ from PySide6.QtWidgets import (
     QStyle,
     QToolButton,
 )
+
+from merstudio.gui.look import app_pt
 
 TRACK_COLOURS = ("#00e5ff", "#ffb300", "#76ff03", "#ff4081", "#b388ff", "#ff6e40")
 FOLLOW_CONTEXT = 2.5  # a followed face's view: this many times the face's size (head, shoulders, some room)
@@ -101,14 +114,12 @@ class MenuButton(QToolButton):
         if first is not None:
             menu.setActiveAction(first)
 
-LABEL_PX = 12  # face labels keep this screen size at any zoom: readable over a small face in a wide shot
-
-
 def _label(text: str, colour: QColor) -> QGraphicsRectItem:
-    """A face's label: its text in the face's colour on a dark plate, drawn at LABEL_PX whatever the zoom, its
-    bottom-left corner at the item's position (the face box's top-left corner)."""
-    f = QFont()
-    f.setPixelSize(LABEL_PX)
+    """A face's label: its text in the face's colour on a dark plate, drawn in the app's font (bold) whatever the
+    zoom, readable over a small face in a wide shot, its bottom-left corner at the item's position (the face box's
+    top-left corner). A fixed 12 px stayed 12 px beside a 16-pt window."""
+    f = QFont(QGuiApplication.font())
+    f.setPointSizeF(app_pt())
     f.setBold(True)
     text_item = QGraphicsSimpleTextItem(text)
     text_item.setFont(f)

@@ -57,7 +57,7 @@ from merstudio.gui.first_run import FirstRun
 from merstudio.gui.look import ElidedLabel, fit_screen
 from merstudio.gui.neutral import NeutralView
 from merstudio.gui.photo_chart import PhotoChart
-from merstudio.gui.places import Place, fit_place, store_place, stored_place
+from merstudio.gui.places import Place, fit_place, store_place, store_video, stored_place
 from merstudio.gui.plain_text import literal_tip
 from merstudio.gui.playback import AudioControls, selection_range
 from merstudio.gui.questions import CANCEL, ask
@@ -267,6 +267,7 @@ class MainWindow(QMainWindow):
         # of its person there: _follow_picked_face), a video switch forgets it
         self._picked_face: int | None = None
         self._picked_run: int | None = None  # the analysis run whose face ids _picked_face is one of
+        self._picks: dict[int, int] = {}  # run -> the face shown in it when another run replaced it (undo gives it)
         self.face_popup: QMenu | None = None  # the menu of a face right-clicked in the video
         self.face_combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.face_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "12  (1520 frames)"
@@ -732,6 +733,13 @@ class MainWindow(QMainWindow):
         _keep(self.infos, message)
         self._info_box = self._message_box(self._info_box, QMessageBox.Icon.Information, message)
 
+    def close_error(self, message: str) -> None:
+        """Close the error box if it still says ``message``: what it said is no longer true (a video it called
+        missing was found), and the coder had to dismiss it after the fact."""
+        box = self._error_box
+        if box is not None and isValid(box) and box.text() == message:
+            box.close()
+
     def _message_box(self, old: QMessageBox | None, icon: QMessageBox.Icon, message: str) -> QMessageBox:
         """A window-modal box in place of `old` (closed). Freed once closed (OK, or replaced): each box shown was
         kept until the window closed, 300 of them 66 MB."""
@@ -874,6 +882,7 @@ class MainWindow(QMainWindow):
         self.keep_place()
         held_note = self.analysis.drop_held_elsewhere()  # a run waiting for its checkpoint: of the other video
         self._picked_face = self._picked_run = None
+        self._picks.clear()
         self.face_pictures.stop()
         self.transport.set_source(self.session.source)
         self.timeline.clear_selection()
@@ -929,6 +938,17 @@ class MainWindow(QMainWindow):
             self._places[self._placed] = place
             if self.project is not None:
                 store_place(self.project, self._placed, place, self.transport.frame_count)
+
+    def places_into(self, project: Project) -> None:
+        """Store the places this window keeps (each video's play head and zoom, and the video shown) into
+        ``project``, a copy of the open one (Save As): a read-only project's were kept only here, and its copy
+        opened on the first video at frame 0. Call :meth:`keep_place` first."""
+        frames = {v.id: v.frame_count for v in project.videos()}
+        for vid, place in self._places.items():
+            if vid in frames:
+                store_place(project, vid, place, frames[vid])
+        if self._placed is not None:
+            store_video(project, self._placed)
 
     def _restore_place(self, video_id: int) -> None:
         """Back to a video shown before, in this session or an earlier one: its play head and the timeline's range
@@ -1276,7 +1296,12 @@ class MainWindow(QMainWindow):
         run = proj.analysis(video.id)
         now = run.id if run is not None else None
         if now is not None and self._picked_run not in (None, now):
-            face = same_face(proj, video.id, self._picked_run, now, self._picked_face, self.transport.current_frame)
+            # back to a run shown before (the re-run undone, redone): the face it showed, not a guess from the other
+            self._picks[self._picked_run] = self._picked_face
+            face = self._picks.get(now)
+            if face is None:
+                face = same_face(proj, video.id, self._picked_run, now, self._picked_face,
+                                 self.transport.current_frame)
             self._picked_face = face if face is not None else buf.main_face()
         self._picked_run = now
 
@@ -1316,6 +1341,7 @@ class MainWindow(QMainWindow):
 
     def _face_changed(self, _i: int) -> None:
         self._picked_face = self.selected_face()  # the coder chose it (the list is filled with its signals blocked)
+        self._picks.clear()
         if self.project is not None and self.video is not None and not self.session.compacting:
             run = self.project.analysis(self.video.id)  # a face of the run shown (one streaming in included)
             self._picked_run = run.id if run is not None else None

@@ -757,7 +757,7 @@ class EventRegion(FrameRegion):
         self.tag = pg.TextItem("", color=FACE_TAG_COLOUR, anchor=(0, 0), fill=(255, 255, 255, 220))
         self.tag.textItem.document().setDocumentMargin(0)
         font = self.tag.textItem.font()
-        font.setPointSizeF(7.0)
+        font.setPointSizeF(app_pt(SMALL_SHARE, 7.0))  # the readout's size: 7 pt at 9, not 7 pt beside 16-pt menus
         self.tag.setFont(font)
         self.tag.setZValue(12)
         self.tag.setVisible(False)

@@ -20,6 +20,11 @@ from merstudio.project.base import StoreBase, inserted_id
 from merstudio.project.settings import video_setting_keys
 
 MIB = 1 << 20
+# A frame folder's hash (_folder_hash) starts with this; a hash without it is the old rule's (names and sizes only),
+# still matched, and replaced by the new one once its folder is found (_upgrade_folder).
+FOLDER_HASH_PREFIX = "folder2:"
+FRAME_SAMPLE = 4096  # bytes hashed from the middle of every frame file
+WHOLE_FRAME = 16 * MIB  # at most this much of the first, middle and last frames hashed whole
 _VIDEO_COLS = "id, path, hash, size, fps, frame_count, width, height, relpath"  # Video's fields, in order
 VIDEO_SUFFIXES = VIDEO_EXTENSIONS  # one home: merstudio.io
 
@@ -64,11 +69,16 @@ class VideoTables(StoreBase):
                   height: int) -> Video:
         """Register a video (metadata from its FrameSource). Adding the same file twice returns the first record."""
         p = Path(path).resolve()
-        digest, size = content_hash(p) if p.is_file() else (_folder_hash(p), 0)
+        try:
+            digest, size = content_hash(p) if p.is_file() else (_folder_hash(p), 0)
+        except OSError as exc:  # a frame of the folder (content_hash says so itself)
+            raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
         known = self._query(f"SELECT {_VIDEO_COLS} FROM videos WHERE hash = ? AND size = ? ORDER BY id LIMIT 1",
                             (digest, size))
         if known:
             return Video(*known[0])
+        if size == 0 and (same := self._added_by_old_rule(p, digest)) is not None:
+            return same
         rel = _relpath(p, self.path.parent)
         with self._tx() as con:
             cur = con.execute(
@@ -82,6 +92,44 @@ class VideoTables(StoreBase):
         """Register a merstudio.io FrameSource."""
         w, h = source.size
         return self.add_video(source.path, source.fps, source.frame_count, w, h)
+
+    def _added_by_old_rule(self, p: Path, digest: str) -> Video | None:
+        """The record of frame folder ``p`` (new-rule hash ``digest``) among those stored with the old rule's hash
+        (names and sizes only: two clips of one length and uncompressed frames had the same): the one at this very
+        folder, or one whose folder still lies where it was stored with the same frames (a copy); its hash is
+        upgraded. One whose folder is gone is taken as moved here, as before (upgraded once relocated). None: a
+        new video."""
+        rows = self._query(f"SELECT {_VIDEO_COLS} FROM videos WHERE size = 0 AND hash NOT LIKE ? ORDER BY id",
+                           (FOLDER_HASH_PREFIX + "%",))
+        olds = [Video(*r) for r in rows]
+        if not olds:
+            return None
+        forms = _old_folder_hashes(p)
+        moved = None
+        for v in olds:
+            if v.hash not in forms:
+                continue
+            stored = None if foreign_path(v.path) else Path(v.path)
+            if stored is not None and stored.is_dir():
+                try:
+                    same = stored.resolve() == p or _folder_hash(stored) == digest
+                except OSError:
+                    same = False
+                if same:
+                    return self._upgraded(v, digest)
+            elif moved is None:
+                moved = v
+        return moved
+
+    def _upgraded(self, v: Video, digest: str) -> Video:
+        """``v`` with the new rule's hash of its frame folder (stored unless read-only): its old one said nothing
+        of the frames' content."""
+        if v.size != 0 or v.hash.startswith(FOLDER_HASH_PREFIX) or v.hash == digest:
+            return v
+        if not self.read_only:
+            with self._tx() as con:
+                con.execute("UPDATE videos SET hash = ? WHERE id = ?", (digest, v.id))
+        return replace(v, hash=digest)
 
     def videos(self) -> list[Video]:
         """Every video of the project, in the order they were added (by id): path, hash, fps, frame count, size."""
@@ -134,6 +182,8 @@ class VideoTables(StoreBase):
             if self.matches(c, v):
                 if c.resolve() != Path(v.path) and not self.read_only:
                     self.relocate(video_id, c)
+                else:
+                    self._upgrade_folder(v, c)
                 return c.resolve()
         for d in dirs:  # renamed as well as moved: compare every same-size file
             if not d.is_dir():
@@ -201,31 +251,53 @@ class VideoTables(StoreBase):
 
     def missing_reason(self, video_id: int) -> str:
         """Why locate_video found nothing, in a few words: the file at the stored path is another one now (edited,
-        re-encoded, replaced), or nothing is there."""
+        re-encoded, replaced), the frame folder there holds other frames, or nothing is there."""
         v = self.video(video_id)
-        if not foreign_path(v.path) and Path(v.path).is_file():
+        stored = None if foreign_path(v.path) else Path(v.path)
+        if stored is not None and v.size == 0 and stored.is_dir():
+            return ("the folder there does not hold the frames that were added (frame images changed, added, "
+                    "removed or renamed)")
+        if stored is not None and v.size != 0 and stored.is_file():
             return "the file there is not the video that was added (its content changed: edited, re-encoded or replaced)"
         return "video not found (moved or deleted)"
 
     @staticmethod
     def matches(c: Path, v: Video) -> bool:
-        """Whether the file or frame folder ``c`` holds the video ``v`` was added as (its content hash)."""
+        """Whether the file or frame folder ``c`` holds the video ``v`` was added as (its content hash; a frame
+        folder's by the rule its hash was stored with: :func:`_folder_hash`, or the old one of names and sizes)."""
         try:
             if c.is_dir():
-                return v.size == 0 and _folder_hash(c) == v.hash
+                if v.size != 0:
+                    return False
+                if v.hash.startswith(FOLDER_HASH_PREFIX):
+                    return _folder_hash(c) == v.hash
+                return v.hash in _old_folder_hashes(c)
             return c.is_file() and c.stat().st_size == v.size and content_hash(c)[0] == v.hash
         except (OSError, InputError):
             return False
 
+    def _upgrade_folder(self, v: Video, c: Path) -> None:
+        """A frame folder found by the old rule's hash (:meth:`matches`) gets the new rule's (not in a read-only
+        project): from then on its frames' content is checked too."""
+        if v.size == 0 and not v.hash.startswith(FOLDER_HASH_PREFIX) and not self.read_only:
+            try:
+                self._upgraded(v, _folder_hash(c))
+            except OSError:
+                pass  # unreadable meanwhile: checked by the old rule again next time
+
     def relocate(self, video_id: int, new_path: str | os.PathLike[str], check_hash: bool = True) -> Video:
-        """Point a video record at a new path (the user found it). Refuses a file with other content. A read-only
+        """Point a video record at a new path (the user found it). Refuses a file with other content. A frame
+        image named for a frame-folder video stands for its folder (a file dialog picks files). A read-only
         project stores nothing and returns the record with the new path."""
         p = Path(new_path).resolve()
         v = self.video(video_id)
+        if v.size == 0 and p.is_file():
+            p = p.parent
         if check_hash and not self.matches(p, v):
             raise InputError(f"{p}: not the same video as {v.name} (content differs)")
         if self.read_only:
             return replace(v, path=str(p), relpath=_relpath(p, self.path.parent))
+        self._upgrade_folder(v, p)
         with self._tx() as con:
             con.execute("UPDATE videos SET path = ?, relpath = ? WHERE id = ?",
                         (str(p), _relpath(p, self.path.parent), video_id))
@@ -239,11 +311,49 @@ def _relpath(p: Path, base: Path) -> str | None:
         return None
 
 
+def _frame_files(p: Path) -> list[Path]:
+    """The frame files of a folder clip, exactly as merstudio.io plays them (natural order; other files, hidden
+    ones and subfolders ignored: a Thumbs.db or .DS_Store changes nothing); none where ``p`` is no folder.
+    OpenCV loads with it: only a frame folder asks."""
+    if not p.is_dir():
+        return []
+    from merstudio.io.frames import _folder_images
+
+    return _folder_images(p)
+
+
 def _folder_hash(p: Path) -> str:
-    """Image-sequence folders: hash of the sorted file names and sizes."""
-    h = hashlib.sha256(b"folder")
-    if p.is_dir():
-        for c in sorted(p.iterdir()):
-            if c.is_file():
-                h.update(f"{c.name}:{c.stat().st_size};".encode())
-    return h.hexdigest()
+    """A frame folder's identity ("folder2:" and a sha256): the frame files the frame source reads (names and
+    sizes, in order), FRAME_SAMPLE bytes from the middle of each (an uncompressed frame's size says nothing of its
+    picture: two .bmp clips of one length had the same hash), and the whole of the first, middle and last frames
+    (up to WHOLE_FRAME bytes each). A 2,000-frame folder takes a few tens of ms when cached. Files the source
+    ignores change nothing. OSError where the folder or a frame cannot be read."""
+    files = _frame_files(p)
+    h = hashlib.sha256(b"folder2")
+    whole = {0, len(files) // 2, len(files) - 1} if files else set()
+    for k, f in enumerate(files):
+        with f.open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            h.update(f"{f.name}:{size};".encode())
+            if k in whole:
+                h.update(fh.read(WHOLE_FRAME))
+            else:
+                fh.seek(max(0, size // 2 - FRAME_SAMPLE // 2))
+                h.update(fh.read(FRAME_SAMPLE))
+    return FOLDER_HASH_PREFIX + h.hexdigest()
+
+
+def _old_folder_hashes(p: Path) -> set[str]:
+    """The hashes the old rule (sorted names and sizes of every file in the folder) gives ``p``: over every file,
+    as it was stored, and over the frame files alone (a Thumbs.db, .DS_Store or notes file put there since then
+    made the clip "missing")."""
+    frames = {f.name for f in _frame_files(p)}
+    every = hashlib.sha256(b"folder")
+    only = hashlib.sha256(b"folder")
+    for c in sorted(p.iterdir()) if p.is_dir() else []:
+        if c.is_file():
+            entry = f"{c.name}:{c.stat().st_size};".encode()
+            every.update(entry)
+            if c.name in frames:
+                only.update(entry)
+    return {every.hexdigest(), only.hexdigest()}

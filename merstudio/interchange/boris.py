@@ -347,12 +347,27 @@ class BorisEntry(NamedTuple):
     written: float | None = None
 
 
+def _lines(e: BorisEntry, stop: BorisEntry | None = None) -> str:
+    """The line(s) of an entry's (a START's and its STOP's) row(s) in its file, "" where it has none."""
+    if stop is not None and e.line and stop.line:
+        return f"START {e.line}, STOP {stop.line}"
+    return e.line
+
+
 def _at(e: BorisEntry, stop: BorisEntry | None = None) -> str:
     """An entry's time as its user finds it in its file, and the line(s) of its (START's and STOP's) row(s)."""
     t = f"{e.time if e.written is None else e.written:.3f} s"
-    if stop is not None and e.line and stop.line:
-        return f"{t} (START {e.line}, STOP {stop.line})"
-    return f"{t} ({e.line})" if e.line else t
+    return f"{t} ({_lines(e, stop)})" if e.line else t
+
+
+def _event_place(file: str, observation: str, code: str, subject: str, time: float | None, lines: str) -> str:
+    """How notes and skips name an event of a BORIS table, tabular or aggregated, as its user finds it in the file:
+    ``t.tsv: observation 'obs 1', 's' of 'subject1' at 3.300 s (START line 20, STOP line 21)``; the time as written,
+    ``lines`` the file lines (a workbook's sheet rows) of its row(s); what the file does not give is left out. A row
+    number counted from the top was one short of an editor's line after a quoted comment of several lines."""
+    where = f"{file}: observation {quote(observation)}, " if observation else f"{file}: "
+    where += f"{quote(code)} of {quote(subject or 'no focal subject')}" + ("" if time is None else f" at {time:.3f} s")
+    return f"{where} ({lines})" if lines else where
 
 
 def _is_apex(code: str) -> bool:
@@ -397,16 +412,16 @@ def _place_apexes(states: list[list[Any]], apexes: Sequence[BorisEntry], where: 
 
 def pair_boris_events(entries: Sequence[BorisEntry], where: str, skipped: list[Skip],
                       notes: list[str], indices: bool = False, end: float | None = None,
-                      places: bool = False) -> list[list[Any]]:
+                      places: tuple[str, str] | None = None) -> list[list[Any]]:
     """Aggregated rows (Subject, Behavior, Modifiers, Behavior type, Start (s), Stop (s), Apex (s), Comment start,
     Comment stop, and with ``indices`` Image index start, stop and apex) from BORIS event entries: a state's entries
     paired as BORIS pairs them (alternately, per subject, code and modifier, in time order); an ``apex`` point event
     inside a state of its subject is that state's apex (the one whose behaviour its comment names first); other
     point events are one-frame events. A state never stopped is skipped, named; with ``end`` (a tabular export's
     media length: BORIS leaves out an entry past the length it reads, a STOP at the media's last instant among
-    them, see :func:`_cut_at_end`) one started before it is closed there, said in ``notes``. With ``places`` each
-    row ends with the text naming it where its file does (a tabular export's): its behaviour, subject, time as
-    written and its START's and STOP's lines."""
+    them, see :func:`_cut_at_end`) one started before it is closed there, said in ``notes``. With ``places`` (a
+    tabular export's file name and observation) each row ends with the text naming it where its file does
+    (:func:`_event_place`): its observation, behaviour, subject, time as written and its START's and STOP's lines."""
     states: list[list[Any]] = []
     apexes: list[BorisEntry] = []
     open_: dict[tuple[str, str, str], BorisEntry] = {}
@@ -438,7 +453,8 @@ def pair_boris_events(entries: Sequence[BorisEntry], where: str, skipped: list[S
     _place_apexes(states, apexes, where, notes)
     return [[subj, code, mod.replace(",", "|"), btype, t0, t1, "" if apex is None else apex, c0, c1,
              *(["" if i is None else i for i in (i0, i1, ia)] if indices else []),
-             *([f"{quote(code)} of {quote(subj or 'no focal subject')} at {_at(first, last)}"] if places else [])]
+             *([_event_place(*places, code, subj, first.time if first.written is None else first.written,
+                             _lines(first, last))] if places else [])]
             for subj, code, mod, btype, t0, t1, apex, c0, c1, i0, i1, ia, first, last in states]
 
 
@@ -652,10 +668,10 @@ def _pair_tabular(p: Path, rows: Sequence[Sequence[Any]], header_at: int, col: d
     for (obs, media, fps, coder, review), entries in groups.items():
         where = f"{p.name}: observation {quote(obs)}" if obs else p.name
         # the "coder" variable as set: empty is no coder (the observation id is none), as an aggregated export reads
-        out += [[obs, media, fps, *row[:-1], f"{where}, {row[-1]}" if obs else f"{where}: {row[-1]}",
-                 *([coder] if with_coder else []), *([review] if "reviewstatus" in col else [])]
+        out += [[obs, media, fps, *row, *([coder] if with_coder else []),
+                 *([review] if "reviewstatus" in col else [])]
                 for row in pair_boris_events(entries, where, skipped, notes, indices=True,
-                                             end=ends[(obs, media, fps, coder, review)], places=True)]
+                                             end=ends[(obs, media, fps, coder, review)], places=(p.name, obs))]
     if not_media:
         notes.append(f"{not_media} row(s) of live or image observations left out (no video to place them on)")
     return out
@@ -725,7 +741,8 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
                     media_lengths: Mapping[str, float] | None = None, coder: str | None = None,
                     where_column: bool = False, modifier_sets_named: bool = False,
                     face_names: Mapping[int, str] | None = None, subject_order: Sequence[str] = (),
-                    places: Sequence[str] | None = None) -> ImportPreview:
+                    places: Sequence[str] | None = None,
+                    stated_lengths: Mapping[str, tuple[float, str]] | None = None) -> ImportPreview:
     """:func:`read_boris` on the rows of an aggregated-events table however they were read (a file, or a BORIS
     project's paired events: :mod:`merstudio.interchange.boris_project`), ``fmt`` naming the source in the
     preview. ``ours``: the modifiers are merstudio's AUs (default: the table has our Coder / Event source
@@ -734,22 +751,24 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     column names each in notes and skipped items (a project's observation and time), not its row number;
     ``modifier_sets_named``: the modifiers that are no AUs are marked already (a project's ethogram names each set),
     no note on bare numbers read as AUs; ``subject_order``: a .boris project's subjects, in its order
-    (:class:`SubjectFaces`); ``places``: where each of ``rows`` is in its file (:func:`_table`), for the notes on a
-    tabular export's START / STOP rows."""
+    (:class:`SubjectFaces`); ``places``: where each of ``rows`` is in its file (:func:`_table`), for the notes
+    (:func:`_event_place`); ``stated_lengths``: the media lengths the source states (a tabular export's, read
+    before pairing: :func:`_stated_lengths`) in place of the rows'."""
     skipped, notes = list(skipped or []), list(notes or [])
     header_at = _header_row(p, rows)
     col = _columns(rows[header_at])
     if "time" in col and "starts" not in col and "startframe" not in col:
         # BORIS's tabular events export: one row per START, STOP or POINT, paired here into events
         paired = _pair_tabular(p, rows, header_at, col, skipped, notes, video_name, media_lengths, places)
-        # its notes name the file's lines (its Where column), not the rows of the table paired here
+        # BORIS 7 lists the files its players play above the header: several, and the Total length is not one's
+        played = sum(1 for r in rows[:header_at] if len(r) > 1 and re.fullmatch(r"player\d+", norm_col(r[0])))
+        # its notes name the file's lines (its Where column), not the rows of the table paired here; the lengths
+        # its rows state (BORIS 7's Total length too) give the notes on events past the end and a BORIS export's
         prev = read_boris_rows(p, paired, f"{fmt} (tabular events)", fps=fps, video_id=video_id,
                                video_name=video_name, fps_override=fps_override, emotions=emotions,
                                default_coder=default_coder, source=source, times=times, ours=False,
-                               skipped=skipped, notes=notes, coder=coder, face_names=face_names, where_column=True)
-        # BORIS 7 lists the files player 1 plays in turn above the header: several, and a Total length is their sum
-        several = sum(1 for r in rows[:header_at] if len(r) > 1 and norm_col(r[0]) == "player1") > 1
-        prev.media_length = _stated_lengths(rows[header_at + 1:], col, several).get(prev.media)  # for a BORIS export
+                               skipped=skipped, notes=notes, coder=coder, face_names=face_names, where_column=True,
+                               stated_lengths=_stated_lengths(rows[header_at + 1:], col, played))
         # the pairing took them from the times: written back as the rows (BORIS 8's column) or BORIS 7's block say
         shifts: dict[float, list[str]] = {}
         block = _block_offset(rows, header_at) if "timeoffsets" not in col else None
@@ -770,7 +789,12 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
                          f"{name_list(t for t in (cell_text(c) for c in rows[header_at]) if t)})")
     body = [(header_at + 2 + k, r) for k, r in enumerate(rows[header_at + 1:])
             if any(cell_text(c) for c in r)]
-    body, col = _apex_rows(p, body, col, notes)
+
+    def line(rowno: int) -> str:
+        """Where row ``rowno`` (from 1) is in its file as an editor counts (a quoted comment of several lines too)."""
+        return places[rowno - 1] if places is not None and rowno <= len(places) else f"row {rowno}"
+
+    body, col = _apex_rows(p, body, col, notes, line)
     use_fps, use_frames = _table_rate(p, body, col, fps, fps_override, notes)
     clock = FrameClock(use_fps, variable_times(times, use_fps))
     notes += vfr_note(clock)
@@ -791,12 +815,14 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     au_reader = AUReader()
     events: list[Event] = []
     other_media = 0
-    durations = _durations(body, col)
-    late: dict[str, list[int | str]] = {}
+    durations = dict(stated_lengths) if stated_lengths is not None else _stated_lengths((r for _, r in body), col)
+    late: dict[str, list[str]] = {}
     offsets: dict[float, list[str]] = {}  # the observations' time offsets (our tables': the video's), by observation
     for rowno, r in body:
         # a .boris project's rows are no rows its user can find: its own names the observation and the time
-        where = (cell_text(_value(r, col, "where")) if where_column else "") or f"{p.name}: row {rowno}"
+        where = (cell_text(_value(r, col, "where")) if where_column else "") or _event_place(
+            p.name, cell_text(_value(r, col, "observationid")), cell_text(_value(r, col, "behavior")),
+            cell_text(_value(r, col, "subject")), _number(_value(r, col, "starts")), line(rowno))
         mname = file_name(cell_text(_value(r, col, "mediafilename")))
         if video_name and len(media_names) > 1 and not same_name(mname, video_name):
             other_media += 1  # the user chose the video: the other files' rows are not errors
@@ -811,11 +837,12 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
         ev = rows_read.event(r, where, frames, later, au_reader, video_id, source, notes, skipped)
         if ev is not None:
             events.append(ev)
-            if mname in durations and ev.onset >= clock.seconds_frame(durations[mname], "end"):
-                late.setdefault(mname, []).append(where.split(": ", 1)[-1] if where_column else rowno)
-    for name, rownos in late.items():  # an import into the video skips them; a conversion says so too
-        notes.append(f"{len(rownos)} event(s) start past the end of {quote(name)} (its Media duration "
-                     f"{durations[name]:.3f} s): {'' if where_column else 'row(s) '}{name_list(rownos, 6, 120)}")
+            if mname in durations and ev.onset >= clock.seconds_frame(durations[mname][0], "end"):
+                late.setdefault(mname, []).append(where.split(": ", 1)[-1])
+    for name, wheres in late.items():  # an import into the video skips them; a conversion says so too
+        length, said = durations[name]
+        notes.append(f"{len(wheres)} event(s) start past the end of {quote(name)} (its {said} {length:.3f} s): "
+                     f"{name_list(wheres, 6, 120)}")
     notes += [n for n in (faces.note(p.name),) if n] + au_reader.notes() + frames.index_unused
     if rows_read.not_aus:
         notes.append(f"modifiers that are not AUs kept in the events' notes: {name_list(rows_read.not_aus, 6)}")
@@ -829,7 +856,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     media, media_path = _table_media(body, col, media_names)
     return ImportPreview(path=p, format=fmt, events=events, skipped=skipped, notes=notes,
                          fps=use_fps, media=media, media_path=media_path, face_names=faces.face_names(),
-                         media_length=durations.get(media) if media else None,  # as stated: for a BORIS export
+                         media_length=durations[media][0] if media in durations else None,  # for a BORIS export
                          time_offset=next(iter(offsets)) if len(offsets) == 1 else 0.0)  # written back so
 
 
@@ -862,14 +889,16 @@ def _pinned_faces(body: Sequence[tuple[int, Sequence[Any]]], col: Mapping[str, i
     return {f: shown[ks[0]] for f, ks in names_of.items() if len(ks) == 1}
 
 
-def _apex_rows(p: Path, body: Sequence[tuple[int, Sequence[Any]]],
-               col: dict[str, int], notes: list[str]) -> tuple[list[tuple[int, Sequence[Any]]], dict[str, int]]:
+def _apex_rows(p: Path, body: Sequence[tuple[int, Sequence[Any]]], col: dict[str, int], notes: list[str],
+               line: Callable[[int], str] = lambda rowno: f"row {rowno}",
+               ) -> tuple[list[tuple[int, Sequence[Any]]], dict[str, int]]:
     """BORIS's aggregated export writes each ``apex`` point event as a row of its own (POINT, start = stop, the
     emotion in Comment start: its load_aggregated_events_in_db): each is the apex of the state row of its
     observation and subject that holds it, by the rule of BORIS's entries (:func:`_place_apexes`), in columns
     ``Apex (s)`` / ``Image index apex`` added to the rows (an apex a row has already is kept); the apex rows
     themselves are no events. Read as events of their own, each became a one-frame event "apex" and its event
-    lost its apex. (rows, columns) as given where no row is an apex point."""
+    lost its apex. (rows, columns) as given where no row is an apex point; ``line(row number)`` names an apex's row
+    in a note on it."""
     def is_apex(r: Sequence[Any]) -> bool:
         return cell_text(_value(r, col, "behaviortype")).upper() == "POINT" and \
             _is_apex(cell_text(_value(r, col, "behavior"))) and _number(_value(r, col, "starts")) is not None
@@ -888,7 +917,7 @@ def _apex_rows(p: Path, body: Sequence[tuple[int, Sequence[Any]]],
         if is_apex(r):
             assert start is not None
             apexes.append(BorisEntry(start, subject, behavior, "", _comment(_value(r, col, "commentstart")),
-                                     "point", frame_index(_value(r, col, "imageindexstart"))))
+                                     "point", frame_index(_value(r, col, "imageindexstart")), line(rowno)))
             continue
         row = [*r, *[""] * (width - len(r)), _value(r, col, "apexs") or "", _value(r, col, "imageindexapex") or ""]
         stop = _number(_value(r, col, "stops"))
@@ -986,34 +1015,31 @@ def _rows_media(p: Path, body: Sequence[tuple[int, Sequence[Any]]], col: Mapping
     return media_names, in_turn
 
 
-def _durations(body: Sequence[tuple[int, Sequence[Any]]], col: Mapping[str, int]) -> dict[str, float]:
-    """{media file name: seconds} from the rows' ``Media duration (s)`` (BORIS 8's, ours), where a row gives one
-    file's (not "10.0;20.0", a player's several)."""
-    out: dict[str, float] = {}
-    for _, r in body:
-        x = _number(cell_text(_value(r, col, "mediadurations")))
-        name = file_name(cell_text(_value(r, col, "mediafilename")))
-        if x is not None and x > 0 and name:
-            out.setdefault(name, x)
-    return out
-
-
-def _stated_lengths(body: Iterable[Sequence[Any]], col: Mapping[str, int], several: bool = False) -> dict[str, float]:
-    """{media file name: seconds} a tabular export states: a row's ``Media duration (s)`` for its file, else the
-    observation's ``Total length`` where it plays that file alone (several files, or ``several`` listed above the
-    header: the Total length is their sum)."""
+def _stated_lengths(body: Iterable[Sequence[Any]], col: Mapping[str, int],
+                    played: int | None = None) -> dict[str, tuple[float, str]]:
+    """{media file name: (seconds, what states them)} a BORIS table states: a row's ``Media duration (s)`` for its
+    file (BORIS 8's, ours), else a tabular export's ``Total length`` (BORIS 7's and 8's; ``played``: how many files
+    the block above its header lists, every player's) where the observation plays that file alone. BORIS writes
+    there, in every row, the observation's length: the longest of its players' files together, or its last entry's
+    time where that is later (export_events: observation_total_length), -1 where a length is unknown; not one
+    file's where the block or the rows name several. An aggregated table's (``played`` None) is not used: its rows
+    cannot show a file played without events (BORIS's own test_full_1: 539.92 s, a 180-s and a 360-s file played
+    in turn, rows of the 360-s one only)."""
+    body = list(body)
     files: dict[str, set[str]] = {}  # observation -> the media files its rows name
-    out: dict[str, float] = {}
+    out: dict[str, tuple[float, str]] = {}
     for r in body:
         if any(cell_text(c) for c in r):
             files.setdefault(_cell(r, col, "observationid"), set()).add(file_name(_row_media(r, col)))
     for r in body:
         media = _row_media(r, col)
-        alone = not several and len(files.get(_cell(r, col, "observationid"), ())) == 1 and \
-            len(_player_files(r, col)) <= 1
-        x = _file_end(r, col, media) or (_number(_cell(r, col, "totallength")) if alone else None)
+        alone = played is not None and played <= 1 and len(_player_files(r, col)) <= 1 and \
+            len(files.get(_cell(r, col, "observationid"), ())) == 1
+        x, said = _file_end(r, col, media), "Media duration"
+        if x is None and alone:
+            x, said = _number(_cell(r, col, "totallength")), "observation's Total length"
         if x is not None and x > 0 and media:
-            out.setdefault(file_name(media), x)
+            out.setdefault(file_name(media), (x, said))
     return out
 
 
@@ -1040,6 +1066,7 @@ def _modifier_cols(col: Mapping[str, int]) -> list[int]:
 # (tabular export) or "Image index start" / "Image index stop" (aggregated); the player counts it from the
 # time at the media's rate, so a STOP's is the first frame after the state, as its time is the state's end
 _INDEX_COLS = {"start": "imageindexstart", "stop": "imageindexstop", "apex": "imageindexapex"}
+_TIME_COLUMNS = {"starts": "Start (s)", "stops": "Stop (s)", "apexs": "Apex (s)"}  # as the tables name them
 
 
 @dataclass
@@ -1089,7 +1116,8 @@ class _RowFrames:
             t = _number(_value(r, col, tcol))
             if t is None:
                 raw = cell_text(_value(r, col, tcol))
-                return f"no time in column {tcol} ({quote(raw) if raw else 'empty'})" if side != "apex" else None
+                return (f"no time in column {_TIME_COLUMNS[tcol]} ({quote(raw) if raw else 'empty'})"
+                        if side != "apex" else None)
             t -= _time_shift(r, col) + later
             if t < 0:
                 return f"negative media time {t:g} s"

@@ -237,8 +237,9 @@ def test_bad_rows_preview_and_all_or_nothing_import(tmp_path, project):
     prev = preview_import(project, path, vid)
     assert len(prev.skipped) == 3 and len(prev.events) == len(sample_events()) - 3
     reasons = " ".join(str(s) for s in prev.skipped)
-    assert "row 2: status must be one of" in reasons and "row 3: bad start frame 'ten'" in reasons
-    assert "row 4: bad confidence 'high'" in reasons
+    # named as the user finds them in the workbook: observation, behaviour, subject, start, sheet row
+    assert "(row 2): status must be one of" in reasons and "(row 3): bad start frame 'ten'" in reasons
+    assert "c.xlsx: observation 'alice', 'disgust' of 'face 0' at 0.400 s (row 4): bad confidence 'high'" in reasons
     assert any(e.aus == "4" and e.note.endswith("AUs as coded: AU4|strong") for e in prev.events)
     assert any("AU text merstudio cannot read (strong)" in n for n in prev.notes)
     with pytest.raises(InputError, match="nothing imported"):

@@ -18,7 +18,8 @@ def test_a_point_past_the_media_duration_is_noted(tmp_path, capsys):
                    "o1\tC:\\v\\50FPS.mp4\t180.050\t50\t\ts\t\tSTATE\t170.000\t185.000\n", encoding="utf-8")
     prev = read_boris(src)
     assert len(prev.events) == 3  # kept: a conversion writes what the file holds
-    assert "1 event(s) start past the end of '50FPS.mp4' (its Media duration 180.050 s): row(s) 3" in prev.notes
+    assert ("1 event(s) start past the end of '50FPS.mp4' (its Media duration 180.050 s): observation 'o1', 'p' of "
+            "'no focal subject' at 199.960 s (line 3)") in prev.notes
     assert main(["convert", str(src), str(tmp_path / "out.events.csv")]) == 0
     assert "start past the end of '50FPS.mp4'" in capsys.readouterr().err
 
@@ -31,4 +32,4 @@ def test_our_own_table_of_events_inside_the_video_gives_no_note(tmp_path):
     late = [*evs, Event(0, 100, 100, 101, emotion="fear", aus="4", coder="a")]  # from the frame after the last
     path = write_boris(late, tmp_path / "late.tsv", Media(str(tmp_path / "clip.mp4"), fps=25.0, frame_count=100))
     assert read_boris(path).notes == ["1 event(s) start past the end of 'clip.mp4' (its Media duration 4.000 s): "
-                                      "row(s) 4"]
+                                      "observation 'a', 'fear' of 'face 0' at 4.000 s (line 4)"]

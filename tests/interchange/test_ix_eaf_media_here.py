@@ -77,4 +77,5 @@ def test_one_frame_events_get_no_apex_note(tmp_path):
     prev = read_boris(table)
     assert [(e.onset, e.apex, e.offset) for e in prev.events] == [(25, 25, 25), (50, 62, 74)]
     notes = [n for n in prev.notes if "no apex" in n]
-    assert len(notes) == 1 and "row 3" in notes[0]
+    assert notes == ["points.tsv: observation 'o', 's' of 'No focal subject' at 2.000 s (line 3): no apex; using the "
+                     "middle frame 62"]

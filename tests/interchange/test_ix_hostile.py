@@ -231,7 +231,9 @@ def test_boris_long_field_skips_the_row(tmp_path):
                                                        ["o", "30", "face 0", "y" * (MAX_FIELD_CHARS + 1), "", "STATE",
                                                         "3", "4"]])
     prev = read_boris(p, fps=30.0)
-    assert len(prev.events) == 1 and [s.where for s in prev.skipped] == ["long.tsv: row 3"]
+    # named as BORIS tables name an event (the behaviour's text bounded), by its file line
+    assert len(prev.events) == 1 and [s.where for s in prev.skipped] == [
+        f"long.tsv: observation 'o', {quote('y' * (MAX_FIELD_CHARS + 1))} of 'face 0' at 3.000 s (line 3)"]
     assert_bounded(prev)
 
 

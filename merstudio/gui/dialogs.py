@@ -103,6 +103,16 @@ class EventDialog(QDialog):
         self.confidence.valueChanged.connect(self._mark_confidence)
         self.coder.textChanged.connect(self._mark_confidence)
         self._mark_confidence()
+        self._fitted = False
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._fitted:  # once: later the user's own size stands
+            self._fitted = True
+            # as tall as its fields ask, the screen at most: Qt's first size is 2/3 of the screen's height at most,
+            # which at 16 pt on a 768-px screen squeezed the note to its least (2 lines)
+            self.resize(self.size().expandedTo(self.sizeHint()))
+            fit_screen(self)
 
     def _mark_confidence(self) -> None:
         """Confidence marked as the model's (label and tooltip) while the fields make it so."""

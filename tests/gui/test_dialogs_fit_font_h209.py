@@ -68,3 +68,9 @@ def test_the_event_note_shows_its_lines_at_the_apps_font(qtbot, app_pt, pt):
     inside = box.maximumHeight() - 2 * (box.frameWidth() + box.document().documentMargin())
     assert inside >= NOTE_LINES * box.fontMetrics().lineSpacing()
     assert inside < (NOTE_LINES + 1) * box.fontMetrics().lineSpacing()  # a few lines, not the whole screen
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    QApplication.processEvents()
+    # shown that tall: Qt's first size (2/3 of the screen's height at most) squeezed it to 2 lines at 16 pt
+    assert box.height() == box.maximumHeight()
+    assert dlg.screen().availableGeometry().contains(dlg.frameGeometry())

@@ -717,9 +717,13 @@ class Timeline(pg.GraphicsLayoutWidget):
         rows = self._named_rows.get(plot, 0) * self.sizes.row
         return max(rows, self.lane_floor(plot, whole=True), self.sizes.au if plot is self.au_plot else self.sizes.lane)
 
-    def lane_floor(self, plot: pg.PlotItem, whole: bool = False) -> float:
+    def lane_floor(self, plot: pg.PlotItem, whole: bool = False, held: bool = True) -> float:
         """The least a squeezed lane keeps (a short window; lane_heights): a strip, and its legend whole (at
-        960x540 the AU legend's 33 px were cut at 21), with what else its legend cell holds (reserve_legend_room)."""
+        960x540 the AU legend's 33 px were cut at 21), with what else its legend cell holds (reserve_legend_room);
+        a track's named rows (coders, behaviours) sizes.row each and the AU lane sizes.au, whatever the window's
+        size (not ``held``: its legend alone): where the floors do not fit the view, the lanes scroll. (Legends alone
+        counted: at 16 pt in a 1366x768 window three coders shared 14 px, their names not drawn, and the AU lane got
+        22 px of its 75.)"""
         strip = self._strip(plot)
         if plot in self.collapsed:
             return strip
@@ -733,7 +737,14 @@ class Timeline(pg.GraphicsLayoutWidget):
         if plot is self.events_plot and hasattr(self, "emotion_legend"):  # the emotions' key, what the hatched bars are
             entries = sum(label.item.boundingRect().height() for label in (self.emotion_legend, self.other_faces_legend)
                           if label.text)
-        return max(strip, entries + self._legend_room.get(plot, 0.0))
+        return max(strip, self._held(plot) if held else 0.0, entries + self._legend_room.get(plot, 0.0))
+
+    def _held(self, plot: pg.PlotItem) -> float:
+        """What a lane keeps whatever the window's size (lane_floor): a track's named rows sizes.row each, the AU
+        lane sizes.au; nothing for a collapsed lane."""
+        if plot in self.collapsed:
+            return 0.0
+        return self._named_rows.get(plot, 0) * self.sizes.row + (self.sizes.au if plot is self.au_plot else 0.0)
 
     def reserve_legend_room(self, plot: pg.PlotItem, px: float) -> None:
         """Keep `px` more of a lane's height for what its legend cell holds under the legend's entries (the class
@@ -768,11 +779,13 @@ class Timeline(pg.GraphicsLayoutWidget):
         # each lane's floor with its legend whole at the font's size; where those leave the readout less than its
         # two lines (a 1024x640 window at 16 pt), with one row of its legend (the same at the default font)
         others = top + bottom + spacing + sum(margins(p) for p in shown)
-        floor = [self.lane_floor(p, whole=True) for p in shown]
+        floor = [self.lane_floor(p, whole=True, held=False) for p in shown]
         if self.viewport().height() - others - sum(floor) < self.readout.least_px():
-            floor = [self.lane_floor(p) for p in shown]
-        # a readout wrapped onto many lines (a big font) takes what the lanes' floors leave, not their room
+            floor = [self.lane_floor(p, held=False) for p in shown]
+        # a readout wrapped onto many lines (a big font) takes what the lanes' legends leave, not their room; the
+        # named rows and the AU lane's least then hold, the lanes scrolling where they do not fit under it
         self.readout.set_room(self.viewport().height() - others - sum(floor))
+        floor = [max(f, self._held(p)) for p, f in zip(shown, floor, strict=True)]
         self._readout_h = self.readout.effectiveSizeHint(Qt.SizeHint.PreferredSize).height()
         least = [self.lane_least(p) for p in shown]
         share = [0.0 if p in self.collapsed else float(self._rows[p][1]) for p in shown]

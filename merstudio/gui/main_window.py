@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTabBar,
@@ -271,6 +272,9 @@ class MainWindow(QMainWindow):
         self.face_popup: QMenu | None = None  # the menu of a face right-clicked in the video
         self.face_combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.face_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "12  (1520 frames)"
+        # never narrower than that: in a narrow transport (960x540 at 12 pt) the row shrank it with the frame label
+        # and it showed "0 (600", cut; the frame label elides its time instead
+        self.face_combo.setSizePolicy(QSizePolicy.Policy.Minimum, self.face_combo.sizePolicy().verticalPolicy())
         self.face_combo.currentIndexChanged.connect(self._face_changed)
         self.face_combo.setIconSize(QSize(PICTURE_SIZE, PICTURE_SIZE))
         self.face_pictures = FacePictures(self)  # who is who: each face's largest view, decoded off the GUI thread

@@ -180,7 +180,10 @@ class VideoTables(StoreBase):
         candidates += [c for d in dirs if (c := find_relative(d, v.name)) is not None]
         for c in candidates:
             if self.matches(c, v):
-                if c.resolve() != Path(v.path) and not self.read_only:
+                # its relative path too: found at the stored path after the project file moved within the tree,
+                # 'videos/x.mp4' stayed (not '../videos/x.mp4'), and a copy of the tree used the original's videos
+                moved = c.resolve() != Path(v.path) or _relpath(c.resolve(), here) != v.relpath
+                if moved and not self.read_only:
                     self.relocate(video_id, c)
                 else:
                     self._upgrade_folder(v, c)
@@ -194,6 +197,27 @@ class VideoTables(StoreBase):
                         self.relocate(video_id, c)
                     return c.resolve()
         return None
+
+    def refresh_relpaths(self) -> list[int]:
+        """Each video's relative path recomputed from where the project lies now, where it reaches nothing while the
+        stored path holds the video (the project file was moved within the tree: see :meth:`locate_video`), so that
+        the videos not shown yet have it right too. A stat or two per video; a content hash only for a video whose
+        relative path is stale. A relative path that reaches a file is left to locate_video (a copy's own video).
+        Not in a read-only project. Returns the ids updated."""
+        if self.read_only:
+            return []
+        here = self.path.parent
+        stale = []
+        for v in self.videos():
+            stored = None if foreign_path(v.path) else Path(v.path)
+            if stored is None or _relpath(stored, here) == v.relpath:
+                continue
+            if (not v.relpath or find_relative(here, v.relpath) is None) and self.matches(stored, v):
+                stale.append((_relpath(stored, here), v.id))
+        if stale:
+            with self._tx() as con:
+                con.executemany("UPDATE videos SET relpath = ? WHERE id = ?", stale)
+        return [vid for _, vid in stale]
 
     def locate_missing(self, folder: str | os.PathLike[str], exclude: Iterable[int] = ()) -> tuple[list[int], list[int]]:
         """The user found a video in ``folder``: look there (by name, then by content, as :meth:`locate_video`)

@@ -234,15 +234,24 @@ class SaveProjectAs(AppCommand):
 
 class LocateVideo(AppCommand):
     """A video that moved and could not be found by its content hash: ask the user where it is (the dialog opens
-    in the last folder a video was found in, else the project's), then look in that folder for the project's other
+    in the last folder a video was found in, else the project's; a frame-folder clip's asks for a folder: a file
+    dialog could not pick one, and an image of it was refused), then look in that folder for the project's other
     missing videos too (moved together, they are found at once: one dialog, not one per video) and say how many."""
 
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
         proj = ctx.win.project
         start = str(proj.search_dirs[-1] if proj.search_dirs else proj.path.parent) if proj is not None else ""
-        return _ask_path(ctx, params, "path", f"Where is {params.get('name', 'the video')}?", VIDEO_FILTER,
-                         default=start, kind="video")
+        title = f"Where is {params.get('name', 'the video')}?"
+        if not params.get("path") and proj is not None and "video_id" in params \
+                and proj.video(params["video_id"]).size == 0:  # a frame folder (Project.add_video)
+            path = QFileDialog.getExistingDirectory(ctx.win, title, start)
+            if not path:
+                return False
+            remembered.keep_folder(ctx.win, ctx.win.qsettings, "video", path)
+            params["path"] = path
+            return True
+        return _ask_path(ctx, params, "path", title, VIDEO_FILTER, default=start, kind="video")
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:

@@ -81,18 +81,3 @@ def test_the_lane_titles_read_on_the_lanes_white_under_a_dark_palette(qtbot, app
         axis = p.getAxis("left")
         if axis.labelText:
             assert contrast(QColor(axis.labelStyle.get("color", "#e0e0e0")), QColor("white")) >= 4.5, axis.labelText
-
-
-def test_every_lane_and_the_frame_axis_fit_a_short_timeline(qtbot, app_font):
-    """1024x640 with coder lanes at 16 pt left the timeline about 250 px: the lanes shrink toward a floor and the
-    frame axis stays inside the view."""
-    app_font(16.0)
-    tl = _timeline(qtbot, (700, 250))
-    tl.set_coder_view(True)
-    qtbot.wait(50)
-    axis = tl.coder_plot.getAxis("bottom")
-    assert axis.isVisible()
-    qtbot.waitUntil(lambda: tl.mapFromScene(axis.sceneBoundingRect().bottomLeft()).y() <= tl.viewport().height() + 1)
-    for p in tl.plots:
-        if p.isVisible():
-            assert p.vb.height() >= 8, p.getAxis("left").labelText  # squeezed, still there

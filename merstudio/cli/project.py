@@ -363,26 +363,20 @@ def _revision(a: Any) -> str:
 
 
 def _where(project: Any, v: Any) -> str:
-    """The video's path as the app and `analyze` will use it (Project.locate_video's order, by a cheap check: there
-    and the same size): the copy at its path relative to the project first (a project folder copied with its
-    videos uses its own, even where the original is still in place), else the stored path; flagged when that is not
-    the stored path, or why it is missing."""
-
-    def there(q: Path) -> bool:
-        return q.is_dir() if v.size == 0 else (q.is_file() and q.stat().st_size == v.size)
-
-    from merstudio.pathnames import find_relative
-
+    """The video's path as the app and `analyze` will use it, by the app's own check (Project.locate_video: the
+    content, so a frame folder with a stray Thumbs.db is there and one holding other frames is not; it said such a
+    folder was there while the app called it missing): the copy at its path relative to the project first (a
+    project folder copied with its videos uses its own, even where the original is still in place), else the
+    stored path, else one found by name; flagged when that is not the stored path, or why it is missing."""
+    where = project.locate_video(v.id)  # read-only here: nothing is stored
+    if where is None:
+        return f"{v.path}  (MISSING: {project.missing_reason(v.id)})"
     stored = Path(v.path)
-    if v.relpath:  # written on Windows (videos\a.mp4) or a Mac (a decomposed name) too: merstudio.pathnames
-        q = find_relative(project.path.parent, v.relpath) or project.path.parent / v.relpath
-        if there(q) and q.resolve() != stored.resolve():
-            if there(stored):
-                return f"{q.resolve()}  (this project's own copy, used; the stored path {v.path} is another copy)"
-            return f"{q.resolve()}  (MOVED: not at the stored path {v.path}; found beside the project)"
-    if there(stored):
+    if where == stored.resolve():
         return str(v.path)
-    return f"{v.path}  (MISSING: {project.missing_reason(v.id)})"
+    if project.matches(stored, v):
+        return f"{where}  (this project's own copy, used; the stored path {v.path} is another copy)"
+    return f"{where}  (MOVED: not at the stored path {v.path})"
 
 
 def describe_faces(spans: dict[int, tuple[int, int, int]]) -> str:

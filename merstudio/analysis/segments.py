@@ -131,13 +131,17 @@ class SegmentResult:
     timestamps: array = field(default_factory=lambda: array("d"))  # frames start.. (from the rows)
     head: list[tuple[int, int, Box]] = field(default_factory=list)  # warm-up: (frame, local id, box)
     tail: list[tuple[int, int, Box]] = field(default_factory=list)  # the last `warmup` frames
-    portraits: dict[int, tuple[int, Box]] = field(default_factory=dict)  # local id -> (frame, largest box)
+    portraits: dict[int, tuple[int, Box]] = field(default_factory=dict)  # local id -> (frame, box: keep_portrait)
     turned: int = 0  # the turn the segment found the faces upright with (every segment chooses the same)
     class_names: list[str] = field(default_factory=list)  # the model's classes (the spots' labels)
     checkpoint_sha256: str = ""  # of the checkpoint the segment loaded
     # local id -> merstudio.face.tracker.TrackRecord up to its stop: what the merge gives a face back across a
     # restart by (return_labels)
     tracks: dict[int, TrackRecord] = field(default_factory=dict)
+    # the frames' (w, h): the merge keeps each face's portrait as keep_portrait does in an unsplit run, a box inside
+    # the frame before a larger one past its right or bottom edge (None: a result from before it; then only the
+    # left and top edges are known)
+    frame_size: tuple[int, int] | None = None
 
     def row_lines(self) -> Iterator[dict[str, str]]:
         if self.rows_blob is not None:
@@ -201,7 +205,8 @@ def analyze_segment(input_path: str | Path, start: int, stop: int, settings: Ana
                 dict(analysis._signals), stamps,
                 [b for b in analysis.boxes if b[0] < start], [b for b in analysis.boxes if b[0] >= start],
                 dict(analysis.portraits), analysis.turned or 0, list(analysis.class_names),
-                checkpoint_sha256=analysis.checkpoint_sha256, tracks=dict(analysis.tracks))
+                checkpoint_sha256=analysis.checkpoint_sha256, tracks=dict(analysis.tracks),
+                frame_size=getattr(source, "size", None))
         if own_dir:
             result.rows_blob = zlib.compress(path.read_bytes(), 6)
             result.rows_path = None
@@ -379,10 +384,11 @@ def merge_segments(results: Sequence[SegmentResult], out_dir: str | Path, name: 
     maps = return_labels(segs, map_track_ids(segs), settings, stamps)
     signals: dict[int, _TrackSignals] = {}
     portraits: dict[int, tuple[int, Box]] = {}
+    size = next((s.frame_size for s in segs if s.frame_size is not None), None)  # one input: one size
     for seg, mapping in zip(segs, maps, strict=True):
         for lid, (frame, box) in sorted(seg.portraits.items(), key=lambda kv: kv[1][0]):
             if lid in mapping:
-                keep_portrait(portraits, mapping[lid], frame, box)
+                keep_portrait(portraits, mapping[lid], frame, box, size)
         for lid, sig in seg.signals.items():
             dst = signals.setdefault(mapping[lid], _TrackSignals())
             frames = np.frombuffer(sig.frames, dtype=np.int32) + np.int32(seg.start)

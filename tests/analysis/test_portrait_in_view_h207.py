@@ -44,7 +44,7 @@ def test_of_faces_always_partly_outside_the_one_showing_most_is_kept():
 
 
 def test_without_the_frames_size_the_left_and_top_edges_still_count():
-    # a split run's merge knows no frame size (it calls without one): a box starting below 0 is still past the edge
+    # a split run's segments from before SegmentResult.frame_size: a box starting below 0 is still past the edge
     assert _kept([(100.0, 150.0, 250.0, 350.0), (-160.0, 148.0, 40.0, 352.0)], size=None) == 0
     assert _kept([(100.0, 150.0, 250.0, 350.0), (100.0, -150.0, 300.0, 80.0)], size=None) == 0
     assert _kept([(100.0, 150.0, 250.0, 350.0), (400.0, 100.0, 700.0, 400.0)], size=None) == 1  # the larger

@@ -8,6 +8,7 @@ their tables too (every command's open reads each page: SQLite's quick_check).""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -371,12 +372,21 @@ def _where(project: Any, v: Any) -> str:
     where = project.locate_video(v.id)  # read-only here: nothing is stored
     if where is None:
         return f"{v.path}  (MISSING: {project.missing_reason(v.id)})"
-    stored = Path(v.path)
-    if where == stored.resolve():
+    stored = Path(v.path)  # stored resolved (add_video, relocate)
+    if _path_bytes(where) == _path_bytes(stored):
         return str(v.path)
     if project.matches(stored, v):
         return f"{where}  (this project's own copy, used; the stored path {v.path} is another copy)"
     return f"{where}  (MOVED: not at the stored path {v.path})"
+
+
+def _path_bytes(p: Path) -> bytes:
+    """A path as the file system names it. Under LANG=C a name found on disk holds its UTF-8 bytes as surrogates
+    while the project stores the name itself ('Gespräch'), which the locale cannot encode: that one as UTF-8."""
+    try:
+        return os.fsencode(p)
+    except UnicodeEncodeError:
+        return str(p).encode("utf-8", "surrogateescape")
 
 
 def describe_faces(spans: dict[int, tuple[int, int, int]]) -> str:

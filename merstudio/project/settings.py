@@ -109,12 +109,18 @@ VIDEO_SETTING_PREFIXES = (
     "analysis_turned/",  # an automatic run's turn, kept by projects before 2026-12-03 (the same)
     "view_place/",       # its play head and timeline zoom as the coder left them (merstudio.gui.places.place_key)
     "face_names/",       # who each face is, as imported files named them (merstudio.interchange.face_names_key)
+    "old_names/",        # its file names before it was found renamed or relinked (old_names_key, below)
 )
 
 
 def video_setting_keys(video_id: int) -> list[str]:
     """The keys of every per-video setting (VIDEO_SETTING_PREFIXES) of a video."""
     return [f"{prefix}{int(video_id)}" for prefix in VIDEO_SETTING_PREFIXES]
+
+
+def old_names_key(video_id: int) -> str:
+    """The project setting that lists a video's earlier file names (Project.old_names)."""
+    return f"old_names/{int(video_id)}"
 
 
 def coded_key(video_id: int) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import operator
 import os
 import time
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,9 +17,9 @@ from typing import Any
 
 from merstudio.errors import InputError
 from merstudio.names import VIDEO_EXTENSIONS  # not merstudio.io: OpenCV, for a name list
-from merstudio.pathnames import file_name, find_relative, foreign_path, relative_parts
+from merstudio.pathnames import file_name, find_relative, foreign_path, relative_parts, same_name
 from merstudio.project.base import StoreBase, inserted_id
-from merstudio.project.settings import video_setting_keys
+from merstudio.project.settings import old_names_key, video_setting_keys
 
 MIB = 1 << 20
 # A frame folder's hash (_folder_hash) starts with this; a hash without it is the old rule's (names and sizes only),
@@ -45,6 +47,32 @@ class Video:
     def name(self) -> str:
         """The file name (of a path written on Windows too: ``C:\\Users\\a\\clip.mp4`` -> ``clip.mp4``)."""
         return file_name(self.path)
+
+
+class ChangedVideo(InputError):
+    """A file at the path a video of the project was added from holds other content now (re-encoded in place,
+    edited, replaced): added, the project had two videos of one path, the first (with its events) never found
+    again. Its video is to be located there instead (Project.reattach for a re-encoded copy)."""
+
+    def __init__(self, path: Path, video: Video) -> None:
+        super().__init__(f"{path}: video {video.id} ({video.name}) was added from this path and the file has changed "
+                         "since (re-encoded, edited or replaced): locate that video here rather than adding it twice")
+        self.path, self.video = path, video
+
+
+def frames_differ(v: Video, fps: float, frame_count: int, width: int, height: int) -> str:
+    """What tells video ``v`` and a file of these frames apart, for a file that is not the one added (another
+    content hash) but may be a re-encoded copy of it: '' where the frame count, the frame rate and the frame size
+    match, so that its events and analysis keep their frames; else what differs, the project's first (``frames
+    600 vs 598``)."""
+    out = []
+    if int(frame_count) != v.frame_count:
+        out.append(f"frames {v.frame_count} vs {int(frame_count)}")
+    if not math.isclose(float(fps), v.fps, rel_tol=1e-3):
+        out.append(f"{v.fps:g} vs {float(fps):g} fps")
+    if (int(width), int(height)) != (v.width, v.height):
+        out.append(f"{v.width}x{v.height} vs {int(width)}x{int(height)} pixels")
+    return ", ".join(out)
 
 
 def content_hash(path: str | os.PathLike[str]) -> tuple[str, int]:
@@ -79,6 +107,9 @@ class VideoTables(StoreBase):
             return Video(*known[0])
         if size == 0 and (same := self._added_by_old_rule(p, digest)) is not None:
             return same
+        here = self._query(f"SELECT {_VIDEO_COLS} FROM videos WHERE path = ? ORDER BY id LIMIT 1", (str(p),))
+        if here:  # other content at a video's own path: a second record of that path hid the first for good
+            raise ChangedVideo(p, Video(*here[0]))
         rel = _relpath(p, self.path.parent)
         with self._tx() as con:
             cur = con.execute(
@@ -195,6 +226,9 @@ class VideoTables(StoreBase):
                 if c.suffix.lower() in VIDEO_SUFFIXES and self.matches(c, v):
                     if not self.read_only:
                         self.relocate(video_id, c)
+                        if not same_name(c.name, v.name):  # it was renamed silently: --video NAME stopped working
+                            warnings.warn(f"{v.name}: found renamed, as {c.name} in {c.parent}: the project calls it "
+                                          f"{c.name} now ({v.name!r} still names it)", UserWarning, stacklevel=2)
                     return c.resolve()
         return None
 
@@ -273,6 +307,52 @@ class VideoTables(StoreBase):
                             (str(where) if found and where is not None else v.path, rel, v.id))
         return sum(1 for _, found in places.values() if found)
 
+    def old_names(self, video_id: int) -> list[str]:
+        """The file names video ``video_id`` had before it was found or relinked under another (oldest first):
+        the names scripts and notes still use for it."""
+        rows = self._query("SELECT value FROM settings WHERE key = ?", (old_names_key(video_id),))
+        return [str(n) for n in json.loads(rows[0][0])] if rows else []
+
+    def _remember_name(self, con: Any, v: Video, p: Path) -> None:
+        """Inside a write of ``v``'s new path ``p``: its name so far kept among its old names (:meth:`old_names`)
+        where the file is named otherwise."""
+        if not same_name(p.name, v.name):
+            names = [n for n in self.old_names(v.id) if n not in (v.name, p.name)] + [v.name]
+            con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (old_names_key(v.id), json.dumps(names)))
+
+    def reattach(self, video_id: int, path: str | os.PathLike[str], fps: float, frame_count: int, width: int,
+                 height: int) -> Video:
+        """Point video ``video_id`` at ``path``, a file with other content (re-encoded in place, or a copy made with
+        `merstudio reencode`) whose frame count, frame rate and frame size (those of its FrameSource) match the
+        video's, once the user accepted it: its content hash becomes the file's, so that it is found from then on,
+        and its events and analysis keep their frames (the analysis was made on the old file). InputError, naming
+        what differs, where they do not match (:func:`frames_differ`), or where the file is another video of the
+        project. A read-only project stores nothing and returns the record as attached."""
+        p = Path(path).resolve()
+        v = self.video(video_id)
+        if v.size == 0 and p.is_file():
+            p = p.parent
+        if differs := frames_differ(v, fps, frame_count, width, height):
+            raise InputError(f"{p}: not the same video as {v.name} ({differs}; the project's first): not attached")
+        try:
+            digest, size = content_hash(p) if p.is_file() else (_folder_hash(p), 0)
+        except OSError as exc:
+            raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
+        other = self._query(f"SELECT {_VIDEO_COLS} FROM videos WHERE hash = ? AND size = ? AND id != ? LIMIT 1",
+                            (digest, size, video_id))
+        if other:
+            o = Video(*other[0])
+            raise InputError(f"{p}: is the project's video {o.id} ({o.name}) already; not attached to video "
+                             f"{v.id} ({v.name})")
+        rel = _relpath(p, self.path.parent)
+        if self.read_only:
+            return replace(v, path=str(p), relpath=rel, hash=digest, size=size)
+        with self._tx() as con:
+            con.execute("UPDATE videos SET path = ?, relpath = ?, hash = ?, size = ? WHERE id = ?",
+                        (str(p), rel, digest, size, video_id))
+            self._remember_name(con, v, p)
+        return self.video(video_id)
+
     def missing_reason(self, video_id: int) -> str:
         """Why locate_video found nothing, in a few words: the file at the stored path is another one now (edited,
         re-encoded, replaced), the frame folder there holds other frames, or nothing is there."""
@@ -325,6 +405,7 @@ class VideoTables(StoreBase):
         with self._tx() as con:
             con.execute("UPDATE videos SET path = ?, relpath = ? WHERE id = ?",
                         (str(p), _relpath(p, self.path.parent), video_id))
+            self._remember_name(con, v, p)
         return self.video(video_id)
 
 

@@ -104,11 +104,22 @@ MICRO_COLUMNS = tuple(f"AU{a:02d}_m" for a in MICRO_AUS)  # directed micro-motio
 REGION_WEIGHT = {"brows": 0.2, "eyes": 0.25, "nose": 0.15, "mouth": 0.3, "jaw": 0.1}  # for `confidence`
 
 
+# The micro-motion regions by the parts whose sides the frame's edge marks ("<part>_<side>",
+# merstudio.face.occlusion.SIDE_POINTS). A region's motion is the mean of its two sides' (micromotion.region_motion):
+# one side beyond the edge is half of it read from the mesh's guess and the black border. The real smile clip leaning
+# out over the left edge read motion_cheeks 3-11 on frames 43-101, with most of its face beyond the edge (the cheeks
+# have no region share of their own; in view 0.1-0.3), and motion_mouth 4.9, motion_chin 6.7 as its lip corner went.
+MOTION_SIDE_PARTS = {"brows": "brows", "eyes": "eyes", "cheeks": "cheek", "nose": "nose", "mouth": "mouth"}
+
+
 def _hidden_regions(covered: dict[str, float]) -> frozenset[str]:
     """The micro-motion regions a cover hides (COVERED_FRACTION of a face region, 0.3): brows, eyes, nose and mouth
     by name, the chin under a covered jaw or mouth (the lips' check sees only the lips; what hides them, a hand, a
-    mask, a box, reaches the chin: its edge read motion_chin 6-8 over a still chin)."""
+    mask, a box, reaches the chin: its edge read motion_chin 6-8 over a still chin); and a region with a side beyond
+    the frame's edge (MOTION_SIDE_PARTS; its chin with the mouth's)."""
     hidden = {r for r in ("brows", "eyes", "nose", "mouth") if covered.get(r, 0.0) >= 0.3}
+    hidden |= {r for r, part in MOTION_SIDE_PARTS.items()
+               if any(covered.get(f"{part}_{s}", 0.0) >= 0.3 for s in ("L", "R"))}
     if covered.get("jaw", 0.0) >= 0.3 or "mouth" in hidden:
         hidden.add("chin")
     return frozenset(hidden)
@@ -123,6 +134,20 @@ def _unseen_sides(covered: Mapping[str, float]) -> frozenset[tuple[int, str]]:
 def _au6_unseen(covered: Mapping[str, float]) -> bool:
     """Whether a cover hides AU6 on both sides (its region, the eyes, or ALSO_HIDDEN's)."""
     return any(covered.get(r, 0.0) >= 0.3 for r in (AU_MAP[6].region, *(r for r, aus in ALSO_HIDDEN.items() if 6 in aus)))
+
+
+def _seen_blink(scores: np.ndarray, covered: Mapping[str, float], both: float) -> float:
+    """The frame's blink score from the eyes in view: `both` (the larger of the two eyes' eyeBlink scores) where
+    neither eye is beyond the frame's edge, else the eye in view's (SIDE_NEEDS[45]: its corners and lids), NaN (not
+    shut) where neither is. The mesh's guess of an eye beyond the edge closes as it likes: its score marked blinks
+    the eye in view never made, and masked the micro-motion lane and the model's eyes around them."""
+    unseen = _unseen_sides(covered)
+    if (45, "L") not in unseen and (45, "R") not in unseen:
+        return both
+    m = AU_MAP[45]
+    seen = [float(scores[bs.INDEX[name]]) for s, name in (("L", m.left), ("R", m.right))
+            if name is not None and (45, s) not in unseen]
+    return max(seen) if seen else float("nan")
 
 
 def _median_seen(window: deque) -> np.ndarray:
@@ -185,12 +210,34 @@ def au_columns(kind: str = "both", aus: Iterable[int] = AUS) -> list[str]:
 NO_FACE_REASON = "faces turned far from the camera, smaller than about 32 px or mostly hidden are missed"
 
 
+def _one_side(value: Callable[[str], float | None], au: int, c: float | None) -> str:
+    """The side ("L" / "R") of a sided AU read on that side alone: its presence `c` unknown (``AUxx_c`` NaN or no
+    column), the other side not measured (NaN: beyond the frame's edge, SIDE_NEEDS) and this side at PRESENCE_ON or
+    more; "" otherwise (a side measured and low is the AU absent there, not unknown)."""
+    if au not in SIDED or (c is not None and c == c):  # c == c: a known presence, 0 or 1
+        return ""
+    sides = {s: value(au_side(au, s)) for s in ("L", "R")}
+    for s, other in (("L", "R"), ("R", "L")):
+        v, o = sides[s], sides[other]
+        if v is not None and o is not None and o != o and v >= PRESENCE_ON:
+            return s
+    return ""
+
+
 def face_note(value: Callable[[str], float | None], still: bool = False) -> str:
     """What a face shows in one frame, as a coder writes it: the AUs marked present (``AUxx_c``), then the face
     regions whose AUs are all unknown (NaN: covered by a hand, a mask, …). ``value(column)``: that column's value for
     the face and frame, None where the table has no such column. "AU 6+12+25", "AU 6  mouth hidden", "".
+    An AU whose other side is not measured (beyond the frame's edge) and whose side in view reads present is
+    written with that side, as coders write a unilateral AU (merstudio.facs): "AU R12+25  brows, eyes hidden" (its
+    AUxx_c is unknown, the mean of a side and a NaN; before 2026-12-07 it was left out).
     still: the frame is a photo's, where AU4 is written "4?" (STILL_UNRELIABLE_AU)."""
-    present = [f"{a}?" if still and a == STILL_UNRELIABLE_AU else str(a) for a in AUS if value(au_c(a)) == 1]
+    present = []
+    for a in AUS:
+        c = value(au_c(a))
+        side = _one_side(value, a, c)
+        if side or c == 1:
+            present.append(f"{side}{a}?" if still and a == STILL_UNRELIABLE_AU else f"{side}{a}")
     hidden = []
     for region in REGION_WEIGHT:
         vals = [value(au_r(a)) for a, m in AU_MAP.items() if m.region == region]
@@ -257,7 +304,9 @@ class AUActivation:
     covered: dict[str, float] = field(default_factory=dict)
     track_id: int = 0
     frame_index: int = 0
-    blink: float = 0.0  # the frame's blink score (0..1, the larger eyeBlink score; 0 without a mesh)
+    # the frame's blink score (0..1, the larger eyeBlink score of the eyes in view: NaN with both beyond the frame's
+    # edge; 0 without a mesh)
+    blink: float = 0.0
     # a blink's shut frames lie within BLINK_MARGIN_S of this frame (merstudio.features.blinks): the model leaves
     # its eyes out
     near_blink: bool = False
@@ -395,7 +444,9 @@ class AUEstimator:
         """A face's blendshape reading; `_mark` finishes it once the frames after it are known."""
         if scores is None or p.mesh is None:
             return _Read(p, scores, None)
-        return _Read(p, scores, aus_from_blendshapes(scores, p.mesh))
+        reading = aus_from_blendshapes(scores, p.mesh)
+        reading.blink = _seen_blink(scores, p.covered, reading.blink)
+        return _Read(p, scores, reading)
 
     def _mark(self, m: Marked[_Read]) -> AUActivation:
         """Finish a face (frame order per track) once the blink marker knows whether its lids are shut in a blink.

@@ -43,6 +43,7 @@ from merstudio.gui.timeline_items import (
     LaneNotes,
     LegendBox,
     OverlayCurve,
+    RatioLine,
     Readout,
     TippedBars,
     TrackBox,
@@ -487,7 +488,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._mark_labels: dict[str, pg.TextItem] = {}
         for which, key, style in (("onset", "I", Qt.PenStyle.DashLine), ("apex", "A", Qt.PenStyle.DotLine),
                                   ("offset", "O", Qt.PenStyle.DashLine)):
-            line = pg.InfiniteLine(0, pen=pg.mkPen(MARK_COLOUR, width=2, style=style), movable=False)
+            line = RatioLine(0, pen=pg.mkPen(MARK_COLOUR, width=2, style=style), movable=False)
             # labelled with the key that set it; a TextItem of its own (InfiniteLine's own label crashes Qt's
             # teardown at exit)
             label = pg.TextItem(key, color=MARK_COLOUR, anchor=(0, 0))
@@ -501,8 +502,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         """One draggable play head per lane, on top of everything (dragging one seeks: _playhead_dragged)."""
         self.playheads = []
         for p in self.plots:
-            line = pg.InfiniteLine(0, pen=pg.mkPen(PLAYHEAD_COLOUR, width=2), movable=True,
-                                   hoverPen=pg.mkPen("#ff6d00", width=3))
+            line = RatioLine(0, pen=pg.mkPen(PLAYHEAD_COLOUR, width=2), movable=True,
+                             hoverPen=pg.mkPen("#ff6d00", width=3))
             line.setZValue(100)
             line.sigDragged.connect(self._playhead_dragged)
             p.addItem(line, ignoreBounds=True)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -707,17 +707,53 @@ class TrackBox(pg.ViewBox):
             super().mouseDragEvent(ev, axis)
 
 
+class RatioLine(pg.InfiniteLine):
+    """An InfiniteLine whose cosmetic pen is as wide in logical px at any device pixel ratio (ratio_pen): the play
+    head, the I/A/O marks, an event's apex and its region's edges were 1 device px at 200 %, half as thick as at
+    100 % beside the curves (LaneCurve), which are not."""
+
+    currentPen: QPen  # pyqtgraph's  # noqa: N815
+
+    def paint(self, p: Any, *args: Any) -> None:
+        pen = self.currentPen
+        wide = ratio_pen(pen, device_ratio(p))
+        if wide is pen:
+            super().paint(p, *args)
+            return
+        self.currentPen = wide  # pyqtgraph's paint takes its pen from here (the pen, or the hover pen)
+        try:
+            super().paint(p, *args)
+        finally:
+            self.currentPen = pen
+
+
 class FrameRegion(pg.LinearRegionItem):
     """A coded span on a lane, frames onset..offset, drawn over their cells (frame_cell). Dragging an
     edge or the body reports the new frames once, on release, as ``edited(id, onset, offset)``; a left click reports
     ``clicked(id)``. The events track's regions (EventRegion) and the behaviours lane's (gui/behaviours.py) are both
     this: one drag-to-edit mechanism. Regions are pooled and re-assigned rather than re-created on every edit."""
 
+    lines: list[pg.InfiniteLine]  # pyqtgraph's
+
     def __init__(self, edited: Callable[[int, int, int], Any], clicked: Callable[[int], Any]) -> None:
         super().__init__(values=(0, 1), swapMode="block")
+        self._ratio_lines()
         self.item_id: int | None = None  # the event (or behaviour event) shown; None: a pooled, unused region
         self._edited, self._clicked = edited, clicked
         self.sigRegionChangeFinished.connect(self._changed)
+
+    def _ratio_lines(self) -> None:
+        """Its edges RatioLines, wired as pyqtgraph wires its own (LinearRegionItem makes plain InfiniteLines)."""
+        for old in self.lines:
+            old.sigPositionChangeFinished.disconnect(self.lineMoveFinished)
+            old.setParentItem(None)
+        self.lines = [RatioLine(QPointF(v, 0), angle=90, movable=True, span=self.span) for v in (0.0, 1.0)]
+        for line in self.lines:
+            line.setParentItem(self)
+            line.sigPositionChangeFinished.connect(self.lineMoveFinished)
+        self.lines[0].sigPositionChanged.connect(self._line0Moved)
+        self.lines[1].sigPositionChanged.connect(self._line1Moved)
+        self.setMovable(True)
 
     def set_frames(self, onset: int, offset: int) -> None:
         """Show frames onset..offset without reporting it as an edit."""
@@ -749,7 +785,7 @@ class EventRegion(FrameRegion):
     def __init__(self, timeline: Timeline) -> None:
         super().__init__(timeline.eventRangeEdited.emit, timeline.eventClicked.emit)
         self.coded: Event | None = None  # not "event": that name is QGraphicsObject.event(), which Qt calls
-        self.apex_line = pg.InfiniteLine(0, movable=False)
+        self.apex_line = RatioLine(0, movable=False)
         self.apex_line.setZValue(11)
         # a TextItem of the lane over the apex line (as the region's child, the apex line crossed its letters:
         # "su|r"), added with the region (EventLayer._new_region) and left out of the lane's notes (LaneNotes, which
@@ -946,6 +982,9 @@ class TippedBars(pg.BarGraphItem):
     """Bars of many events in one item (``ids``: each bar's event), each with its own tooltip: the event's under the
     pointer (``tip(id)``), else the item's own (``base_tip``)."""
 
+    _sharedPen: QPen | None  # pyqtgraph's: one pen for every bar, or None where each has its own (_pens)  # noqa: N815
+    _pens: list[QPen] | None
+
     def __init__(self, tip: Callable[[int], str] | None = None, **opts: Any) -> None:
         super().__init__(**opts)
         self.ids = np.zeros(0, dtype=np.int64)
@@ -972,6 +1011,25 @@ class TippedBars(pg.BarGraphItem):
         """The tooltip at `pos` (item coordinates): the event's there, else the item's own."""
         eid = self._hit(pos) if self._tip is not None else None
         return literal_tip(self._tip(eid)) if eid is not None and self._tip is not None else self.base_tip
+
+    def paint(self, p: Any, *args: Any) -> None:
+        """Its edges' cosmetic pen as wide in logical px at any device pixel ratio (ratio_pen): an event's outline
+        and apex line were 1 device px at 200 %."""
+        ratio = device_ratio(p)
+        shared, pens = self._sharedPen, self._pens
+        wide = shared if shared is None else ratio_pen(shared, ratio)
+        if pens is None and wide is shared:
+            super().paint(p, *args)
+            return
+        self._sharedPen = wide
+        self._pens = None if pens is None else [ratio_pen(pen, ratio) for pen in pens]
+        try:
+            if self._singleColor:
+                super().paint(p, *args)
+            else:
+                self._render(p)  # (not its cached picture: that holds the pens at 100 %)
+        finally:
+            self._sharedPen, self._pens = shared, pens
 
     def hoverEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph's name
         text = self.base_tip if ev.isExit() else self.tip_at(ev.pos())

@@ -9,7 +9,10 @@ plausible; (2b) one left over after that takes the id of a track gone longer (a 
 its face matches that track's, and no other known face, far above what different people reach; (3) anything
 else gets a new id. Ids are never reused. (2c) The analysis restarts the signatures every keyframe_s, so a face
 gone across a restart is given its earlier id by `ReturnLabels`, on the tracks' `TrackRecord`s (`records`), with
-rule 2b's bars; the rows carry that id. docs/face.md states the rule and its thresholds.
+rule 2b's bars; the rows carry that id. (2d) A track begun on a face cut by the frame's edge, too little in view for
+rule 2, is compared with the lost tracks it may be once it is in view, and takes the matching one's id from then on.
+A face moving over the frame's edge is kept by rule 1 on its place alone (its crop says nothing of who it is).
+docs/face.md states the rule and its thresholds.
 """
 
 from __future__ import annotations
@@ -57,6 +60,13 @@ IDENTITY_MIN = 0.75
 # person's best half in place <= 0.903 over 8,930 ordered pairs of 95 LFW faces at one box, median 0.52). A cover
 # over more than half the face (a dark bar 0.5 inter-ocular distances tall over the eyes: 0.68) starts a new track.
 PART_MIN = 0.93
+# A face cut by the frame's edge: its landmarks beyond the edge are MediaPipe's guesses, and so is the alignment of
+# its crop. With under this share of its crop inside the frame the same person's crop read as low as another
+# person's (smile_man sliding out over the frame's edge and back in three clips, 115 frames: 0.43-0.99 with 40-70 %
+# of the crop inside, median 0.81-0.94; >= 0.84 with 70 % and more), so there it says nothing: a live track keeps
+# such a face on continuity alone (its place), as it keeps one under 40 % inside; and a track begun on such a face
+# is compared with the track lost where it came in once 70 % of it is in view (rule 2d).
+EDGE_MIN = 0.7
 # Rule 2b, a face back after longer than max_gap_s (a screen share, a cut away): nothing says where it comes back,
 # so appearance alone decides, far above what different people reach. Measured on real frames (the running mean
 # crop of smile_man.mp4 against each of its frames): the same face at other sizes, crops and places (a call tile,
@@ -67,6 +77,11 @@ PART_MIN = 0.93
 # seen last takes the face back).
 RETURN_MIN = 0.90
 RETURN_MARGIN = 0.10
+# Rule 2d, a face that came back over the frame's edge too little in view for rule 2 to measure (it got a new track):
+# compared with the track lost there on its first LATE_TRIES frames with EDGE_MIN of its crop in view, within
+# LATE_WINDOW_S of its start, and given that track's id from then on where rule 2's bars hold.
+LATE_TRIES = 5
+LATE_WINDOW_S = 3.0
 # Tracks gone longer than max_gap_s are kept this long (seconds), at most this many, for rule 2b.
 RETURN_MEMORY_S = 600.0
 RETURN_TRACKS = 32
@@ -192,6 +207,11 @@ class _Track:
     together: set[int] = field(default_factory=set)
     # Frames in which it was matched (for tests and debugging: how often the re-id rule fired).
     reidentified: list[int] = field(default_factory=list)
+    # Rule 2d: begun on a face cut by the frame's edge, the lost tracks it may be (near where they were lost,
+    # within max_gap_s), compared on its first LATE_TRIES frames well enough in view (`late_tries` left)
+    late: set[int] = field(default_factory=set)
+    late_tries: int = 0
+    first_frame: int = 0
 
 
 @dataclass
@@ -262,8 +282,9 @@ class FaceTracker:
         # refits: frames detected afresh for such a split (FaceMeshDetector.detect_afresh; not those the detector
         # had just detected afresh itself)
         # covers: faces a live track kept on one half of their crop only (PART_MIN: a cover over part of the face)
+        # late: faces given a lost track's id by rule 2d (after a track of their own, begun at the frame's edge)
         self.stats = {"frames": 0, "mesh_calls": 0, "searches": 0, "rebuilds": 0, "seeks": 0, "splits": 0,
-                      "refits": 0, "covers": 0}
+                      "refits": 0, "covers": 0, "late": 0}
 
     # -- public ------------------------------------------------------------------------------------------------
     def reset(self) -> None:
@@ -313,7 +334,7 @@ class FaceTracker:
                 self._seek()
         self._last_index = frame_index
         self.stats["frames"] += 1
-        observations = self._detect(rgb)[: self.max_faces]
+        observations = self._detect(rgb, frame_index)[: self.max_faces]
         appearance = [appearance_patch(o, rgb) for o in observations]
         pairs, refused = self._continuity(frame_index, observations, appearance, rgb)
         refit = getattr(self.detector, "detect_afresh", None)  # FaceMeshDetector's
@@ -371,7 +392,13 @@ class FaceTracker:
             t.continuous = False
         self._detector_reset()
 
-    def _detect(self, rgb: np.ndarray) -> list[FaceObservation]:
+    def _awaited(self, frame_index: int) -> bool:
+        """Whether a track that rule 2 may still give back its id missed the frame before (it left the frame, or
+        the mesh lost it)."""
+        return any(t.continuous and t.last_frame < frame_index - 1 and self._may_return(frame_index, t, t.obs.bbox)
+                   for t in self._tracks.values())
+
+    def _detect(self, rgb: np.ndarray, frame_index: int) -> list[FaceObservation]:
         faces = self.detector.detect(rgb)
         self.stats["mesh_calls"] += 1
         det = self._adaptive
@@ -392,7 +419,12 @@ class FaceTracker:
         if cap >= self.max_faces:
             return faces
         self._since_search += 1
-        if self._since_search < self._search_interval:
+        # While a face that rule 2 could give its id back to is gone, look every frame (the finder alone, about 1 ms):
+        # one back 2 s after it left was found 9 frames late by the search every 10. Not while searches back off
+        # from a box the mesh cannot confirm (each would rebuild the graph).
+        interval = (1 if self._search_interval == self.search_every and self._awaited(frame_index)
+                    else self._search_interval)
+        if self._since_search < interval:
             return faces
         self._since_search = 0
         self.stats["searches"] += 1
@@ -403,6 +435,10 @@ class FaceTracker:
         self.stats["rebuilds"] += 1
         more = det.detect(rgb)  # the rebuilt graph detects afresh, newcomers included
         self.stats["mesh_calls"] += 1
+        # ... but it may miss a face the graph before it had fitted in this very frame (the demo's face beside one
+        # coming back, in a95's clips): that face stays in the frame, and the newcomer counts as confirmed.
+        more += [f for f in faces if not f.cropped and not any(
+            centre_inside(f.bbox, g.bbox) or centre_inside(g.bbox, f.bbox) for g in more)]
         # A finder box the mesh cannot confirm (profile, occlusion): search less often to avoid rebuild churn.
         self._search_interval = (self.search_every if sum(not f.cropped for f in more) > n
                                  else min(self._search_interval * 2, 8 * self.search_every))
@@ -415,7 +451,11 @@ class FaceTracker:
         it does, by at least PART_MIN (a cover over part of the face), or, with the frame `rgb`, one half of the
         frame cropped where t's face last was (a cover over the eyes moves the eye corners the crop is aligned
         on: the uncovered half read 0.85 aligned, 0.95 in place), "in place" then; "other" otherwise. Too little of
-        it inside the frame to compare (under 40 % of the crop) counts as "same": nothing says otherwise."""
+        it inside the frame to compare (under 40 % of the crop) counts as "same": nothing says otherwise; so does a
+        face moving over the frame's edge (under EDGE_MIN of its crop inside, and t's last crop cut by the edge too:
+        the crop of a face cut off says nothing of who it is)."""
+        if valid.mean() < EDGE_MIN and t.last_patch is not None and not t.last_patch[1].all():
+            return "same"
         refs = []
         if t.appearance is not None:
             refs.append((t.appearance, valid))
@@ -475,13 +515,26 @@ class FaceTracker:
         """Rule 2 for one track and one detection (`patch`: its crop and mask, `vis`: which signature points lie
         inside the frame): the cost of giving the detection the track's id, None where it is not clearly the same
         person (docs/face.md)."""
-        if t.geometry is None or t.appearance is None:
+        if not self._may_return(frame_index, t, o.bbox):
             return None
+        return self._identity_cost(t, o, patch, vis)
+
+    def _may_return(self, frame_index: int, t: _Track, box: tuple[float, ...]) -> bool:
+        """Rule 2's time and place: a face at `box` in frame `frame_index` may be lost track t's (a signature to
+        compare, the gap within max_gap_s, the face's centre within reach of where t was last seen)."""
+        if t.geometry is None or t.appearance is None:
+            return False
         gap = self._gap_s(frame_index, t)  # 0 when the same frame is shown again after a seek
         if gap > self.max_gap_s + _EPS_S:
-            return None
+            return False
         # 0.05 face sizes a frame at 30 fps
-        if np.linalg.norm(_centre(o.bbox) - _centre(t.obs.bbox)) > _size(t.obs.bbox) * (1.0 + 1.5 * gap):
+        return bool(np.linalg.norm(_centre(box) - _centre(t.obs.bbox)) <= _size(t.obs.bbox) * (1.0 + 1.5 * gap))
+
+    def _identity_cost(self, t: _Track, o: FaceObservation, patch: tuple[np.ndarray, np.ndarray],
+                       vis: np.ndarray) -> float | None:
+        """Rule 2's identity: the cost of the detection being t's face, None unless its geometry and appearance
+        both agree with t's signature."""
+        if t.geometry is None or t.appearance is None:
             return None
         g = self._geometry_distance(t, o, vis)
         if g is None:
@@ -578,18 +631,29 @@ class FaceTracker:
                 self._tracks[tid].reidentified.append(frame_index)
 
         # (3) new tracks.
+        taken = set(matched.values())
         for j in sorted(free_obs):
             if j in refused:
                 self.stats["splits"] += 1
             tid = self._next_id
             self._next_id += 1
-            self._tracks[tid] = _Track(tid, observations[j], frame_index, hits=0)
+            t = self._tracks[tid] = _Track(tid, observations[j], frame_index, hits=0, first_frame=frame_index)
             matched[j] = tid
             vis = sig_visible[j]
+            if not self._measurable(appearance[j][1], vis):
+                # (2d) cut by the frame's edge: rule 2 could not tell who it is; the lost tracks it may be are
+                # compared again once it is in view
+                t.late = {k for k, u in self._tracks.items() if k != tid and k not in taken and u.continuous
+                          and u.last_frame < frame_index and k not in refused.get(j, ())
+                          and self._may_return(frame_index, u, observations[j].bbox)}
+                t.late_tries = LATE_TRIES
             self.records[tid] = TrackRecord(
                 frame_index, *appearance[j], geometry_signature(observations[j]), vis[_PAIRS[:, 0]] & vis[_PAIRS[:, 1]],
                 max((appearance_similarity(*appearance[j], t.appearance) for t in self._tracks.values()
                      if t.appearance is not None), default=-1.0))
+
+        # (2d) a face that came back over the frame's edge, now in view: its lost track's id from here on.
+        self._late_returns(frame_index, observations, appearance, sig_visible, matched)
 
         out = []
         ids = set(matched.values())
@@ -624,6 +688,59 @@ class FaceTracker:
             else:
                 kept += 1
         return sorted(out, key=lambda f: f.track_id)
+
+    @staticmethod
+    def _measurable(valid: np.ndarray, vis: np.ndarray) -> bool:
+        """Whether a face's crop (`valid`: its pixels inside the frame) and geometry (`vis`: its signature points
+        inside) are in view enough to tell who it is: EDGE_MIN of the crop, 30 % of the point pairs."""
+        return bool(valid.mean() >= EDGE_MIN and (vis[_PAIRS[:, 0]] & vis[_PAIRS[:, 1]]).mean() >= 0.3)
+
+    def _late_returns(self, frame_index: int, observations: list[FaceObservation],
+                      appearance: list[tuple[np.ndarray, np.ndarray]], sig_visible: dict[int, np.ndarray],
+                      matched: dict[int, int]) -> None:
+        """Rule 2d: a track begun on a face cut by the frame's edge (`late`: the lost tracks it may be), on one of
+        its first LATE_TRIES frames in view within LATE_WINDOW_S, takes the id of the one of them that rule 2's
+        bars say it is, from this frame on (its earlier frames keep the id they had); that track must still be
+        gone and never seen with it, and a track two such faces ask for goes to neither. `matched` is updated."""
+        present = set(matched.values())
+        asked: dict[int, list[tuple[float, int]]] = {}
+        for j, tid in matched.items():
+            t = self._tracks[tid]
+            if not t.late:
+                continue
+            if self._time(frame_index) - self._time(t.first_frame) > LATE_WINDOW_S + _EPS_S:
+                t.late.clear()
+                continue
+            if not self._measurable(appearance[j][1], sig_visible[j]):
+                continue
+            t.late_tries -= 1
+            costs = [(c, k) for k in t.late if k in self._tracks and k not in present and k not in t.together
+                     and (c := self._identity_cost(self._tracks[k], observations[j], appearance[j],
+                                                   sig_visible[j])) is not None]
+            if t.late_tries <= 0:
+                t.late.clear()
+            if costs:
+                cost, k = min(costs)
+                asked.setdefault(k, []).append((cost, j))
+        for k, js in asked.items():
+            if len(js) != 1:
+                continue
+            j = js[0][1]
+            tid = matched[j]
+            new = self._tracks.pop(tid)
+            old = self._tracks[k]
+            matched[j] = k
+            # one person: whom the new track was seen with, the old one was
+            old.together |= new.together
+            self.records[k].met |= self.records[tid].met
+            for u in self._tracks.values():
+                if tid in u.together:
+                    u.together.add(k)
+            for r in self.records.values():
+                if tid in r.met:
+                    r.met.add(k)
+            old.reidentified.append(frame_index)
+            self.stats["late"] += 1
 
     @staticmethod
     def _update_signature(t: _Track, o: FaceObservation, a: np.ndarray) -> None:

@@ -1,0 +1,519 @@
+"""Bringing two copies of one project together (alice and bob each coded in a copy): what the other copy holds that
+this one has not, merged in one transaction, the other file opened read-only and never changed.
+
+    plan = plan_merge(project, "bob/study.merproj")   # nothing written; plan.lines(): the summary to show
+    done = apply_merge(project, plan)                  # one transaction; undo_merge(project, done) takes it back
+
+- Videos are matched by content identity (the hash and size videos.py stores); a video only the other copy has is
+  added (where the other copy finds it).
+- Events (coded ones, the model's proposals and their review states) are matched by their stored id where both
+  copies descend from one project: the same id and the same create record in both histories. Each event's history
+  then tells who changed it since the copies parted: the copy whose history goes on past the other's wins (an
+  edit, a review, a deletion); changed in both (the histories part) and different now: both are kept, a conflict
+  named in the summary. Events of no shared origin are matched by the agreement's rule (same coder and face,
+  overlapping frames): an exact duplicate is skipped, a different one that overlaps is added beside it as a
+  conflict, the others are new. The other copy's history of an event comes with it, so that merging again finds
+  nothing new.
+- Behaviour events have no history: the same id and the same creation time are one event, the later modified
+  wins. Others are matched by video, behaviour name, coder, face and frames (exact duplicates skipped) and added.
+  Without a history nothing tells a behaviour event one copy deleted from one the other added, so a deletion does
+  not travel: the event comes back (nothing a coder made is lost; delete it again).
+  Behaviours are matched by name; one only the other copy has is added (without its key where that key codes
+  another behaviour here).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from merstudio.errors import InputError
+from merstudio.project.events import Event
+from merstudio.project.store import Project
+from merstudio.project.videos import _relpath
+
+Row = dict[str, Any]
+Rec = tuple[float, str, str, str | None, str | None]  # a history record as both copies hold it: time, action, ...
+_EVENT_FIELDS = tuple(f.name for f in fields(Event))
+_VIDEO_COPY = ("path", "relpath", "hash", "size", "fps", "frame_count", "width", "height", "added")
+_NOT_STATE = ("id", "created", "modified")  # what two equal events may differ in
+
+
+@dataclass(frozen=True)
+class Change:
+    """One event the merge changes (``kind``: new, updated, deleted, conflict): this copy's (``ours``: the one an
+    update or a deletion replaces, the one a conflict keeps) and the other's (``theirs``, its video id the other
+    copy's), the other copy's history records to append (``history``) and whether the other's id is kept."""
+
+    kind: str
+    coder: str
+    video: str
+    ours: Row | None
+    theirs: Row | None
+    history: tuple[Rec, ...] = ()
+    keep_id: bool = False
+    behaviour: str = ""  # a behaviour event's behaviour (its name); "" for an event
+
+    def line(self) -> str:
+        what = f"{self.behaviour} " if self.behaviour else ""
+        who = self.coder or "(no coder)"
+        if self.kind == "conflict" and self.ours is not None and self.theirs is not None:
+            return (f"{who}: {what}{self.video} {_frames(self.ours)} here, {_frames(self.theirs)} in the other "
+                    "copy: changed in both, both kept")
+        if self.kind == "conflict" and self.theirs is not None:
+            return f"{who}: {what}{self.video} {_frames(self.theirs)}: deleted here, changed there; kept"
+        if self.kind == "conflict" and self.ours is not None:
+            return f"{who}: {what}{self.video} {_frames(self.ours)}: changed here, deleted there; kept"
+        if self.kind == "updated" and self.ours is not None and self.theirs is not None:
+            return f"{who}: {what}{self.video} {_frames(self.ours)}: {_changed(self.ours, self.theirs)}"
+        row = self.theirs if self.theirs is not None else self.ours
+        return f"{who}: {what}{self.video} {_frames(row or {})}"
+
+
+@dataclass
+class MergePlan:
+    """What merging ``other`` into a project does (:func:`plan_merge`); nothing is written until :func:`apply_merge`.
+    ``events``/``behaviour_events``: the changes; ``duplicates``/``behaviour_duplicates``: how many of the other
+    copy's are here already; ``videos_new``: the other copy's video rows this one lacks; ``video_map``: the other
+    copy's video id -> this one's (None: added); ``behaviours_new``: behaviour rows to add; ``behaviour_map``: the
+    other's behaviour id -> this one's (None: added); ``coded``: {other video id: coders recorded there}."""
+
+    path: Path
+    other: Path
+    videos_new: list[Row] = field(default_factory=list)
+    videos_matched: int = 0
+    video_map: dict[int, int | None] = field(default_factory=dict)
+    behaviours_new: list[Row] = field(default_factory=list)
+    behaviour_map: dict[int, int | None] = field(default_factory=dict)
+    events: list[Change] = field(default_factory=list)
+    duplicates: int = 0
+    behaviour_events: list[Change] = field(default_factory=list)
+    behaviour_duplicates: int = 0
+    coders: list[str] = field(default_factory=list)
+    coded: dict[int, list[str]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to merge: every event of the other copy is here (or this copy's is newer)."""
+        return not (self.videos_new or self.behaviours_new or self.events or self.behaviour_events)
+
+    def counts(self, changes: Iterable[Change] | None = None) -> Counter[str]:
+        return Counter(c.kind for c in (self.events + self.behaviour_events if changes is None else changes))
+
+    def lines(self, limit: int = 12) -> list[str]:
+        """The summary shown before anything is written: videos, then events and behaviour events (N new, M
+        updated, K deleted, C conflicts, D already here) per coder, then each conflict (both kept) by name."""
+        out = [f"merging {self.other} into {self.path}:",
+               f"  videos: {self.videos_matched} matched by content, {len(self.videos_new)} new"
+               + (f" ({', '.join(Path(str(v['path'])).name for v in self.videos_new[:4])})" if self.videos_new
+                  else "")]
+        for title, changes, dups in (("events", self.events, self.duplicates),
+                                     ("behaviour events", self.behaviour_events, self.behaviour_duplicates)):
+            out.append(f"  {title}: {_counted(self.counts(changes))}, {dups} already here")
+            by_coder: dict[str, Counter[str]] = {}
+            for c in changes:
+                by_coder.setdefault(c.coder or "(no coder)", Counter())[c.kind] += 1
+            for coder in sorted(by_coder):
+                out.append(f"    {coder}: {_counted(by_coder[coder], all_kinds=False)}")
+        if self.behaviours_new:
+            out.append(f"  behaviours new: {', '.join(str(b['name']) for b in self.behaviours_new)}")
+        changed = [c for c in self.events + self.behaviour_events if c.kind != "new"]
+        for c in changed[:limit]:
+            out.append(f"  {c.kind}: {c.line()}")
+        if len(changed) > limit:
+            out.append(f"  ... and {len(changed) - limit} more updated, deleted or in conflict")
+        if self.empty:
+            out.append("  nothing to merge: this project has everything the other copy holds")
+        return out
+
+    def summary(self) -> str:
+        return "\n".join(self.lines())
+
+
+@dataclass
+class MergeDone:
+    """What :func:`apply_merge` wrote, enough for :func:`undo_merge` to take it back exactly."""
+
+    plan: MergePlan
+    videos: list[int] = field(default_factory=list)
+    behaviours: list[int] = field(default_factory=list)
+    coders: list[str] = field(default_factory=list)
+    coded: dict[int, list[str]] = field(default_factory=dict)
+    history: list[int] = field(default_factory=list)  # event_history rows appended
+    events_added: list[int] = field(default_factory=list)
+    events_before: list[Row] = field(default_factory=list)  # rows updated or deleted, as they were
+    bevents_added: list[int] = field(default_factory=list)
+    bevents_before: list[Row] = field(default_factory=list)
+
+    def line(self) -> str:
+        n = self.plan.counts()
+        return (f"merged {self.plan.other.name} into {self.plan.path.name}: {_counted(n)}"
+                + (f"; {len(self.videos)} video(s) added" if self.videos else ""))
+
+
+def plan_merge(project: Project, other: str | os.PathLike[str]) -> MergePlan:
+    """What merging the project file ``other`` (another copy of ``project``, opened read-only, never changed) into
+    ``project`` would do; see the module. InputError: ``other`` missing, not a project, or ``project`` itself."""
+    o = Path(other)
+    if not o.is_file():
+        raise InputError(f"{o}: no such project file (give the other copy's .merproj)")
+    try:
+        same = os.path.samefile(o, project.path)
+    except OSError:
+        same = False
+    if same:
+        raise InputError(f"{o}: this is the project itself; give the other copy's .merproj")
+    with Project.open(o, read_only=True) as them:
+        return _plan(project, them, o)
+
+
+def _plan(us: Project, them: Project, other: Path) -> MergePlan:
+    plan = MergePlan(us.path, other)
+    # videos by content identity
+    ours_by_hash = {(str(r["hash"]), int(r["size"])): int(r["id"]) for r in _rows(us, "videos")}
+    names: dict[int, str] = {int(r["id"]): Path(str(r["path"])).name for r in _rows(us, "videos")}
+    their_names: dict[int, str] = {}
+    for r in _rows(them, "videos"):
+        vid = ours_by_hash.get((str(r["hash"]), int(r["size"])))
+        plan.video_map[int(r["id"])] = vid
+        their_names[int(r["id"])] = Path(str(r["path"])).name
+        if vid is None:
+            found = them.locate_video(int(r["id"]))  # read-only: looks, stores nothing
+            plan.videos_new.append({**r, "path": str(found) if found is not None else r["path"]})
+        else:
+            plan.videos_matched += 1
+
+    def name_of(theirs_vid: int) -> str:
+        mapped = plan.video_map.get(theirs_vid)
+        return names[mapped] if mapped is not None else their_names.get(theirs_vid, f"video {theirs_vid}")
+
+    _plan_events(us, them, plan, name_of)
+    _plan_behaviours(us, them, plan, name_of)
+    plan.coded = {vid: list(cs) for vid, cs in them.coded().items() if vid in plan.video_map}
+    coming = {str(c.theirs["coder"]) for c in plan.events + plan.behaviour_events if c.theirs and c.theirs["coder"]}
+    plan.coders = sorted((set(them.coders()) | coming) - set(us.coders()))
+    return plan
+
+
+def _plan_events(us: Project, them: Project, plan: MergePlan, name_of: Any) -> None:
+    ours = {int(r["id"]): r for r in _rows(us, "events")}
+    theirs = {int(r["id"]): r for r in _rows(them, "events")}
+    h_us, h_them = _histories(us), _histories(them)
+    used_ids = set(ours) | set(h_us)
+    matched_ours: set[int] = set()
+    loose: list[Row] = []  # of no shared origin
+
+    def add(kind: str, o: Row | None, t: Row | None, hist: Sequence[Rec] = (), keep_id: bool = False) -> None:
+        ref = t if t is not None else o
+        assert ref is not None
+        vid = int(ref["video_id"]) if t is not None else -1
+        video = name_of(vid) if t is not None else _our_name(us, int(ref["video_id"]))
+        plan.events.append(Change(kind, str(ref["coder"] or ""), video, o, t, tuple(hist), keep_id))
+
+    for eid, t in theirs.items():
+        ht = h_them.get(eid, [])
+        hu = h_us.get(eid, [])
+        shared = bool(ht) and bool(hu) and ht[0] == hu[0] and ht[0][1] == "create"
+        if not shared:
+            loose.append(t)
+            continue
+        o = ours.get(eid)
+        if o is not None:
+            matched_ours.add(eid)
+        if ht == hu or _starts(hu, ht):  # the same, or this copy's history goes on past theirs: ours stands
+            continue
+        if _starts(ht, hu):  # theirs goes on: their change wins
+            extra = ht[len(hu):]
+            if o is None:  # deleted here before they changed it? (a history ending in a deletion goes on no more)
+                add("conflict", None, t)
+            elif _state(o, None) != _state(t, plan.video_map):
+                add("updated", o, t, extra)
+            continue
+        # parted: changed in both
+        if o is None:
+            add("conflict", None, t)
+        elif _state(o, None) != _state(t, plan.video_map) and not _has_same(ours.values(), t, plan.video_map):
+            add("conflict", o, t)
+    # events this copy has that the other deleted after the copies parted (its history goes on past ours to a deletion)
+    for eid, o in ours.items():
+        if eid in matched_ours or eid in theirs:
+            continue
+        hu, ht = h_us.get(eid, []), h_them.get(eid, [])
+        if hu and ht and hu[0] == ht[0] and ht[-1][1] == "delete":
+            if _starts(ht, hu) and ht != hu:
+                add("deleted", o, None, ht[len(hu):])
+            elif not _starts(hu, ht):  # changed here, deleted there: ours kept, named
+                plan.events.append(Change("conflict", str(o["coder"] or ""), _our_name(us, int(o["video_id"])),
+                                          o, None, ()))
+    # no shared origin: the agreement's rule (same coder and face, overlapping frames)
+    by_key: dict[tuple[int, str, int], list[Row]] = {}
+    for o in ours.values():
+        by_key.setdefault((int(o["video_id"]), str(o["coder"]), int(o["face_id"])), []).append(o)
+    for t in loose:
+        vid = plan.video_map.get(int(t["video_id"]))
+        near = [] if vid is None else [o for o in by_key.get((vid, str(t["coder"]), int(t["face_id"])), [])
+                                       if int(o["onset"]) <= int(t["offset"]) and int(t["onset"]) <= int(o["offset"])]
+        if any(_same_coding(o, t) for o in near):
+            plan.duplicates += 1
+        elif near:
+            add("conflict", near[0], t, h_them.get(int(t["id"]), []))
+        else:
+            free = int(t["id"]) not in used_ids
+            add("new", None, t, h_them.get(int(t["id"]), []) if free else (), keep_id=free)
+            if free:
+                used_ids.add(int(t["id"]))
+    plan.duplicates += len([t for eid, t in theirs.items() if eid in matched_ours
+                            and not any(c.theirs is t for c in plan.events)])
+
+
+def _plan_behaviours(us: Project, them: Project, plan: MergePlan, name_of: Any) -> None:
+    our_names = {str(r["name"]).casefold(): int(r["id"]) for r in _rows(us, "behaviours")}
+    keys = {str(r["key"]).casefold() for r in _rows(us, "behaviours") if r["key"]}
+    their_beh = {int(r["id"]): r for r in _rows(them, "behaviours")}
+    for bid, r in their_beh.items():
+        mine = our_names.get(str(r["name"]).casefold())
+        plan.behaviour_map[bid] = mine
+        if mine is None:
+            press = str(r["key"] or "")
+            if press.casefold() in keys:
+                press = ""  # that key codes another behaviour here
+            keys.add(press.casefold())
+            plan.behaviours_new.append({**r, "key": press})
+    ours = {int(r["id"]): r for r in _rows(us, "behaviour_events")}
+    theirs = {int(r["id"]): r for r in _rows(them, "behaviour_events")}
+    our_beh_names = {int(r["id"]): str(r["name"]) for r in _rows(us, "behaviours")}
+
+    def beh_name(t: Row) -> str:
+        return str(their_beh.get(int(t["behaviour_id"]), {}).get("name", ""))
+
+    def key(r: Row, theirs_side: bool) -> tuple[Any, ...]:
+        vid = plan.video_map.get(int(r["video_id"])) if theirs_side else int(r["video_id"])
+        name = beh_name(r) if theirs_side else our_beh_names.get(int(r["behaviour_id"]), "")
+        return vid, name.casefold(), str(r["coder"]), int(r["face_id"]), int(r["onset"]), r["offset"]
+
+    have = Counter(key(o, False) for o in ours.values())
+    for eid, t in theirs.items():
+        o = ours.get(eid)
+        if o is not None and o["created"] == t["created"]:
+            if key(o, False) == key(t, True) and o["note"] == t["note"]:
+                plan.behaviour_duplicates += 1
+            elif float(t["modified"]) > float(o["modified"]):
+                plan.behaviour_events.append(Change("updated", str(t["coder"]), name_of(int(t["video_id"])), o, t,
+                                                    behaviour=beh_name(t)))
+            continue
+        if have[key(t, True)]:
+            plan.behaviour_duplicates += 1
+            continue
+        plan.behaviour_events.append(Change("new", str(t["coder"]), name_of(int(t["video_id"])), None, t,
+                                            keep_id=o is None, behaviour=beh_name(t)))
+
+
+def apply_merge(project: Project, plan: MergePlan) -> MergeDone:
+    """Write ``plan`` into ``project`` in one transaction (all of it or, on any failure, nothing). Returns what was
+    written, for :func:`undo_merge`."""
+    done = MergeDone(plan)
+    with project._tx() as con:
+        vmap = {k: v for k, v in plan.video_map.items() if v is not None}
+        for theirs_id, r in zip([k for k, v in plan.video_map.items() if v is None], plan.videos_new, strict=True):
+            row = {k: r[k] for k in _VIDEO_COPY if k in r}
+            place = Path(str(r["path"]))
+            row["relpath"] = _relpath(place, project.path.parent) if place.is_absolute() else r.get("relpath")
+            vmap[theirs_id] = _insert(con, "videos", row)
+            done.videos.append(vmap[theirs_id])
+        bmap = {k: v for k, v in plan.behaviour_map.items() if v is not None}
+        new_beh = [k for k, v in plan.behaviour_map.items() if v is None]
+        for theirs_id, r in zip(new_beh, plan.behaviours_new, strict=True):
+            bmap[theirs_id] = _insert(con, "behaviours", {k: v for k, v in r.items() if k != "id"})
+            done.behaviours.append(bmap[theirs_id])
+        for name in plan.coders:
+            if con.execute("INSERT OR IGNORE INTO coders VALUES (?, ?)", (name, time.time())).rowcount:
+                done.coders.append(name)
+        cols = _columns(con, "events")
+        for c in plan.events:
+            if c.kind in ("new", "conflict") and c.theirs is not None:
+                t = {k: v for k, v in c.theirs.items() if k in cols}
+                t["video_id"] = vmap[int(t["video_id"])]
+                eid = int(t["id"])
+                if not (c.keep_id and not _taken(con, eid)):
+                    eid = project._next_event_id(con)
+                t["id"] = eid
+                _insert(con, "events", t)
+                done.events_added.append(eid)
+                hist = c.history if c.history else ((time.time(), "create", project.coder or str(t["coder"] or ""),
+                                                     None, _event_json(t)),)
+                done.history += _append(con, eid, hist)
+            elif c.kind == "updated" and c.ours is not None and c.theirs is not None:
+                before = _row(con, "events", int(c.ours["id"]))
+                if before is None:
+                    raise InputError(f"{project.path.name}: an event to update is gone since the preview; nothing "
+                                     "merged (merge again)")
+                t = {k: v for k, v in c.theirs.items() if k in cols and k not in ("id", "created")}
+                t["video_id"] = vmap[int(t["video_id"])]
+                con.execute(f"UPDATE events SET {', '.join(f'{k} = ?' for k in t)} WHERE id = ?",
+                            [*t.values(), before["id"]])
+                done.events_before.append(before)
+                done.history += _append(con, int(before["id"]), c.history)
+            elif c.kind == "deleted" and c.ours is not None:
+                before = _row(con, "events", int(c.ours["id"]))
+                if before is None:
+                    continue
+                con.execute("DELETE FROM events WHERE id = ?", (before["id"],))
+                done.events_before.append(before)
+                done.history += _append(con, int(before["id"]), c.history)
+        bcols = _columns(con, "behaviour_events")
+        for c in plan.behaviour_events:
+            if c.kind == "new" and c.theirs is not None:
+                t = {k: v for k, v in c.theirs.items() if k in bcols}
+                t["video_id"], t["behaviour_id"] = vmap[int(t["video_id"])], bmap[int(t["behaviour_id"])]
+                if not c.keep_id or con.execute("SELECT 1 FROM behaviour_events WHERE id = ?",
+                                                (t["id"],)).fetchone():
+                    t.pop("id")
+                done.bevents_added.append(_insert(con, "behaviour_events", t))
+            elif c.ours is not None:
+                before = _row(con, "behaviour_events", int(c.ours["id"]))
+                if before is None:
+                    continue
+                done.bevents_before.append(before)
+                if c.kind == "deleted":
+                    con.execute("DELETE FROM behaviour_events WHERE id = ?", (before["id"],))
+                elif c.theirs is not None:
+                    t = {k: v for k, v in c.theirs.items() if k in bcols and k not in ("id", "created")}
+                    t["video_id"], t["behaviour_id"] = vmap[int(t["video_id"])], bmap[int(t["behaviour_id"])]
+                    con.execute(f"UPDATE behaviour_events SET {', '.join(f'{k} = ?' for k in t)} WHERE id = ?",
+                                [*t.values(), before["id"]])
+        # the coders the other copy records as having coded a video (one who found nothing there too)
+        for v, cs in plan.coded.items():
+            if v in vmap and (new := sorted(set(cs) - set(project.coded_by(vmap[v])))):
+                done.coded[vmap[v]] = new
+        project._mark_coded(con, done.coded)
+    return done
+
+
+def undo_merge(project: Project, done: MergeDone) -> None:
+    """Take back what :func:`apply_merge` wrote, in one transaction: the events and behaviour events it added go,
+    those it updated or deleted come back as they were, the history records it appended, the videos, behaviours,
+    coders and coded records it added go."""
+    with project._tx() as con:
+        con.executemany("DELETE FROM events WHERE id = ?", [(i,) for i in done.events_added])
+        for r in done.events_before:
+            con.execute("DELETE FROM events WHERE id = ?", (r["id"],))
+            _insert(con, "events", r)
+        con.executemany("DELETE FROM event_history WHERE id = ?", [(i,) for i in done.history])
+        con.executemany("DELETE FROM behaviour_events WHERE id = ?", [(i,) for i in done.bevents_added])
+        for r in done.bevents_before:
+            con.execute("DELETE FROM behaviour_events WHERE id = ?", (r["id"],))
+            _insert(con, "behaviour_events", r)
+        con.executemany("DELETE FROM behaviours WHERE id = ?", [(i,) for i in done.behaviours])
+        con.executemany("DELETE FROM videos WHERE id = ?", [(i,) for i in done.videos])
+        con.executemany("DELETE FROM coders WHERE name = ?", [(c,) for c in done.coders])
+        project._mark_coded(con, done.coded, keep=False)
+
+
+# ----------------------------------------------------------------------------------------------------------- helpers
+def _rows(project: Project, table: str) -> list[Row]:
+    with project._lock:
+        cur = project._con.execute(f"SELECT * FROM {table} ORDER BY id")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def _row(con: sqlite3.Connection, table: str, rid: int) -> Row | None:
+    cur = con.execute(f"SELECT * FROM {table} WHERE id = ?", (rid,))
+    r = cur.fetchone()
+    return None if r is None else dict(zip([d[0] for d in cur.description], r, strict=True))
+
+
+def _columns(con: sqlite3.Connection, table: str) -> set[str]:
+    return {str(r[1]) for r in con.execute(f"PRAGMA table_info({table})")}
+
+
+def _insert(con: sqlite3.Connection, table: str, row: Mapping[str, Any]) -> int:
+    cur = con.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                      list(row.values()))
+    return int(row["id"]) if row.get("id") is not None else int(cur.lastrowid or 0)
+
+
+def _taken(con: sqlite3.Connection, eid: int) -> bool:
+    """Whether an event, or the history of one, has the id here (a kept id must name one event's history)."""
+    return bool(con.execute("SELECT 1 FROM events WHERE id = ? UNION ALL SELECT 1 FROM event_history WHERE "
+                            "event_id = ? LIMIT 1", (eid, eid)).fetchone())
+
+
+def _append(con: sqlite3.Connection, eid: int, hist: Iterable[Rec]) -> list[int]:
+    out = []
+    for tm, action, coder, before, after in hist:
+        cur = con.execute("INSERT INTO event_history (event_id, time, action, coder, before, after) "
+                          "VALUES (?,?,?,?,?,?)", (eid, tm, action, coder, before, after))
+        out.append(int(cur.lastrowid or 0))
+    return out
+
+
+def _histories(project: Project) -> dict[int, list[Rec]]:
+    out: dict[int, list[Rec]] = {}
+    with project._lock:
+        for eid, tm, action, coder, before, after in project._con.execute(
+                "SELECT event_id, time, action, coder, before, after FROM event_history ORDER BY id"):
+            out.setdefault(int(eid), []).append((float(tm), str(action), str(coder), before, after))
+    return out
+
+
+def _starts(longer: Sequence[Rec], prefix: Sequence[Rec]) -> bool:
+    return len(longer) >= len(prefix) and list(longer[:len(prefix)]) == list(prefix)
+
+
+def _state(r: Row, video_map: Mapping[int, int | None] | None) -> tuple[Any, ...]:
+    vid = int(r["video_id"]) if video_map is None else video_map.get(int(r["video_id"]))
+    return (vid, *(v for k, v in sorted(r.items()) if k not in _NOT_STATE and k != "video_id"))
+
+
+def _has_same(ours: Iterable[Row], t: Row, video_map: Mapping[int, int | None]) -> bool:
+    """Whether this copy holds an event equal to ``t`` (a conflict merged before: its other side added then)."""
+    want = _state(t, video_map)
+    return any(_state(o, None) == want for o in ours)
+
+
+def _same_coding(o: Row, t: Row) -> bool:
+    """The agreement's exact duplicate: same frames, emotion and AUs (coder and face matched already)."""
+    return (int(o["onset"]), int(o["apex"]), int(o["offset"]), str(o["emotion"]).strip().lower(), str(o["aus"])) == \
+        (int(t["onset"]), int(t["apex"]), int(t["offset"]), str(t["emotion"]).strip().lower(), str(t["aus"]))
+
+
+def _event_json(row: Row) -> str:
+    import json
+
+    return json.dumps(Event(**{k: row[k] for k in _EVENT_FIELDS if k in row}).to_dict())
+
+
+def _our_name(project: Project, vid: int) -> str:
+    try:
+        return project.video(vid).name
+    except KeyError:
+        return f"video {vid}"
+
+
+def _frames(r: Mapping[str, Any]) -> str:
+    if "apex" in r:
+        return f"frames {r.get('onset')}-{r.get('apex')}-{r.get('offset')}"
+    off = r.get("offset")
+    return f"frames {r.get('onset')}-{'open' if off is None else off}"
+
+
+def _changed(o: Mapping[str, Any], t: Mapping[str, Any]) -> str:
+    """What an update changes, for its line: 'frames 102-110-120, note 'onset fixed by bob'', 'status proposal ->
+    accepted'."""
+    out = [_frames(t)] if _frames(o) != _frames(t) else []
+    for k in ("emotion", "aus", "face_id", "status", "coder", "note"):
+        if k in o and k in t and o[k] != t[k]:
+            out.append(f"{k} {str(o[k])[:30]!r} -> {str(t[k])[:30]!r}" if k != "note" else f"note {str(t[k])[:40]!r}")
+    return ", ".join(out) or "unchanged"
+
+
+def _counted(n: Counter[str], all_kinds: bool = True) -> str:
+    return ", ".join(f"{n[k]} {k if k != 'conflict' else 'conflict' + 's' * (n[k] != 1)}"
+                     for k in ("new", "updated", "deleted", "conflict") if all_kinds or n[k])

@@ -1,0 +1,62 @@
+"""Two copies of one small project, as two coders have them after each coded in their own (project merge tests of
+tests/project, tests/cli and tests/gui): alice's copy A and bob's copy B of one study, each changed after the copy."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from merstudio.project import Project
+from merstudio.project.behaviours import Behaviour, BehaviourEvent
+from merstudio.project.events import Event
+
+
+def study(folder: Path) -> Path:
+    """A project with one 600-frame video (random bytes: only its content identity is used), alice's event at
+    100-110-120, a model proposal at 300-305-310, and a behaviour 'gaze away' with one event of alice's."""
+    folder.mkdir(parents=True)
+    video = folder / "clip.avi"
+    video.write_bytes(np.random.default_rng(7).integers(0, 256, 50_000, np.uint8).tobytes())
+    path = folder / "study.merproj"
+    with Project.create(path) as p:
+        v = p.add_video(video, 30.0, 600, 64, 48)
+        p.add_event(Event(v.id, 100, 110, 120, coder="alice", emotion="surprise", note="first pass"))
+        p.add_event(Event(v.id, 300, 305, 310, coder="alice", source="model", status="proposal", aus="12"))
+        b = p.add_behaviour(Behaviour("gaze away", key="g"))
+        p.add_behaviour_event(BehaviourEvent(v.id, b.id, 50, 60, coder="alice"))
+    return path
+
+
+def two_copies(root: Path) -> tuple[Path, Path]:
+    """(alice's A, bob's B): B copied from A, then bob fixes alice's onset (102), codes an event and a behaviour
+    event of his own and accepts the proposal; alice goes on coding in A (an event at 500-510)."""
+    a = study(root / "A")
+    shutil.copytree(a.parent, root / "B")
+    b = root / "B" / a.name
+    with Project.open(b) as p:
+        vid = p.videos()[0].id
+        first = next(e for e in p.events(vid) if e.coder == "alice" and e.status == "accepted")
+        p.update_event(replace(first, onset=102, note="onset fixed by bob"))
+        p.add_event(Event(vid, 400, 405, 410, coder="bob", emotion="sadness"))
+        prop = p.events(vid, status="proposal")[0]
+        p.update_event(replace(prop, status="accepted", coder="bob"))
+        gaze = p.behaviours()[0]
+        p.add_behaviour_event(BehaviourEvent(vid, gaze.id, 200, 260, coder="bob", note="looks at the door"))
+    with Project.open(a) as p:
+        vid = p.videos()[0].id
+        p.add_event(Event(vid, 500, 505, 510, coder="alice", emotion="fear", note="coded after the copy"))
+    return a, b
+
+
+def coding(path: Path) -> list[tuple[str, int, int, str, str]]:
+    """(coder, onset, offset, status, note) of every event, sorted."""
+    with Project.open(path, read_only=True) as p:
+        return sorted((e.coder, e.onset, e.offset, e.status, e.note) for e in p.events())
+
+
+def behaviour_coding(path: Path) -> list[tuple[str, int, int | None, str]]:
+    with Project.open(path, read_only=True) as p:
+        return sorted((e.coder, e.onset, e.offset, e.note) for e in p.behaviour_events())

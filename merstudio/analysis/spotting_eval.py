@@ -113,9 +113,9 @@ def load_truth(kind: str, path: Path, *, sheet: str | None = None, allow_missing
 
 def folder_positions(folder: Path) -> dict[str, int]:
     """Image name -> the position the analysis gives it in a frame folder (merstudio.io's listing)."""
-    from merstudio.io.frames import _folder_images
+    from merstudio.io.listing import frame_files
 
-    return {p.name: i for i, p in enumerate(_folder_images(folder))}
+    return {p.name: i for i, p in enumerate(frame_files(folder))}
 
 
 def _type_of(text: str) -> str:

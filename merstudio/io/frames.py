@@ -47,10 +47,12 @@ os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # AV_LOG_QUIET
 from merstudio.io.identity import FileChanged, file_identity, replaced
 from merstudio.io.images import Decoded, header, read_image
 from merstudio.io.keyframes import Survey, doubtful, next_keyframe, stale_spans, survey
+from merstudio.io.listing import DIGIT_RUNS, frame_files
+from merstudio.io.listing import IMAGE_EXTENSIONS as IMAGE_EXTENSIONS
+from merstudio.io.listing import natural_sort_key as natural_sort_key
 from merstudio.io.streams import stream_facts
 from merstudio.io.timebase import detect_vfr
 
-IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
 # VIDEO_EXTENSIONS, what a folder is searched for, is defined in merstudio.names (the parsers' help lists it)
 # Containers that store no frame count: OpenCV estimates it from duration x fps (one frame either way is rounding).
 _NO_COUNT_CONTAINERS = frozenset({".mkv", ".webm", ".ts", ".mts", ".m2ts", ".m2t", ".flv", ".mpg", ".mpeg", ".vob",
@@ -76,9 +78,6 @@ _FLUSHED = 8  # frames a decoder still gives out after the data breaks off: fewe
 # codecs whose every frame is a keyframe (FourCCs as OpenCV reports them): damage spoils no frame after it
 _INTRA_FOURCCS = frozenset({"MJPG", "AVRN", "JPEG", "APCN", "APCH", "APCS", "APCO", "AP4H", "AP4X", "AVDN", "DNXD",
                             "FFV1", "HUFY", "UTVD", "ULY0", "ULY2", "ULRG", "ULRA", "RAW "})
-
-_DIGITS = re.compile(r"([0-9]+)")
-
 
 class SourceWarning(UserWarning):
     """Something about an input file that the results depend on (variable frame rate, a frame count that differs
@@ -107,14 +106,6 @@ class SeekNote(str):
 
     def __getnewargs__(self) -> tuple[str, SeekTrouble]:  # type: ignore[override]  # pickled with its tag
         return str(self), self.trouble
-
-
-def natural_sort_key(name: str) -> tuple[Any, ...]:
-    """Sort key that orders embedded numbers by value: img2 < img10, 006_1_2_0009 < 006_1_2_0010."""
-    parts = _DIGITS.split(name)
-    # re.split with a group alternates text (even positions) and digits (odd), so positions compare like with like.
-    key = tuple(int(p) if k % 2 else p.casefold() for k, p in enumerate(parts))
-    return (key, name)  # the raw name breaks ties (img1 vs img01) deterministically
 
 
 # (pattern on one path component, fps). CAS(ME)^n must come before CASME II, which must come before CASME (I).
@@ -452,7 +443,7 @@ def numbering_gaps(names: Sequence[str]) -> list[tuple[int, int]]:
     pattern: tuple[str, str] | None = None
     numbers: list[int] = []
     for name in names:
-        parts = _DIGITS.split(name)
+        parts = DIGIT_RUNS.split(name)
         if len(parts) < 3:
             return []
         shape = ("".join(parts[:-2]).casefold(), parts[-1].casefold())  # all but the last number, as it is
@@ -486,13 +477,6 @@ def _damaged_message(path: Path, names: list[str]) -> str:
             "unreliable")
 
 
-def _folder_images(folder: Path) -> list[Path]:
-    files = [p for p in folder.iterdir()
-             if p.suffix.lower() in IMAGE_EXTENSIONS and not p.name.startswith(".") and p.is_file()]
-    files.sort(key=lambda p: natural_sort_key(p.name))
-    return files
-
-
 def image_size(path: str | os.PathLike[str]) -> tuple[int, int] | None:
     """(width, height) of an image file as it is read (EXIF rotation applied), read from the file's header without
     decoding it, whatever its size (one over `images.MAX_PIXELS` is refused when decoded, by name); None when the
@@ -509,7 +493,7 @@ def photo_set(folder: str | os.PathLike[str]) -> list[Path] | None:
     if not p.is_dir():
         return None
     try:
-        files = _folder_images(p)
+        files = frame_files(p)
     except OSError:
         return None
     if len(files) < 2:
@@ -1796,7 +1780,7 @@ def open_source(path: str | os.PathLike[str], fps: float | None = None) -> Frame
         raise InputError(f"{p}: no such file or folder")
     if p.is_dir():
         try:
-            files = _folder_images(p)
+            files = frame_files(p)
         except OSError as exc:
             raise InputError(f"{p}: cannot list folder ({exc.strerror})") from None
         if not files:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from merstudio.errors import InputError
+from merstudio.io.listing import frame_files  # not merstudio.io.frames: OpenCV, for a folder listing
 from merstudio.names import VIDEO_EXTENSIONS  # not merstudio.io: OpenCV, for a name list
 from merstudio.pathnames import file_name, find_relative, foreign_path, relative_parts, same_name
 from merstudio.project.base import StoreBase, inserted_id
@@ -418,13 +419,8 @@ def _relpath(p: Path, base: Path) -> str | None:
 
 def _frame_files(p: Path) -> list[Path]:
     """The frame files of a folder clip, exactly as merstudio.io plays them (natural order; other files, hidden
-    ones and subfolders ignored: a Thumbs.db or .DS_Store changes nothing); none where ``p`` is no folder.
-    OpenCV loads with it: only a frame folder asks."""
-    if not p.is_dir():
-        return []
-    from merstudio.io.frames import _folder_images
-
-    return _folder_images(p)
+    ones and subfolders ignored: a Thumbs.db or .DS_Store changes nothing); none where ``p`` is no folder."""
+    return frame_files(p) if p.is_dir() else []
 
 
 def _folder_hash(p: Path) -> str:

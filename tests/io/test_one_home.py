@@ -1,5 +1,6 @@
-"""Natural sort and the list of video extensions have one home each, merstudio.io (frames.py) and merstudio.names
-(light: the command line's help lists the extensions; merstudio.io gives it too); the modules that sort subjects,
+"""Natural sort and the list of video extensions have one home each, merstudio.io.listing (light: no OpenCV, for the
+project store's frame-folder listing, h218) and merstudio.names (light: the command line's help lists the
+extensions; merstudio.io gives it too); the modules that sort subjects,
 groups and files or recognise videos use those very objects, and no new private copy appears."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 import merstudio
 import merstudio.io as mio
 from merstudio import names
-from merstudio.io import frames
+from merstudio.io import frames, listing
 
 PACKAGE = Path(merstudio.__file__).parent
 PENDING: set[str] = set()  # no module keeps its own copy
@@ -22,7 +23,8 @@ def test_users_import_the_same_objects() -> None:
     import merstudio.training.finetune as finetune
     import merstudio.training.protocols as protocols
 
-    assert mio.natural_sort_key is frames.natural_sort_key
+    assert mio.natural_sort_key is frames.natural_sort_key is listing.natural_sort_key
+    assert mio.IMAGE_EXTENSIONS is frames.IMAGE_EXTENSIONS is listing.IMAGE_EXTENSIONS
     assert protocols.natural_sort_key is mio.natural_sort_key
     assert finetune.natural_sort_key is mio.natural_sort_key
     assert mio.VIDEO_EXTENSIONS is frames.VIDEO_EXTENSIONS is names.VIDEO_EXTENSIONS
@@ -42,7 +44,7 @@ def _offenders(pattern: re.Pattern[str]) -> set[str]:
     found = set()
     for py in PACKAGE.rglob("*.py"):
         rel = py.relative_to(PACKAGE).as_posix()
-        if rel not in ("io/frames.py", "names.py") and pattern.search(py.read_text(encoding="utf-8")):
+        if rel not in ("io/listing.py", "names.py") and pattern.search(py.read_text(encoding="utf-8")):
             found.add(rel)
     return found
 

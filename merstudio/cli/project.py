@@ -1,6 +1,6 @@
 """`merstudio project`: make and inspect a project without the app (a lab that codes in ELAN and wants agreement
-or fine-tuning headless): `new` creates one, `add` registers videos, `show` lists what it holds, `merge` makes two face ids of a video one
-person, `split` one face id two people, `subject` names the person a video shows (fine-tuning's hold-out by subject), `drop-triggers` removes the SQL
+or fine-tuning headless): `new` creates one, `add` registers videos, `relink` points a video at its moved, renamed or
+re-encoded file, `show` lists what it holds, `merge` makes two face ids of a video one person, `split` one face id two people, `subject` names the person a video shows (fine-tuning's hold-out by subject), `drop-triggers` removes the SQL
 triggers that make a received project open read-only (merstudio.project.integrity), `compact` gives back the space
 deleted rows left in the file (Project.compact), `check` reads the whole file for damage, indexes checked against
 their tables too (every command's open reads each page: SQLite's quick_check)."""
@@ -24,6 +24,7 @@ EPILOG = """examples:
   merstudio convert --project study.merproj --import bob.eaf --video interview1.mp4
   merstudio agreement study.merproj
   merstudio project show study.merproj
+  merstudio project relink study.merproj interview1.mp4 /mnt/disk2/interview1.mp4   # it moved (show: MISSING)
   merstudio project merge study.merproj --video interview1.mp4 0 3   # faces 0 and 3 are one person
   merstudio project split study.merproj --video interview1.mp4 2 1840   # face 2 is someone else from 1840
   merstudio project subject study.merproj interview1.mp4 P01   # for finetune --holdout subject
@@ -44,7 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     new.add_argument("media", nargs="*", type=Path, metavar="VIDEO_OR_FOLDER", help="videos or frame folders to add")
     add = acts.add_parser("add", help="add videos to a project",
                           description="Register videos or frame folders in an existing project (a video already "
-                                      "in it, by content, is kept as it is).")
+                                      "in it, by content, is kept as it is; one of them that is MISSING from where "
+                                      "the project says is relinked to the file given).")
     add.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
     add.add_argument("media", nargs="+", type=Path, metavar="VIDEO_OR_FOLDER", help="videos or frame folders to add")
     for q in (new, add):
@@ -60,6 +62,20 @@ def register(sub: argparse._SubParsersAction) -> None:
                                        "merstudio is flagged, Run analysis in the app makes it again), their "
                                        "overlays and their events per coder and status.")
     show.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
+    relink = acts.add_parser(
+        "relink", help="point a video at its file where it is now (moved, renamed or re-encoded)",
+        description="Point video VIDEO at NEWPATH, where its file or frame folder is now. Moved or renamed (the "
+                    "same content): relinked, and the project's other missing videos are looked for in that folder "
+                    "too. Re-encoded (another file whose frame count, frame rate and frame size match, as `merstudio "
+                    "reencode` makes): attached with --yes, its events and analysis keeping their frames (the "
+                    "analysis was made on the old file: re-run it in the app). A file of other frames is refused, "
+                    "naming what differs. `show` marks the videos the project cannot find MISSING.")
+    relink.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
+    relink.add_argument("video", metavar="VIDEO",
+                        help="the video: its id, file name (an old one too), or a path or path end that is unique")
+    relink.add_argument("new_path", type=Path, metavar="NEWPATH", help="its file or frame folder where it is now")
+    relink.add_argument("--yes", action="store_true",
+                        help="attach a re-encoded copy: another file whose frame count, rate and size match")
     merge = acts.add_parser(
         "merge", help="merge two faces of a video: one person seen in two shots",
         description="The tracker gives a person a new face id where it loses them (a cut from a wide shot to a "
@@ -158,6 +174,11 @@ def video_id(project: Any, ref: str | None) -> int:
     hits = list({v.id: v for v in by_id + by_name}.values())
     if len(hits) == 1:
         return int(hits[0].id)
+    if not hits and len(was := [v for v in videos if _named_once(project, v, ref)]) == 1:
+        # found renamed (an export relinks it: the stored name changed under the user's scripts), or relinked
+        print(f"note: {ref!r} is the old name of video {was[0].id}, {was[0].name} now (found renamed or relinked)",
+              file=sys.stderr)
+        return int(was[0].id)
     if not hits:
         raise InputError(f"{project.path}: no video {ref!r} (videos: "
                          f"{', '.join(f'{v.id}={v.name}' for v in videos[:6]) or 'none'})")
@@ -187,6 +208,18 @@ def _names(v: Any, ref: str, base: Path) -> bool:
         return len(want) > 1 and Path(ref).resolve() == Path(v.path).resolve()
     except OSError:
         return False
+
+
+def _named_once(project: Any, v: Any, ref: str) -> bool:
+    """Whether ``ref`` names video ``v`` by a file name it had before (Project.old_names), alone or after the end
+    of its folder's path (``P1/smile_man.mp4``)."""
+    want = _parts(ref)
+    old_names = getattr(project, "old_names", None)  # a stand-in project (tests) has none
+    if not want or old_names is None:
+        return False
+    folder = _parts(v.path)[:-1]
+    return any(_parts(n) == want[-1:] and (len(want) == 1 or folder[-(len(want) - 1):] == want[:-1])
+               for n in old_names(v.id))
 
 
 def _unique_hint(v: Any, videos: list[Any]) -> str:
@@ -232,11 +265,17 @@ def _open_all(media: list[Path], fps: float | None, project: Path) -> list[Any]:
 
 def _add(project: Any, sources: list[Any]) -> None:
     try:
+        for source in sources:  # before any is added: a changed file at a video's own path is that video's
+            _refuse_changed(project, Path(source.path))
         for source in sources:
             known = {v.id for v in project.videos()}
             video = project.add_source(source)
             state = "added"
-            if video.id in known:  # by content: name the file given, which may be another copy of the video
+            if video.id in known and project.locate_video(video.id) is None:  # the file given is where it is now
+                was = video.path
+                video, found, missing = project.found_at(video.id, source.path)
+                state = f"was MISSING from {was}; relinked to {video.path}{_others(found, missing)}"
+            elif video.id in known:  # by content: name the file given, which may be another copy of the video
                 given = Path(source.path)
                 same = "" if given.name == video.name else f" (the same content as {given})"
                 state = f"already in the project{same}"
@@ -244,6 +283,60 @@ def _add(project: Any, sources: list[Any]) -> None:
     finally:
         for s in sources:
             s.close()
+
+
+def _refuse_changed(project: Any, path: Path) -> None:
+    """Refuse, in the CLI's words, a file at the path a video of the project was added from whose content changed
+    (re-encoded in place): added, it was a second video of that path and the first, with its events, was never
+    found again (Project.add_video refuses it too)."""
+    p = path.resolve()
+    for v in project.videos():
+        if v.path == str(p) and not project.matches(p, v):
+            raise InputError(f"{path}: video {v.id} ({v.name}) was added from this path and the file has changed "
+                             f"since: `merstudio project relink {_quoted(project.path)} {v.id} {_quoted(path)}` "
+                             "attaches it to that video (a re-encoded copy: its frames are checked)")
+
+
+def _quoted(path: Path | str) -> str:
+    import shlex
+
+    return shlex.quote(str(path))
+
+
+def _others(found: list[int], missing: list[int]) -> str:
+    """What relinking a video found of the project's other missing videos in its folder."""
+    line = f"; found {len(found)} other missing video{'s' * (len(found) != 1)} there too" if found else ""
+    return line + (f"; {len(missing)} still missing (not in that folder)" if missing else "")
+
+
+def _relink(project: Any, args: argparse.Namespace) -> None:
+    """`project relink`: the same checks as the app's "Where is …?" dialog (gui.commands.LocateVideo)."""
+    from merstudio.project.videos import frames_differ
+
+    vid = video_id(project, args.video)
+    v = project.video(vid)
+    path = args.new_path
+    target = path.resolve().parent if v.size == 0 and path.is_file() else path.resolve()  # a frame of a folder clip
+    if project.matches(target, v):
+        video, found, missing = project.found_at(vid, target)
+        renamed = f" (named {video.name} now)" if video.name != v.name else ""
+        print(f"video {vid}: {v.name}: relinked to {video.path}{renamed}{_others(found, missing)}")
+        return
+    from merstudio.io import open_source
+
+    with open_source(target, fps=v.fps if v.size == 0 else None) as src:  # a frame folder: the rate it was added at
+        fps, count, (w, h) = src.fps, src.frame_count, src.size
+    if differs := frames_differ(v, fps, count, w, h):
+        raise InputError(f"{path}: not the same video as {v.name} ({differs}; the project's first): not relinked")
+    same = f"frame count and rate match ({count} frames at {fps:g} fps), so its events and analysis keep their frames"
+    if not args.yes:
+        raise InputError(f"{path} is not the same file as {v.name} (re-encoded?): {same}; attach it with --yes")
+    video = project.reattach(vid, target, fps, count, w, h)
+    found, missing = project.locate_missing(Path(video.path).parent, exclude=[vid])
+    print(f"video {vid}: {v.name}: attached {video.path} (re-encoded: {same}){_others(found, missing)}")
+    if project.analysis(vid) is not None:
+        print(f"note: the stored analysis of video {vid} was made on the old file: re-run it on this one in the app "
+              f"(merstudio gui {_quoted(project.path)}, Ctrl+R)", file=sys.stderr)
 
 
 def _show(project: Any) -> None:
@@ -261,7 +354,11 @@ def _show(project: Any) -> None:
     for v in videos:
         print(f"video {v.id}: {v.name}  {v.frame_count} frames at {v.fps:g} fps ({v.frame_count / v.fps:.1f} s), "
               f"{v.width}x{v.height}" if v.fps > 0 else f"video {v.id}: {v.name}  {v.frame_count} frames")
-        print(f"  path: {_where(project, v)}")
+        where, missing = _where(project, v)
+        print(f"  path: {where}")
+        if missing:
+            print(f"  relink: merstudio project relink {_quoted(project.path)} {v.id} NEWPATH   (NEWPATH: where its "
+                  "file is now; a re-encoded copy with --yes)")
         if v.id in named:
             print(f"  subject: {named[v.id]}")
         a = project.analysis(v.id)
@@ -363,21 +460,23 @@ def _revision(a: Any) -> str:
     return f"analysis revision {rev} ({told}this version's: {ANALYSIS_REVISION})"
 
 
-def _where(project: Any, v: Any) -> str:
+def _where(project: Any, v: Any) -> tuple[str, bool]:
     """The video's path as the app and `analyze` will use it, by the app's own check (Project.locate_video: the
     content, so a frame folder with a stray Thumbs.db is there and one holding other frames is not; it said such a
     folder was there while the app called it missing): the copy at its path relative to the project first (a
     project folder copied with its videos uses its own, even where the original is still in place), else the
-    stored path, else one found by name; flagged when that is not the stored path, or why it is missing."""
+    stored path, else one found by name; flagged when that is not the stored path, or why it is missing (True)."""
     where = project.locate_video(v.id)  # read-only here: nothing is stored
     if where is None:
-        return f"{v.path}  (MISSING: {project.missing_reason(v.id)})"
+        return f"{v.path}  (MISSING: {project.missing_reason(v.id)})", True
     stored = Path(v.path)  # stored resolved (add_video, relocate)
     if _path_bytes(where) == _path_bytes(stored):
-        return str(v.path)
+        return str(v.path), False
     if project.matches(stored, v):
-        return f"{where}  (this project's own copy, used; the stored path {v.path} is another copy)"
-    return f"{where}  (MOVED: not at the stored path {v.path})"
+        return f"{where}  (this project's own copy, used; the stored path {v.path} is another copy)", False
+    if where.parent == stored.parent:  # the next command that writes takes the new name (--video keeps the old)
+        return f"{where}  (RENAMED: found by its content; the project calls it {v.name})", False
+    return f"{where}  (MOVED: not at the stored path {v.path})", False
 
 
 def _path_bytes(p: Path) -> bytes:
@@ -413,7 +512,8 @@ def run(args: argparse.Namespace) -> int:
     from merstudio.project import Project
     from merstudio.project.store import killed_before_created
 
-    missing = [m for m in getattr(args, "media", []) if not m.exists()]
+    given = [*getattr(args, "media", []), *([args.new_path] if args.action == "relink" else [])]
+    missing = [m for m in given if not m.exists()]
     if missing:  # before anything is written: a typo leaves no empty project, and no half of the list, behind
         raise InputError(f"{missing[0]}: no such file or folder")
     if args.action == "new":
@@ -456,6 +556,8 @@ def run(args: argparse.Namespace) -> int:
             _edit_faces(project, args)
         elif args.action == "subject":
             _subject(project, args)
+        elif args.action == "relink":
+            _relink(project, args)
         else:
             _show(project)
     return 0

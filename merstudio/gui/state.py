@@ -33,8 +33,10 @@ OVERLAY_LANDMARKS = FACE_OVAL + BROWS + EYES + NOSE + LIPS
 #   AUxx_r  intensity 0..5 (NaN: unreliable, e.g. a hand over that region)  -> AU curves and heat map
 #   AUxx_c  presence 0/1/NaN, AUxx_p model AU probability, p_<class>        -> kept (class track, events)
 #   motion_<region>, motion, blink, AUxx_m  the micro-motion lane (flow units of 0.04 inter-ocular distance)
-#   AUxx_L / AUxx_R (per side), pose_R*                                      -> not kept (no view shows them)
-AU_COL = re.compile(r"AU\d{2}_(r|c|p|m)")
+#   AUxx_L / AUxx_R (per side)  -> kept for the face note (an AU read on its side in view alone, the other beyond
+#                                  the frame's edge: "AU R12", features.aus.face_note) and the neutral view's sides
+#   pose_R*                                                                   -> not kept (no view shows them)
+AU_COL = re.compile(r"AU\d{2}_(r|c|p|m|L|R)")
 MOTION_REGIONS = ("brows", "eyes", "cheeks", "nose", "mouth", "chin")  # the order of the CSV's motion_<region>
 BLINK_AU = "AU45_r"  # a blink, not an expression: left out of the activity an apex defaults to
 
@@ -290,7 +292,8 @@ def _unknown_aus(row: Mapping[str, object]) -> bool:
 
 
 def _is_curve(col: str) -> bool:
-    """A column the buffer keeps (see AU_COL's table above): AU _r/_c/_p/_m, p_<class> and the micro-motion lane."""
+    """A column the buffer keeps (see AU_COL's table above): AU _r/_c/_p/_m/_L/_R, p_<class> and the micro-motion
+    lane."""
     head = col[:2]  # cheap first: called for every value of every streamed row
     if head == "AU":
         return AU_COL.fullmatch(col) is not None

@@ -1,6 +1,7 @@
 """`merstudio project`: make and inspect a project without the app (a lab that codes in ELAN and wants agreement
 or fine-tuning headless): `new` creates one, `add` registers videos, `relink` points a video at its moved, renamed or
-re-encoded file, `show` lists what it holds, `merge` makes two face ids of a video one person, `split` one face id two people, `subject` names the person a video shows (fine-tuning's hold-out by subject), `drop-triggers` removes the SQL
+re-encoded file, `show` lists what it holds, `merge` brings another copy of the project in (two coders' copies) or
+makes two face ids of a video one person, `split` one face id two people, `subject` names the person a video shows (fine-tuning's hold-out by subject), `drop-triggers` removes the SQL
 triggers that make a received project open read-only (merstudio.project.integrity), `compact` gives back the space
 deleted rows left in the file (Project.compact), `check` reads the whole file for damage, indexes checked against
 their tables too (every command's open reads each page: SQLite's quick_check)."""
@@ -25,6 +26,7 @@ EPILOG = """examples:
   merstudio agreement study.merproj
   merstudio project show study.merproj
   merstudio project relink study.merproj interview1.mp4 /mnt/disk2/interview1.mp4   # it moved (show: MISSING)
+  merstudio project merge study.merproj bob/study.merproj   # bob coded in a copy: his work comes in (asks first)
   merstudio project merge study.merproj --video interview1.mp4 0 3   # faces 0 and 3 are one person
   merstudio project split study.merproj --video interview1.mp4 2 1840   # face 2 is someone else from 1840
   merstudio project subject study.merproj interview1.mp4 P01   # for finetune --holdout subject
@@ -77,12 +79,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     relink.add_argument("--yes", action="store_true",
                         help="attach a re-encoded copy: another file whose frame count, rate and size match")
     merge = acts.add_parser(
-        "merge", help="merge two faces of a video: one person seen in two shots",
-        description="The tracker gives a person a new face id where it loses them (a cut from a wide shot to a "
-                    "close-up, a head turned away). Merge face MERGED into face KEEP in the video's analysis: its "
-                    "frames, events and neutral frames. Faces seen in the same frame are two people and are "
-                    "refused. A re-run of the analysis in the app merges them again where it finds the same "
-                    "tracks. `show` lists each video's faces.")
+        "merge", help="bring another copy of the project in (PROJECT OTHER.merproj), or merge two faces of a video "
+                      "(PROJECT KEEP MERGED)",
+        usage="merstudio project merge PROJECT OTHER.merproj [--dry-run] [--yes]\n"
+              "       merstudio project merge PROJECT [--video VIDEO] KEEP MERGED",
+        description="PROJECT OTHER.merproj: bring the work done in another copy of the project (a colleague coded "
+                    "in a copy of it) into PROJECT. Videos are matched by content; events by their id and history "
+                    "where both copies come from one project (the copy that changed an event later wins, a "
+                    "deletion too; changed in both: both kept and named as a conflict), else by coder, face and "
+                    "overlapping frames (exact duplicates skipped); behaviour events and the review of model "
+                    "proposals too. A summary (new, updated, deleted, conflicts, per coder) is shown before anything "
+                    "is written, and the command asks (--yes: does not; --dry-run: shows it only). OTHER is only "
+                    "read.  "
+                    "PROJECT KEEP MERGED: the tracker gives a person a new face id where it loses them (a cut from a "
+                    "wide shot to a close-up, a head turned away). Merge face MERGED into face KEEP in the video's "
+                    "analysis: its frames, events and neutral frames. Faces seen in the same frame are two people "
+                    "and are refused. A re-run of the analysis in the app merges them again where it finds the "
+                    "same tracks. `show` lists each video's faces.")
     split = acts.add_parser(
         "split", help="split a face of a video at a frame: one id on two people",
         description="The tracker now and then keeps one face id across two people (a cut from one person to "
@@ -91,8 +104,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "finds the same track. `show` lists each video's faces.")
     for q in (merge, split):
         q.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
-    merge.add_argument("keep", type=int, metavar="KEEP", help="the face id to keep")
-    merge.add_argument("merged", type=int, metavar="MERGED", help="the face id that becomes part of KEEP")
+    merge.add_argument("keep", metavar="OTHER_OR_KEEP",
+                       help="the other copy's project file (.merproj), or the face id to keep")
+    merge.add_argument("merged", nargs="?", default=None, metavar="MERGED",
+                       help="the face id that becomes part of KEEP (faces only)")
+    merge.add_argument("--dry-run", action="store_true",
+                       help="another copy: show what merging it would do, write nothing")
+    merge.add_argument("--yes", action="store_true", help="another copy: merge without asking")
     split.add_argument("face", type=int, metavar="FACE", help="the face id to split")
     split.add_argument("frame", type=int, metavar="FRAME", help="the first frame of the new face")
     for q in (merge, split):
@@ -546,6 +564,13 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.action == "check":
         return _check(args.project)
+    if args.action == "merge" and args.merged is None:
+        return _merge_copy(args)
+    if args.action == "merge":
+        if args.dry_run or args.yes:
+            raise InputError("--dry-run and --yes go with merging another copy (merstudio project merge PROJECT "
+                             "OTHER.merproj); merging two faces is undone by `project split`")
+        args.keep, args.merged = _face(args.keep, "KEEP"), _face(args.merged, "MERGED")
     if args.action == "subject" and args.clear and args.subject is not None:
         raise InputError(f"--clear removes the subject of video {args.video}: give no SUBJECT with it")
     reading = args.action == "show" or (args.action == "subject" and args.subject is None and not args.clear)
@@ -561,6 +586,48 @@ def run(args: argparse.Namespace) -> int:
         else:
             _show(project)
     return 0
+
+
+def _face(text: str, what: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise InputError(f"{text}: {what} is a face id (a whole number; `show` lists them); to merge another copy "
+                         "of the project, give its .merproj alone (merstudio project merge PROJECT OTHER.merproj)") \
+            from None
+
+
+def _merge_copy(args: argparse.Namespace) -> int:
+    """`project merge PROJECT OTHER.merproj`: the summary of what the other copy brings (project.merge), then,
+    asked (or --yes), all of it in one transaction; --dry-run writes nothing. OTHER is only read."""
+    from merstudio.project.merge import apply_merge, plan_merge
+
+    if args.video is not None:
+        raise InputError("--video goes with merging two faces (KEEP MERGED); merging another copy takes every video")
+    with _open(args.project, args.dry_run) as project:
+        plan = plan_merge(project, Path(args.keep))
+        print("\n".join(plan.lines()))
+        if args.dry_run or plan.empty:
+            if args.dry_run:
+                print("dry run: nothing written")
+            return 0
+        if not args.yes and not _asked(f"merge this into {args.project.name}? [y/N] "):
+            print("not merged: nothing written")
+            return 1
+        print(apply_merge(project, plan).line())
+    return 0
+
+
+def _asked(question: str) -> bool:
+    """The user's yes at a terminal; without one (a script, a pipe) InputError: nothing is written unasked."""
+    if not (sys.stdin and sys.stdin.isatty()):
+        raise InputError("not merged, nothing written: no terminal to ask at; give --yes to merge what the summary "
+                         "lists (--dry-run shows it only)")
+    try:
+        answer = input(question)
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
 
 
 def _open(path: Path, reading: bool) -> Any:

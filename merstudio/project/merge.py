@@ -153,7 +153,7 @@ class MergeDone:
 
     def line(self) -> str:
         n = self.plan.counts()
-        return (f"merged {self.plan.other.name} into {self.plan.path.name}: {_counted(n)}"
+        return (f"merged {self.plan.other} into {self.plan.path.name}: {_counted(n)}"
                 + (f"; {len(self.videos)} video(s) added" if self.videos else ""))
 
 

@@ -76,6 +76,36 @@ def frames_differ(v: Video, fps: float, frame_count: int, width: int, height: in
     return ", ".join(out)
 
 
+def stored_path(p: str | os.PathLike[str]) -> str:
+    """A path as the project stores it: the UTF-8 text of its file system bytes, whatever the locale. Under LANG=C
+    (UTF-8 mode off) Python names a file 'Gespräch.avi' with its UTF-8 bytes as surrogates, which SQLite cannot
+    store (it crashed saving a video found moved) and no other locale reads as that name. Text the locale cannot
+    encode is a name as stored already (not read from the disk); bytes that are no UTF-8 (a latin-1 name) are kept
+    as this locale reads them where that is text (else escaped: such a file is found again by its content)."""
+    try:
+        raw = os.fsencode(p)
+    except UnicodeEncodeError:
+        return os.fspath(p)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = os.fsdecode(raw)
+        try:
+            text.encode("utf-8")  # no surrogates: text SQLite stores
+        except UnicodeEncodeError:
+            return raw.decode("utf-8", "backslashreplace")
+        return text
+
+
+def on_disk(text: str) -> str:
+    """A stored path (:func:`stored_path`) as this process names the file: its UTF-8 bytes as the locale decodes
+    them (under LANG=C 'Gespräch' could not be named at all: every check said the video was not there)."""
+    try:
+        return os.fsdecode(text.encode("utf-8", "surrogateescape"))
+    except UnicodeEncodeError:
+        return text
+
+
 def content_hash(path: str | os.PathLike[str]) -> tuple[str, int]:
     """sha256 over the size plus the first and last MiB: cheap on hour-long files, and enough to recognise a
     video that was moved or renamed. Returns (hex digest, size)."""
@@ -108,7 +138,7 @@ class VideoTables(StoreBase):
             return Video(*known[0])
         if size == 0 and (same := self._added_by_old_rule(p, digest)) is not None:
             return same
-        here = self._query(f"SELECT {_VIDEO_COLS} FROM videos WHERE path = ? ORDER BY id LIMIT 1", (str(p),))
+        here = self._query(f"SELECT {_VIDEO_COLS} FROM videos WHERE path = ? ORDER BY id LIMIT 1", (stored_path(p),))
         if here:  # other content at a video's own path: a second record of that path hid the first for good
             raise ChangedVideo(p, Video(*here[0]))
         rel = _relpath(p, self.path.parent)
@@ -116,7 +146,7 @@ class VideoTables(StoreBase):
             cur = con.execute(
                 "INSERT INTO videos (path, relpath, hash, size, fps, frame_count, width, height, added)"
                 " VALUES (?,?,?,?,?,?,?,?,?)",
-                (str(p), rel, digest, size, float(fps), int(frame_count), int(width), int(height), time.time()))
+                (stored_path(p), rel, digest, size, float(fps), int(frame_count), int(width), int(height), time.time()))
             vid = inserted_id(cur)
         return self.video(vid)
 
@@ -141,7 +171,7 @@ class VideoTables(StoreBase):
         for v in olds:
             if v.hash not in forms:
                 continue
-            stored = None if foreign_path(v.path) else Path(v.path)
+            stored = None if foreign_path(v.path) else Path(on_disk(v.path))
             if stored is not None and stored.is_dir():
                 try:
                     same = stored.resolve() == p or _folder_hash(stored) == digest
@@ -200,21 +230,21 @@ class VideoTables(StoreBase):
         found."""
         v = self.video(video_id)
         here = self.path.parent
-        rel = find_relative(here, v.relpath) if v.relpath else None
+        rel = find_relative(here, on_disk(v.relpath)) if v.relpath else None
         candidates: list[Path] = [rel] if rel is not None else []
-        stored = None if foreign_path(v.path) else Path(v.path)  # C:\\... is no path here (nor its folder: the cwd)
+        stored = None if foreign_path(v.path) else Path(on_disk(v.path))  # C:\\... is no path here (nor its folder: the cwd)
         if stored is not None:
             candidates.append(stored)
-        rel_dir = find_relative(here, "/".join(relative_parts(v.relpath)[:-1])) if v.relpath else None
+        rel_dir = find_relative(here, on_disk("/".join(relative_parts(v.relpath)[:-1]))) if v.relpath else None
         dirs = list(dict.fromkeys([here, *([rel_dir] if rel_dir is not None else []),
                                    *([stored.parent] if stored is not None else []), *map(Path, search_dirs),
                                    *self.search_dirs]))
-        candidates += [c for d in dirs if (c := find_relative(d, v.name)) is not None]
+        candidates += [c for d in dirs if (c := find_relative(d, on_disk(v.name))) is not None]
         for c in candidates:
             if self.matches(c, v):
                 # its relative path too: found at the stored path after the project file moved within the tree,
                 # 'videos/x.mp4' stayed (not '../videos/x.mp4'), and a copy of the tree used the original's videos
-                moved = c.resolve() != Path(v.path) or _relpath(c.resolve(), here) != v.relpath
+                moved = stored_path(c.resolve()) != v.path or _relpath(c.resolve(), here) != v.relpath
                 if moved and not self.read_only:
                     self.relocate(video_id, c)
                 else:
@@ -227,7 +257,7 @@ class VideoTables(StoreBase):
                 if c.suffix.lower() in VIDEO_SUFFIXES and self.matches(c, v):
                     if not self.read_only:
                         self.relocate(video_id, c)
-                        if not same_name(c.name, v.name):  # it was renamed silently: --video NAME stopped working
+                        if not same_name(stored_path(c.name), v.name):  # it was renamed silently: --video NAME stopped working
                             warnings.warn(f"{v.name}: found renamed, as {c.name} in {c.parent}: the project calls it "
                                           f"{c.name} now ({v.name!r} still names it)", UserWarning, stacklevel=2)
                     return c.resolve()
@@ -244,10 +274,10 @@ class VideoTables(StoreBase):
         here = self.path.parent
         stale = []
         for v in self.videos():
-            stored = None if foreign_path(v.path) else Path(v.path)
+            stored = None if foreign_path(v.path) else Path(on_disk(v.path))
             if stored is None or _relpath(stored, here) == v.relpath:
                 continue
-            if (not v.relpath or find_relative(here, v.relpath) is None) and self.matches(stored, v):
+            if (not v.relpath or find_relative(here, on_disk(v.relpath)) is None) and self.matches(stored, v):
                 stale.append((_relpath(stored, here), v.id))
         if stale:
             with self._tx() as con:
@@ -265,7 +295,7 @@ class VideoTables(StoreBase):
         found: list[int] = []
         missing: list[int] = []
         for v in self.videos():
-            if v.id in skip or self.matches(Path(v.path), v):
+            if v.id in skip or self.matches(Path(on_disk(v.path)), v):
                 continue
             (found if self.locate_video(v.id) is not None else missing).append(v.id)
         return found, missing
@@ -291,7 +321,7 @@ class VideoTables(StoreBase):
             elif v.relpath:
                 out[v.id] = self.path.parent.resolve().joinpath(*relative_parts(v.relpath)), False
             else:
-                out[v.id] = (None if foreign_path(v.path) else Path(v.path)), False
+                out[v.id] = (None if foreign_path(v.path) else Path(on_disk(v.path))), False
         return out
 
     def take_places(self, places: Mapping[int, tuple[Path | None, bool]]) -> int:
@@ -305,7 +335,7 @@ class VideoTables(StoreBase):
                 where, found = places.get(v.id, (None, False))
                 rel = _relpath(where, self.path.parent) if where is not None else v.relpath
                 con.execute("UPDATE videos SET path = ?, relpath = ? WHERE id = ?",
-                            (str(where) if found and where is not None else v.path, rel, v.id))
+                            (stored_path(where) if found and where is not None else v.path, rel, v.id))
         return sum(1 for _, found in places.values() if found)
 
     def old_names(self, video_id: int) -> list[str]:
@@ -317,8 +347,9 @@ class VideoTables(StoreBase):
     def _remember_name(self, con: Any, v: Video, p: Path) -> None:
         """Inside a write of ``v``'s new path ``p``: its name so far kept among its old names (:meth:`old_names`)
         where the file is named otherwise."""
-        if not same_name(p.name, v.name):
-            names = [n for n in self.old_names(v.id) if n not in (v.name, p.name)] + [v.name]
+        name = stored_path(p.name)
+        if not same_name(name, v.name):
+            names = [n for n in self.old_names(v.id) if n not in (v.name, name)] + [v.name]
             con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (old_names_key(v.id), json.dumps(names)))
 
     def reattach(self, video_id: int, path: str | os.PathLike[str], fps: float, frame_count: int, width: int,
@@ -347,10 +378,10 @@ class VideoTables(StoreBase):
                              f"{v.id} ({v.name})")
         rel = _relpath(p, self.path.parent)
         if self.read_only:
-            return replace(v, path=str(p), relpath=rel, hash=digest, size=size)
+            return replace(v, path=stored_path(p), relpath=rel, hash=digest, size=size)
         with self._tx() as con:
             con.execute("UPDATE videos SET path = ?, relpath = ?, hash = ?, size = ? WHERE id = ?",
-                        (str(p), rel, digest, size, video_id))
+                        (stored_path(p), rel, digest, size, video_id))
             self._remember_name(con, v, p)
         return self.video(video_id)
 
@@ -358,7 +389,7 @@ class VideoTables(StoreBase):
         """Why locate_video found nothing, in a few words: the file at the stored path is another one now (edited,
         re-encoded, replaced), the frame folder there holds other frames, or nothing is there."""
         v = self.video(video_id)
-        stored = None if foreign_path(v.path) else Path(v.path)
+        stored = None if foreign_path(v.path) else Path(on_disk(v.path))
         if stored is not None and v.size == 0 and stored.is_dir():
             return ("the folder there does not hold the frames that were added (frame images changed, added, "
                     "removed or renamed)")
@@ -401,18 +432,18 @@ class VideoTables(StoreBase):
         if check_hash and not self.matches(p, v):
             raise InputError(f"{p}: not the same video as {v.name} (content differs)")
         if self.read_only:
-            return replace(v, path=str(p), relpath=_relpath(p, self.path.parent))
+            return replace(v, path=stored_path(p), relpath=_relpath(p, self.path.parent))
         self._upgrade_folder(v, p)
         with self._tx() as con:
             con.execute("UPDATE videos SET path = ?, relpath = ? WHERE id = ?",
-                        (str(p), _relpath(p, self.path.parent), video_id))
+                        (stored_path(p), _relpath(p, self.path.parent), video_id))
             self._remember_name(con, v, p)
         return self.video(video_id)
 
 
 def _relpath(p: Path, base: Path) -> str | None:
     try:
-        return os.path.relpath(p, base.resolve())
+        return stored_path(os.path.relpath(p, base.resolve()))
     except ValueError:  # other drive on Windows
         return None
 

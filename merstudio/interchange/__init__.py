@@ -56,7 +56,9 @@ from merstudio.interchange.events_csv import (
 from merstudio.interchange.openface import OpenFaceTable, looks_openface, read_openface
 from merstudio.interchange.pyfeat import PyFeatTable, looks_pyfeat, read_pyfeat
 from merstudio.interchange.sheets import clip_frame_files, events_from_samples, preview_sheet
+from merstudio.project.behaviours import BEHAVIOUR_KINDS, Behaviour, BehaviourEvent
 from merstudio.project.events import Event
+from merstudio.textfile import csv_rows, read_table_text, sniff_delimiter
 
 FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "boris-project", "events-csv")
 
@@ -280,8 +282,18 @@ class ProjectImport(ImportPreview):
     coded_before: list[str] = field(default_factory=list)  # the coders recorded for the video before the import
     replace: bool = False
     replaces: list[Event] = field(default_factory=list)
+    # a behaviour events CSV (`<stem>_behaviours.csv`, :func:`preview_behaviours`): its rows as (behaviour name,
+    # kind, key, event with behaviour_id 0), and how many the video has already; no coded events
+    behaviour_rows: list[tuple[str, str, str, BehaviourEvent]] = field(default_factory=list)
+    behaviour_duplicates: int = 0
+
+    @property
+    def of_behaviours(self) -> bool:
+        return self.format == BEHAVIOURS_FORMAT
 
     def summary(self, limit: int = 20) -> str:
+        if self.of_behaviours:
+            return self._behaviour_summary(limit)
         text = super().summary(limit)
         if self.replace:
             who = name_list(self.file_coders, 8) or "(no coder)"
@@ -291,6 +303,21 @@ class ProjectImport(ImportPreview):
         if not self.events and new and not self.replaces:
             text += f"\n  records {name_list(new, 8)} as having coded this video"
         return text
+
+    def _behaviour_summary(self, limit: int) -> str:
+        names = sorted({r[0] for r in self.behaviour_rows})
+        lines = [f"{self.path}: {self.format}, {len(self.behaviour_rows)} behaviour event(s) to import"
+                 + (f" ({name_list(names, 6)})" if names else "")
+                 + (f", {len(self.skipped)} item(s) to skip" if self.skipped else "")
+                 + (f", {self.behaviour_duplicates} already in the project (not imported again)"
+                    if self.behaviour_duplicates else "")]
+        for name, _kind, _key, e in self.behaviour_rows[:limit]:
+            lines.append(f"  + {shorten(e.coder or '(no coder)', 40)} face {e.face_id}: {shorten(name, 40)} frames "
+                         f"{e.onset}-{'open' if e.offset is None else e.offset}")
+        if len(self.behaviour_rows) > limit:
+            lines.append(f"  + ... {len(self.behaviour_rows) - limit} more")
+        lines += [f"  - skip {x}" for x in self.skipped[:limit]] + [f"  note: {shorten(n)}" for n in self.notes[:limit]]
+        return "\n".join(lines)
 
 
 def preview_import(project: Any, path: str | os.PathLike[str] | EafDocument, video_id: int,
@@ -305,6 +332,8 @@ def preview_import(project: Any, path: str | os.PathLike[str] | EafDocument, vid
     coder too: before their observation id). ``replace``: the file's coders' events on the
     video are to be replaced by the file's (see :class:`ProjectImport`). An ELAN file is parsed once (``path`` may
     be its :class:`EafDocument` already). Nothing is written."""
+    if not isinstance(path, EafDocument) and fmt in (None, "events-csv") and looks_behaviours_table(path):
+        return preview_behaviours(project, path, video_id, only_video=bool(kwargs.get("only_video")), coder=coder)
     video = project.video(video_id)
     media = project_media(project, video_id, times, locate=False)  # its times: no path is written
     f = _format(path, fmt)
@@ -418,6 +447,9 @@ def commit_import(project: Any, preview: ImportPreview, skip_bad: bool = False) 
     transaction. Raises InputError, importing nothing, while anything would be skipped and ``skip_bad`` is False,
     when everything would be skipped, or when there is nothing to import and no coder to record. A failed write
     (full disk, locked project) registers no coder and removes nothing."""
+    if isinstance(preview, ProjectImport) and preview.of_behaviours:
+        commit_behaviours(project, preview, skip_bad=skip_bad)
+        return []  # no coded events: the behaviour events went into their own table
     events = preview.accept(skip_bad=skip_bad)
     if isinstance(preview, ProjectImport):
         coded = {preview.video_id: list(preview.file_coders)}
@@ -465,6 +497,126 @@ def shared_video_names(project: Any) -> str:
         "apart" if twice else ""
 
 
+BEHAVIOURS_FORMAT = "behaviour events CSV"
+
+
+def looks_behaviours_table(path: str | os.PathLike[str]) -> bool:
+    """A behaviour events CSV (project.export.behaviours_table: what every events export writes beside itself as
+    ``<stem>_behaviours.csv``): a ``behaviour`` column, and no ``apex`` (an events table has one)."""
+    from merstudio.interchange.events_csv import table_header
+
+    p = Path(path)
+    if p.suffix.lower() not in (".csv", ".tsv", ".txt") or not p.is_file():
+        return False
+    try:
+        head = table_header(p)
+    except (InputError, OSError, UnicodeError):
+        return False
+    return "behaviour" in head and "apex" not in head
+
+
+def _cell_int(row: Mapping[str, str], key: str) -> int | None:
+    text = (row.get(key) or "").strip()
+    if not text:
+        return None
+    value = float(text)  # "12" and Excel's "12.0"
+    if not value.is_integer():
+        raise ValueError(f"{key} {text!r} is not a whole frame")
+    return int(value)
+
+
+def preview_behaviours(project: Any, path: str | os.PathLike[str], video_id: int, only_video: bool = False,
+                       coder: str | None = None) -> ProjectImport:
+    """A behaviour events CSV (``<stem>_behaviours.csv``, written by every events export) read for project video
+    ``video_id``: its rows as behaviour events (behaviours matched by name, made when missing), those the video has
+    already (same behaviour, coder, face and frames) counted as duplicates; rows naming another video (its ``video``
+    column) are skipped, or left out with ``only_video`` (the all-videos import gives each video its rows); rows past
+    the video's end or without a whole onset frame are skipped. ``coder``: of rows that name none. Nothing is
+    written (:func:`commit_import` stores it, in one transaction)."""
+    p = Path(path)
+    video = project.video(video_id)
+    text = read_table_text(p, BEHAVIOURS_FORMAT)
+    first = text.splitlines()[0] if text else ""
+    rows = csv_rows(p, text, sniff_delimiter(first))
+    prev = ProjectImport(path=p, format=BEHAVIOURS_FORMAT, video_id=video_id)
+    if not rows:
+        raise InputError(f"{p}: empty {BEHAVIOURS_FORMAT}")
+    head = [h.strip().lower() for h in rows[0]]
+    missing = [c for c in ("behaviour", "onset_frame") if c not in head]
+    if missing:
+        raise InputError(f"{p}: not a {BEHAVIOURS_FORMAT}: missing column(s) {', '.join(missing)}")
+    mine = name_key(video.name)
+    n = video.frame_count
+    named = {b.id: b.name for b in project.behaviours()}
+    have = {(named.get(e.behaviour_id, "").casefold(), e.coder, e.face_id, e.onset, e.offset)
+            for e in project.behaviour_events(video_id)}
+    for i, cells in enumerate(rows[1:], start=2):
+        row = dict(zip(head, (c.strip() for c in cells), strict=False))
+        where = f"{p.name}: row {i}"
+        if row.get("video") and name_key(row["video"]) != mine:
+            if not only_video:
+                prev.skipped.append(Skip(where, f"of video {row['video']}, not {video.name} (import the file with "
+                                                "--video all, or into that video)"))
+            continue
+        name = " ".join((row.get("behaviour") or "").split())
+        kind = (row.get("kind") or "state").strip().lower()
+        try:
+            onset = _cell_int(row, "onset_frame")
+            offset = _cell_int(row, "offset_frame")
+            face = _cell_int(row, "face_id") or 0
+        except ValueError as exc:
+            prev.skipped.append(Skip(where, str(exc)))
+            continue
+        if not name or onset is None:
+            prev.skipped.append(Skip(where, "no behaviour name" if not name else "no onset frame"))
+            continue
+        if kind not in BEHAVIOUR_KINDS:
+            prev.skipped.append(Skip(where, f"kind {kind!r} is neither point nor state"))
+            continue
+        if offset is not None and offset < onset or onset < 0:
+            prev.skipped.append(Skip(where, f"frames {onset}-{offset}: need 0 <= onset <= offset"))
+            continue
+        if 0 < n <= max(onset, offset or 0):
+            prev.skipped.append(Skip(where, f"frames {onset}-{offset}: past the end of {video.name} ({n} frames)"))
+            continue
+        who = row.get("coder") or (coder or "").strip()
+        ev = BehaviourEvent(video_id, 0, onset, offset, coder=who, note=row.get("note") or "", face_id=face)
+        if (name.casefold(), who, face, onset, offset) in have:
+            prev.behaviour_duplicates += 1
+            continue
+        have.add((name.casefold(), who, face, onset, offset))
+        prev.behaviour_rows.append((name, kind, (row.get("key") or "").strip(), ev))
+    prev.file_coders = sorted({e.coder for *_, e in prev.behaviour_rows if e.coder})
+    return prev
+
+
+def commit_behaviours(project: Any, preview: ProjectImport, skip_bad: bool = False) -> list[BehaviourEvent]:
+    """Store a behaviour events CSV's preview (:func:`preview_behaviours`) in one transaction: the behaviours it
+    names that the project lacks are made (a key that codes another behaviour left off), then its events. InputError,
+    nothing written, while rows would be skipped and ``skip_bad`` is False, or when there is nothing to import."""
+    if preview.skipped and not skip_bad:
+        more = f" (and {len(preview.skipped) - 1} more)" if len(preview.skipped) > 1 else ""
+        raise InputError(f"{preview.skipped[0]}{more}; nothing imported: fix the file, or confirm skipping "
+                         "(--yes / the preview's Import)")
+    if not preview.behaviour_rows and not preview.behaviour_duplicates:
+        raise InputError(f"{preview.path}: no behaviour events for {project.video(preview.video_id).name} in the "
+                         "file: nothing to import")
+    out = []
+    with project.transaction():
+        known = {b.name.casefold(): b for b in project.behaviours()}
+        keys = {b.key.casefold() for b in known.values() if b.key}
+        for name, kind, key, ev in preview.behaviour_rows:
+            b = known.get(name.casefold())
+            if b is None:
+                free = key if key and key.casefold() not in keys else ""
+                b = project.add_behaviour(Behaviour(name, key=free, kind=kind, position=len(known)))
+                known[name.casefold()] = b
+                keys.add(free.casefold())
+            assert b.id is not None
+            out.append(project.add_behaviour_event(replace_field(ev, behaviour_id=b.id)))
+    return out
+
+
 @dataclass
 class AllEventsExport:
     """What :func:`export_all_events` wrote: the file, how many events, of how many of the project's videos,
@@ -475,10 +627,17 @@ class AllEventsExport:
     videos_with_events: int
     videos: int
     notes: list[str] = field(default_factory=list)
+    behaviours: Path | None = None  # the behaviour events, in a file of their own beside it (none: no such file)
+    behaviour_events: int = 0
+
+    @property
+    def paths(self) -> list[Path]:
+        return [self.path] + ([self.behaviours] if self.behaviours is not None else [])
 
     def summary(self) -> str:
         return (f"wrote {self.events} event(s) of {self.videos_with_events} of the {self.videos} videos to "
-                f"{self.path}")
+                f"{self.path}" + (f", and {self.behaviour_events} behaviour event(s) to {self.behaviours.name} "
+                                  "beside it" if self.behaviours is not None else ""))
 
 
 def export_all_events(project: Any, path: str | os.PathLike[str], statuses: Iterable[str] | None = None,
@@ -503,8 +662,19 @@ def export_all_events(project: Any, path: str | os.PathLike[str], statuses: Iter
     written = None if progress is None else (lambda done, total: progress(n + done, n + total))
     out = write_events(evs, path, media, fmt="events-csv", progress=written)
     shared = shared_video_names(project)
-    return AllEventsExport(out, len(evs), len({e.video_id for e in evs}), len(videos),
+    done = AllEventsExport(out, len(evs), len({e.video_id for e in evs}), len(videos),
                            [f"{shared}: their rows cannot be imported back from this file"] if shared else [])
+    # the behaviour events (their own columns: no apex, an open state) in a file of their own beside it, which
+    # `--import … --video all` takes back; they were left out without a word, and could reach no other copy
+    n = len(project.behaviour_events()) if hasattr(project, "behaviour_events") else 0
+    if n:
+        from merstudio.project import export as px  # pandas and matplotlib: only where there are some
+
+        done.behaviours = px.export_behaviours_csv(project, px.behaviours_csv_path(out))  # frames: what comes back
+        done.behaviour_events = n
+        done.notes.append(f"{n} behaviour event(s) written to {done.behaviours.name} beside it (`merstudio "
+                          "convert --project P --import FILE --video all` or the app's Import events takes it back)")
+    return done
 
 
 @dataclass
@@ -561,7 +731,8 @@ def preview_all_events(project: Any, path: str | os.PathLike[str],
 
 
 __all__ = [
-    "AllEventsExport", "AllEventsImport", "BORIS_COLUMNS", "EVENT_CSV_COLUMNS", "EafDocument", "FORMATS",
+    "AllEventsExport", "AllEventsImport", "BEHAVIOURS_FORMAT", "BORIS_COLUMNS", "commit_behaviours",
+    "looks_behaviours_table", "preview_behaviours", "EVENT_CSV_COLUMNS", "EafDocument", "FORMATS",
     "FrameClock", "ImportPreview", "LinkedMedia", "Media", "OpenFaceTable", "elan_media_key", "remember_elan_media",
     "ProjectImport", "PyFeatTable", "face_names_key", "known_face_names", "remember_face_names", "Skip", "clip_frame_files", "commit_import", "detect_format",
     "events_csv_videos", "events_from_samples", "export_all_events", "fit_to_video", "export_project_events", "frame_to_ms",

@@ -14,15 +14,19 @@ from merstudio.project.behaviours import Behaviour, BehaviourEvent
 from merstudio.project.events import Event
 
 
-def study(folder: Path) -> Path:
-    """A project with one 600-frame video (random bytes: only its content identity is used), alice's event at
-    100-110-120, a model proposal at 300-305-310, and a behaviour 'gaze away' with one event of alice's."""
+def study(folder: Path, clip: Path | None = None, size: tuple[int, int] = (64, 48)) -> Path:
+    """A project with one 600-frame video (``clip`` copied, a real one for the app, of frame ``size``; else random
+    bytes: only its content identity is used), alice's event at 100-110-120, a model proposal at 300-305-310, and a
+    behaviour 'gaze away' with one event of alice's."""
     folder.mkdir(parents=True)
     video = folder / "clip.avi"
-    video.write_bytes(np.random.default_rng(7).integers(0, 256, 50_000, np.uint8).tobytes())
+    if clip is not None:
+        shutil.copyfile(clip, video)
+    else:
+        video.write_bytes(np.random.default_rng(7).integers(0, 256, 50_000, np.uint8).tobytes())
     path = folder / "study.merproj"
     with Project.create(path) as p:
-        v = p.add_video(video, 30.0, 600, 64, 48)
+        v = p.add_video(video, 30.0, 600, *size)
         p.add_event(Event(v.id, 100, 110, 120, coder="alice", emotion="surprise", note="first pass"))
         p.add_event(Event(v.id, 300, 305, 310, coder="alice", source="model", status="proposal", aus="12"))
         b = p.add_behaviour(Behaviour("gaze away", key="g"))
@@ -30,10 +34,10 @@ def study(folder: Path) -> Path:
     return path
 
 
-def two_copies(root: Path) -> tuple[Path, Path]:
+def two_copies(root: Path, clip: Path | None = None, size: tuple[int, int] = (64, 48)) -> tuple[Path, Path]:
     """(alice's A, bob's B): B copied from A, then bob fixes alice's onset (102), codes an event and a behaviour
     event of his own and accepts the proposal; alice goes on coding in A (an event at 500-510)."""
-    a = study(root / "A")
+    a = study(root / "A", clip, size)
     shutil.copytree(a.parent, root / "B")
     b = root / "B" / a.name
     with Project.open(b) as p:

@@ -170,15 +170,16 @@ class EventTables(StoreBase):
             return [self._delete_in(con, eid) for eid in event_ids]
 
     def proposals(self, video_id: int) -> list[Event]:
-        """The video's open model proposals (status "proposal"): what :meth:`replace_proposals` replaces, so a saved
-        list can be put back with it."""
-        return self.events(video_id, status="proposal")
+        """The video's open model proposals (:func:`is_model_proposal`): what :meth:`replace_proposals` replaces, so
+        a saved list can be put back with it."""
+        with self._lock:
+            return self._select_events(self._con, _MODEL_PROPOSALS, (operator.index(video_id),))
 
     def replace_proposals(self, video_id: int, events: Iterable[Event]) -> list[Event]:
-        """Swap the open (not yet accepted/rejected) model proposals of a video for new ones, in one transaction.
-        Events with an id keep it (a list saved with :meth:`proposals` comes back exactly, so undo steps naming
-        those ids still find them); InputError when an id is taken by another event, when an event is of another
-        video or is not an open proposal."""
+        """Swap the open (not yet accepted/rejected) model proposals of a video (:func:`is_model_proposal`) for new
+        ones, in one transaction; a coder's own events stay whatever their status. Events with an id keep it (a list
+        saved with :meth:`proposals` comes back exactly, so undo steps naming those ids still find them); InputError
+        when an id is taken by another event, when an event is of another video or is not an open model proposal."""
         return self.swap_proposals(video_id, events)[1]
 
     def swap_proposals(self, video_id: int, events: Iterable[Event]) -> tuple[list[Event], list[Event]]:
@@ -190,7 +191,7 @@ class EventTables(StoreBase):
 
     def _swap_proposals(self, con: sqlite3.Connection, video_id: int,
                         evs: Sequence[Event]) -> tuple[list[Event], list[Event]]:
-        old = self._select_events(con, "video_id = ? AND status = 'proposal'", (video_id,))
+        old = self._select_events(con, _MODEL_PROPOSALS, (video_id,))
         return old, self._replace_proposals(con, video_id, evs)
 
     @staticmethod
@@ -199,14 +200,15 @@ class EventTables(StoreBase):
         for e in evs:
             if e.video_id != video_id:
                 raise InputError(f"proposal {e.onset}-{e.offset}: of video {e.video_id}, not of video {video_id}")
-            if e.status != "proposal":
-                raise InputError(f"proposal {e.onset}-{e.offset}: status {e.status!r}, not an open proposal")
+            if not is_model_proposal(e):  # one a re-run would never replace again would pile up
+                raise InputError(f"proposal {e.onset}-{e.offset}: status {e.status!r}, source {e.source!r}: not an "
+                                 "open proposal of the model")
         return evs
 
     def _replace_proposals(self, con: sqlite3.Connection, video_id: int, evs: Sequence[Event]) -> list[Event]:
         now = time.time()
         out = []
-        for old in self._select_events(con, "video_id = ? AND status = 'proposal'", (video_id,)):
+        for old in self._select_events(con, _MODEL_PROPOSALS, (video_id,)):
             con.execute("DELETE FROM events WHERE id = ?", (old.id,))
             self._log(con, _stored_id(old), "delete", old, None)
         # new proposals get ids never used before (SQLite would reuse those just deleted): the proposals an undone
@@ -289,6 +291,18 @@ class EventTables(StoreBase):
             out.append({"id": r[0], "event_id": r[1], "time": r[2], "action": r[3], "coder": r[4],
                         "before": json.loads(r[5]) if r[5] else None, "after": after})
         return out
+
+
+def is_model_proposal(ev: Event) -> bool:
+    """Whether ``ev`` is an open proposal of the model (source "model", status "proposal"): the events a re-run of
+    the analysis replaces (:meth:`EventTables.replace_proposals`), and the only ones. A coder's own event (source
+    "manual" or "imported") is never replaced, even with status "proposal" (an events CSV row so, an older file's):
+    a re-run deleted a coder's event set to "proposal" in the Event dialog."""
+    return ev.source == "model" and ev.status == "proposal"
+
+
+# the same rule in SQL, of one video (its id the one parameter)
+_MODEL_PROPOSALS = "video_id = ? AND status = 'proposal' AND source = 'model'"
 
 
 # what a proposal's note says where its emotion is the FACS rule's although a model ran (every frame under the model's

@@ -67,7 +67,8 @@ def test_state_sorts_the_new_columns():
     assert buf.au_columns("_m") == [f"AU{a:02d}_m" for a in M_AUS]
     assert buf.motion_columns() == [f"motion_{r}" for r in REGIONS]
     kept = set(buf.columns)
-    assert not {c for c in kept if c.startswith("pose_") or c[-2:] in ("_L", "_R")}  # no view shows them
+    assert not {c for c in kept if c.startswith("pose_")}  # no view shows them
+    assert {"AU12_L", "AU12_R"} <= kept  # the face note's sides (h216), never among the AU curves above
     assert {"motion", "blink"} <= kept
     assert not au_column("AU12_R") and not au_column("AU12_L") and not au_column("AU12_m") and au_column("AU12_r")
     starts, lengths = buf.blinks(0)
@@ -82,7 +83,7 @@ def test_state_sorts_the_new_columns():
     live.add_rows([{"frame": 3, "face_id": 0, "motion_mouth": np.float32(0.25), "AU12_r": float("nan"),
                     "AU12_L": 1.0, "pose_Rx": 0.1, "blink": np.int64(1)}])
     assert live.get(0, "motion_mouth")[3] == pytest.approx(0.25) and live.get(0, "blink")[3] == 1
-    assert np.isnan(live.get(0, "AU12_r")).all() and live.get(0, "AU12_L") is None
+    assert np.isnan(live.get(0, "AU12_r")).all() and live.get(0, "AU12_L")[3] == 1.0 and live.get(0, "pose_Rx") is None
 
 
 def test_au_track_draws_17_intensities_and_nothing_else(timeline):

@@ -62,8 +62,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                            description="List a project's videos (id, frames, rate), the state of their analyses "
                                        "(and the revision of the rules that made each: one made by an earlier "
                                        "merstudio is flagged, Run analysis in the app makes it again), their "
-                                       "overlays and their events per coder and status.")
+                                       "overlays and their events per coder and status. A video is there when a "
+                                       "file of its size (a frame folder: of its number of frame images) is where "
+                                       "the app looks; one that is not is looked for by content, as the app does. "
+                                       "--check compares every video's content (reads up to 2 MiB each).")
     show.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
+    show.add_argument("--check", action="store_true",
+                      help="check each video's content as the app does on opening it (a file of the same size "
+                           "edited or replaced is MISSING), not only its size: reads up to 2 MiB per video")
     relink = acts.add_parser(
         "relink", help="point a video at its file where it is now (moved, renamed or re-encoded)",
         description="Point video VIDEO at NEWPATH, where its file or frame folder is now. Moved or renamed (the "
@@ -357,7 +363,7 @@ def _relink(project: Any, args: argparse.Namespace) -> None:
               f"(merstudio gui {_quoted(project.path)}, Ctrl+R)", file=sys.stderr)
 
 
-def _show(project: Any) -> None:
+def _show(project: Any, check: bool = False) -> None:
     from merstudio.project.analyses import model_text, older_rules_note
     from merstudio.project.faces import describe_edit
     from merstudio.project.subjects import subjects
@@ -372,7 +378,7 @@ def _show(project: Any) -> None:
     for v in videos:
         print(f"video {v.id}: {v.name}  {v.frame_count} frames at {v.fps:g} fps ({v.frame_count / v.fps:.1f} s), "
               f"{v.width}x{v.height}" if v.fps > 0 else f"video {v.id}: {v.name}  {v.frame_count} frames")
-        where, missing = _where(project, v)
+        where, missing = _where(project, v, check)
         print(f"  path: {where}")
         if missing:
             print(f"  relink: merstudio project relink {_quoted(project.path)} {v.id} NEWPATH   (NEWPATH: where its "
@@ -478,19 +484,25 @@ def _revision(a: Any) -> str:
     return f"analysis revision {rev} ({told}this version's: {ANALYSIS_REVISION})"
 
 
-def _where(project: Any, v: Any) -> tuple[str, bool]:
-    """The video's path as the app and `analyze` will use it, by the app's own check (Project.locate_video: the
-    content, so a frame folder with a stray Thumbs.db is there and one holding other frames is not; it said such a
-    folder was there while the app called it missing): the copy at its path relative to the project first (a
-    project folder copied with its videos uses its own, even where the original is still in place), else the
-    stored path, else one found by name; flagged when that is not the stored path, or why it is missing (True)."""
-    where = project.locate_video(v.id)  # read-only here: nothing is stored
+def _where(project: Any, v: Any, check: bool = False) -> tuple[str, bool]:
+    """The video's path as the app and `analyze` will use it, where the app looks (Project.locate_video): the copy
+    at its path relative to the project first (a project folder copied with its videos uses its own, even where the
+    original is still in place), else the stored path, else one found by name; flagged when that is not the stored
+    path, or why it is missing (True). By the cheap check (Project.seen_at: a file's size, a frame folder's number
+    of frames; the content check read 2 MiB per video, 400 MB for 200) unless ``check``; a video that fails it is
+    looked for by the app's own check (content: a frame folder with a stray Thumbs.db is there, one holding other
+    frames is not), which reads only files of its size."""
+    from merstudio.project.videos import on_disk
+
+    where = None if check else project.seen_at(v.id)
+    if where is None:
+        where = project.locate_video(v.id)  # read-only here: nothing is stored
     if where is None:
         return f"{v.path}  (MISSING: {project.missing_reason(v.id)})", True
-    stored = Path(v.path)  # stored resolved (add_video, relocate)
+    stored = Path(on_disk(v.path))  # stored resolved (add_video, relocate)
     if _path_bytes(where) == _path_bytes(stored):
         return str(v.path), False
-    if project.matches(stored, v):
+    if (project.matches if check else project.looks_like)(stored, v):
         return f"{where}  (this project's own copy, used; the stored path {v.path} is another copy)", False
     if where.parent == stored.parent:  # the next command that writes takes the new name (--video keeps the old)
         return f"{where}  (RENAMED: found by its content; the project calls it {v.name})", False
@@ -584,7 +596,7 @@ def run(args: argparse.Namespace) -> int:
         elif args.action == "relink":
             _relink(project, args)
         else:
-            _show(project)
+            _show(project, args.check)
     return 0
 
 

@@ -230,16 +230,7 @@ class VideoTables(StoreBase):
         found."""
         v = self.video(video_id)
         here = self.path.parent
-        rel = find_relative(here, on_disk(v.relpath)) if v.relpath else None
-        candidates: list[Path] = [rel] if rel is not None else []
-        stored = None if foreign_path(v.path) else Path(on_disk(v.path))  # C:\\... is no path here (nor its folder: the cwd)
-        if stored is not None:
-            candidates.append(stored)
-        rel_dir = find_relative(here, on_disk("/".join(relative_parts(v.relpath)[:-1]))) if v.relpath else None
-        dirs = list(dict.fromkeys([here, *([rel_dir] if rel_dir is not None else []),
-                                   *([stored.parent] if stored is not None else []), *map(Path, search_dirs),
-                                   *self.search_dirs]))
-        candidates += [c for d in dirs if (c := find_relative(d, on_disk(v.name))) is not None]
+        candidates, dirs = self._places_of(v, search_dirs)
         for c in candidates:
             if self.matches(c, v):
                 # its relative path too: found at the stored path after the project file moved within the tree,
@@ -262,6 +253,31 @@ class VideoTables(StoreBase):
                                           f"{c.name} now ({v.name!r} still names it)", UserWarning, stacklevel=2)
                     return c.resolve()
         return None
+
+    def _places_of(self, v: Video, search_dirs: Iterable[str | os.PathLike[str]] = ()
+                   ) -> tuple[list[Path], list[Path]]:
+        """Where :meth:`locate_video` looks for ``v``, in its order: (the paths that may hold it: its relative path,
+        its stored path, its name in each folder; the folders)."""
+        here = self.path.parent
+        rel = find_relative(here, on_disk(v.relpath)) if v.relpath else None
+        candidates: list[Path] = [rel] if rel is not None else []
+        stored = None if foreign_path(v.path) else Path(on_disk(v.path))  # C:\\... is no path here (nor its folder: the cwd)
+        if stored is not None:
+            candidates.append(stored)
+        rel_dir = find_relative(here, on_disk("/".join(relative_parts(v.relpath)[:-1]))) if v.relpath else None
+        dirs = list(dict.fromkeys([here, *([rel_dir] if rel_dir is not None else []),
+                                   *([stored.parent] if stored is not None else []), *map(Path, search_dirs),
+                                   *self.search_dirs]))
+        candidates += [c for d in dirs if (c := find_relative(d, on_disk(v.name))) is not None]
+        return candidates, dirs
+
+    def seen_at(self, video_id: int) -> Path | None:
+        """Where the video seems to be by the cheap check (:meth:`looks_like`: a size, a folder's listing; no byte
+        of a video read), looked for as :meth:`locate_video` does, renamed files aside: `project show` of 200 videos
+        read 400 MB for the content check. Nothing stored. None where no place passes; locate_video, the app's
+        check, may still find it (renamed)."""
+        v = self.video(video_id)
+        return next((c.resolve() for c in self._places_of(v)[0] if self.looks_like(c, v)), None)
 
     def refresh_relpaths(self) -> list[int]:
         """Each video's relative path recomputed from where the project lies now, where it reaches nothing while the
@@ -396,6 +412,17 @@ class VideoTables(StoreBase):
         if stored is not None and v.size != 0 and stored.is_file():
             return "the file there is not the video that was added (its content changed: edited, re-encoded or replaced)"
         return "video not found (moved or deleted)"
+
+    @staticmethod
+    def looks_like(c: Path, v: Video) -> bool:
+        """The cheap part of :meth:`matches`: a file of the size ``v`` was added with, or a folder of as many frame
+        images as its frames (a stat, a listing). False wherever matches is False; True proves no content."""
+        try:
+            if v.size == 0:
+                return c.is_dir() and len(_frame_files(c)) == v.frame_count
+            return c.is_file() and c.stat().st_size == v.size
+        except OSError:
+            return False
 
     @staticmethod
     def matches(c: Path, v: Video) -> bool:

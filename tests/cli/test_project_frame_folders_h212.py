@@ -1,7 +1,8 @@
 """`merstudio project` and frame-folder clips (h212, audit a96 findings 1 and 2): `new` with two SMIC clips of .bmp
 frames and one length adds two videos (it said the second was "already in the project (the same content as ...)");
-`show` says a clip is there or missing as the app does (Project.locate_video): a stray Thumbs.db changes nothing,
-other frames in the folder are flagged (it only asked whether the folder existed)."""
+`show --check` says a clip is there or missing as the app does (Project.locate_video): a stray Thumbs.db changes
+nothing, other frames in the folder are flagged (it only asked whether the folder existed); plain `show` counts the
+frame images (h218)."""
 
 from __future__ import annotations
 
@@ -48,10 +49,14 @@ def test_show_says_what_the_app_says(smic: tuple[Path, Path, Path], capsys: pyte
     assert run(capsys, "project", "new", proj, a, b, "--fps", "100")[0] == 0
     (a / "Thumbs.db").write_bytes(b"x")  # a stray file: still the clip
     (b / "image000003.bmp").write_bytes((a / "image000003.bmp").read_bytes())  # another frame: not the clip
-    code, out, err = run(capsys, "project", "show", proj)
+    code, out, err = run(capsys, "project", "show", proj, "--check")  # the content, as the app checks it
     assert code == 0, err
     paths = [ln for ln in out.splitlines() if ln.startswith("  path:")]
     assert paths[0] == f"  path: {a.resolve()}", out
     assert paths[1].startswith(f"  path: {b.resolve()}  (MISSING: the folder there does not hold the frames"), out
+    # without --check, show looks at the frame images' number only (h218: no frame read): the same clip to it
+    code, out, err = run(capsys, "project", "show", proj)
+    assert [ln for ln in out.splitlines() if ln.startswith("  path:")] == [f"  path: {a.resolve()}",
+                                                                           f"  path: {b.resolve()}"], out
     with Project.open(proj, read_only=True) as p:  # the app's check
         assert p.locate_video(1) == a.resolve() and p.locate_video(2) is None

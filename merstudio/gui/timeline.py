@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -24,7 +24,9 @@ from PySide6.QtGui import (
     QGuiApplication,
     QPen,
     QTextDocumentFragment,
+    QTransform,
 )
+from PySide6.QtWidgets import QApplication
 
 from merstudio.features.aus import MAX_INTENSITY, STILL_UNRELIABLE_AU, au_r
 from merstudio.features.neutral import relative
@@ -43,6 +45,8 @@ from merstudio.gui.timeline_items import (
     LaneNotes,
     LegendBox,
     OverlayCurve,
+    PinnedFrameAxis,
+    Plate,
     RatioLine,
     Readout,
     TippedBars,
@@ -141,6 +145,9 @@ STEP_MS = 5
 # go held the window 0.3-0.6 s per switch on a busy 2-core machine, ~30 turns of under 0.1 s each now; a 600-frame
 # video's takes ~12 ms, drawn at once
 STEP_FRAMES = 9000
+# the readout, the frame axis kept in view as the lanes scroll (_pin) and their plates: over every lane's items (a play
+# head is at 100 in its lane), for pyqtgraph's clicks and drags (which go by the sum of an item's and its parents' z)
+PIN_Z = 1000.0
 DESCRIBE_MS = 300  # the play head still this long: the timeline's accessible description follows it
 
 
@@ -241,6 +248,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._build_playheads()
         self._fit_ticks_and_notes()
         self._build_accessible()
+        self._build_pins()
 
     def _build_accessible(self) -> None:
         """What a screen reader says of the timeline: its name, and as its description the readout's values at the
@@ -252,6 +260,66 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._describe_timer.setInterval(DESCRIBE_MS)
         self._describe_timer.timeout.connect(self._describe)
         self._description = ""
+
+    def _build_pins(self) -> None:
+        """The readout kept at the view's top and the frame axis at its bottom while the lanes scroll between them
+        (_pin), each on a white plate: scrolled down to the coders' lane (a big font, hidpi) a coder lost the values
+        at the play head and the frame numbers with the lanes above and below."""
+        self.readout.setZValue(PIN_Z)
+        self._readout_plate = Plate("bottom")
+        self.frame_axis = PinnedFrameAxis("bottom")
+        self.frame_axis.setTickFont(self.tick_font)
+        self.frame_axis.setFont(self.tick_font)
+        self.frame_axis.setLabel("frame", **self.sizes.label_style)
+        self.frame_axis.enableAutoSIPrefix(False)
+        self.frame_axis.linkToView(self.au_plot.vb)  # the lanes' x range: zoom and pan stay in step
+        self._axis_plate = Plate("top")
+        for item, z in ((self._readout_plate, PIN_Z - 1), (self.frame_axis, PIN_Z), (self._axis_plate, PIN_Z - 1)):
+            item.setParentItem(self.ci)  # (over the lanes; in no layout: placed by _pin)
+            item.setZValue(z)  # (above the lanes' items, the play heads' too, for pyqtgraph's clicks and drags)
+            item.hide()
+        self._readout_plate.on_wheel = self._axis_plate.on_wheel = self._wheel_scroll
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(self._pin)
+        bar.rangeChanged.connect(self._pin)
+        self.readout.geometryChanged.connect(self._pin)
+
+    def _wheel_scroll(self, delta: int) -> None:
+        """Scroll the lanes by a wheel's ``delta`` (eighths of a degree) as the scroll area scrolls them."""
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() - round(delta / 120 * QApplication.wheelScrollLines() * bar.singleStep()))
+
+    def _pin(self, *_args: Any) -> None:
+        """Keep the readout in view at the top and the frame axis at the bottom where the lanes scroll: the readout
+        moved down by as much as the view is scrolled, a copy of the lowest lane's frame axis (frame_axis) at the
+        view's bottom while that one is under it. Not scrolled, and scrolled to the end for the frame axis, they are
+        where the layout puts them (nothing pinned: as without scrolling)."""
+        if self.closed or not hasattr(self, "_axis_plate"):
+            return
+        ci, vp = self.ci, self.viewport()
+        top = ci.mapFromScene(self.mapToScene(QPoint(0, 0))).y()
+        bottom = ci.mapFromScene(self.mapToScene(QPoint(0, vp.height()))).y()
+        width = ci.mapRectFromScene(self.range).width()
+        spacing = self.ci.layout.verticalSpacing()
+        down = max(0.0, top - ci.mapFromScene(self.range.topLeft()).y())
+        if self.readout.transform().dy() != down:
+            self.readout.setTransform(QTransform.fromTranslate(0, down))
+        if down > 0:
+            # from the view's top to the first lane's top, under the readout: no lane shows above or beside it
+            self._readout_plate.setRect(QRectF(0, top, width, self.readout.geometry().bottom() + spacing - top + down))
+        self._readout_plate.setVisible(down > 0)
+        lowest = next((p for p in sorted(self._rows, key=lambda p: -self._rows[p][0])
+                       if p.isVisible() and p.getAxis("bottom").isVisible()), None)
+        axis = lowest.getAxis("bottom") if lowest is not None else None
+        g = lowest.mapRectToItem(ci, axis.geometry()) if lowest is not None and axis is not None else QRectF()
+        under = axis is not None and g.bottom() > bottom + 0.5
+        if under and axis is not None:
+            if self.frame_axis.label.isVisible() != axis.label.isVisible():
+                self.frame_axis.showLabel(axis.label.isVisible())  # (its title where the lowest lane's has one)
+            self.frame_axis.setGeometry(QRectF(g.left(), bottom - g.height(), g.width(), g.height()))
+            self._axis_plate.setRect(QRectF(0, bottom - g.height(), width, g.height()))
+        self.frame_axis.setVisible(under)
+        self._axis_plate.setVisible(under)
 
     def _init_drawing_state(self) -> None:
         """What the curves are drawn from and what is drawn (the video, the buffer, the face, the neutral levels,
@@ -546,6 +614,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         plot.vb.sigResized.connect(lambda _vb: self._fit_legend(plot))
         plot.vb.sigRangeChanged.connect(lambda *_: self._place_notes(plot))
         plot.vb.sigRangeChanged.connect(lambda *_: self._fit_notes(plot))  # (one added since: fitted from now on)
+        for item in (plot, plot.getAxis("bottom")):  # the lanes laid out again, the frame axis shown or moved
+            item.geometryChanged.connect(self._pin)
         return plot
 
     def _note(self, plot: pg.PlotItem, text: str, colour: str = "#757575") -> pg.TextItem:
@@ -858,6 +928,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._fit_range()
         if hasattr(self, "sizes") and self._rows:
             self._place_frame_axis()
+        self._pin()
 
     def _class_lane_state(self) -> None:
         """The class lane's hint and height from what it draws: our class curves or an overlay's (py-feat's

@@ -26,7 +26,7 @@ from PySide6.QtGui import (
     QTextOption,
     QTransform,
 )
-from PySide6.QtWidgets import QGraphicsTextItem
+from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsTextItem
 
 from merstudio import palette
 from merstudio.gui.look import SMALL_SHARE, app_pt, small_text
@@ -45,6 +45,7 @@ REJECTED_COLOUR = "#757575"
 # the AU lane's stale-frames hatch, which means something else
 OTHER_FACE_PATTERN = Qt.BrushStyle.FDiagPattern
 FACE_TAG_COLOUR = "#37474f"  # 7:1 on white, dark on a light hatch
+PLATE_EDGE = "#b0bec5"  # the line between the lanes and the readout or frame axis kept over them as they scroll
 # the legends' column, right of the tracks (never over the curves), and an entry's height (no margin), for 7-pt text
 # (the default 9-pt app font); a bigger font grows both as its text does (legend_sizes)
 LEGEND_WIDTH = 180
@@ -619,6 +620,53 @@ class FrameAxis(pg.AxisItem):
     def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:  # noqa: N802, N803
         levels = [lv for lv in super().tickSpacing(minVal, maxVal, size) if lv[0] >= 1]
         return levels or [(1.0, 0.0)]
+
+
+class PinnedFrameAxis(FrameAxis):
+    """The frame axis kept at the view's bottom while the lanes scroll (Timeline._pin), x-linked to the lanes: a
+    click or drag on it goes to its lane as on the lowest lane's own (pan, seek), not to a lane scrolled under it."""
+
+    def hoverEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph's name
+        if not ev.isExit():
+            ev.acceptClicks(Qt.MouseButton.LeftButton)
+            ev.acceptDrags(Qt.MouseButton.LeftButton)
+
+
+class Plate(QGraphicsRectItem):
+    """White under what stays in view while the lanes scroll under it (the readout, the frame axis; Timeline._pin),
+    a grey line on its side toward the lanes (``edge``: "top" or "bottom"): the lanes do not show through, a click
+    or drag on it seeks or selects on no lane under it, and the wheel over it goes to ``on_wheel``."""
+
+    def __init__(self, edge: str) -> None:
+        super().__init__()
+        self.edge = edge
+        self.on_wheel: Callable[[int], Any] | None = None  # the wheel over it (the timeline scrolls its lanes)
+        self.setPen(QPen(Qt.PenStyle.NoPen))
+        self.setBrush(QBrush(QColor("white")))
+
+    def paint(self, p: Any, *args: Any) -> None:
+        super().paint(p, *args)
+        r = self.rect()
+        y = r.top() + 0.5 if self.edge == "top" else r.bottom() - 0.5  # (inside its rect: repainted with it)
+        p.setPen(ratio_pen(pg.mkPen(PLATE_EDGE, width=1), device_ratio(p)))
+        p.drawLine(QPointF(r.left(), y), QPointF(r.right(), y))
+
+    def hoverEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph's name
+        if not ev.isExit():
+            ev.acceptClicks(Qt.MouseButton.LeftButton)
+            ev.acceptDrags(Qt.MouseButton.LeftButton)
+
+    def mouseClickEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph's name
+        ev.accept()
+
+    def mouseDragEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph's name
+        ev.accept()
+
+    def wheelEvent(self, ev: Any) -> None:  # noqa: N802 - Qt override
+        # not a zoom of the lane under it: the wheel over the readout scrolled the lanes before it was kept in view
+        if self.on_wheel is not None:
+            ev.accept()
+            self.on_wheel(ev.delta())
 
 
 class LaneAxis(pg.AxisItem):

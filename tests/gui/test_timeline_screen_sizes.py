@@ -76,9 +76,12 @@ def test_ctrl_wheel_makes_the_au_lane_taller_at_every_size(qtbot, timeline, size
     qtbot.wait(20)
     axis = lane.plot.getAxis("bottom")
     assert axis.isVisible() and tl.mapFromScene(axis.sceneBoundingRect().bottomLeft()).y() <= tl.viewport().height() + 1
-    # and back: four notches down give the height back, nothing scrolls
+    # and back: four notches down give the height back, nothing scrolls (over the AU lane where it shows below the
+    # readout, which stays at the view's top over the lanes scrolled under it)
     for _ in range(4):
-        pos = QPointF(tl.mapFromScene(tl.au_plot.vb.sceneBoundingRect().center()))
+        lane_px = tl.mapFromScene(tl.au_plot.vb.sceneBoundingRect()).boundingRect()
+        below = tl.mapFromScene(tl.readout.sceneBoundingRect()).boundingRect().bottom() + 1
+        pos = QPointF(lane_px.center().x(), (max(lane_px.top(), below) + lane_px.bottom()) / 2)
         ev = QWheelEvent(pos, QPointF(tl.viewport().mapToGlobal(pos.toPoint())), QPoint(0, 0), QPoint(0, -120),
                          Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier, Qt.ScrollPhase.NoScrollPhase,
                          False)

@@ -598,16 +598,20 @@ class MainWindow(QMainWindow):
         self._view_zoom_actions(v)
 
     def _view_zoom_actions(self, v: QMenu) -> None:
-        """The rest of View: zooming the video and the timeline, panning, stepping videos, the docks' toggles."""
+        """The rest of View: zooming the video and the timeline and panning (a submenu, their keys as they were: 25
+        items at a 16-pt font were taller than a 768-px screen, wrapped into two columns as Playback was), stepping
+        videos, the docks' toggles."""
         x = self.ctx.execute
         t = self.transport
-        self._action(v, "Fi&t video", self.video_view.fit, "Ctrl+0")
-        self._action(v, "Zoom video &in", lambda: self.video_view.zoom(1.25), "Ctrl+=")
-        self._action(v, "Zoom video o&ut", lambda: self.video_view.zoom(0.8), "Ctrl+-")
-        self._action(v, "Zoom timeline i&n", lambda: self.timeline.zoom_x(0.5, t.current_frame), ["=", "+"])
-        self._action(v, "&Zoom timeline out", lambda: self.timeline.zoom_x(2.0, t.current_frame), "-")
-        self._action(v, "&Pan timeline left", lambda: self.timeline.pan_x(-0.25), "Ctrl+Left")
-        self._action(v, "Pan timeline &right", lambda: self.timeline.pan_x(0.25), "Ctrl+Right")
+        z = v.addMenu("&Zoom and pan")
+        self._action(z, "Fi&t video", self.video_view.fit, "Ctrl+0")
+        self._action(z, "Zoom video &in", lambda: self.video_view.zoom(1.25), "Ctrl+=")
+        self._action(z, "Zoom video o&ut", lambda: self.video_view.zoom(0.8), "Ctrl+-")
+        z.addSeparator()
+        self._action(z, "Zoom timeline i&n", lambda: self.timeline.zoom_x(0.5, t.current_frame), ["=", "+"])
+        self._action(z, "&Zoom timeline out", lambda: self.timeline.zoom_x(2.0, t.current_frame), "-")
+        self._action(z, "&Pan timeline left", lambda: self.timeline.pan_x(-0.25), "Ctrl+Left")
+        self._action(z, "Pan timeline &right", lambda: self.timeline.pan_x(0.25), "Ctrl+Right")
         v.addSeparator()
         self._action(v, "Next video", lambda: x(StepVideo, step=+1), "Ctrl+PgDown")
         self._action(v, "Previous video", lambda: x(StepVideo, step=-1), "Ctrl+PgUp")

@@ -32,6 +32,7 @@ from merstudio.io.identity import FileChanged
 from merstudio.messages import one_line
 from merstudio.model.columns import class_column
 from merstudio.project import Event
+from merstudio.project.event_store import is_model_proposal
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
@@ -456,15 +457,16 @@ class AnalysisControl(QObject):
     # ---------------------------------------------------------------- running
     def rerun_question(self) -> str | None:
         """The question asked before re-running the analysis of a video with coded events, reviewed proposals or
-        open proposals the coder edited (a re-run replaces every open proposal; None: nothing to lose, run without
-        asking)."""
+        open proposals the coder edited (a re-run replaces every open model proposal, the store's one rule:
+        is_model_proposal; None: nothing to lose, run without asking)."""
         proj, video = self.win.project, self.win.video
         if proj is None or video is None or proj.read_only or self.worker is not None:
             return None  # refused anyway, with its own message
         evs = proj.events(video.id)
-        coded = sum(1 for e in evs if e.source != "model")
-        reviewed = sum(1 for e in evs if e.source == "model" and e.status != "proposal")
-        edited = sum(1 for e in evs if e.source == "model" and e.status == "proposal" and edited_proposal(proj, e))
+        kept = [e for e in evs if not is_model_proposal(e)]  # a coder's event of status "proposal" too
+        coded = sum(1 for e in kept if e.source != "model")
+        reviewed = len(kept) - coded
+        edited = sum(1 for e in evs if is_model_proposal(e) and edited_proposal(proj, e))
         if not coded and not reviewed and not edited:
             return None
         what = ", ".join(t for t in (f"{coded} coded event{'s' * (coded != 1)}" if coded else "",

@@ -27,6 +27,7 @@ from merstudio.gui.checkpoint_dialog import CheckpointDialog
 from merstudio.gui.events_table import MODEL_MARK, models_number
 from merstudio.gui.look import ERROR_COLOUR, fit_screen, on_window
 from merstudio.messages import one_line
+from merstudio.project.event_store import is_model_proposal
 from merstudio.project.events import SOURCES, STATUSES, Event, normalize_aus
 
 __all__ = ["DEFAULT_EMOTIONS", "CheckpointDialog", "EventDialog", "ImportPreviewDialog"]
@@ -66,8 +67,9 @@ class EventDialog(QDialog):
         self.source.addItems(SOURCES)
         self.source.setCurrentText(event.source)
         self.status = QComboBox(self)
-        self.status.addItems(STATUSES)
+        self._offer_statuses()
         self.status.setCurrentText(event.status)
+        self.source.currentTextChanged.connect(self._offer_statuses)
         self.note = QPlainTextEdit(event.note, self)
         # what each field showed when the dialog opened: a field left as it was keeps the stored value exactly
         # (a confidence of more decimals than shown, a note with spaces at its end), so OK without an edit
@@ -113,6 +115,23 @@ class EventDialog(QDialog):
             # which at 16 pt on a 768-px screen squeezed the note to its least (2 lines)
             self.resize(self.size().expandedTo(self.sizeHint()))
             fit_screen(self)
+
+    def _offer_statuses(self) -> None:
+        """The statuses Status offers for the source chosen: "proposal" is the model's (its open proposals, which a
+        re-run replaces), so a coder's own event is accepted or rejected; one stored as a proposal (an events CSV
+        row so) keeps that status on offer while its source is as stored, so OK without an edit changes nothing."""
+        source, was = self.source.currentText(), self.status.currentText() or self._event.status
+        offer = [s for s in STATUSES if s != "proposal" or source == "model"
+                 or (self._event.status == "proposal" and source == self._event.source)]
+        if offer == [self.status.itemText(i) for i in range(self.status.count())]:
+            return
+        self.status.blockSignals(True)  # _mark_confidence follows the new text once, below
+        self.status.clear()
+        self.status.addItems(offer)
+        self.status.setCurrentText(was if was in offer else "accepted")
+        self.status.blockSignals(False)
+        if hasattr(self, "confidence_label"):  # not while the dialog is built
+            self._mark_confidence()
 
     def _mark_confidence(self) -> None:
         """Confidence marked as the model's (label and tooltip) while the fields make it so."""
@@ -180,6 +199,15 @@ def with_statuses(summary: str, events: list[Any], limit: int) -> str:
         if line.startswith("  + ") and (e := next(shown, None)) is not None and e.status != "accepted":
             lines[i] = f"{line} ({e.status})"
     return "\n".join(lines)
+
+
+def coders_proposals_note(events: Iterable[Event]) -> str:
+    """The import preview's note on events of a coder's (not the model's) whose status is "proposal" (an events CSV
+    row so): how they are read ('' for none)."""
+    n = sum(1 for e in events if e.status == "proposal" and not is_model_proposal(e))
+    return (f"\n\nNote: {n} event(s) of a coder (source manual or imported) have status proposal: imported as open "
+            "proposals to review (N, Y, X); a re-run of the analysis keeps them (it replaces the model's proposals "
+            "alone)") if n else ""
 
 
 CODER_NOTE = ("Whose coding the file's events are: BORIS names no coder, and the observation id it would take names "
@@ -370,7 +398,7 @@ class ImportPreviewDialog(QDialog):
         else:
             head += f"; {dup} already in the project, not imported again" if dup else ""
         self.head.setText(head + ". Nothing is written until you confirm; the import is one undo step.")
-        text = with_statuses(preview.summary(limit=200), preview.events, 200)
+        text = with_statuses(preview.summary(limit=200), preview.events, 200) + coders_proposals_note(preview.events)
         if replace and gone:  # which events go, not only how many: the coder checks before confirming
             text += f"\n\nREMOVED from the project ({gone}):\n" + "\n".join(
                 f"  - remove {removed_line(e)}" for e in preview.replaces[:200])

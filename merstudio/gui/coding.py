@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoCommand
 
+from merstudio.agreement.report import coder_of
 from merstudio.errors import InputError
 from merstudio.gui import commands as C
 from merstudio.gui.state import Marks, event_line, event_order, neighbour_event_frame, next_proposal
@@ -50,6 +51,7 @@ class Coding(QObject):
         # a failed undo/redo: one message, the stack kept in step; one that failed alone says so in the status bar
         self.undo_guard = StepGuard(win.show_error, self, status=lambda line: self.message.emit(line, 10000))
         self._pushing = False
+        self.shown_note = ""  # the last note of show_anyway
         self._undo_index = 0
         self._undo_line: tuple[int, str] | None = None  # the last undo or redo: (the stack's index then, its line)
         self.undo_stack.indexChanged.connect(self._undo_index_changed)
@@ -89,15 +91,58 @@ class Coding(QObject):
         caller's status line ends with ("filter cleared: …"; "" where the filter shows it): the line is the
         command's own, built by it (:func:`with_note`); the note added to whatever the status bar showed then
         ended an edit's line, which writes none, with an older line and its note ("Undone: … (filter cleared: …)
-        (filter cleared: …)")."""
+        (filter cleared: …)"). An event of a coder hidden in View > Coders shown is not among :attr:`events` at
+        all: that coder is shown again (a new event made under a hidden coder was stored, selected and deleted by
+        Delete unseen); an undo or redo leaves the coders shown as chosen and says the event is hidden
+        (:meth:`hidden_note`)."""
+        notes = []
+        if event_id is not None and self.find(event_id) is None:
+            notes.append(self._unhide(event_id, what))
         ev = self.find(event_id)
-        if ev is None or not self.win.table.model_.hides(ev):
+        if ev is not None and self.win.table.model_.hides(ev):
+            text = self.filter_text()
+            self.win.events_pane.filter.clear()
+            notes.append(f"filter cleared: the {what} event did not match '{text}'")
+        # kept for a caller that writes the status line after the command that called this (I / O: MarkPoint)
+        self.shown_note = "; ".join(n for n in notes if n)
+        return self.shown_note
+
+    def _hidden_coder(self, event_id: int) -> tuple[str, bool] | None:
+        """(the coder, whether blind coding hides them) of an event of the current video that the coders shown
+        (View > Coders shown, blind coding) hide; None for one shown, or not this video's."""
+        proj, video = self.win.project, self.win.video
+        ev = proj.event(event_id) if proj is not None and video is not None else None
+        if ev is None or video is None or ev.video_id != video.id or self.find(event_id) is not None:
+            return None
+        return coder_of(ev), self.win.coders_view.blind
+
+    def _unhide(self, event_id: int, what: str) -> str:
+        """Show the coder of a hidden event again (not under blind coding, which shows the coder their own events
+        only: any other's stays hidden); the note saying so."""
+        hidden = self._hidden_coder(event_id)
+        if hidden is None:
             return ""
-        text = self.filter_text()
-        self.win.events_pane.filter.clear()
-        return f"filter cleared: the {what} event did not match '{text}'"
+        coder, blind = hidden
+        if blind or coder not in self.win.coders_view.hidden:
+            return self.hidden_note(event_id)
+        self.win.coders_view.set_hidden(coder, False)  # reloads the events: this one among them
+        return f"{coder}'s events shown again: the {what} event is {coder}'s"
+
+    def hidden_note(self, event_id: int | None) -> str:
+        """'' for an event shown, else the note that it is hidden and by what (View > Coders shown, blind coding)."""
+        hidden = self._hidden_coder(event_id) if event_id is not None else None
+        if hidden is None:
+            return ""
+        coder, blind = hidden
+        if blind:
+            return f"hidden: {coder}'s event, and blind coding shows your own alone"
+        return f"hidden: View > Coders shown hides {coder}'s events"
 
     def select(self, event_id: int | None, seek: bool = False) -> None:
+        """Select one of the events shown (:attr:`events`), or none: an id they do not hold (a hidden coder's) is
+        not selected, so that no key (Delete, E, Y, X) acts on an event out of sight."""
+        if event_id is not None and self.find(event_id) is None:
+            event_id = None
         self.selected_event_id = event_id
         self.selectionChanged.emit()
         ev = self.find(event_id) if seek else None
@@ -355,6 +400,8 @@ class Coding(QObject):
                 self.select(focus, seek=True)
                 # one the events filter hides: cleared, as for a new or edited event (it was selected out of sight)
                 note = self.show_anyway(focus, "restored" if undone else "redone")
+            elif focus is not None:  # a hidden coder's (View > Coders shown): named as hidden, left so
+                note = self.hidden_note(focus)
             # after a switch this comes once the other video is shown, and the switch wrote its own line then (the
             # stored analysis, or none): the last undo or redo's line again, unless a new step came since
             line = self._undo_line[1] if self._undo_line is not None and self._undo_line[0] == self._undo_index \

@@ -107,10 +107,16 @@ class MergePlan:
         return Counter(c.kind for c in (self.events + self.behaviour_events if changes is None else changes))
 
     def lines(self, limit: int = 12) -> list[str]:
-        """The summary shown before anything is written: videos, then events and behaviour events (N new, M
-        updated, K deleted, C conflicts, D already here) per coder, then each conflict (both kept) by name."""
-        out = [f"merging {self.other} into {self.path}:",
-               f"  videos: {self.videos_matched} matched by content, {len(self.videos_new)} new"
+        """The summary shown before anything is written: :meth:`count_lines`, then :meth:`item_lines`."""
+        out = [f"merging {self.other} into {self.path}:", *self.count_lines(), *self.item_lines(limit)]
+        if self.empty:
+            out.append("  nothing to merge: this project has everything the other copy holds")
+        return out
+
+    def count_lines(self) -> list[str]:
+        """Videos matched and new; events and behaviour events new, updated, deleted, in conflict and already here,
+        then per coder."""
+        out = [f"  videos: {self.videos_matched} matched by content, {len(self.videos_new)} new"
                + (f" ({', '.join(Path(str(v['path'])).name for v in self.videos_new[:4])})" if self.videos_new
                   else "")]
         for title, changes, dups in (("events", self.events, self.duplicates),
@@ -123,13 +129,14 @@ class MergePlan:
                 out.append(f"    {coder}: {_counted(by_coder[coder], all_kinds=False)}")
         if self.behaviours_new:
             out.append(f"  behaviours new: {', '.join(str(b['name']) for b in self.behaviours_new)}")
+        return out
+
+    def item_lines(self, limit: int = 12) -> list[str]:
+        """Each update, deletion and conflict by coder, video and frames (``limit`` of them, then how many more)."""
         changed = [c for c in self.events + self.behaviour_events if c.kind != "new"]
-        for c in changed[:limit]:
-            out.append(f"  {c.kind}: {c.line()}")
+        out = [f"  {c.kind}: {c.line()}" for c in changed[:limit]]
         if len(changed) > limit:
             out.append(f"  ... and {len(changed) - limit} more updated, deleted or in conflict")
-        if self.empty:
-            out.append("  nothing to merge: this project has everything the other copy holds")
         return out
 
     def summary(self) -> str:

@@ -10,7 +10,9 @@ its face matches that track's, and no other known face, far above what different
 else gets a new id. Ids are never reused. (2c) The analysis restarts the signatures every keyframe_s, so a face
 gone across a restart is given its earlier id by `ReturnLabels`, on the tracks' `TrackRecord`s (`records`), with
 rule 2b's bars; the rows carry that id. (2d) A track begun on a face cut by the frame's edge, too little in view for
-rule 2, is compared with the lost tracks it may be once it is in view, and takes the matching one's id from then on.
+rule 2, is compared with the lost tracks it may be once it is in view, and takes the matching one's id from then on;
+so is a track begun near a face lost under a cover (an object or another face over it), while rule 2 may give that
+face back, against the face as it was before the cover (the running mean took the cover in).
 A face moving over the frame's edge is kept by rule 1 on its place alone (its crop says nothing of who it is).
 docs/face.md states the rule and its thresholds.
 """
@@ -82,6 +84,13 @@ RETURN_MARGIN = 0.10
 # LATE_WINDOW_S of its start, and given that track's id from then on where rule 2's bars hold.
 LATE_TRIES = 5
 LATE_WINDOW_S = 3.0
+# A track lost under a cover (its crop, inside the frame, no longer looked like its running mean: a cover sliding
+# over it slowly is followed by rule 1 from frame to frame, and the running mean takes the cover in) is compared by the
+# signature it had at its last frame whose crop did (`_Track.known`), by rule 2 and by rule 2d on every frame in view
+# while rule 2 may give it back (the mesh found the face still under the cover: it would have been compared so had it
+# found it only once the cover was off). Measured on a95's cross.mp4 made 7 s long (a tile sliding over smile_man's
+# face and off it): the face back uncovered read 0.59-0.64 against the running mean at its loss, 0.87-0.97 against
+# the signature before the cover.
 # Tracks gone longer than max_gap_s are kept this long (seconds), at most this many, for rule 2b.
 RETURN_MEMORY_S = 600.0
 RETURN_TRACKS = 32
@@ -212,6 +221,14 @@ class _Track:
     late: set[int] = field(default_factory=set)
     late_tries: int = 0
     first_frame: int = 0
+    # The signature (running mean crop, geometry) at its last frame whose crop, inside the frame, looked like it
+    # (identity_min), and whether its last frame's did not (`covered`: a cover over it, which the running mean takes
+    # in): lost so, rules 2 and 2d compare it by `known`.
+    known: tuple[np.ndarray, np.ndarray] | None = None
+    covered: bool = False
+    # Rule 2d: begun near tracks lost under a cover, those (compared on every frame in view while rule 2 may give
+    # them back)
+    uncover: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -282,7 +299,8 @@ class FaceTracker:
         # refits: frames detected afresh for such a split (FaceMeshDetector.detect_afresh; not those the detector
         # had just detected afresh itself)
         # covers: faces a live track kept on one half of their crop only (PART_MIN: a cover over part of the face)
-        # late: faces given a lost track's id by rule 2d (after a track of their own, begun at the frame's edge)
+        # late: faces given a lost track's id by rule 2d (after a track of their own, begun at the frame's edge or
+        # under a cover)
         self.stats = {"frames": 0, "mesh_calls": 0, "searches": 0, "rebuilds": 0, "seeks": 0, "splits": 0,
                       "refits": 0, "covers": 0, "late": 0}
 
@@ -533,25 +551,33 @@ class FaceTracker:
     def _identity_cost(self, t: _Track, o: FaceObservation, patch: tuple[np.ndarray, np.ndarray],
                        vis: np.ndarray) -> float | None:
         """Rule 2's identity: the cost of the detection being t's face, None unless its geometry and appearance
-        both agree with t's signature."""
-        if t.geometry is None or t.appearance is None:
+        both agree with t's signature: its running means or, for t lost under a cover, also those before the cover
+        (`known`: the running means took the cover in), the better of the two."""
+        sigs = [(t.appearance, t.geometry)] + ([t.known] if t.covered and t.known is not None else [])
+        costs = [c for app, geo in sigs if (c := self._signature_cost(app, geo, o, patch, vis)) is not None]
+        return min(costs, default=None)
+
+    def _signature_cost(self, app: np.ndarray | None, geo: np.ndarray | None, o: FaceObservation,
+                        patch: tuple[np.ndarray, np.ndarray], vis: np.ndarray) -> float | None:
+        """_identity_cost against one signature (running mean crop `app`, geometry `geo`)."""
+        if geo is None or app is None:
             return None
-        g = self._geometry_distance(t, o, vis)
+        g = self._geometry_distance(geo, o, vis)
         if g is None:
             return None
-        a = appearance_similarity(*patch, t.appearance)
+        a = appearance_similarity(*patch, app)
         if g <= self.geometry_max and a >= self.appearance_min:
             return g / self.geometry_max + (1.0 - a)
         return None
 
     @staticmethod
-    def _geometry_distance(t: _Track, o: FaceObservation, vis: np.ndarray) -> float | None:
-        """signature_distance of the detection to t's signature over the point pairs inside the frame (a face coming
-        back over the frame edge), None when under 30 % of them are."""
+    def _geometry_distance(geometry: np.ndarray | None, o: FaceObservation, vis: np.ndarray) -> float | None:
+        """signature_distance of the detection to a track's geometry signature over the point pairs inside the frame
+        (a face coming back over the frame edge), None when under 30 % of them are."""
         pair_ok = vis[_PAIRS[:, 0]] & vis[_PAIRS[:, 1]]
-        if pair_ok.mean() < 0.3 or t.geometry is None:
+        if pair_ok.mean() < 0.3 or geometry is None:
             return None
-        return signature_distance(geometry_signature(o), t.geometry, pair_ok)
+        return signature_distance(geometry_signature(o), geometry, pair_ok)
 
     def _returns(self, frame_index: int, observations: list[FaceObservation],
                  appearance: list[tuple[np.ndarray, np.ndarray]], sig_visible: dict[int, np.ndarray],
@@ -573,7 +599,7 @@ class FaceTracker:
             score = {tid: appearance_similarity(patch, valid, t.appearance) for tid, t in self._tracks.items()
                      if t.appearance is not None}
             cands = {tid for tid in gone - refused.get(j, set()) if score[tid] >= RETURN_MIN
-                     and (g := self._geometry_distance(self._tracks[tid], observations[j], sig_visible[j])) is not None
+                     and (g := self._geometry_distance(self._tracks[tid].geometry, observations[j], sig_visible[j])) is not None
                      and g <= self.geometry_max}
             if not cands:
                 continue
@@ -621,6 +647,7 @@ class FaceTracker:
                     matched[j] = tid
                     free_obs.discard(j)
                     self._tracks[tid].reidentified.append(frame_index)
+                    self._uncovered(self._tracks[tid], observations[j], appearance[j], sig_visible[j])
 
         # (2b) a face back after longer than max_gap_s (a screen share): only where it is clearly that track's.
         if free_obs:
@@ -647,12 +674,17 @@ class FaceTracker:
                           and u.last_frame < frame_index and k not in refused.get(j, ())
                           and self._may_return(frame_index, u, observations[j].bbox)}
                 t.late_tries = LATE_TRIES
+            # (2d) near a face lost under a cover: found still (partly) under it, it may be that face
+            t.uncover = {k for k, u in self._tracks.items() if k != tid and k not in taken and u.continuous and u.covered
+                         and u.last_frame < frame_index and k not in refused.get(j, ())
+                         and self._may_return(frame_index, u, observations[j].bbox)}
             self.records[tid] = TrackRecord(
                 frame_index, *appearance[j], geometry_signature(observations[j]), vis[_PAIRS[:, 0]] & vis[_PAIRS[:, 1]],
                 max((appearance_similarity(*appearance[j], t.appearance) for t in self._tracks.values()
                      if t.appearance is not None), default=-1.0))
 
-        # (2d) a face that came back over the frame's edge, now in view: its lost track's id from here on.
+        # (2d) a face that came back over the frame's edge or from under a cover, now in view: its lost track's id
+        # from here on.
         self._late_returns(frame_index, observations, appearance, sig_visible, matched)
 
         out = []
@@ -669,7 +701,14 @@ class FaceTracker:
             t.hits += 1
             t.last_patch = appearance[j]
             t.last_matrix = _alignment(o, rgb.shape)
+            # a face in view that no longer looks like the track's running mean is under a cover (the mean is about to
+            # take it in): `known` keeps the signature before it
+            whole = (t.appearance is None or appearance[j][1].mean() < EDGE_MIN
+                     or appearance_similarity(*appearance[j], t.appearance) >= self.identity_min)
             self._update_signature(t, o, appearance[j][0])
+            t.covered = not whole
+            if whole and t.appearance is not None and t.geometry is not None:
+                t.known = (t.appearance, t.geometry)
             rec = self.records[tid]
             rec.last, rec.appearance, rec.geometry_end = frame_index, t.appearance, t.geometry
             rec.met.update(ids - {tid})
@@ -699,26 +738,33 @@ class FaceTracker:
                       appearance: list[tuple[np.ndarray, np.ndarray]], sig_visible: dict[int, np.ndarray],
                       matched: dict[int, int]) -> None:
         """Rule 2d: a track begun on a face cut by the frame's edge (`late`: the lost tracks it may be), on one of
-        its first LATE_TRIES frames in view within LATE_WINDOW_S, takes the id of the one of them that rule 2's
-        bars say it is, from this frame on (its earlier frames keep the id they had); that track must still be
-        gone and never seen with it, and a track two such faces ask for goes to neither. `matched` is updated."""
+        its first LATE_TRIES frames in view within LATE_WINDOW_S, or begun near faces lost under a cover (`uncover`),
+        on any frame in view while rule 2 may give them back (gap and place), takes the id of the one of them that
+        rule 2's bars say it is, from this frame on (its earlier frames keep the id they had); that track must still
+        be gone since before the new one began and never seen with it, and a track two such faces ask for goes to
+        neither. `matched` is updated."""
         present = set(matched.values())
         asked: dict[int, list[tuple[float, int]]] = {}
         for j, tid in matched.items():
             t = self._tracks[tid]
-            if not t.late:
+            if not t.late and not t.uncover:
                 continue
-            if self._time(frame_index) - self._time(t.first_frame) > LATE_WINDOW_S + _EPS_S:
+            if t.late and self._time(frame_index) - self._time(t.first_frame) > LATE_WINDOW_S + _EPS_S:
                 t.late.clear()
-                continue
+            t.uncover = {k for k in t.uncover if k in self._tracks
+                         and self._gap_s(frame_index, self._tracks[k]) <= self.max_gap_s + _EPS_S}
             if not self._measurable(appearance[j][1], sig_visible[j]):
                 continue
-            t.late_tries -= 1
-            costs = [(c, k) for k in t.late if k in self._tracks and k not in present and k not in t.together
+            cands = set(t.late) | {k for k in t.uncover
+                                   if self._may_return(frame_index, self._tracks[k], observations[j].bbox)}
+            if t.late:
+                t.late_tries -= 1
+                if t.late_tries <= 0:
+                    t.late.clear()
+            costs = [(c, k) for k in cands if k in self._tracks and k not in present and k not in t.together
+                     and self._tracks[k].last_frame < t.first_frame
                      and (c := self._identity_cost(self._tracks[k], observations[j], appearance[j],
                                                    sig_visible[j])) is not None]
-            if t.late_tries <= 0:
-                t.late.clear()
             if costs:
                 cost, k = min(costs)
                 asked.setdefault(k, []).append((cost, j))
@@ -736,11 +782,25 @@ class FaceTracker:
             for u in self._tracks.values():
                 if tid in u.together:
                     u.together.add(k)
+                u.late.discard(tid)
+                u.uncover.discard(tid)
             for r in self.records.values():
                 if tid in r.met:
                     r.met.add(k)
             old.reidentified.append(frame_index)
+            self._uncovered(old, observations[j], appearance[j], sig_visible[j])
             self.stats["late"] += 1
+
+    def _uncovered(self, t: _Track, o: FaceObservation, patch: tuple[np.ndarray, np.ndarray], vis: np.ndarray) -> None:
+        """t, lost under a cover, was just given back its face (rule 2 or 2d): where that looks more like t's face
+        before the cover than like its running means (which took the cover in), that is its signature again."""
+        if not t.covered or t.known is None:
+            return
+        before = self._signature_cost(*t.known, o, patch, vis)
+        now = self._signature_cost(t.appearance, t.geometry, o, patch, vis)
+        if before is not None and (now is None or before <= now):
+            t.appearance, t.geometry = t.known
+            t.covered = False
 
     @staticmethod
     def _update_signature(t: _Track, o: FaceObservation, a: np.ndarray) -> None:

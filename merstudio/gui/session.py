@@ -9,6 +9,7 @@ through the window, which tests replace.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import logging
 import os
@@ -17,7 +18,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
@@ -27,8 +28,10 @@ from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.gui import commands as C
 from merstudio.gui import remembered
 from merstudio.gui.places import store_video, stored_video
+from merstudio.gui.questions import CANCEL, ask
 from merstudio.gui.video_opening import VideoOpener, close_source
 from merstudio.gui.workers import call_in_worker
+from merstudio.pathnames import foreign_path
 from merstudio.project import PROJECT_SUFFIX, Project, ProjectInUse, Video
 from merstudio.project.lock import HEARTBEAT_EVERY, held_elsewhere
 from merstudio.project.store import NeedsUpgrade, ProjectDamaged
@@ -188,6 +191,10 @@ class Session(QObject):
                 aside = proj.set_aside_cancelled_reruns()
             except MerstudioError as exc:
                 log.warning("%s: cancelled re-runs not set aside (%s)", proj.path, exc)
+            try:  # moved within its tree: each video's relative path from here (a copy of the tree finds its own)
+                proj.refresh_relpaths()
+            except MerstudioError as exc:
+                log.warning("%s: the videos' relative paths not refreshed (%s)", proj.path, exc)
         # said once a video is shown (its own status line would hide it); an upgrade first: said once, as opened
         self._note = "; ".join(n for n in (proj.upgrade_note, restored_line(proj, aside)) if n)
         if vids and select:  # the video shown last (merstudio.gui.places), at its place
@@ -348,17 +355,27 @@ class Session(QObject):
                 if choice == "beside" and not self.open_project(beside, select=False):
                     close_source(source)  # the user chose not to open the project in use elsewhere
                     return
+            note = ""
             if self.project is None:
-                if beside.exists():
-                    if not self.open_project(beside, select=False):
+                # no project of its name: one holding it under another name or path (renamed, another mount) is
+                # offered before a new, empty one is made (the coding looked lost)
+                earlier = None if beside.exists() else self.earlier_project(Path(path), beside)
+                choice = "new" if earlier is None else self._take_earlier(Path(path), beside, earlier)
+                if choice == "cancel":
+                    close_source(source)
+                    return
+                if beside.exists() or choice == "earlier":
+                    if not self.open_project(beside if earlier is None else earlier.path, select=False):
                         close_source(source)  # the user chose not to open the project in use elsewhere
                         return
+                    if earlier is not None:
+                        note = f"{Path(path).name}: opened {earlier.path.name}, which holds it ({earlier.path.parent})"
                 elif not self._create_for_video(Path(path), beside):
                     close_source(source)  # no place for its project was chosen (said on the status bar)
                     return
             assert self.project is not None
             video = self.project.add_source(source)
-            found = self._found_by_opening(video, Path(source.path))
+            found = self._found_by_opening(video, Path(source.path)) or note
         except BaseException:
             close_source(source)
             raise
@@ -366,6 +383,65 @@ class Session(QObject):
         self.select_video(video.id, source=source)
         if found:
             self.win.statusBar().showMessage(found, 15000)
+
+    def earlier_project(self, video_path: Path, default: Path) -> Earlier | None:
+        """The project that holds this video (its content, :meth:`Project.matches`) under another name or at another
+        path, where no project of its own name (``default``) exists: the video renamed (``smile_man.mp4`` to
+        ``P01_smile_man.mp4``: its coding is in ``smile_man.merproj`` beside it), or its read-only share mounted at
+        another path (its project in the app's data folder is named for the folder's path). Only a few files are
+        read: the projects beside the video and, where its project is kept in the app's data folder, those of that
+        folder named for it; each video's size first, a content hash only for one of this size. A project whose
+        video is still where it was stored is a copy's (P01/ and P02/ of one clip): not offered. Of several, the
+        one with the most events. None: no project holds it."""
+        cands: list[Path] = []
+        with suppress(OSError):
+            cands += sorted(video_path.parent.glob("*" + PROJECT_SUFFIX))
+        data = default.parent
+        if os.path.abspath(data) != os.path.abspath(video_path.parent):
+            with suppress(OSError):
+                cands += sorted(data.glob(glob.escape(video_path.stem) + "-*" + PROJECT_SUFFIX))
+            cands.append(data / (video_path.stem + PROJECT_SUFFIX))  # the older name (data_project_path)
+        seen: dict[tuple[int, str], bool] = {}  # (size, hash) -> whether the video is that content
+        hits: list[Earlier] = []
+        for cand in dict.fromkeys(cands):
+            if cand.is_file() and not same_file(cand, default) and (hit := _holding(cand, video_path, seen)):
+                hits.append(hit)
+        if not hits:
+            return None
+        best = max(hits, key=lambda e: e.events)
+        return best._replace(others=len(hits) - 1)
+
+    def _take_earlier(self, video_path: Path, default: Path, earlier: Earlier) -> str:
+        """What to do with the project found holding a video opened with no project of its name (:meth:`
+        earlier_project`): "earlier" (open it), "new" (make ``default``) or "cancel". Not asked where it is the
+        video's own project, renamed since (this very file, its only video: relinked before)."""
+        if earlier.here and earlier.alone:
+            return "earlier"
+        return self.ask_earlier_project(video_path, default, earlier)
+
+    def ask_earlier_project(self, video_path: Path, default: Path, earlier: Earlier) -> str:
+        """The question of :meth:`_take_earlier` (tests replace it): "earlier", "new" or "cancel"."""
+        name, proj = video_path.name, earlier.path.name
+        folder = os.path.abspath(earlier.path.parent)
+        where = ("beside it" if folder == os.path.abspath(video_path.parent) else
+                 f"in the app's data folder ({folder})" if folder == os.path.abspath(default.parent)
+                 else f"in {folder}")
+        if earlier.name != name:
+            held = f"under its old name {earlier.name}"
+        elif not earlier.here:
+            held = f"as {earlier.stored}"
+        else:
+            held = "among its videos"
+        events = f"{earlier.events} event{'s' * (earlier.events != 1)}"
+        also = (f" ({earlier.others} other project{'s' * (earlier.others != 1)} hold it too)"
+                if earlier.others else "")
+        relink = f" ({earlier.name} is relinked to {name})" if earlier.name != name else ""
+        text = (f"{proj} {where} holds this video {held} ({events}){also}.\n\nOpen {proj}{relink}, or make a new "
+                f"project, {default.name}, for {name}?")
+        answer = ask(self.win, text, [("earlier", f"Open {proj}", QMessageBox.ButtonRole.AcceptRole),
+                                      ("new", "New project", QMessageBox.ButtonRole.ActionRole), CANCEL],
+                     default="earlier")
+        return answer if answer in ("earlier", "new") else "cancel"
 
     def _found_by_opening(self, video: Video, path: Path) -> str:
         """File > Open video of a project video that is missing from where the project says (moved with its
@@ -478,8 +554,11 @@ class Session(QObject):
         if source is None:
             where = self.project.locate_video(video_id)
             if where is None:
-                self.win.show_error(f"{video.path}: {self.project.missing_reason(video_id)}; please locate it")
-                if not self.win.ctx.execute(C.LocateVideo, video_id=video_id, name=video.name) and self.video is None:
+                line = f"{video.path}: {self.project.missing_reason(video_id)}; please locate it"
+                self.win.show_error(line)
+                if self.win.ctx.execute(C.LocateVideo, video_id=video_id, name=video.name):
+                    self.win.close_error(line)  # found: the box was no longer true, yet stayed to be dismissed
+                elif self.video is None:
                     self.missing = (video_id, video.name)  # cancelled: the empty state says so (gui.first_run)
                     self._follow()
                 return
@@ -622,6 +701,8 @@ class Session(QObject):
         try:
             with Project.open(written, busy_timeout=GUI_BUSY_TIMEOUT) as copy:
                 copy.take_places(places)
+                # a read-only project's places (the video shown, its play head) were kept only in the window
+                self.win.places_into(copy)
         except MerstudioError as exc:
             log.warning("%s: the videos' places not written into the copy (%s)", written, exc)
         if reopen:
@@ -732,6 +813,41 @@ def _holds_video(project: Path, video_path: Path) -> bool:
     except (MerstudioError, OSError):
         return False
     return any(same_file(Path(p), video_path) for p in paths)
+
+
+class Earlier(NamedTuple):
+    """A project that holds a video under another name or path (Session.earlier_project)."""
+    path: Path  # the project file
+    name: str  # the video's name there
+    stored: str  # its path there
+    events: int  # its coded (accepted) events there
+    here: bool  # stored as this very file (relinked to it before)
+    alone: bool  # the project's only video
+    others: int = 0  # other projects that hold it too
+
+
+def _holding(project: Path, video_path: Path, seen: dict[tuple[int, str], bool]) -> Earlier | None:
+    """The video of ``project`` whose content ``video_path`` is (Project.matches; ``seen`` keeps each content's
+    answer, so that a file is hashed once) stored as this very file or where it is no more (renamed, moved, its
+    share mounted elsewhere); None for none (a copy of it, the original still in place, is another video's
+    project) or a project that cannot be read."""
+    try:
+        with Project.open(project, read_only=True, check=False) as proj:
+            vids = proj.videos()
+            for v in vids:
+                key = (v.size, v.hash)
+                if key not in seen:
+                    seen[key] = proj.matches(video_path, v)
+                if not seen[key]:
+                    continue
+                here = same_file(Path(v.path), video_path)
+                if not here and not foreign_path(v.path) and proj.matches(Path(v.path), v):
+                    continue  # still where it was: this is a copy (P01/ and P02/ of one clip), its own project made
+                events = sum(n for (_coder, status), n in proj.event_counts(v.id).items() if status == "accepted")
+                return Earlier(project, v.name, v.path, events, here, len(vids) == 1)
+    except (MerstudioError, OSError, sqlite3.Error) as exc:
+        log.info("%s: not looked into for %s (%s)", project, video_path.name, exc)
+    return None
 
 
 def same_file(a: Path, b: Path) -> bool:

@@ -553,9 +553,16 @@ class FaceTracker:
         """Rule 2's identity: the cost of the detection being t's face, None unless its geometry and appearance
         both agree with t's signature: its running means or, for t lost under a cover, also those before the cover
         (`known`: the running means took the cover in), the better of the two."""
-        sigs = [(t.appearance, t.geometry)] + ([t.known] if t.covered and t.known is not None else [])
+        before = self._before_cover(t)
+        sigs = [(t.appearance, t.geometry)] + ([before] if before is not None else [])
         costs = [c for app, geo in sigs if (c := self._signature_cost(app, geo, o, patch, vis)) is not None]
         return min(costs, default=None)
+
+    @staticmethod
+    def _before_cover(t: _Track) -> tuple[np.ndarray, np.ndarray] | None:
+        """t's signature before a cover, where it was lost (or is) under one; None where not, or where its signature
+        was cleared since (the analysis's restart: a split run's segment, begun there, never knew it)."""
+        return t.known if t.covered and t.known is not None and t.appearance is not None else None
 
     def _signature_cost(self, app: np.ndarray | None, geo: np.ndarray | None, o: FaceObservation,
                         patch: tuple[np.ndarray, np.ndarray], vis: np.ndarray) -> float | None:
@@ -794,12 +801,13 @@ class FaceTracker:
     def _uncovered(self, t: _Track, o: FaceObservation, patch: tuple[np.ndarray, np.ndarray], vis: np.ndarray) -> None:
         """t, lost under a cover, was just given back its face (rule 2 or 2d): where that looks more like t's face
         before the cover than like its running means (which took the cover in), that is its signature again."""
-        if not t.covered or t.known is None:
+        known = self._before_cover(t)
+        if known is None:
             return
-        before = self._signature_cost(*t.known, o, patch, vis)
+        before = self._signature_cost(*known, o, patch, vis)
         now = self._signature_cost(t.appearance, t.geometry, o, patch, vis)
         if before is not None and (now is None or before <= now):
-            t.appearance, t.geometry = t.known
+            t.appearance, t.geometry = known
             t.covered = False
 
     @staticmethod

@@ -13,7 +13,8 @@ import cv2
 import numpy as np
 import pytest
 
-from merstudio.face.tracker import FaceTracker
+from merstudio.face.detector import FaceMeshDetector, FaceObservation
+from merstudio.face.tracker import SIGNATURE_POINTS, FaceTracker, _Track, appearance_patch, geometry_signature
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT.parent / "shared" / "data" / "real-faces" / "smile_man.mp4"
@@ -84,3 +85,23 @@ def test_another_face_from_under_the_cover_keeps_its_own_id(real: list[np.ndarra
     ids, stats = _big_face_ids(_crossed(real, tiles, 68, other_from=30))
     assert ids[:25] == [0] * 25
     assert ids[-1] is not None and 0 not in ids[25:] and stats["late"] == 0
+
+
+class _NoFaces:
+    def detect(self, rgb: np.ndarray) -> list[FaceObservation]:
+        return []
+
+
+def test_the_face_before_the_cover_is_forgotten_with_the_signature(real: list[np.ndarray]) -> None:
+    # The analysis's restart (every keyframe_s) clears the signatures, so that a split run's segment, which begins
+    # there, decides as an unsplit run does: the face before a cover must go with them.
+    with FaceMeshDetector(max_faces=1) as det:
+        (face,) = det.detect(real[0])
+    patch, geometry = appearance_patch(face, real[0]), geometry_signature(face)
+    taken_in = np.random.default_rng(0).random((32, 32)).astype(np.float32)  # a running mean that took a cover in
+    lost = _Track(0, face, 0, appearance=taken_in, geometry=geometry, known=(patch[0], geometry), covered=True)
+    vis = np.ones(len(SIGNATURE_POINTS), bool)
+    with FaceTracker(detector=_NoFaces()) as tracker:
+        assert tracker._identity_cost(lost, face, patch, vis) is not None  # by the face before the cover
+        lost.appearance = lost.geometry = None  # merstudio.analysis.pipeline._restart_tracker
+        assert tracker._identity_cost(lost, face, patch, vis) is None

@@ -105,8 +105,9 @@ from merstudio.atomic import (
 from merstudio.errors import NO_ROOM, InputError, OutputError, no_room
 from merstudio.face.orientation import TURNS
 from merstudio.interrupts import keeping
-from merstudio.io import IMAGE_EXTENSIONS, natural_sort_key, open_source
+from merstudio.io import open_source
 from merstudio.io.frames import SeekNote
+from merstudio.io.listing import frame_files
 from merstudio.regular_files import not_a_file
 
 SPOT_COLUMNS = ("face_id", "onset", "apex", "offset", "score", "onset_time", "apex_time", "offset_time")
@@ -246,11 +247,6 @@ def _whole(h: Any, path: Path) -> None:
             h.update(block)
 
 
-def _frame_files(folder: Path) -> list[Path]:
-    return sorted((f for f in folder.iterdir() if f.suffix.lower() in IMAGE_EXTENSIONS and f.is_file()
-                   and not f.name.startswith(".")), key=lambda f: natural_sort_key(f.name))
-
-
 # How `content_hash` made a digest (recorded as the meta's `input_hash_kind`; a meta without it is of the
 # `legacy_content_hash` rule). Every digest is `<bytes>-...`: the input's size (a folder: its images' sizes summed).
 HASH_KINDS = {
@@ -281,7 +277,7 @@ def content_hash(path: Path) -> str:
     p = Path(path)
     h = hashlib.sha256()
     if p.is_dir():
-        files = _frame_files(p)
+        files = frame_files(p)
         stats = [f.stat() for f in files]
         total = sum(st.st_size for st in stats)
         for f, st in zip(files, stats, strict=True):
@@ -320,7 +316,7 @@ def legacy_content_hash(path: Path) -> str:
     p = Path(path)
     h = hashlib.sha256()
     if p.is_dir():
-        files = _frame_files(p)
+        files = frame_files(p)
         sizes = [f.stat().st_size for f in files]
         for f, s in zip(files, sizes, strict=True):
             h.update(f"{f.name}\t{s}\n".encode())

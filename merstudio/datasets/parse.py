@@ -11,6 +11,7 @@ from typing import Any
 
 from merstudio.errors import InputError
 from merstudio.io import IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, natural_sort_key
+from merstudio.io.listing import frame_files
 from merstudio.textfile import DELIMITERS, csv_rows, read_table_text, sniff_delimiter
 
 # One home for these (merstudio.io); the dataset code keeps its short names.
@@ -129,10 +130,9 @@ def file_frame_number(path: Path) -> int | None:
 def list_images(folder: Path) -> list[Path]:
     """Image files of a folder in natural order."""
     try:
-        files = [p for p in folder.iterdir() if p.suffix.lower() in IMAGE_EXTS and p.is_file()]
+        return frame_files(folder)  # the files the player plays: a Mac's ._img1.jpg or a Thumbs.db is no frame
     except OSError:
         return []
-    return sorted(files, key=lambda p: natural_key(p.name))
 
 
 def numbered_frames(folder: Path) -> dict[int, Path]:

@@ -97,14 +97,12 @@ def sheet_hint(path: str | os.PathLike[str]) -> str:
 
 def clip_frame_files(folder: str | os.PathLike[str]) -> list[Path]:
     """The frame files of a clip folder in the order merstudio.io plays them (position = frame index)."""
-    from merstudio.io import IMAGE_EXTENSIONS, natural_sort_key
+    from merstudio.io.listing import frame_files
 
     d = Path(folder)
     if not d.is_dir():
         raise InputError(f"{d}: clip folder not found")
-    files = [p for p in d.iterdir() if p.suffix.lower() in IMAGE_EXTENSIONS and not p.name.startswith(".")
-             and p.is_file()]
-    files.sort(key=lambda p: natural_sort_key(p.name))
+    files = frame_files(d)
     if not files:
         raise InputError(f"{d}: no frame images in the clip folder")
     return files

@@ -63,3 +63,17 @@ def test_cell_text_and_natural_order():
     assert cell_text(3.0) == "3" and cell_text(None) == "" and cell_text(" x ") == "x"
     names = ["img10.jpg", "img2.jpg", "img1.jpg"]
     assert sorted(names, key=natural_key) == ["img1.jpg", "img2.jpg", "img10.jpg"]
+
+
+def test_a_clip_folders_frames_are_the_ones_the_player_plays(tmp_path):
+    """A Mac's AppleDouble ._img1.jpg (and a Thumbs.db) sit in copied dataset folders: the loader counted the
+    first as a frame, which the player skips, so the clip's frame numbers and the video's disagreed."""
+    from merstudio.datasets.parse import list_images, numbered_frames
+    from merstudio.io.listing import frame_files
+
+    for name in ("img1.jpg", "img2.jpg", "img10.jpg", "._img1.jpg", "Thumbs.db"):
+        (tmp_path / name).write_bytes(b"x")
+    assert [p.name for p in list_images(tmp_path)] == ["img1.jpg", "img2.jpg", "img10.jpg"] == \
+        [p.name for p in frame_files(tmp_path)]
+    assert sorted(numbered_frames(tmp_path)) == [1, 2, 10]
+    assert list_images(tmp_path / "gone") == []

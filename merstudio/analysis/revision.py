@@ -64,7 +64,12 @@ from typing import Any
 # 21 (2026-12-06): a video whose frames drift off the constant-rate grid over the whole index (a clean 30 -> 24 fps
 # switch) is variable-rate (merstudio.io.detect_vfr): its meta says so and its blinks go by its times. Constant-
 # rate videos give the same tables to the byte. Spotting goes by such a video's times too (spot_times' grid check).
-ANALYSIS_REVISION = 21
+# 22 (2026-12-07): a side of the face beyond the frame's edge reads unknown (its AUs, its micro-motion region, its
+# eye in the blink score: merstudio.face.occlusion.outside_regions' per-side keys, merstudio.features.aus), AU6's
+# window takes no evidence from covered frames; a face leaning out of the frame keeps its id and one coming back
+# over the edge or from under a cover takes its id back (merstudio.face.tracker: the edge rule, rule 2d), and a
+# missing face is searched for every frame. Faces whole in view and never lost give the same tables to the byte.
+ANALYSIS_REVISION = 22
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
 
 from merstudio.atomic import ensure_parent
 from merstudio.errors import InputError, MerstudioError
@@ -20,10 +20,12 @@ from merstudio.features.neutral import absolute_note, load_baselines
 from merstudio.gui import remembered
 from merstudio.gui.exports import safe_note
 from merstudio.gui.failures import failure_line
+from merstudio.gui.questions import CANCEL, ask
 from merstudio.gui.state import event_line, short_run_note
-from merstudio.io import VIDEO_EXTENSIONS
+from merstudio.io import VIDEO_EXTENSIONS, open_source
 from merstudio.project import PROJECT_SUFFIX, Event
 from merstudio.project import export as ex
+from merstudio.project.videos import frames_differ
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
@@ -142,15 +144,34 @@ class OpenProject(AppCommand):
 class OpenVideo(AppCommand):
     """Open a video: with no project open, its own project beside it (created when there is none); with one open,
     add it there, unless the video has its own project beside it: params project "beside" opens that one,
-    "current" adds the video to the open project, absent asks."""
+    "current" adds the video to the open project, absent asks. A file at the path a video of the open project was
+    added from, whose content changed since (re-encoded in place), is that video's, located there as the "Where is
+    …?" dialog does (LocateVideo; params attach as there): it was added as a second video of that path, without
+    the first one's events."""
 
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
-        return _ask_path(ctx, params, "path", "Open video", VIDEO_FILTER, kind="video")
+        if not _ask_path(ctx, params, "path", "Open video", VIDEO_FILTER, kind="video"):
+            return False
+        proj = ctx.win.project
+        video = _changed_at(proj, Path(params["path"])) if proj is not None else None
+        if video is None:
+            return True
+        params["video_id"] = video.id
+        return _attach_asked(ctx, params)
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
+        if "video_id" in params:
+            LocateVideo.do(ctx, params)
+            return
         ctx.win.session.open_video(Path(params["path"]), project=params.get("project"))
+
+
+def _changed_at(proj: Any, path: Path) -> Any:
+    """The video of ``proj`` added from ``path`` whose file there has other content now (None: none)."""
+    p = path.resolve()
+    return next((v for v in proj.videos() if v.path == str(p) and not proj.matches(p, v)), None)
 
 
 class SaveProject(AppCommand):
@@ -234,24 +255,31 @@ class SaveProjectAs(AppCommand):
 
 class LocateVideo(AppCommand):
     """A video that moved and could not be found by its content hash: ask the user where it is (the dialog opens
-    in the last folder a video was found in, else the project's; a frame-folder clip's asks for a folder: a file
-    dialog could not pick one, and an image of it was refused), then look in that folder for the project's other
-    missing videos too (moved together, they are found at once: one dialog, not one per video) and say how many."""
+    in the last folder a video was found in, else the project's, and on the file at the video's path where one is
+    there with other content; a frame-folder clip's asks for a folder: a file dialog could not pick one, and an
+    image of it was refused), then look in that folder for the project's other missing videos too (moved
+    together, they are found at once: one dialog, not one per video) and say how many. A file of other content
+    whose frame count, rate and size match (re-encoded) is attached once the user says so (params attach: its
+    (fps, frames, width, height); rerun: the analysis re-run once it is shown); one of other frames is refused,
+    naming what differs (it was refused as "content differs", with no way to attach a re-encoded copy)."""
 
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
         proj = ctx.win.project
         start = str(proj.search_dirs[-1] if proj.search_dirs else proj.path.parent) if proj is not None else ""
+        video = proj.video(params["video_id"]) if proj is not None and "video_id" in params else None
+        if video is not None and video.size and Path(video.path).is_file():
+            start = video.path  # the file there changed (re-encoded in place?): offered as it is
         title = f"Where is {params.get('name', 'the video')}?"
-        if not params.get("path") and proj is not None and "video_id" in params \
-                and proj.video(params["video_id"]).size == 0:  # a frame folder (Project.add_video)
+        if not params.get("path") and video is not None and video.size == 0:  # a frame folder (Project.add_video)
             path = QFileDialog.getExistingDirectory(ctx.win, title, start)
             if not path:
                 return False
             remembered.keep_folder(ctx.win, ctx.win.qsettings, "video", path)
             params["path"] = path
-            return True
-        return _ask_path(ctx, params, "path", title, VIDEO_FILTER, default=start, kind="video")
+        elif not _ask_path(ctx, params, "path", title, VIDEO_FILTER, default=start, kind="video"):
+            return False
+        return _attach_asked(ctx, params)
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
@@ -259,13 +287,71 @@ class LocateVideo(AppCommand):
         assert proj is not None
         vid = params["video_id"]
         was = proj.video(vid).name
-        video, found, missing = proj.found_at(vid, params["path"])  # read-only: checked, not stored
-        if proj.read_only:
-            ctx.win.session.select_video(vid, source=ctx.win.session.open_source(video.path))
+        if (attach := params.get("attach")) is not None:  # a re-encoded copy the user accepted (_attach_asked)
+            video = proj.reattach(vid, params["path"], *attach)  # read-only: checked, not stored
+            found, missing = proj.locate_missing(Path(video.path).parent, exclude=[vid])
         else:
-            ctx.win.session.select_video(vid)
-        if found or missing:
-            ctx.win.statusBar().showMessage(found_line(video, found, missing, was), 15000)
+            video, found, missing = proj.found_at(vid, params["path"])  # read-only: checked, not stored
+        win = ctx.win
+
+        def rerun() -> None:  # the user chose "Attach it and re-run the analysis": once the video is shown
+            win.ctx.execute(RunAnalysis)
+
+        if proj.read_only:
+            win.session.select_video(vid, source=win.session.open_source(video.path))
+        else:
+            win.session.select_video(vid, then=rerun if params.get("rerun") else None)
+        if attach is not None:
+            fps, count = attach[0], attach[1]
+            line = (f"Attached {video.name} in {Path(video.path).parent} to {was} (re-encoded: the same {count} "
+                    f"frames at {fps:g} fps){_others_found(found, missing)}")
+            if proj.analysis(vid) is not None and not params.get("rerun"):
+                line += "; its stored analysis was made on the old file (Ctrl+R re-runs it on this one)"
+            win.statusBar().showMessage(line, 15000)
+        elif found or missing:
+            win.statusBar().showMessage(found_line(video, found, missing, was), 15000)
+
+
+def _attach_asked(ctx: CommandContext, params: Params) -> bool:
+    """The file chosen for video ``params["video_id"]`` (``params["path"]``) where it has other content than the
+    video was added with: one whose frame count, frame rate and frame size match (re-encoded in place, or a copy
+    `merstudio reencode` made) is attached once the user says so (params attach, and rerun where the stored
+    analysis is to be made again on it); False when they cancel. One of other frames is refused in one line
+    naming what differs. The same checks as `merstudio project relink`."""
+    proj = ctx.win.project
+    if proj is None or "attach" in params:
+        return True
+    v = proj.video(params["video_id"])
+    path = Path(params["path"])
+    target = path.parent if v.size == 0 and path.is_file() else path  # a frame of a folder clip: its folder
+    if proj.matches(target, v):
+        return True  # the video itself: found_at relinks it
+    # a frame folder at the rate it was added at; a file as the window opens its videos
+    src = open_source(target, fps=v.fps) if v.size == 0 else ctx.win.session.open_source(str(target))
+    try:
+        fps, count, (w, h) = src.fps, src.frame_count, src.size
+    finally:
+        src.close()
+    if differs := frames_differ(v, fps, count, w, h):
+        raise InputError(f"{path}: not the same video as {v.name} ({differs}; the project's first): not attached")
+    answer = ask_attach(ctx.win, path.name, v.name, count, fps, analysed=proj.analysis(v.id) is not None
+                        and not proj.read_only)
+    if answer not in ("attach", "rerun"):
+        return False
+    params["attach"], params["rerun"] = (fps, count, w, h), answer == "rerun"
+    return True
+
+
+def ask_attach(win: Any, file: str, video: str, frames: int, fps: float, analysed: bool) -> str | None:
+    """Whether to attach ``file``, not the file ``video`` was added as, whose frames match (tests replace this):
+    "attach", "rerun" (attach it and re-run the stored analysis, made on the old file) or "cancel"."""
+    text = (f"{file} is not the same file as {video} (re-encoded?): frame count and rate match ({frames} frames at "
+            f"{fps:g} fps), so its events and analysis keep their frames.")
+    choices = [("attach", "Attach it", QMessageBox.ButtonRole.AcceptRole), CANCEL]
+    if analysed:
+        text += "\n\nIts stored analysis was made on the old file: re-run it on this one?"
+        choices.insert(0, ("rerun", "Attach it and re-run the analysis", QMessageBox.ButtonRole.AcceptRole))
+    return ask(win, text, choices, default="attach")
 
 
 def found_line(video: Any, found: list[int], missing: list[int], was: str = "") -> str:
@@ -275,11 +361,13 @@ def found_line(video: Any, found: list[int], missing: list[int], was: str = "") 
     folder = Path(video.path).parent
     line = (f"Found {was} as {video.name} in {folder}" if was and was != video.name
             else f"Found {video.name} in {folder}")
-    if found:
-        line += f"; found {len(found)} other missing video{'s' * (len(found) != 1)} there too"
-    if missing:
-        line += f"; {len(missing)} still missing (not in that folder)"
-    return line
+    return line + _others_found(found, missing)
+
+
+def _others_found(found: list[int], missing: list[int]) -> str:
+    """found_line's end: the project's other missing videos found in that folder too, or not."""
+    line = f"; found {len(found)} other missing video{'s' * (len(found) != 1)} there too" if found else ""
+    return line + (f"; {len(missing)} still missing (not in that folder)" if missing else "")
 
 
 # ---------------------------------------------------------------------------------------------------- analysis

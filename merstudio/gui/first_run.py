@@ -154,9 +154,7 @@ class EmptyState(QScrollArea):
             self.sub.setText(START_SUB)
         elif self.missing is not None:
             self.title.setText(f"{project} is open: its video {self.missing[1]} is missing")
-            self.sub.setText("It is not where the project says, nor beside the project (moved, renamed or "
-                             "deleted). Locate it: the project's other missing videos are looked for in that "
-                             "folder too. Or choose another video in the Videos list.")
+            self.sub.setText(self._missing_text(self.missing[0]))
             self.locate.setText(f"Locate {self.missing[1].replace('&', '&&')}…")  # & is a button's shortcut mark
         else:
             self.title.setText(f"{project} is open")
@@ -165,6 +163,18 @@ class EmptyState(QScrollArea):
         self.locate.setDefault(self.missing is not None)
         self.open_video.setDefault(self.missing is None)
         self.demo.setVisible(project is None)
+
+    def _missing_text(self, video_id: int) -> str:
+        """Why the video is missing, as the project sees it (Project.missing_reason): it said "moved, renamed or
+        deleted" of a file re-encoded in place, which is where the project says, and can be attached."""
+        proj = self.win.project
+        try:
+            why = f": {proj.missing_reason(video_id)}" if proj is not None else ""
+        except KeyError:  # removed meanwhile
+            why = ""
+        return (f"Changed or moved{why}. Locate it: a re-encoded copy with the same frames keeps its events and "
+                "analysis, and the project's other missing videos are looked for in that folder too. Or choose "
+                "another video in the Videos list.")
 
     def _locate(self) -> None:
         if self.missing is not None:

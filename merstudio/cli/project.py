@@ -354,7 +354,8 @@ def _relink(project: Any, args: argparse.Namespace) -> None:
         raise InputError(f"{path}: not the same video as {v.name} ({differs}; the project's first): not relinked")
     same = f"frame count and rate match ({count} frames at {fps:g} fps), so its events and analysis keep their frames"
     if not args.yes:
-        raise InputError(f"{path} is not the same file as {v.name} (re-encoded?): {same}; attach it with --yes")
+        what = "has changed since it was added" if str(target) == v.path else f"is not the same file as {v.name}"
+        raise InputError(f"{path} {what} (re-encoded?): {same}; attach it with --yes")
     video = project.reattach(vid, target, fps, count, w, h)
     found, missing = project.locate_missing(Path(video.path).parent, exclude=[vid])
     print(f"video {vid}: {v.name}: attached {video.path} (re-encoded: {same}){_others(found, missing)}")

@@ -71,7 +71,7 @@ def test_a_video_reencoded_in_place_is_attached_with_yes(coded: tuple[Path, Path
     code, out, err = run(capsys, "project", "add", proj, a)
     assert code == 2 and f"`merstudio project relink {proj} 1 {a}` attaches it" in err, err
     code, out, err = run(capsys, "project", "relink", proj, "1", a)
-    assert code == 2 and err == (f"merstudio: error: {a} is not the same file as a.avi (re-encoded?): frame count and "
+    assert code == 2 and err == (f"merstudio: error: {a} has changed since it was added (re-encoded?): frame count and "
                                  "rate match (6 frames at 25 fps), so its events and analysis keep their frames; "
                                  "attach it with --yes\n"), err
     code, out, err = run(capsys, "project", "relink", proj, "1", a, "--yes")

@@ -114,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
         baselines.append(b)
         print(b.describe())
     rel = mark_rows(apply_baselines(df, baselines), baselines)
+    rel.columns = _input_spelling(src, [str(c) for c in rel.columns])
     with atomic_path(out) as tmp:
         # the input's text columns as they were, a line break in one included
         frame_to_csv(rel, tmp, index=False, na_rep="", float_format=None)
@@ -131,6 +132,24 @@ def run(args: argparse.Namespace) -> int:
     if note:  # rows of other people, absolute beside relative ones: said where a script's log catches it
         print(f"{out}: {note}", file=sys.stderr)
     return 0
+
+
+def _input_spelling(src: Path, names: list[str]) -> list[str]:
+    """``names`` (stripped) as ``src``'s header spells them: OpenFace writes ", " between its columns, and a script
+    that reads its file with ``df[' AU12_r']`` must read ours the same way. A column the input lacks (the added
+    neutral_frames) gets the space before it where every column after the first has one."""
+    import csv
+
+    try:
+        with src.open(newline="", encoding="utf-8-sig") as fh:
+            tokens = next(csv.reader(fh), [])
+    except (OSError, UnicodeError, csv.Error):
+        return names
+    spelled: dict[str, str] = {}
+    for t in tokens:
+        spelled.setdefault(t.strip(), t)
+    spaced = len(tokens) > 1 and all(t.startswith(" ") for t in tokens[1:])
+    return [spelled.get(n, " " + n if spaced else n) for n in names]
 
 
 def _spots(src: Path) -> dict[int, list[tuple[int, int]]]:

@@ -28,7 +28,7 @@ def test_openface_file_relative_to_chosen_and_found_neutral_frames(tmp_path, cap
     assert code == 0, err
     assert "face 0: neutral frames 1-30 (chosen, 30 with the face): AU04 1.60" in text
     a = pd.read_csv(src, skipinitialspace=True)
-    b = pd.read_csv(out)
+    b = pd.read_csv(out, skipinitialspace=True)
     assert list(b.columns) == [*a.columns, "neutral_frames"] and b["frame"].tolist() == a["frame"].tolist()  # kept
     assert b["x_0"].tolist() == a["x_0"].tolist()
     assert b.loc[b["frame"] == 10, "AU04_r"].item() == 0 and b.loc[b["frame"] == 85, "AU04_r"].item() == 2.0
@@ -40,6 +40,17 @@ def test_openface_file_relative_to_chosen_and_found_neutral_frames(tmp_path, cap
     assert code == 0 and "found automatically" in text
     first, last = (int(x) for x in text.split("neutral frames ")[1].split(" ")[0].split("-"))
     assert last - first + 1 == 30 and (last < 80 or first > 94)
+
+
+def test_openface_header_spelling_is_kept(tmp_path, capsys):
+    """OpenFace's ", " header (h225): a script reading the input with df[' AU12_r'] reads the output the same way."""
+    src = _openface_csv(tmp_path / "P01.csv")
+    out = tmp_path / "P01_neutral.csv"
+    code, _, err = run(capsys, "neutral", src, out, "--frames", "1-30")
+    assert code == 0, err
+    assert out.read_text().splitlines()[0] == src.read_text().splitlines()[0] + ", neutral_frames"
+    b = pd.read_csv(out)
+    assert b[" AU04_r"].max() == 2.0 and b[" neutral_frames"].iloc[0].strip() == "1-30"
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -51,7 +51,8 @@ from merstudio.gui.events_table import list_style
 from merstudio.gui.look import fit_screen, readable
 from merstudio.gui.plain_text import literal_tip
 from merstudio.gui.state import timecode
-from merstudio.gui.timeline_items import FrameRegion, LegendBox, frame_cell
+from merstudio.gui.timeline import PLAYHEAD_COLOUR
+from merstudio.gui.timeline_items import FrameRegion, LegendBox, RatioLine, TippedBars, frame_cell
 from merstudio.gui.undo import ProjectCommand
 from merstudio.io.timebase import Timebase
 from merstudio.project import Behaviour, BehaviourEvent, Project
@@ -179,16 +180,22 @@ class BehaviourLane:
         self.labels: list[pg.TextItem] = []
         self.plot.vb.sigRangeChanged.connect(lambda *_: self._place_labels())
         self.plot.vb.sigResized.connect(lambda *_: self._place_labels())
-        self.key.geometryChanged.connect(self._place_labels)  # (the layout may place the cell after the lane)
+        # the layout may place the cell after the lane, or move the lane without resizing it (scrolled to the end
+        # at 200 %: the names kept the lane's old place, "[1] gaze away" cut at the cell's top)
+        self.key.geometryChanged.connect(self._place_labels)
+        self.plot.geometryChanged.connect(self._place_labels)
+        self.plot.vb.geometryChanged.connect(self._place_labels)
         self.plot.setYRange(0, 1, padding=0)
         self.plot.invertY(True)
         self.plot.setXLink(timeline.au_plot)
-        self.bars = pg.BarGraphItem(x0=np.zeros(0), width=np.zeros(0), y0=np.zeros(0), height=np.zeros(0),
-                                    pen=pg.mkPen("#424242", width=0.5))
+        # the states' outlines and the play head as thick at 200 % as at 100 % (ratio_pen), as the other lanes'
+        self.bars = TippedBars(x0=np.zeros(0), width=np.zeros(0), y0=np.zeros(0), height=np.zeros(0),
+                               pen=pg.mkPen("#424242", width=0.5))
         self.points = pg.ScatterPlotItem(symbol="t", size=9, pen=pg.mkPen("#212121", width=0.5))
         self.plot.addItem(self.bars)
         self.plot.addItem(self.points)
-        line = pg.InfiniteLine(0, pen=pg.mkPen("#d50000", width=2), movable=True)
+        line = RatioLine(0, pen=pg.mkPen(PLAYHEAD_COLOUR, width=2), movable=True,
+                         hoverPen=pg.mkPen("#ff6d00", width=3))  # (the other lanes' play heads: _build_playheads)
         line.setZValue(100)
         line.sigDragged.connect(timeline._playhead_dragged)
         self.plot.addItem(line, ignoreBounds=True)
@@ -228,6 +235,9 @@ class BehaviourLane:
             # on opaque white (the lanes' background, whatever the theme's), in the lanes' tick font (a fixed 7 pt
             # beside a big font's values)
             item = pg.TextItem("", anchor=(0, 0.5), fill=pg.mkBrush("w"))
+            # no margin: a row is the line's height + 2 px (LaneSizes.row), the 4-px margin's white covered the
+            # descenders of the name above ("[1] gaze away" read "aaze awav" at 200 %)
+            item.textItem.document().setDocumentMargin(0)
             item.setFont(tl.tick_font)
             item.setParentItem(self.key)
             self.labels.append(item)

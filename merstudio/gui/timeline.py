@@ -40,6 +40,7 @@ from merstudio.gui.timeline_items import (
     EventLayer,
     EventRegion,
     FrameAxis,
+    FrameRegion,
     LaneAxis,
     LaneCurve,
     LaneNotes,
@@ -547,7 +548,11 @@ class Timeline(pg.GraphicsLayoutWidget):
             line.setPen(pg.mkPen(None))
         self._neutral_band.hide()
         self.au_plot.addItem(self._neutral_band, ignoreBounds=True)
-        self._sel_region = pg.LinearRegionItem(brush=pg.mkBrush(120, 120, 120, 70), movable=True)
+        # its edges RatioLines (a FrameRegion showing no event reports nothing): 1 device px at 200 % beside the
+        # play head and marks; its edges swap when dragged past each other, as a plain region's
+        self._sel_region = FrameRegion(lambda *_: None, lambda _id: None)
+        self._sel_region.swapMode = "sort"
+        self._sel_region.setBrush(pg.mkBrush(120, 120, 120, 70))
         self._sel_region.setZValue(1)
         self._sel_region.hide()
         self._sel_region.sigRegionChangeFinished.connect(self._selection_moved)

@@ -10,6 +10,7 @@ from typing import Any
 
 from merstudio.errors import InputError
 from merstudio.facs import au_numbers, normalize_aus, parse_aus  # the AU grammar lives in merstudio.facs
+from merstudio.pathnames import name_key
 
 __all__ = ["SOURCES", "STATUSES", "Event", "au_numbers", "normalize_aus", "parse_aus"]
 
@@ -64,11 +65,14 @@ class Event:
         from merstudio.xlsx import xml_text  # the one rule for text an XML file (.eaf, .xlsx) can hold
 
         try:
-            aus = _canonical_aus(self.aus)
+            aus = _canonical_aus(name_key(self.aus))
             # a note pasted from Word holds \x0b (its shift-enter line break): a line break here, and any other
-            # control character a visible U+FFFD, so that no export of the event writes a file ELAN or Excel refuses
-            note, emotion, coder = xml_text(self.note), xml_text(self.emotion), xml_text(self.coder)
-            model = xml_text(self.model) if self.model else ""  # most events name none: no call (an import's time)
+            # control character a visible U+FFFD, so that no export of the event writes a file ELAN or Excel refuses.
+            # Unicode NFC (name_key), as video names: "Zoë" typed here and "Zoë" from a Mac's file (NFD, e + U+0308)
+            # were two coders, and one emotion label two labels that disagreed; the note too (it looks the same, and
+            # the events table's filter and an export compare it)
+            note, emotion, coder = (name_key(xml_text(t)) for t in (self.note, self.emotion, self.coder))
+            model = name_key(xml_text(self.model)) if self.model else ""  # most name none: no call (an import's time)
         except ValueError as exc:
             raise InputError(f"event: {exc}") from None
         except (TypeError, AttributeError):  # a text field that is no text (None, a sheet's NaN): which one

@@ -1,7 +1,10 @@
 """Our own events CSV: one row per event, frame indices first, times beside them.
 
 Columns: video, face_id, onset, apex, offset, onset_time, apex_time, offset_time, emotion, aus, coder, confidence,
-source, status, model (the checkpoint that proposed the event; empty for coded events), note. Frames are 0-based
+source, status, model_confidence, model (the checkpoint that proposed the event; empty for coded events), note.
+``confidence`` is the coder's own rating (empty where none); ``model_confidence`` the model's probability of an
+event the model proposed (source ``model``: open, accepted or rejected), never written as the coder's. Files
+written before 2026-12-07 have the model's number in ``confidence``: read as before. Frames are 0-based
 and both ends are included; ``*_time`` is the start of that frame in seconds (frame / fps, or the video's own
 timestamp when given). The reader also takes the project's report CSV
 (``onset_frame``/``apex_frame``/``offset_frame``, see merstudio.project.export) and the same tables as Excel saves
@@ -49,10 +52,10 @@ from merstudio.project.events import Event
 from merstudio.textfile import csv_rows, read_head, read_table_text, sniff_delimiter
 
 EVENT_CSV_COLUMNS = ("video", "face_id", "onset", "apex", "offset", "onset_time", "apex_time", "offset_time",
-                     "emotion", "aus", "coder", "confidence", "source", "status", "model", "note")
+                     "emotion", "aus", "coder", "confidence", "source", "status", "model_confidence", "model", "note")
 _ALIASES = {"onset_frame": "onset", "apex_frame": "apex", "offset_frame": "offset"}
 # the report's columns a reader has no use for (derived from the others, or its ids): never said to be ignored
-_REPORT_ONLY = frozenset(("event_id", "video_path", "duration_frames", "duration_s", "model_confidence"))
+_REPORT_ONLY = frozenset(("event_id", "video_path", "duration_frames", "duration_s"))
 # how coders head these columns in their own sheets (compared without case, spaces, '_' or '-'): read, and said.
 # Not CASME II's OnsetFrame / ApexFrame: a dataset sheet numbers frames as its files do (--dataset reads it)
 _SPELLINGS = {"aus": ("au", "actionunit", "actionunits", "aucodes", "facs"),
@@ -79,11 +82,14 @@ def events_csv_rows(events: Iterable[Event], media: Media | Mapping[int, Media],
             # full precision: the shortest text that reads back to the same float (no fixed decimals)
             return repr(float(timestamps(_vid, f) if timestamps else _time_of(f)))
 
+        # a model's event stores the model's probability: written as such, never in the coder's column
+        conf = "" if e.confidence is None else f"{float(e.confidence):.6g}"
+        mine = e.source == "model"
         rows.append({"video": m.name, "face_id": e.face_id, "onset": e.onset, "apex": e.apex, "offset": e.offset,
                      "onset_time": t(e.onset), "apex_time": t(e.apex), "offset_time": t(e.offset),
-                     "emotion": e.emotion, "aus": e.aus, "coder": e.coder,
-                     "confidence": "" if e.confidence is None else f"{float(e.confidence):.6g}",
-                     "source": e.source, "status": e.status, "model": e.model, "note": e.note})
+                     "emotion": e.emotion, "aus": e.aus, "coder": e.coder, "confidence": "" if mine else conf,
+                     "source": e.source, "status": e.status, "model_confidence": conf if mine else "",
+                     "model": e.model, "note": e.note})
     return rows
 
 
@@ -402,14 +408,21 @@ def _row_event(r: Sequence[Any], where: str, cells: _Cells, clock: FrameClock | 
     if isinstance(frames, str):
         skipped.append(Skip(where, frames))
         return None
-    conf_raw = cells.get(r, "confidence")
-    conf: float | None = None
-    if conf_raw:
-        try:
-            conf = _float(conf_raw, True)  # 0..1: "0,9" is never a thousands separator
-        except ValueError:
-            skipped.append(Skip(where, f"bad confidence {quote(conf_raw)}"))
-            return None
+    found: dict[str, float | None] = {}
+    for col in ("confidence", "model_confidence"):
+        raw = cells.get(r, col)
+        found[col] = None
+        if raw:
+            try:
+                found[col] = _float(raw, True)  # 0..1: "0,9" is never a thousands separator
+            except ValueError:
+                skipped.append(Skip(where, f"bad {col} {quote(raw)}"))
+                return None
+    # an event stores one confidence: a model's event the model's (model_confidence; a file written before
+    # 2026-12-07 had it in confidence), any other the coder's
+    model_row = (cells.get(r, "source") or source) == "model"
+    conf = found["model_confidence"] if found["model_confidence"] is not None and (
+        model_row or found["confidence"] is None) else found["confidence"]
     face = _int(cells.get(r, "face_id") or "0")
     if face is None:
         skipped.append(Skip(where, f"bad face_id {quote(cells.get(r, 'face_id'))}"))

@@ -3,10 +3,10 @@ events as a labelled set (generic table) for fine-tuning.
 
 Proposals are not coding. The summary counts only coded (accepted) events as events and reports open and rejected
 proposals on rows of their own (measure ``proposals``). In the events table, ``model_confidence`` is the model's
-suggestion confidence (its mean class probability) of every event the model proposed; once a coder has accepted a
-proposal, ``confidence`` is the coder's and empty, so an accepted proposal never passes the model's number off as the
-coder's (an event stores one confidence, the model's for a model event). Open and rejected proposals keep it in
-``confidence`` too: they are the model's output, and the events CSV reader reads it back from there. ``model``
+suggestion confidence (its mean class probability) of every event the model proposed (open, accepted or rejected),
+and ``confidence`` is the coder's own, empty for those (an event stores one confidence, the model's for a model
+event), so a coder's mean confidence never mixes in the model's numbers; the events CSV writes and reads both
+columns alike (until 2026-12-07 open and rejected proposals had the model's number in ``confidence`` too). ``model``
 names the checkpoint that proposed the event ("starter.pt (26e4a6027a09)": its file name and the start of its
 SHA-256), empty for events no checkpoint proposed (coded ones, proposals of the FACS rules, events stored before
 schema 7).
@@ -126,11 +126,6 @@ def _analysed_text(analysed: int, frame_count: int) -> str:
         f"no frame of {frame_count} analysed"
 
 
-def _reviewed_model(e: Event) -> bool:
-    """A model's proposal a coder accepted: its stored confidence is the model's, not the coder's."""
-    return e.source == "model" and e.status == "accepted"
-
-
 def video_place(project: Project, video_id: int) -> str:
     """A video's path as an export writes it: the file the project uses here (Project.locate_video: a moved or
     copied project's own copy, a folder the user pointed at this session), not the path stored where the project
@@ -160,7 +155,7 @@ def events_table(project: Project, video_id: int | None = None, times: Times = N
                 "onset_time": tb.time_of(e.onset), "apex_time": tb.time_of(e.apex),  # full precision (no rounding)
                 "offset_time": tb.time_of(e.offset), "duration_frames": e.duration,
                 "duration_s": tb.span(e.onset, e.offset), "emotion": e.emotion, "aus": e.aus,
-                "coder": e.coder, "confidence": None if _reviewed_model(e) else e.confidence, "note": e.note,
+                "coder": e.coder, "confidence": None if e.source == "model" else e.confidence, "note": e.note,
                 "source": e.source, "status": e.status,
                 "model_confidence": e.confidence if e.source == "model" else None,
                 "model": e.model,  # the checkpoint that proposed it (reviewed or not); empty for coded events

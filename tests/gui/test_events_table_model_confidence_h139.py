@@ -38,8 +38,10 @@ def test_the_conf_cell_says_whose_number_it_is_as_the_csv_does(qtbot, tmp_path) 
     # the accepted proposal: no coder's confidence in the CSV, the model's number there as the model's
     assert math.isnan(csv.loc[10, "confidence"]) and csv.loc[10, "model_confidence"] == pytest.approx(0.79)
     assert cells[10] == f"{csv.loc[10, 'model_confidence']:.2f} (model)" and "model's confidence" in tips[10]
-    # the open proposal (its coder is the model) and a coder's own number: as the CSV's confidence, unmarked
-    assert cells[30] == f"{csv.loc[30, 'confidence']:.2f}" and cells[50] == f"{csv.loc[50, 'confidence']:.2f}"
+    # the open proposal (its coder is the model): the model's number, in model_confidence alone since h224 (the CSV's
+    # confidence is a coder's), unmarked in the table; a coder's own number: as the CSV's confidence, unmarked
+    assert math.isnan(csv.loc[30, "confidence"]) and cells[30] == f"{csv.loc[30, 'model_confidence']:.2f}"
+    assert cells[50] == f"{csv.loc[50, 'confidence']:.2f}"
     assert tips[30] is None and tips[50] is None
     # the marked text is not cut off: the column is as wide as it
     width = table.fontMetrics().horizontalAdvance(cells[10])

@@ -159,8 +159,10 @@ class MergeDone:
     bevents_before: list[Row] = field(default_factory=list)
 
     def line(self) -> str:
-        n = self.plan.counts()
-        return (f"merged {self.plan.other} into {self.plan.path.name}: {_counted(n)}"
+        beh = self.plan.counts(self.plan.behaviour_events)
+        return (f"merged {self.plan.other} into {self.plan.path.name}: events "
+                f"{_counted(self.plan.counts(self.plan.events))}"
+                + (f"; behaviour events {_counted(beh, all_kinds=False)}" if sum(beh.values()) else "")
                 + (f"; {len(self.videos)} video(s) added" if self.videos else ""))
 
 

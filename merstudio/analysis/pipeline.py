@@ -56,7 +56,7 @@ from merstudio.analysis.revision import ANALYSIS_REVISION as ANALYSIS_REVISION
 from merstudio.analysis.revision import analysis_revision as analysis_revision
 from merstudio.errors import InputError
 from merstudio.face.boxes import Box, box_area
-from merstudio.face.landmarks import N_LANDMARKS
+from merstudio.face.landmarks import LANDMARK_X, LANDMARK_Y, N_LANDMARKS, landmark_columns
 from merstudio.face.orientation import TURNS
 from merstudio.features.aus import (
     AUS,
@@ -97,7 +97,7 @@ class AnalysisSettings:
     flow: str = "dis"  # dis | farneback | tvl1
     # faces analysed per frame; None: VIDEO_MAX_FACES in a video, PHOTO_MAX_FACES in a photo (see face_limit)
     max_faces: int | None = None
-    landmarks: bool = False  # add x_0..x_467, y_0..y_467 (frame pixels)
+    landmarks: bool = False  # add mp_x_0..mp_x_467, mp_y_0..mp_y_467 (frame pixels; face.landmarks.landmark_columns)
     checkpoint: Path | None = None  # learned model: adds p_<class> and AUxx_p columns
     device: str | None = None  # None = CUDA when available, else CPU
     # hands over the face, covers over the lips or eyes, regions beyond the frame's edge: their AUs read NaN (~3.5 ms
@@ -327,7 +327,7 @@ class Analysis:
         checkpoint's p_<class> and AUxx_p."""
         cols = list(BASE_COLUMNS)
         if self.settings.landmarks:
-            cols += [f"x_{k}" for k in range(N_LANDMARKS)] + [f"y_{k}" for k in range(N_LANDMARKS)]
+            cols += landmark_columns()
         cols += list(POSE_COLUMNS)
         cols += [au_r(a) for a in AUS] + [au_c(a) for a in AUS] + side_columns()
         cols += list(MOTION_COLUMNS) + list(MICRO_COLUMNS)
@@ -571,8 +571,8 @@ class Analysis:
                "confidence": float(tf.obs.confidence), "success": 1}
         if self.settings.landmarks:
             pts = tf.obs.landmarks
-            row.update({f"x_{k}": round(float(pts[k, 0]), 2) for k in range(N_LANDMARKS)})
-            row.update({f"y_{k}": round(float(pts[k, 1]), 2) for k in range(N_LANDMARKS)})
+            row.update({f"{LANDMARK_X}{k}": round(float(pts[k, 0]), 2) for k in range(N_LANDMARKS)})
+            row.update({f"{LANDMARK_Y}{k}": round(float(pts[k, 1]), 2) for k in range(N_LANDMARKS)})
         flight.pending[(tf.track_id, i)] = row
         if self._predictor is not None:
             flight.faces_waiting[(tf.track_id, i)] = aligned.image

@@ -7,6 +7,26 @@ from __future__ import annotations
 
 N_LANDMARKS = 468
 
+# The per-frame table's names for the mesh points in frame pixels (`merstudio analyze --landmarks`): mp_x_0 ..
+# mp_x_467, then mp_y_0 .. mp_y_467. Not OpenFace's x_0 .. x_67: OpenFace readers (py-feat's read_openface, a
+# script's x_16 - x_0 jaw width) take those for OpenFace's 68-point layout, and MediaPipe's point 16 is a lip
+# point. Tables and rows written before as x_k / y_k are still read (is_landmark_column).
+LANDMARK_X, LANDMARK_Y = "mp_x_", "mp_y_"
+OLD_LANDMARK_X, OLD_LANDMARK_Y = "x_", "y_"
+
+
+def landmark_columns() -> list[str]:
+    """The per-frame table's landmark columns, in order: mp_x_0 .. mp_x_467, mp_y_0 .. mp_y_467."""
+    return [f"{LANDMARK_X}{k}" for k in range(N_LANDMARKS)] + [f"{LANDMARK_Y}{k}" for k in range(N_LANDMARKS)]
+
+
+def is_landmark_column(name: str) -> bool:
+    """A landmark coordinate's column: mp_x_K / mp_y_K, or x_K / y_K as merstudio wrote them before."""
+    for prefix in (LANDMARK_X, LANDMARK_Y, OLD_LANDMARK_X, OLD_LANDMARK_Y):
+        if name.startswith(prefix) and name[len(prefix):].isdigit():
+            return True
+    return False
+
 # Eyes
 R_EYE_OUTER, R_EYE_INNER = 33, 133
 L_EYE_INNER, L_EYE_OUTER = 362, 263

@@ -18,6 +18,7 @@ from PySide6.QtCore import QEventLoop, Qt, QThread, QTimer, Signal
 from merstudio.analysis.pipeline import AnalysisSettings
 from merstudio.analysis.proposals import describe_interval
 from merstudio.analysis.remote import AnalysisProcessStopped, ProcessAnalysis
+from merstudio.face.landmarks import is_landmark_column
 from merstudio.gui.failures import failure_line
 from merstudio.gui.state import OVERLAY_LANDMARKS, unreviewed_proposals
 from merstudio.io.frames import adopt_index
@@ -412,7 +413,7 @@ class AnalysisWorker(QThread):
         if frames:
             self.last_stored = max(frames if self.last_stored is None else [self.last_stored, *frames])
         # the GUI needs no landmarks from the stream (the overlay reads them back from the project)
-        self.rows.emit([{k: v for k, v in r.items() if not (k[:2] in ("x_", "y_") and k[2:].isdigit())}
+        self.rows.emit([{k: v for k, v in r.items() if not is_landmark_column(k)}
                         for r in batch])
 
 

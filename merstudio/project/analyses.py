@@ -16,6 +16,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from merstudio.errors import InputError
+from merstudio.face.landmarks import (
+    LANDMARK_X,
+    LANDMARK_Y,
+    OLD_LANDMARK_X,
+    OLD_LANDMARK_Y,
+    is_landmark_column,
+)
 from merstudio.locks import pid_alive
 from merstudio.pathnames import file_name
 from merstudio.project.base import StoreBase, inserted_id
@@ -157,7 +164,7 @@ class AnalysisTables(StoreBase):
                       landmark_subset: Sequence[int] | None = None) -> None:
         """Append one batch of per-frame rows (OpenFace-style dicts) in one transaction. Value columns are stored
         generically; a column first seen in a later batch is appended to the column list. Landmark columns
-        (x_0.., y_0..) are packed separately as float32, all of them or only the mesh indices in
+        (mp_x_0.., mp_y_0..; x_0.., y_0.. as written before) are packed separately as float32, all of them or only the mesh indices in
         ``landmark_subset`` (in that order)."""
         if not rows:
             return
@@ -180,10 +187,13 @@ class AnalysisTables(StoreBase):
             for r in rows:
                 vals = np.array([_num(r.get(c)) for c in cols], dtype=np.float32).tobytes()
                 lm = None
-                if "x_0" in r:
+                # mp_x_K / mp_y_K, or x_K / y_K in rows of a table written before (face.landmarks.LANDMARK_X)
+                px, py = ((LANDMARK_X, LANDMARK_Y) if LANDMARK_X + "0" in r
+                          else (OLD_LANDMARK_X, OLD_LANDMARK_Y) if OLD_LANDMARK_X + "0" in r else (None, None))
+                if px is not None:
                     idx = landmark_subset if landmark_subset is not None else range(
-                        sum(1 for k in r if _is_landmark(k) and k[0] == "x"))
-                    xy = np.array([[_num(r.get(f"x_{i}")), _num(r.get(f"y_{i}"))] for i in idx],
+                        sum(1 for k in r if k.startswith(px) and k[len(px):].isdigit()))
+                    xy = np.array([[_num(r.get(f"{px}{i}")), _num(r.get(f"{py}{i}"))] for i in idx],
                                   dtype=np.float32)
                     lm = xy.tobytes()
                 data.append((analysis_id, int(r["frame"]), int(r.get("face_id", 0)), _num(r.get("timestamp")),
@@ -812,7 +822,7 @@ def _owner_gone(owner: Mapping[str, Any] | None, lock_free: bool) -> bool:
 
 
 def _is_landmark(k: str) -> bool:
-    return (k.startswith("x_") or k.startswith("y_")) and k[2:].isdigit()
+    return is_landmark_column(k)
 
 
 def _num(v: Any, default: float = float("nan")) -> float:

@@ -10,6 +10,7 @@ from support.clips import AU12_FRAMES, write_clip
 
 from merstudio.analysis.files import analyze_file, output_paths, prepare_output_dir
 from merstudio.analysis.pipeline import Analysis, AnalysisSettings
+from merstudio.face.landmarks import landmark_columns
 from merstudio.features.aus import AUS
 from merstudio.io import open_source
 
@@ -161,7 +162,11 @@ def test_settings_landmarks_columns(clip):
     with open_source(clip) as src:
         a = Analysis(src, AnalysisSettings(landmarks=True))
         row = next(r for r in a.rows() if r["success"])
-    assert "x_0" in row and "y_467" in row
+    assert "mp_x_0" in row and "mp_y_467" in row
+    # MediaPipe's 468 points under names no OpenFace reader takes for its 68-point layout (h225): py-feat's
+    # read_openface reads x_0..x_67 as OpenFace's jaw, brows, eyes, nose and mouth
+    assert not any(k.startswith(("x_", "y_")) for k in row)
+    assert [k for k in a.columns() if k.startswith("mp_")] == landmark_columns()
 
 
 def test_model_rows_stay_in_frame_order_with_gaps(clip):
@@ -409,8 +414,8 @@ def test_an_upside_down_or_sideways_photo_reads_as_upright(tmp_path, deg):
     assert abs(abs(roll) - np.deg2rad(deg)) < 0.1
     # landmarks in the turned file's pixels: the chin (152) below the forehead (10) in the face's own frame
     h, w = (600, 600)
-    pts = np.array([[tu[f"x_{k}"], tu[f"y_{k}"]] for k in (10, 152)])
-    up_pts = np.array([[up[f"x_{k}"], up[f"y_{k}"]] for k in (10, 152)])
+    pts = np.array([[tu[f"mp_x_{k}"], tu[f"mp_y_{k}"]] for k in (10, 152)])
+    up_pts = np.array([[up[f"mp_x_{k}"], up[f"mp_y_{k}"]] for k in (10, 152)])
     from merstudio.face.orientation import unturn_points
 
     np.testing.assert_allclose(pts, unturn_points(up_pts, (360 - deg) % 360, w, h), atol=12)

@@ -23,14 +23,14 @@ def test_a_rerun_with_other_settings_analyses_again(clip: Path, tmp_path: Path, 
     out = tmp_path / "out"
     assert main(["analyze", "--list", str(listing), "-o", str(out), "-q"]) == 0
     capsys.readouterr()
-    assert "x_0" not in (out / "a.csv").read_text().splitlines()[0]
+    assert "mp_x_0" not in (out / "a.csv").read_text().splitlines()[0]
     assert main(["analyze", "--list", str(listing), "-o", str(out)]) == 0
     assert "1 finished before (skipped)" in capsys.readouterr().out  # the same settings: skipped
     assert main(["analyze", "--list", str(listing), "-o", str(out), "--landmarks", "--fps", "200"]) == 0
     text = capsys.readouterr().out
     assert "1 to analyse (1 finished before with other settings, analysed again: settings changed: --landmarks)" \
         in text and "batch: 1 analysed" in text, text  # --fps: the video keeps its own rate, nothing to do
-    assert "x_0" in (out / "a.csv").read_text().splitlines()[0]
+    assert "mp_x_0" in (out / "a.csv").read_text().splitlines()[0]
     assert main(["analyze", "--list", str(listing), "-o", str(out), "--landmarks"]) == 0
     assert "0 to analyse, 1 finished before (skipped)" in capsys.readouterr().out
     assert main(["analyze", "--list", str(listing), "-o", str(out), "--landmarks", "--plot"]) == 0

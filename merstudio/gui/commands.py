@@ -22,6 +22,7 @@ from merstudio.gui.exports import safe_note
 from merstudio.gui.failures import failure_line
 from merstudio.gui.questions import CANCEL, ask
 from merstudio.gui.state import event_line, short_run_note
+from merstudio.gui.undo import ProjectCommand
 from merstudio.io import VIDEO_EXTENSIONS, open_source
 from merstudio.project import PROJECT_SUFFIX, Event
 from merstudio.project import export as ex
@@ -849,7 +850,7 @@ def _all_events_csv(proj: Any, path: Path, current: int, times: Any,
     from merstudio.interchange import export_all_events
 
     done = export_all_events(proj, path, times={current: times}, progress=progress)
-    return [done.path], "; ".join(done.notes)
+    return done.paths, "; ".join(done.notes)  # the behaviour events' file beside it too, where written
 
 
 def _own_times(times: Any) -> Any:
@@ -955,6 +956,10 @@ class ImportEvents(AppCommand):
         ctx.win.require_writable()  # before any dialog
         if not _ask_path(ctx, params, "path", "Import events", EVENTS_FILTER, kind="import"):
             return False
+        from merstudio.interchange import looks_behaviours_table
+
+        if looks_behaviours_table(params["path"]):  # a _behaviours.csv: behaviour events, each row into its video
+            return _ask_behaviours(ctx, params)
         from merstudio.gui import all_videos_import
 
         if all_videos_import.several_videos(ctx, params):  # each video's rows into its own video
@@ -1012,7 +1017,10 @@ class ImportEvents(AppCommand):
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
         from merstudio.gui import all_videos_import
+        from merstudio.interchange import looks_behaviours_table
 
+        if "behaviour_previews" in params or looks_behaviours_table(params["path"]):
+            return _import_behaviours(ctx, params)
         if all_videos_import.several_videos(ctx, params):
             return all_videos_import.do(ctx, params)
         preview = params.get("preview") or _preview(ctx, params)
@@ -1046,6 +1054,153 @@ class ImportEvents(AppCommand):
                                    settings=settings.values)
         ctx.win.last_import = preview
         ctx.win.statusBar().showMessage(_import_done(preview, events, gone, new, ctx.win.require_video().name), 10000)
+
+
+# ---------------------------------------------------------------------------------------------- a copy merged in
+class MergeStep(ProjectCommand):
+    """A merge of another copy of the project (merstudio.project.merge) as one undo step: its do writes the plan in
+    one transaction, its undo takes back exactly what that wrote (events, history records, behaviour events,
+    videos, behaviours, coders, coded records) in one."""
+
+    def __init__(self, project: Any, plan: Any, notify: Callable[[], None]) -> None:
+        super().__init__(f"Merge {plan.other.name}", project, notify)
+        self.plan = plan
+        self.done: Any = None  # project.merge.MergeDone: what the last do wrote
+
+    def _do(self) -> None:
+        from merstudio.project.merge import apply_merge
+
+        self.done = apply_merge(self.project, self.plan)
+
+    def _undo(self) -> None:
+        from merstudio.project.merge import undo_merge
+
+        if self.done is not None:
+            undo_merge(self.project, self.done)
+
+
+class MergeProject(AppCommand):
+    """File > Merge project…: bring the work of another copy of this project in (a colleague coded in a copy;
+    merstudio.project.merge, as `merstudio project merge`). ``ask`` picks the other .merproj (opened read-only, never
+    changed) and shows what merging it does (new, updated, deleted, conflicts, per coder) before anything is
+    written; ``do`` writes it as one undo step. params: path (the other copy), confirmed (no question)."""
+
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        from merstudio.project.merge import plan_merge
+
+        proj = ctx.win.require_writable()  # before any dialog
+        if not _ask_path(ctx, params, "path", "Merge project: the other copy", PROJECT_FILTER, kind="project"):
+            return False
+        plan = plan_merge(proj, params["path"])
+        if plan.empty:
+            raise InputError(f"{Path(params['path']).name}: nothing to merge (this project holds everything that "
+                             "copy does)")
+        params["plan"] = plan
+        return bool(params.get("confirmed")) or ask_merge(ctx.win, plan)
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        from merstudio.project.merge import plan_merge
+
+        win = ctx.win
+        proj = win.require_writable()
+        plan = params.get("plan") or plan_merge(proj, params["path"])
+        step = MergeStep(proj, plan, lambda: _reload_coding(win))
+        win.coding.push(step)
+        if step.done is not None and step.done.videos:
+            win.refresh_video_list()
+        win.statusBar().showMessage(step.done.line() if step.done is not None else "", 15000)
+
+
+def _reload_coding(win: Any) -> None:
+    """The events and the behaviour events shown, read again (a merge or an import changed both)."""
+    win.coding.reload()
+    win.behaviours.reload()
+
+
+def ask_merge(win: Any, plan: Any) -> bool:
+    """Whether to merge what ``plan`` lists (tests replace this): its counts in the question, each update, deletion
+    and conflict under Show Details."""
+    from merstudio.gui.questions import CANCEL, question_box
+
+    conflicts = plan.counts()["conflict"]
+    text = "\n".join([f"Merge {plan.other.name} from {plan.other.parent} into this project?", "",
+                      *(x.strip() if not x.startswith("    ") else "    " + x.strip() for x in plan.count_lines()),
+                      "", (f"{conflicts} event(s) changed in both copies are kept twice (Show Details names them). "
+                           if conflicts else "") + "One undo step; the other file is only read."])
+    box, buttons = question_box(win, text, [("merge", "Merge", QMessageBox.ButtonRole.AcceptRole), CANCEL],
+                                default="merge")
+    items = plan.item_lines(limit=200)
+    if items:
+        box.setDetailedText("\n".join(x.strip() for x in items))
+    box.exec()
+    return box.clickedButton() is buttons["merge"]
+
+
+# ----------------------------------------------------------------------------- a behaviour events CSV imported
+class BehaviourImportStep(ProjectCommand):
+    """A behaviour events CSV (``<stem>_behaviours.csv``) imported as one undo step: its previews' events (each
+    video's) and the behaviours it made, added in one transaction, removed in one."""
+
+    def __init__(self, project: Any, previews: list[Any], notify: Callable[[], None], text: str) -> None:
+        super().__init__(text, project, notify)
+        self.previews = previews
+        self.added: list[int] = []
+        self.made: list[int] = []
+
+    def _do(self) -> None:
+        from merstudio.interchange import commit_behaviours
+
+        had = {b.id for b in self.project.behaviours()}
+        with self.project.transaction():
+            self.added = [e.id for p in self.previews for e in commit_behaviours(self.project, p, skip_bad=True)
+                          if e.id is not None]
+            self.made = [b.id for b in self.project.behaviours() if b.id is not None and b.id not in had]
+
+    def _undo(self) -> None:
+        with self.project.transaction():
+            for eid in self.added:
+                self.project.delete_behaviour_event(eid)
+            for bid in self.made:
+                self.project.delete_behaviour(bid)
+
+
+def _behaviour_previews(ctx: CommandContext, params: Params) -> list[Any]:
+    """A behaviour events CSV's previews: one per project video its ``video`` column names (each video's rows), or
+    the current video's (a file without that column)."""
+    from merstudio.interchange import events_csv_videos, preview_all_events, preview_import
+
+    proj = ctx.win.require_writable()
+    if events_csv_videos(params["path"]):
+        found = preview_all_events(proj, params["path"])
+        if not found.parts:
+            raise InputError(f"{Path(params['path']).name}: names no video of this project ("
+                             f"{', '.join(found.unknown[:4])})")
+        return [p for _, p in found.parts]
+    return [preview_import(proj, params["path"], ctx.win.require_video().id)]
+
+
+def _ask_behaviours(ctx: CommandContext, params: Params) -> bool:
+    previews = _behaviour_previews(ctx, params)
+    if not any(p.behaviour_rows for p in previews):
+        dup = sum(p.behaviour_duplicates for p in previews)
+        raise InputError(f"{Path(params['path']).name}: no behaviour events to import"
+                         + (f" (its {dup} are already in the project)" if dup else ""))
+    params["behaviour_previews"] = previews
+    return bool(params.get("confirmed")) or ctx.win.confirm(
+        "\n".join(p.summary(limit=8) for p in previews) + "\n\nImport these behaviour events?")
+
+
+def _import_behaviours(ctx: CommandContext, params: Params) -> None:
+    previews = params.get("behaviour_previews") or _behaviour_previews(ctx, params)
+    n = sum(len(p.behaviour_rows) for p in previews)
+    name = Path(params["path"]).name
+    ctx.win.coding.push(BehaviourImportStep(ctx.win.require_writable(), previews, lambda: _reload_coding(ctx.win),
+                                            f"Import {n} behaviour event(s) from {name}"))
+    dup = sum(p.behaviour_duplicates for p in previews)
+    ctx.win.statusBar().showMessage(f"Imported {n} behaviour event(s) from {name}"
+                                    + (f" ({dup} already in the project)" if dup else ""), 10000)
 
 
 def _import_done(preview: Any, events: list[Event], gone: list[Event], new: list[str], video: str) -> str:

@@ -413,6 +413,8 @@ class MainWindow(QMainWindow):
         # a copy of every edit under another name, and on in it (also what keeps a project deleted while open)
         self._action(f, "Save project &as…", lambda: x(C.SaveProjectAs), QKeySequence.StandardKey.SaveAs)
         self._action(f, "&Compact project", lambda: x(C.CompactProject))  # the space deleted rows left
+        # another copy's coding brought in (a colleague coded in a copy): summary first, one undo step
+        self._action(f, "&Merge project…", lambda: x(C.MergeProject))
         exp = f.addMenu("&Export")
         self.export_actions: dict[str, QAction] = {}
         for kind, (title, _f, _d) in C.EXPORTS.items():

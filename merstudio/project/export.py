@@ -48,7 +48,7 @@ Times = np.ndarray | None  # a variable-rate video's frame times as its player k
 EVENT_COLUMNS = ("event_id", "video", "video_path", "face_id", "onset_frame", "apex_frame", "offset_frame",
                  "onset_time", "apex_time", "offset_time", "duration_frames", "duration_s", "emotion", "aus",
                  "coder", "confidence", "note", "source", "status", "model_confidence", "model")
-LABELLED_COLUMNS = ("subject", "sample", "label", "path", "onset", "apex", "offset", "aus", "face_box")
+LABELLED_COLUMNS = ("subject", "sample", "label", "path", "onset", "apex", "offset", "aus", "face_box", "coder")
 BASE_FRAME_COLUMNS = ("frame", "face_id", "timestamp", "confidence", "success")
 
 
@@ -610,32 +610,106 @@ def _short(text: str, most: int = 16) -> str:
     return text if len(text) <= most else text[: most - 1] + "…"
 
 
-def labelled_set_table(project: Project, statuses: tuple[str, ...] = ("accepted",)) -> pd.DataFrame:
-    """Corrected events as a generic labelled table (subject, sample, label, path, onset, apex, offset, aus,
-    face_box: the event's face on its onset frame, from the stored landmarks, so that training takes that person).
-    The subject is the per-video ``subject:<id>`` setting when set, else the video's file stem."""
+def labelled_subjects(project: Project) -> tuple[dict[int, str], str]:
+    """{video id: its subject in the labelled set} and how they were named, in words. The subject is the video's
+    ``subject:<id>`` setting (`merstudio project subject`) where set; else the video's file stem where no other video
+    of the project has that stem, else its folder and stem (``P01/session``; with the video id in brackets where
+    those too are shared): two videos, P01/session.mp4 and P02/session.mp4, are never one subject by their name
+    alone, which leave-one-subject-out would take for one person."""
+    from merstudio.pathnames import relative_parts
+
+    videos = project.videos()
+    stems: dict[str, int] = {}
+    for v in videos:
+        stem = Path(v.name).stem  # the name, not the stored path: one a Windows merstudio wrote is no path here
+        stems[stem] = stems.get(stem, 0) + 1
+    out: dict[int, str] = {}
+    by_folder: list[int] = []
+    for v in videos:
+        stem = Path(v.name).stem
+        subject = video_subject(project, v.id)
+        if subject is None and stems[stem] > 1:
+            parts = relative_parts(v.path)  # Windows or POSIX, as stored
+            subject = f"{parts[-2]}/{stem}" if len(parts) > 1 else stem
+            by_folder.append(v.id)
+        out[v.id] = subject or stem
+    taken: dict[str, int] = {}
+    for vid in by_folder:
+        taken[out[vid]] = taken.get(out[vid], 0) + 1
+    for vid in by_folder:
+        if taken[out[vid]] > 1:  # one folder name too (two P01 folders): the video id tells them apart
+            out[vid] = f"{out[vid]} [{vid}]"
+    n_set = sum(video_subject(project, v.id) is not None for v in videos)
+    parts_text = ([f"{n_set} from the project's subject setting"] if n_set else []) + \
+        ([f"{len(by_folder)} by folder and file name (videos of one file name)"] if by_folder else []) + \
+        ([f"{len(videos) - n_set - len(by_folder)} by file name (no subject set)"]
+         if len(videos) - n_set - len(by_folder) else [])
+    return out, "subjects: " + ", ".join(parts_text) if parts_text else ""
+
+
+def labelled_set_rows(project: Project, statuses: tuple[str, ...] = ("accepted",)) -> tuple[pd.DataFrame, str]:
+    """:func:`labelled_set_table` and what the export says of it, in one line: how the subjects were named
+    (:func:`labelled_subjects`), the expressions coded more than once merged, and those left out because their
+    codings disagree."""
+    # the one rule of "one expression coded twice" (fine-tuning's: the agreement report's match, chained)
+    from merstudio.agreement.matching import pair_costs
+    from merstudio.agreement.report import coder_of
+    from merstudio.training.finetune_split import _same_expression, label_key
+
+    subjects, named = labelled_subjects(project)
     rows = []
+    merged = conflicts = 0
     for video in project.videos():
-        stem = Path(video.name).stem  # the name, not the stored path: one a Windows merstudio wrote is no path here
-        subject = video_subject(project, video.id) or stem
+        stem = Path(video.name).stem
         place: str | None = None
+        by_face: dict[int, list[Event]] = {}
         for e in project.events(video.id):
-            if e.status not in statuses or not e.emotion:
+            if e.status in statuses and e.emotion:
+                by_face.setdefault(e.face_id, []).append(e)
+        units = [u for evs in by_face.values() for u in _same_expression(evs, pair_costs)[0]]
+        for same in sorted(units, key=lambda u: (u[0].onset, u[0].id or 0)):
+            if len({label_key(x.emotion) for x in same}) > 1:
+                conflicts += 1  # the same frames as two classes: settled in the project, not guessed here
                 continue
+            merged += len(same) > 1
+            e = same[0]
             place = place or video_place(project, video.id)  # training reads the file: where it is now
             box = project.face_box(video.id, e.onset, e.face_id)
-            rows.append({"subject": subject, "sample": f"{stem}_{e.id}", "label": e.emotion, "path": place,
-                         "onset": e.onset, "apex": e.apex, "offset": e.offset, "aus": e.aus,
-                         "face_box": " ".join(f"{v:.1f}" for v in box) if box else ""})
-    return pd.DataFrame(rows, columns=list(LABELLED_COLUMNS))
+            aus = next((x.aus for x in same if x.aus), "")
+            rows.append({"subject": subjects[video.id], "sample": f"{stem}_{e.id}", "label": e.emotion,
+                         "path": place, "onset": e.onset, "apex": e.apex, "offset": e.offset, "aus": aus,
+                         "face_box": " ".join(f"{v:.1f}" for v in box) if box else "",
+                         "coder": ", ".join(dict.fromkeys(coder_of(x) for x in same))})
+    notes = [named] if named else []
+    if merged:
+        notes.append(f"{merged} expression{'s' * (merged != 1)} coded more than once "
+                     f"{'count' if merged != 1 else 'counts'} as one sample each")
+    if conflicts:
+        notes.append(f"{conflicts} expression{'s' * (conflicts != 1)} left out, {'their' if conflicts != 1 else 'its'} "
+                     "codings disagree on the label (settle it in the project to use it)")
+    return pd.DataFrame(rows, columns=list(LABELLED_COLUMNS)), "; ".join(notes)
+
+
+def labelled_set_table(project: Project, statuses: tuple[str, ...] = ("accepted",)) -> pd.DataFrame:
+    """Corrected events as a generic labelled table (subject, sample, label, path, onset, apex, offset, aus,
+    face_box: the event's face on its onset frame, from the stored landmarks, so that training takes that person;
+    coder: who coded it). One expression coded more than once (two coders, or a coder and an accepted proposal: the
+    rule fine-tuning merges by, training.finetune_split) is one sample, the earliest event's frames, its coders
+    named together ("alice, bob"); one whose codings disagree on the label is left out. The subject is the
+    video's subject setting, else a name of its own per video (:func:`labelled_subjects`)."""
+    return labelled_set_rows(project, statuses)[0]
 
 
 def export_labelled_set(project: Project, path: str | os.PathLike[str], progress: Progress = None,
-                        statuses: tuple[str, ...] = ("accepted",)) -> Path:
-    """:func:`labelled_set_table` (the events of the given ``statuses``, one sample each: LABELLED_COLUMNS) written
-    to the CSV ``path``, a sample table `merstudio train --data table:PATH` and load_arrays read. ``progress(1, 1)``
-    once written. Returns ``path`` as a Path; OutputError where it cannot be written."""
-    df = labelled_set_table(project, statuses)
+                        statuses: tuple[str, ...] = ("accepted",), notes: list[str] | None = None) -> Path:
+    """:func:`labelled_set_table` (the events of the given ``statuses``, one sample per expression: LABELLED_COLUMNS)
+    written to the CSV ``path``, a sample table `merstudio train --data table:PATH` and load_arrays read.
+    ``notes``: given, what the export line says is appended to it (how subjects were named, the expressions merged
+    or left out: :func:`labelled_set_rows`). ``progress(1, 1)`` once written. Returns ``path`` as a Path;
+    OutputError where it cannot be written."""
+    df, note = labelled_set_rows(project, statuses)
+    if notes is not None and note:
+        notes.append(note)
     with _atomic(path) as tmp:
         frame_to_csv(df, tmp, index=False)
     if progress:

@@ -161,7 +161,8 @@ def test_a_summary_whose_png_cannot_be_written_leaves_the_old_csv(project, tmp_p
 def test_labelled_set(project, tmp_path):
     project.set_setting("subject:1", "s07")
     df = pd.read_csv(export_labelled_set(project, tmp_path / "labels.csv"), dtype={"aus": str})
-    assert list(df.columns) == ["subject", "sample", "label", "path", "onset", "apex", "offset", "aus", "face_box"]
+    assert list(df.columns) == ["subject", "sample", "label", "path", "onset", "apex", "offset", "aus", "face_box",
+                                "coder"]
     assert df["face_box"].isna().all()  # this run stored no landmarks: the detector's one face
     assert list(df["label"]) == ["positive", "negative"]  # proposals are not training labels
     assert list(df["subject"]) == ["s07", "s07"] and df.loc[1, "aus"] == "4+7"

@@ -624,6 +624,8 @@ class MarkPoint(AppCommand):
                 note.append(f"the apex mark {apex_mark} lies outside it: apex at the activity peak")
             if shown is not None and ev.face_id != shown:
                 note.append(f"on face {ev.face_id}, the face in these frames (face {shown} is not)")
+            if win.coding.shown_note:  # NewEvent's: its coder shown again, the filter cleared (its line is replaced)
+                note.append(win.coding.shown_note)
             win.statusBar().showMessage(event_line(ev) + (f" ({'; '.join(note)})" if note else ""), 6000)
 
 

@@ -5,6 +5,7 @@ an undo or redo that brings back a hidden event says it is hidden."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from merstudio.gui import commands as C
 
@@ -33,6 +34,17 @@ def test_a_new_event_under_a_hidden_coder_shows_that_coder_again(hidden):
     assert new is not None and (new.onset, new.offset) == (40, 50)  # selected and in sight
     assert win.coder not in win.coders_view.hidden and win.table.model_.rowCount() == 2
     assert "tester's events shown again: the new event is tester's" in _line(win)
+
+
+def test_marking_i_and_o_under_a_hidden_coder_shows_that_coder_again(qtbot, hidden):
+    win = hidden
+    for frame, key in ((60, Qt.Key.Key_I), (66, Qt.Key.Key_O)):
+        win.transport.seek(frame)
+        qtbot.keyClick(win, key)
+    new = win.coding.find(win.selected_event_id)
+    assert new is not None and (new.onset, new.offset) == (60, 66)
+    assert win.coder not in win.coders_view.hidden
+    assert _line(win).startswith(f"Event {new.id}: frames 60-66") and "tester's events shown again" in _line(win)
 
 
 def test_nothing_hidden_is_selected_nor_deleted_and_undo_says_hidden(hidden):

@@ -10,7 +10,7 @@ import math
 import os
 import re
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -341,16 +341,39 @@ def _bar_figure(df: pd.DataFrame, cols: list[str], face_id: int | None, title: s
     return fig
 
 
+def side_alone(value: Callable[[str], float | None], au: int) -> tuple[str, float, bool] | None:
+    """A sided AU whose intensity is unknown (``AUxx_r`` NaN: the mean of a side and a NaN) where one side is
+    measured and the other is not (beyond the frame's edge): (that side "L" / "R", its intensity, present). Present
+    by the face note's rule (features.aus.face_note: "AU R12" at PRESENCE_ON or more); a side measured and low is
+    the AU absent there, not unknown. None otherwise. ``value(column)``: the face's value, None: no such column.
+    The bar charts show such an AU as that side's bar ("R12"), not as unknown."""
+    from merstudio.features.aus import SIDED, _one_side, au_c, au_r, au_side
+
+    r = value(au_r(au))
+    if au not in SIDED or (r is not None and r == r):  # (r == r: measured)
+        return None
+    sides = {s: value(au_side(au, s)) for s in ("L", "R")}
+    seen = [s for s, v in sides.items() if v is not None and v == v]
+    if len(seen) != 1 or any(v is None for v in sides.values()):  # both unknown, or a table without sides
+        return None
+    side = seen[0]
+    v, c = sides[side], value(au_c(au))
+    assert v is not None
+    return side, float(v), c == 1 or _one_side(value, au, c) == side
+
+
 def draw_au_bars(ax: Any, df: pd.DataFrame, cols: list[str], title: str, key: bool = True) -> None:
     """One frame of one face (`df`: its row, or none: "no face found") on `ax`: a bar per AU (intensity 0-5, value
     written on top); AUs the estimator marks present (`AUxx_c` = 1) dark, the others light; an AU without a value
-    (occluded, NaN) is labelled n/a; AU4, which a photo cannot tell from relaxed brows that sit low
-    (features.aus.STILL_UNRELIABLE_AU), hatched and "AU4?". `key`: the colours' key above the bars. Touches no
-    pyplot state, so that a worker's Figure (project.export's summary of a photo) draws with it too."""
+    (occluded, NaN) is labelled n/a, but one measured on one side alone (the other beyond the frame's edge) is that
+    side's bar, named as coders write it, "AU R12" (side_alone); AU4, which a photo cannot tell from relaxed brows
+    that sit low (features.aus.STILL_UNRELIABLE_AU), hatched and "AU4?". `key`: the colours' key above the bars.
+    Touches no pyplot state, so that a worker's Figure (project.export's summary of a photo) draws with it too."""
     from merstudio.features.aus import STILL_UNRELIABLE_AU, au_r
 
     doubt = au_r(STILL_UNRELIABLE_AU)
     names = [_au_label(c) + ("?" if c == doubt else "") for c in cols]
+    alone: dict[int, tuple[str, float, bool]] = {}
     if len(df) == 0 or not cols:
         ax.text(0.5, 0.5, "no face found" if len(df) == 0 else "no AU columns", ha="center", va="center",
                 transform=ax.transAxes, fontsize=12, color="#555555")
@@ -360,6 +383,13 @@ def draw_au_bars(ax: Any, df: pd.DataFrame, cols: list[str], title: str, key: bo
         row = df.iloc[0]
         values = np.array([float(row[c]) for c in cols])
         present = [bool(row.get(c[:-2] + "_c", 0) == 1) for c in cols]
+        for i, c in enumerate(cols):
+            m = _AU_R.match(c)
+            one = side_alone(lambda k: float(row[k]) if k in row.index else None, int(m.group(1))) if m else None
+            if one is not None:
+                alone[i] = one
+                side, values[i], present[i] = one
+                names[i] = f"AU {side}{int(m.group(1))}" if m else names[i]
         shown = np.nan_to_num(values, nan=0.0)
         colours = ["#1f3b73" if p else "#9db4d9" for p in present]
         bars = ax.bar(np.arange(len(cols)), shown, color=colours, width=0.7)
@@ -381,6 +411,10 @@ def draw_au_bars(ax: Any, df: pd.DataFrame, cols: list[str], title: str, key: bo
             if doubt in cols:
                 handles.append(Patch(facecolor="#9db4d9", edgecolor="white", hatch="////",
                                      label=f"AU{STILL_UNRELIABLE_AU}?: unreliable on a photo"))
+            sides = sorted({one[0] for one in alone.values()})
+            if sides:  # (a key of no colour: what "AU R12" under a bar means)
+                said = {"L": "the left side", "R": "the right side"}[sides[0]] if len(sides) == 1 else "one side"
+                handles.append(Patch(facecolor="none", edgecolor="none", label=f"{'/'.join(sides)}: {said} only"))
             # above the bars, beside the title: inside the axes it covered the value on the last tall bar
             ax.legend(handles=handles, fontsize=7, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(handles),
                       frameon=False, borderaxespad=0.2)

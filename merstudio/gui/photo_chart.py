@@ -5,7 +5,8 @@ decimals, as the CLI's chart and the timeline's readout: one made AU10 0.957 "1.
 an AU counts as present, 1.0, FACS's A-B boundary, while the face label said absent). AU4, which a photo cannot
 tell from relaxed brows that sit low, is hatched and named "4?" (as in `merstudio analyze --plot` and the face labels); an AU the photo does
 not show (a covered region, eyes behind dark glasses, a part cut off by the edge; how wide shut lids are) is a grey
-"?", not a zero. Hovering a bar names the AU.
+"?", not a zero; one the photo shows on one side alone (the other beyond the frame's edge) is that side's bar, named
+as coders write it, "R12" (analysis.plot.side_alone: the face note's rule). Hovering a bar names the AU.
 
 The title wraps to the chart's width (TITLE_LINES at most, the rest elided, whole in the tooltip): one line of about
 130 characters made the plot wider than a narrow pane, cutting off the last bars. Its text and the AU numbers
@@ -24,6 +25,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF
 
+from merstudio.analysis.plot import side_alone
 from merstudio.features.aus import AU_NAMES, MAX_INTENSITY, STILL_UNRELIABLE_AU
 from merstudio.gui.look import app_pt
 from merstudio.gui.state import CurveBuffer, as_written
@@ -104,6 +106,7 @@ class PhotoChart(pg.PlotWidget):
         self._items: list[Any] = []
         self.labels: list[Any] = []  # the value labels and "?" marks over the bars, fitted to the chart's size
         self.shown: list[tuple[int, float]] = []  # what is drawn: (AU, value), for the hover and the tests
+        self.sides: dict[int, str] = {}  # AU -> the side ("L" / "R") its bar is of, the other not seen (side_alone)
         self.theirs: dict[str, dict[int, float]] = {}  # other tools' values drawn beside ours: name -> {AU: 0-5}
         self.title_cut = False
         self._fit_axes()
@@ -122,6 +125,16 @@ class PhotoChart(pg.PlotWidget):
         self._items = []
         self.labels = []
         self.shown = bars(buffer, face, shown)
+        self.sides = {}
+        if buffer is not None and face is not None:
+            def value(col: str) -> float | None:
+                values = buffer.get(face, col)
+                return float(values[0]) if values is not None and len(values) else None
+
+            for i, (au, v) in enumerate(self.shown):
+                if not np.isfinite(v) and (one := side_alone(value, au)) is not None:
+                    self.sides[au] = one[0]
+                    self.shown[i] = (au, one[1])
         theirs = {name: overlay_bars(b, face) for name, b in (overlays or {}).items()}
         self.theirs = {name: vals for name, vals in theirs.items() if vals}
         scaled = {name for name in self.theirs if not (overlays or {})[name].au_columns("_r")}  # probabilities
@@ -137,7 +150,7 @@ class PhotoChart(pg.PlotWidget):
         width = 0.7 / n
         for x, (au, v) in enumerate(self.shown):
             doubt = au == STILL_UNRELIABLE_AU
-            ticks.append((x, f"{au}?" if doubt else str(au)))
+            ticks.append((x, f"{au}?" if doubt else f"{self.sides.get(au, '')}{au}"))
             colour = QColor(au_colour(f"AU{au:02d}_r"))
             left = x - 0.35 + width / 2
             for k, vals in enumerate(self.theirs.values(), start=1):
@@ -162,6 +175,11 @@ class PhotoChart(pg.PlotWidget):
                               for name in self.theirs)
             title = (f"face {face}: AU intensity on this photo, ours filled, {names}; "
                      f"AU{STILL_UNRELIABLE_AU}? unreliable on a photo")
+        if self.sides:  # what "R12" under a bar means
+            values = dict(self.shown)
+            first = max(self.sides, key=lambda a: values[a])  # (the tallest: "R12", not a "R10" at 0.00)
+            title = title.removesuffix(")") + f"; {self.sides[first]}{first}: one side only" + \
+                (")" if title.endswith(")") else "")
         self.set_title(title)
         for item in self._items:
             plot.addItem(item)
@@ -269,6 +287,9 @@ class PhotoChart(pg.PlotWidget):
         au, v = self.shown[x]
         value = "unknown (hidden, out of the frame, or the lids shut)" if not np.isfinite(v) else \
             f"{as_written(v):.2f}"
+        if au in self.sides:
+            seen, unseen = ("right", "left") if self.sides[au] == "R" else ("left", "right")
+            value += f" on the {seen} side (the {unseen} not seen: beyond the photo's edge)"
         doubt = (" — on a photo relaxed brows that sit low read as lowered (docs/aus.md)"
                  if au == STILL_UNRELIABLE_AU else "")
         others = "".join(f"; {name} {as_written(vals[au]):.2f}" for name, vals in self.theirs.items()

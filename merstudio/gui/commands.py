@@ -26,7 +26,7 @@ from merstudio.gui.undo import ProjectCommand
 from merstudio.io import VIDEO_EXTENSIONS, open_source
 from merstudio.project import PROJECT_SUFFIX, Event
 from merstudio.project import export as ex
-from merstudio.project.videos import frames_differ
+from merstudio.project.videos import ChangedVideo, frames_differ
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
@@ -166,7 +166,12 @@ class OpenVideo(AppCommand):
         if "video_id" in params:
             LocateVideo.do(ctx, params)
             return
-        ctx.win.session.open_video(Path(params["path"]), project=params.get("project"))
+        try:
+            ctx.win.session.open_video(Path(params["path"]), project=params.get("project"))
+        except ChangedVideo as exc:  # opened with no project open: its project beside it holds it (Project.add_video)
+            again = {"path": params["path"], "video_id": exc.video.id, "name": exc.video.name}
+            if _attach_asked(ctx, again):
+                LocateVideo.do(ctx, again)
 
 
 def _changed_at(proj: Any, path: Path) -> Any:
@@ -334,20 +339,26 @@ def _attach_asked(ctx: CommandContext, params: Params) -> bool:
     finally:
         src.close()
     if differs := frames_differ(v, fps, count, w, h):
-        raise InputError(f"{path}: not the same video as {v.name} ({differs}; the project's first): not attached")
+        here = "; it is at the path that video was added from: rename it to add it as a new video" \
+            if str(target.resolve()) == v.path else ""
+        raise InputError(f"{path}: not the same video as {v.name} ({differs}; the project's first): not attached"
+                         f"{here}")
     answer = ask_attach(ctx.win, path.name, v.name, count, fps, analysed=proj.analysis(v.id) is not None
-                        and not proj.read_only)
+                        and not proj.read_only, here=str(target.resolve()) == v.path)
     if answer not in ("attach", "rerun"):
         return False
     params["attach"], params["rerun"] = (fps, count, w, h), answer == "rerun"
     return True
 
 
-def ask_attach(win: Any, file: str, video: str, frames: int, fps: float, analysed: bool) -> str | None:
-    """Whether to attach ``file``, not the file ``video`` was added as, whose frames match (tests replace this):
-    "attach", "rerun" (attach it and re-run the stored analysis, made on the old file) or "cancel"."""
-    text = (f"{file} is not the same file as {video} (re-encoded?): frame count and rate match ({frames} frames at "
-            f"{fps:g} fps), so its events and analysis keep their frames.")
+def ask_attach(win: Any, file: str, video: str, frames: int, fps: float, analysed: bool,
+               here: bool = False) -> str | None:
+    """Whether to attach ``file``, not the file ``video`` was added as, whose frames match (``here``: at the
+    video's own path; tests replace this): "attach", "rerun" (attach it and re-run the stored analysis, made on the
+    old file) or "cancel"."""
+    what = f"{file} has changed since it was added" if here else f"{file} is not the same file as {video}"
+    text = (f"{what} (re-encoded?): frame count and rate match ({frames} frames at {fps:g} fps), so its events and "
+            "analysis keep their frames.")
     choices = [("attach", "Attach it", QMessageBox.ButtonRole.AcceptRole), CANCEL]
     if analysed:
         text += "\n\nIts stored analysis was made on the old file: re-run it on this one?"

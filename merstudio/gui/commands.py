@@ -309,8 +309,9 @@ class LocateVideo(AppCommand):
             win.session.select_video(vid, then=rerun if params.get("rerun") else None)
         if attach is not None:
             fps, count = attach[0], attach[1]
-            line = (f"Attached {video.name} in {Path(video.path).parent} to {was} (re-encoded: the same {count} "
-                    f"frames at {fps:g} fps){_others_found(found, missing)}")
+            to = f" to {was}" if was != video.name else ""  # "Attached a.mp4 … to a.mp4" said nothing
+            line = (f"Attached {video.name} in {Path(video.path).parent}{to} (re-encoded: the same {count} frames at "
+                    f"{fps:g} fps){_others_found(found, missing)}")
             if proj.analysis(vid) is not None and not params.get("rerun"):
                 line += "; its stored analysis was made on the old file (Ctrl+R re-runs it on this one)"
             win.statusBar().showMessage(line, 15000)

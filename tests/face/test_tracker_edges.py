@@ -11,40 +11,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import av
 import cv2
 import numpy as np
 import pytest
+from support.real_clips import DEMO, NEEDS_REAL, REAL, first_frames
 
 from merstudio.face.detector import FaceMeshDetector, FaceObservation
 from merstudio.face.tracker import FaceTracker
 
-ROOT = Path(__file__).resolve().parents[2]
-REAL = ROOT.parent / "shared" / "data" / "real-faces" / "smile_man.mp4"
-DEMO = ROOT / "resources" / "demo" / "interview.mp4"
-pytestmark = pytest.mark.skipif(not REAL.is_file(), reason="../shared/data/real-faces/smile_man.mp4 is absent")
-
-
-def _frames(path: Path, n: int) -> list[np.ndarray]:
-    with av.open(str(path)) as c:
-        out = []
-        for f in c.decode(video=0):
-            out.append(f.to_ndarray(format="rgb24"))
-            if len(out) == n:
-                break
-    return out
+pytestmark = NEEDS_REAL
 
 
 @pytest.fixture(scope="module")
 def real() -> list[np.ndarray]:
-    return _frames(REAL, 72)  # 640x360
+    return first_frames(REAL, 72)  # 640x360
 
 
 @pytest.fixture(scope="module")
 def demo() -> list[np.ndarray]:
-    return _frames(DEMO, 60)  # 640x480
+    return first_frames(DEMO, 60)  # 640x480
 
 
 def _moved(img: np.ndarray, dx: float, size: tuple[int, int] = (640, 480)) -> np.ndarray:

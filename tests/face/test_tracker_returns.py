@@ -6,40 +6,26 @@ cropped and rescaled (tile B: another face to the tracker's crop, 0.22), the dem
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
-import av
 import cv2
 import numpy as np
 import pytest
+from support.real_clips import DEMO, NEEDS_REAL, REAL, first_frames
 
 from merstudio.face.tracker import FaceTracker
 
-ROOT = Path(__file__).resolve().parents[2]
-REAL = ROOT.parent / "shared" / "data" / "real-faces" / "smile_man.mp4"
-DEMO = ROOT / "resources" / "demo" / "interview.mp4"
 W, H = 1280, 720
-pytestmark = pytest.mark.skipif(not REAL.is_file(), reason="../shared/data/real-faces/smile_man.mp4 is absent")
-
-
-def _frames(path: Path, n: int) -> list[np.ndarray]:
-    with av.open(str(path)) as c:
-        out = []
-        for f in c.decode(video=0):
-            out.append(f.to_ndarray(format="rgb24"))
-            if len(out) == n:
-                break
-    return out
+pytestmark = NEEDS_REAL
 
 
 @pytest.fixture(scope="module")
 def real() -> list[np.ndarray]:
-    return _frames(REAL, 72)
+    return first_frames(REAL, 72)
 
 
 @pytest.fixture(scope="module")
 def demo() -> list[np.ndarray]:
-    return _frames(DEMO, 40)
+    return first_frames(DEMO, 40)
 
 
 def _scene(left: np.ndarray | None, right: np.ndarray | None) -> np.ndarray:

@@ -287,3 +287,21 @@ class HeldLoad:
         self.gate.set()
         qtbot.waitUntil(self.done.is_set, timeout=10000)
         qtbot.wait(200)
+
+
+def painted_ink(tl, item, ratio: float):
+    """`item` painted alone on white where the timeline `tl` shows it, into an image of device pixel ratio `ratio`
+    (as a 200 % screen paints): a bool array, True where ink, in device px."""
+    import numpy as np
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    vp = tl.viewport()
+    img = QImage(round(vp.width() * ratio), round(vp.height() * ratio), QImage.Format.Format_RGB32)
+    img.setDevicePixelRatio(ratio)
+    img.fill(QColor("white"))
+    p = QPainter(img)
+    p.setTransform(item.deviceTransform(tl.viewportTransform()))
+    item.paint(p, None, None)
+    p.end()
+    a = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine() // 4, 4)[:, :img.width()]
+    return a[..., :3].min(axis=2) < 200

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import painted_ink
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QImage, QPainter
 
@@ -30,24 +31,11 @@ def _lane(qtbot):
     return tl, lane
 
 
-def _paint(tl, item, ratio: float) -> np.ndarray:
-    """`item` painted alone on white where the timeline shows it, into an image of device pixel ratio `ratio`: True
-    where ink, in device px."""
-    vp = tl.viewport()
-    img = QImage(round(vp.width() * ratio), round(vp.height() * ratio), QImage.Format.Format_RGB32)
-    img.setDevicePixelRatio(ratio)
-    img.fill(QColor("white"))
-    p = QPainter(img)
-    p.setTransform(item.deviceTransform(tl.viewportTransform()))
-    item.paint(p, None, None)
-    p.end()
-    a = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine() // 4, 4)[:, :img.width()]
-    return a[..., :3].min(axis=2) < 200
 
 
 def _thick(tl, item) -> dict[float, int]:
     """How many columns a vertical line's ink takes at 100 % and 200 %."""
-    return {r: len(np.flatnonzero(_paint(tl, item, r).any(axis=0))) for r in (1.0, 2.0)}
+    return {r: len(np.flatnonzero(painted_ink(tl, item, r).any(axis=0))) for r in (1.0, 2.0)}
 
 
 def test_the_lanes_play_head_is_as_thick_at_200_percent(qtbot) -> None:

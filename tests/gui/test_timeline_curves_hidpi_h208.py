@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtGui import QColor, QImage, QPainter
+from helpers import painted_ink
 
 from merstudio.gui.state import CurveBuffer
 
@@ -38,19 +38,6 @@ def _timeline(qtbot):
     return tl
 
 
-def _paint(tl, item, ratio: float) -> np.ndarray:
-    """`item` painted alone on white where the timeline shows it, into an image of device pixel ratio `ratio` (as a
-    200 % screen paints): True where ink, in device px."""
-    vp = tl.viewport()
-    img = QImage(round(vp.width() * ratio), round(vp.height() * ratio), QImage.Format.Format_RGB32)
-    img.setDevicePixelRatio(ratio)
-    img.fill(QColor("white"))
-    p = QPainter(img)
-    p.setTransform(item.deviceTransform(tl.viewportTransform()))
-    item.paint(p, None, None)
-    p.end()
-    a = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine() // 4, 4)[:, :img.width()]
-    return a[..., :3].min(axis=2) < 200
 
 
 def _rows(ink: np.ndarray) -> np.ndarray:
@@ -68,14 +55,14 @@ def _runs(row: np.ndarray) -> list[int]:
 @pytest.mark.parametrize("ratio", [1.0, 2.0])
 def test_a_solid_curve_is_one_logical_px_thick(qtbot, ratio) -> None:
     tl = _timeline(qtbot)
-    rows = _rows(_paint(tl, tl._curves["AU12_r"].curve, ratio))
+    rows = _rows(painted_ink(tl, tl._curves["AU12_r"].curve, ratio))
     assert len(rows) == ratio and np.ptp(rows) == ratio - 1, rows  # (at 200 %: 2 device rows, side by side)
 
 
 @pytest.mark.parametrize("ratio", [1.0, 2.0])
 def test_a_dotted_curve_has_its_100_percent_dots_at_twice_the_size(qtbot, ratio) -> None:
     tl = _timeline(qtbot)
-    ink = _paint(tl, tl._curves["AU05_r"].curve, ratio)
+    ink = painted_ink(tl, tl._curves["AU05_r"].curve, ratio)
     rows = _rows(ink)
     assert len(rows) == ratio and np.ptp(rows) == ratio - 1, rows
     r = round(ratio)
@@ -88,7 +75,7 @@ def test_a_dotted_curve_has_its_100_percent_dots_at_twice_the_size(qtbot, ratio)
 @pytest.mark.parametrize("ratio", [1.0, 2.0])
 def test_an_overlay_is_one_band_two_logical_px_thick_dashed_as_at_100_percent(qtbot, ratio) -> None:
     tl = _timeline(qtbot)
-    ink = _paint(tl, tl.overlay_curve("OpenFace", "AU25_r").curve, ratio)
+    ink = painted_ink(tl, tl.overlay_curve("OpenFace", "AU25_r").curve, ratio)
     rows = _rows(ink)
     # 2 px at 100 %: 2 rows; at 200 % 4 rows side by side (were 2, a blank row between)
     assert len(rows) == 2 * ratio and np.ptp(rows) == 2 * ratio - 1, rows
@@ -104,5 +91,5 @@ def test_a_legend_sample_is_as_thick_as_its_curve_at_200_percent(qtbot) -> None:
     thick = {}
     for name in ("12", "5"):
         sample = next(s for text, s in samples.items() if text.strip() == name)
-        thick[name] = {ratio: len(np.flatnonzero(_paint(tl, sample, ratio).any(axis=1))) for ratio in (1.0, 2.0)}
+        thick[name] = {ratio: len(np.flatnonzero(painted_ink(tl, sample, ratio).any(axis=1))) for ratio in (1.0, 2.0)}
     assert thick == {"12": {1.0: 1, 2.0: 2}, "5": {1.0: 1, 2.0: 2}}, thick

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtGui import QColor, QImage, QPainter
+from helpers import painted_ink
 
 from merstudio.project.events import Event
 
@@ -32,19 +32,6 @@ def _timeline(qtbot):
     return tl
 
 
-def _paint(tl, item, ratio: float) -> np.ndarray:
-    """`item` painted alone on white where the timeline shows it, into an image of device pixel ratio `ratio` (as a
-    200 % screen paints): True where ink, in device px."""
-    vp = tl.viewport()
-    img = QImage(round(vp.width() * ratio), round(vp.height() * ratio), QImage.Format.Format_RGB32)
-    img.setDevicePixelRatio(ratio)
-    img.fill(QColor("white"))
-    p = QPainter(img)
-    p.setTransform(item.deviceTransform(tl.viewportTransform()))
-    item.paint(p, None, None)
-    p.end()
-    a = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine() // 4, 4)[:, :img.width()]
-    return a[..., :3].min(axis=2) < 200
 
 
 def _columns(ink: np.ndarray) -> int:
@@ -53,7 +40,7 @@ def _columns(ink: np.ndarray) -> int:
 
 
 def _thick(tl, item) -> dict[float, int]:
-    return {ratio: _columns(_paint(tl, item, ratio)) for ratio in (1.0, 2.0)}
+    return {ratio: _columns(painted_ink(tl, item, ratio)) for ratio in (1.0, 2.0)}
 
 
 def test_the_play_head_and_the_marks_are_as_thick_at_200_percent(qtbot) -> None:
@@ -110,5 +97,5 @@ def test_batched_events_and_coder_bars_are_as_thick_at_200_percent(qtbot, many_b
     apexes.set_bars(np.array([9]), np.array([30.0]), np.array([0.0]), np.array([0.0]), np.array([1.0]),
                     pen=pg.mkPen("#000000", width=2))
     tl.grab()
-    assert {ratio: _middle_row(_paint(tl, bars, ratio)) for ratio in (1.0, 2.0)} == {1.0: 2, 2.0: 4}
+    assert {ratio: _middle_row(painted_ink(tl, bars, ratio)) for ratio in (1.0, 2.0)} == {1.0: 2, 2.0: 4}
     assert _thick(tl, apexes) == {1.0: 2, 2.0: 4}

@@ -347,7 +347,7 @@ def side_alone(value: Callable[[str], float | None], au: int) -> tuple[str, floa
     by the face note's rule (features.aus.face_note: "AU R12" at PRESENCE_ON or more); a side measured and low is
     the AU absent there, not unknown. None otherwise. ``value(column)``: the face's value, None: no such column.
     The bar charts show such an AU as that side's bar ("R12"), not as unknown."""
-    from merstudio.features.aus import SIDED, _one_side, au_c, au_r, au_side
+    from merstudio.features.aus import SIDED, au_c, au_r, au_side, one_side_present
 
     r = value(au_r(au))
     if au not in SIDED or (r is not None and r == r):  # (r == r: measured)
@@ -359,7 +359,7 @@ def side_alone(value: Callable[[str], float | None], au: int) -> tuple[str, floa
     side = seen[0]
     v, c = sides[side], value(au_c(au))
     assert v is not None
-    return side, float(v), c == 1 or _one_side(value, au, c) == side
+    return side, float(v), c == 1 or one_side_present(value, au, c) == side
 
 
 def draw_au_bars(ax: Any, df: pd.DataFrame, cols: list[str], title: str, key: bool = True) -> None:

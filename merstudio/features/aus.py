@@ -210,7 +210,7 @@ def au_columns(kind: str = "both", aus: Iterable[int] = AUS) -> list[str]:
 NO_FACE_REASON = "faces turned far from the camera, smaller than about 32 px or mostly hidden are missed"
 
 
-def _one_side(value: Callable[[str], float | None], au: int, c: float | None) -> str:
+def one_side_present(value: Callable[[str], float | None], au: int, c: float | None) -> str:
     """The side ("L" / "R") of a sided AU read on that side alone: its presence `c` unknown (``AUxx_c`` NaN or no
     column), the other side not measured (NaN: beyond the frame's edge, SIDE_NEEDS) and this side at PRESENCE_ON or
     more; "" otherwise (a side measured and low is the AU absent there, not unknown)."""
@@ -235,7 +235,7 @@ def face_note(value: Callable[[str], float | None], still: bool = False) -> str:
     present = []
     for a in AUS:
         c = value(au_c(a))
-        side = _one_side(value, a, c)
+        side = one_side_present(value, a, c)
         if side or c == 1:
             present.append(f"{side}{a}?" if still and a == STILL_UNRELIABLE_AU else f"{side}{a}")
     hidden = []

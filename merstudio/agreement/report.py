@@ -27,23 +27,29 @@ from merstudio.agreement.stats import (
     percent_agreement,
 )
 from merstudio.errors import InputError, MerstudioError
+from merstudio.pathnames import name_key
 from merstudio.project.apex import apex_imputed
 from merstudio.project.events import Event, parse_aus
 from merstudio.project.store import Project
 
 MODEL_CODER = "model"
+# The project's stored analysis as a rater of AU intensities (its per-frame table, ICC against a --frames table):
+# not "model", the open proposals' coder elsewhere in the report (a reader joining the tables took them for one)
+FRAMES_RATER = "analysis"
 
 PAIR_COLUMNS = ("coder_a", "coder_b", "videos", "matched", "only_a", "only_b", "f1", "mean_iou",
                 "mean_abs_d_onset", "mean_abs_d_apex", "mean_abs_d_offset", "mean_d_onset", "mean_d_apex",
                 "mean_d_offset", "kappa_emotion", "n_emotion", "agreement_emotion", "kappa_frames", "n_apex",
                 "facs_agreement", "n_facs", "facs_agreement_all")
-MATCH_COLUMNS = ("video_id", "face_id", "coder_a", "coder_b", "status", "event_a", "event_b", "onset_a", "apex_a",
+# "video" (the video's file name, empty where the events came without one) beside every video_id: a table joins
+# the others without agreement_notes.txt; added 2026-12-07 (h223), read the columns by name
+MATCH_COLUMNS = ("video_id", "video", "face_id", "coder_a", "coder_b", "status", "event_a", "event_b", "onset_a", "apex_a",
                  "offset_a", "onset_b", "apex_b", "offset_b", "d_onset", "d_apex", "d_offset", "iou", "emotion_a",
                  "emotion_b", "aus_a", "aus_b")
 KAPPA_COLUMNS = ("coder_a", "coder_b", "variable", "n", "agreement", "kappa")
 ALPHA_COLUMNS = ("variable", "level", "coders", "units", "values", "agreement", "alpha", "fleiss_kappa",
                  "fleiss_units")
-ICC_TABLE_COLUMNS = ("source", "video_id", "coder_a", "coder_b", "au", "n", "icc1_1", "icc2_1", "icc3_1", "icc1_k",
+ICC_TABLE_COLUMNS = ("source", "video_id", "video", "coder_a", "coder_b", "au", "n", "icc1_1", "icc2_1", "icc3_1", "icc1_k",
                      "icc2_k", "icc3_k", "kappa_presence")
 # The ICCs the printed summary shows (and its notes name): the two-way forms, the coders being the same judges of
 # every target (Shrout & Fleiss cases 2 and 3); the one-way ICC(1,*) is in the CSV and the app only.
@@ -113,6 +119,8 @@ COLUMN_HELP: dict[str, dict[str, tuple[str, str]]] = {
     "icc": {
         "source": ("source", "frames: two per-frame AU tables, n = frames; events: FACS intensity letters A-E (1-5, "
                              "absent 0) on matched events, n = pairs where either coder scored the AU."),
+        "video": ("video", "The video's file name (blank for events: pooled over the compared videos)."),
+        "au": ("AU", "The AU, AU01 as the kappa and alpha tables name it (before 2026-12-07 a bare number: 1)."),
         "n": ("n", "Frames, or matched pairs where either coder scored the AU (at least 3 for an ICC)."),
         "icc1_1": ("icc1_1", "Shrout & Fleiss ICC(1,1): one-way random, single rater."),
         "icc2_1": ("icc2_1", "Shrout & Fleiss ICC(2,1): two-way random, absolute agreement, single rater."),
@@ -124,6 +132,7 @@ COLUMN_HELP: dict[str, dict[str, tuple[str, str]]] = {
                                              "(AUxx_c), frame by frame."),
     },
     "matches": {
+        "video": ("video", "The video's file name (video_id: its id in the project)."),
         "status": ("status", "matched, only_a (coder A's event without a partner) or only_b (coder B's)."),
         "event_a": ("event_a", "Coder A's event id (blank: no event of A in this row)."),
         "event_b": ("event_b", "Coder B's event id (blank: no event of B in this row)."),
@@ -170,15 +179,23 @@ _LETTERS = {"A": 1.0, "B": 2.0, "C": 3.0, "D": 4.0, "E": 5.0}
 
 
 def coder_of(event: Event) -> str:
-    """The coder an event counts for: its ``coder``, or ``model`` for an uncredited model event."""
-    name = (event.coder or "").strip()
+    """The coder an event counts for: its ``coder`` (in Unicode NFC: a project stored before 2026-12-07 may hold one
+    name in both forms, a Mac's file's decomposed "Zoë" beside the typed one), or ``model`` for an uncredited model
+    event."""
+    name = coder_key(event.coder or "")
     if name:
         return name
     return MODEL_CODER if event.source == "model" else "(unnamed)"
 
 
+def coder_key(name: str) -> str:
+    """A coder's name as the report compares it: stripped, in Unicode NFC (Event.validated stores it so; projects
+    stored before it did may hold a Mac's decomposed form)."""
+    return name_key(name.strip())
+
+
 def _emotion(e: Event) -> str | None:
-    label = (e.emotion or "").strip().casefold()
+    label = name_key((e.emotion or "").strip()).casefold()  # NFC as coder_of: "Überraschung" from a Mac agrees
     return label or None
 
 
@@ -435,9 +452,10 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
     events = [e if type(e.onset) is type(e.apex) is type(e.offset) is int else e.validated() for e in events]
     counts = {int(v): int(n) for v, n in (frame_counts or {}).items()}
     evs = [e for e in events if video_ids is None or e.video_id in video_ids]
-    recorded = {int(v): sorted({c.strip() for c in cs if c.strip()}) for v, cs in (coded or {}).items()
+    recorded = {int(v): sorted({coder_key(c) for c in cs if c.strip()}) for v, cs in (coded or {}).items()
                 if video_ids is None or v in video_ids}
-    coders, evs, silent = _chosen_coders(evs, coders, recorded, all_coded, set(known_coders), where)
+    coders, evs, silent = _chosen_coders(evs, coders, recorded, all_coded, {coder_key(c) for c in known_coders},
+                                         where)
     tables = {int(v): dict(t) for v, t in (frame_tables or {}).items() if video_ids is None or v in video_ids}
     by_video = _events_by_video(evs, coders, recorded, video_ids, all_coded)
     event_videos, table_videos, notes = _compared_videos(by_video, tables, coders, video_ids, video_names, where)
@@ -463,12 +481,20 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
     notes += _event_notes(silent, all_coded, per_pair.matches, per_pair.sided if not au_sides else {})
     icc_rows = per_pair.icc + _frame_table_iccs(tables, table_videos, where, notes, per_pair.too_few)
     notes += _icc_notes(bool(table_videos), per_pair.too_few, icc_rows)
-    icc_table = _frame(icc_rows, ICC_TABLE_COLUMNS).astype({"video_id": "Int64"})
+    icc_table = _named(_frame(icc_rows, ICC_TABLE_COLUMNS).astype({"video_id": "Int64"}), video_names)
     return AgreementReport(
         coders=list(coders), video_ids=sorted(set(event_videos) | set(table_videos)), tolerance=int(tolerance), iou=float(iou),
         pairs=_frame(per_pair.pairs, PAIR_COLUMNS), kappa=_frame(per_pair.kappa, KAPPA_COLUMNS),
         alpha=_frame(alpha_rows, ALPHA_COLUMNS).astype({"fleiss_units": "Int64"}), icc=icc_table,
-        matches=_frame(per_pair.matches, MATCH_COLUMNS), notes=notes, au_sides=au_sides)
+        matches=_named(_frame(per_pair.matches, MATCH_COLUMNS), video_names), notes=notes, au_sides=au_sides)
+
+
+def _named(df: pd.DataFrame, video_names: Mapping[int, str] | None) -> pd.DataFrame:
+    """``df`` with its ``video`` column filled: each row's video's name, empty where it has none (no video_id: the
+    pooled events ICC; events given without names)."""
+    names = video_names or {}
+    df["video"] = [names.get(int(v), "") if not pd.isna(v) else "" for v in df["video_id"]]
+    return df
 
 
 def _chosen_coders(evs: list[Event], coders: Sequence[str] | None, recorded: Mapping[int, list[str]],
@@ -480,7 +506,7 @@ def _chosen_coders(evs: list[Event], coders: Sequence[str] | None, recorded: Map
     silent = sorted({c for cs in recorded.values() for c in cs} - set(present))  # coded, found nothing
     if coders is None:
         return sorted({*present, *silent}), evs, silent
-    chosen = list(dict.fromkeys(c.strip() for c in coders if c.strip()))
+    chosen = list(dict.fromkeys(coder_key(c) for c in coders if c.strip()))
     missing = [c for c in chosen if c not in present and c not in silent]
     if all_coded:  # the caller says every named coder coded every video: a registered one found nothing
         silent += [c for c in missing if c in known_coders]
@@ -632,8 +658,9 @@ def _frame_table_iccs(tables: Mapping[int, Mapping[str, pd.DataFrame]], videos: 
                 if 0 < n < MIN_ICC_TARGETS:
                     too_few.append(f"{_au_name(int(r['au']))} {na} / {nb} on video {v} ({n} frames)")
                     r |= {k: float("nan") for k in r if k.startswith("icc")}
-                rows.append({"source": "frames", "video_id": v, "coder_a": na, "coder_b": nb, **r, "n": n,
-                             "_flat": flat.get(int(r["au"]), [])})
+                au = int(r["au"])  # named AU01 as the kappa and alpha tables name it (frame_icc: the number)
+                rows.append({"source": "frames", "video_id": v, "coder_a": na, "coder_b": nb, **r, "au": _au_name(au),
+                             "n": n, "_flat": flat.get(au, [])})
     return rows
 
 
@@ -828,7 +855,7 @@ def _iou(a: Event, b: Event) -> float:
 
 def _side(e: Event, s: str) -> dict:
     return {f"event_{s}": e.id, f"onset_{s}": e.onset, f"apex_{s}": e.apex, f"offset_{s}": e.offset,
-            f"emotion_{s}": e.emotion, f"aus_{s}": e.aus, f"_ev_{s}": e}
+            f"emotion_{s}": name_key(e.emotion), f"aus_{s}": e.aus, f"_ev_{s}": e}
 
 
 def _pair_summary(ca: str, cb: str, rows: list[dict], by_video: dict[int, dict[str, list[Event]]],
@@ -908,7 +935,7 @@ def _icc_flat_notes(rows: list[dict]) -> list[str]:
             for coder in r.get("_flat", ()):
                 where = f"{r['coder_a']} / {r['coder_b']}, " + (
                     f"frames of video {r['video_id']}" if r["source"] == "frames" else "matched events")
-                groups.setdefault((coder, where), []).append(_au_name(int(r["au"])))
+                groups.setdefault((coder, where), []).append(r["au"])
     if not groups:
         return []
     named = "; ".join(f"{coder} on {', '.join(aus)} ({where})" for (coder, where), aus in groups.items())
@@ -925,7 +952,7 @@ def _icc_range_notes(rows: list[dict]) -> list[str]:
     odd = [(r, k) for r in rows for k in ICC_SUMMARY_COLUMNS if abs(r[k]) > 1.0 + 1e-9]
     if not odd:
         return []
-    text = [f"{_au_name(int(r['au']))} {r['coder_a']} / {r['coder_b']} {k} {coefficient_text(r[k])} (n {r['n']})"
+    text = [f"{r['au']} {r['coder_a']} / {r['coder_b']} {k} {coefficient_text(r[k])} (n {r['n']})"
             for r, k in odd]
     why = []
     if any(k.endswith("_1") for _, k in odd):
@@ -946,7 +973,7 @@ def _icc_undefined_notes(rows: list[dict]) -> list[str]:
             if k.endswith("_k") and r[k] != r[k] and r[k[:-1] + "1"] == r[k[:-1] + "1"]]
     if not gaps:
         return []
-    text = [f"{_au_name(int(r['au']))} {r['coder_a']} / {r['coder_b']} {k} (n {r['n']}; {k[:-1]}1 "
+    text = [f"{r['au']} {r['coder_a']} / {r['coder_b']} {k} (n {r['n']}; {k[:-1]}1 "
             f"{coefficient_text(r[k[:-1] + '1'])})" for r, k in gaps]
     return [f"ICC undefined (shown -): {', '.join(text[:4])}{', …' if len(text) > 4 else ''}: the coders' mean form "
             "2x / (1 + x) of the single-coder x has no value at x = -1, coders whose values are exactly opposed; read "
@@ -973,7 +1000,7 @@ def _pair_intensity_icc(ca: str, cb: str, rows: list[dict], graded: list[int],
                 too_few.append(f"{_au_name(au)} {ca} / {cb} ({len(kept)})")
             continue
         res = icc(kept)
-        out.append({"source": "events", "video_id": None, "coder_a": ca, "coder_b": cb, "au": au, "n": res.n,
+        out.append({"source": "events", "video_id": None, "coder_a": ca, "coder_b": cb, "au": _au_name(au), "n": res.n,
                     **{k: v for k, v in res.to_dict().items() if k.startswith("icc")},
                     "kappa_presence": float("nan"),
                     "_flat": [name for name, col in zip((ca, cb), kept.T, strict=True) if _flat(col)]})
@@ -1035,7 +1062,7 @@ def _all_coders(data: Sequence[Sequence] | np.ndarray, level: str) -> dict:
 def agreement_report(project: Project, video_ids: Sequence[int] | None = None, coders: Sequence[str] | None = None,
                      tolerance: int = 3, iou: float = 0.5, statuses: Sequence[str] = ("proposal", "accepted"),
                      frame_tables: Mapping[int, Mapping[str, pd.DataFrame]] | None = None,
-                     frames_coder: str | None = None, model_name: str = MODEL_CODER,
+                     frames_coder: str | None = None, model_name: str = FRAMES_RATER,
                      all_coded: bool = False, au_sides: bool = False,
                      events: Sequence[Event] | None = None, progress: Progress | None = None,
                      cancel: Callable[[], bool] | None = None) -> AgreementReport:
@@ -1082,6 +1109,7 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
             tables[v][name] = df
     unanalysed = []
     if frames_coder:
+        frames_coder = coder_key(frames_coder)  # as the events' coders are compared
         if any(coder_of(e) == frames_coder for e in events):
             raise InputError(f"{where}: {frames_coder!r} already codes events here; name the per-frame coder "
                              "something else (frames_coder= / --frames-coder)")
@@ -1100,6 +1128,9 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
                                    video_names={v.id: v.name for v in project.videos()}, progress=progress,
                                    cancel=cancel)
     report.compared = _compared_inputs(project, report, events)
+    if any(model_name in t for v, t in tables.items() if v in report.video_ids):
+        report.notes.append(f"per-frame table {model_name!r} (ICC rows): the project's stored analysis of the video; "
+                            f"coder {MODEL_CODER!r} elsewhere is the model's proposals, events like a coder's")
     if unanalysed:  # else the frames coder would be missing from the tables without a word
         report.notes.append(f"{frames_coder!r} (per-frame AU presence) has nothing on video(s) "
                             f"{', '.join(map(str, unanalysed))}: no per-frame table is stored (analyse them in the app)")

@@ -37,14 +37,14 @@ def test_coders_video_and_openface_table(project, openface_csv: Path, capsys: py
     assert rc == 0
     assert "Agreement of ann, bob on video(s) 1" in text
     assert "ICC of AU intensities" in text
-    row = next(ln.split() for ln in text.splitlines() if ln.split()[:4] == ["frames", "1", "model", "openface"])
-    assert row[4] == "4" and row[5] == "120"  # AU, frames paired (1-based frames shifted onto ours)
+    row = next(ln.split() for ln in text.splitlines() if ln.split()[:4] == ["frames", "1", "analysis", "openface"])
+    assert row[4] == "AU04" and row[5] == "120"  # AU, frames paired (1-based frames shifted onto ours)
     # without the flag the numbering is detected (OpenFace: frame 1 at 0 s); the user is told how it was read
     assert "numbered from 1" in text and ("frame 1 at 0 s" in text) is not bool(flag)
 
 
 def icc_of(text: str, au: str) -> float:
-    row = next(ln.split() for ln in text.splitlines() if ln.split()[:5] == ["frames", "1", "model", "ours", au])
+    row = next(ln.split() for ln in text.splitlines() if ln.split()[:5] == ["frames", "1", "analysis", "ours", au])
     return float(row[6])
 
 
@@ -56,9 +56,9 @@ def test_a_zero_based_table_is_not_shifted(project, tmp_path: Path, capsys: pyte
     assert main(["agreement", str(project.path), "--video", "1", "--frames", f"ours={path}"]) == 0
     out = capsys.readouterr()
     assert "numbered from 0" in out.out
-    assert icc_of(out.out, "4") == pytest.approx(1.0, abs=1e-3)
+    assert icc_of(out.out, "AU04") == pytest.approx(1.0, abs=1e-3)
     assert main(["agreement", str(project.path), "--video", "1", "--frames", f"ours={path}", "--zero-based"]) == 0
-    assert icc_of(capsys.readouterr().out, "4") == pytest.approx(1.0, abs=1e-3)
+    assert icc_of(capsys.readouterr().out, "AU04") == pytest.approx(1.0, abs=1e-3)
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -115,7 +115,7 @@ def test_a_py_feat_table_is_compared_on_presence(project, tmp_path: Path,
     df.to_csv(path, index=False)
     assert main(["agreement", str(project.path), "--video", "1", "--frames", f"feat={path}"]) == 0
     text = capsys.readouterr().out
-    row = next(ln.split() for ln in text.splitlines() if ln.split()[:5] == ["frames", "1", "model", "feat", "12"])
+    row = next(ln.split() for ln in text.splitlines() if ln.split()[:5] == ["frames", "1", "analysis", "feat", "AU12"])
     assert row[5] == str(len(rows)) and row[6] == "-" and float(row[-1]) == pytest.approx(1.0)  # no ICC: "-"
 
 

@@ -33,7 +33,7 @@ def test_a_constant_coder_is_named_as_such_and_notes_name_printed_columns_only()
     other = _table(1 + 0.1 * np.sin(t / 3), smile + 0.05 * np.cos(t))
     rep = agreement_from_events([Event(1, 5, 7, 9, aus="12", coder="ann")], frame_counts={1: n},
                                 frame_tables={1: {"model": model, "other": other}})
-    row = rep.icc.set_index("au").loc[1]
+    row = rep.icc.set_index("au").loc["AU01"]
     assert row["n"] == n and row["icc1_k"] < -1 and abs(row["icc3_1"]) < 1e-9
     printed = _printed_icc_columns(rep.summary())
     for note in rep.notes:
@@ -55,7 +55,7 @@ def test_mean_forms_outside_the_range_on_many_targets_are_not_blamed_on_few_targ
     ann = [f"12{c}" for c in "ABCDE" * 2]
     bob = [f"12{c}" for c in "ECDAB" * 2]
     rep = agreement_from_events(_pairs(ann, bob), frame_counts={1: 100})
-    row = rep.icc.set_index("au").loc[12]
+    row = rep.icc.set_index("au").loc["AU12"]
     assert row["n"] == 10 and row["icc3_k"] < -1 and -1 < row["icc2_1"] < 0
     note = next(n for n in rep.notes if n.startswith("ICC outside [-1, 1]"))
     assert "AU12 ann / bob icc3_k -8.000 (n 10)" in note
@@ -77,7 +77,7 @@ def test_an_undefined_mean_form_beside_opposed_coders_is_explained() -> None:
     wave = 2 + np.sin(t / 5)
     rep = agreement_from_events([Event(1, 5, 7, 9, aus="12", coder="ann")], frame_counts={1: n},
                                 frame_tables={1: {"model": _table(wave, wave), "other": _table(4 - wave, wave)}})
-    row = rep.icc.set_index("au").loc[1]
+    row = rep.icc.set_index("au").loc["AU01"]
     assert abs(row["icc3_1"] + 1) < 1e-9 and row["icc3_k"] != row["icc3_k"]
     note = next((n for n in rep.notes if n.startswith("ICC undefined (shown -)")), None)
     assert note is not None, rep.notes

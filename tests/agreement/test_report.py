@@ -146,8 +146,8 @@ def test_project_icc_with_a_second_per_frame_table(project) -> None:
     rep = agreement_report(project, video_ids=[1], frame_tables={1: {"openface": other}})
     t = rep.icc
     assert t[["source", "video_id", "coder_a", "coder_b"]].drop_duplicates().values.tolist() == [
-        ["frames", 1, "model", "openface"]]
-    assert t["au"].tolist() == [4, 12] and (t["n"] == N_FRAMES).all()
+        ["frames", 1, "analysis", "openface"]]
+    assert t["au"].tolist() == ["AU04", "AU12"] and (t["n"] == N_FRAMES).all()
     assert (t["icc2_1"] > 0.8).all() and (t["icc2_1"] < 1.0).all()
     assert not any("ICC skipped" in n for n in rep.notes)
     same = agreement_report(project, video_ids=[1], frame_tables={1: {"copy": pd.DataFrame(frame_rows())}})
@@ -194,9 +194,9 @@ def test_facs_intensity_letters_give_icc_and_ordinal_alpha() -> None:
     rep = agreement_from_events(evs)
     rows = rep.icc[rep.icc["source"] == "events"].set_index("au")
     # only pairs where either coder scored the AU: the (0, 0) pair says nothing about intensity
-    assert rows.index.tolist() == [12]
-    assert rows.loc[12, "n"] == 3
-    assert rows.loc[12, "icc2_1"] == pytest.approx(icc([[1, 2], [3, 3], [5, 4]]).icc2_1)
+    assert rows.index.tolist() == ["AU12"]
+    assert rows.loc["AU12", "n"] == 3
+    assert rows.loc["AU12", "icc2_1"] == pytest.approx(icc([[1, 2], [3, 3], [5, 4]]).icc2_1)
     # AU4 pairs (0, 0), (0, 0), (NaN, NaN), (1, 2), (0, 0): one scored pair, too few for an ICC
     assert 4 not in rows.index
     # a pair of coders without any letter for an AU gets no row

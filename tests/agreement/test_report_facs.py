@@ -77,7 +77,7 @@ def test_no_icc_on_two_pairs_and_a_note_on_values_outside_the_range() -> None:
     assert "fewer than 3 pairs" in note and "AU12 ann / bob (2)" in note
     # three pairs that disagree more than chance: (1, 3), (3, 1), (2, 2) -> ICC(2,1) = -3 by the formulas
     rep = agreement_from_events(_pairs(["12A", "12C", "12B"], ["12C", "12A", "12B"]))
-    row = rep.icc.set_index("au").loc[12]
+    row = rep.icc.set_index("au").loc["AU12"]
     assert row["n"] == 3 and row["icc2_1"] == pytest.approx(icc([[1, 3], [3, 1], [2, 2]]).icc2_1)
     assert row["icc2_1"] < -1
     note = next(n for n in rep.notes if n.startswith("ICC outside [-1, 1]"))

@@ -39,7 +39,7 @@ def test_intensity_icc_leaves_out_pairs_where_neither_scored_the_au() -> None:
     # AU12: (3, 4), (5, 4), (2, 1) scored; three matched pairs where neither has AU12 would inflate the ICC
     rep = agreement_from_events(_pairs(["12C", "12E", "12B", "4A", "4B", "4C"],
                                        ["12D", "12D", "12A", "4A", "4B", "4C"]))
-    row = rep.icc.set_index("au").loc[12]
+    row = rep.icc.set_index("au").loc["AU12"]
     assert row["n"] == 3
     assert row["icc2_1"] == pytest.approx(icc([[3, 4], [5, 4], [2, 1]]).icc2_1)
     assert row["icc2_1"] < icc([[3, 4], [5, 4], [2, 1], [0, 0], [0, 0], [0, 0]]).icc2_1  # what counting (0, 0) gave

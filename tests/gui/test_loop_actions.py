@@ -331,8 +331,9 @@ def test_agreement_compares_openface_intensities(qtbot, window, video_path, tmp_
     icc = win.agreement_dialog.models["icc"].df
     frames = icc[icc["source"] == "frames"]
     # the imported table against our stored analysis, per AU, on the frames where both saw face 0
-    assert sorted(frames["au"]) == [1, 12], icc
-    assert set(frames["coder_a"]) | set(frames["coder_b"]) == {"OpenFace", "model"}
+    assert sorted(frames["au"]) == ["AU01", "AU12"], icc  # named as the kappa and alpha tables name them
+    # the stored analysis is "analysis": "model" is the proposals' coder in the other tables
+    assert set(frames["coder_a"]) | set(frames["coder_b"]) == {"OpenFace", "analysis"}
     assert set(frames["n"]) == {N_FRAMES - 2}  # the fake analysis has no face in frames 0-1
 
 

@@ -106,7 +106,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="an events CSV or BORIS .csv/.tsv written for a spreadsheet: a cell it would run as a "
                         "formula (a note or label starting with = + - @, e.g. '-2+3' or '=HYPERLINK(...)') gets an "
                         "apostrophe before it, shown as written; numbers are left as they are. Off by default: "
-                        "the CSV then stays exact for R and pandas (an .xlsx export keeps such cells as text anyway)")
+                        "the CSV then stays exact for R and pandas (an .xlsx export keeps such cells as text anyway). "
+                        "The file is UTF-8 with a byte-order mark, so Excel shows names such as Zoë as written, and "
+                        "text a spreadsheet turns into a date (a frame range '1-16', '3/4') gets the apostrophe too")
+    p.add_argument("--decimal-comma", action="store_true",
+                   help="--spreadsheet-safe for a spreadsheet whose locale writes 0,5 (German, French, ...; implies "
+                        "--spreadsheet-safe): ';' between the cells of a CSV (a TSV keeps its tabs) and a decimal "
+                        "comma in the number columns; merstudio reads such a file back")
     g = p.add_argument_group("project")
     g.add_argument("--project", type=Path, metavar="P", help="a merstudio project file (.merproj)")
     g.add_argument("--import", dest="import_file", type=Path, metavar="FILE", help="import FILE into the project")
@@ -314,8 +320,11 @@ def _text_table(path: Path, fmt: str | None) -> str | None:
 
 def _safe_check(args: argparse.Namespace, path: Path) -> None:
     """--spreadsheet-safe asked for an output it does not apply to: said before anything is read or written."""
+    if getattr(args, "decimal_comma", False):
+        args.spreadsheet_safe = True
     if getattr(args, "spreadsheet_safe", False) and _text_table(path, args.to_fmt) is None:
-        raise InputError(f"{path}: --spreadsheet-safe applies to CSV and TSV tables (an events CSV, a BORIS .csv or "
+        flag = "--decimal-comma" if getattr(args, "decimal_comma", False) else "--spreadsheet-safe"
+        raise InputError(f"{path}: {flag} applies to CSV and TSV tables (an events CSV, a BORIS .csv or "
                          ".tsv); an .xlsx keeps such cells as text already")
 
 
@@ -324,9 +333,9 @@ def _make_safe(args: argparse.Namespace, out: Path) -> None:
     if getattr(args, "spreadsheet_safe", False):
         from merstudio.interchange.events_csv import make_spreadsheet_safe
 
-        n = make_spreadsheet_safe(out, _text_table(out, args.to_fmt) or ",")
+        n = make_spreadsheet_safe(out, _text_table(out, args.to_fmt) or ",", getattr(args, "decimal_comma", False))
         if n:
-            print(f"note: {n} cell(s) that a spreadsheet would take for a formula start with an apostrophe "
+            print(f"note: {n} cell(s) that a spreadsheet would take for a formula or a date start with an apostrophe "
                   "(--spreadsheet-safe)", file=sys.stderr)
 
 

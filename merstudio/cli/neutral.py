@@ -48,6 +48,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="length of the automatic neutral stretch (default: 1.0)")
     p.add_argument("--fps", action=frame_rate(), help="frame rate (default: from the timestamps of the face's frames)")
     p.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
+    p.add_argument("--spreadsheet-safe", action="store_true",
+                   help="OUT for a spreadsheet (as `merstudio convert --spreadsheet-safe`): UTF-8 with a byte-order "
+                        "mark, and neutral_frames ('1-16', which Excel turns into a date) as text after an "
+                        "apostrophe; off by default: the table then stays exact for R and pandas")
+    p.add_argument("--decimal-comma", action="store_true",
+                   help="--spreadsheet-safe for a spreadsheet whose locale writes 0,5 (implies it): ';' between "
+                        "cells and a decimal comma in the numbers")
     p.set_defaults(func=run)
 
 
@@ -118,6 +125,10 @@ def run(args: argparse.Namespace) -> int:
     with atomic_path(out) as tmp:
         # the input's text columns as they were, a line break in one included
         frame_to_csv(rel, tmp, index=False, na_rep="", float_format=None)
+        if args.spreadsheet_safe or args.decimal_comma:
+            from merstudio.interchange.events_csv import make_spreadsheet_safe
+
+            make_spreadsheet_safe(tmp, ",", args.decimal_comma)
     parts = []
     for b in baselines:  # per face: each has its own columns and frames
         part = f"face {b.face_id}: {len(b.values)} intensity column(s) relative to neutral frames {b.first}-{b.last}"

@@ -57,7 +57,9 @@ def make_tables_safe(paths: list[Path]) -> int:
     first, e.g. a note "-2+3" or an emotion "=HYPERLINK(...)") gets an apostrophe before it, numbers stay numbers
     (``interchange.events_csv.make_spreadsheet_safe``, as `merstudio convert --spreadsheet-safe`). How many cells
     were changed. A per-frame table (numbers only) is left as written: the rewrite reads a table whole, and one of
-    a 20-minute video with its landmarks is millions of cells."""
+    a 20-minute video with its landmarks is millions of cells; but not the relative one, whose neutral_frames
+    ("1-16") a spreadsheet turns into dates."""
+    from merstudio.features.neutral import NEUTRAL_COLUMN
     from merstudio.interchange.events_csv import make_spreadsheet_safe
     from merstudio.project.export import BASE_FRAME_COLUMNS
 
@@ -67,9 +69,10 @@ def make_tables_safe(paths: list[Path]) -> int:
         delimiter = TABLE_DELIMITERS.get(path.suffix.lower())
         if delimiter is None:
             continue
-        with path.open(encoding="utf-8", newline="") as fh:
-            if fh.readline().startswith(per_frame):
-                continue
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            header = fh.readline()
+        if header.startswith(per_frame) and NEUTRAL_COLUMN not in header.rstrip("\r\n").split(","):
+            continue
         changed += make_spreadsheet_safe(path, delimiter)
     return changed
 
@@ -77,7 +80,7 @@ def make_tables_safe(paths: list[Path]) -> int:
 def safe_note(cells: int) -> str:
     """What follows "Exported …" once an export made ``cells`` cells spreadsheet-safe ("" for none); a follow-up
     note shown after it (a short analysis, commands._say_after) carries it too, so neither hides the other."""
-    return f"; {cells} cell(s) starting = + - @ given an apostrophe (spreadsheet-safe)" if cells else ""
+    return f"; {cells} cell(s) read as a formula or a date given an apostrophe (spreadsheet-safe)" if cells else ""
 
 
 class ExportStopped(MerstudioError):

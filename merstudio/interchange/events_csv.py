@@ -18,6 +18,7 @@ import csv
 import io
 import math
 import os
+import re
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -106,12 +107,16 @@ def write_events_csv(events: Iterable[Event], path: str | os.PathLike[str], medi
 # "=HYPERLINK(...)" a live link. The CSV itself is left exact by default (R and pandas read it as written);
 # make_spreadsheet_safe is the opt-in (`convert --spreadsheet-safe`); an .xlsx stores such cells as text anyway
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# text a spreadsheet turns into a date: a frame range "1-16" (neutral_frames) became 16-Jan, "3/4" 4-Mar, a note
+# "2026-12-07" a date number; guarded as a formula is. A number ("1.16") is no such text: it stays a number.
+DATE_LIKE = re.compile(r"\d{1,4} ?[-/.] ?\d{1,4}(?:[-/.]\d{1,4})?")
 
 
 def spreadsheet_cell(text: str) -> str:
     """``text`` as a spreadsheet keeps it as text: an apostrophe before a cell it would read as a formula (OWASP's
-    rule: ``= + - @``, a tab or a carriage return first); a number (``-0.5``) stays a number."""
-    if not text or not text.startswith(FORMULA_STARTS):
+    rule: ``= + - @``, a tab or a carriage return first) or as a date (``1-16``, ``3/4``); a number (``-0.5``) stays
+    a number."""
+    if not text or not (text.startswith(FORMULA_STARTS) or DATE_LIKE.fullmatch(text)):
         return text
     try:
         float(text)
@@ -120,29 +125,56 @@ def spreadsheet_cell(text: str) -> str:
     return text
 
 
-def make_spreadsheet_safe(path: str | os.PathLike[str], delimiter: str = ",") -> int:
-    """Rewrite a CSV/TSV that merstudio wrote (UTF-8, csv's own quoting) with every formula-like cell
-    spreadsheet_cell'd; how many cells were changed. The line endings stay as written (a pandas table's LF, an
-    events CSV's CRLF; they were all made CRLF), so the rest reads as before; a table with no such cell is left
-    untouched."""
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def make_spreadsheet_safe(path: str | os.PathLike[str], delimiter: str = ",", decimal_comma: bool = False) -> int:
+    """Rewrite a CSV/TSV that merstudio wrote (UTF-8, csv's own quoting) for a spreadsheet that opens it by a
+    double-click: UTF-8 with a byte-order mark (without one Excel reads the file in the system's code page, and
+    "Zoë" shows as "ZoÃ«"; every merstudio reader takes the mark) and every formula- or date-like cell
+    spreadsheet_cell'd. ``decimal_comma``: for a spreadsheet whose locale writes 0,5 (German, French, ...), which
+    puts a comma-separated table in one column: ";" between the cells of a comma table (a TSV keeps its tabs), a
+    decimal comma in the numbers of the columns that hold only numbers, and an apostrophe before a number with a
+    point among text (a note "1.16" would be a date there). How many cells got an apostrophe. The line endings
+    stay as written (a pandas table's LF, an events CSV's CRLF; they were all made CRLF), so the rest reads as
+    before."""
     p = Path(path)
-    with p.open(newline="", encoding="utf-8") as fh:
+    with p.open(newline="", encoding="utf-8-sig") as fh:  # -sig: a table made safe before keeps one mark
         text = fh.read()
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    numeric: set[int] = set()
+    if decimal_comma and rows:
+        width = max(len(r) for r in rows)
+        numeric = {j for j in range(width)
+                   if all(_is_number(r[j]) for r in rows[1:] if j < len(r) and r[j])}
     changed = 0
     safe = []
     for i, row in enumerate(rows):
-        cells = row if i == 0 else [spreadsheet_cell(c) for c in row]  # the header is ours
-        changed += sum(a != b for a, b in zip(row, cells, strict=True))
+        if i == 0:  # the header is ours
+            safe.append(row)
+            continue
+        cells = []
+        for j, c in enumerate(row):
+            if j in numeric:
+                cells.append(c.replace(".", ",") if c and "." in c and _is_number(c) else c)
+                continue
+            cell = spreadsheet_cell(c)
+            if decimal_comma and cell == c and "." in c and _is_number(c):
+                cell = "'" + c
+            changed += cell != c
+            cells.append(cell)
         safe.append(cells)
-    if not changed:
-        return 0
     # the header (ours: no line break in a cell) ends as every row does
     end = "\r\n" if text.split("\n", 1)[0].endswith("\r") else "\n"
     buf = io.StringIO()
-    row_writer(buf, end, delimiter=delimiter).writerows(safe)
+    row_writer(buf, end, delimiter=";" if decimal_comma and delimiter == "," else delimiter).writerows(safe)
     out = buf.getvalue()
-    with atomic_path(p) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
+    with atomic_path(p) as tmp, tmp.open("w", newline="", encoding="utf-8-sig") as fh:
         fh.write(out if text.endswith("\n") else out[:-len(end)])
     return changed
 

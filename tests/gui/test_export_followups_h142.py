@@ -99,6 +99,6 @@ def test_a_short_summarys_note_keeps_the_spreadsheet_safe_count(qtbot, qsettings
         assert prefixed == 3  # the class's events, mean and total duration rows
         said = win.statusBar().currentMessage()
         assert said.startswith(f"Exported {summary} and a_summary.png; only frames 0-9 of 30 are analysed"), said
-        assert said.endswith(f"; {prefixed} cell(s) starting = + - @ given an apostrophe (spreadsheet-safe)"), said
+        assert said.endswith(f"; {prefixed} cell(s) read as a formula or a date given an apostrophe (spreadsheet-safe)"), said
     finally:
         win.shutdown()

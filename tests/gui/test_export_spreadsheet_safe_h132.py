@@ -21,7 +21,7 @@ NOTE = "-2+3"
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as fh:
+    with path.open(newline="", encoding="utf-8-sig") as fh:  # a spreadsheet-safe table has a BOM (h225)
         return list(csv.DictReader(fh))
 
 
@@ -59,7 +59,7 @@ def test_spreadsheet_safe_prefixes_formula_cells_only_when_asked(qtbot, window, 
     assert "'" + NOTE in [r["note"] for r in rows]
     # File > Export events… to BORIS's tab-separated table: its cells between tabs
     assert win.ctx.execute(C.ExportEvents, path=str(tmp_path / "boris.tsv")), win.errors
-    with (tmp_path / "boris.tsv").open(newline="", encoding="utf-8") as fh:
+    with (tmp_path / "boris.tsv").open(newline="", encoding="utf-8-sig") as fh:
         cells = [c for row in csv.reader(fh, delimiter="\t") for c in row]
     assert "'" + EMOTION in cells and EMOTION not in cells and "'" + NOTE in cells
     _export(qtbot, win, "frames", tmp_path / "frames_safe.csv")

@@ -1,6 +1,7 @@
 """Agreement between coders (and the model as one more coder): Qt-free, for the CLI and the app.
 
-Coders: every event counts for ``Event.coder`` (an uncredited ``source="model"`` event counts for ``model``).
+Coders: every event counts for ``Event.coder`` (an uncredited ``source="model"`` event counts for ``model``), a
+name compared in Unicode NFC (report.coder_key: a Mac's decomposed "Zoë" is the typed one; emotion labels too).
 Rejected proposals are left out by default. A coder has coded a video when it has at least one event there, when
 the project records it as having coded the video (``Project.coded_by``: an import of a file of theirs, events or
 none; ``coded=`` of agreement_from_events), or (``all_coded``) every compared coder has coded every compared video;
@@ -37,7 +38,8 @@ Definitions
   or more coders on a nominal variable, Fleiss' (1971) kappa over the units every coder rated (``fleiss_units``).
 - ICC (Shrout & Fleiss 1979: ICC(1,1), (2,1), (3,1) and the k-rater forms) of AU intensities, two sources:
   ``frames``: per-frame ``AUxx_r`` of two per-frame tables of one video, on the frames both tracked, plus kappa
-  of ``AUxx_c`` (needs a second table per video, e.g. an imported OpenFace CSV; otherwise skipped with a note);
+  of ``AUxx_c`` (needs a second table per video, e.g. an imported OpenFace CSV; otherwise skipped with a note;
+  the project's stored analysis is the table ``analysis``, not ``model``: that is the proposals' coder);
   ``events``: FACS intensity letters in AU strings (``12C``: A..E = 1..5, absent = 0, a letter-less AU = missing)
   on the matched events where either coder scored the AU (0/0 pairs agree on absence, which the presence kappa
   counts; as intensities they would inflate the ICC), per coder pair. The same letters give an ordinal alpha
@@ -54,7 +56,8 @@ API
         each: True raises AgreementCancelled (a MerstudioError, exit code 130; no report)
     agreement_from_events(events, coders=None, tolerance=3, iou=0.5, frame_tables=None, video_ids=None,
                           frame_counts=None, all_coded=False, coded=None, au_sides=False)
-    AgreementReport: .pairs .kappa .alpha .icc .matches (DataFrames), .notes, .coders, .video_ids,
+    AgreementReport: .pairs .kappa .alpha .icc .matches (DataFrames; each AU key ``AU01``, ``video`` (the file
+                     name) beside every ``video_id``: they join), .notes, .coders, .video_ids,
                      .summary() -> str, .write_csv(dir) -> list[Path], .tables() -> dict[str, DataFrame]
     match_events(a, b, tolerance, iou) -> EventMatch(pairs, only_a, only_b); group_units(events_by_coder, ...)
     cohen_kappa(a, b), kappa_from_table(t), krippendorff_alpha(data, level), icc(table) -> ICCResult,

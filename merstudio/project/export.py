@@ -314,17 +314,24 @@ def summary_data(project: Project, video_id: int, times: Times = None) -> Summar
 
 
 def summary_table(project: Project, video_id: int, times: Times = None) -> pd.DataFrame:
-    """Tidy per-video summary: (measure, category, value, coder) rows. Per coder (``coder``: their name,
-    ``(no coder)`` for accepted events without one): their coded (accepted) events per class, durations and the
-    number of their events coding each AU (``au_events``); two coders coding one expression are two coders' events,
-    never one pooled count of two. Of the video (``coder`` empty): its frames, the AU frequencies (fraction of
-    analysed face frames with AUxx_c = 1, of those where it is known), the proposals not coded
-    (``proposals/open``, ``proposals/rejected``) and ``coders/count``, how many coders the rows cover. Of a video
-    analysed part-way (a run cancelled, interrupted or still going), ``frames/analysed_first`` and
-    ``frames/analysed_last`` after ``frames/total`` (both empty when no frame is): the frames every measure of the
-    analysis is of (no row of theirs when the analysis covers the video). Counts are
-    integers. Of a photo (one frame), each face's ``au_intensity`` and ``au_present`` too, category
-    ``face<id>/AUxx``."""
+    """Tidy per-video summary: (measure, category, value, coder, face) rows. ``face``: the face id for a face's
+    rows, ``all`` for a coder's event counts pooled over the faces (:data:`ALL_FACES`), empty for the video's rows.
+    Per coder (``coder``: their name, ``(no coder)`` for accepted events without one) and face
+    (:func:`summary_faces`): their coded (accepted) events per class, mean and total durations and the number of
+    their events coding each AU (``au_events``); every class (any coder's, and the model's ``p_`` classes) and every
+    AU any coder coded has a row for every coder and face, 0 where they coded none (a mean of none is empty); two
+    coders coding one expression are two coders' events, never one pooled count of two. Pooled over the faces
+    (face ``all``): each coder's event counts (``events``), never durations (two people's sum is no time of the
+    video). Per face (``coder`` empty): ``face_frames/analysed`` and the AU frequencies (fraction of the face's
+    analysed frames with AUxx_c = 1, of those where it is known). Of the video (face and coder empty): its frames,
+    the proposals not coded (``proposals/open``, ``proposals/rejected``), ``coders/count``, how many coders the rows
+    cover, and ``face_frames/analysed`` where no face was found. Of a video analysed part-way (a run cancelled,
+    interrupted or still going), ``frames/analysed_first`` and ``frames/analysed_last`` after ``frames/total``
+    (both empty when no frame is): the frames every measure of the analysis is of (no row of theirs when the
+    analysis covers the video). Counts are integers. Of a photo (one frame), each face's ``au_intensity`` and
+    ``au_present`` too, category ``face<id>/AUxx``, and ``face_frames`` and ``au_frequency`` pooled over its faces
+    (face ``all``: the share of its people showing the AU). Until 2026-12-07 every row pooled the faces (a dyad's
+    ``face_frames`` twice the video's frames) and a class a coder did not code had no row."""
     return summary_of(summary_data(project, video_id, times))
 
 
@@ -336,52 +343,80 @@ def summary_coders(data: SummaryData) -> list[str]:
     return sorted({e.coder or NO_CODER for e in data.events if e.status == "accepted"})
 
 
+ALL_FACES = "all"  # the summary's face of a row pooled over the faces (a coder's event counts), labelled so
+
+
+def summary_faces(data: SummaryData) -> list[int]:
+    """Every face the summary has rows of, in face order: those with analysed frames or events (but rejected ones),
+    the faces the timeline PNG draws a panel of (:func:`timeline_faces`, which draws a few of a crowd)."""
+    df = data.frames
+    seen = set(df.loc[(df["face_id"] >= 0) & (df["success"] == 1), "face_id"].astype(int)) if len(df) else set()
+    return sorted(seen | {e.face_id for e in data.events if e.status != "rejected"})
+
+
 def summary_of(data: SummaryData) -> pd.DataFrame:
     """:func:`summary_table` of data read before (no project needed)."""
     every = data.events
     evs = [e for e in every if e.status == "accepted"]
     coders = summary_coders(data)
-    rows: list[tuple[str, str, int | float | np.float32 | None, str]] = [  # None: empty
-        ("frames", "total", int(data.frame_count), ""),
-        ("proposals", "open", sum(e.status == "proposal" for e in every), ""),
-        ("proposals", "rejected", sum(e.status == "rejected" for e in every), ""),
-        ("coders", "count", len(coders), "")]
+    faces = summary_faces(data)
+    # (measure, category, value, coder, face); value None: empty; face "" of the video, ALL_FACES pooled
+    Row = tuple[str, str, int | float | np.float32 | None, str, int | str]
+    rows: list[Row] = [
+        ("frames", "total", int(data.frame_count), "", ""),
+        ("proposals", "open", sum(e.status == "proposal" for e in every), "", ""),
+        ("proposals", "rejected", sum(e.status == "rejected" for e in every), "", ""),
+        ("coders", "count", len(coders), "", "")]
     if data.analysed is not None:  # a part-analysed video: its frames and AU frequencies are of these frames only
         first, last = (0, data.analysed - 1) if data.analysed else (None, None)  # None: empty (no frame)
-        rows[1:1] = [("frames", "analysed_first", first, ""), ("frames", "analysed_last", last, "")]
+        rows[1:1] = [("frames", "analysed_first", first, "", ""), ("frames", "analysed_last", last, "", "")]
     if not coders:
-        rows.append(("events", "all", 0, ""))
+        rows.append(("events", "all", 0, "", ALL_FACES))
     tb = data.timebase
+    # Every class of the video's coding (any coder's) and of the model, for every coder and face, zero where they
+    # coded none: a pivot of the tidy table (a coder per column) reads 0, not a missing value that a mean skips.
+    df = data.frames
+    classes = sorted({e.emotion or "(none)" for e in evs} | {c[2:] for c in df.columns if c.startswith("p_")})
+    aus = sorted({n for e in evs for n in set(au_numbers(e.aus))})
     for coder in coders:
         mine = [e for e in evs if (e.coder or NO_CODER) == coder]
-        rows.append(("events", "all", len(mine), coder))
-        by_class: dict[str, list[Event]] = {}
-        for e in mine:
-            by_class.setdefault(e.emotion or "(none)", []).append(e)
-        for cls in sorted(by_class):
-            durs = np.array([tb.span(e.onset, e.offset) for e in by_class[cls]])
-            rows += [("events", cls, len(durs), coder), ("mean_duration_s", cls, float(durs.mean()), coder),
-                     ("total_duration_s", cls, float(durs.sum()), coder)]
-        au_counts: dict[int, int] = {}
-        for e in mine:
-            for n in set(au_numbers(e.aus)):
-                au_counts[n] = au_counts.get(n, 0) + 1
-        rows += [("au_events", f"AU{n:02d}", au_counts[n], coder) for n in sorted(au_counts)]
-    df = data.frames
+        # pooled over the faces: counts only (a sum of durations over two people is no time of the video)
+        rows.append(("events", "all", len(mine), coder, ALL_FACES))
+        rows += [("events", cls, sum((e.emotion or "(none)") == cls for e in mine), coder, ALL_FACES)
+                 for cls in classes]
+        for face in faces:
+            theirs = [e for e in mine if e.face_id == face]
+            rows.append(("events", "all", len(theirs), coder, face))
+            for cls in classes:
+                durs = np.array([tb.span(e.onset, e.offset) for e in theirs if (e.emotion or "(none)") == cls])
+                rows += [("events", cls, len(durs), coder, face),
+                         ("mean_duration_s", cls, float(durs.mean()) if len(durs) else None, coder, face),
+                         ("total_duration_s", cls, float(durs.sum()), coder, face)]
+            rows += [("au_events", f"AU{n:02d}", sum(n in au_numbers(e.aus) for e in theirs), coder, face)
+                     for n in aus]
     ok = df[df["success"] == 1] if len(df) else df
-    rows.append(("face_frames", "analysed", len(ok), ""))
-    for c in [c for c in df.columns if is_presence(c)]:  # of the frames where it is known
-        # through float64: an Int8 column unknown on every analysed frame has the mean <NA>, which float() refuses
-        rows.append(("au_frequency", c[:-2], float(ok[c].astype("float64").mean()) if len(ok) else 0.0, ""))
+    presence = [c for c in df.columns if is_presence(c)]
+    if not faces:  # analysed, no face found (or not analysed): 0 of the video; a face's are on its own rows
+        rows.append(("face_frames", "analysed", len(ok), "", ""))
+    elif data.frame_count == 1:  # a photo: the share of its people showing each AU (a video's would mix them)
+        rows.append(("face_frames", "analysed", len(ok), "", ALL_FACES))
+        rows += [("au_frequency", c[:-2], float(ok[c].astype("float64").mean()), "", ALL_FACES) for c in presence]
+    for face in faces:
+        own = ok[ok["face_id"] == face] if len(ok) else ok
+        rows.append(("face_frames", "analysed", len(own), "", face))
+        for c in presence:  # of the frames where it is known
+            # through float64: an Int8 column unknown on every analysed frame has the mean <NA>, which float() refuses
+            rows.append(("au_frequency", c[:-2], float(own[c].astype("float64").mean()) if len(own) else None, "",
+                         face))
     if data.frame_count == 1:  # a photo: what each face holds, not only a frequency pooled over the people in it
-        for fid, face in _photo_faces(data):
+        for fid, one in _photo_faces(data):
             for c in au_intensity_columns(list(df.columns)):  # float32 as stored: 2.673, not 2.6730000972747803
-                rows.append(("au_intensity", f"face{fid}/{c[:-2]}", np.float32(face[c].iloc[0]), ""))  # NaN: empty
-                if c[:-2] + "_c" in face:  # 1, 0, or empty where the estimator could not tell
-                    v = face[c[:-2] + "_c"].iloc[0]
-                    rows.append(("au_present", f"face{fid}/{c[:-2]}", None if pd.isna(v) else int(v), ""))
-    # object, not float: a count is written 72, not 72.0; the coder column comes last, after the columns of old
-    out = pd.DataFrame(rows, columns=["measure", "category", "value", "coder"], dtype=object)
+                rows.append(("au_intensity", f"face{fid}/{c[:-2]}", np.float32(one[c].iloc[0]), "", fid))  # NaN: empty
+                if c[:-2] + "_c" in one:  # 1, 0, or empty where the estimator could not tell
+                    v = one[c[:-2] + "_c"].iloc[0]
+                    rows.append(("au_present", f"face{fid}/{c[:-2]}", None if pd.isna(v) else int(v), "", fid))
+    # object, not float: a count is written 72, not 72.0; coder and face come last, after the columns of old
+    out = pd.DataFrame(rows, columns=["measure", "category", "value", "coder", "face"], dtype=object)
     out.insert(0, "video", data.video)
     return out
 

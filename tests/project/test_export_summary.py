@@ -12,9 +12,12 @@ from merstudio.project import Event
 from merstudio.project.export import export_summary, summary_data, write_summary
 
 
-def _rows(path) -> dict[tuple[str, str, str], float]:
-    s = pd.read_csv(path, keep_default_na=False)
-    return {(m, c, k): v for m, c, v, k in zip(s["measure"], s["category"], s["value"], s["coder"], strict=True)}
+def _rows(path, face: str = "0") -> dict[tuple[str, str, str], float | None]:
+    """The video's rows (face empty) and those of ``face`` ("all": pooled over the faces), by measure, category
+    and coder; an empty value None."""
+    s = pd.read_csv(path, keep_default_na=False, dtype=str)
+    return {(m, c, k): float(v) if v else None for m, c, v, k, f in
+            zip(s["measure"], s["category"], s["value"], s["coder"], s["face"], strict=True) if f in ("", face)}
 
 
 def test_a_csv_path_that_is_a_folder_writes_no_png(project, tmp_path):
@@ -30,10 +33,10 @@ def test_a_csv_path_that_is_a_folder_writes_no_png(project, tmp_path):
 def test_counts_are_written_as_integers(project, tmp_path):
     (path,) = export_summary(project, 1, tmp_path / "s.csv")
     lines = path.read_text().splitlines()
-    assert lines[0] == "video,measure,category,value,coder"  # the old columns first, as they were
-    assert "interview.avi,frames,total,40," in lines
-    assert "interview.avi,events,all,2,ann" in lines and "interview.avi,events,positive,1,ann" in lines
-    assert "interview.avi,proposals,open,1," in lines and "interview.avi,au_events,AU12,1,ann" in lines
+    assert lines[0] == "video,measure,category,value,coder,face"  # the old columns first, as they were
+    assert "interview.avi,frames,total,40,," in lines
+    assert "interview.avi,events,all,2,ann,all" in lines and "interview.avi,events,positive,1,ann,0" in lines
+    assert "interview.avi,proposals,open,1,," in lines and "interview.avi,au_events,AU12,1,ann,0" in lines
     assert not [line for line in lines if line.split(",")[1] in ("frames", "events", "proposals", "au_events",
                                                                   "face_frames", "coders") and ".0," in line]
     mean = next(line for line in lines if line.startswith("interview.avi,mean_duration_s,negative,"))
@@ -53,9 +56,11 @@ def test_events_are_counted_per_coder_and_it_says_which(project, tmp_path):
     assert get[("events", "positive", "ann")] == 1 and get[("events", "positive", "bob")] == 1
     assert get[("total_duration_s", "positive", "ann")] == pytest.approx(8 / 30)  # not doubled by bob's
     assert get[("total_duration_s", "positive", "bob")] == pytest.approx(8 / 30)
-    assert ("events", "surprise", "ann") not in get and get[("events", "surprise", "bob")] == 1
+    # a class or AU another coder coded: 0, not left out (a pivot read it as missing); no mean of no events
+    assert get[("events", "surprise", "ann")] == 0 and get[("events", "surprise", "bob")] == 1
+    assert get[("mean_duration_s", "surprise", "ann")] is None and get[("total_duration_s", "surprise", "ann")] == 0
     assert get[("au_events", "AU12", "ann")] == 1 and get[("au_events", "AU12", "bob")] == 1
-    assert get[("au_events", "AU06", "ann")] == 1 and ("au_events", "AU06", "bob") not in get
+    assert get[("au_events", "AU06", "ann")] == 1 and get[("au_events", "AU06", "bob")] == 0
     assert get[("frames", "total", "")] == 40 and get[("proposals", "open", "")] == 1
 
 
@@ -63,5 +68,5 @@ def test_a_video_with_no_coded_event_says_none(project, tmp_path):
     for e in project.events(1):
         if e.status == "accepted":
             project.delete_event(e.id)
-    get = _rows(export_summary(project, 1, tmp_path / "s.csv")[0])
+    get = _rows(export_summary(project, 1, tmp_path / "s.csv")[0], "all")
     assert get[("events", "all", "")] == 0 and get[("coders", "count", "")] == 0

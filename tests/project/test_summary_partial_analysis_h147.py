@@ -30,9 +30,9 @@ def test_a_part_analysed_summary_says_which_frames(tmp_path, video_file, status)
         assert analysed_part(proj, v.id) == 20
         csv_path, png = export_summary(proj, v.id, tmp_path / "s.csv", tmp_path / "s.png")
     lines = csv_path.read_text().splitlines()
-    assert lines[1:4] == ["interview.avi,frames,total,40,", "interview.avi,frames,analysed_first,0,",
-                          "interview.avi,frames,analysed_last,19,"]
-    assert list(pd.read_csv(csv_path).columns) == ["video", "measure", "category", "value", "coder"]  # as before
+    assert lines[1:4] == ["interview.avi,frames,total,40,,", "interview.avi,frames,analysed_first,0,,",
+                          "interview.avi,frames,analysed_last,19,,"]
+    assert list(pd.read_csv(csv_path).columns) == ["video", "measure", "category", "value", "coder", "face"]
     with Image.open(png) as im:
         assert im.info.get("Description") == "video interview.avi: analysed frames 0-19 of 40 only"
 

@@ -45,13 +45,16 @@ def photo_project(tmp_path):
 def test_the_csv_gives_every_face_of_the_photo(photo_project, tmp_path):
     (path,) = export_summary(photo_project, 1, tmp_path / "s.csv")
     s = pd.read_csv(path, keep_default_na=False)
-    got = {(m, c): v for m, c, v in zip(s["measure"], s["category"], s["value"], strict=True)}
+    got = {(m, c, f): v for m, c, v, f in zip(s["measure"], s["category"], s["value"], s["face"].astype(str),
+                                                strict=True)}
     for fid, aus in FACES.items():
         for a in AUS:
-            assert float(got[("au_intensity", f"face{fid}/AU{a:02d}")]) == aus.get(a, 0.0)
-            assert int(got[("au_present", f"face{fid}/AU{a:02d}")]) == int(a in aus)
+            assert float(got[("au_intensity", f"face{fid}/AU{a:02d}", str(fid))]) == aus.get(a, 0.0)
+            assert int(got[("au_present", f"face{fid}/AU{a:02d}", str(fid))]) == int(a in aus)
     assert sum(s["measure"] == "au_intensity") == len(FACES) * len(AUS)
-    assert float(got[("au_frequency", "AU12")]) == pytest.approx(2 / 3)  # the pooled rows stay as they were
+    # pooled over the people in the photo (face "all"), and each face's own
+    assert float(got[("au_frequency", "AU12", "all")]) == pytest.approx(2 / 3)
+    assert [float(got[("au_frequency", "AU12", str(f))]) for f in FACES] == [float(12 in a) for a in FACES.values()]
 
 
 def _dark_bands(png) -> list[int]:

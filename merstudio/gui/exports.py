@@ -52,13 +52,14 @@ log = logging.getLogger(__name__)
 TABLE_DELIMITERS = {".csv": ",", ".tsv": "\t", ".txt": "\t"}  # .txt: BORIS's tab-separated export
 
 
-def make_tables_safe(paths: list[Path]) -> int:
+def make_tables_safe(paths: list[Path], decimal_comma: bool = False) -> int:
     """Each CSV/TSV table among ``paths`` rewritten for a spreadsheet: a cell it would run as a formula (``= + - @``
     first, e.g. a note "-2+3" or an emotion "=HYPERLINK(...)") gets an apostrophe before it, numbers stay numbers
     (``interchange.events_csv.make_spreadsheet_safe``, as `merstudio convert --spreadsheet-safe`). How many cells
     were changed. A per-frame table (numbers only) is left as written: the rewrite reads a table whole, and one of
     a 20-minute video with its landmarks is millions of cells; but not the relative one, whose neutral_frames
-    ("1-16") a spreadsheet turns into dates."""
+    ("1-16") a spreadsheet turns into dates. ``decimal_comma`` (File > Export > Decimal comma): ";" and 0,5 for
+    a German or French Excel (`merstudio convert --decimal-comma`)."""
     from merstudio.features.neutral import NEUTRAL_COLUMN
     from merstudio.interchange.events_csv import make_spreadsheet_safe
     from merstudio.project.export import BASE_FRAME_COLUMNS
@@ -73,7 +74,7 @@ def make_tables_safe(paths: list[Path]) -> int:
             header = fh.readline()
         if header.startswith(per_frame) and NEUTRAL_COLUMN not in header.rstrip("\r\n").split(","):
             continue
-        changed += make_spreadsheet_safe(path, delimiter)
+        changed += make_spreadsheet_safe(path, delimiter, decimal_comma)
     return changed
 
 
@@ -127,6 +128,7 @@ class Exports(QObject):
         stop = self._stop
         # the option as it is when asked for; the worker counts the cells it changed (read once it has ended)
         safe, cells = bool(getattr(self.win, "spreadsheet_safe", False)), [0]
+        comma = bool(getattr(self.win, "decimal_comma", False))
         self._made_safe = cells if safe else None
 
         def stepped(progress: Callable[[int, int], None]) -> list[Path]:
@@ -137,7 +139,7 @@ class Exports(QObject):
 
             paths = write(step)
             if safe:  # written: no step left to stop it at
-                cells[0] = make_tables_safe(paths)
+                cells[0] = make_tables_safe(paths, comma)
             return paths
 
         w = TaskWorker(stepped, what, self)

@@ -421,15 +421,36 @@ class MainWindow(QMainWindow):
             self.export_actions[kind] = self._action(exp, f"{title}…", partial(x, C.Export, kind=kind))
         exp.addSeparator()
         # remembered; off: a CSV stays exact for R and pandas (gui/exports.py make_tables_safe)
-        self.spreadsheet_safe_action = self._action(exp, "Spreadsheet-safe CSV (cells starting = + - @ as text)",
-                                                    lambda: None, checkable=True)
+        self.spreadsheet_safe_action = self._action(
+            exp, "Spreadsheet-safe CSV (formula- and date-like cells as text, for Excel)", lambda: None, checkable=True)
         self.spreadsheet_safe_action.setStatusTip(
             "The CSV/TSV tables of every export (and of File > Export events…) for a spreadsheet: a cell starting "
-            "= + - @ gets an apostrophe, so it is not run as a formula; numbers stay numbers")
+            "= + - @ or read as a date (1-16) gets an apostrophe, numbers stay numbers; UTF-8 with a byte-order "
+            "mark, so Excel shows names such as Zoë as written")
         self.spreadsheet_safe_action.setChecked(
             str(self.qsettings.value("export/spreadsheet_safe", "false")).lower() == "true")
-        self.spreadsheet_safe_action.toggled.connect(
-            lambda on: self.qsettings.setValue("export/spreadsheet_safe", "true" if on else "false"))
+        # a German or French Excel: ';' between cells and 0,5 (`merstudio convert --decimal-comma`); only with the
+        # spreadsheet-safe tick, so each implies or drops the other
+        self.decimal_comma_action = self._action(exp, "Decimal comma (; between cells, for a German or French Excel)",
+                                                 lambda: None, checkable=True)
+        self.decimal_comma_action.setStatusTip(
+            "Spreadsheet-safe CSVs for a spreadsheet whose locale writes 0,5: ';' between cells and a decimal comma "
+            "in the columns of numbers (merstudio reads them back)")
+        self.decimal_comma_action.setChecked(self.spreadsheet_safe_action.isChecked() and str(
+            self.qsettings.value("export/decimal_comma", "false")).lower() == "true")
+
+        def safe_toggled(on: bool) -> None:
+            self.qsettings.setValue("export/spreadsheet_safe", "true" if on else "false")
+            if not on:
+                self.decimal_comma_action.setChecked(False)
+
+        def comma_toggled(on: bool) -> None:
+            self.qsettings.setValue("export/decimal_comma", "true" if on else "false")
+            if on:
+                self.spreadsheet_safe_action.setChecked(True)
+
+        self.spreadsheet_safe_action.toggled.connect(safe_toggled)
+        self.decimal_comma_action.toggled.connect(comma_toggled)
         f.addSeparator()
         # disabled while an import reads its file (commands._read_in_worker)
         self.import_events_action = self._action(f, "&Import events… (ELAN, BORIS, CSV)", lambda: x(C.ImportEvents),
@@ -1651,11 +1672,16 @@ class MainWindow(QMainWindow):
         """File > Export > Spreadsheet-safe CSV is on."""
         return self.spreadsheet_safe_action.isChecked()
 
+    @property
+    def decimal_comma(self) -> bool:
+        """File > Export > Decimal comma is on (spreadsheet-safe CSVs with ';' and 0,5)."""
+        return self.decimal_comma_action.isChecked()
+
     def export_done(self, paths: list[Path], made_safe: int | None = None) -> None:
         """``paths`` written. ``made_safe``: the cells the export's worker made spreadsheet-safe; None (an export
         written at once): its tables are made so here when the option is on."""
         if made_safe is None:
-            made_safe = make_tables_safe(paths) if self.spreadsheet_safe else 0
+            made_safe = make_tables_safe(paths, self.decimal_comma) if self.spreadsheet_safe else 0
             self.exports.made_safe = made_safe  # a note shown after this line says it too
         self.last_exports = list(paths)
         if self.worker is None:

@@ -68,6 +68,7 @@ KINDS: dict[str, Callable[[Any], bool]] = {
     "analysis/covers": _is_flag,
     "analysis/model_gate": _is_flag,
     "export/spreadsheet_safe": _is_flag,
+    "export/decimal_comma": _is_flag,
 }
 
 

@@ -165,7 +165,7 @@ def test_the_summary_is_the_project_as_it_was_when_asked_for(qtbot, analysed, tm
     drawing.gate.set()
     qtbot.waitUntil(lambda: not win.exports.running, timeout=10000)
     summary = pd.read_csv(tmp_path / "s.csv")
-    assert summary.query("measure == 'events' and category == 'all'")["value"].item() == before
+    assert summary.query("measure == 'events' and category == 'all' and face == 'all'")["value"].item() == before
 
 
 def test_the_summary_reads_the_project_in_the_worker_through_a_snapshot_pinned_when_asked_for(qtbot, analysed,
@@ -199,7 +199,7 @@ def test_the_summary_reads_the_project_in_the_worker_through_a_snapshot_pinned_w
     assert {n for n, _ in worker} >= {"load_frames", "events", "timebase"}
     assert all(p is not win.project for _, p in worker)
     summary = pd.read_csv(tmp_path / "s.csv")
-    assert summary.query("measure == 'events' and category == 'all'")["value"].item() == before
+    assert summary.query("measure == 'events' and category == 'all' and face == 'all'")["value"].item() == before
     assert summary.query("measure == 'face_frames'")["value"].item() > 0
 
 

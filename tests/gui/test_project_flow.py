@@ -57,7 +57,7 @@ def test_save_reopen_export(qtbot, window, video_path, qsettings, tmp_path):
         ws = openpyxl.load_workbook(out / "e.xlsx")["events"]
         assert ws.max_row == 4
         summary = pd.read_csv(out / "s.csv")
-        assert summary.query("measure == 'events' and category == 'negative'")["value"].item() == 1
+        assert summary.query("measure == 'events' and category == 'negative' and face == 'all'")["value"].item() == 1
         assert (out / "s.png").read_bytes()[:4] == b"\x89PNG"
         labels = pd.read_csv(out / "l.csv", dtype={"aus": str})
         assert list(labels["label"]) == ["positive", "negative"] and list(labels["onset"]) == [SPOTS[0][0], 70]

@@ -96,7 +96,7 @@ def test_a_short_summarys_note_keeps_the_spreadsheet_safe_count(qtbot, qsettings
         qtbot.waitUntil(lambda: "only frames 0-9 of 30" in win.statusBar().currentMessage(), timeout=20000)
         with summary.open(newline="", encoding="utf-8") as fh:
             prefixed = sum(c.startswith("'=") for row in csv.reader(fh) for c in row)
-        assert prefixed == 3  # the class's events, mean and total duration rows
+        assert prefixed == 4  # the class's events (face 0 and the coder's 'all', since h224), mean, total duration
         said = win.statusBar().currentMessage()
         assert said.startswith(f"Exported {summary} and a_summary.png; only frames 0-9 of 30 are analysed"), said
         assert said.endswith(f"; {prefixed} cell(s) read as a formula or a date given an apostrophe (spreadsheet-safe)"), said

@@ -30,7 +30,7 @@ import numpy as np
 from merstudio.atomic import atomic_path
 from merstudio.csv_write import row_writer
 from merstudio.datasets.parse import cell_text
-from merstudio.errors import InputError
+from merstudio.errors import FrameRateMismatch, InputError
 from merstudio.interchange.common import (
     AUReader,
     FrameClock,
@@ -281,7 +281,25 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     file_fps, differs = _file_rate(mine, cells, fps, clock)
     notes: list[str] = said + (vfr_note(clock) if clock is not None else [])
     from_times = False
-    if differs:
+    place: FrameClock | _NearestFrame | None = clock
+    spread = _no_one_rate(mine, cells)
+    named = next(iter(videos)) if len(videos) == 1 else ""  # several: the rows read are video_name's own
+    if spread is not None and clock is not None and named and video_name \
+            and not same_name(file_name(named), video_name):
+        # the file's frames are another, variable-rate video's (frame / time fits no one rate: a phone's clip) and
+        # its times the seconds they showed: on this video (its constant-rate copy) the times place them. One rate
+        # at another rate (below) stays refused: frames or times, either may be the wrong ones there
+        from_times = True
+        place = clock if clock.variable else _NearestFrame(clock.fps)
+        notes.append(f"{p.name}: its frames are those of {quote(file_name(named))}, a variable-rate video (frame / time "
+                     f"{spread[0]:g} to {spread[1]:g} fps): events placed by their times on this video's frames")
+    elif spread is not None and differs and not fps_override:
+        assert fps is not None and file_fps is not None
+        raise FrameRateMismatch(
+            f"{p}: its frames fit no constant rate (frame / time {spread[0]:g} to {spread[1]:g} fps: a "
+            f"variable-rate video's) and are not this {float(fps):g} fps video's; fps_override=True / --force-fps "
+            "places each event by its times", file_fps, float(fps))
+    if differs and not from_times:
         assert fps is not None and file_fps is not None
         if not fps_override:
             raise fps_mismatch(str(p), file_fps, float(fps))
@@ -306,7 +324,7 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
             if not only_video or not cells.get(r, "video"):  # a row of no video is no other video's either
                 skipped.append(Skip(where, f"video {quote(cells.get(r, 'video'))} is not {quote(video_name)}"))
             continue
-        ev = _row_event(r, where, cells, clock if from_times else None, au_reader, video_id, source, skipped)
+        ev = _row_event(r, where, cells, place if from_times else None, au_reader, video_id, source, skipped)
         if ev is not None:
             events.append(ev)
             if not _apex_given(r, cells):
@@ -405,12 +423,47 @@ def _file_rate(rows: Sequence[tuple[int, Sequence[Any]]], cells: _Cells, fps: fl
     return file_fps, differs
 
 
+def _no_one_rate(rows: Sequence[tuple[int, Sequence[Any]]], cells: _Cells) -> tuple[float, float] | None:
+    """(lowest, highest frame / time) where the file's frames and times fit no one constant rate (a variable-rate
+    video's export: a phone's 30 fps then 10 fps), else None: every time within half a frame of frame / the median
+    rate (times rounded to the millisecond by another tool still fit)."""
+    pairs = []
+    for _, r in rows:
+        for c in ("onset", "apex", "offset"):
+            f = _int(cells.get(r, c))
+            try:
+                tv = cells.seconds(r, f"{c}_time")
+            except ValueError:
+                continue
+            if f and tv > 0 and math.isfinite(tv):
+                pairs.append((f, tv))
+    if len(pairs) < 2:
+        return None
+    rate = statistics.median(f / t for f, t in pairs)
+    if all(abs(f / rate - t) <= 0.5 / rate for f, t in pairs):
+        return None
+    ratios = [f / t for f, t in pairs]
+    return round(min(ratios), 1), round(max(ratios), 1)
+
+
 def _apex_given(r: Sequence[Any], cells: _Cells) -> bool:
     """Whether the row codes an apex: its frame or time cell holds anything but CASME's ``/`` (not coded)."""
     return any(cells.get(r, c) not in ("", NOT_CODED) for c in ("apex", "apex_time"))
 
 
-def _row_frames(r: Sequence[Any], cells: _Cells, clock: FrameClock | None) -> dict[str, int] | str:
+class _NearestFrame:
+    """Seconds -> frame of a constant-rate copy of a variable-rate video: the copy shows each source frame from its
+    frame nearest that frame's start (merstudio's reencode, as ffmpeg's fps filter), so a source frame starting
+    late in a frame of the copy is first shown by the next one."""
+
+    def __init__(self, fps: float) -> None:
+        self.fps = fps
+
+    def seconds_frame(self, seconds: float) -> int:
+        return math.floor(float(seconds) * self.fps + 0.5)  # ValueError for nan, OverflowError for inf
+
+
+def _row_frames(r: Sequence[Any], cells: _Cells, clock: FrameClock | _NearestFrame | None) -> dict[str, int] | str:
     """A row's onset, apex and offset frames: its frame columns, or with ``clock`` (the file's rate overridden by
     the video's) its times on that clock; the middle frame for an apex nobody coded (:func:`_apex_given`: the
     event's note tags it imputed); else what is bad or missing."""
@@ -433,7 +486,7 @@ def _row_frames(r: Sequence[Any], cells: _Cells, clock: FrameClock | None) -> di
     return f"bad or missing {'time' if from_times else 'frame'} in {what}"
 
 
-def _row_event(r: Sequence[Any], where: str, cells: _Cells, clock: FrameClock | None, au_reader: AUReader,
+def _row_event(r: Sequence[Any], where: str, cells: _Cells, clock: FrameClock | _NearestFrame | None, au_reader: AUReader,
                video_id: int, source: str | None, skipped: list[Skip]) -> Event | None:
     """A row's event (frames by :func:`_row_frames`), or None with the reason in ``skipped``."""
     frames = _row_frames(r, cells, clock)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QToolButton
 from merstudio.gui.failures import failure_line
 from merstudio.io.frames import IndexCancelled, VideoSource, indexing, known_index
 from merstudio.io.identity import changed_line
+from merstudio.project.videos import ChangedVideo
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
@@ -204,6 +205,12 @@ class VideoOpener(QObject):
                 return
             try:
                 then(w.source)
+            except ChangedVideo as exc:
+                # a changed file at the path a video of its project was added from: the question OpenVideo asks
+                # when it opens within the grace (attach it as that video), not an error box
+                from merstudio.gui.commands import LocateVideo
+
+                self.win.ctx.execute(LocateVideo, path=w.path, video_id=exc.video.id, name=exc.video.name)
             except Exception as exc:  # no command around it any more: its dialog is shown here
                 self.win.show_error(failure_line("OpenVideo", exc))
 

@@ -39,7 +39,7 @@ from merstudio.palette import au_colour, au_linestyle, class_colour, class_lines
 from merstudio.project.analyses import model_text
 from merstudio.project.events import Event, au_numbers
 from merstudio.project.store import Project
-from merstudio.project.subjects import video_subject
+from merstudio.project.subjects import subject_names
 from merstudio.series import envelope, lone_finite
 
 Progress = Callable[[int, int], None] | None
@@ -645,53 +645,16 @@ def _short(text: str, most: int = 16) -> str:
     return text if len(text) <= most else text[: most - 1] + "…"
 
 
-def labelled_subjects(project: Project) -> tuple[dict[int, str], str]:
-    """{video id: its subject in the labelled set} and how they were named, in words. The subject is the video's
-    ``subject:<id>`` setting (`merstudio project subject`) where set; else the video's file stem where no other video
-    of the project has that stem, else its folder and stem (``P01/session``; with the video id in brackets where
-    those too are shared): two videos, P01/session.mp4 and P02/session.mp4, are never one subject by their name
-    alone, which leave-one-subject-out would take for one person."""
-    from merstudio.pathnames import relative_parts
-
-    videos = project.videos()
-    stems: dict[str, int] = {}
-    for v in videos:
-        stem = Path(v.name).stem  # the name, not the stored path: one a Windows merstudio wrote is no path here
-        stems[stem] = stems.get(stem, 0) + 1
-    out: dict[int, str] = {}
-    by_folder: list[int] = []
-    for v in videos:
-        stem = Path(v.name).stem
-        subject = video_subject(project, v.id)
-        if subject is None and stems[stem] > 1:
-            parts = relative_parts(v.path)  # Windows or POSIX, as stored
-            subject = f"{parts[-2]}/{stem}" if len(parts) > 1 else stem
-            by_folder.append(v.id)
-        out[v.id] = subject or stem
-    taken: dict[str, int] = {}
-    for vid in by_folder:
-        taken[out[vid]] = taken.get(out[vid], 0) + 1
-    for vid in by_folder:
-        if taken[out[vid]] > 1:  # one folder name too (two P01 folders): the video id tells them apart
-            out[vid] = f"{out[vid]} [{vid}]"
-    n_set = sum(video_subject(project, v.id) is not None for v in videos)
-    parts_text = ([f"{n_set} from the project's subject setting"] if n_set else []) + \
-        ([f"{len(by_folder)} by folder and file name (videos of one file name)"] if by_folder else []) + \
-        ([f"{len(videos) - n_set - len(by_folder)} by file name (no subject set)"]
-         if len(videos) - n_set - len(by_folder) else [])
-    return out, "subjects: " + ", ".join(parts_text) if parts_text else ""
-
-
 def labelled_set_rows(project: Project, statuses: tuple[str, ...] = ("accepted",)) -> tuple[pd.DataFrame, str]:
     """:func:`labelled_set_table` and what the export says of it, in one line: how the subjects were named
-    (:func:`labelled_subjects`), the expressions coded more than once merged, and those left out because their
-    codings disagree."""
+    (:func:`~merstudio.project.subjects.subject_names`), the expressions coded more than once merged, and those left
+    out because their codings disagree."""
     # the one rule of "one expression coded twice" (fine-tuning's: the agreement report's match, chained)
     from merstudio.agreement.matching import pair_costs
     from merstudio.agreement.report import coder_of
     from merstudio.training.finetune_split import _same_expression, label_key
 
-    subjects, named = labelled_subjects(project)
+    subjects, named = subject_names(project)
     rows = []
     merged = conflicts = 0
     for video in project.videos():
@@ -731,7 +694,8 @@ def labelled_set_table(project: Project, statuses: tuple[str, ...] = ("accepted"
     coder: who coded it). One expression coded more than once (two coders, or a coder and an accepted proposal: the
     rule fine-tuning merges by, training.finetune_split) is one sample, the earliest event's frames, its coders
     named together ("alice, bob"); one whose codings disagree on the label is left out. The subject is the
-    video's subject setting, else a name of its own per video (:func:`labelled_subjects`)."""
+    video's subject setting, else a name of its own per video, as fine-tuning's hold-out by subject names it
+    (:func:`~merstudio.project.subjects.subject_names`)."""
     return labelled_set_rows(project, statuses)[0]
 
 

@@ -2,11 +2,11 @@
 events (``collect_events``: accepted, with an emotion that maps to one of the checkpoint's classes), the `none`
 windows of the same videos, and the held-out split.
 
-The split holds out whole videos (or whole subjects: the per-video ``subject:<id>`` project setting, else the video's
-file stem), never single frames or events, and is locked per project (``SPLIT_SETTING``): the first fine-tuning
-draws it, later ones score on the same groups, and a fresh split keeps the spent ones on record. What held-out
-figures rest on (``holdout_basis``) is judged here too, without torch (the checkpoint dialog judges old checkpoints
-with it). The names are importable from ``merstudio.training.finetune`` too, where they were first.
+The split holds out whole videos (or whole subjects: the per-video ``subject:<id>`` project setting, else a name of
+the video's own, ``merstudio.project.subjects.subject_names``), never single frames or events, and is locked per
+project (``SPLIT_SETTING``): the first fine-tuning draws it, later ones score on the same groups, and a fresh
+split keeps the spent ones on record. What held-out figures rest on (``holdout_basis``) is judged here too, without
+torch (the checkpoint dialog judges old checkpoints with it). The names are importable from ``merstudio.training.finetune`` too, where they were first.
 """
 
 from __future__ import annotations
@@ -106,19 +106,20 @@ def label_resolver(class_names: Sequence[str], class_map: Any = None) -> Callabl
 
 def video_groups(project: Any, by: str = "video", where: str = "project") -> dict[int, str]:
     """{video id: the group the hold-out splits it by}: its id (by video), or its subject (by subject: the
-    ``subject:<id>`` setting, else its file stem). Holding out by subject when no video of the project has a
-    subject set would hold out single videos under another name: refused (InputError, one line)."""
-    from merstudio.project.subjects import video_subject
+    ``subject:<id>`` setting, else a name of its own, as the labelled set export names it: subject_names; two
+    people's P01/session.mp4 and P02/session.mp4 were one subject, 'session'). Holding out by subject when no
+    video of the project has a subject set would hold out single videos under another name: refused (InputError,
+    one line)."""
+    from merstudio.project.subjects import subject_names, subjects
 
     videos = project.videos()
     if by != "subject":
         return {v.id: str(v.id) for v in videos}
-    named = {v.id: s for v in videos if (s := video_subject(project, v.id)) is not None}
-    if videos and not named:
+    if videos and not subjects(project):
         raise InputError(f"{where}: holding out by subject, but no video of the project has a subject set (each "
                          "video would count as its own subject); set them (the app's Videos dock: right-click > Set "
                          "subject; or `merstudio project subject PROJECT VIDEO SUBJECT`), or hold out by video")
-    return {v.id: named.get(v.id, Path(v.name).stem) for v in videos}  # the name: a Windows path is none here
+    return subject_names(project)[0]
 
 
 def group_names(project: Any, by: str = "video") -> dict[str, str]:
@@ -532,7 +533,8 @@ def locked_split(record: Any, items: Sequence[Item], by: str, *, min_train: int 
                  ) -> tuple[set[str], list[int], list[int]] | None:
     """The held-out split a project locked on its first fine-tuning by `by`, applied to today's events: the
     same groups stay held out and score on the same events (the record's held_events; a record older than those:
-    every event of its groups); an event coded since the lock on a held-out group is in neither part
+    every event of its groups; a group that holds some of those under another name than the lock's, a subject set
+    or renamed since, is held out too); an event coded since the lock on a held-out group is in neither part
     (locked_fresh: scored apart), and the groups coded since then train. None when there is no lock for `by`.
     Refuses (InputError) when the locked events are no longer usable or too few training events remain; `names`
     (group_names) names the groups there."""
@@ -540,6 +542,10 @@ def locked_split(record: Any, items: Sequence[Item], by: str, *, min_train: int 
         return None
     groups = {it.group for it in items}
     held = {str(g) for g in record["groups"]} & groups
+    locked = _locked_events(record)
+    if locked:  # a group named otherwise since the lock still holds its locked events out, never trains on them:
+        # a subject set or changed since, or two people's P01/session and P02/session, one 'session' until 2026-12-07
+        held |= {it.group for it in items if locked.intersection(it.event_ids())}
     fresh = "hold out afresh (fresh_split=True / --fresh-split, or 'Fresh split' in the dialog)"
     if not held:
         raise InputError(f"{where}: none of the locked held-out {by}s ({named_groups(record['groups'], names)}) "
@@ -547,7 +553,6 @@ def locked_split(record: Any, items: Sequence[Item], by: str, *, min_train: int 
     if held == groups:
         raise InputError(f"{where}: every {by} with usable events is in the locked held-out split; code events on "
                          f"another {by} or {fresh}")
-    locked = _locked_events(record)
     train_idx = [i for i, it in enumerate(items) if it.group not in held]
     held_idx = [i for i, it in enumerate(items) if it.group in held
                 and (locked is None or locked.intersection(it.event_ids()))]
@@ -598,8 +603,14 @@ def lock_note(record: Any, items: Sequence[Item], split: Any, names: dict[str, s
         parts.append(f"{n} event{'s' * (n != 1)} coded on held-out {by} {where} since then "
                      f"{'are' if n != 1 else 'is'} kept out of training and scored apart as a fresh set (no earlier "
                      "run saw them)")
-    new_groups = sorted({it.group for it in items} - seen_groups, key=natural_sort_key) if seen_groups is not None \
-        else []
+    renamed = sorted(set(split.groups) - {str(g) for g in record.get("groups") or []}, key=natural_sort_key)
+    if renamed:  # locked_split holds them out for the locked events they hold
+        one = len(renamed) == 1
+        parts.append(f"{by}{'s' * (not one)} {named_groups(renamed, names)} hold{'s' * one} locked held-out events "
+                     f"under a name the lock does not have (it named {named_groups(record.get('groups') or [], names)};"
+                     f" a {by} set or renamed since): held out with them")
+    new_groups = sorted({it.group for it in items} - seen_groups - set(split.groups), key=natural_sort_key) \
+        if seen_groups is not None else []
     if seen_ids is not None:
         later = [items[i] for i in split.train_idx if not seen_ids.intersection(items[i].event_ids())
                  and items[i].group not in new_groups]

@@ -64,8 +64,12 @@ class Change:
         what = f"{self.behaviour} " if self.behaviour else ""
         who = self.coder or "(no coder)"
         if self.kind == "conflict" and self.ours is not None and self.theirs is not None:
-            return (f"{who}: {what}{self.video} {_frames(self.ours)} here, {_frames(self.theirs)} in the other "
-                    "copy: changed in both, both kept")
+            # what differs besides the frames, as an update's line says it: equal frames said nothing more
+            diff = _changed(self.ours, self.theirs, frames=False, both_notes=True)
+            where = (f"{_frames(self.ours)} here and in the other copy" if _frames(self.ours) == _frames(self.theirs)
+                     else f"{_frames(self.ours)} here, {_frames(self.theirs)} in the other copy")
+            return (f"{who}: {what}{self.video} {where}: changed in both, both kept"
+                    + (f" (here -> the other copy: {diff})" if diff else ""))
         if self.kind == "conflict" and self.theirs is not None:
             return f"{who}: {what}{self.video} {_frames(self.theirs)}: deleted here, changed there; kept"
         if self.kind == "conflict" and self.ours is not None:
@@ -513,14 +517,16 @@ def _frames(r: Mapping[str, Any]) -> str:
     return f"frames {r.get('onset')}-{'open' if off is None else off}"
 
 
-def _changed(o: Mapping[str, Any], t: Mapping[str, Any]) -> str:
+def _changed(o: Mapping[str, Any], t: Mapping[str, Any], frames: bool = True, both_notes: bool = False) -> str:
     """What an update changes, for its line: 'frames 102-110-120, note 'onset fixed by bob'', 'status proposal ->
-    accepted'."""
-    out = [_frames(t)] if _frames(o) != _frames(t) else []
+    accepted' ('unchanged': nothing of these). ``frames``: the new frames among them; ``both_notes``: the note as
+    it was too (a conflict's two sides: '' where nothing but the frames differs)."""
+    out = [_frames(t)] if frames and _frames(o) != _frames(t) else []
     for k in ("emotion", "aus", "face_id", "status", "coder", "note"):
         if k in o and k in t and o[k] != t[k]:
-            out.append(f"{k} {str(o[k])[:30]!r} -> {str(t[k])[:30]!r}" if k != "note" else f"note {str(t[k])[:40]!r}")
-    return ", ".join(out) or "unchanged"
+            out.append(f"{k} {str(o[k])[:30]!r} -> {str(t[k])[:30]!r}" if k != "note" else
+                       f"note {str(o[k])[:40]!r} -> {str(t[k])[:40]!r}" if both_notes else f"note {str(t[k])[:40]!r}")
+    return ", ".join(out) or ("" if both_notes else "unchanged")
 
 
 def _counted(n: Counter[str], all_kinds: bool = True) -> str:

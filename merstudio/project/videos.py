@@ -248,9 +248,12 @@ class VideoTables(StoreBase):
                 if c.suffix.lower() in VIDEO_SUFFIXES and self.matches(c, v):
                     if not self.read_only:
                         self.relocate(video_id, c)
-                        if not same_name(stored_path(c.name), v.name):  # it was renamed silently: --video NAME stopped working
-                            warnings.warn(f"{v.name}: found renamed, as {c.name} in {c.parent}: the project calls it "
-                                          f"{c.name} now ({v.name!r} still names it)", UserWarning, stacklevel=2)
+                        name = stored_path(c.name)
+                        if not same_name(name, v.name):  # it was renamed silently: --video NAME stopped working
+                            # names as stored (under LANG=C c.name's bytes are surrogates, printed as \udcc3)
+                            warnings.warn(f"{v.name}: found renamed, as {name} in {stored_path(c.parent)}: the "
+                                          f"project calls it {name} now ({v.name!r} still names it)", UserWarning,
+                                          stacklevel=2)
                     return c.resolve()
         return None
 

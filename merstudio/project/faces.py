@@ -208,6 +208,7 @@ def same_person_faces(project: Project, video_id: int, old_run: int, new_run: in
     kept = _lost_outlines(noted.get("lost") if isinstance(noted, dict) else None)
     found = EventFaces()
     outlined: bool | None = None  # whether the re-run stored face outlines (landmarks) at all: asked once
+    alone: list[int] | None = None  # the one face both runs found (a one-face video), else none: asked once
     for c in coded:
         if last is not None and c.onset > last:
             continue
@@ -225,6 +226,11 @@ def same_person_faces(project: Project, video_id: int, old_run: int, new_run: in
             # the re-run, unless the re-run stored no outline at all
             if outlined is None:
                 outlined = project.run_has_outlines(new_run)
+            if not (was and outlined):
+                if alone is None:
+                    alone = _one_face(project, old_run, new_run)
+                if alone == [c.face]:
+                    continue  # one person in both runs, on its face: nobody else it could have been coded on
             (found.lost if was and outlined else found.unchecked).append(c)
             if was and outlined:
                 found.outlines[(c.kind, c.id)] = _outline(was, c.face)
@@ -240,6 +246,15 @@ def same_person_faces(project: Project, video_id: int, old_run: int, new_run: in
         elif best != c.face:
             found.moved.append((c, best))
     return found
+
+
+def _one_face(project: Project, old_run: int, new_run: int) -> list[int]:
+    """[the face] where each run found that one face and no other, else []. Read from the runs' rows, whatever
+    they stored of the faces' landmarks (a run made without them has no boxes)."""
+    faces = [{int(f) for (f,) in project._query(
+        "SELECT DISTINCT face_id FROM frames WHERE analysis_id = ? AND face_id >= 0", (run,))}
+        for run in (old_run, new_run)]
+    return sorted(faces[0]) if faces[0] == faces[1] and len(faces[0]) == 1 else []
 
 
 def _outline(boxes: Mapping[int, Mapping[int, Sequence[float]]], face: int) -> list[list[float]]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QFontMetrics,
     QFontMetricsF,
     QGuiApplication,
+    QPainterPath,
     QPen,
     QTextDocumentFragment,
     QTransform,
@@ -215,6 +216,21 @@ class LaneSizes:
         gap = max(TICK_GAP_PX, h + 5.0)
         return cls(axis=max(AXIS_PX, text + title + 1), axis_text=text, row=max(ROW_MIN_PX, h + 2.0),
                    lane=max(LANE_MIN_PX, h + 5.0), au=max(AU_MIN_PX, 3 * gap), tick_gap=gap, label_pt=label_pt)
+
+
+class PinnedReadout(Readout):
+    """The readout as Timeline._pin moves it down by the scroll (a transform over its layout place): its bounding
+    rect (and the shape it clips its text to) is its own rect. pyqtgraph's is its geometry mapped through that
+    transform, made again when its height changed: a seek while scrolled that changed the readout's lines left its
+    text clipped to its layout place, far above the view, and the plate at the view's top empty."""
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        return QRectF(QPointF(0, 0), self.size())
+
+    def shape(self) -> QPainterPath:  # noqa: N802 - Qt override
+        path = QPainterPath()
+        path.addRect(self.boundingRect())
+        return path
 
 
 class Timeline(pg.GraphicsLayoutWidget):
@@ -419,7 +435,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         """The value readout at the play head (FaceReader): every drawn AU and class, above the tracks (row 0)."""
         # the numbers a coder reads at the play head follow the app's font (7 pt at 9 pt, 12.4 at 16), as the lanes'
         # values and the legends do: a fixed 7 pt stayed 7 pt beside a 16-pt user's menus
-        self.readout = Readout("", size=small_text(), justify="left")
+        self.readout = PinnedReadout("", size=small_text(), justify="left")
         self.readout.on_height = self._readout_resized  # (a resize may wrap it onto a line more or less)
         self.addItem(self.readout, row=0, col=0, colspan=2)
         self.ci.layout.setVerticalSpacing(3)  # not 6: at 1366x768 eight gaps cost the lanes 24 px

@@ -9,7 +9,7 @@ import signal
 import socket
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from types import TracebackType
@@ -102,13 +102,7 @@ def run_app(argv: Sequence[str] = (), demo: bool = False) -> int:
     from merstudio.gui.main_window import MainWindow
 
     win = MainWindow()
-
-    def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        # an exception escaping a slot would abort the app; show it and keep running instead
-        log.error("unhandled:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
-        win.show_error(f"unexpected error: {kind.__name__}: {exc}")
-
-    sys.excepthook = excepthook
+    sys.excepthook = excepthook_for(win)
     with StopSignals(app) as stop:
         win.show()
         if argv and open_path(win, argv[0]) and demo:
@@ -116,6 +110,25 @@ def run_app(argv: Sequence[str] = (), demo: bool = False) -> int:
         freeze_heap()
         code = app.exec()
         return end(win, stop.signum, int(code))
+
+
+def excepthook_for(win: Any) -> Callable[[type[BaseException], BaseException, TracebackType | None], None]:
+    """The app's sys.excepthook: an exception escaping a slot would abort the app; it is logged and shown in
+    ``win`` (show_error), the app running on. Once the window is destroyed (dispose: a slot of an item deleted
+    with it) it is logged only: showing it there raised again ("Error in sys.excepthook", two tracebacks at a
+    Ctrl-C or SIGTERM)."""
+    from shiboken6 import isValid
+
+    def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        log.error("unhandled:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
+        if not isValid(win):
+            return
+        try:
+            win.show_error(f"unexpected error: {kind.__name__}: {exc}")
+        except Exception:  # noqa: BLE001 - an excepthook that raises prints its traceback over the first one's
+            log.exception("showing an unexpected error")
+
+    return excepthook
 
 
 class StopSignals:

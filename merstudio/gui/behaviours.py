@@ -308,8 +308,10 @@ class BehaviourLane:
     def _place_labels(self) -> None:
         """Each row's name beside it in the legend column, level with the row; every n-th where the rows are
         squeezed below a name's height (a short window at a big font), never over each other."""
-        vb = self.plot.vb
-        if not isValid(vb):  # the timeline closing: its scene deletes the lane before the cell (geometryChanged)
+        vb, tl = self.plot.vb, self.timeline
+        # the timeline closing (its scene deletes the lane before the cell) or destroyed with the window (dispose, a
+        # stop signal: the lane's and the cell's geometryChanged come after the Timeline's C++ object is gone)
+        if not isValid(tl) or tl.closed or not isValid(vb):
             return
         self._fit_names()  # (the timeline's width caps the column: it is resized with the lane)
         n = len(self.rows)

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QTransform,
 )
 from PySide6.QtWidgets import QApplication
+from shiboken6 import isValid
 
 from merstudio.features.aus import MAX_INTENSITY, STILL_UNRELIABLE_AU, au_r
 from merstudio.features.neutral import relative
@@ -311,7 +312,8 @@ class Timeline(pg.GraphicsLayoutWidget):
         moved down by as much as the view is scrolled, a copy of the lowest lane's frame axis (frame_axis) at the
         view's bottom while that one is under it. Not scrolled, and scrolled to the end for the frame axis, they are
         where the layout puts them (nothing pinned: as without scrolling)."""
-        if self.closed or not hasattr(self, "_axis_plate"):
+        # (destroyed with the window: its lanes, deleted after it, still say their geometry changed)
+        if not isValid(self) or self.closed or not hasattr(self, "_axis_plate"):
             return
         ci, vp = self.ci, self.viewport()
         top = ci.mapFromScene(self.mapToScene(QPoint(0, 0))).y()

@@ -322,7 +322,8 @@ class ProjectImport(ImportPreview):
 
 def preview_import(project: Any, path: str | os.PathLike[str] | EafDocument, video_id: int,
                    fps_override: bool = False, fmt: str | None = None, times: np.ndarray | None = None,
-                   coder: str | None = None, replace: bool = False, **kwargs: Any) -> ProjectImport:
+                   coder: str | None = None, replace: bool = False, named_as: str | None = None,
+                   **kwargs: Any) -> ProjectImport:
     """Read an annotation file for one video of a merstudio.project Project (its fps and name are used for the
     checks, a variable-rate video's frame times (:func:`project_media`) to place the file's times), then
     :func:`project_preview`: events past the video's last frame are moved to ``skipped``; events the video already
@@ -330,10 +331,12 @@ def preview_import(project: Any, path: str | os.PathLike[str] | EafDocument, vid
     second import does not double a coder's events (and the agreement counted on them). ``coder``: the coder of
     the file's events that name none, and of a file without events (of a BORIS file's whose observations name no
     coder too: before their observation id). ``replace``: the file's coders' events on the
-    video are to be replaced by the file's (see :class:`ProjectImport`). An ELAN file is parsed once (``path`` may
-    be its :class:`EafDocument` already). Nothing is written."""
+    video are to be replaced by the file's (see :class:`ProjectImport`). ``named_as``: the name an events CSV's
+    ``video`` column gives the video, an earlier one (:func:`preview_all_events`); default its name. An ELAN file
+    is parsed once (``path`` may be its :class:`EafDocument` already). Nothing is written."""
     if not isinstance(path, EafDocument) and fmt in (None, "events-csv") and looks_behaviours_table(path):
-        return preview_behaviours(project, path, video_id, only_video=bool(kwargs.get("only_video")), coder=coder)
+        return preview_behaviours(project, path, video_id, only_video=bool(kwargs.get("only_video")), coder=coder,
+                                  named_as=named_as)
     video = project.video(video_id)
     media = project_media(project, video_id, times, locate=False)  # its times: no path is written
     f = _format(path, fmt)
@@ -349,7 +352,7 @@ def preview_import(project: Any, path: str | os.PathLike[str] | EafDocument, vid
         # BORIS's own files have no coder: the observation id, which they would take instead, names the session
         # (two coders' projects of one session share it) and merged two coders into one
         kwargs.setdefault("coder", coder.strip())
-    prev = read_events(doc or path, fps=video.fps, video_id=video_id, video_name=video.name,
+    prev = read_events(doc or path, fps=video.fps, video_id=video_id, video_name=named_as or video.name,
                        fps_override=fps_override, fmt=fmt, times=media.times, **kwargs)
     named = doc.coders(kwargs.get("tier_coders"), kwargs.get("tier_roles")) if doc is not None else set()
     # the names known before stay known (to remember with the file's): a face the file names has the file's name
@@ -526,13 +529,14 @@ def _cell_int(row: Mapping[str, str], key: str) -> int | None:
 
 
 def preview_behaviours(project: Any, path: str | os.PathLike[str], video_id: int, only_video: bool = False,
-                       coder: str | None = None) -> ProjectImport:
+                       coder: str | None = None, named_as: str | None = None) -> ProjectImport:
     """A behaviour events CSV (``<stem>_behaviours.csv``, written by every events export) read for project video
     ``video_id``: its rows as behaviour events (behaviours matched by name, made when missing), those the video has
     already (same behaviour, coder, face and frames) counted as duplicates; rows naming another video (its ``video``
     column) are skipped, or left out with ``only_video`` (the all-videos import gives each video its rows); rows past
-    the video's end or without a whole onset frame are skipped. ``coder``: of rows that name none. Nothing is
-    written (:func:`commit_import` stores it, in one transaction)."""
+    the video's end or without a whole onset frame are skipped. ``coder``: of rows that name none. ``named_as``:
+    the name the file's rows give the video (an earlier name of it); default its name. Nothing is written
+    (:func:`commit_import` stores it, in one transaction)."""
     p = Path(path)
     video = project.video(video_id)
     text = read_table_text(p, BEHAVIOURS_FORMAT)
@@ -545,7 +549,7 @@ def preview_behaviours(project: Any, path: str | os.PathLike[str], video_id: int
     missing = [c for c in ("behaviour", "onset_frame") if c not in head]
     if missing:
         raise InputError(f"{p}: not a {BEHAVIOURS_FORMAT}: missing column(s) {', '.join(missing)}")
-    mine = name_key(video.name)
+    mine = name_key(named_as or video.name)
     n = video.frame_count
     named = {b.id: b.name for b in project.behaviours()}
     have = {(named.get(e.behaviour_id, "").casefold(), e.coder, e.face_id, e.onset, e.offset)
@@ -681,18 +685,21 @@ def export_all_events(project: Any, path: str | os.PathLike[str], statuses: Iter
 class AllEventsImport:
     """What :func:`preview_all_events` found in an events CSV of several videos: a preview per project video the
     file names (``parts``: (video, its :class:`ProjectImport`), in the file's name order) and the names it holds
-    that match no video of the project (``unknown``: their rows are in no preview)."""
+    that match no video of the project (``unknown``: their rows are in no preview); ``old_names``: {video id: the
+    earlier name of it the file uses} (a file written before the video was renamed)."""
 
     path: Path
     parts: list[tuple[Any, ProjectImport]]
     unknown: list[str] = field(default_factory=list)
+    old_names: dict[int, str] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         """One line per video the file names: how many of its events are new, already there, to skip; then one
         for the names matching no video."""
         out = []
         for v, p in self.parts:
-            out.append(f"{v.name}: {len(p.events)} new" + (f", {len(p.duplicates)} already there" if p.duplicates
+            was = f" ({self.old_names[v.id]} in the file)" if v.id in self.old_names else ""
+            out.append(f"{v.name}{was}: {len(p.events)} new" + (f", {len(p.duplicates)} already there" if p.duplicates
                                                             else "")
                        + (f", {len(p.skipped)} to skip" if p.skipped else "")
                        + (f", replacing {len(p.replaces)}" if p.replaces else ""))
@@ -708,8 +715,10 @@ def preview_all_events(project: Any, path: str | os.PathLike[str],
     project video its ``video`` column names (:func:`preview_import` with ``only_video``: the other videos' rows
     are theirs, not skipped items); what ``merstudio convert --project P --import FILE --video all`` and the app's
     Import events (given such a file) import. ``times(video_id)``: a video's frame times where known (a mapping's
-    ``get``; default: :func:`project_media`'s). InputError: no video column, or videos of the project sharing a
-    file name (their rows cannot be told apart). Nothing is written."""
+    ``get``; default: :func:`project_media`'s). A name that is no video's but an earlier name of one
+    (``Project.old_names``: a file written before the video was found renamed or relinked) is that video's, said
+    in a note. InputError: no video column, videos of the project sharing a file name (their rows cannot be told
+    apart), or one video named by its name and by an old one. Nothing is written."""
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: not found")
@@ -721,13 +730,45 @@ def preview_all_events(project: Any, path: str | os.PathLike[str],
         raise InputError(f"{p}: {shared}; import the file into one video at a time")
     by_name = {name_key(v.name): v for v in project.videos()}  # a Mac's decomposed "Gespräch" names "Gespräch"
     # each video once, however many spellings of its name the file holds (a Mac's coder and a Linux one's)
-    chosen = {by_name[k].id: by_name[k] for k in (name_key(n) for n in named) if k in by_name}
+    # a name no video has now may be one a video had (the file was written before it was renamed)
+    was = _old_names_in(project, [n for n in named if name_key(n) not in by_name])
+    chosen: dict[int, Any] = {}
+    spelled: dict[int, dict[str, str]] = {}  # {video id: {name key: a name the file gives it}}
+    for n in named:  # the file's name order
+        v = by_name.get(name_key(n)) or was.get(n)
+        if v is not None:
+            chosen.setdefault(v.id, v)
+            spelled.setdefault(v.id, {}).setdefault(name_key(n), n)
+    for vid, names in spelled.items():
+        if len(names) > 1:  # its rows under its name and an old one: read as one name's, the other's left out unsaid
+            raise InputError(f"{p}: names video {vid} by {len(names)} names, {name_list(list(names.values()), 4)} "
+                             f"(renamed meanwhile); give its rows one name ({quote(chosen[vid].name)}) and import "
+                             "it again")
     parts = []
     for v in chosen.values():
-        parts.append((v, preview_import(project, p, v.id, fps_override=fps_override, fmt="events-csv",
-                                        times=times(v.id) if times is not None else None, coder=coder,
-                                        replace=replace, only_video=True)))
-    return AllEventsImport(p, parts, [n for n in named if name_key(n) not in by_name])
+        old = next((n for n, w in was.items() if w is v), None)
+        prev = preview_import(project, p, v.id, fps_override=fps_override, fmt="events-csv",
+                              times=times(v.id) if times is not None else None, coder=coder, replace=replace,
+                              only_video=True, named_as=old)
+        if old is not None:
+            prev.notes.insert(0, f"{p.name}: its rows of {quote(old)} are video {v.id}'s, {v.name} now (found "
+                                 "renamed or relinked since)")
+        parts.append((v, prev))
+    return AllEventsImport(p, parts, [n for n in named if name_key(n) not in by_name and n not in was],
+                           {v.id: n for n, v in was.items()})
+
+
+def _old_names_in(project: Any, names: Iterable[str]) -> dict[str, Any]:
+    """{name: video} for each of ``names`` that is an earlier name of exactly one video of the project (Project.
+    old_names: it was found renamed, or relinked to another file); a name two videos had stays unknown."""
+    old_names = getattr(project, "old_names", None)  # a stand-in project (tests) has none
+    if old_names is None:
+        return {}
+    had: dict[str, list[Any]] = {}
+    for v in project.videos():
+        for n in old_names(v.id):
+            had.setdefault(name_key(n), []).append(v)
+    return {n: had[name_key(n)][0] for n in names if len(had.get(name_key(n), [])) == 1}
 
 
 __all__ = [

@@ -656,7 +656,11 @@ class SetCoder(AppCommand):
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        ctx.win.set_coder(params["name"])
+        from merstudio.pathnames import name_key
+
+        # Unicode NFC, as an event's coder is stored (Event.validated): a name pasted from a Mac's Finder, "Zoë"
+        # decomposed, is the coder typed, not a second one in the agreement
+        ctx.win.set_coder(name_key(str(params["name"]).strip()))
         remembered.saved(ctx.win, ctx.win.qsettings)  # not kept (a read-only settings file): said once
 
 

@@ -840,7 +840,11 @@ class Export(AppCommand):
                 _say_after(win, f"Exported {path} and {png.name}; {short}")
             return
         elif kind == "labelled":
-            out = [ex.export_labelled_set(proj, path, progress=progress)]
+            said: list[str] = []  # how the subjects were named, the expressions merged or left out
+            win.export_done([ex.export_labelled_set(proj, path, progress=progress, notes=said)])
+            if said:  # after export_done's "Exported …", which it replaces
+                win.statusBar().showMessage(f"Exported {path}; {said[0]}" + safe_note(win.exports.made_safe), 15000)
+            return
         else:
             raise InputError(f"export: unknown kind {kind!r}")
         win.export_done(out)

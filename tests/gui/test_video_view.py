@@ -5,7 +5,8 @@ import pytest
 from helpers import open_and_analyse
 from PySide6.QtCore import Qt
 
-from merstudio.gui.video_view import FOLLOW_CONTEXT, LABEL_PX, VideoView
+from merstudio.gui.look import app_pt
+from merstudio.gui.video_view import FOLLOW_CONTEXT, VideoView
 
 pytestmark = pytest.mark.gui
 
@@ -90,7 +91,7 @@ def test_follow_face_in_the_window(qtbot, window, video_path) -> None:
 
 
 def test_face_labels_keep_their_size_and_never_move_the_frame(qtbot) -> None:
-    """A face label is drawn at LABEL_PX on screen at any zoom (readable over a small face in a wide shot), and one
+    """A face label is drawn in the app's font size on screen at any zoom (readable over a small face in a wide shot), and one
     above a face at the frame's top edge does not grow the scene: the whole frame stays what is fitted."""
     from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
 
@@ -102,8 +103,8 @@ def test_face_labels_keep_their_size_and_never_move_the_frame(qtbot) -> None:
     (plate,) = [i for i in view._overlay.childItems() if i.flags() & ignores]
     (text,) = [c for c in plate.childItems() if isinstance(c, QGraphicsSimpleTextItem)]
     assert text.text() == "face 0  AU 6+12"
-    # on screen at LABEL_PX though the frame is shrunk into the view (zoom ~0.4), not at 0.4 x its size
-    assert view.zoom_level < 0.5 and text.font().pixelSize() == LABEL_PX
+    # on screen at the app's font size though the frame is shrunk into the view (zoom ~0.4), not at 0.4 x its size
+    assert view.zoom_level < 0.5 and text.font().pointSizeF() == pytest.approx(app_pt())
     drawn = plate.deviceTransform(view.viewportTransform()).mapRect(plate.boundingRect())
     assert drawn.height() == pytest.approx(plate.boundingRect().height())  # not scaled by the zoom
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -23,7 +24,9 @@ from merstudio.gui.failures import failure_line
 from merstudio.gui.questions import CANCEL, ask
 from merstudio.gui.state import event_line, short_run_note
 from merstudio.gui.undo import ProjectCommand
+from merstudio.gui.video_opening import close_source
 from merstudio.io import VIDEO_EXTENSIONS, open_source
+from merstudio.messages import one_line
 from merstudio.project import PROJECT_SUFFIX, Event
 from merstudio.project import export as ex
 from merstudio.project.videos import ChangedVideo, frames_differ
@@ -62,6 +65,12 @@ class CommandContext:
         """Run a command; True when it ran to the end. Errors become a dialog; the app keeps running. Refused while
         the project is compacted in a worker (Session.refuse_while_compacting: a timer's or a queued signal's command;
         the user's input waits meanwhile)."""
+        with warnings.catch_warnings(record=True) as caught:
+            ran = self._run(command, params)
+        self._say_warnings(caught)
+        return ran
+
+    def _run(self, command: type[AppCommand], params: Params) -> bool:
         try:
             session = getattr(self.win, "session", None)
             if session is not None:
@@ -75,6 +84,22 @@ class CommandContext:
         except Exception as exc:  # a bug must not take the coder's session down; say what happened
             self.win.show_error(failure_line(command.__name__, exc))
         return False
+
+    def _say_warnings(self, caught: list[warnings.WarningMessage]) -> None:
+        """The core's notes for a person (plain UserWarning: "a.mp4: found renamed, as P01_a.mp4 …") after the
+        command's own line in the status bar: in the app they went to stderr alone. Others (a source's variable
+        rate, a project upgraded: said by the window in its own way) go on where they went."""
+        lines = []
+        for w in caught:
+            if w.category is UserWarning:
+                lines.append(one_line(w.message))
+            else:
+                warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
+        if lines:
+            bar = self.win.statusBar()
+            said = bar.currentMessage()
+            line = "; ".join(dict.fromkeys(lines))
+            bar.showMessage(f"{said}; {line}" if said and line not in said else line, 15000)
 
 
 def _ask_path(ctx: CommandContext, params: Params, key: str, title: str, filt: str, save: bool = False,
@@ -324,7 +349,10 @@ def _attach_asked(ctx: CommandContext, params: Params) -> bool:
     video was added with: one whose frame count, frame rate and frame size match (re-encoded in place, or a copy
     `merstudio reencode` made) is attached once the user says so (params attach, and rerun where the stored
     analysis is to be made again on it); False when they cancel. One of other frames is refused in one line
-    naming what differs. The same checks as `merstudio project relink`."""
+    naming what differs. The same checks as `merstudio project relink`. A file is opened in the window's opener
+    (gui.video_opening), as every video is: one that outlasts its grace (a variable-rate file's index pass froze the
+    window on the GUI thread) is in the status bar's busy line with Cancel, this returns False (nothing done yet),
+    and the question comes once it is open (LocateVideo, params facts: what it found)."""
     proj = ctx.win.project
     if proj is None or "attach" in params:
         return True
@@ -333,12 +361,34 @@ def _attach_asked(ctx: CommandContext, params: Params) -> bool:
     target = path.parent if v.size == 0 and path.is_file() else path  # a frame of a folder clip: its folder
     if proj.matches(target, v):
         return True  # the video itself: found_at relinks it
-    # a frame folder at the rate it was added at; a file as the window opens its videos
-    src = open_source(target, fps=v.fps) if v.size == 0 else ctx.win.session.open_source(str(target))
-    try:
-        fps, count, (w, h) = src.fps, src.frame_count, src.size
-    finally:
-        src.close()
+    facts = params.pop("facts", None)
+    if facts is None and v.size == 0:  # a frame folder at the rate it was added at (no index pass)
+        src = open_source(target, fps=v.fps)
+        try:
+            facts = (src.fps, src.frame_count, src.size)
+        finally:
+            src.close()
+    elif facts is None:
+        got: list[Any] = []
+        later = False
+        again = {k: params[k] for k in ("path", "video_id", "name") if k in params}
+
+        def then(src: Any) -> None:
+            try:
+                found = (src.fps, src.frame_count, src.size)
+            finally:
+                close_source(src)
+            if not later:
+                got.append(found)
+            elif ctx.win.project is proj:  # asked now, unless another project opened meanwhile
+                ctx.execute(LocateVideo, **again, facts=found)
+
+        ctx.win.session.opener.open_video(str(target), then)
+        later = True
+        if not got:
+            return False
+        facts = got[0]
+    fps, count, (w, h) = facts
     if differs := frames_differ(v, fps, count, w, h):
         here = "; it is at the path that video was added from: rename it to add it as a new video" \
             if str(target.resolve()) == v.path else ""

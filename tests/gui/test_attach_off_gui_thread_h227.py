@@ -69,3 +69,30 @@ def test_an_opening_past_the_grace_asks_to_attach_not_an_error_box(qtbot, window
     qtbot.waitUntil(lambda: window.video is not None and not window.session.opener.running, timeout=5000)
     assert [v.id for v in window.project.videos()] == [1] and window.video.id == 1
     assert len(window.project.events(1)) == 1 and not window.errors
+
+
+def test_a_video_found_renamed_says_so_in_the_status_line(qtbot, window, tmp_path) -> None:
+    video = write_video(tmp_path / "a.avi", n=30)
+    assert window.ctx.execute(C.OpenVideo, path=str(video)), window.errors
+    qtbot.waitUntil(lambda: window.video is not None and not window.session.opener.running, timeout=5000)
+    project = window.project.path
+    window.session.close_project()
+    video.rename(tmp_path / "P01_a.avi")
+    assert window.ctx.execute(C.OpenProject, path=str(project)), window.errors
+    qtbot.waitUntil(lambda: window.video is not None and not window.session.opener.running, timeout=5000)
+    line = window.statusBar().currentMessage()  # the warning went to stderr alone
+    assert f"a.avi: found renamed, as P01_a.avi in {tmp_path}: the project calls it P01_a.avi now" in line, line
+    assert "\n" not in line and window.video.name == "P01_a.avi" and not window.errors
+def test_the_chosen_file_is_compared_in_the_opener_then_asked(qtbot, window, tmp_path, asked, slow):
+    video = _changed(qtbot, window, tmp_path)
+    slow.clear()
+    window.ctx.execute(C.OpenVideo, path=str(video))  # the changed file at video 1's own path
+    assert window.session.opener.running  # the busy line and Cancel meanwhile; the window answers
+    qtbot.waitUntil(lambda: bool(asked), timeout=5000)
+    assert slow and all(t is not threading.main_thread() for t in slow)  # it was opened on the GUI thread
+    assert asked == [("a.avi", "a.avi", 30, 30.0, True)], window.errors
+    qtbot.waitUntil(lambda: not window.session.opener.running, timeout=5000)
+    assert [v.id for v in window.project.videos()] == [1] and len(window.project.events(1)) == 1
+    assert not window.errors
+
+

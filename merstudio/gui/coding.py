@@ -27,6 +27,7 @@ from merstudio.gui.undo import (
     StepGuard,
     set_status,
 )
+from merstudio.pathnames import name_key
 from merstudio.project import Event
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ class Coding(QObject):
         self.events: list[Event] = []
         self.selected_event_id: int | None = None
         self.marks = Marks()
-        self.coder = str(qsettings.value("coder", "") or "")
+        self.coder = name_key(str(qsettings.value("coder", "") or ""))  # one remembered before h223: NFD
         # an undo or redo while the project is compacted in a worker is refused in one line, as a command is
         self.undo_stack = ProjectUndoStack(self, refuse=self._refuse_while_compacting, report=win.show_error)
         # a failed undo/redo: one message, the stack kept in step; one that failed alone says so in the status bar
@@ -320,6 +321,7 @@ class Coding(QObject):
         return self.coder
 
     def set_coder(self, name: str) -> None:
+        name = name_key(name)  # NFC, as events store their coder, whoever calls this
         self.coder = name
         self.qsettings.setValue("coder", name)
         proj = self.win.project

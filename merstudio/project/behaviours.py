@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, replace
 
 from merstudio.errors import InputError
+from merstudio.pathnames import name_key
 from merstudio.project.base import StoreBase, inserted_id
 
 BEHAVIOUR_KINDS = ("point", "state")
@@ -28,7 +29,7 @@ class Behaviour:
     id: int | None = None
 
     def validated(self) -> Behaviour:
-        name = " ".join(self.name.split())
+        name = name_key(" ".join(self.name.split()))  # NFC: a Mac's decomposed "Lächeln" is the typed one
         if not name:
             raise InputError("behaviour: the name is empty")
         if self.kind not in BEHAVIOUR_KINDS:
@@ -55,7 +56,8 @@ class BehaviourEvent:
     def validated(self) -> BehaviourEvent:
         if self.onset < 0 or (self.offset is not None and self.offset < self.onset):
             raise InputError(f"behaviour event: need 0 <= onset <= offset, got {self.onset}, {self.offset}")
-        return self
+        coder, note = name_key(self.coder), name_key(self.note)  # NFC, as an event's (Event.validated)
+        return self if (coder, note) == (self.coder, self.note) else replace(self, coder=coder, note=note)
 
     @property
     def open(self) -> bool:
@@ -78,7 +80,7 @@ class BehaviourTables(StoreBase):
         for other in self.behaviours():
             if other.id == b.id:
                 continue
-            if other.name.casefold() == b.name.casefold():
+            if name_key(other.name, fold=True) == name_key(b.name, fold=True):  # one stored before h231: NFD
                 raise InputError(f"behaviour {b.name}: there is one of that name already")
             if b.key and other.key.casefold() == b.key.casefold():
                 raise InputError(f"behaviour {b.name}: key {b.key} already codes {other.name}")
@@ -121,9 +123,9 @@ class BehaviourTables(StoreBase):
 
     def add_behaviour_event(self, event: BehaviourEvent) -> BehaviourEvent:
         """Insert a behaviour event (keeping ``event.id`` when given: undo)."""
+        if not event.coder and self.coder:  # before validated(): stored in NFC
+            event = replace(event, coder=self.coder)
         ev = event.validated()
-        if not ev.coder and self.coder:
-            ev = replace(ev, coder=self.coder)
         now = time.time()
         with self._tx() as con:
             cur = con.execute("INSERT INTO behaviour_events (id, video_id, behaviour_id, face_id, onset, offset,"

@@ -14,6 +14,7 @@ from typing import Any
 
 from merstudio.errors import InputError
 from merstudio.facs import au_numbers, objective_emotion
+from merstudio.pathnames import name_key
 from merstudio.project.base import StoreBase
 from merstudio.project.events import Event
 from merstudio.project.settings import _put_settings
@@ -73,9 +74,9 @@ class EventTables(StoreBase):
         be one of the project's, and its frames within that video's (0 to frame_count - 1, unless the count is
         unknown, 0): else one InputError line. An event put back under its id is not held to the video's end: it is
         put back as it was stored."""
+        if not event.coder and self.coder:  # before validated(): the session's coder stored in NFC too (name_key)
+            event = replace(event, coder=self.coder)
         ev = event.validated()
-        if not ev.coder and self.coder:
-            ev = replace(ev, coder=self.coder)
         now = time.time()
         with self._tx() as con:
             self._refuse_outside(con, [(ev, ev.id is None)])
@@ -116,7 +117,7 @@ class EventTables(StoreBase):
         meanwhile: KeyError, nothing changed). Returns (the events removed, as they were; the events stored)."""
         now = time.time()
         evs = [e.validated() for e in events]  # an import's events were checked when read: not again (Event.validated)
-        names = sorted({c.strip() for c in coders if c.strip()})
+        names = sorted({name_key(c.strip()) for c in coders if c.strip()})  # as events store them (NFC)
         with self._tx() as con:
             self._refuse_outside(con, ((e, e.id is None) for e in evs))  # (see add_event)
             removed = [self._delete_in(con, eid) for eid in remove]

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from merstudio.errors import InputError
+from merstudio.pathnames import name_key
 from merstudio.project.base import StoreBase
 
 
@@ -35,21 +36,23 @@ class SettingTables(StoreBase):
     def add_coder(self, name: str) -> None:
         """Record a coder by name (surrounding spaces dropped; one already there is kept as it is); InputError for an
         empty name. Events name their coder themselves: this is the list the app offers and the agreement knows."""
-        name = name.strip()
+        name = name_key(name.strip())  # NFC, as events store their coder (Event.validated)
         if not name:
             raise InputError("coder: the name is empty")
         with self._tx() as con:
             con.execute("INSERT OR IGNORE INTO coders VALUES (?, ?)", (name, time.time()))
 
     def coders(self) -> list[str]:
-        return [r[0] for r in self._query("SELECT name FROM coders ORDER BY created, name")]
+        """The recorded coders in NFC, in the order recorded: a project from before h231 may hold one name in both
+        forms (a Mac's decomposed "Zoë" and the typed one), listed once, where it was first recorded."""
+        return _nfc_names(str(r[0]) for r in self._query("SELECT name FROM coders ORDER BY created, name"))
 
     # A coder who coded a video and found nothing leaves no event there; an import of a file of theirs (even one
     # with no events) records them in the per-video setting ``coded:<video id>`` (a sorted list of names), so the
     # agreement report can count their silence as a judgement (merstudio.agreement).
     def coded_by(self, video_id: int) -> list[str]:
         """The coders recorded as having coded the video (see above), sorted."""
-        return sorted(str(c) for c in self.get_setting(coded_key(video_id)) or [])
+        return sorted(_nfc_names(str(c) for c in self.get_setting(coded_key(video_id)) or []))
 
     def coded(self) -> dict[int, list[str]]:
         """{video id: :meth:`coded_by`} of every video with a record."""
@@ -59,7 +62,7 @@ class SettingTables(StoreBase):
                 vid = int(key.split(":", 1)[1])
             except ValueError:
                 continue
-            out[vid] = sorted(str(c) for c in json.loads(value) or [])
+            out[vid] = sorted(_nfc_names(str(c) for c in json.loads(value) or []))
         return out
 
     def mark_coded(self, video_id: int, coders: Iterable[str]) -> None:
@@ -71,12 +74,12 @@ class SettingTables(StoreBase):
     def _mark_coded(con: sqlite3.Connection, coded: Mapping[int, Iterable[str]], keep: bool = True) -> None:
         """Add ``coded``'s coders to the videos' records (``keep=False``: take them off: an undone import)."""
         for vid, names in coded.items():
-            change = {c.strip() for c in names if c.strip()}
+            change = {name_key(c.strip()) for c in names if c.strip()}  # NFC, as events name their coder
             if not change:
                 continue
             key = coded_key(vid)
             row = con.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-            have = set(json.loads(row[0]) or []) if row else set()
+            have = set(_nfc_names(json.loads(row[0]) or [])) if row else set()
             now = have | change if keep else have - change
             if now == have:
                 continue
@@ -84,6 +87,11 @@ class SettingTables(StoreBase):
                 con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(sorted(now))))
             else:
                 con.execute("DELETE FROM settings WHERE key = ?", (key,))
+
+
+def _nfc_names(names: Iterable[str]) -> list[str]:
+    """The names in NFC (merstudio.pathnames.name_key), each once, in their first one's place."""
+    return list(dict.fromkeys(name_key(n) for n in names))
 
 
 def _put_settings(con: sqlite3.Connection, values: Mapping[str, Any]) -> None:

@@ -247,6 +247,8 @@ def _commit(project: Any, preview: Any, args: argparse.Namespace) -> list:
 def _accept(preview: Any, yes: bool) -> list:
     """``preview.accept``; its refusal of an ELAN file's unknown tiers ends with the option that maps one (the
     app's import asks in its Map ELAN tiers dialog instead, in its own words)."""
+    if getattr(preview, "behaviour_rows", None) and not preview.events:
+        return []  # behaviour events alone: commit_import refuses skips without --yes (accept() found nothing)
     try:
         return list(preview.accept(skip_bad=yes))
     except InputError as exc:
@@ -487,6 +489,19 @@ def _boris_losses(out: Path, fmt: str | None, events: list) -> None:
 
     if ix.detect_format(out, fmt, look_inside=False) == "boris-project" and (lost := export_losses(events)):
         print(f"note: {lost}", file=sys.stderr)
+
+
+def _behaviours_written(project: Any, vid: int, beside: list[Path]) -> str:
+    """What the one-video export wrote of the video's behaviour events: the CSV beside the file, or an ELAN file's
+    ``behaviour:`` tiers (a state still open has no end there: said)."""
+    evs = project.behaviour_events(vid)
+    if beside:
+        return f", and {len(evs)} behaviour event(s) to {beside[0].name} beside it"
+    ended = sum(1 for e in evs if e.offset is not None)
+    if not ended:
+        return ""
+    return (f", and {ended} behaviour event(s) as its 'behaviour: <name> (<coder>)' tiers"
+            + (f" ({len(evs) - ended} still open, with no end, left out)" if ended < len(evs) else ""))
 
 
 def _media_times(media: Path | None, quiet: bool = False) -> tuple[float | None, Any]:
@@ -764,12 +779,12 @@ def _run_project(args: argparse.Namespace) -> int:
             _check_out(args.export_file, args.overwrite, project)
             _safe_check(args, args.export_file)
             _out_folder(args.export_file)
-            out = ix.export_project_events(project, vid, args.export_file, fmt=args.to_fmt, statuses=args.status,
-                                           times=times())
+            out, *beside = ix.export_project_events(project, vid, args.export_file, fmt=args.to_fmt,
+                                                    statuses=args.status, times=times())
             _make_safe(args, out)
             written = [e for e in project.events(vid) if args.status is None or e.status in args.status]
             _boris_losses(out, args.to_fmt, written)
-            print(f"wrote {len(written)} event(s) of video {vid} to {out}")
+            print(f"wrote {len(written)} event(s) of video {vid} to {out}" + _behaviours_written(project, vid, beside))
             return 0
         if not args.dataset and (args.clip or args.clip_folder):
             raise InputError("--clip and --clip-folder go with --dataset (a dataset's annotation sheet)")
@@ -784,7 +799,7 @@ def _run_project(args: argparse.Namespace) -> int:
         else:
             fmt = ix.detect_format(args.import_file, args.from_fmt)
             with _Reading(args.import_file, args.quiet) as reading:
-                more = {"progress": reading} if fmt == "events-csv" else {}
+                more: dict[str, Any] = {"progress": reading} if fmt == "events-csv" else {}
                 preview = _sheet_hinted(args.import_file, lambda: ix.preview_import(
                     project, args.import_file, vid, fps_override=args.force_fps, fmt=fmt, times=times(),
                     coder=args.coder, replace=args.replace, **_kwargs(args, fmt), **more))
@@ -799,11 +814,20 @@ def _run_project(args: argparse.Namespace) -> int:
                   file=sys.stderr)
         who = ", ".join(preview.file_coders)
         new = [c for c in preview.file_coders if c not in preview.coded_before]  # a coder who found nothing
-        print(f"imported {len(added)} event(s) into video {vid} of {args.project}"
+        # behaviour events: a _behaviours.csv's, an ELAN file's behaviour tiers (the line said 0 events of them)
+        rows, dup = len(preview.behaviour_rows), preview.behaviour_duplicates
+        behaviours = (f"{rows} behaviour event(s)" + (f" ({dup} already there)" if dup else "")) if rows or dup \
+            else ""
+        if preview.of_behaviours:
+            print(f"imported {behaviours} into video {vid} of {args.project}"
+                  + (f"; skipped {len(preview.skipped)}" if preview.skipped else ""))
+            return 0
+        print(f"imported {len(added)} event(s)" + (f" and {behaviours}" if behaviours else "")
+              + f" into video {vid} of {args.project}"
               + (f"; replaced {len(preview.replaces)} event(s) of {who or '(no coder)'}" if args.replace else "")
               + (f"; skipped {len(preview.skipped)}" if preview.skipped else "")
               + (f"; {len(preview.duplicates)} {'unchanged' if args.replace else 'already there'}"
                  if preview.duplicates else "")
               + (f"; {', '.join(new)} recorded as having coded it" if not added and not preview.replaces and new
-                 else ""))
+                 and not rows else ""))
     return 0

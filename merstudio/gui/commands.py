@@ -1096,6 +1096,9 @@ class ImportEvents(AppCommand):
         if all_videos_import.several_videos(ctx, params):
             return all_videos_import.do(ctx, params)
         preview = params.get("preview") or _preview(ctx, params)
+        rows = list(getattr(preview, "behaviour_rows", ()))  # an ELAN file's behaviour tiers (ours)
+        if rows and not preview.events and not preview.replaces:  # behaviour events alone: their own step
+            return _import_behaviours(ctx, {**params, "behaviour_previews": [preview]})
         if not preview.events and preview.duplicates and not preview.replaces:
             # the same file again: say so, not what accept() says of whatever else it skips
             raise InputError(f"{preview.path}: no events to import (its {len(preview.duplicates)} event(s) are "
@@ -1122,10 +1125,24 @@ class ImportEvents(AppCommand):
         settings = _SettingsMade()
         remember_elan_media(settings, preview.video_id, preview)
         _remember_tiers(settings, params)  # the tier mapping, prefilled when a file with these tiers comes again
-        ctx.win.coding.push_import(events, text, replaces=gone, coded={preview.video_id: list(preview.file_coders)},
-                                   settings=settings.values)
+        stack = ctx.win.coding.undo_stack
+        if rows:  # the file's events and its behaviour events: one undo step
+            text += f" and {len(rows)} behaviour event(s)"
+            stack.beginMacro(text)
+        try:
+            ctx.win.coding.push_import(events, text, replaces=gone,
+                                       coded={preview.video_id: list(preview.file_coders)}, settings=settings.values)
+            if rows:
+                ctx.win.coding.push(BehaviourImportStep(ctx.win.require_writable(), [preview],
+                                                        lambda: _reload_coding(ctx.win), text))
+        finally:
+            if rows:
+                stack.endMacro()
         ctx.win.last_import = preview
-        ctx.win.statusBar().showMessage(_import_done(preview, events, gone, new, ctx.win.require_video().name), 10000)
+        done = _import_done(preview, events, gone, new, ctx.win.require_video().name)
+        if rows:
+            done += f"; and {len(rows)} behaviour event(s)"
+        ctx.win.statusBar().showMessage(done, 10000)
 
 
 # ---------------------------------------------------------------------------------------------- a copy merged in
@@ -1517,14 +1534,7 @@ class ExportEvents(AppCommand):
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
-        from merstudio.interchange import (
-            NOT_FOUND_NOTE,
-            detect_format,
-            export_project_events,
-            project_media,
-            write_eaf,
-            write_events,
-        )
+        from merstudio.interchange import NOT_FOUND_NOTE, detect_format, export_project_events
         from merstudio.interchange.boris_project import export_losses
 
         win = ctx.win
@@ -1538,24 +1548,13 @@ class ExportEvents(AppCommand):
         # ELAN and BORIS link the video's file: where the project finds none (interchange.media_place), said
         notes = [f"{video.name}: {NOT_FOUND_NOTE}"] if kind != "events-csv" and proj.locate_video(video.id) is None \
             else []
-        # ELAN: the project's behaviours as tiers of their own beside the event tiers
-        elan = path.suffix.lower() == ".eaf" and detect_format(path, fmt) == "eaf"
         vid = video.id
 
         def write(reader: Any, progress: Callable[[int, int], None], times: Any) -> list[Path]:
-            if kind not in ("eaf", "boris-project"):  # the tables step before their file is moved into place
-                return ([export_project_events(reader, vid, path, fmt=fmt, times=times, progress=progress)]
-                        + _behaviours_beside(reader, vid, path, times))
-            # ELAN and a BORIS project have no step of their own: read (the video's frame times), then one step at
-            # which Cancel export stops it, nothing written
-            evs, media = reader.events(vid), project_media(reader, vid, times)
-            tiers = ex.behaviour_tiers(reader, vid) if elan else None
-            progress(0, 1)
-            if kind == "boris-project" and (note := export_losses(evs)):  # what the format cannot hold, as convert
+            if kind == "boris-project" and (note := export_losses(reader.events(vid))):  # what it cannot hold
                 notes.append(note)
-            if tiers:
-                return [write_eaf(evs, path, media, extra_tiers=tiers)]
-            return [write_events(evs, path, media, fmt=fmt)] + _behaviours_beside(reader, vid, path, times)
+            # the events and the video's behaviour events (an ELAN file's tiers, else a CSV beside): as convert
+            return export_project_events(reader, vid, path, fmt=fmt, times=times, progress=progress)
 
         def told() -> str:  # replaces export_done's line: its spreadsheet-safe count comes along
             return f"Exported {path.name}; note: {'; '.join(notes)}" if notes else ""

@@ -45,7 +45,7 @@ from merstudio.interchange.common import (
     quote,
     shorten,
 )
-from merstudio.interchange.eaf import EafDocument, parse_eaf, read_eaf, tier_name, write_eaf
+from merstudio.interchange.eaf import EafDocument, EafPreview, parse_eaf, read_eaf, tier_name, write_eaf
 from merstudio.interchange.events_csv import (
     EVENT_CSV_COLUMNS,
     events_csv_videos,
@@ -299,6 +299,12 @@ class ProjectImport(ImportPreview):
             who = name_list(self.file_coders, 8) or "(no coder)"
             text += (f"\n  replaces {len(self.replaces)} event(s) of {who} on this video with the file's"
                      + (f" ({len(self.duplicates)} unchanged, kept)" if self.duplicates else ""))
+        if self.behaviour_rows or self.behaviour_duplicates:  # an ELAN file's behaviour tiers (ours)
+            names = sorted({r[0] for r in self.behaviour_rows})
+            text += (f"\n  and {len(self.behaviour_rows)} behaviour event(s)"
+                     + (f" ({name_list(names, 6)})" if names else "")
+                     + (f", {self.behaviour_duplicates} already in the project (not imported again)"
+                        if self.behaviour_duplicates else ""))
         new = [c for c in self.file_coders if c not in self.coded_before]
         if not self.events and new and not self.replaces:
             text += f"\n  records {name_list(new, 8)} as having coded this video"
@@ -375,6 +381,8 @@ def project_preview(project: Any, preview: ImportPreview, video_id: int, replace
     prev.file_coders = sorted({e.coder for e in prev.events if e.coder} | {c for c in file_coders if c}
                               | ({name} if name else set()))
     prev.coded_before = list(project.coded_by(video_id)) if hasattr(project, "coded_by") else []
+    if isinstance(preview, EafPreview) and preview.behaviours and hasattr(project, "behaviour_events"):
+        _eaf_behaviours(project, prev, preview)
     existing = project.events(video_id)
     have = {_identity(e) for e in existing}
     fit_to_video(prev, video.frame_count, video.name)  # past the end: cut (ELAN's end a few ms after it) or skipped
@@ -423,6 +431,38 @@ def project_preview(project: Any, preview: ImportPreview, video_id: int, replace
     return prev
 
 
+def _eaf_behaviours(project: Any, prev: ProjectImport, preview: EafPreview) -> None:
+    """An ELAN file's behaviour tiers (ours: :func:`merstudio.interchange.eaf.read_eaf`) as the preview's
+    ``behaviour_rows``, checked against video ``prev.video_id`` as a behaviour events CSV's are
+    (:func:`preview_behaviours`): those it has already are duplicates, one starting past its end skipped, one ending
+    past it (ELAN's end a few ms after it) cut. A behaviour the project lacks is made: a point where each of its
+    events is one frame."""
+    if preview.behaviour_note in prev.notes:  # the import says what it adds: the conversion's note is not its
+        prev.notes.remove(preview.behaviour_note)
+    video = project.video(prev.video_id)
+    last = video.frame_count - 1 if video.frame_count else None
+    named = {b.id: b for b in project.behaviours()}
+    kinds = {b.name.casefold(): b.kind for b in named.values()}
+    spans = {name.casefold() for name, e in preview.behaviours if e.offset != e.onset}
+    have = {(named[e.behaviour_id].name.casefold() if e.behaviour_id in named else "", e.coder, e.face_id, e.onset,
+             e.offset) for e in project.behaviour_events(prev.video_id)}
+    for name, e in preview.behaviours:
+        e = replace_field(e, video_id=prev.video_id)
+        if last is not None and e.offset is not None and e.offset > last:
+            if e.onset > last:
+                prev.skipped.append(Skip(f"{prev.path.name}: behaviour {quote(name)} frames {e.onset}-{e.offset}",
+                                         f"starts past the end of {video.name} ({video.frame_count} frames)"))
+                continue
+            e = replace_field(e, offset=last)
+        key = (name.casefold(), e.coder, e.face_id, e.onset, e.offset)
+        if key in have:
+            prev.behaviour_duplicates += 1
+            continue
+        have.add(key)
+        kind = kinds.get(name.casefold()) or ("state" if name.casefold() in spans else "point")
+        prev.behaviour_rows.append((name, kind, "", e))
+
+
 def _identity(e: Event) -> tuple[object, ...]:
     """What makes two events the same coding (not notes, confidence or review status)."""
     return e.coder, e.face_id, e.onset, e.apex, e.offset, e.emotion.strip().lower(), e.aus
@@ -453,6 +493,14 @@ def commit_import(project: Any, preview: ImportPreview, skip_bad: bool = False) 
     if isinstance(preview, ProjectImport) and preview.of_behaviours:
         commit_behaviours(project, preview, skip_bad=skip_bad)
         return []  # no coded events: the behaviour events went into their own table
+    rows = preview.behaviour_rows if isinstance(preview, ProjectImport) else []
+    if rows and isinstance(preview, ProjectImport) and not preview.events:  # an ELAN file of behaviour tiers alone: accept() would find nothing to import
+        _refuse_skips(preview, skip_bad)
+        with project.transaction():
+            _add_behaviours(project, rows)
+            if preview.file_coders:
+                project.replace_events([], [], coders=preview.file_coders, coded={preview.video_id: list(preview.file_coders)})
+        return []
     events = preview.accept(skip_bad=skip_bad)
     if isinstance(preview, ProjectImport):
         coded = {preview.video_id: list(preview.file_coders)}
@@ -470,7 +518,12 @@ def commit_import(project: Any, preview: ImportPreview, skip_bad: bool = False) 
     # the old events go (a replace) and the new come in one transaction, their coders and coded records with them:
     # a bad event raises before anything is written
     try:
-        return project.replace_events(remove, events, coders=new, coded=coded)[1]
+        if not rows:
+            return project.replace_events(remove, events, coders=new, coded=coded)[1]
+        with project.transaction():  # an ELAN file's behaviour tiers with its events: all or nothing
+            added = project.replace_events(remove, events, coders=new, coded=coded)[1]
+            _add_behaviours(project, rows)
+        return added
     except KeyError as exc:  # an event to replace went meanwhile: the preview is stale
         raise InputError(f"{preview.path}: {exc.args[0] if exc.args else exc} of the events to replace is gone "
                          "since the preview; nothing imported (preview again)") from None
@@ -478,16 +531,33 @@ def commit_import(project: Any, preview: ImportPreview, skip_bad: bool = False) 
 
 def export_project_events(project: Any, video_id: int, path: str | os.PathLike[str], fmt: str | None = None,
                           statuses: Iterable[str] | None = None, times: np.ndarray | None = None,
-                          progress: Callable[[int, int], None] | None = None) -> Path:
+                          progress: Callable[[int, int], None] | None = None, behaviours: bool = True) -> list[Path]:
     """Write one video's events from a project as .eaf / BORIS table / events CSV (a variable-rate video's times
-    from its frames', see :func:`project_media`). ``progress``: as :func:`write_events`."""
+    from its frames', see :func:`project_media`), with the video's behaviour events (``behaviours``): an ELAN file's
+    tiers of their own (``behaviour: <name> (<coder>)``, which :func:`preview_import` reads back), beside any other
+    file as ``<stem>_behaviours.csv``. Returns the files written, the events file first. ``progress``: as
+    :func:`write_events`; one step (0, 1) before an ELAN file or BORIS project is written (nothing written yet)."""
     evs = project.events(video_id)
     if statuses is not None:
         keep = set(statuses)
         evs = [e for e in evs if e.status in keep]
+    kind = _write_format(path, fmt)
     # an events CSV names its video by its file name: no file to look for (nor to say is missing)
-    media = project_media(project, video_id, times, locate=_write_format(path, fmt) != "events-csv")
-    return write_events(evs, path, media, fmt=fmt, progress=progress)
+    media = project_media(project, video_id, times, locate=kind != "events-csv")
+    # the one place every export of one video (the CLI's, the app's Export events) gets its behaviour events: the
+    # CLI's left them out without a word
+    ours = behaviours and bool(getattr(project, "behaviour_events", lambda _v: [])(video_id))
+    if ours:
+        from merstudio.project import export as px  # pandas and matplotlib: only where there are some
+    if kind in ("eaf", "boris-project") and progress:
+        progress(0, 1)
+    tiers = px.behaviour_tiers(project, video_id) if ours and kind == "eaf" else None
+    if tiers:
+        return [write_eaf(evs, path, media, extra_tiers=tiers)]
+    out = [write_events(evs, path, media, fmt=fmt, progress=None if kind in ("eaf", "boris-project") else progress)]
+    if ours:  # a table of their own (no apex; an open state), or the ELAN file's states all still open
+        out.append(px.export_behaviours_csv(project, px.behaviours_csv_path(path), video_id=video_id, times=times))
+    return out
 
 
 def shared_video_names(project: Any) -> str:
@@ -598,18 +668,29 @@ def commit_behaviours(project: Any, preview: ProjectImport, skip_bad: bool = Fal
     """Store a behaviour events CSV's preview (:func:`preview_behaviours`) in one transaction: the behaviours it
     names that the project lacks are made (a key that codes another behaviour left off), then its events. InputError,
     nothing written, while rows would be skipped and ``skip_bad`` is False, or when there is nothing to import."""
+    _refuse_skips(preview, skip_bad)
+    if not preview.behaviour_rows and not preview.behaviour_duplicates:
+        raise InputError(f"{preview.path}: no behaviour events for {project.video(preview.video_id).name} in the "
+                         "file: nothing to import")
+    return _add_behaviours(project, preview.behaviour_rows)
+
+
+def _refuse_skips(preview: ImportPreview, skip_bad: bool) -> None:
+    """InputError, nothing imported, while rows of a behaviour import would be skipped and ``skip_bad`` is False."""
     if preview.skipped and not skip_bad:
         more = f" (and {len(preview.skipped) - 1} more)" if len(preview.skipped) > 1 else ""
         raise InputError(f"{preview.skipped[0]}{more}; nothing imported: fix the file, or confirm skipping "
                          "(--yes / the preview's Import)")
-    if not preview.behaviour_rows and not preview.behaviour_duplicates:
-        raise InputError(f"{preview.path}: no behaviour events for {project.video(preview.video_id).name} in the "
-                         "file: nothing to import")
+
+
+def _add_behaviours(project: Any, rows: Iterable[tuple[str, str, str, BehaviourEvent]]) -> list[BehaviourEvent]:
+    """Behaviour events by their behaviour's name into the project in one transaction, the behaviours it lacks made
+    (a key that codes another behaviour left off)."""
     out = []
     with project.transaction():
         known = {b.name.casefold(): b for b in project.behaviours()}
         keys = {b.key.casefold() for b in known.values() if b.key}
-        for name, kind, key, ev in preview.behaviour_rows:
+        for name, kind, key, ev in rows:
             b = known.get(name.casefold())
             if b is None:
                 free = key if key and key.casefold() not in keys else ""

@@ -65,8 +65,9 @@ BORIS_COLUMNS = ("Observation id", "Observation date", "Description", "Observati
                  "Comment stop")
 # "Face": the face a named Subject is (BORIS shows the name; a table of one face's events alone read it back as
 # face 0 without it)
+# "Model": the checkpoint that proposed a model's event (its provenance; empty for a coder's own)
 EXTRA_COLUMNS = ("Start frame", "Apex frame", "Stop frame", "Apex (s)", "Coder", "Confidence", "Status",
-                 "Event source", "Face")
+                 "Event source", "Face", "Model")
 COLUMNS = BORIS_COLUMNS + EXTRA_COLUMNS
 NUMBER_COLUMNS = ("Time offset (s)", "Media duration (s)", "FPS (frame/s)", "Start (s)", "Stop (s)", "Duration (s)", "Apex (s)", "Confidence")
 FORMATS = ("tsv", "csv", "xlsx")
@@ -107,7 +108,7 @@ def boris_rows(events: Iterable[Event], media: Media | Mapping[int, Media]) -> l
             "Comment stop": "", "Start frame": e.onset, "Apex frame": e.apex, "Stop frame": e.offset,
             "Apex (s)": f"{apex:.3f}", "Coder": e.coder,
             "Confidence": "" if e.confidence is None else f"{float(e.confidence):.6g}", "Status": e.status,
-            "Event source": e.source, "Face": e.face_id,
+            "Event source": e.source, "Face": e.face_id, "Model": e.model,
         })
     return rows
 
@@ -1184,7 +1185,8 @@ class _BorisRows:
                           offset=offset, face_id=self.subjects.face(cell_text(_value(r, col, "subject"))),
                           emotion=emotion, aus=aus, coder=coder, confidence=conf, note=note,
                           source=source or cell_text(_value(r, col, "eventsource")) or "imported",
-                          status=_status(_value(r, col, "reviewstatus"), _value(r, col, "status")))
+                          status=_status(_value(r, col, "reviewstatus"), _value(r, col, "status")),
+                          model=cell_text(_value(r, col, "model")) if self.ours else "")
 
     def aus(self, r: Sequence[Any], note: str) -> tuple[str, str]:
         """The row's AUs and note: our tables' modifiers are AUs, read as every format reads AU text (unreadable

@@ -273,17 +273,21 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
 
 def export_losses(events: Iterable[Event]) -> str:
     """One line saying what a BORIS project cannot hold of these events, where they have it: a confidence (BORIS has
-    no field for it) and a source other than ``imported`` (an import marks every event so); "" when nothing is
-    lost. The export itself does not refuse: the line is for whoever exports."""
+    no field for it), a source other than ``imported`` (an import marks every event so) and the checkpoint that
+    proposed a model's event (``model``); "" when nothing is lost. The export itself does not refuse: the line is
+    for whoever exports."""
     evs = list(events)
     scored = sum(1 for e in evs if e.confidence is not None)
     sources = sorted({e.source for e in evs if e.source != "imported"})
     sourced = sum(1 for e in evs if e.source != "imported")
-    what = (["confidence"] if scored else []) + (["event source"] if sourced else [])
+    modelled = sum(1 for e in evs if e.model)
+    what = (["confidence"] if scored else []) + (["event source"] if sourced else []) + \
+        (["model checkpoint"] if modelled else [])
     if not what:
         return ""
     lost = ([f"the confidence of {scored} event(s)"] if scored else []) + (
-        [f"the source of {sourced} {'/'.join(sources)} event(s) (read back as imported)"] if sourced else [])
+        [f"the source of {sourced} {'/'.join(sources)} event(s) (read back as imported)"] if sourced else []) + (
+        [f"the model checkpoint that proposed {modelled} event(s)"] if modelled else [])
     return (f"a BORIS project holds no {' or '.join(what)}: {' and '.join(lost)} not written; a BORIS table "
             "(.tsv, .csv, .xlsx) or the events CSV keeps them")
 

@@ -96,7 +96,7 @@ from merstudio.interchange.eaf_write import (
     _TIER_RX,
     EAF_VERSION,  # noqa: F401
     LT_APEX,  # noqa: F401
-    LT_BEHAVIOUR,  # noqa: F401
+    LT_BEHAVIOUR,
     LT_EVENT,  # noqa: F401
     LT_META,  # noqa: F401
     SCHEMA_URL,  # noqa: F401
@@ -104,9 +104,11 @@ from merstudio.interchange.eaf_write import (
     ExtraTiers,  # noqa: F401
     eaf_time_origin,  # noqa: F401
     eaf_tree,  # noqa: F401
+    meta_unescape,
     tier_name,
     write_eaf,  # noqa: F401
 )
+from merstudio.project.behaviours import BehaviourEvent
 from merstudio.project.events import Event
 
 
@@ -466,7 +468,7 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
              fps_override: bool = False, tier_coders: Mapping[str, str] | None = None,
              source: str | None = None, times: np.ndarray | None = None,
              tier_roles: Mapping[str, str] | None = None, video_name: str | None = None,
-             tier_faces: Mapping[str, int] | None = None, face_names: Mapping[int, str] | None = None) -> ImportPreview:
+             tier_faces: Mapping[str, int] | None = None, face_names: Mapping[int, str] | None = None) -> EafPreview:
     """Read events from an ELAN file into an :class:`ImportPreview` (nothing is imported yet).
 
     fps: the video's frame rate (default: the file's ``merstudio:fps`` property). When both are known and differ,
@@ -524,7 +526,14 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
     au_reader = AUReader()
     events = _events(anns, au_reader, video_id, source, notes, skipped)
     notes += au_reader.notes()
-    return ImportPreview(path=p, format="ELAN eaf", events=events, skipped=skipped, notes=notes, fps=use_fps,
+    behaviours = _read_behaviours(scheme, timing, clock, video_id, skipped)
+    said = ""
+    if behaviours:
+        said = (f"{p.name}: {len(behaviours)} behaviour event(s) on tier(s) "
+                f"{name_list([quote(t) for t in scheme.behaviour_tiers], 4)}: an import into a project adds them "
+                "as behaviour events; an events file holds none (left out)")
+        notes.append(said)
+    return EafPreview(behaviours=behaviours, behaviour_note=said, path=p, format="ELAN eaf", events=events, skipped=skipped, notes=notes, fps=use_fps,
                          media=video.name, media_path=video.path, time_origin=video.origin,
                          linked_media=tuple(video.linked), media_relative=video.relative, media_mime=video.mime,
                          media_url=video.url, face_names=scheme.face_names)
@@ -674,6 +683,55 @@ def _note_video(p: Path, descriptors: Sequence[ET.Element], video: _Video, named
                      f"t{video.origin:+,} ms of {quote(media or 'the video')}, as ELAN plays it")
 
 
+# "behaviour: <name> (<coder>)", " #2" on a further lane (project.export.behaviour_tiers)
+_BEHAVIOUR_TIER_RX = re.compile(r"^behaviour: (?P<name>.+) \((?P<coder>.*)\)(?: #\d{1,9})?$")
+
+
+@dataclass
+class EafPreview(ImportPreview):
+    """:func:`read_eaf`'s preview: also the behaviour events of merstudio's behaviour tiers, as (behaviour name,
+    event with behaviour_id 0), which an import into a project adds (:func:`merstudio.interchange.project_preview`);
+    an events file holds none."""
+
+    behaviours: list[tuple[str, BehaviourEvent]] = field(default_factory=list)
+    behaviour_note: str = ""  # the note saying they are left out of a conversion (an import says what it adds)
+
+
+def _behaviour_of(tid: str, t: ET.Element) -> tuple[str, str]:
+    """(behaviour name, coder) of one of our behaviour tiers: the tier names both; its ANNOTATOR is the coder as
+    written (a coder named nothing is "unnamed" in the tier's name)."""
+    m = _BEHAVIOUR_TIER_RX.match(tid)
+    name, coder = (m.group("name"), m.group("coder")) if m else (tid, "")
+    return name.strip(), (t.get("ANNOTATOR") if t.get("ANNOTATOR") is not None else coder) or ""
+
+
+def _read_behaviours(scheme: _Scheme, timing: _Timing, clock: FrameClock, video_id: int | None,
+                     skipped: list[Skip]) -> list[tuple[str, BehaviourEvent]]:
+    """The annotations of our behaviour tiers as behaviour events (frames as the events': ELAN's span [a, b) is
+    frames a..b-1, one frame a point); the value is the note unless it is the behaviour's name (what the export
+    writes for an event without a note)."""
+    out = []
+    # a "/" in a behaviour's name is "-" in its tier's (never a "<coder>/event" tier): an event without a note holds
+    # the name as written, which names every event of the behaviour (its other lanes' too)
+    real = {name: value for tid, (name, _c) in scheme.behaviour_tiers.items()
+            for a in scheme.tiers[tid].iter("ALIGNABLE_ANNOTATION")
+            if "/" in (value := (a.findtext("ANNOTATION_VALUE") or "").strip()) and value.replace("/", "-") == name}
+    for tid, (name, coder) in scheme.behaviour_tiers.items():
+        name = real.get(name, name)
+        for a in scheme.tiers[tid].iter("ALIGNABLE_ANNOTATION"):
+            where = f"{scheme.p.name}: tier {quote(tid)}, annotation {shorten(a.get('ANNOTATION_ID', '?'), 40)}"
+            got = timing.aligned(a)
+            if isinstance(got, str):
+                skipped.append(Skip(where, got))
+                continue
+            onset = clock.frame(max(0, got[0]), "start")
+            offset = max(onset, clock.frame(got[1], "end") - 1)
+            value = (a.findtext("ANNOTATION_VALUE") or "").strip()
+            out.append((name, BehaviourEvent(video_id or 0, 0, onset, offset, coder=coder,
+                                             note="" if value == name else value)))
+    return out
+
+
 @dataclass
 class _Scheme:
     """An ELAN file's tiers as an import reads them (:func:`_eaf_tiers`)."""
@@ -691,6 +749,8 @@ class _Scheme:
     coder_apexes: dict[tuple[str, int], list[tuple[int, int, str]]] = field(default_factory=dict)
     apex_tier_of: dict[str, str] = field(default_factory=dict)  # id of such an apex annotation -> its tier
     rejected: set[str] = field(default_factory=set)  # <coder>/rejected tiers: their events are rejected proposals
+    # our behaviour tiers (type merstudio-behaviour, project.export.behaviour_tiers): tier id -> (behaviour, coder)
+    behaviour_tiers: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _eaf_tiers(p: Path, root: ET.Element, extra: dict[str, str], tier_roles: Mapping[str, str] | None,
@@ -811,6 +871,9 @@ def _classify_tier(scheme: _Scheme, tid: str, t: ET.Element, notes: list[str], s
             scheme.apex_tiers[tid] = scheme.extra[tid]
         else:
             scheme.event_tiers[tid] = (scheme.extra[tid], scheme.faces.get(tid, 0))
+        return
+    if t.get("LINGUISTIC_TYPE_REF") == LT_BEHAVIOUR:  # our own behaviour events' tier: read back as such
+        scheme.behaviour_tiers[tid] = _behaviour_of(tid, t)
         return
     m = _TIER_RX.match(tid)
     if m is None:
@@ -1101,7 +1164,8 @@ def _events(anns: Sequence[_Ann], au_reader: AUReader, video_id: int, source: st
                         offset=x.offset, face_id=x.face, emotion=x.emotion, aus=x.aus, coder=x.coder,
                         confidence=x.confidence, note=note,
                         source=source or x.meta.get("source", "imported"),
-                        status="rejected" if x.rejected else x.meta.get("status", "accepted"))
+                        status="rejected" if x.rejected else x.meta.get("status", "accepted"),
+                        model=meta_unescape(x.meta.get("model", "")))
         if ev is not None:
             events.append(ev)
     return events
@@ -1219,7 +1283,7 @@ def _foreign_tiers(doc: EafDocument, samples: int) -> ElanTiers:
     faces = participant_faces(names)
     for t in root.findall("TIER"):
         tid = t.get("TIER_ID", "")
-        if _TIER_RX.match(tid):
+        if _TIER_RX.match(tid) or t.get("LINGUISTIC_TYPE_REF") == LT_BEHAVIOUR:  # ours: read without a mapping
             own = True
             continue
         anns = t.findall("ANNOTATION")

@@ -51,9 +51,22 @@ def _meta_value(ev: Event) -> str:
     if ev.confidence is not None:
         parts.append(f"confidence={float(ev.confidence):.6g}")
     parts += [f"status={ev.status}", f"source={ev.source}"]
+    if ev.model:  # the checkpoint that proposed it ("starter.pt (sha ...)"): its provenance, read back (eaf._meta_model)
+        parts.append(f"model={meta_escape(ev.model)}")
     if ev.note:
         parts.append(f"note={ev.note}")
     return "; ".join(parts)
+
+
+def meta_escape(value: str) -> str:
+    """A value of the meta tier's ``key=value; ...`` list other than the note (which is last and holds anything):
+    its ``%`` and ``;`` as ``%25`` and ``%3B``, so a ``;`` in a checkpoint's name does not end it."""
+    return value.replace("%", "%25").replace(";", "%3B")
+
+
+def meta_unescape(value: str) -> str:
+    """:func:`meta_escape` undone."""
+    return value.replace("%3B", ";").replace("%25", "%")
 
 
 def _lanes(events: Sequence[Event]) -> dict[_TierKey, list[Event]]:

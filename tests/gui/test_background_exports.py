@@ -204,7 +204,7 @@ def test_the_xlsx_events_reports_are_written_in_a_worker_with_the_same_bytes(qtb
     sync = tmp_path / "sync"
     sync.mkdir()
     report = ex.export_events_xlsx(win.project, sync / "report.xlsx", video_id=win.video.id, times=times)
-    boris = export_project_events(win.project, win.video.id, sync / "boris.xlsx", times=times)
+    boris = export_project_events(win.project, win.video.id, sync / "boris.xlsx", times=times)[0]
     assert win.ctx.execute(C.Export, kind="events_xlsx", path=str(tmp_path / "report.xlsx")), win.errors
     assert win.exports.running and "events" in win.busy.text()
     _done(qtbot, win)

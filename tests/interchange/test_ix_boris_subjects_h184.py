@@ -73,7 +73,7 @@ def test_an_export_writes_the_names_back_and_reads_them_onto_their_faces(tmp_pat
     project.add_events([Event(vid, 10, 12, 15, face_id=0, emotion="happiness", coder="alice"),
                         Event(vid, 20, 22, 25, face_id=2, emotion="surprise", coder="alice"),
                         Event(vid, 30, 32, 35, face_id=3, emotion="fear", coder="alice")])
-    out = export_project_events(project, vid, tmp_path / "out.boris")
+    out = export_project_events(project, vid, tmp_path / "out.boris")[0]
     pj = json.loads(out.read_text())
     # BORIS shows the names; "face 1" would read back as face 1, so face 3 stays "face 3"
     assert [s["name"] for s in pj["subjects_conf"].values()] == ["Mother", "Infant", "face 3"]

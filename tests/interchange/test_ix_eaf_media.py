@@ -100,7 +100,7 @@ def test_project_round_trip_keeps_the_offset_and_the_times(tmp_path, project):
     commit_import(project, prev, skip_bad=True)
     assert remember_elan_media(project, vid, prev)
     assert [(e.onset, e.offset) for e in project.events(vid)] == [(33, 44)]
-    out = export_project_events(project, vid, tmp_path / "back.eaf")
+    out = export_project_events(project, vid, tmp_path / "back.eaf")[0]
     (md,) = media_descriptors(out)
     assert md["TIME_ORIGIN"] == "1000"
     ann = next(ET.parse(out).getroot().iter("ALIGNABLE_ANNOTATION"))

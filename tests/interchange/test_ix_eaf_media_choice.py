@@ -79,7 +79,7 @@ def test_project_import_and_export_keep_both_cameras(tmp_path, project):
     assert [(e.onset, e.offset) for e in prev.events] == [(45, 68)]
     commit_import(project, prev, skip_bad=True)
     assert remember_elan_media(project, vid, prev)
-    out = export_project_events(project, vid, tmp_path / "back.eaf")
+    out = export_project_events(project, vid, tmp_path / "back.eaf")[0]
     video, other = media_descriptors(out)
     assert video["MEDIA_URL"].endswith("/clip.mp4") and video["TIME_ORIGIN"] == "500"
     assert other["MEDIA_URL"] == "file:///elsewhere/other.mp4" and other["TIME_ORIGIN"] == "0"

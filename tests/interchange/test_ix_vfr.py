@@ -141,9 +141,9 @@ def test_project_uses_the_stored_frame_times(tmp_path):
                                       "success": 1} for i, t in enumerate(times)])
             proj.finish_analysis(run)
             proj.add_events([Event(vid, 45, 47, 50, emotion="happiness", coder="ann")])
-        out = export_project_events(proj, vfr, tmp_path / "phone.eaf")
+        out = export_project_events(proj, vfr, tmp_path / "phone.eaf")[0]
         assert 1606 in set(_slot_values(out).values())
-        out_cfr = export_project_events(proj, cfr, tmp_path / "still.eaf")
+        out_cfr = export_project_events(proj, cfr, tmp_path / "still.eaf")[0]
         assert set(_slot_values(out_cfr).values()) == {frame_to_ms(f, 30.0) for f in (45, 51, 47, 48)}
         prev = preview_import(proj, out, vfr)
         assert [(e.onset, e.apex, e.offset) for e in prev.duplicates] == [(45, 47, 50)]  # the same event, found

@@ -177,7 +177,10 @@ def test_behaviour_exports_table_tiers_and_elan_round_trip(project, tmp_path):
     text = out.read_text()
     assert text.count('LINGUISTIC_TYPE_REF="merstudio-behaviour"') == 3
     prev = read_eaf(out, fps=v.fps, video_id=v.id)
-    # the coded events come back as they were; the behaviour tiers are listed as skipped, never read as events
+    # the coded events come back as they were; the behaviour tiers as behaviour events (h226: they were skipped as
+    # unknown tiers), never as events; "gaze/away" by its own name, not its tier's "gaze-away"
     assert sorted((e.onset, e.offset, e.coder) for e in prev.events) == \
         sorted((e.onset, e.offset, e.coder) for e in project.events(v.id))
-    assert any("behaviour: nod (bob)" in str(s) for s in prev.skipped)
+    assert not prev.skipped
+    assert sorted((n, e.onset, e.offset, e.coder, e.note) for n, e in prev.behaviours) == [
+        ("gaze/away", 2, 9, "ann", ""), ("gaze/away", 5, 12, "ann", "out of window"), ("nod", 20, 20, "bob", "")]

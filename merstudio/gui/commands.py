@@ -1182,9 +1182,10 @@ class MergeProject(AppCommand):
         if not _ask_path(ctx, params, "path", "Merge project: the other copy", PROJECT_FILTER, kind="project"):
             return False
         plan = plan_merge(proj, params["path"])
-        if plan.empty:
-            raise InputError(f"{Path(params['path']).name}: nothing to merge (this project holds everything that "
-                             "copy does)")
+        if plan.empty:  # a merge made before, say: no error, a line in the status bar (as the CLI says it)
+            ctx.win.statusBar().showMessage(f"{Path(params['path']).name}: nothing to merge (this project holds "
+                                            "everything that copy does)", 10000)
+            return False
         params["plan"] = plan
         return bool(params.get("confirmed")) or ask_merge(ctx.win, plan)
 

@@ -27,7 +27,6 @@ from merstudio.gui.checkpoint_dialog import CheckpointDialog
 from merstudio.gui.events_table import MODEL_MARK, models_number
 from merstudio.gui.look import ERROR_COLOUR, fit_screen, on_window
 from merstudio.messages import one_line
-from merstudio.project.event_store import is_model_proposal
 from merstudio.project.events import SOURCES, STATUSES, Event, normalize_aus
 
 __all__ = ["DEFAULT_EMOTIONS", "CheckpointDialog", "EventDialog", "ImportPreviewDialog"]
@@ -199,15 +198,6 @@ def with_statuses(summary: str, events: list[Any], limit: int) -> str:
         if line.startswith("  + ") and (e := next(shown, None)) is not None and e.status != "accepted":
             lines[i] = f"{line} ({e.status})"
     return "\n".join(lines)
-
-
-def coders_proposals_note(events: Iterable[Event]) -> str:
-    """The import preview's note on events of a coder's (not the model's) whose status is "proposal" (an events CSV
-    row so): how they are read ('' for none)."""
-    n = sum(1 for e in events if e.status == "proposal" and not is_model_proposal(e))
-    return (f"\n\nNote: {n} event(s) of a coder (source manual or imported) have status proposal: imported as open "
-            "proposals to review (N, Y, X); a re-run of the analysis keeps them (it replaces the model's proposals "
-            "alone)") if n else ""
 
 
 CODER_NOTE = ("Whose coding the file's events are: BORIS names no coder, and the observation id it would take names "
@@ -398,7 +388,7 @@ class ImportPreviewDialog(QDialog):
         else:
             head += f"; {dup} already in the project, not imported again" if dup else ""
         self.head.setText(head + ". Nothing is written until you confirm; the import is one undo step.")
-        text = with_statuses(preview.summary(limit=200), preview.events, 200) + coders_proposals_note(preview.events)
+        text = with_statuses(preview.summary(limit=200), preview.events, 200)  # a coder's proposals: the file's notes
         if replace and gone:  # which events go, not only how many: the coder checks before confirming
             text += f"\n\nREMOVED from the project ({gone}):\n" + "\n".join(
                 f"  - remove {removed_line(e)}" for e in preview.replaces[:200])

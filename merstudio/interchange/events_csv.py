@@ -49,6 +49,7 @@ from merstudio.interchange.common import (
     vfr_note,
     write_dict_table,
 )
+from merstudio.project.event_store import is_model_proposal
 from merstudio.project.events import Event
 from merstudio.textfile import csv_rows, read_head, read_table_text, sniff_delimiter
 
@@ -335,8 +336,19 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     if progress is not None:
         progress(len(body), len(body))
     notes += au_reader.notes()
+    if proposals := coders_proposals_note(events):  # said by every import (CLI, one video, all videos), not the app alone
+        notes.append(f"{p.name}: {proposals}")
     return ImportPreview(path=p, format=fmt, events=events, skipped=skipped, notes=notes,
                          fps=float(use_fps) if use_fps else None, media=media_name(next(iter(videos))) if len(videos) == 1 else "")
+
+
+def coders_proposals_note(events: Iterable[Event]) -> str:
+    """The note on events of a coder's (not the model's) whose status is "proposal" (an events CSV row so): how they
+    are read ('' for none)."""
+    n = sum(1 for e in events if e.status == "proposal" and not is_model_proposal(e))
+    return (f"{n} event(s) of a coder (source manual or imported) have status proposal: imported as open proposals "
+            "to review (N, Y, X); a re-run of the analysis keeps them (it replaces the model's proposals alone)") \
+        if n else ""
 
 
 def _column_index(p: Path, rows: Sequence[Sequence[Any]], notes: list[str]) -> dict[str, int]:

@@ -67,6 +67,8 @@ def test_a_rerun_keeps_a_coders_event_whose_status_is_proposal(qtbot, window, vi
 def test_the_import_preview_says_how_a_coders_proposals_are_read():
     evs = [Event(1, 1, 2, 3, coder="bob", source="imported", status="proposal"),
            Event(1, 5, 6, 7, source="model", status="proposal"), Event(1, 8, 9, 9, coder="bob")]
-    note = D.coders_proposals_note(evs)
+    from merstudio.interchange.events_csv import coders_proposals_note  # every import says it (h226)
+
+    note = coders_proposals_note(evs)
     assert "1 event(s) of a coder" in note and "a re-run of the analysis keeps them" in note
-    assert D.coders_proposals_note(evs[1:]) == ""
+    assert coders_proposals_note(evs[1:]) == ""

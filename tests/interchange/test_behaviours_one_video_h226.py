@@ -123,3 +123,11 @@ def test_behaviour_rows_to_skip_are_refused_with_their_reason_not_all_skipped(tm
     with pytest.raises(InputError):
         with Project.open(b) as p:
             ix.commit_import(p, ix.preview_import(p, f, p.videos()[0].id))
+
+
+def test_an_events_csv_row_of_a_coder_with_status_proposal_is_noted_by_every_import(tmp_path: Path) -> None:
+    f = tmp_path / "ev.csv"
+    f.write_text("video,face_id,onset,apex,offset,emotion,coder,source,status\n"
+                 "clip.avi,0,10,12,14,surprise,bob,imported,proposal\n", encoding="utf-8")
+    read = ix.read_events(f, fps=30.0)
+    assert any("1 event(s) of a coder (source manual or imported) have status proposal" in n for n in read.notes)

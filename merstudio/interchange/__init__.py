@@ -240,7 +240,7 @@ def known_face_names(project: Any, video_id: int) -> dict[int, str]:
     for pair in rec if isinstance(rec, list) else ():  # a damaged record: no names, never an error
         if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], int) and not isinstance(pair[0], bool) \
                 and pair[0] >= 0 and isinstance(pair[1], str) and pair[1].strip():
-            out.setdefault(pair[0], pair[1].strip())
+            out.setdefault(pair[0], name_key(pair[1].strip()))  # one recorded before h231: NFD
     return out
 
 
@@ -251,7 +251,7 @@ def remember_face_names(project: Any, video_id: int, preview: ImportPreview) -> 
     names = getattr(preview, "face_names", None) or {}
     if not names:
         return False
-    project.set_setting(face_names_key(video_id), [[f, n] for f, n in sorted(names.items())])
+    project.set_setting(face_names_key(video_id), [[f, name_key(n)] for f, n in sorted(names.items())])  # NFC
     return True
 
 
@@ -362,8 +362,8 @@ def preview_import(project: Any, path: str | os.PathLike[str] | EafDocument, vid
                        fps_override=fps_override, fmt=fmt, times=media.times, **kwargs)
     named = doc.coders(kwargs.get("tier_coders"), kwargs.get("tier_roles")) if doc is not None else set()
     # the names known before stay known (to remember with the file's): a face the file names has the file's name
-    given = {n.casefold() for n in prev.face_names.values()}
-    prev.face_names = {**{f: n for f, n in known.items() if f not in prev.face_names and n.casefold() not in given},
+    given = {name_key(n, True) for n in prev.face_names.values()}  # NFC, casefolded: a Mac's "Zoë" is the typed one
+    prev.face_names = {**{f: n for f, n in known.items() if f not in prev.face_names and name_key(n, True) not in given},
                        **prev.face_names}
     return project_preview(project, prev, video_id, replace=replace, coder=coder, file_coders=named)
 
@@ -442,9 +442,9 @@ def _eaf_behaviours(project: Any, prev: ProjectImport, preview: EafPreview) -> N
     video = project.video(prev.video_id)
     last = video.frame_count - 1 if video.frame_count else None
     named = {b.id: b for b in project.behaviours()}
-    kinds = {b.name.casefold(): b.kind for b in named.values()}
-    spans = {name.casefold() for name, e in preview.behaviours if e.offset != e.onset}
-    have = {(named[e.behaviour_id].name.casefold() if e.behaviour_id in named else "", e.coder, e.face_id, e.onset,
+    kinds = {name_key(b.name, True): b.kind for b in named.values()}
+    spans = {name_key(name, True) for name, e in preview.behaviours if e.offset != e.onset}
+    have = {(name_key(named[e.behaviour_id].name, True) if e.behaviour_id in named else "", name_key(e.coder), e.face_id, e.onset,
              e.offset) for e in project.behaviour_events(prev.video_id)}
     for name, e in preview.behaviours:
         e = replace_field(e, video_id=prev.video_id)
@@ -454,12 +454,12 @@ def _eaf_behaviours(project: Any, prev: ProjectImport, preview: EafPreview) -> N
                                          f"starts past the end of {video.name} ({video.frame_count} frames)"))
                 continue
             e = replace_field(e, offset=last)
-        key = (name.casefold(), e.coder, e.face_id, e.onset, e.offset)
+        key = (name_key(name, True), name_key(e.coder), e.face_id, e.onset, e.offset)
         if key in have:
             prev.behaviour_duplicates += 1
             continue
         have.add(key)
-        kind = kinds.get(name.casefold()) or ("state" if name.casefold() in spans else "point")
+        kind = kinds.get(name_key(name, True)) or ("state" if name_key(name, True) in spans else "point")
         prev.behaviour_rows.append((name, kind, "", e))
 
 
@@ -622,7 +622,7 @@ def preview_behaviours(project: Any, path: str | os.PathLike[str], video_id: int
     mine = name_key(named_as or video.name)
     n = video.frame_count
     named = {b.id: b.name for b in project.behaviours()}
-    have = {(named.get(e.behaviour_id, "").casefold(), e.coder, e.face_id, e.onset, e.offset)
+    have = {(name_key(named.get(e.behaviour_id, ""), True), name_key(e.coder), e.face_id, e.onset, e.offset)
             for e in project.behaviour_events(video_id)}
     for i, cells in enumerate(rows[1:], start=2):
         row = dict(zip(head, (c.strip() for c in cells), strict=False))
@@ -653,12 +653,12 @@ def preview_behaviours(project: Any, path: str | os.PathLike[str], video_id: int
         if 0 < n <= max(onset, offset or 0):
             prev.skipped.append(Skip(where, f"frames {onset}-{offset}: past the end of {video.name} ({n} frames)"))
             continue
-        who = row.get("coder") or (coder or "").strip()
+        who = name_key(row.get("coder") or (coder or "").strip())  # NFC: as stored, a duplicate is found
         ev = BehaviourEvent(video_id, 0, onset, offset, coder=who, note=row.get("note") or "", face_id=face)
-        if (name.casefold(), who, face, onset, offset) in have:
+        if (name_key(name, True), who, face, onset, offset) in have:
             prev.behaviour_duplicates += 1
             continue
-        have.add((name.casefold(), who, face, onset, offset))
+        have.add((name_key(name, True), who, face, onset, offset))
         prev.behaviour_rows.append((name, kind, (row.get("key") or "").strip(), ev))
     prev.file_coders = sorted({e.coder for *_, e in prev.behaviour_rows if e.coder})
     return prev
@@ -688,14 +688,14 @@ def _add_behaviours(project: Any, rows: Iterable[tuple[str, str, str, BehaviourE
     (a key that codes another behaviour left off)."""
     out = []
     with project.transaction():
-        known = {b.name.casefold(): b for b in project.behaviours()}
+        known = {name_key(b.name, True): b for b in project.behaviours()}  # as add_behaviour compares (NFC)
         keys = {b.key.casefold() for b in known.values() if b.key}
         for name, kind, key, ev in rows:
-            b = known.get(name.casefold())
+            b = known.get(name_key(name, True))
             if b is None:
                 free = key if key and key.casefold() not in keys else ""
                 b = project.add_behaviour(Behaviour(name, key=free, kind=kind, position=len(known)))
-                known[name.casefold()] = b
+                known[name_key(name, True)] = b
                 keys.add(free.casefold())
             assert b.id is not None
             out.append(project.add_behaviour_event(replace_field(ev, behaviour_id=b.id)))

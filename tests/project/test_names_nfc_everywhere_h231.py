@@ -60,3 +60,24 @@ def test_behaviour_names_are_stored_and_compared_in_nfc(clip72: Project) -> None
         con.execute("UPDATE behaviours SET name = ? WHERE id = ?", (SMILE_NFD, b.id))
     with pytest.raises(InputError, match="one of that name already"):
         clip72.add_behaviour(Behaviour(SMILE.upper()))
+
+
+def test_an_imported_decomposed_behaviour_name_is_the_projects_behaviour(clip72: Project) -> None:
+    from merstudio.interchange import _add_behaviours
+
+    b = clip72.add_behaviour(Behaviour(SMILE))
+    rows = [(SMILE_NFD, "state", "", BehaviourEvent(1, 0, 3, 5, coder=NFD))]
+    (ev,) = _add_behaviours(clip72, rows)  # it was refused: 'there is one of that name already'
+    assert ev.behaviour_id == b.id and ev.coder == NFC
+    assert [x.name for x in clip72.behaviours()] == [SMILE]
+
+
+def test_face_names_are_recorded_and_read_in_nfc(clip72: Project) -> None:
+    from types import SimpleNamespace
+
+    from merstudio.interchange import face_names_key, known_face_names, remember_face_names
+
+    remember_face_names(clip72, 1, SimpleNamespace(face_names={0: NFD}))  # type: ignore[arg-type]
+    assert clip72.get_setting(face_names_key(1)) == [[0, NFC]]
+    clip72.set_setting(face_names_key(1), [[0, NFD]])  # as recorded before h231
+    assert known_face_names(clip72, 1) == {0: NFC}

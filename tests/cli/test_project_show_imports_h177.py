@@ -12,7 +12,10 @@ from pathlib import Path
 
 from merstudio.project import Event, Project
 
-HEAVY = ("pandas", "cv2", "merstudio.features", "merstudio.analysis.pipeline", "merstudio.face")
+# the face package's mesh names (merstudio.face.landmarks, read by the store) are light; its tracker, detector and
+# aligner load OpenCV and MediaPipe
+HEAVY = ("pandas", "cv2", "mediapipe", "merstudio.features", "merstudio.analysis.pipeline", "merstudio.face.align",
+         "merstudio.face.detector", "merstudio.face.tracker")
 SHOW = ("import sys, json; from merstudio.cli.main import main; rc = main(['project', 'show', sys.argv[1]]); "
         f"print(json.dumps([rc, [m for m in {HEAVY!r} if m in sys.modules]]))")
 

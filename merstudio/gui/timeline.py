@@ -312,8 +312,10 @@ class Timeline(pg.GraphicsLayoutWidget):
         moved down by as much as the view is scrolled, a copy of the lowest lane's frame axis (frame_axis) at the
         view's bottom while that one is under it. Not scrolled, and scrolled to the end for the frame axis, they are
         where the layout puts them (nothing pinned: as without scrolling)."""
-        # (destroyed with the window: its lanes, deleted after it, still say their geometry changed)
-        if not isValid(self) or self.closed or not hasattr(self, "_axis_plate"):
+        # (destroyed with the window: its lanes, deleted after it, still say their geometry changed; at shutdown the
+        # scene's items, the lanes' GraphicsLayout among them, may go before the view: the scroll bar still signals)
+        if not isValid(self) or self.closed or not hasattr(self, "_axis_plate") or not isValid(self.ci) \
+                or not isValid(self.readout):
             return
         ci, vp = self.ci, self.viewport()
         top = ci.mapFromScene(self.mapToScene(QPoint(0, 0))).y()

@@ -381,7 +381,9 @@ class ImportPreviewDialog(QDialog):
         preview = self.preview = self.previews[1] if replace and self.previews[1] is not None else self.previews[0]
         n, skip = len(preview.events), len(preview.skipped)
         gone = len(getattr(preview, "replaces", ()))
-        head = f"{n} event(s) will be imported" + (f"; {skip} item(s) will be SKIPPED (reasons below)" if skip else "")
+        beh = len(getattr(preview, "behaviour_rows", ()))  # an ELAN file's behaviour tiers (ours)
+        head = f"{n} event(s)" + (f" and {beh} behaviour event(s)" if beh else "") + " will be imported" + (
+            f"; {skip} item(s) will be SKIPPED (reasons below)" if skip else "")
         dup = len(preview.duplicates)
         if replace:
             head += f"; {gone} event(s) will be REMOVED" + (f", {dup} kept unchanged" if dup else "")
@@ -398,7 +400,9 @@ class ImportPreviewDialog(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         new = sorted(set(getattr(preview, "file_coders", ())) - set(getattr(preview, "coded_before", ())))
         verb = f"Replace {gone} by {n}" if replace else f"Import {n}"
-        if not n and not gone and new and not dup:  # a coder's file with no events: they found nothing
+        if not n and not gone and beh:  # an ELAN file of behaviour tiers alone
+            verb = f"Import {beh} behaviour event(s)"
+        elif not n and not gone and new and not dup:  # a coder's file with no events: they found nothing
             verb = f"Record {', '.join(new)} as having coded this video"
         ok.setText(f"{verb}, skip {skip}" if skip else verb)
-        ok.setEnabled(n > 0 or gone > 0 or bool(new and not dup))
+        ok.setEnabled(n > 0 or gone > 0 or beh > 0 or bool(new and not dup))

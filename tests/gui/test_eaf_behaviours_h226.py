@@ -52,3 +52,31 @@ def test_the_apps_elan_file_with_behaviour_tiers_imports_back_as_one_step(qtbot,
     window.undo_stack.undo()
     assert sorted((e.coder, e.onset) for e in window.project.behaviour_events()) == before
     assert not any(e.coder == "bob" for e in window.project.events())
+
+
+def test_an_elan_file_of_behaviour_tiers_alone_can_be_imported_in_the_app(qtbot, window, copies, monkeypatch,
+                                                                          tmp_path):
+    from merstudio import interchange as ix
+    from merstudio.gui import dialogs as D
+    from merstudio.project import Project
+
+    a, b = copies
+    with Project.open(b) as p:
+        for e in p.events():
+            p.delete_event(e.id)
+        [eaf] = ix.export_project_events(p, p.videos()[0].id, tmp_path / "bob.eaf")
+    assert window.ctx.execute(C.OpenProject, path=str(a)), window.errors
+    seen = []
+
+    class Preview(D.ImportPreviewDialog):
+        def exec(self):
+            ok = self.buttons.button(D.QDialogButtonBox.StandardButton.Ok)
+            seen.append((self.head.text(), ok.text(), ok.isEnabled()))
+            return D.QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(D, "ImportPreviewDialog", Preview)
+    assert window.ctx.execute(C.ImportEvents, path=str(eaf)), window.errors
+    head, verb, enabled = seen[0]
+    assert "0 event(s) and 1 behaviour event(s) will be imported" in head and enabled, seen  # it was disabled
+    assert verb == "Import 1 behaviour event(s)"
+    assert ("bob", 200) in [(e.coder, e.onset) for e in window.project.behaviour_events()]

@@ -305,8 +305,11 @@ def _check_out(path: Path, overwrite: bool, project: Any = None) -> None:
         if any(_same(out, base.with_name(base.name + x)) for x in ("", "-wal", "-shm", "-journal")):
             raise OutputError(f"{path}: is the project {project.path} (or its database's side file); "
                               "write the export to another file")
-        for v in project.videos():
-            places = [_resolved(Path(v.path))] + ([_resolved(project.path.parent / v.relpath)] if v.relpath else [])
+        from merstudio.project.videos import on_disk
+
+        for v in project.videos():  # (stored paths named as this locale names them: under LANG=C 'Gespräch' raised)
+            places = [_resolved(Path(on_disk(v.path)))] + (
+                [_resolved(project.path.parent / on_disk(v.relpath))] if v.relpath else [])
             for where in places:
                 if _same(out, where) or (v.size == 0 and where in out.parents):
                     what = "is" if _same(out, where) else "is inside the frame folder of"

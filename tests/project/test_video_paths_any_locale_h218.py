@@ -74,3 +74,17 @@ def test_a_project_made_under_the_c_locale_stores_the_name(tmp_path: Path) -> No
     with Project.open(tmp_path / "p.merproj", read_only=True) as p:
         assert p.video(1).path == str(video) and p.video(1).name == "Gespräch.avi"
         assert p.locate_video(1) == video
+
+
+def test_convert_export_under_the_c_locale_checks_a_non_ascii_video(tmp_path: Path) -> None:
+    """`convert --project P --export x.csv` compared the output with each video's stored path as Python names it:
+    under LANG=C 'Gespräch.avi' raised UnicodeEncodeError ('ascii' codec) before anything was written."""
+    video = tiny_video(tmp_path / "Gespräch.avi", n=6)
+    with Project.create(tmp_path / "p.merproj") as p:
+        p.add_video(video, fps=30.0, frame_count=6, width=64, height=64)
+    out = tmp_path / "x.csv"
+    done = subprocess.run([sys.executable, "-m", "merstudio", "convert", "--project", str(tmp_path / "p.merproj"),
+                           "--export", str(out), "--video", "1"], env=C_LOCALE, capture_output=True, text=True,
+                          encoding="utf-8", errors="replace", timeout=120, check=False)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-1500:]
+    assert out.exists()

@@ -53,6 +53,7 @@ from merstudio.interchange.common import (
     vfr_note,
     write_dict_table,
 )
+from merstudio.pathnames import name_key
 from merstudio.project.events import STATUSES, Event
 from merstudio.textfile import csv_rows, read_table_text, sniff_delimiter
 from merstudio.xlsx import write_xlsx
@@ -130,13 +131,13 @@ def subject_labels(events: Iterable[Event], media: Mapping[int, Media]) -> dict[
     named = {(v, f): n.strip() for v, m in media.items() for f, n in m.face_names if (v, f) in keys and n.strip()}
     faces_of: dict[str, set[int]] = defaultdict(set)
     for (_, f), n in named.items():
-        faces_of[n.casefold()].add(f)
+        faces_of[name_key(n, True)].add(f)
     base = subject_base(n for (_, f), n in named.items() if f == 0)  # subject0 on face 0: read back from 0
 
     def reads_back(n: str, f: int) -> bool:
         return is_subject_name(n) or (_SUBJECT_NUMBERED.fullmatch(n) is not None and _numbered(n, base) == f)
 
-    return {(v, f): n if (n := named.get((v, f), "")) and len(faces_of[n.casefold()]) == 1 and reads_back(n, f)
+    return {(v, f): n if (n := named.get((v, f), "")) and len(faces_of[name_key(n, True)]) == 1 and reads_back(n, f)
             else face_label(f) for v, f in keys}
 
 
@@ -321,7 +322,7 @@ def is_subject_name(subject: str) -> bool:
 
 def _subject_key(subject: str) -> str:
     s = subject.strip()
-    return "" if s.lower() in _NO_SUBJECT else s.casefold()
+    return "" if s.lower() in _NO_SUBJECT else name_key(s, True)  # a Mac's NFD 'Zoë' is the NFC one
 
 
 def _comment(v: Any) -> str:
@@ -881,8 +882,8 @@ def _pinned_faces(body: Sequence[tuple[int, Sequence[Any]]], col: Mapping[str, i
     for _, r in body:
         subject, face = cell_text(_value(r, col, "subject")), frame_index(_value(r, col, "face"))
         if face is not None and is_subject_name(subject):
-            faces[subject.casefold()].add(face)
-            shown.setdefault(subject.casefold(), subject)
+            faces[name_key(subject, True)].add(face)
+            shown.setdefault(name_key(subject, True), subject)
     one = {k: next(iter(fs)) for k, fs in faces.items() if len(fs) == 1}
     names_of = defaultdict(list)
     for k, f in one.items():

@@ -81,3 +81,17 @@ def test_an_export_writes_the_names_back_and_reads_them_onto_their_faces(tmp_pat
     back = read_events(out, fps=30.0)
     assert sorted((e.face_id, e.emotion) for e in back.events) == [(0, "happiness"), (2, "surprise"), (3, "fear")]
     assert back.face_names == {0: "Mother", 2: "Infant"}
+
+
+def test_a_mac_spelling_of_a_known_subject_is_that_subject(tmp_path, project):
+    """'Zoë' written by a Mac (NFD: 'Zoe' + U+0308) is the 'Zoë' the project knows (stored NFC): it took a new face."""
+    vid = project.videos()[0].id
+    for who, name in (("alice", "Zo\u00eb"), ("bob", "Zoe\u0308")):
+        entries = [(0.5, "Mother", "START"), (0.6, name, "START"), (1.0, "Mother", "STOP"), (1.2, name, "STOP")]
+        if who == "bob":
+            entries = entries[1::2]
+        prev = preview_import(project, _tabular(tmp_path / f"{who}.tsv", who, entries), vid)
+        commit_import(project, prev)
+        remember_elan_media(project, vid, prev)
+    faces = {(e.coder, e.onset): e.face_id for e in project.events(vid)}
+    assert faces == {("alice", 15): 0, ("alice", 18): 1, ("bob", 18): 1}

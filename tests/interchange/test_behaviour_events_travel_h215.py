@@ -4,31 +4,18 @@ beside the events CSV (it left them out without a word), and that `_behaviours.c
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from support.merge_copies import behaviour_coding, study
+from support.merge_copies import behaviour_coding, copy_without_behaviours
 
 from merstudio import interchange as ix
 from merstudio.errors import InputError
 from merstudio.project import Project
 
 
-def _copy_without_behaviours(tmp_path: Path) -> tuple[Path, Path]:
-    a = study(tmp_path / "A")
-    shutil.copytree(a.parent, tmp_path / "B")
-    b = tmp_path / "B" / a.name
-    with Project.open(b) as p:
-        for e in p.behaviour_events():
-            p.delete_behaviour_event(e.id)
-        for x in p.behaviours():
-            p.delete_behaviour(x.id)
-    return a, b
-
-
 def test_the_all_videos_export_writes_the_behaviour_events_beside_and_they_import_back(tmp_path: Path) -> None:
-    a, b = _copy_without_behaviours(tmp_path)
+    a, b = copy_without_behaviours(tmp_path)
     with Project.open(a, read_only=True) as p:
         done = ix.export_all_events(p, tmp_path / "all.csv")
     assert done.behaviours == tmp_path / "all_behaviours.csv" and done.behaviours.is_file()
@@ -47,7 +34,7 @@ def test_the_all_videos_export_writes_the_behaviour_events_beside_and_they_impor
 
 
 def test_rows_past_the_end_are_named_and_nothing_is_imported_unless_confirmed(tmp_path: Path) -> None:
-    a, b = _copy_without_behaviours(tmp_path)
+    a, b = copy_without_behaviours(tmp_path)
     f = tmp_path / "x_behaviours.csv"
     f.write_text("video,behaviour,kind,onset_frame,offset_frame,coder\n"
                  "clip.avi,nod,point,10,10,carol\nclip.avi,nod,point,900,900,carol\n", encoding="utf-8")

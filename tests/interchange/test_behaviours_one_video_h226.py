@@ -5,11 +5,10 @@ proposed an event (``model``) survives ELAN and BORIS tables (audit a98 findings
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from support.merge_copies import behaviour_coding, study
+from support.merge_copies import behaviour_coding, copy_without_behaviours
 
 from merstudio import interchange as ix
 from merstudio.cli.main import main
@@ -19,22 +18,9 @@ from merstudio.project import Project
 from merstudio.project.events import Event
 
 
-def _fresh_copy(tmp_path: Path) -> tuple[Path, Path]:
-    """alice's study (an event and a 'gaze away' behaviour event at 50-60) and a copy of it without behaviours."""
-    a = study(tmp_path / "A")
-    shutil.copytree(a.parent, tmp_path / "B")
-    b = tmp_path / "B" / a.name
-    with Project.open(b) as p:
-        for e in p.behaviour_events():
-            p.delete_behaviour_event(e.id)
-        for x in p.behaviours():
-            p.delete_behaviour(x.id)
-    return a, b
-
-
 @pytest.mark.parametrize("name", ["v.csv", "v.tsv", "v.boris.csv"])
 def test_a_one_video_table_export_writes_the_behaviour_events_beside_it(tmp_path: Path, name: str) -> None:
-    a, _ = _fresh_copy(tmp_path)
+    a, _ = copy_without_behaviours(tmp_path)
     with Project.open(a, read_only=True) as p:
         out = ix.export_project_events(p, p.videos()[0].id, tmp_path / name)
     beside = tmp_path / "v_behaviours.csv"
@@ -43,7 +29,7 @@ def test_a_one_video_table_export_writes_the_behaviour_events_beside_it(tmp_path
 
 
 def test_merstudios_own_elan_file_brings_its_behaviour_events_back(tmp_path: Path) -> None:
-    a, b = _fresh_copy(tmp_path)
+    a, b = copy_without_behaviours(tmp_path)
     with Project.open(a, read_only=True) as p:
         [eaf] = ix.export_project_events(p, p.videos()[0].id, tmp_path / "v.eaf")
     assert 'TIER_ID="behaviour: gaze away (alice)"' in eaf.read_text(encoding="utf-8")
@@ -60,7 +46,7 @@ def test_merstudios_own_elan_file_brings_its_behaviour_events_back(tmp_path: Pat
 
 
 def test_an_elan_file_of_behaviour_tiers_alone_imports_and_a_conversion_says_it_leaves_them_out(tmp_path: Path) -> None:
-    a, b = _fresh_copy(tmp_path)
+    a, b = copy_without_behaviours(tmp_path)
     with Project.open(a) as p:
         for e in p.events():
             p.delete_event(e.id)
@@ -77,7 +63,7 @@ def test_an_elan_file_of_behaviour_tiers_alone_imports_and_a_conversion_says_it_
 
 def test_the_cli_export_names_the_behaviour_file_and_the_import_counts_behaviour_events(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    a, b = _fresh_copy(tmp_path)
+    a, b = copy_without_behaviours(tmp_path)
     assert main(["convert", "--project", str(a), "--export", str(tmp_path / "v.csv")]) == 0
     assert "and 1 behaviour event(s) to v_behaviours.csv beside it" in capsys.readouterr().out
     assert main(["convert", "--project", str(a), "--export", str(tmp_path / "v.eaf")]) == 0
@@ -97,7 +83,7 @@ def test_the_cli_export_names_the_behaviour_file_and_the_import_counts_behaviour
 
 
 def test_the_checkpoint_of_a_models_event_survives_elan_and_boris_tables(tmp_path: Path) -> None:
-    a, _ = _fresh_copy(tmp_path)
+    a, _ = copy_without_behaviours(tmp_path)
     with Project.open(a) as p:
         vid = p.videos()[0].id
         p.add_event(Event(vid, 400, 402, 404, coder="alice", emotion="disgust", source="model", status="accepted",
@@ -112,7 +98,7 @@ def test_the_checkpoint_of_a_models_event_survives_elan_and_boris_tables(tmp_pat
 
 
 def test_behaviour_rows_to_skip_are_refused_with_their_reason_not_all_skipped(tmp_path: Path) -> None:
-    _, b = _fresh_copy(tmp_path)
+    _, b = copy_without_behaviours(tmp_path)
     f = tmp_path / "x_behaviours.csv"
     f.write_text("behaviour,kind,onset_frame,offset_frame,coder\nnod,point,10,10,carol\nnod,point,900,900,carol\n",
                  encoding="utf-8")

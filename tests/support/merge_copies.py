@@ -64,3 +64,17 @@ def coding(path: Path) -> list[tuple[str, int, int, str, str]]:
 def behaviour_coding(path: Path) -> list[tuple[str, int, int | None, str]]:
     with Project.open(path, read_only=True) as p:
         return sorted((e.coder, e.onset, e.offset, e.note) for e in p.behaviour_events())
+
+
+def copy_without_behaviours(root: Path) -> tuple[Path, Path]:
+    """alice's study (an event and a 'gaze away' behaviour event at 50-60) under root/A, and a copy of it under root/B
+    without its behaviours: where behaviour events are brought back in by an import."""
+    a = study(root / "A")
+    shutil.copytree(a.parent, root / "B")
+    b = root / "B" / a.name
+    with Project.open(b) as p:
+        for e in p.behaviour_events():
+            p.delete_behaviour_event(e.id)
+        for x in p.behaviours():
+            p.delete_behaviour(x.id)
+    return a, b

@@ -410,12 +410,9 @@ class _Cells:
         return _float(self.get(r, c), self.decimal_comma)
 
 
-def _file_rate(rows: Sequence[tuple[int, Sequence[Any]]], cells: _Cells, fps: float | None,
-               clock: FrameClock | None) -> tuple[float | None, bool]:
-    """The file's frame rate, estimated as the median frame / time of its rows, and whether it differs from the
-    video's ``fps`` (by over 1 %: the times may be exact, rounded by another tool, or a VFR video's real times; for
-    a VFR video, whether the file's times are not the video's own)."""
-    ratios, scales = [], []
+def _frame_times(rows: Sequence[tuple[int, Sequence[Any]]], cells: _Cells) -> list[tuple[int, float]]:
+    """(frame, seconds) of every onset, apex and offset the file gives both of (frame > 0, a finite time > 0)."""
+    pairs = []
     for _, r in rows:
         for c in ("onset", "apex", "offset"):
             f = _int(cells.get(r, c))
@@ -423,10 +420,20 @@ def _file_rate(rows: Sequence[tuple[int, Sequence[Any]]], cells: _Cells, fps: fl
                 tv = cells.seconds(r, f"{c}_time")
             except ValueError:
                 continue
-            if f and tv > 0:
-                ratios.append(f / tv)
-                if clock is not None:
-                    scales.append(clock.timebase.time_of(f) / tv)  # 1 where the file's times are the video's
+            if f and tv > 0 and math.isfinite(tv):
+                pairs.append((f, tv))
+    return pairs
+
+
+def _file_rate(rows: Sequence[tuple[int, Sequence[Any]]], cells: _Cells, fps: float | None,
+               clock: FrameClock | None) -> tuple[float | None, bool]:
+    """The file's frame rate, estimated as the median frame / time of its rows, and whether it differs from the
+    video's ``fps`` (by over 1 %: the times may be exact, rounded by another tool, or a VFR video's real times; for
+    a VFR video, whether the file's times are not the video's own)."""
+    pairs = _frame_times(rows, cells)
+    ratios = [f / tv for f, tv in pairs]
+    # 1 where the file's times are the video's
+    scales = [clock.timebase.time_of(f) / tv for f, tv in pairs] if clock is not None else []
     file_fps = round(statistics.median(ratios), 3) if ratios else None
     if clock is not None and clock.variable:
         differs = bool(scales) and abs(statistics.median(scales) - 1.0) > 0.01
@@ -439,16 +446,7 @@ def _no_one_rate(rows: Sequence[tuple[int, Sequence[Any]]], cells: _Cells) -> tu
     """(lowest, highest frame / time) where the file's frames and times fit no one constant rate (a variable-rate
     video's export: a phone's 30 fps then 10 fps), else None: every time within half a frame of frame / the median
     rate (times rounded to the millisecond by another tool still fit)."""
-    pairs = []
-    for _, r in rows:
-        for c in ("onset", "apex", "offset"):
-            f = _int(cells.get(r, c))
-            try:
-                tv = cells.seconds(r, f"{c}_time")
-            except ValueError:
-                continue
-            if f and tv > 0 and math.isfinite(tv):
-                pairs.append((f, tv))
+    pairs = _frame_times(rows, cells)
     if len(pairs) < 2:
         return None
     rate = statistics.median(f / t for f, t in pairs)

@@ -19,7 +19,8 @@ def test_no_landmark_read_while_compacting_then_redrawn(window, monkeypatch: pyt
     win = window
     reads: list[int] = []
     asked: list[bool] = []
-    fake = SimpleNamespace(landmarks=lambda vid, frame: reads.append(frame) or {}, path=Path("study.merproj"))
+    fake = SimpleNamespace(landmarks=lambda vid, frame: reads.append(frame) or {}, path=Path("study.merproj"),
+                           read_only=False)  # (the window's 2-s disk watch may look at it on a loaded machine)
     monkeypatch.setattr(MainWindow, "project", property(lambda self: fake))
     monkeypatch.setattr(MainWindow, "video", property(lambda self: SimpleNamespace(id=1)))
     monkeypatch.setattr(win.transport, "request_current", lambda: asked.append(True))

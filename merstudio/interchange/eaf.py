@@ -94,6 +94,7 @@ from merstudio.interchange.eaf_media import (
 # the export lives in eaf_write; its names are re-exported here, where callers import them
 from merstudio.interchange.eaf_write import (
     _TIER_RX,
+    BEHAVIOUR_TIER_RX,
     EAF_VERSION,  # noqa: F401
     LT_APEX,  # noqa: F401
     LT_BEHAVIOUR,
@@ -683,10 +684,6 @@ def _note_video(p: Path, descriptors: Sequence[ET.Element], video: _Video, named
                      f"t{video.origin:+,} ms of {quote(media or 'the video')}, as ELAN plays it")
 
 
-# "behaviour: <name> (<coder>)", " #2" on a further lane (project.export.behaviour_tiers)
-_BEHAVIOUR_TIER_RX = re.compile(r"^behaviour: (?P<name>.+) \((?P<coder>.*)\)(?: #\d{1,9})?$")
-
-
 @dataclass
 class EafPreview(ImportPreview):
     """:func:`read_eaf`'s preview: also the behaviour events of merstudio's behaviour tiers, as (behaviour name,
@@ -697,12 +694,13 @@ class EafPreview(ImportPreview):
     behaviour_note: str = ""  # the note saying they are left out of a conversion (an import says what it adds)
 
 
-def _behaviour_of(tid: str, t: ET.Element) -> tuple[str, str]:
-    """(behaviour name, coder) of one of our behaviour tiers: the tier names both; its ANNOTATOR is the coder as
+def _behaviour_of(tid: str, t: ET.Element) -> tuple[str, str, int]:
+    """(behaviour name, coder, face) of one of our behaviour tiers (eaf_write.behaviour_tier_name): the tier names
+    all three (no face: face 0, as a file written before faces were named says); its ANNOTATOR is the coder as
     written (a coder named nothing is "unnamed" in the tier's name)."""
-    m = _BEHAVIOUR_TIER_RX.match(tid)
-    name, coder = (m.group("name"), m.group("coder")) if m else (tid, "")
-    return name.strip(), (t.get("ANNOTATOR") if t.get("ANNOTATOR") is not None else coder) or ""
+    m = BEHAVIOUR_TIER_RX.match(tid)
+    name, coder, face = (m.group("name"), m.group("coder"), int(m.group("face") or 0)) if m else (tid, "", 0)
+    return name.strip(), (t.get("ANNOTATOR") if t.get("ANNOTATOR") is not None else coder) or "", face
 
 
 def _read_behaviours(scheme: _Scheme, timing: _Timing, clock: FrameClock, video_id: int | None,
@@ -713,10 +711,10 @@ def _read_behaviours(scheme: _Scheme, timing: _Timing, clock: FrameClock, video_
     out = []
     # a "/" in a behaviour's name is "-" in its tier's (never a "<coder>/event" tier): an event without a note holds
     # the name as written, which names every event of the behaviour (its other lanes' too)
-    real = {name: value for tid, (name, _c) in scheme.behaviour_tiers.items()
+    real = {name: value for tid, (name, _c, _f) in scheme.behaviour_tiers.items()
             for a in scheme.tiers[tid].iter("ALIGNABLE_ANNOTATION")
             if "/" in (value := (a.findtext("ANNOTATION_VALUE") or "").strip()) and value.replace("/", "-") == name}
-    for tid, (name, coder) in scheme.behaviour_tiers.items():
+    for tid, (name, coder, face) in scheme.behaviour_tiers.items():
         name = real.get(name, name)
         for a in scheme.tiers[tid].iter("ALIGNABLE_ANNOTATION"):
             where = f"{scheme.p.name}: tier {quote(tid)}, annotation {shorten(a.get('ANNOTATION_ID', '?'), 40)}"
@@ -728,7 +726,7 @@ def _read_behaviours(scheme: _Scheme, timing: _Timing, clock: FrameClock, video_
             offset = max(onset, clock.frame(got[1], "end") - 1)
             value = (a.findtext("ANNOTATION_VALUE") or "").strip()
             out.append((name, BehaviourEvent(video_id or 0, 0, onset, offset, coder=coder,
-                                             note="" if value == name else value)))
+                                             note="" if value == name else value, face_id=face)))
     return out
 
 
@@ -749,8 +747,9 @@ class _Scheme:
     coder_apexes: dict[tuple[str, int], list[tuple[int, int, str]]] = field(default_factory=dict)
     apex_tier_of: dict[str, str] = field(default_factory=dict)  # id of such an apex annotation -> its tier
     rejected: set[str] = field(default_factory=set)  # <coder>/rejected tiers: their events are rejected proposals
-    # our behaviour tiers (type merstudio-behaviour, project.export.behaviour_tiers): tier id -> (behaviour, coder)
-    behaviour_tiers: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # our behaviour tiers (type merstudio-behaviour, project.export.behaviour_tiers): tier id -> (behaviour, coder,
+    # face)
+    behaviour_tiers: dict[str, tuple[str, str, int]] = field(default_factory=dict)
 
 
 def _eaf_tiers(p: Path, root: ET.Element, extra: dict[str, str], tier_roles: Mapping[str, str] | None,
@@ -874,6 +873,8 @@ def _classify_tier(scheme: _Scheme, tid: str, t: ET.Element, notes: list[str], s
         return
     if t.get("LINGUISTIC_TYPE_REF") == LT_BEHAVIOUR:  # our own behaviour events' tier: read back as such
         scheme.behaviour_tiers[tid] = _behaviour_of(tid, t)
+        if who := (t.get("PARTICIPANT") or "").strip():  # as the event tiers' participant: kept when written again
+            scheme.face_names.setdefault(scheme.behaviour_tiers[tid][2], who)
         return
     m = _TIER_RX.match(tid)
     if m is None:

@@ -94,6 +94,20 @@ def _lanes(events: Sequence[Event]) -> dict[_TierKey, list[Event]]:
 # [(onset frame, offset frame (inclusive), value), ...] without overlaps)}; our import lists them as unknown tiers
 ExtraTiers = Mapping[str, tuple[str, Sequence[tuple[int, int, str]]]]
 LT_BEHAVIOUR = "merstudio-behaviour"
+# a behaviour's tier (project.export.behaviour_tiers): "behaviour: <name> (<coder>)", then "/face<k>" for face k != 0
+# as the event tiers name faces (two people's "gaze away" came back on one face), " #2" on a further lane; a file
+# written before faces were named (no "/face") reads as face 0
+BEHAVIOUR_TIER_RX = re.compile(r"^behaviour: (?P<name>.+) \((?P<coder>.*)\)(?:/face(?P<face>-?\d{1,9}))?"
+                               r"(?: #(?P<lane>\d{1,9}))?$")
+
+
+def behaviour_tier_name(name: str, coder: str, face_id: int = 0, lane: int = 1) -> str:
+    """The tier id of a behaviour's events by one coder on one face and lane (BEHAVIOUR_TIER_RX reads it back); a
+    "/" in the name is "-" (never read back as a ``<coder>/event`` tier)."""
+    tid = f"behaviour: {name.replace('/', '-')} ({coder or 'unnamed'})"
+    if face_id != 0:
+        tid += f"/face{face_id}"
+    return tid + (f" #{lane}" if lane > 1 else "")
 
 
 def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[str] | None = None,
@@ -116,7 +130,7 @@ def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[
     _header(root, media, eaf_path, clock, origin, n_ann)
     slot = _time_order(root, values, origin)
     aid = _event_tiers(root, lanes, slot, clock, dict(media.face_names))
-    _behaviour_tiers(root, extra, slot, clock, aid)
+    _behaviour_tiers(root, extra, slot, clock, aid, dict(media.face_names))
     _types_and_constraints(root, bool(extra))
     ET.indent(root, space="    ")
     _xml_safe(root)
@@ -238,11 +252,14 @@ def _event_tiers(root: ET.Element, lanes: Mapping[_TierKey, list[Event]], slot: 
 
 
 def _behaviour_tiers(root: ET.Element, extra: ExtraTiers, slot: Mapping[int, str], clock: FrameClock,
-                     aid: int) -> None:
-    """The ``extra_tiers`` of :func:`eaf_tree` after the event tiers, their annotations numbered on from ``aid``."""
+                     aid: int, face_names: Mapping[int, str] | None = None) -> None:
+    """The ``extra_tiers`` of :func:`eaf_tree` after the event tiers, their annotations numbered on from ``aid``. A
+    behaviour tier of a face named in ``face_names`` has its PARTICIPANT, as that face's event tiers do."""
     for tier_id, (annotator, spans) in extra.items():
+        m = BEHAVIOUR_TIER_RX.match(tier_id)
+        name = (face_names or {}).get(int(m.group("face") or 0)) if m else None
         tier = ET.SubElement(root, "TIER", {"LINGUISTIC_TYPE_REF": LT_BEHAVIOUR, "ANNOTATOR": annotator,
-                                            "TIER_ID": tier_id})
+                                            **({"PARTICIPANT": name} if name else {}), "TIER_ID": tier_id})
         for a, b, value in sorted(spans):
             aid += 1
             _aligned(tier, aid, slot[clock.ms(a)], slot[clock.ms(b + 1)], value)

@@ -18,7 +18,7 @@ half-written report under the real name. An unwritable path raises OutputError.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ from merstudio.model.checkpoint_meta import png_metadata
 from merstudio.mpl_config import literal, thread_fonts_released
 from merstudio.palette import au_colour, au_linestyle, class_colour, class_linestyle, emotion_colour
 from merstudio.project.analyses import model_text
+from merstudio.project.behaviours import BehaviourEvent
 from merstudio.project.events import Event, au_numbers
 from merstudio.project.store import Project
 from merstudio.project.subjects import subject_names
@@ -226,20 +227,37 @@ def behaviours_csv_path(events_path: str | os.PathLike[str]) -> Path:
     return p.with_name(f"{stem}_behaviours.csv")
 
 
-def behaviour_tiers(project: Project, video_id: int) -> dict[str, tuple[str, list[tuple[int, int, str]]]]:
-    """The video's ended behaviour events as ELAN tiers, one per behaviour and coder (``behaviour: <name>
-    (<coder>)``; overlapping events on extra lanes ``… #2``): {tier id: (coder, [(onset, offset, value)])}. The value
-    is the note, else the behaviour's name. States still being coded are left out (the CSV has them)."""
+# {tier id: (coder, [(onset, offset, value)])}: eaf_write.ExtraTiers as the exports build them
+BehaviourTiers = dict[str, tuple[str, list[tuple[int, int, str]]]]
+
+
+def behaviour_tiers(project: Project, video_id: int) -> BehaviourTiers:
+    """The video's ended behaviour events as ELAN tiers (:func:`named_behaviour_tiers`), the behaviours in the
+    project's order. States still being coded are left out (:func:`open_states_note` says so; the CSV has them)."""
     named = {b.id: b for b in project.behaviours()}
-    groups: dict[tuple[int, str], list[tuple[int, int, str]]] = {}
-    for e in project.behaviour_events(video_id):
-        b = named.get(e.behaviour_id)
-        if b is None or e.offset is None:
+    rank = {bid: i for i, bid in enumerate(sorted(named, key=lambda bid: (named[bid].position, bid)))}
+    evs = sorted((e for e in project.behaviour_events(video_id) if e.behaviour_id in named),
+                 key=lambda e: rank[e.behaviour_id])
+    return named_behaviour_tiers([(named[e.behaviour_id].name, e) for e in evs])
+
+
+def named_behaviour_tiers(events: Iterable[tuple[str, BehaviourEvent]]) -> BehaviourTiers:
+    """Ended behaviour events given as (behaviour name, event) as ELAN tiers, one per behaviour, coder and face
+    (eaf_write.behaviour_tier_name: ``behaviour: <name> (<coder>)``, ``/face<k>`` for face k != 0, overlapping
+    events on extra lanes ``… #2``), the behaviours in the order they first come, then by coder and face: {tier id:
+    (coder, [(onset, offset, value)])}. The value is the note, else the behaviour's name. An open state (no offset)
+    is left out."""
+    from merstudio.interchange.eaf_write import behaviour_tier_name
+
+    first: dict[str, int] = {}
+    groups: dict[tuple[str, str, int], list[tuple[int, int, str]]] = {}
+    for name, e in events:
+        if e.offset is None:
             continue
-        groups.setdefault((e.behaviour_id, e.coder), []).append((e.onset, e.offset, e.note or b.name))
-    out: dict[str, tuple[str, list[tuple[int, int, str]]]] = {}
-    for (bid, coder), spans in sorted(groups.items(), key=lambda kv: (named[kv[0][0]].position, kv[0])):
-        name = named[bid].name.replace("/", "-")  # never read back as a "<coder>/event" tier
+        first.setdefault(name, len(first))
+        groups.setdefault((name, e.coder, e.face_id), []).append((e.onset, e.offset, e.note or name))
+    out: BehaviourTiers = {}
+    for (name, coder, face), spans in sorted(groups.items(), key=lambda kv: (first[kv[0][0]], kv[0][1:])):
         lanes: list[list[tuple[int, int, str]]] = []
         for span in sorted(spans):
             lane = next((ln for ln in lanes if ln[-1][1] < span[0]), None)
@@ -248,8 +266,24 @@ def behaviour_tiers(project: Project, video_id: int) -> dict[str, tuple[str, lis
             else:
                 lane.append(span)
         for i, lane in enumerate(lanes):
-            out[f"behaviour: {name} ({coder or 'unnamed'})" + (f" #{i + 1}" if i else "")] = (coder, lane)
+            out[behaviour_tier_name(name, coder, face, i + 1)] = (coder, lane)
     return out
+
+
+def open_states_note(project: Project, video_id: int) -> str:
+    """The line an ELAN export of video ``video_id`` says of its behaviour states still open (started, never
+    stopped: no end to write), which its tiers leave out; "" where there are none, or where no tier is written (the
+    export then writes every behaviour event to ``<stem>_behaviours.csv`` beside it)."""
+    named = {b.id: b.name for b in project.behaviours()}
+    evs = [e for e in project.behaviour_events(video_id) if e.behaviour_id in named]
+    still = [e for e in evs if e.offset is None]
+    if not still or len(still) == len(evs):
+        return ""
+    which = sorted({named[e.behaviour_id] for e in still}, key=str.casefold)
+    return (f"{len(still)} behaviour state(s) still open ({', '.join(which[:4])}"
+            + (f" and {len(which) - 4} more" if len(which) > 4 else "")
+            + ") left out of the ELAN file: it holds no state without an end; stop them, or export a CSV, which "
+            "keeps them")
 
 
 def export_events_csv(project: Project, path: str | os.PathLike[str], video_id: int | None = None,

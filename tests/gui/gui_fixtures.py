@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import cv2
@@ -130,11 +131,74 @@ class FakeAnalysis:
                 for on, ap, off in SPOTS]
 
 
-def shown_window(qtbot, qsettings, size: tuple[int, int] = (1300, 850)):
-    """A MainWindow analysing with FakeAnalysis, at `size`, shown and exposed (the caller shuts it down)."""
+FAR = 300  # People.third's face 5: this far right of the person on the left
+
+
+class People(FakeAnalysis):
+    """Two people side by side from frame 2 (``pair_at``'s video call: faces 1 and 2, face 2 on the right), no spots
+    (no proposals). What a re-run's tracker does otherwise, set on the class (people_window turns them off):
+    ``swap``, it numbers the two the other way round; ``one``, it follows only the first (one face a frame);
+    ``third``, the person on the right is not analysed and a third, FAR right, is face 5 on every frame (seen most)."""
+
+    pair_at = 2
+    swap = False
+    one = False
+    third = False
+
+    def rows(self, progress=None, cancel=None):
+        for row in super().rows(progress, cancel):
+            face = row["face_id"]
+            if face == 2 and (self.one or self.third):
+                continue
+            if face == -1 and self.third:  # FakeAnalysis' faceless first frames: face 5 is there already
+                row = {**row, "face_id": 5, "success": 1, "confidence": 0.9}
+                row.update({f"x_{k}": 80.0 + FAR + 25 * (k % 2) for k in range(468)})
+                row.update({f"y_{k}": 60.0 + 30 * (k % 2) for k in range(468)})
+            elif face in (1, 2) and self.swap:
+                row = {**row, "face_id": 3 - face}
+            yield row
+            if face == 1 and self.third:
+                yield {**row, "face_id": 5, **{f"x_{k}": row[f"x_{k}"] + FAR for k in range(468)}}
+
+    def spots(self):
+        return []
+
+
+@contextmanager
+def people_window(qtbot, qsettings, video_path, project):
+    """A shown window analysing with People (its switches off before and after): `project` made, `video_path`
+    opened and analysed with landmarks, the person on the right (face 2) picked. Shut down on leaving."""
+    from helpers import open_and_analyse
+
+    from merstudio.gui import commands as C
+
+    People.swap = People.one = People.third = False
+    win = shown_window(qtbot, qsettings, analysis=People)
+    try:
+        assert win.ctx.execute(C.NewProject, path=str(project))
+        open_and_analyse(qtbot, win, video_path, landmarks=True)
+        win.pick_face(2)
+        yield win
+    finally:
+        People.swap = People.one = People.third = False
+        win.shutdown()
+
+
+def rerun_people(qtbot, win) -> None:
+    """The analysis run again with landmarks (the re-run confirmed), waited for, no error shown."""
+    from merstudio.gui import commands as C
+
+    assert win.ctx.execute(C.RunAnalysis, settings={"landmarks": True}, confirmed=True), win.errors
+    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+    assert not win.errors, win.errors
+
+
+def shown_window(qtbot, qsettings, size: tuple[int, int] = (1300, 850), analysis: type[FakeAnalysis] = FakeAnalysis):
+    """A MainWindow analysing with `analysis` (FakeAnalysis or a subclass), at `size`, shown and exposed (the caller
+    shuts it down)."""
     from merstudio.gui.main_window import MainWindow
 
-    win = MainWindow(qsettings=qsettings, make_analysis=lambda src, settings: FakeAnalysis(src, settings))
+    win = MainWindow(qsettings=qsettings, make_analysis=lambda src, settings: analysis(src, settings))
     qtbot.addWidget(win)
     win.resize(*size)
     win.show()

@@ -5,8 +5,7 @@ event's face back (h204: the audit's swap.mp4 left an accepted event on another 
 from __future__ import annotations
 
 import pytest
-from gui_fixtures import FakeAnalysis
-from helpers import open_and_analyse
+from gui_fixtures import People, people_window, rerun_people
 
 from merstudio.gui import commands as C
 from merstudio.gui.events_table import COLUMNS
@@ -14,41 +13,10 @@ from merstudio.gui.events_table import COLUMNS
 pytestmark = pytest.mark.gui
 
 
-class TwoPeople(FakeAnalysis):
-    """Two people side by side from frame 2 (FakeAnalysis' video call: faces 1 and 2, face 2 on the right); with
-    ``swap`` the tracker numbers them the other way round; with ``one`` it follows only the first (one face a
-    frame). No spots: no proposals."""
-
-    swap = False
-    one = False
-
-    def __init__(self, source, settings):
-        super().__init__(source, settings)
-        self.pair_at = 2
-
-    def rows(self, progress=None, cancel=None):
-        for row in super().rows(progress, cancel):
-            if self.one and row["face_id"] == 2:
-                continue
-            yield {**row, "face_id": 3 - row["face_id"]} if self.swap and row["face_id"] in (1, 2) else row
-
-    def spots(self):
-        return []
-
-
 @pytest.fixture
-def two_people(qtbot, qsettings):
-    from merstudio.gui.main_window import MainWindow
-
-    TwoPeople.swap = TwoPeople.one = False
-    win = MainWindow(qsettings=qsettings, make_analysis=lambda src, settings: TwoPeople(src, settings))
-    qtbot.addWidget(win)
-    win.resize(1300, 850)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    TwoPeople.swap = TwoPeople.one = False
-    win.shutdown()
+def two_people(qtbot, qsettings, video_path, tmp_path):
+    with people_window(qtbot, qsettings, video_path, tmp_path / "two.merproj") as win:
+        yield win
 
 
 def _shown_faces(win) -> list:
@@ -57,20 +25,15 @@ def _shown_faces(win) -> list:
     return [m.data(m.index(r, col)) for r in range(m.rowCount())]
 
 
-def test_a_rerun_that_swaps_the_ids_keeps_the_event_on_its_person(qtbot, two_people, video_path, tmp_path):
-    win = two_people
-    assert win.ctx.execute(C.NewProject, path=str(tmp_path / "two.merproj"))
-    open_and_analyse(qtbot, win, video_path, landmarks=True)
+def test_a_rerun_that_swaps_the_ids_keeps_the_event_on_its_person(qtbot, two_people):
+    win = two_people  # the person on the right (face 2) picked
     vid = win.video.id
     first = win.project.analysis(vid).id
-    win.pick_face(2)  # the person on the right
     assert win.ctx.execute(C.NewEvent, onset=30, apex=33, offset=36), win.errors
     (ev,) = win.project.events(vid)
     assert ev.face_id == 2
-    TwoPeople.swap = True  # the re-run calls the person on the right face 1
-    assert win.ctx.execute(C.RunAnalysis, settings={"landmarks": True}, confirmed=True), win.errors
-    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
-    assert not win.errors, win.errors
+    People.swap = True  # the re-run calls the person on the right face 1
+    rerun_people(qtbot, win)
     assert win.project.analysis(vid).id != first
     assert [e.face_id for e in win.project.events(vid)] == [1]
     assert _shown_faces(win) == [1]
@@ -85,18 +48,14 @@ def test_a_rerun_that_swaps_the_ids_keeps_the_event_on_its_person(qtbot, two_peo
     assert not win.errors, win.errors
 
 
-def test_a_rerun_without_the_events_person_says_so(qtbot, two_people, video_path, tmp_path):
+def test_a_rerun_without_the_events_person_says_so(qtbot, two_people):
     """One face a frame: the re-run does not analyse the person on the right; their event keeps its face id and the
     status line names it (it said nothing about events)."""
     win = two_people
-    assert win.ctx.execute(C.NewProject, path=str(tmp_path / "two.merproj"))
-    open_and_analyse(qtbot, win, video_path, landmarks=True)
     vid = win.video.id
-    win.pick_face(2)
     assert win.ctx.execute(C.NewEvent, onset=30, apex=33, offset=36), win.errors
-    TwoPeople.one = True
-    assert win.ctx.execute(C.RunAnalysis, settings={"landmarks": True}, confirmed=True), win.errors
-    qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+    People.one = True
+    rerun_people(qtbot, win)
     assert sorted(win.project.face_spans(vid)) == [1]
     assert [e.face_id for e in win.project.events(vid)] == [2]
     line = win.statusBar().currentMessage()

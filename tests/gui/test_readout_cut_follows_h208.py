@@ -18,7 +18,9 @@ def _lines(frame: int, value: str) -> tuple[str, str]:
     return f"{text} {REASON}", f"{text}<br>{REASON}"
 
 
-def test_a_cut_readout_draws_each_new_frame(qtbot) -> None:
+@pytest.fixture
+def cut_readout(qtbot):
+    """A timeline's readout with frame 0's lines wrapped, then cut to room for two of them (with a tooltip)."""
     from merstudio.gui.timeline import Timeline
 
     tl = Timeline()
@@ -30,8 +32,12 @@ def test_a_cut_readout_draws_each_new_frame(qtbot) -> None:
     r.set_lines(*_lines(0, "1.27"))
     assert r.item.textWidth() > 0  # wrapped onto several lines
     r.set_room(r._two_px + 1)  # room for two lines, not for the rest: cut
-    assert r.item.document().toPlainText().endswith("\u2026")
+    assert r.item.document().toPlainText().endswith("\u2026") and r.toolTip() != ""
+    return r
 
+
+def test_a_cut_readout_draws_each_new_frame(cut_readout) -> None:
+    r = cut_readout
     for frame, value in ((50, "2.09"), (120, "0.50")):
         r.set_lines(*_lines(frame, value))
         drawn = r.item.document().toPlainText()
@@ -41,18 +47,8 @@ def test_a_cut_readout_draws_each_new_frame(qtbot) -> None:
         assert f"frame {frame} " in r.toolTip() and "(its release gate)" in r.toolTip()
 
 
-def test_a_short_readout_after_a_cut_one_is_whole_and_has_no_tooltip(qtbot) -> None:
-    from merstudio.gui.timeline import Timeline
-
-    tl = Timeline()
-    qtbot.addWidget(tl)
-    tl.resize(420, 500)
-    tl.show()
-    qtbot.waitExposed(tl)
-    r = tl.readout
-    r.set_lines(*_lines(0, "1.27"))
-    r.set_room(r._two_px + 1)
-    assert r.toolTip() != ""
+def test_a_short_readout_after_a_cut_one_is_whole_and_has_no_tooltip(cut_readout) -> None:
+    r = cut_readout
     r.set_lines("<b>frame 9</b>", "<b>frame 9</b>")  # fits on one line
     assert r.item.document().toPlainText() == "frame 9"
     assert r.toolTip() == ""

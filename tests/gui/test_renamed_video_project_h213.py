@@ -29,6 +29,22 @@ def _coded(window, video: Path) -> Path:
     return made
 
 
+def _coded_then_renamed(window, video: Path) -> tuple[Path, Path]:
+    """_coded, then the video renamed P01_<name>: (the project file, the renamed video)."""
+    made = _coded(window, video)
+    return made, video.rename(video.with_name(f"P01_{video.name}"))
+
+
+def _closed_study(window, home: Path) -> Path:
+    """home/study.merproj made in the window with home/a.avi written and opened, then closed: the video's path."""
+    home.mkdir()
+    write_video(home / "a.avi")
+    assert window.ctx.execute(C.NewProject, path=str(home / "study.merproj"))
+    assert window.ctx.execute(C.OpenVideo, path=str(home / "a.avi"))
+    window.session.close_project()
+    return home / "a.avi"
+
+
 def _answer(monkeypatch, window, key: str) -> list[tuple[str, str, object]]:
     """The question about a project found holding the video answered with ``key``; each one asked recorded."""
     asked: list[tuple[str, str, object]] = []
@@ -42,8 +58,7 @@ def _answer(monkeypatch, window, key: str) -> list[tuple[str, str, object]]:
 
 
 def test_a_renamed_video_opens_the_project_that_holds_it_relinked(qtbot, window, video_path, monkeypatch):
-    made = _coded(window, video_path)
-    renamed = video_path.rename(video_path.with_name("P01_clip.avi"))
+    made, renamed = _coded_then_renamed(window, video_path)
     asked = _answer(monkeypatch, window, "earlier")
     assert window.ctx.execute(C.OpenVideo, path=str(renamed)), window.errors
     qtbot.waitUntil(lambda: window.video is not None, timeout=10000)
@@ -63,8 +78,7 @@ def test_a_renamed_video_opens_the_project_that_holds_it_relinked(qtbot, window,
 
 
 def test_new_project_and_cancel_leave_the_earlier_project_alone(qtbot, window, video_path, monkeypatch):
-    made = _coded(window, video_path)
-    renamed = video_path.rename(video_path.with_name("P01_clip.avi"))
+    made, renamed = _coded_then_renamed(window, video_path)
     _answer(monkeypatch, window, "cancel")
     window.ctx.execute(C.OpenVideo, path=str(renamed))
     assert window.project is None and not renamed.with_suffix(".merproj").exists()
@@ -78,8 +92,7 @@ def test_new_project_and_cancel_leave_the_earlier_project_alone(qtbot, window, v
 
 
 def test_the_question_names_the_project_the_old_name_and_the_events(window, video_path, monkeypatch):
-    made = _coded(window, video_path)
-    renamed = video_path.rename(video_path.with_name("P01_clip.avi"))
+    made, renamed = _coded_then_renamed(window, video_path)
     earlier = window.session.earlier_project(renamed, renamed.with_suffix(".merproj"))
     asked = []
     monkeypatch.setattr(session_module, "ask", lambda parent, text, choices, **k: asked.append(
@@ -147,13 +160,8 @@ def test_a_project_moved_within_its_tree_gets_each_relative_path_from_there(qtbo
 
 def test_the_locate_box_closes_once_the_video_is_found(qtbot, window, tmp_path, monkeypatch):
     home = tmp_path / "home"
-    home.mkdir()
-    write_video(home / "a.avi")
-    assert window.ctx.execute(C.NewProject, path=str(home / "study.merproj"))
-    assert window.ctx.execute(C.OpenVideo, path=str(home / "a.avi"))
-    window.session.close_project()
     (tmp_path / "disk").mkdir()
-    (home / "a.avi").rename(tmp_path / "disk" / "a.avi")
+    _closed_study(window, home).rename(tmp_path / "disk" / "a.avi")
     monkeypatch.setattr(QFileDialog, "getOpenFileName",
                         staticmethod(lambda *a, **k: (str(tmp_path / "disk" / "a.avi"), "")))
     assert window.ctx.execute(C.OpenProject, path=str(home / "study.merproj"))
@@ -164,12 +172,7 @@ def test_the_locate_box_closes_once_the_video_is_found(qtbot, window, tmp_path, 
 
 def test_the_locate_box_stays_when_the_locate_is_cancelled(qtbot, window, tmp_path, monkeypatch):
     home = tmp_path / "home"
-    home.mkdir()
-    write_video(home / "a.avi")
-    assert window.ctx.execute(C.NewProject, path=str(home / "study.merproj"))
-    assert window.ctx.execute(C.OpenVideo, path=str(home / "a.avi"))
-    window.session.close_project()
-    (home / "a.avi").unlink()
+    _closed_study(window, home).unlink()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: ("", "")))
     assert window.ctx.execute(C.OpenProject, path=str(home / "study.merproj"))
     boxes = [b.text() for b in window.findChildren(QMessageBox) if b.isVisible()]

@@ -333,12 +333,16 @@ def _safe_check(args: argparse.Namespace, path: Path) -> None:
                          ".tsv); an .xlsx keeps such cells as text already")
 
 
-def _make_safe(args: argparse.Namespace, out: Path) -> None:
-    """--spreadsheet-safe: formula-like cells of the table just written made text (events_csv.spreadsheet_cell)."""
+def _make_safe(args: argparse.Namespace, out: Path, *beside: Path) -> None:
+    """--spreadsheet-safe: formula-like cells of the table just written made text (events_csv.spreadsheet_cell),
+    and of the behaviour events' CSV written ``beside`` it: the same byte-order mark, guard and (--decimal-comma)
+    separator as the events file (a spreadsheet opened the one safe, the other not)."""
     if getattr(args, "spreadsheet_safe", False):
         from merstudio.interchange.events_csv import make_spreadsheet_safe
 
-        n = make_spreadsheet_safe(out, _text_table(out, args.to_fmt) or ",", getattr(args, "decimal_comma", False))
+        comma = getattr(args, "decimal_comma", False)
+        n = make_spreadsheet_safe(out, _text_table(out, args.to_fmt) or ",", comma)
+        n += sum(make_spreadsheet_safe(p, ",", comma) for p in beside)  # a CSV of its own, whatever the events file
         if n:
             print(f"note: {n} cell(s) that a spreadsheet would take for a formula or a date start with an apostrophe "
                   "(--spreadsheet-safe)", file=sys.stderr)
@@ -437,6 +441,9 @@ def run(args: argparse.Namespace) -> int:
         # the video is here: events past its last frame are cut there (or skipped), as an import into a project
         # does; BORIS drops what lies past the media length, ELAN shows frames the video lacks
         ix.fit_to_video(preview, frames, video.name)
+    behaviours = list(getattr(preview, "behaviours", []))  # an ELAN file's behaviour tiers: written below
+    if behaviours and preview.behaviour_note in preview.notes:  # the reader's "left out": not so any more
+        preview.notes.remove(preview.behaviour_note)
     _show(preview)
     events = _accept(preview, args.yes)
     # --media is a path on this command line: from the current folder, not from OUT's (the writers take a relative
@@ -467,15 +474,36 @@ def run(args: argparse.Namespace) -> int:
                          args.output.expanduser().resolve().parent == args.input.expanduser().resolve().parent
                          or _beside_url(preview.media_relative)) else "")
     _out_folder(args.output)
-    out = ix.write_events(events, args.output, media, fmt=args.to_fmt)
-    _make_safe(args, out)
+    out, beside, said = _write_converted(args, events, media, behaviours)
+    _make_safe(args, out, *beside)
     if not frames and not media.length and events and \
             ix.detect_format(out, args.to_fmt, look_inside=False) == "boris-project":
         print("note: the video's length is not known: the BORIS project gives it the last event's end plus 1 s "
               "(--media VIDEO, a video merstudio reads, for its real length)", file=sys.stderr)
     _boris_losses(out, args.to_fmt, events)
-    print(f"wrote {len(events)} event(s) to {out}")
+    print(f"wrote {len(events)} event(s) to {out}{said}")
     return 0
+
+
+def _write_converted(args: argparse.Namespace, events: list, media: Any, behaviours: list) -> tuple[Path, list[Path],
+                                                                                                     str]:
+    """Write a conversion's events, and the behaviour events an ELAN file's behaviour tiers held, as every export
+    writes them (they were noted, then lost): an ELAN file's tiers of their own, else ``<stem>_behaviours.csv``
+    beside the file. (the events file, [the behaviours' CSV], what the last line adds)."""
+    from merstudio import interchange as ix
+
+    if not behaviours:
+        return ix.write_events(events, args.output, media, fmt=args.to_fmt), [], ""
+    from merstudio.io.timebase import Timebase
+    from merstudio.project import export as px
+
+    if ix.detect_format(args.output, args.to_fmt, look_inside=False) == "eaf":
+        out = ix.write_eaf(events, args.output, media, extra_tiers=px.named_behaviour_tiers(behaviours))
+        return out, [], f", and {len(behaviours)} behaviour event(s) as its 'behaviour: <name> (<coder>)' tiers"
+    out = ix.write_events(events, args.output, media, fmt=args.to_fmt)
+    csv = px.export_named_behaviours_csv(behaviours, px.behaviours_csv_path(out), media.name, media.path,
+                                         Timebase(media.fps, media.times))
+    return out, [csv], f", and {len(behaviours)} behaviour event(s) to {csv.name} beside it"
 
 
 def _beside_url(relative: str) -> bool:
@@ -496,15 +524,18 @@ def _boris_losses(out: Path, fmt: str | None, events: list) -> None:
 
 def _behaviours_written(project: Any, vid: int, beside: list[Path]) -> str:
     """What the one-video export wrote of the video's behaviour events: the CSV beside the file, or an ELAN file's
-    ``behaviour:`` tiers (a state still open has no end there: said)."""
+    ``behaviour:`` tiers (a state still open has no end there: a note says how many, of which behaviours)."""
     evs = project.behaviour_events(vid)
     if beside:
         return f", and {len(evs)} behaviour event(s) to {beside[0].name} beside it"
     ended = sum(1 for e in evs if e.offset is not None)
     if not ended:
         return ""
-    return (f", and {ended} behaviour event(s) as its 'behaviour: <name> (<coder>)' tiers"
-            + (f" ({len(evs) - ended} still open, with no end, left out)" if ended < len(evs) else ""))
+    from merstudio.project.export import open_states_note
+
+    if note := open_states_note(project, vid):
+        print(f"note: {note}", file=sys.stderr)
+    return f", and {ended} behaviour event(s) as its 'behaviour: <name> (<coder>)' tiers"
 
 
 def _media_times(media: Path | None, quiet: bool = False) -> tuple[float | None, Any]:
@@ -703,7 +734,7 @@ def _all_videos(project: Any, args: argparse.Namespace) -> int:
         _safe_check(args, path)
         _out_folder(path)
         done = ix.export_all_events(project, path, statuses=args.status)
-        _make_safe(args, path)
+        _make_safe(args, path, *done.paths[1:])
         for note in done.notes:
             print(f"note: {note}", file=sys.stderr)
         print(done.summary())
@@ -784,7 +815,7 @@ def _run_project(args: argparse.Namespace) -> int:
             _out_folder(args.export_file)
             out, *beside = ix.export_project_events(project, vid, args.export_file, fmt=args.to_fmt,
                                                     statuses=args.status, times=times())
-            _make_safe(args, out)
+            _make_safe(args, out, *beside)
             written = [e for e in project.events(vid) if args.status is None or e.status in args.status]
             _boris_losses(out, args.to_fmt, written)
             print(f"wrote {len(written)} event(s) of video {vid} to {out}" + _behaviours_written(project, vid, beside))

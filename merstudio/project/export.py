@@ -18,7 +18,7 @@ half-written report under the real name. An unwritable path raises OutputError.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -188,16 +188,25 @@ def behaviours_table(project: Project, video_id: int | None = None, times: Times
         place = video_place(project, video.id)
         for e in evs:
             b = named.get(e.behaviour_id)
-            n = None if e.offset is None else e.offset - e.onset + 1
-            rows.append({
-                "behaviour_event_id": e.id, "video": video.name, "video_path": place,
-                "behaviour": b.name if b else "", "kind": b.kind if b else "", "key": b.key if b else "",
-                "face_id": e.face_id, "onset_frame": e.onset, "offset_frame": e.offset,
-                "onset_time": tb.time_of(e.onset), "offset_time": None if e.offset is None else tb.time_of(e.offset),
-                "duration_frames": n, "duration_s": None if e.offset is None else tb.span(e.onset, e.offset),
-                "coder": e.coder, "note": e.note,
-                "open": e.offset is None,
-            })
+            rows.append(_behaviour_row(e, video.name, place, tb, b.name if b else "", b.kind if b else "",
+                                       b.key if b else ""))
+    return _behaviours_frame(rows)
+
+
+def _behaviour_row(e: BehaviourEvent, video: str, place: str, tb: Timebase, name: str, kind: str,
+                   key: str) -> dict[str, Any]:
+    """One row of the behaviours table (BEHAVIOUR_COLUMNS)."""
+    return {
+        "behaviour_event_id": e.id, "video": video, "video_path": place, "behaviour": name, "kind": kind, "key": key,
+        "face_id": e.face_id, "onset_frame": e.onset, "offset_frame": e.offset, "onset_time": tb.time_of(e.onset),
+        "offset_time": None if e.offset is None else tb.time_of(e.offset),
+        "duration_frames": None if e.offset is None else e.offset - e.onset + 1,
+        "duration_s": None if e.offset is None else tb.span(e.onset, e.offset),
+        "coder": e.coder, "note": e.note, "open": e.offset is None,
+    }
+
+
+def _behaviours_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=list(BEHAVIOUR_COLUMNS))
     for c in ("offset_frame", "duration_frames"):
         df[c] = df[c].astype("Int64")  # empty for an open state, never 12.0
@@ -218,6 +227,18 @@ def export_behaviours_csv(project: Project, path: str | os.PathLike[str], video_
     the CSV ``path``. ``times``: as for :func:`events_table`; ``progress(1, 1)`` once written. Returns ``path`` as
     a Path; OutputError where it cannot be written."""
     return _write_csv(behaviours_table(project, video_id, times), path, progress)
+
+
+def export_named_behaviours_csv(events: Sequence[tuple[str, BehaviourEvent]], path: str | os.PathLike[str],
+                                video: str, video_path: str, timebase: Timebase) -> Path:
+    """Behaviour events read from a file, not a project's (an ELAN file's behaviour tiers, converted: (behaviour
+    name, event)), written as :func:`export_behaviours_csv` writes a project's, which an import into a project takes
+    back: ``video`` names the video, ``timebase`` gives the times. A behaviour is a state where one of its events
+    spans frames, else a point (as an import into a project makes it); no key, no event ids."""
+    spans = {name for name, e in events if e.offset != e.onset}
+    rows = [_behaviour_row(e, video, video_path, timebase, name, "state" if name in spans else "point", "")
+            for name, e in events]
+    return _write_csv(_behaviours_frame(rows), path, None)
 
 
 def behaviours_csv_path(events_path: str | os.PathLike[str]) -> Path:

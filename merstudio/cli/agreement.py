@@ -133,7 +133,7 @@ class _Progress:
 
 def run(args: argparse.Namespace) -> int:
     from merstudio.agreement import agreement_report
-    from merstudio.project import Project
+    from merstudio.cli.project import open_project
 
     coders = list(dict.fromkeys(c.strip() for c in args.coders.split(",") if c.strip())) if args.coders else None
     if coders is not None and len(coders) < 2:
@@ -157,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--frames: each table needs its own NAME")
     if specs and (not args.video or len(args.video) != 1):
         raise InputError("--frames needs exactly one --video (the video the tables belong to)")
-    with Project.open(args.project) as project:
+    with open_project(args.project) as project:  # as every command opens one (relative paths refreshed)
         from merstudio.cli.project import video_id
 
         vids = [video_id(project, ref) for ref in args.video] if args.video else None

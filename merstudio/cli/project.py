@@ -587,7 +587,7 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "subject" and args.clear and args.subject is not None:
         raise InputError(f"--clear removes the subject of video {args.video}: give no SUBJECT with it")
     reading = args.action == "show" or (args.action == "subject" and args.subject is None and not args.clear)
-    with _open(args.project, reading) as project:
+    with open_project(args.project, reading) as project:
         if args.action == "add":
             _add(project, _open_all(list(args.media), args.fps, args.project))
         elif args.action in ("merge", "split"):
@@ -617,7 +617,7 @@ def _merge_copy(args: argparse.Namespace) -> int:
 
     if args.video is not None:
         raise InputError("--video goes with merging two faces (KEEP MERGED); merging another copy takes every video")
-    with _open(args.project, args.dry_run) as project:
+    with open_project(args.project, args.dry_run) as project:
         plan = plan_merge(project, Path(args.keep))
         print("\n".join(plan.lines()))
         if args.dry_run or plan.empty:
@@ -643,16 +643,31 @@ def _asked(question: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def _open(path: Path, reading: bool) -> Any:
-    """The project, read-only for a command that only reads it; one an older merstudio made is upgraded first, as
-    `agreement` and `convert` do (read-only, it could not be read), or refused with the reason it cannot be (in use
-    elsewhere, a read-only location)."""
+def open_project(path: Path, reading: bool = False) -> Any:
+    """The project as every CLI command opens it (`project`, `convert --project`, `agreement`): read-only for a
+    command that only reads it; one an older merstudio made is upgraded first (read-only, it could not be read),
+    or refused with the reason it cannot be (in use elsewhere, a read-only location). Opened for writing, each
+    video's relative path is refreshed from where the file lies now (Project.refresh_relpaths, as the app does when
+    it opens one): a project moved within its tree and used from the CLI alone kept 'videos/a.mp4' for
+    '../videos/a.mp4', so a copy of the tree used the original's videos, or called them MISSING once those were
+    gone. A read-only open writes nothing: its videos are found by their stored paths as before."""
+    import warnings
+
+    from merstudio.errors import MerstudioError
     from merstudio.project import Project
     from merstudio.project.store import NeedsUpgrade
 
-    if not reading:
-        return Project.open(path)
+    if reading:
+        try:
+            return Project.open(path, read_only=True)
+        except NeedsUpgrade:
+            return Project.open(path)
+    project = Project.open(path)
     try:
-        return Project.open(path, read_only=True)
-    except NeedsUpgrade:
-        return Project.open(path)
+        project.refresh_relpaths()  # nothing in a project opened read-only after all (in use elsewhere)
+    except MerstudioError as exc:  # the command goes on: its videos are still found by their stored paths
+        warnings.warn(f"{path}: the videos' relative paths were not refreshed ({exc})", UserWarning, stacklevel=2)
+    except BaseException:
+        project.close()
+        raise
+    return project

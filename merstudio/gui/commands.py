@@ -170,10 +170,13 @@ class OpenProject(AppCommand):
 class OpenVideo(AppCommand):
     """Open a video: with no project open, its own project beside it (created when there is none); with one open,
     add it there, unless the video has its own project beside it: params project "beside" opens that one,
-    "current" adds the video to the open project, absent asks. A file at the path a video of the open project was
-    added from, whose content changed since (re-encoded in place), is that video's, located there as the "Where is
-    …?" dialog does (LocateVideo; params attach as there): it was added as a second video of that path, without
-    the first one's events."""
+    "current" adds the video to the open project, absent asks. Where it has none of its name but another project
+    holds it (renamed since it was coded there: Session.earlier_project), that one is offered as with no project
+    open: project "earlier" opens the project at params earlier (the open one closes as any open closes:
+    Session.keep_lost_work), "current" adds it here. A file at the path a video of the open project was added
+    from, whose content changed since (re-encoded in place), is that video's, located there as the "Where is …?"
+    dialog does (LocateVideo; params attach as there): it was added as a second video of that path, without the
+    first one's events."""
 
     @staticmethod
     def ask(ctx: CommandContext, params: Params) -> bool:
@@ -182,7 +185,7 @@ class OpenVideo(AppCommand):
         proj = ctx.win.project
         video = _changed_at(proj, Path(params["path"])) if proj is not None else None
         if video is None:
-            return True
+            return _earlier_asked(ctx, params)
         params["video_id"] = video.id
         return _attach_asked(ctx, params)
 
@@ -191,12 +194,45 @@ class OpenVideo(AppCommand):
         if "video_id" in params:
             LocateVideo.do(ctx, params)
             return
+        if params.get("project") == "earlier":
+            if not ctx.win.session.open_project(Path(params["earlier"]), select=False):
+                return  # declined (its work kept, an analysis left running, read-only refused): nothing changed
+            params = {**params, "project": None}  # opened: it holds the video (relinked as it is added)
         try:
             ctx.win.session.open_video(Path(params["path"]), project=params.get("project"))
         except ChangedVideo as exc:  # opened with no project open: its project beside it holds it (Project.add_video)
             again = {"path": params["path"], "video_id": exc.video.id, "name": exc.video.name}
             if _attach_asked(ctx, again):
                 LocateVideo.do(ctx, again)
+
+
+def _earlier_asked(ctx: CommandContext, params: Params) -> bool:
+    """With a project open that does not hold the video, and no project of the video's own name (its project
+    beside it is asked about when it is added: Session.open_video), another project that holds it (renamed or on
+    another mount since it was coded there: Session.earlier_project) is offered before the video is added here:
+    it was added to the open project without a word, its coding looking lost (the question is asked with no
+    project open since h213). Sets params project ("earlier", with params earlier, or "current"); False: cancelled."""
+    proj = ctx.win.project
+    if proj is None or params.get("project"):
+        return True
+    from types import SimpleNamespace
+
+    from merstudio.gui.session import same_file
+
+    path, session = Path(params["path"]), ctx.win.session
+    default = session.default_project_path(path)
+    if default.exists() or session.has_video(proj, SimpleNamespace(path=str(path))):
+        return True
+    earlier = session.earlier_project(path, default)
+    if earlier is None or same_file(earlier.path, proj.path):
+        return True
+    choice = ctx.win.ask_project_holding(path.name, earlier)
+    if choice is None:
+        return False
+    params["project"] = choice
+    if choice == "earlier":
+        params["earlier"] = str(earlier.path)
+    return True
 
 
 def _changed_at(proj: Any, path: Path) -> Any:
@@ -1550,6 +1586,8 @@ class ExportEvents(AppCommand):
         notes = [f"{video.name}: {NOT_FOUND_NOTE}"] if kind != "events-csv" and proj.locate_video(video.id) is None \
             else []
         vid = video.id
+        if kind == "eaf" and (still := ex.open_states_note(proj, vid)):  # an ELAN tier holds no state without an end
+            notes.append(still)
 
         def write(reader: Any, progress: Callable[[int, int], None], times: Any) -> list[Path]:
             if kind == "boris-project" and (note := export_losses(reader.events(vid))):  # what it cannot hold

@@ -1,12 +1,16 @@
 """The project's own behaviours (ELAN tiers, a BORIS ethogram: a name, a key that codes it at the play head, a
-colour, point or state events) and their coded events, stored in the tables schema 5 added. Project has these
-methods through BehaviourTables."""
+colour, point or state events) and their coded events, stored in the tables schema 5 added; each event's creation,
+edits and deletion are logged in its history (schema 8), as events' are, so that a merge of two copies tells who
+changed or deleted it (merstudio.project.merge). Project has these methods through BehaviourTables."""
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
 import time
 from dataclasses import dataclass, replace
+from typing import Any
 
 from merstudio.errors import InputError
 from merstudio.pathnames import name_key
@@ -130,21 +134,25 @@ class BehaviourTables(StoreBase):
         with self._tx() as con:
             cur = con.execute("INSERT INTO behaviour_events (id, video_id, behaviour_id, face_id, onset, offset,"
                               " coder, note, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                              (ev.id, ev.video_id, ev.behaviour_id, ev.face_id, ev.onset, ev.offset, ev.coder,
-                               ev.note, now, now))
-            return replace(ev, id=inserted_id(cur))
+                              (ev.id if ev.id is not None else next_behaviour_event_id(con), ev.video_id,
+                               ev.behaviour_id, ev.face_id, ev.onset, ev.offset, ev.coder, ev.note, now, now))
+            eid = inserted_id(cur)
+            self._log_behaviour_event(con, eid, "create", None, behaviour_event_row(con, eid))
+            return replace(ev, id=eid)
 
     def update_behaviour_event(self, event: BehaviourEvent) -> BehaviourEvent:
         if event.id is None:
             raise ValueError("update_behaviour_event needs an event with an id")
-        ev = event.validated()
+        eid, ev = event.id, event.validated()
         with self._tx() as con:
-            n = con.execute("UPDATE behaviour_events SET video_id=?, behaviour_id=?, face_id=?, onset=?, offset=?,"
-                            " coder=?, note=?, modified=? WHERE id=?",
-                            (ev.video_id, ev.behaviour_id, ev.face_id, ev.onset, ev.offset, ev.coder, ev.note,
-                             time.time(), ev.id)).rowcount
-        if not n:
-            raise KeyError(f"no behaviour event {ev.id}")
+            before = behaviour_event_row(con, eid)
+            if before is None:
+                raise KeyError(f"no behaviour event {ev.id}")
+            con.execute("UPDATE behaviour_events SET video_id=?, behaviour_id=?, face_id=?, onset=?, offset=?,"
+                        " coder=?, note=?, modified=? WHERE id=?",
+                        (ev.video_id, ev.behaviour_id, ev.face_id, ev.onset, ev.offset, ev.coder, ev.note,
+                         time.time(), eid))
+            self._log_behaviour_event(con, eid, "update", before, behaviour_event_row(con, eid))
         return ev
 
     def delete_behaviour_event(self, event_id: int) -> BehaviourEvent:
@@ -152,8 +160,31 @@ class BehaviourTables(StoreBase):
         if before is None:
             raise KeyError(f"no behaviour event {event_id}")
         with self._tx() as con:
-            con.execute("DELETE FROM behaviour_events WHERE id = ?", (event_id,))
+            row = behaviour_event_row(con, event_id)
+            if row is not None:
+                con.execute("DELETE FROM behaviour_events WHERE id = ?", (event_id,))
+                self._log_behaviour_event(con, event_id, "delete", row, None)
         return before
+
+    def _log_behaviour_event(self, con: sqlite3.Connection, event_id: int, action: str,
+                             before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+        """A record in the behaviour events' history (as EventTables._log writes the events'): the rows as
+        :func:`behaviour_event_row` reads them, as JSON."""
+        ref = after or before or {}
+        con.execute("INSERT INTO behaviour_event_history (event_id, time, action, coder, before, after)"
+                    " VALUES (?,?,?,?,?,?)",
+                    (event_id, time.time(), action, self.coder or str(ref.get("coder", "")),
+                     None if before is None else json.dumps(before), None if after is None else json.dumps(after)))
+
+    def behaviour_event_history(self, event_id: int | None = None) -> list[dict[str, Any]]:
+        """The behaviour events' history records (of one event, or all), oldest first: time, action (create,
+        update, delete), coder, before and after (the event's row as a dict; None where there is none)."""
+        where, args = ("WHERE event_id = ?", (event_id,)) if event_id is not None else ("", ())
+        rows = self._query("SELECT event_id, time, action, coder, before, after FROM behaviour_event_history "
+                           f"{where} ORDER BY id", args)
+        return [{"event_id": r[0], "time": r[1], "action": r[2], "coder": r[3],
+                 "before": json.loads(r[4]) if r[4] else None, "after": json.loads(r[5]) if r[5] else None}
+                for r in rows]
 
     def behaviour_events(self, video_id: int | None = None, behaviour_id: int | None = None) -> list[BehaviourEvent]:
         where, args = ["1"], []
@@ -164,3 +195,20 @@ class BehaviourTables(StoreBase):
         rows = self._query(f"SELECT {', '.join(self._BEV_COLS)} FROM behaviour_events WHERE {' AND '.join(where)}"
                            " ORDER BY video_id, onset, id", args)
         return [BehaviourEvent(**dict(zip(self._BEV_COLS, r, strict=True))) for r in rows]
+
+
+def behaviour_event_row(con: sqlite3.Connection, event_id: int) -> dict[str, Any] | None:
+    """A stored behaviour event as its history records it: every column but ``modified`` (``created`` tells it
+    apart from another event that had its id), None when there is none."""
+    cur = con.execute("SELECT id, video_id, behaviour_id, face_id, onset, offset, coder, note, created"
+                      " FROM behaviour_events WHERE id = ?", (event_id,))
+    r = cur.fetchone()
+    return None if r is None else dict(zip([d[0] for d in cur.description], r, strict=True))
+
+
+def next_behaviour_event_id(con: sqlite3.Connection) -> int:
+    """An id no behaviour event has had: past the largest in the table and in its history (SQLite would give a
+    deleted newest event's id to the next one, and one history would then hold two events)."""
+    row = con.execute("SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM behaviour_events UNION ALL "
+                      "SELECT MAX(event_id) FROM behaviour_event_history)").fetchone()
+    return int(row[0] or 0) + 1

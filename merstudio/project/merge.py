@@ -14,16 +14,21 @@ this one has not, merged in one transaction, the other file opened read-only and
   overlapping frames): an exact duplicate is skipped, a different one that overlaps is added beside it as a
   conflict, the others are new. The other copy's history of an event comes with it, so that merging again finds
   nothing new.
-- Behaviour events have no history: the same id and the same creation time are one event, the later modified
-  wins. Others are matched by video, behaviour name, coder, face and frames (exact duplicates skipped) and added.
-  Without a history nothing tells a behaviour event one copy deleted from one the other added, so a deletion does
-  not travel: the event comes back (nothing a coder made is lost; delete it again).
-  Behaviours are matched by name; one only the other copy has is added (without its key where that key codes
+- Behaviour events: the same id and the same creation time are one event, and their histories (schema 8) are
+  compared as events' are: the copy whose history goes on wins (an edit, a deletion); changed in both, or deleted
+  in one and changed in the other: both kept (the other copy's added beside this one's), a conflict named in the
+  summary. Where the histories are equal but the events differ (edits made before schema 8 logged them), the later
+  edit wins. Others are matched by video, behaviour name, coder, face and frames (exact duplicates skipped) and
+  added. Behaviours are matched by name; one only the other copy has is added (without its key where that key codes
   another behaviour here).
+- Neutral frames (a video's per-face neutral baselines, features.neutral) are project settings: a face's that only
+  the other copy has comes across; where both copies have one for a face and they differ, this copy's is kept and
+  the summary says so.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
@@ -34,8 +39,10 @@ from pathlib import Path
 from typing import Any
 
 from merstudio.errors import InputError
+from merstudio.project.behaviours import behaviour_event_row, next_behaviour_event_id
 from merstudio.project.events import Event
-from merstudio.project.store import Project
+from merstudio.project.settings import _put_settings
+from merstudio.project.store import NeedsUpgrade, Project
 from merstudio.project.videos import _relpath
 
 Row = dict[str, Any]
@@ -101,11 +108,16 @@ class MergePlan:
     behaviour_duplicates: int = 0
     coders: list[str] = field(default_factory=list)
     coded: dict[int, list[str]] = field(default_factory=dict)
+    # neutral frames: {other video id: the setting's new value (this copy's baselines, then the other's faces this
+    # one lacks)}; the names of the videos where both copies have a face's and they differ (this copy's kept)
+    neutral: dict[int, list[Any]] = field(default_factory=dict)
+    neutral_names: dict[int, str] = field(default_factory=dict)  # other video id -> its name, for the summary
+    neutral_kept: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         """Nothing to merge: every event of the other copy is here (or this copy's is newer)."""
-        return not (self.videos_new or self.behaviours_new or self.events or self.behaviour_events)
+        return not (self.videos_new or self.behaviours_new or self.events or self.behaviour_events or self.neutral)
 
     def counts(self, changes: Iterable[Change] | None = None) -> Counter[str]:
         return Counter(c.kind for c in (self.events + self.behaviour_events if changes is None else changes))
@@ -133,7 +145,18 @@ class MergePlan:
                 out.append(f"    {coder}: {_counted(by_coder[coder], all_kinds=False)}")
         if self.behaviours_new:
             out.append(f"  behaviours new: {', '.join(str(b['name']) for b in self.behaviours_new)}")
+        if said := self.neutral_text():
+            out.append(f"  neutral frames: {said}")
         return out
+
+    def neutral_text(self) -> str:
+        """'from the other copy for clip.avi; this copy's kept for b.avi (the other copy's differ)', '' if none."""
+        out = []
+        if self.neutral:
+            out.append(f"from the other copy for {_listed(self.neutral_names[v] for v in self.neutral)}")
+        if self.neutral_kept:
+            out.append(f"this copy's kept for {_listed(self.neutral_kept)} (the other copy's differ)")
+        return "; ".join(out)
 
     def item_lines(self, limit: int = 12) -> list[str]:
         """Each update, deletion and conflict by coder, video and frames (``limit`` of them, then how many more)."""
@@ -161,18 +184,23 @@ class MergeDone:
     events_before: list[Row] = field(default_factory=list)  # rows updated or deleted, as they were
     bevents_added: list[int] = field(default_factory=list)
     bevents_before: list[Row] = field(default_factory=list)
+    bhistory: list[int] = field(default_factory=list)  # behaviour_event_history rows appended
+    settings_before: dict[str, Any] = field(default_factory=dict)  # settings written, as they were (None: absent)
 
     def line(self) -> str:
         beh = self.plan.counts(self.plan.behaviour_events)
+        neutral = self.plan.neutral_text()
         return (f"merged {self.plan.other} into {self.plan.path.name}: events "
                 f"{_counted(self.plan.counts(self.plan.events))}"
                 + (f"; behaviour events {_counted(beh, all_kinds=False)}" if sum(beh.values()) else "")
-                + (f"; {len(self.videos)} video(s) added" if self.videos else ""))
+                + (f"; {len(self.videos)} video(s) added" if self.videos else "")
+                + (f"; neutral frames {neutral}" if neutral else ""))
 
 
 def plan_merge(project: Project, other: str | os.PathLike[str]) -> MergePlan:
     """What merging the project file ``other`` (another copy of ``project``, opened read-only, never changed) into
-    ``project`` would do; see the module. InputError: ``other`` missing, not a project, or ``project`` itself."""
+    ``project`` would do; see the module. InputError: ``other`` missing, not a project, ``project`` itself, or of
+    an older schema (not upgraded here: it is only read)."""
     o = Path(other)
     if not o.is_file():
         raise InputError(f"{o}: no such project file (give the other copy's .merproj)")
@@ -182,7 +210,12 @@ def plan_merge(project: Project, other: str | os.PathLike[str]) -> MergePlan:
         same = False
     if same:
         raise InputError(f"{o}: this is the project itself; give the other copy's .merproj")
-    with Project.open(o, read_only=True) as them:
+    try:
+        them = Project.open(o, read_only=True)
+    except NeedsUpgrade:  # read at this schema only; upgrading it would change the file this merge only reads
+        raise InputError(f"{o}: written by an older merstudio; open it once with this one (merstudio project show "
+                         f"{o} upgrades it, keeping the original beside it), then merge again") from None
+    with them:
         return _plan(project, them, o)
 
 
@@ -208,6 +241,7 @@ def _plan(us: Project, them: Project, other: Path) -> MergePlan:
 
     _plan_events(us, them, plan, name_of)
     _plan_behaviours(us, them, plan, name_of)
+    _plan_neutral(us, them, plan, name_of)
     plan.coded = {vid: list(cs) for vid, cs in them.coded().items() if vid in plan.video_map}
     coming = {str(c.theirs["coder"]) for c in plan.events + plan.behaviour_events if c.theirs and c.theirs["coder"]}
     plan.coders = sorted((set(them.coders()) | coming) - set(us.coders()))
@@ -300,6 +334,8 @@ def _plan_behaviours(us: Project, them: Project, plan: MergePlan, name_of: Any) 
             plan.behaviours_new.append({**r, "key": press})
     ours = {int(r["id"]): r for r in _rows(us, "behaviour_events")}
     theirs = {int(r["id"]): r for r in _rows(them, "behaviour_events")}
+    h_us, h_them = _histories(us, "behaviour_event_history"), _histories(them, "behaviour_event_history")
+    used_ids = set(ours) | set(h_us)
     our_beh_names = {int(r["id"]): str(r["name"]) for r in _rows(us, "behaviours")}
 
     def beh_name(t: Row) -> str:
@@ -310,21 +346,75 @@ def _plan_behaviours(us: Project, them: Project, plan: MergePlan, name_of: Any) 
         name = beh_name(r) if theirs_side else our_beh_names.get(int(r["behaviour_id"]), "")
         return vid, name.casefold(), str(r["coder"]), int(r["face_id"]), int(r["onset"]), r["offset"]
 
+    def state(r: Row, theirs_side: bool) -> tuple[Any, ...]:
+        return (*key(r, theirs_side), str(r["note"]))
+
     have = Counter(key(o, False) for o in ours.values())
+    here = {state(o, False) for o in ours.values()}
+
+    def add(kind: str, o: Row | None, t: Row | None, hist: Sequence[Rec] = (), keep_id: bool = False) -> None:
+        if t is not None:
+            video, coder, behaviour = name_of(int(t["video_id"])), str(t["coder"]), beh_name(t)
+        else:
+            assert o is not None
+            video, coder = _our_name(us, int(o["video_id"])), str(o["coder"])
+            behaviour = our_beh_names.get(int(o["behaviour_id"]), "")
+        plan.behaviour_events.append(Change(kind, coder, video, o, t, tuple(hist), keep_id, behaviour))
+
     for eid, t in theirs.items():
         o = ours.get(eid)
-        if o is not None and o["created"] == t["created"]:
-            if key(o, False) == key(t, True) and o["note"] == t["note"]:
+        hu, ht = h_us.get(eid, []), h_them.get(eid, [])
+        if (o["created"] if o is not None else _created(hu)) != t["created"]:  # of no shared origin
+            if have[key(t, True)]:
                 plan.behaviour_duplicates += 1
-            elif float(t["modified"]) > float(o["modified"]):
-                plan.behaviour_events.append(Change("updated", str(t["coder"]), name_of(int(t["video_id"])), o, t,
-                                                    behaviour=beh_name(t)))
+                continue
+            free = eid not in used_ids
+            add("new", None, t, ht if free else (), keep_id=free)
+            used_ids.add(eid)
             continue
-        if have[key(t, True)]:
+        same = o is not None and state(o, False) == state(t, True)
+        if o is not None and hu == ht:  # no edit logged apart (an edit before schema 8): the later edit wins
+            if same or float(t["modified"]) <= float(o["modified"]):
+                plan.behaviour_duplicates += 1
+            else:
+                add("updated", o, t)
+        elif _starts(hu, ht) or same:  # the same, or this copy's history goes on past theirs: ours stands
+            plan.behaviour_duplicates += o is not None  # (one deleted here after their last edit: not here)
+        elif o is not None and _starts(ht, hu):  # theirs goes on: their edit wins
+            add("updated", o, t, ht[len(hu):])
+        elif state(t, True) in here:  # a conflict merged before: its other side is here already
             plan.behaviour_duplicates += 1
+        else:  # changed in both, or deleted here and changed there: theirs added beside ours
+            add("conflict", o, t)
+    # behaviour events this copy has that the other deleted (its history goes on past ours to a deletion)
+    for eid, o in ours.items():
+        ht = h_them.get(eid, [])
+        if eid in theirs or not ht or ht[-1][1] != "delete" or _created(ht) != o["created"]:
             continue
-        plan.behaviour_events.append(Change("new", str(t["coder"]), name_of(int(t["video_id"])), None, t,
-                                            keep_id=o is None, behaviour=beh_name(t)))
+        hu = h_us.get(eid, [])
+        if _starts(ht, hu):
+            add("deleted", o, None, ht[len(hu):])
+        elif not _starts(hu, ht):  # changed here, deleted there: ours kept, named
+            add("conflict", o, None)
+
+
+def _plan_neutral(us: Project, them: Project, plan: MergePlan, name_of: Any) -> None:
+    """The neutral frames (per video, per face) the other copy has and this one lacks; a face's that differ: this
+    copy's kept, the video named."""
+    from merstudio.features.neutral import setting_key
+
+    for tvid, vid in plan.video_map.items():
+        theirs = _by_face(them.get_setting(setting_key(tvid)))
+        if not theirs:
+            continue
+        stored = us.get_setting(setting_key(vid)) if vid is not None else None
+        ours = _by_face(stored)
+        if any(f in ours and ours[f] != d for f, d in theirs.items()):
+            plan.neutral_kept.append(name_of(tvid))
+        extra = [d for f, d in sorted(theirs.items()) if f not in ours]
+        if extra:  # this copy's list as it is (an entry it cannot read stays too), the other's faces after it
+            plan.neutral[tvid] = [*(stored if isinstance(stored, list) else []), *extra]
+            plan.neutral_names[tvid] = name_of(tvid)
 
 
 def apply_merge(project: Project, plan: MergePlan) -> MergeDone:
@@ -381,14 +471,23 @@ def apply_merge(project: Project, plan: MergePlan) -> MergeDone:
                 done.history += _append(con, int(before["id"]), c.history)
         bcols = _columns(con, "behaviour_events")
         for c in plan.behaviour_events:
-            if c.kind == "new" and c.theirs is not None:
+            if c.theirs is not None and (c.kind == "new" or c.kind == "conflict"):
                 t = {k: v for k, v in c.theirs.items() if k in bcols}
                 t["video_id"], t["behaviour_id"] = vmap[int(t["video_id"])], bmap[int(t["behaviour_id"])]
-                if not c.keep_id or con.execute("SELECT 1 FROM behaviour_events WHERE id = ?",
-                                                (t["id"],)).fetchone():
-                    t.pop("id")
-                done.bevents_added.append(_insert(con, "behaviour_events", t))
-            elif c.ours is not None:
+                keep = c.keep_id and not con.execute(
+                    "SELECT 1 FROM behaviour_events WHERE id = ? UNION ALL SELECT 1 FROM behaviour_event_history "
+                    "WHERE event_id = ? LIMIT 1", (t["id"], t["id"])).fetchone()
+                if not keep:
+                    t["id"] = next_behaviour_event_id(con)
+                bid = _insert(con, "behaviour_events", t)
+                done.bevents_added.append(bid)
+                # its history comes with an event kept under its id (merging again finds it the same); else, or
+                # with none logged (stored before schema 8), its creation here
+                hist = c.history if keep and c.history else (
+                    (time.time(), "create", project.coder or str(t["coder"]), None,
+                     json.dumps(behaviour_event_row(con, bid))),)
+                done.bhistory += _append(con, bid, hist, "behaviour_event_history")
+            elif c.ours is not None and c.kind in ("updated", "deleted"):
                 before = _row(con, "behaviour_events", int(c.ours["id"]))
                 if before is None:
                     continue
@@ -400,6 +499,15 @@ def apply_merge(project: Project, plan: MergePlan) -> MergeDone:
                     t["video_id"], t["behaviour_id"] = vmap[int(t["video_id"])], bmap[int(t["behaviour_id"])]
                     con.execute(f"UPDATE behaviour_events SET {', '.join(f'{k} = ?' for k in t)} WHERE id = ?",
                                 [*t.values(), before["id"]])
+                done.bhistory += _append(con, int(before["id"]), c.history, "behaviour_event_history")
+        # neutral frames: the other copy's faces this one lacks (the setting as it was kept for undo)
+        from merstudio.features.neutral import setting_key
+
+        for tvid, value in plan.neutral.items():
+            name = setting_key(vmap[tvid])
+            row = con.execute("SELECT value FROM settings WHERE key = ?", (name,)).fetchone()
+            done.settings_before[name] = None if row is None else json.loads(row[0])
+            _put_settings(con, {name: value})
         # the coders the other copy records as having coded a video (one who found nothing there too)
         for v, cs in plan.coded.items():
             if v in vmap and (new := sorted(set(cs) - set(project.coded_by(vmap[v])))):
@@ -411,7 +519,7 @@ def apply_merge(project: Project, plan: MergePlan) -> MergeDone:
 def undo_merge(project: Project, done: MergeDone) -> None:
     """Take back what :func:`apply_merge` wrote, in one transaction: the events and behaviour events it added go,
     those it updated or deleted come back as they were, the history records it appended, the videos, behaviours,
-    coders and coded records it added go."""
+    coders and coded records it added go, the neutral frames it wrote are as they were."""
     with project._tx() as con:
         con.executemany("DELETE FROM events WHERE id = ?", [(i,) for i in done.events_added])
         for r in done.events_before:
@@ -422,6 +530,8 @@ def undo_merge(project: Project, done: MergeDone) -> None:
         for r in done.bevents_before:
             con.execute("DELETE FROM behaviour_events WHERE id = ?", (r["id"],))
             _insert(con, "behaviour_events", r)
+        con.executemany("DELETE FROM behaviour_event_history WHERE id = ?", [(i,) for i in done.bhistory])
+        _put_settings(con, done.settings_before)
         con.executemany("DELETE FROM behaviours WHERE id = ?", [(i,) for i in done.behaviours])
         con.executemany("DELETE FROM videos WHERE id = ?", [(i,) for i in done.videos])
         con.executemany("DELETE FROM coders WHERE name = ?", [(c,) for c in done.coders])
@@ -458,22 +568,49 @@ def _taken(con: sqlite3.Connection, eid: int) -> bool:
                             "event_id = ? LIMIT 1", (eid, eid)).fetchone())
 
 
-def _append(con: sqlite3.Connection, eid: int, hist: Iterable[Rec]) -> list[int]:
+def _append(con: sqlite3.Connection, eid: int, hist: Iterable[Rec], table: str = "event_history") -> list[int]:
     out = []
     for tm, action, coder, before, after in hist:
-        cur = con.execute("INSERT INTO event_history (event_id, time, action, coder, before, after) "
+        cur = con.execute(f"INSERT INTO {table} (event_id, time, action, coder, before, after) "
                           "VALUES (?,?,?,?,?,?)", (eid, tm, action, coder, before, after))
         out.append(int(cur.lastrowid or 0))
     return out
 
 
-def _histories(project: Project) -> dict[int, list[Rec]]:
+def _histories(project: Project, table: str = "event_history") -> dict[int, list[Rec]]:
     out: dict[int, list[Rec]] = {}
     with project._lock:
         for eid, tm, action, coder, before, after in project._con.execute(
-                "SELECT event_id, time, action, coder, before, after FROM event_history ORDER BY id"):
+                f"SELECT event_id, time, action, coder, before, after FROM {table} ORDER BY id"):
             out.setdefault(int(eid), []).append((float(tm), str(action), str(coder), before, after))
     return out
+
+
+def _created(hist: Sequence[Rec]) -> Any:
+    """The creation time of the behaviour event a history ends on (its last record's row), None if unknown."""
+    if not hist:
+        return None
+    try:
+        return json.loads(hist[-1][4] or hist[-1][3] or "{}").get("created")
+    except (ValueError, AttributeError):
+        return None
+
+
+def _by_face(value: Any) -> dict[int, Any]:
+    """A video's stored neutral baselines by face id (entries that cannot be read left out, as load_baselines
+    leaves them)."""
+    out: dict[int, Any] = {}
+    for d in value if isinstance(value, list) else []:
+        try:
+            out[int(d["face_id"])] = d
+        except (KeyError, TypeError, ValueError):
+            continue
+    return out
+
+
+def _listed(names: Iterable[str], most: int = 4) -> str:
+    names = list(names)
+    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def _starts(longer: Sequence[Rec], prefix: Sequence[Rec]) -> bool:
@@ -498,8 +635,6 @@ def _same_coding(o: Row, t: Row) -> bool:
 
 
 def _event_json(row: Row) -> str:
-    import json
-
     return json.dumps(Event(**{k: row[k] for k in _EVENT_FIELDS if k in row}).to_dict())
 
 

@@ -10,12 +10,12 @@ from collections.abc import Callable
 from functools import cache
 
 APPLICATION_ID = 0x4D455253  # "MERS": tells our files apart from any other SQLite database
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # The day the next schema came (the repository's history): a file of schema n was written by merstudio of that day
 # or earlier. Said when opening upgrades such a file, so that a coder knows which merstudio opens the copy kept of it.
 WRITTEN_UNTIL = {1: "2026-11-25", 2: "2026-11-25", 3: "2026-12-01", 4: "2026-12-01", 5: "2026-12-01",
-                 6: "2026-12-07"}
+                 6: "2026-12-07", 7: "2026-12-07"}
 
 _SCHEMA_V1 = """
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -112,6 +112,17 @@ def _migrate_to_7(con: sqlite3.Connection) -> None:
     con.execute("ALTER TABLE events ADD COLUMN model TEXT NOT NULL DEFAULT ''")
 
 
+def _migrate_to_8(con: sqlite3.Connection) -> None:
+    # v8: the behaviour events' history (create, update, delete: the event as it was and became, its creation time
+    # included), as events have theirs, so that merging two copies tells a behaviour event one copy deleted from one
+    # the other added, and an edit in one copy from edits in both (merstudio.project.merge). Nothing is made up for
+    # the events stored before: their edits and deletions until now are unknown (a merge takes the later edit).
+    con.execute("""CREATE TABLE behaviour_event_history (
+        id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL, time REAL NOT NULL, action TEXT NOT NULL,
+        coder TEXT NOT NULL, before TEXT, after TEXT)""")
+    con.execute("CREATE INDEX behaviour_event_history_event ON behaviour_event_history(event_id)")
+
+
 # MIGRATIONS[n] upgrades a version n-1 database to version n, inside one transaction.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _migrate_to_1,
@@ -121,6 +132,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     5: _migrate_to_5,
     6: _migrate_to_6,
     7: _migrate_to_7,
+    8: _migrate_to_8,
 }
 
 

@@ -1,0 +1,181 @@
+"""`project merge` of two copies: a behaviour event deleted in one copy came back from the other, and one edited in
+both took the later edit silently (behaviour events had no history; schema 8 gives them one); a neutral frame range
+only the other copy had was not brought across (h233)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import warnings
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from support.merge_copies import behaviour_coding, study
+from support.old_projects import old_schema
+
+from merstudio.errors import InputError
+from merstudio.features.neutral import NeutralBaseline, load_baselines, setting_key
+from merstudio.project import Project
+from merstudio.project.merge import MergePlan, apply_merge, plan_merge, undo_merge
+from merstudio.project.store import ProjectUpgraded
+
+
+def _copies(root: Path) -> tuple[Path, Path]:
+    """alice's study (a 'gaze away' event of hers at 50-60) as A, and B copied from it."""
+    a = study(root / "A")
+    shutil.copytree(a.parent, root / "B")
+    return a, root / "B" / a.name
+
+
+def _plan(a: Path, b: Path) -> list[str]:
+    with Project.open(a, read_only=True) as p:
+        return plan_merge(p, b).lines()
+
+
+def _merge(a: Path, b: Path) -> MergePlan:
+    with Project.open(a) as p:
+        plan = plan_merge(p, b)
+        apply_merge(p, plan)
+        return plan
+
+
+def _edit(path: Path, at: int, **change: object) -> None:
+    """The behaviour event at onset ``at`` changed (``change``), or deleted (none)."""
+    with Project.open(path) as p:
+        e = next(e for e in p.behaviour_events() if e.onset == at)
+        if change:
+            p.update_behaviour_event(replace(e, **change))  # type: ignore[arg-type]
+        else:
+            p.delete_behaviour_event(e.id or 0)
+
+
+def test_a_behaviour_event_deleted_in_either_copy_stays_deleted(tmp_path: Path) -> None:
+    a, b = _copies(tmp_path)
+    _edit(b, 50)  # bob deletes alice's gaze away in his copy
+    assert "  deleted: alice: gaze away clip.avi frames 50-60" in _plan(a, b)
+    plan = _merge(a, b)
+    assert plan.counts(plan.behaviour_events)["deleted"] == 1
+    assert behaviour_coding(a) == []
+    _merge(b, a)  # and the other way: it does not come back into bob's copy
+    assert behaviour_coding(b) == []
+    with Project.open(a) as p:
+        assert plan_merge(p, b).empty
+
+
+def test_a_behaviour_event_edited_in_both_keeps_both_named(tmp_path: Path) -> None:
+    a, b = _copies(tmp_path)
+    _edit(b, 50, onset=52, note="bob: starts later")
+    _edit(a, 50, note="alice: looks down")  # alice edits it after bob: before, hers won and bob's went
+    with Project.open(a) as p:
+        plan = plan_merge(p, b)
+        assert "  behaviour events: 0 new, 0 updated, 0 deleted, 1 conflict, 0 already here" in plan.lines()
+        assert ("  conflict: alice: gaze away clip.avi frames 50-60 here, frames 52-60 in the other copy: changed in "
+                "both, both kept (here -> the other copy: note 'alice: looks down' -> 'bob: starts later')"
+                in plan.lines())
+        done = apply_merge(p, plan)
+        assert "behaviour events 1 conflict" in done.line()
+    both = [("alice", 50, 60, "alice: looks down"), ("alice", 52, 60, "bob: starts later")]
+    assert behaviour_coding(a) == both
+    _merge(b, a)
+    assert behaviour_coding(b) == both  # the two copies agree now
+    for x, y in ((a, b), (b, a)):
+        with Project.open(x) as p:
+            assert plan_merge(p, y).empty, plan_merge(p, y).summary()
+
+
+def test_undo_of_a_merged_deletion_brings_the_event_and_its_history_back(tmp_path: Path) -> None:
+    a, b = _copies(tmp_path)
+    _edit(b, 50, onset=55)
+    _edit(b, 55)
+    with Project.open(a) as p:
+        history = p.behaviour_event_history()
+        done = apply_merge(p, plan_merge(p, b))
+        assert p.behaviour_events() == [] and [h["action"] for h in p.behaviour_event_history()] == \
+            ["create", "update", "delete"]  # bob's edit and deletion came with it
+        undo_merge(p, done)
+        assert p.behaviour_event_history() == history
+    assert behaviour_coding(a) == [("alice", 50, 60, "")]
+
+
+def test_a_deletion_after_the_upgrade_of_two_schema_7_copies_travels(tmp_path: Path) -> None:
+    # copies made by the merstudio before the behaviour events' history: their events have none
+    old = tmp_path / "old.merproj"
+    con = old_schema(old, 7)
+    con.execute("INSERT INTO videos (path, relpath, hash, size, fps, frame_count, width, height, added)"
+                " VALUES ('/x/clip.avi', NULL, 'h', 10, 30.0, 72, 64, 48, 0)")
+    con.execute("INSERT INTO behaviours (name, key, colour, kind, position, created) VALUES "
+                "('gaze away', 'g', '#5e35b1', 'state', 0, 0)")
+    con.execute("INSERT INTO behaviour_events (video_id, behaviour_id, face_id, onset, offset, coder, note, created,"
+                " modified) VALUES (1, 1, 0, 5, 9, 'anna', '', 100, 100), (1, 1, 0, 20, 30, 'anna', '', 101, 101)")
+    con.close()
+    (tmp_path / "A").mkdir()
+    (tmp_path / "B").mkdir()
+    a, b = tmp_path / "A" / old.name, tmp_path / "B" / old.name
+    shutil.copyfile(old, a)
+    shutil.copyfile(old, b)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ProjectUpgraded)
+        _edit(a, 20, note="anna: seen again")  # an edit in one copy, a deletion in the other
+        _edit(b, 5)
+    plan = _merge(a, b)
+    assert plan.counts(plan.behaviour_events) == {"deleted": 1}
+    assert behaviour_coding(a) == [("anna", 20, 30, "anna: seen again")]
+    con = sqlite3.connect(a)
+    try:  # the upgrade made up no history for the events stored before it
+        assert con.execute("SELECT event_id, action FROM behaviour_event_history ORDER BY id").fetchall() == \
+            [(2, "update"), (1, "delete")]
+    finally:
+        con.close()
+
+
+def _neutral(path: Path, first: int, level: float) -> None:
+    with Project.open(path) as p:
+        vid = p.videos()[0].id
+        p.set_setting(setting_key(vid), [NeutralBaseline(0, first, first + 30, {"AU04_r": level}, 31).to_dict()])
+
+
+def _levels(path: Path) -> dict[int, tuple[int, int]]:
+    with Project.open(path, read_only=True) as p:
+        return {f: (b.first, b.last) for f, b in load_baselines(p, p.videos()[0].id).items()}
+
+
+def test_neutral_frames_only_the_other_copy_has_come_across_and_undo_takes_them_back(tmp_path: Path) -> None:
+    a, b = _copies(tmp_path)
+    _neutral(b, 10, 1.5)
+    with Project.open(a) as p:
+        plan = plan_merge(p, b)
+        assert not plan.empty
+        assert "  neutral frames: from the other copy for clip.avi" in plan.lines()
+        done = apply_merge(p, plan)
+        assert done.line().endswith("; neutral frames from the other copy for clip.avi")
+        assert load_baselines(p, p.videos()[0].id)[0].values == {"AU04_r": 1.5}
+        assert plan_merge(p, b).empty
+        undo_merge(p, done)
+        assert load_baselines(p, p.videos()[0].id) == {}
+        assert p.get_setting(setting_key(p.videos()[0].id)) is None
+
+
+def test_neutral_frames_that_differ_keep_this_copys_and_say_so(tmp_path: Path) -> None:
+    a, b = _copies(tmp_path)
+    _neutral(a, 100, 0.5)
+    _neutral(b, 10, 1.5)
+    with Project.open(a) as p:
+        plan = plan_merge(p, b)
+        assert plan.empty  # nothing to write
+        assert "  neutral frames: this copy's kept for clip.avi (the other copy's differ)" in plan.lines()
+    _edit(b, 50, note="bob")
+    with Project.open(a) as p:
+        line = apply_merge(p, plan_merge(p, b)).line()
+    assert line.endswith("; neutral frames this copy's kept for clip.avi (the other copy's differ)"), line
+    assert _levels(a) == {0: (100, 130)}
+
+
+def test_a_copy_of_an_older_schema_is_refused_in_one_line_that_says_how_to_upgrade_it(tmp_path: Path) -> None:
+    a = study(tmp_path / "A")
+    old_schema(tmp_path / "old.merproj", 7).close()
+    with Project.open(a) as p:
+        with pytest.raises(InputError, match=r"old\.merproj: written by an older merstudio; open it once with this "
+                           r"one \(merstudio project show .*old\.merproj upgrades it"):
+            plan_merge(p, tmp_path / "old.merproj")
+    assert not (tmp_path / "old (merstudio schema 7).merproj").exists()  # the other copy was only read

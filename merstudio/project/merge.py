@@ -278,13 +278,15 @@ def _plan_events(us: Project, them: Project, plan: MergePlan, name_of: Any) -> N
         if _starts(ht, hu):  # theirs goes on: their change wins
             extra = ht[len(hu):]
             if o is None:  # deleted here before they changed it? (a history ending in a deletion goes on no more)
-                add("conflict", None, t)
+                if not _has_same(ours.values(), t, plan.video_map):
+                    add("conflict", None, t)
             elif _state(o, None) != _state(t, plan.video_map):
                 add("updated", o, t, extra)
             continue
         # parted: changed in both
-        if o is None:
-            add("conflict", None, t)
+        if o is None:  # deleted here, changed there: theirs kept (under a new id), once
+            if not _has_same(ours.values(), t, plan.video_map):
+                add("conflict", None, t)
         elif _state(o, None) != _state(t, plan.video_map) and not _has_same(ours.values(), t, plan.video_map):
             add("conflict", o, t)
     # events this copy has that the other deleted after the copies parted (its history goes on past ours to a deletion)

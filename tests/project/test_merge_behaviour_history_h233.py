@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from support.merge_copies import behaviour_coding, study
+from support.merge_copies import behaviour_coding, coding, study
 from support.old_projects import old_schema
 
 from merstudio.errors import InputError
@@ -179,3 +179,17 @@ def test_a_copy_of_an_older_schema_is_refused_in_one_line_that_says_how_to_upgra
                            r"one \(merstudio project show .*old\.merproj upgrades it"):
             plan_merge(p, tmp_path / "old.merproj")
     assert not (tmp_path / "old (merstudio schema 7).merproj").exists()  # the other copy was only read
+
+
+def test_an_event_deleted_here_and_changed_there_comes_back_once(tmp_path: Path) -> None:
+    # merging the same copy again added it again each time (the kept side was not looked for, as it is for edits)
+    a, b = _copies(tmp_path)
+    with Project.open(a) as p:
+        p.delete_event(next(e for e in p.events() if e.status == "accepted").id or 0)
+    with Project.open(b) as p:
+        e = next(e for e in p.events() if e.status == "accepted")
+        p.update_event(replace(e, onset=104))
+    first = _merge(a, b)
+    assert first.counts(first.events) == {"conflict": 1}
+    assert _merge(a, b).empty
+    assert [x for x in coding(a) if x[3] == "accepted"] == [("alice", 104, 120, "accepted", "first pass")]

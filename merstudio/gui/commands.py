@@ -1219,8 +1219,10 @@ class MergeProject(AppCommand):
             return False
         plan = plan_merge(proj, params["path"])
         if plan.empty:  # a merge made before, say: no error, a line in the status bar (as the CLI says it)
-            ctx.win.statusBar().showMessage(f"{Path(params['path']).name}: nothing to merge (this project holds "
-                                            "everything that copy does)", 10000)
+            said = plan.analysis_text()  # an analysis made there only: the hint to run it here
+            ctx.win.statusBar().showMessage(f"{Path(params['path']).name}: nothing to merge"
+                                            + (f"; {said}" if said else " (this project holds everything that copy "
+                                               "does)"), 10000)
             return False
         params["plan"] = plan
         return bool(params.get("confirmed")) or ask_merge(ctx.win, plan)
@@ -1232,17 +1234,22 @@ class MergeProject(AppCommand):
         win = ctx.win
         proj = win.require_writable()
         plan = params.get("plan") or plan_merge(proj, params["path"])
-        step = MergeStep(proj, plan, lambda: _reload_coding(win))
+        step = MergeStep(proj, plan, lambda: _reload_coding(win, merged=plan))
         win.coding.push(step)
         if step.done is not None and step.done.videos:
             win.refresh_video_list()
         win.statusBar().showMessage(step.done.line() if step.done is not None else "", 15000)
 
 
-def _reload_coding(win: Any) -> None:
-    """The events and the behaviour events shown, read again (a merge or an import changed both)."""
+def _reload_coding(win: Any, merged: Any = None) -> None:
+    """The events and the behaviour events shown, read again (a merge or an import changed both); after a merge
+    (``merged``: its plan) that brings them, the neutral frames and overlays too: the views cache them per video."""
     win.coding.reload()
     win.behaviours.reload()
+    if merged is not None and merged.neutral:
+        win.neutral.update()
+    if merged is not None and merged.overlays:
+        win.analysis.load_overlays()
 
 
 def ask_merge(win: Any, plan: Any) -> bool:

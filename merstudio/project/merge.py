@@ -24,6 +24,11 @@ this one has not, merged in one transaction, the other file opened read-only and
 - Neutral frames (a video's per-face neutral baselines, features.neutral) are project settings: a face's that only
   the other copy has comes across; where both copies have one for a face and they differ, this copy's is kept and
   the summary says so.
+- Overlays (a video's named imported tables, project.overlays) are matched by video and name: one only the other
+  copy has comes across; where both have one of a name and the tables differ, this copy's is kept and the summary
+  says so.
+- Analyses stay this copy's (large, and made again from the video): the summary names the videos the other copy
+  has analysed and this one has not, to run the analysis here.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from typing import Any
 from merstudio.errors import InputError
 from merstudio.project.behaviours import behaviour_event_row, next_behaviour_event_id
 from merstudio.project.events import Event
+from merstudio.project.overlays import OVERLAY_TABLE
 from merstudio.project.settings import _put_settings
 from merstudio.project.store import NeedsUpgrade, Project
 from merstudio.project.videos import _relpath
@@ -113,11 +119,17 @@ class MergePlan:
     neutral: dict[int, list[Any]] = field(default_factory=dict)
     neutral_names: dict[int, str] = field(default_factory=dict)  # other video id -> its name, for the summary
     neutral_kept: list[str] = field(default_factory=list)
+    # overlays: (what the summary calls it, the other copy's row: its video id the other's) for each this one lacks;
+    # what the summary calls those both copies have and that differ (this copy's kept)
+    overlays: list[tuple[str, Row]] = field(default_factory=list)
+    overlays_kept: list[str] = field(default_factory=list)
+    unanalysed: list[str] = field(default_factory=list)  # videos analysed in the other copy only (analyses stay)
 
     @property
     def empty(self) -> bool:
         """Nothing to merge: every event of the other copy is here (or this copy's is newer)."""
-        return not (self.videos_new or self.behaviours_new or self.events or self.behaviour_events or self.neutral)
+        return not (self.videos_new or self.behaviours_new or self.events or self.behaviour_events or self.neutral
+                    or self.overlays)
 
     def counts(self, changes: Iterable[Change] | None = None) -> Counter[str]:
         return Counter(c.kind for c in (self.events + self.behaviour_events if changes is None else changes))
@@ -147,7 +159,30 @@ class MergePlan:
             out.append(f"  behaviours new: {', '.join(str(b['name']) for b in self.behaviours_new)}")
         if said := self.neutral_text():
             out.append(f"  neutral frames: {said}")
+        if said := self.overlay_text():
+            out.append(f"  overlays: {said}")
+        if said := self.analysis_text():
+            out.append(f"  {said}")
         return out
+
+    def overlay_text(self) -> str:
+        """"'openface' for clip.avi from the other copy; this copy's 'model' for b.avi kept (the other copy's
+        differs)", '' if none."""
+        out = []
+        if self.overlays:
+            out.append(f"{_listed(what for what, _ in self.overlays)} from the other copy")
+        if self.overlays_kept:
+            out.append(f"this copy's {_listed(self.overlays_kept)} kept (the other copy's differ"
+                       f"{'s' if len(self.overlays_kept) == 1 else ''})")
+        return "; ".join(out)
+
+    def analysis_text(self) -> str:
+        """One line naming the videos the other copy analysed and this one has not ('' if none): analyses do not
+        travel, they are run again here."""
+        if not self.unanalysed:
+            return ""
+        return (f"analyses: {_listed(self.unanalysed)} analysed in the other copy only; analyses are not merged "
+                "(run the analysis here)")
 
     def neutral_text(self) -> str:
         """'from the other copy for clip.avi; this copy's kept for b.avi (the other copy's differ)', '' if none."""
@@ -186,15 +221,17 @@ class MergeDone:
     bevents_before: list[Row] = field(default_factory=list)
     bhistory: list[int] = field(default_factory=list)  # behaviour_event_history rows appended
     settings_before: dict[str, Any] = field(default_factory=dict)  # settings written, as they were (None: absent)
+    overlays: list[int] = field(default_factory=list)  # overlay rows added
 
     def line(self) -> str:
         beh = self.plan.counts(self.plan.behaviour_events)
-        neutral = self.plan.neutral_text()
+        neutral, overlays = self.plan.neutral_text(), self.plan.overlay_text()
         return (f"merged {self.plan.other} into {self.plan.path.name}: events "
                 f"{_counted(self.plan.counts(self.plan.events))}"
                 + (f"; behaviour events {_counted(beh, all_kinds=False)}" if sum(beh.values()) else "")
                 + (f"; {len(self.videos)} video(s) added" if self.videos else "")
-                + (f"; neutral frames {neutral}" if neutral else ""))
+                + (f"; neutral frames {neutral}" if neutral else "")
+                + (f"; overlays {overlays}" if overlays else ""))
 
 
 def plan_merge(project: Project, other: str | os.PathLike[str]) -> MergePlan:
@@ -242,6 +279,7 @@ def _plan(us: Project, them: Project, other: Path) -> MergePlan:
     _plan_events(us, them, plan, name_of)
     _plan_behaviours(us, them, plan, name_of)
     _plan_neutral(us, them, plan, name_of)
+    _plan_overlays(us, them, plan, name_of)
     plan.coded = {vid: list(cs) for vid, cs in them.coded().items() if vid in plan.video_map}
     coming = {str(c.theirs["coder"]) for c in plan.events + plan.behaviour_events if c.theirs and c.theirs["coder"]}
     plan.coders = sorted((set(them.coders()) | coming) - set(us.coders()))
@@ -419,6 +457,27 @@ def _plan_neutral(us: Project, them: Project, plan: MergePlan, name_of: Any) -> 
             plan.neutral_names[tvid] = name_of(tvid)
 
 
+def _plan_overlays(us: Project, them: Project, plan: MergePlan, name_of: Any) -> None:
+    """The overlays (per video, by name) the other copy has and this one lacks; a name both have whose tables differ:
+    this copy's kept, named. And the videos the other copy analysed and this one has not (analyses stay)."""
+    for tvid, vid in plan.video_map.items():
+        ours = {o.name for o in us.overlays(vid)} if vid is not None else set()
+        for o in them.overlays(tvid):
+            what = f"{o.name!r} for {name_of(tvid)}"
+            if vid is None or o.name not in ours:
+                row = them.overlay_record(tvid, o.name)
+                if row is not None:
+                    plan.overlays.append((what, row))
+                continue
+            mine, theirs = us.overlay_record(vid, o.name), them.overlay_record(tvid, o.name)
+            if mine is not None and theirs is not None and any(mine[k] != theirs[k] for k in OVERLAY_TABLE):
+                plan.overlays_kept.append(what)
+        t = them.analysis(tvid)
+        a = us.analysis(vid) if vid is not None else None
+        if t is not None and (a is None or (t.status == "complete" and a.status != "complete")):
+            plan.unanalysed.append(name_of(tvid))
+
+
 def apply_merge(project: Project, plan: MergePlan) -> MergeDone:
     """Write ``plan`` into ``project`` in one transaction (all of it or, on any failure, nothing). Returns what was
     written, for :func:`undo_merge`."""
@@ -510,6 +569,12 @@ def apply_merge(project: Project, plan: MergePlan) -> MergeDone:
             row = con.execute("SELECT value FROM settings WHERE key = ?", (name,)).fetchone()
             done.settings_before[name] = None if row is None else json.loads(row[0])
             _put_settings(con, {name: value})
+        # overlays this copy lacks (one of the name made here since the preview stays: this copy's is kept)
+        for _, r in plan.overlays:
+            vid = vmap[int(r["video_id"])]
+            if not con.execute("SELECT 1 FROM overlays WHERE video_id = ? AND name = ?", (vid, r["name"])).fetchone():
+                done.overlays.append(_insert(con, "overlays", {**{k: v for k, v in r.items() if k != "id"},
+                                                               "video_id": vid}))
         # the coders the other copy records as having coded a video (one who found nothing there too)
         for v, cs in plan.coded.items():
             if v in vmap and (new := sorted(set(cs) - set(project.coded_by(vmap[v])))):
@@ -521,7 +586,7 @@ def apply_merge(project: Project, plan: MergePlan) -> MergeDone:
 def undo_merge(project: Project, done: MergeDone) -> None:
     """Take back what :func:`apply_merge` wrote, in one transaction: the events and behaviour events it added go,
     those it updated or deleted come back as they were, the history records it appended, the videos, behaviours,
-    coders and coded records it added go, the neutral frames it wrote are as they were."""
+    coders and coded records it added go, the neutral frames it wrote are as they were, the overlays it added go."""
     with project._tx() as con:
         con.executemany("DELETE FROM events WHERE id = ?", [(i,) for i in done.events_added])
         for r in done.events_before:
@@ -534,6 +599,7 @@ def undo_merge(project: Project, done: MergeDone) -> None:
             _insert(con, "behaviour_events", r)
         con.executemany("DELETE FROM behaviour_event_history WHERE id = ?", [(i,) for i in done.bhistory])
         _put_settings(con, done.settings_before)
+        con.executemany("DELETE FROM overlays WHERE id = ?", [(i,) for i in done.overlays])
         con.executemany("DELETE FROM behaviours WHERE id = ?", [(i,) for i in done.behaviours])
         con.executemany("DELETE FROM videos WHERE id = ?", [(i,) for i in done.videos])
         con.executemany("DELETE FROM coders WHERE name = ?", [(c,) for c in done.coders])

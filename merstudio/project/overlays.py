@@ -18,6 +18,11 @@ if TYPE_CHECKING:  # imported where used: a reader of the store (`merstudio proj
     import pandas as pd
 
 
+# what an overlay's table is, as stored: two copies' overlays of a name hold the same table when these are equal (its
+# kind, meta and time aside; project.merge)
+OVERLAY_TABLE = ("columns", "int_columns", "n_rows", "keys", "vals")
+
+
 @dataclass(frozen=True)
 class Overlay:
     """A named per-frame table stored beside a video's analysis (see Project.save_overlay)."""
@@ -94,6 +99,14 @@ class OverlayTables(StoreBase):
                 extra[c] = extra[c].astype(np.int64)
         out = pd.concat([df, extra], axis=1)
         return out.sort_values(["frame", "face_id"], kind="stable").reset_index(drop=True)
+
+    def overlay_record(self, video_id: int, name: str) -> dict[str, Any] | None:
+        """An overlay's stored row as it is (its table undecoded; None: no overlay of that name), to copy it into
+        another copy of the project (project.merge) or compare it with one there (OVERLAY_TABLE)."""
+        with self._lock:
+            cur = self._con.execute("SELECT * FROM overlays WHERE video_id = ? AND name = ?", (video_id, name))
+            r = cur.fetchone()
+            return None if r is None else dict(zip([d[0] for d in cur.description], r, strict=True))
 
     def delete_overlay(self, video_id: int, name: str) -> bool:
         """Remove an overlay; False when there was none of that name."""

@@ -607,11 +607,14 @@ def preview_behaviours(project: Any, path: str | os.PathLike[str], video_id: int
     the video's end or without a whole onset frame are skipped. ``coder``: of rows that name none. ``named_as``:
     the name the file's rows give the video (an earlier name of it); default its name. Nothing is written
     (:func:`commit_import` stores it, in one transaction)."""
+    from merstudio.interchange.events_csv import unguarded_cell
+
     p = Path(path)
     video = project.video(video_id)
     text = read_table_text(p, BEHAVIOURS_FORMAT)
     first = text.splitlines()[0] if text else ""
-    rows = csv_rows(p, text, sniff_delimiter(first))
+    delimiter = sniff_delimiter(first)
+    rows = csv_rows(p, text, delimiter)
     prev = ProjectImport(path=p, format=BEHAVIOURS_FORMAT, video_id=video_id)
     if not rows:
         raise InputError(f"{p}: empty {BEHAVIOURS_FORMAT}")
@@ -625,7 +628,8 @@ def preview_behaviours(project: Any, path: str | os.PathLike[str], video_id: int
     have = {(name_key(named.get(e.behaviour_id, ""), True), name_key(e.coder), e.face_id, e.onset, e.offset)
             for e in project.behaviour_events(video_id)}
     for i, cells in enumerate(rows[1:], start=2):
-        row = dict(zip(head, (c.strip() for c in cells), strict=False))
+        # a spreadsheet-safe export's apostrophe off: a behaviour '3/4 was made beside 3/4
+        row = dict(zip(head, (unguarded_cell(c, delimiter != ",").strip() for c in cells), strict=False))
         where = f"{p.name}: row {i}"
         if row.get("video") and name_key(row["video"]) != mine:
             if not only_video:

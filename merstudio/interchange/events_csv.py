@@ -113,25 +113,41 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_LIKE = re.compile(r"\d{1,4} ?[-/.] ?\d{1,4}(?:[-/.]\d{1,4})?")
 
 
-def spreadsheet_cell(text: str) -> str:
-    """``text`` as a spreadsheet keeps it as text: an apostrophe before a cell it would read as a formula (OWASP's
-    rule: ``= + - @``, a tab or a carriage return first) or as a date (``1-16``, ``3/4``); a number (``-0.5``) stays
-    a number."""
-    if not text or not (text.startswith(FORMULA_STARTS) or DATE_LIKE.fullmatch(text)):
-        return text
-    try:
-        float(text)
-    except ValueError:
-        return "'" + text
-    return text
-
-
 def _is_number(text: str) -> bool:
     try:
         float(text)
     except ValueError:
         return False
     return True
+
+
+def guarded(text: str, decimal_comma: bool = False) -> bool:
+    """Whether a spreadsheet-safe table writes ``text`` with an apostrophe before it: a spreadsheet would read it as
+    a formula (OWASP's rule: ``= + - @``, a tab or a carriage return first) or as a date (``1-16``, ``3/4``), or,
+    with ``decimal_comma``, as a date too (a number with a point, ``1.16``, among text); any other number stays a
+    number. Text that starts with an apostrophe before such text is guarded too (``'3/4`` as ``''3/4``), so that
+    :func:`unguarded_cell` gives every cell back as it was, and a note ``'tis`` is left alone both ways."""
+    if not text:
+        return False
+    if text.startswith("'"):
+        return guarded(text[1:], decimal_comma)
+    if _is_number(text):
+        return decimal_comma and "." in text
+    return text.startswith(FORMULA_STARTS) or DATE_LIKE.fullmatch(text) is not None
+
+
+def spreadsheet_cell(text: str, decimal_comma: bool = False) -> str:
+    """``text`` as a spreadsheet keeps it as text: an apostrophe before it where :func:`guarded`."""
+    return "'" + text if guarded(text, decimal_comma) else text
+
+
+def unguarded_cell(cell: str, decimal_comma: bool = False) -> str:
+    """The exact inverse of :func:`spreadsheet_cell` (``decimal_comma``: the table's cells are not comma-separated,
+    as make_spreadsheet_safe's decimal-comma tables): a cell read from one of our tables made spreadsheet-safe
+    without the apostrophe the guard put before it (a behaviour ``3/4`` came back as a new behaviour ``'3/4``).
+    Only where the rest is what the guard guards: ``'tis`` stays. Every reader of our tables applies it to the
+    cell as read (before stripping its spaces)."""
+    return cell[1:] if cell.startswith("'") and guarded(cell[1:], decimal_comma) else cell
 
 
 def make_spreadsheet_safe(path: str | os.PathLike[str], delimiter: str = ",", decimal_comma: bool = False) -> int:
@@ -164,9 +180,7 @@ def make_spreadsheet_safe(path: str | os.PathLike[str], delimiter: str = ",", de
             if j in numeric:
                 cells.append(c.replace(".", ",") if c and "." in c and _is_number(c) else c)
                 continue
-            cell = spreadsheet_cell(c)
-            if decimal_comma and cell == c and "." in c and _is_number(c):
-                cell = "'" + c
+            cell = spreadsheet_cell(c, decimal_comma)
             changed += cell != c
             cells.append(cell)
         safe.append(cells)
@@ -240,14 +254,15 @@ def events_csv_videos(path: str | os.PathLike[str]) -> list[str]:
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: events CSV not found")
-    rows = _rows(p)[0]
+    rows, _fmt, decimal = _rows(p)
     if not rows:
         raise InputError(f"{p}: empty file")
     header = [_header_key(h) for h in rows[0]]
     if "video" not in header:
         return []
     j = header.index("video")
-    return sorted({cell_text(r[j]) for r in rows[1:] if j < len(r)} - {""})
+    cells = _Cells({"video": j}, decimal)
+    return sorted({cells.get(r, "video") for r in rows[1:]} - {""})
 
 
 def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
@@ -389,7 +404,9 @@ def _column_index(p: Path, rows: Sequence[Sequence[Any]], notes: list[str]) -> d
 @dataclass(frozen=True)
 class _Cells:
     """A row's cells by column name: as text, as written (a note's spaces are the coder's), or as seconds (decimal
-    commas allowed where the table's delimiter is no comma)."""
+    commas allowed where the table's delimiter is no comma). A text cell comes without the apostrophe a
+    spreadsheet-safe export put before it (:func:`unguarded_cell`; its decimal-comma rule where the delimiter is no
+    comma, as make_spreadsheet_safe writes it)."""
 
     idx: Mapping[str, int]
     decimal_comma: bool
@@ -399,12 +416,13 @@ class _Cells:
         if j is None or j >= len(r):
             return ""
         v = r[j]
-        return v.strip() if type(v) is str else cell_text(v)  # a CSV's cells are text: cell_text's answer, sooner
+        # a CSV's cells are text: cell_text's answer, sooner
+        return unguarded_cell(v, self.decimal_comma).strip() if type(v) is str else cell_text(v)
 
     def raw(self, r: Sequence[Any], c: str) -> str:
         j = self.idx.get(c)
         v = r[j] if j is not None and j < len(r) else None
-        return v if isinstance(v, str) else cell_text(v)
+        return unguarded_cell(v, self.decimal_comma) if isinstance(v, str) else cell_text(v)
 
     def seconds(self, r: Sequence[Any], c: str) -> float:
         return _float(self.get(r, c), self.decimal_comma)

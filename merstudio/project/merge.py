@@ -137,8 +137,9 @@ class MergePlan:
     def lines(self, limit: int = 12) -> list[str]:
         """The summary shown before anything is written: :meth:`count_lines`, then :meth:`item_lines`."""
         out = [f"merging {self.other} into {self.path}:", *self.count_lines(), *self.item_lines(limit)]
-        if self.empty:
-            out.append("  nothing to merge: this project has everything the other copy holds")
+        if self.empty:  # not "everything" where a line above names what stays apart (an analysis, a differing table)
+            noted = self.unanalysed or self.neutral_kept or self.overlays_kept
+            out.append("  nothing to merge" + ("" if noted else ": this project has everything the other copy holds"))
         return out
 
     def count_lines(self) -> list[str]:

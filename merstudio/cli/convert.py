@@ -439,7 +439,8 @@ def run(args: argparse.Namespace) -> int:
         fps = video_fps  # the file states no rate but its video is here: the video's times the frames
     if video is not None and frames and fps and video_fps and not fps_differs(fps, video_fps):
         # the video is here: events past its last frame are cut there (or skipped), as an import into a project
-        # does; BORIS drops what lies past the media length, ELAN shows frames the video lacks
+        # does; BORIS drops what lies past the media length, ELAN shows frames the video lacks. An ELAN file's
+        # behaviour events too, each said as an event is (they went past the end into the _behaviours.csv unsaid)
         ix.fit_to_video(preview, frames, video.name)
     behaviours = list(getattr(preview, "behaviours", []))  # an ELAN file's behaviour tiers: written below
     if behaviours and preview.behaviour_note in preview.notes:  # the reader's "left out": not so any more

@@ -31,10 +31,10 @@ import math
 import numbers
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -49,6 +49,9 @@ from merstudio.pathnames import name_key as name_key
 from merstudio.pathnames import same_name as same_name
 from merstudio.project.apex import apex_imputed, middle_frame, note_apex_imputed, with_span
 from merstudio.project.events import Event
+
+if TYPE_CHECKING:
+    from merstudio.project.behaviours import BehaviourEvent
 
 # file_name, foreign_path, name_key, same_name: re-exported for the readers; their home is merstudio.pathnames, which
 # the project store (below interchange) uses too
@@ -487,8 +490,10 @@ def fit_to_video(preview: ImportPreview, frame_count: int | None, video_name: st
     project and of a file-to-file conversion whose video is here: an event that starts in the video and ends past its
     last frame (ELAN's end a few ms after it) is cut at the last frame, a note naming it (a coded apex past the end
     moves with it; an imputed apex is imputed again on the cut span, merstudio.project.apex.with_span, so the
-    agreement still leaves it out); one that starts past the end goes to ``skipped``. ``frame_count`` unknown (None
-    or 0): nothing is checked."""
+    agreement still leaves it out); one that starts past the end goes to ``skipped``. The behaviour events a preview
+    holds (an ELAN file's behaviour tiers, ``behaviours``: written beside a conversion's output) the same way, said
+    the same way (a conversion with --media wrote them past the clip's end). ``frame_count`` unknown (None or 0):
+    nothing is checked."""
     if not frame_count:
         return
     last = frame_count - 1
@@ -509,6 +514,30 @@ def fit_to_video(preview: ImportPreview, frame_count: int | None, video_name: st
             e = cut
         keep.append(e)
     preview.events = keep
+    from merstudio.interchange.eaf import EafPreview  # here: eaf imports this module
+
+    if isinstance(preview, EafPreview) and preview.behaviours:
+        preview.behaviours = _fit_behaviours(preview, preview.behaviours, frame_count, video_name)
+
+
+def _fit_behaviours(preview: ImportPreview, behaviours: list[tuple[str, BehaviourEvent]], frame_count: int,
+                    video_name: str) -> list[tuple[str, BehaviourEvent]]:
+    """:func:`fit_to_video`'s rule for (behaviour name, BehaviourEvent) pairs: the events kept, cut at the last
+    frame where they end past it (a state still open, no offset, is kept where it starts in the video)."""
+    last = frame_count - 1
+    keep = []
+    for name, e in behaviours:
+        if e.onset > last or (e.offset is not None and e.offset > last):
+            span = f"{e.onset}-{e.offset}" if e.offset is not None else f"{e.onset}-"
+            where = f"{preview.path.name}: behaviour {quote(name)}{f' of {e.coder}' if e.coder else ''} frames {span}"
+            if e.onset > last:
+                preview.skipped.append(Skip(where, f"starts past the end of {video_name} ({frame_count} frames)"))
+                continue
+            preview.notes.append(f"{where}: ends past the end of {video_name} ({frame_count} frames); offset moved "
+                                 f"to its last frame {last}")
+            e = replace(e, offset=last)
+        keep.append((name, e))
+    return keep
 
 
 def make_event(where: str, skipped: list[Skip], au_reader: AUReader | None = None, **fields: Any) -> Event | None:

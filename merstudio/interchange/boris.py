@@ -53,6 +53,7 @@ from merstudio.interchange.common import (
     vfr_note,
     write_dict_table,
 )
+from merstudio.interchange.events_csv import unguarded_cell
 from merstudio.pathnames import name_key
 from merstudio.project.events import STATUSES, Event
 from merstudio.textfile import csv_rows, read_table_text, sniff_delimiter
@@ -176,7 +177,9 @@ def _table(p: Path) -> tuple[list[tuple[Any, ...]], list[str]]:
         lines = text[:65_536].splitlines()[:30]
         header = next((ln for ln in lines if re.search(r"behaviou?r", ln, re.IGNORECASE)), lines[0] if lines else "")
         delim = sniff_delimiter(header)
-    rows = [tuple(r) for r in csv_rows(p, text, delim)]
+    # a spreadsheet-safe export's apostrophe off (ours, convert --spreadsheet-safe): a note 3/4 came back as '3/4.
+    # Only where the guard put it (the exact inverse), so BORIS's own tables, which guard nothing, read as before
+    rows = [tuple(unguarded_cell(c, delim != ",") for c in r) for r in csv_rows(p, text, delim)]
     return rows, [f"line {n}" for n in _record_lines(text, delim, rows)]
 
 

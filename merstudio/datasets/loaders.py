@@ -782,7 +782,8 @@ def _load_table(ctx: _Ctx, root: Path) -> None:
     if not path.is_file():
         raise InputError(f"{path}: sample table not found")
     base = path.parent
-    for rowno, get in read_table_rows(path, "sample table", TABLE_REQUIRED, TABLE_OPTIONAL):
+    # unguard: File > Export > Labelled set writes it, spreadsheet-safe where asked
+    for rowno, get in read_table_rows(path, "sample table", TABLE_REQUIRED, TABLE_OPTIONAL, unguard=True):
         dataset = get.get("dataset") or "table"
         subject, name, rel = get["subject"], get["sample"], get["path"]
         if not subject or not name or not rel:

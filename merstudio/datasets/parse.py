@@ -289,14 +289,23 @@ def read_table(path: Path, required: Sequence[str], sheet: str | int | None = No
 
 
 def read_table_rows(path: Path, what: str, required: Sequence[str],
-                    optional: Sequence[str] = ()) -> list[tuple[int, dict[str, str]]]:
+                    optional: Sequence[str] = (), unguard: bool = False) -> list[tuple[int, dict[str, str]]]:
     """The rows of a CSV/TSV table with a header row, each as (row number, {column: stripped cell}) with a cell
     for every `required` and `optional` column the header has ("" beyond a short row); blank rows are left out.
     Any encoding (merstudio.textfile), "," ";" or tab as the header line says; column names compare case-, space-
     and punctuation-insensitively and are keyed as norm_col spells them (face_box -> facebox). An empty table, a
-    missing required column or a broken record is one InputError line naming `path` (`what`: "sample table")."""
+    missing required column or a broken record is one InputError line naming `path` (`what`: "sample table").
+    ``unguard``: a table merstudio writes (the labelled set): each cell without the apostrophe a spreadsheet-safe
+    export put before it (merstudio.interchange.events_csv.unguarded_cell, its exact inverse)."""
     text = read_table_text(path, what)
-    records = csv_rows(path, text, sniff_delimiter(text.split("\n", 1)[0]))
+    delimiter = sniff_delimiter(text.split("\n", 1)[0])
+    records = csv_rows(path, text, delimiter)
+    if unguard:
+        # not at import: interchange imports this module. A safe labelled set's subject '2026-03 or label '3/4
+        # was a person or a class of its own
+        from merstudio.interchange.events_csv import unguarded_cell
+
+        records = [[unguarded_cell(c, delimiter != ",") for c in r] for r in records]
     if not records:
         raise InputError(f"{path}: empty {what}")
     header = records[0]

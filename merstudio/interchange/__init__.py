@@ -34,6 +34,7 @@ from merstudio.interchange.common import (
     LinkedMedia,
     Media,
     Skip,
+    _fit_behaviours,
     fit_to_video,
     frame_to_ms,
     frames_to_ms,
@@ -435,25 +436,21 @@ def _eaf_behaviours(project: Any, prev: ProjectImport, preview: EafPreview) -> N
     """An ELAN file's behaviour tiers (ours: :func:`merstudio.interchange.eaf.read_eaf`) as the preview's
     ``behaviour_rows``, checked against video ``prev.video_id`` as a behaviour events CSV's are
     (:func:`preview_behaviours`): those it has already are duplicates, one starting past its end skipped, one ending
-    past it (ELAN's end a few ms after it) cut. A behaviour the project lacks is made: a point where each of its
-    events is one frame."""
+    past it (ELAN's end a few ms after it) cut, each said as an event is (:func:`fit_to_video`'s rule, as `convert
+    --media`). A behaviour the project lacks is made: a point where each of its events is one frame."""
     if preview.behaviour_note in prev.notes:  # the import says what it adds: the conversion's note is not its
         prev.notes.remove(preview.behaviour_note)
     video = project.video(prev.video_id)
-    last = video.frame_count - 1 if video.frame_count else None
+    # cut there without a word before (an event got a note)
+    behaviours = _fit_behaviours(prev, preview.behaviours, video.frame_count, video.name) if video.frame_count \
+        else preview.behaviours
     named = {b.id: b for b in project.behaviours()}
     kinds = {name_key(b.name, True): b.kind for b in named.values()}
     spans = {name_key(name, True) for name, e in preview.behaviours if e.offset != e.onset}
     have = {(name_key(named[e.behaviour_id].name, True) if e.behaviour_id in named else "", name_key(e.coder), e.face_id, e.onset,
              e.offset) for e in project.behaviour_events(prev.video_id)}
-    for name, e in preview.behaviours:
+    for name, e in behaviours:
         e = replace_field(e, video_id=prev.video_id)
-        if last is not None and e.offset is not None and e.offset > last:
-            if e.onset > last:
-                prev.skipped.append(Skip(f"{prev.path.name}: behaviour {quote(name)} frames {e.onset}-{e.offset}",
-                                         f"starts past the end of {video.name} ({video.frame_count} frames)"))
-                continue
-            e = replace_field(e, offset=last)
         key = (name_key(name, True), name_key(e.coder), e.face_id, e.onset, e.offset)
         if key in have:
             prev.behaviour_duplicates += 1

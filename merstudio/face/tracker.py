@@ -12,7 +12,10 @@ gone across a restart is given its earlier id by `ReturnLabels`, on the tracks' 
 rule 2b's bars; the rows carry that id. (2d) A track begun on a face cut by the frame's edge, too little in view for
 rule 2, is compared with the lost tracks it may be once it is in view, and takes the matching one's id from then on;
 so is a track begun near a face lost under a cover (an object or another face over it), while rule 2 may give that
-face back, against the face as it was before the cover (the running mean took the cover in).
+face back, against the face as it was before the cover, and one begun on a face whose eyes or mouth are covered,
+against any face lost before it; once such a face is gone longer than max_gap_s (a hand over the face for 10-20 s),
+by rule 2b's bars. A track's running means take in only frames with its eyes and mouth in view (`face_seen`) that
+look like them, so a face back after a cover is compared with itself, not with the cover.
 A face moving over the frame's edge is kept by rule 1 on its place alone (its crop says nothing of who it is).
 docs/face.md states the rule and its thresholds.
 """
@@ -32,6 +35,7 @@ from merstudio.face.align import canonical_stable_points, estimate_similarity
 from merstudio.face.boxes import box_iou
 from merstudio.face.detector import FaceMeshDetector, FaceObservation, check_rgb
 from merstudio.face.landmarks import STABLE_POINTS
+from merstudio.face.occlusion import EYE_CONTRAST_MIN, LIP_CONTRAST_MIN, eye_contrast, lip_contrast
 from merstudio.face.small_faces import centre_inside
 
 # Rigid mesh points (eye corners, nose, face outline, forehead): facial action barely moves them, so the ratios of
@@ -84,17 +88,23 @@ RETURN_MARGIN = 0.10
 # LATE_WINDOW_S of its start, and given that track's id from then on where rule 2's bars hold.
 LATE_TRIES = 5
 LATE_WINDOW_S = 3.0
-# A track lost under a cover (its crop, inside the frame, no longer looked like its running mean: a cover sliding
-# over it slowly is followed by rule 1 from frame to frame, and the running mean takes the cover in) is compared by the
-# signature it had at its last frame whose crop did (`_Track.known`), by rule 2 and by rule 2d on every frame in view
-# while rule 2 may give it back (the mesh found the face still under the cover: it would have been compared so had it
-# found it only once the cover was off). Measured on a95's cross.mp4 made 7 s long (a tile sliding over smile_man's
-# face and off it): the face back uncovered read 0.59-0.64 against the running mean at its loss, 0.87-0.97 against
-# the signature before the cover.
+# A track lost under a cover (its crop, inside the frame, no longer looked like its running mean, or its eyes or mouth
+# read covered: a cover sliding over it slowly is followed by rule 1 from frame to frame) is compared by the signature
+# it had at its last frame whose crop did (`_Track.known`), by rule 2 and by rule 2d on every frame in view while rule
+# 2 may give it back (the mesh found the face still under the cover: it would have been compared so had it found it
+# only once the cover was off). Measured on a95's cross.mp4 made 7 s long (a tile sliding over smile_man's face and
+# off it): the face back uncovered read 0.59-0.64 against the running mean at its loss, 0.87-0.97 against the
+# signature before the cover. The running means no longer take a cover in (`face_seen`, `_SETTLE`): a grey tile over
+# smile_man's mouth for 7 s, which the mesh followed, had moved them to 0.82 of the face before it (below RETURN_MIN:
+# back after 7 s away, a new id). A face lost under a cover for longer than max_gap_s, or covered over the eyes at
+# once (a track of its own, which rule 1 kept once the cover was off), is compared by rule 2b's bars on the first
+# LATE_TRIES frames its new track passes rule 2's (none under the cover: the tile over the eyes read 0.0-0.17 as eyes
+# on most frames, as eyes 0.65-1.7 on some with the mesh fitted to the lower face, whose crop is far below rule 2's).
 # Tracks gone longer than max_gap_s are kept this long (seconds), at most this many, for rule 2b.
 RETURN_MEMORY_S = 600.0
 RETURN_TRACKS = 32
 _EPS_S = 1e-6  # frame times are floats: a gap of exactly max_gap_s is within it
+_SETTLE = 30  # frames a track's running means average plainly before they move slowly
 _HALVES = (np.s_[:_APPEARANCE_SIZE // 2], np.s_[_APPEARANCE_SIZE // 2:],
            np.s_[:, :_APPEARANCE_SIZE // 2], np.s_[:, _APPEARANCE_SIZE // 2:])
 
@@ -192,6 +202,17 @@ def appearance_similarity(patch: np.ndarray, valid: np.ndarray, ref: np.ndarray)
     return float(np.dot(a, b) / den) if den > 1e-9 else -1.0
 
 
+def face_seen(rgb: np.ndarray, obs: FaceObservation) -> bool:
+    """Whether the face's eyes and mouth are in view by their own contrast (merstudio.face.occlusion: under any cover,
+    a hand, a tile, a mask, they read flat); True where they cannot be judged (too small, closing, outside the
+    frame)."""
+    eyes = eye_contrast(rgb, obs.landmarks)
+    if eyes is not None and eyes < EYE_CONTRAST_MIN:
+        return False
+    lips = lip_contrast(rgb, obs.landmarks)
+    return lips is None or lips >= LIP_CONTRAST_MIN
+
+
 def _centre(b: tuple[float, ...]) -> np.ndarray:
     return np.array([(b[0] + b[2]) / 2, (b[1] + b[3]) / 2])
 
@@ -222,13 +243,19 @@ class _Track:
     late_tries: int = 0
     first_frame: int = 0
     # The signature (running mean crop, geometry) at its last frame whose crop, inside the frame, looked like it
-    # (identity_min), and whether its last frame's did not (`covered`: a cover over it, which the running mean takes
-    # in): lost so, rules 2 and 2d compare it by `known`.
+    # (identity_min), and whether its last frame's did not or its eyes or mouth were covered (`covered`; the running
+    # means take such frames in only while they hold no frame with both in view, `blind`, or are still forming): lost
+    # so, rules 2 and 2d compare it by `known`.
     known: tuple[np.ndarray, np.ndarray] | None = None
     covered: bool = False
-    # Rule 2d: begun near tracks lost under a cover, those (compared on every frame in view while rule 2 may give
-    # them back)
+    # Rule 2d: begun near tracks lost under a cover (or on a face whose eyes or mouth were covered: any track lost
+    # before it), those: compared by rule 2 on every frame in view while rule 2 may give them back; once gone longer,
+    # by rule 2b's bars on the frames it passes rule 2's for one of them (`uncover_tries` left)
     uncover: set[int] = field(default_factory=set)
+    uncover_tries: int = 0
+    # Whether its running means hold no frame with its eyes and mouth in view yet (begun under a cover): the first
+    # such frame starts them again
+    blind: bool = True
 
 
 @dataclass
@@ -599,26 +626,34 @@ class FaceTracker:
                 and self._gap_s(frame_index, t) > self.max_gap_s + _EPS_S}
         if not gone:
             return {}
-        full = np.ones((_APPEARANCE_SIZE, _APPEARANCE_SIZE), bool)
         asked: dict[int, list[int]] = {}
         for j in sorted(free_obs):
-            patch, valid = appearance[j]
-            score = {tid: appearance_similarity(patch, valid, t.appearance) for tid, t in self._tracks.items()
-                     if t.appearance is not None}
-            cands = {tid for tid in gone - refused.get(j, set()) if score[tid] >= RETURN_MIN
-                     and (g := self._geometry_distance(self._tracks[tid].geometry, observations[j], sig_visible[j])) is not None
-                     and g <= self.geometry_max}
-            if not cands:
-                continue
-            best = max(cands, key=lambda tid: score[tid])
-            ref = cast(np.ndarray, self._tracks[best].appearance)
-            kin = {tid for tid in cands if tid == best or (
-                tid not in self._tracks[best].together
-                and appearance_similarity(cast(np.ndarray, self._tracks[tid].appearance), full, ref) >= RETURN_MIN)}
-            if any(s > score[best] - RETURN_MARGIN for tid, s in score.items() if tid not in kin):
-                continue  # another known face looks nearly as much like it
-            asked.setdefault(max(kin, key=lambda tid: self._tracks[tid].last_frame), []).append(j)
+            tid = self._return_choice(observations[j], appearance[j], sig_visible[j], gone - refused.get(j, set()))
+            if tid is not None:
+                asked.setdefault(tid, []).append(j)
         return {js[0]: tid for tid, js in asked.items() if len(js) == 1}
+
+    def _return_choice(self, o: FaceObservation, patch: tuple[np.ndarray, np.ndarray], vis: np.ndarray,
+                       cands: set[int], itself: int | None = None) -> int | None:
+        """Rule 2b's decision for one face (`patch`: its crop and mask, `vis`: which signature points lie inside the
+        frame) among the tracks `cands` gone longer than max_gap_s: the id it clearly is (RETURN_MIN, the geometry,
+        RETURN_MARGIN over every other known face but `itself`, the face's own track), None where none."""
+        score = {tid: appearance_similarity(*patch, t.appearance) for tid, t in self._tracks.items()
+                 if t.appearance is not None and tid != itself}
+        ok = {tid for tid in cands if tid in score and score[tid] >= RETURN_MIN
+              and (g := self._geometry_distance(self._tracks[tid].geometry, o, vis)) is not None
+              and g <= self.geometry_max}
+        if not ok:
+            return None
+        best = max(ok, key=lambda tid: score[tid])
+        full = np.ones((_APPEARANCE_SIZE, _APPEARANCE_SIZE), bool)
+        ref = cast(np.ndarray, self._tracks[best].appearance)
+        kin = {tid for tid in ok if tid == best or (
+            tid not in self._tracks[best].together
+            and appearance_similarity(cast(np.ndarray, self._tracks[tid].appearance), full, ref) >= RETURN_MIN)}
+        if any(s > score[best] - RETURN_MARGIN for tid, s in score.items() if tid not in kin):
+            return None  # another known face looks nearly as much like it
+        return max(kin, key=lambda tid: self._tracks[tid].last_frame)
 
     def _associate(self, frame_index: int, rgb: np.ndarray, observations: list[FaceObservation],
                    appearance: list[tuple[np.ndarray, np.ndarray]], pairs: list[tuple[int, float, int, int]],
@@ -630,6 +665,7 @@ class FaceTracker:
         # like the track's (a cut to another person in the same place is followed by MediaPipe without a break).
         # Whole matches first, then those on one half only (a covered face).
         sig_visible = {j: _visible(o, rgb.shape, _SIG_IDX) for j, o in enumerate(observations)}
+        seen = [face_seen(rgb, o) for o in observations]
         for part, _, tid, j in sorted(pairs):
             if j in free_obs and tid not in matched.values():
                 matched[j] = tid
@@ -681,10 +717,16 @@ class FaceTracker:
                           and u.last_frame < frame_index and k not in refused.get(j, ())
                           and self._may_return(frame_index, u, observations[j].bbox)}
                 t.late_tries = LATE_TRIES
-            # (2d) near a face lost under a cover: found still (partly) under it, it may be that face
-            t.uncover = {k for k, u in self._tracks.items() if k != tid and k not in taken and u.continuous and u.covered
-                         and u.last_frame < frame_index and k not in refused.get(j, ())
-                         and self._may_return(frame_index, u, observations[j].bbox)}
+            # (2d) near a face lost under a cover: found still (partly) under it, it may be that face; and a face
+            # found with its eyes or mouth covered may be any face lost before it (the one it split from too: that
+            # refusal saw the cover), there or gone longer than max_gap_s
+            hidden = not seen[j]
+            t.uncover = {k for k, u in self._tracks.items() if k != tid and k not in taken and u.continuous
+                         and u.last_frame < frame_index and (hidden or (u.covered and k not in refused.get(j, ())))
+                         and (self._may_return(frame_index, u, observations[j].bbox)
+                              or (u.appearance is not None and u.geometry is not None
+                                  and self._gap_s(frame_index, u) > self.max_gap_s + _EPS_S))}
+            t.uncover_tries = LATE_TRIES
             self.records[tid] = TrackRecord(
                 frame_index, *appearance[j], geometry_signature(observations[j]), vis[_PAIRS[:, 0]] & vis[_PAIRS[:, 1]],
                 max((appearance_similarity(*appearance[j], t.appearance) for t in self._tracks.values()
@@ -692,7 +734,7 @@ class FaceTracker:
 
         # (2d) a face that came back over the frame's edge or from under a cover, now in view: its lost track's id
         # from here on.
-        self._late_returns(frame_index, observations, appearance, sig_visible, matched)
+        self._late_returns(frame_index, observations, appearance, sig_visible, seen, matched)
 
         out = []
         ids = set(matched.values())
@@ -708,12 +750,22 @@ class FaceTracker:
             t.hits += 1
             t.last_patch = appearance[j]
             t.last_matrix = _alignment(o, rgb.shape)
-            # a face in view that no longer looks like the track's running mean is under a cover (the mean is about to
-            # take it in): `known` keeps the signature before it
+            # A face in view that no longer looks like the track's running mean, or whose eyes or mouth are covered,
+            # is under a cover: once the means hold a frame with its eyes and mouth in view they take in only such
+            # frames that also look like them (or the first 30 of them: still forming), so that a face back after a
+            # long cover is compared with itself (rule 2b: a cover taken in read below its bar) and the track lost
+            # under a cover with the face before it. Until then (a track begun under a cover, dark glasses) they
+            # take in every frame, and the first such frame starts them again.
             whole = (t.appearance is None or appearance[j][1].mean() < EDGE_MIN
                      or appearance_similarity(*appearance[j], t.appearance) >= self.identity_min)
-            self._update_signature(t, o, appearance[j][0])
-            t.covered = not whole
+            if t.blind and seen[j]:
+                t.n_sig = 0
+            if t.n_sig == 0 or t.blind or (seen[j] and (whole or t.n_sig < _SETTLE)):
+                before = t.n_sig
+                self._update_signature(t, o, appearance[j][0])
+                if t.n_sig > before:
+                    t.blind = not seen[j] and (before == 0 or t.blind)
+            t.covered = not (whole and seen[j])
             if whole and t.appearance is not None and t.geometry is not None:
                 t.known = (t.appearance, t.geometry)
             rec = self.records[tid]
@@ -743,13 +795,16 @@ class FaceTracker:
 
     def _late_returns(self, frame_index: int, observations: list[FaceObservation],
                       appearance: list[tuple[np.ndarray, np.ndarray]], sig_visible: dict[int, np.ndarray],
-                      matched: dict[int, int]) -> None:
+                      seen: list[bool], matched: dict[int, int]) -> None:
         """Rule 2d: a track begun on a face cut by the frame's edge (`late`: the lost tracks it may be), on one of
-        its first LATE_TRIES frames in view within LATE_WINDOW_S, or begun near faces lost under a cover (`uncover`),
-        on any frame in view while rule 2 may give them back (gap and place), takes the id of the one of them that
-        rule 2's bars say it is, from this frame on (its earlier frames keep the id they had); that track must still
-        be gone since before the new one began and never seen with it, and a track two such faces ask for goes to
-        neither. `matched` is updated."""
+        its first LATE_TRIES frames in view within LATE_WINDOW_S, or begun under a cover (`uncover`: near faces lost
+        under one, or any lost face where its eyes or mouth were covered), on any frame in view while rule 2 may give
+        them back (gap and place), takes the id of the one of them that rule 2's bars say it is, from this frame on
+        (its earlier frames keep the id they had); of those gone longer than max_gap_s (a cover of more than 5 s), the
+        one rule 2b's bars say it is, on the first LATE_TRIES frames with its eyes and mouth seen (`seen`) on which it
+        passes rule 2's bars for one of them.
+        That track must still be gone since before the new one began and never seen with it, and a track two such
+        faces ask for goes to neither. `matched` is updated."""
         present = set(matched.values())
         asked: dict[int, list[tuple[float, int]]] = {}
         for j, tid in matched.items():
@@ -758,12 +813,13 @@ class FaceTracker:
                 continue
             if t.late and self._time(frame_index) - self._time(t.first_frame) > LATE_WINDOW_S + _EPS_S:
                 t.late.clear()
-            t.uncover = {k for k in t.uncover if k in self._tracks
-                         and self._gap_s(frame_index, self._tracks[k]) <= self.max_gap_s + _EPS_S}
+            near = {k for k in t.uncover if k in self._tracks
+                    and self._gap_s(frame_index, self._tracks[k]) <= self.max_gap_s + _EPS_S}
+            far = {k for k in t.uncover - near if k in self._tracks} if t.uncover_tries > 0 else set()
+            t.uncover = near | far
             if not self._measurable(appearance[j][1], sig_visible[j]):
                 continue
-            cands = set(t.late) | {k for k in t.uncover
-                                   if self._may_return(frame_index, self._tracks[k], observations[j].bbox)}
+            cands = set(t.late) | {k for k in near if self._may_return(frame_index, self._tracks[k], observations[j].bbox)}
             if t.late:
                 t.late_tries -= 1
                 if t.late_tries <= 0:
@@ -775,6 +831,17 @@ class FaceTracker:
             if costs:
                 cost, k = min(costs)
                 asked.setdefault(k, []).append((cost, j))
+                continue
+            far = {k for k in far if k not in present and k not in t.together
+                   and self._tracks[k].last_frame < t.first_frame}
+            # a try: a frame on which it passes rule 2's bars for one of them (never under the cover: those frames
+            # read below them)
+            if far and seen[j] and any(self._identity_cost(self._tracks[k], observations[j], appearance[j],
+                                                           sig_visible[j]) is not None for k in far):
+                t.uncover_tries -= 1
+                back = self._return_choice(observations[j], appearance[j], sig_visible[j], far, itself=tid)
+                if back is not None:
+                    asked.setdefault(back, []).append((0.0, j))
         for k, js in asked.items():
             if len(js) != 1:
                 continue
@@ -817,7 +884,7 @@ class FaceTracker:
             return
         g = geometry_signature(o)
         t.n_sig += 1
-        w = 1.0 / min(t.n_sig, 30)  # running mean over the first 30 frames, then a slow moving average
+        w = 1.0 / min(t.n_sig, _SETTLE)  # running mean over the first 30 frames, then a slow moving average
         t.geometry = g if t.geometry is None else (1 - w) * t.geometry + w * g
         t.appearance = a if t.appearance is None else (1 - w) * t.appearance + w * a
 

@@ -423,12 +423,13 @@ def project_preview(project: Any, preview: ImportPreview, video_id: int, replace
         close = _overlapping(existing, prev.events)
         if close:
             new, old = close[0]
+            # the advice first, the example after it: the preview bounds a line (for quoted file text), and a
+            # long coder name then cuts only the example
             prev.notes.append(
-                f"{len(close)} event(s) overlap an event of the same coder, face and emotion already in the project "
-                f"({shorten(new.coder or '(no coder)', 40)} face {new.face_id}: frames {new.onset}-{new.offset} "
-                f"here, {old.onset}-{old.offset} there): a corrected file of {name_list(prev.file_coders, 4)}? "
-                "Replace their events on this video with the file's (replace=True / --replace; the app: 'Replace' "
-                "in the import preview) rather than adding these beside them")
+                f"{len(close)} event(s) overlap an event of the same coder, face and emotion in the project: a "
+                "corrected file? Replace (--replace, replace=True) puts its events in place of its coders' on this "
+                f"video, not beside them ({shorten(new.coder or '(no coder)', 40)} face {new.face_id}: frames "
+                f"{new.onset}-{new.offset} here, {old.onset}-{old.offset} there)")
     return prev
 
 

@@ -153,7 +153,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--flow", choices=ANALYSIS_FLOW_METHODS, default="dis", help=FLOW_HELP)
     p.add_argument("--max-faces", action=whole(1, FACES_MAX), default=None,
                    help=f"faces analysed per frame (default {FACE_LIMIT_AUTO})")
-    p.add_argument("--landmarks", action="store_true", help="also write the 468 landmarks (x_k, y_k)")
+    p.add_argument("--landmarks", action="store_true", help="also write the 468 mesh points in frame pixels, columns "
+                   "mp_x_0..mp_x_467, mp_y_0..mp_y_467 (MediaPipe's mesh, not OpenFace's 68 x_K, y_K)")
     p.add_argument("--rotate", choices=["auto", "0", "90", "180", "270"], default="auto",
                    help="degrees clockwise to turn the frames before finding faces: for a camera mounted upside down "
                    "or a phone video without a rotation flag (landmarks stay in the file's coordinates; default "

@@ -31,12 +31,14 @@ SUBCOMMANDS = ("analyze", "doctor", "bench", "demo", "gui", "train", "tune", "ev
 
 # what scripts around merstudio can rely on (README, Command line)
 EXIT_STATUSES = ("exit status: 0 done; 2 a bad input, option or checkpoint, or (analyze, spotting) an input whose "
-                 "analysis failed, for whatever reason, a disk full mid-run included, or (train, tune, ablate) a "
-                 "fold whose worker died again after its retries: the message or the manifest row says why; 3 an "
-                 "output that cannot be written (it exists without --overwrite, no permission, "
-                 "no space; stdout too: its line names stdout); 130 interrupted (Ctrl-C; a batch resumes); 143, 129 "
-                 "stopped by SIGTERM, SIGHUP (as by Ctrl-C); 141 stdout's reader went away; 1 an essential "
-                 "check of `merstudio doctor` failed, or (any other command) a bug (a traceback: please report it)")
+                 "analysis failed for a reason of its own, or (train, tune, ablate) a fold whose worker died again "
+                 "after its retries, or another run writing the same result: the message or the manifest row says "
+                 "why; 3 an output that cannot be written (it exists without --overwrite, no permission, no space, "
+                 "a quota or a file size limit, before or during the run: a batch stops there and marks no input "
+                 "failed; stdout too: its line names stdout); 130 interrupted (Ctrl-C; a batch resumes); 143, 129 "
+                 "stopped by SIGTERM, SIGHUP (as by Ctrl-C); 141 stdout's reader went away; 1 an essential check "
+                 "of `merstudio doctor` failed, `project check` found damage or `project merge` was answered no, "
+                 "or (any other command) a bug (a traceback: please report it)")
 
 
 class EpilogFormatter(argparse.RawDescriptionHelpFormatter):

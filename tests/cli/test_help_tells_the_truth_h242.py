@@ -89,3 +89,12 @@ def test_developers_md_lists_the_landmark_columns_by_their_names() -> None:
     text = " ".join((ROOT / "DEVELOPERS.md").read_text(encoding="utf-8").split())
     assert f"{cols[0]}..{cols[N_LANDMARKS - 1]}, {cols[N_LANDMARKS]}..{cols[-1]}" in text
     assert "[x_0..x_467" not in text
+
+
+def test_developers_md_layout_names_every_top_level_module_and_package() -> None:
+    text = (ROOT / "DEVELOPERS.md").read_text(encoding="utf-8")
+    layout = text[text.index("## Layout"):text.index("## Conventions")]
+    pkg = ROOT / "merstudio"
+    names = [p.name for p in pkg.glob("*.py") if p.name not in ("__init__.py", "__main__.py")]
+    names += [f"{p.name}/" for p in pkg.iterdir() if (p / "__init__.py").is_file()]
+    assert names and not [n for n in names if n not in layout], [n for n in names if n not in layout]

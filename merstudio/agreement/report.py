@@ -420,9 +420,11 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
                           coded: Mapping[int, Iterable[str]] | None = None, au_sides: bool = False,
                           known_coders: Iterable[str] = (),
                           video_names: Mapping[int, str] | None = None, progress: Progress | None = None,
-                          cancel: Callable[[], bool] | None = None) -> AgreementReport:
+                          cancel: Callable[[], bool] | None = None,
+                          table_reasons: Mapping[int, str] | None = None) -> AgreementReport:
     """The report from plain events (any videos, any coders) and optional per-frame tables
-    ``{video_id: {coder name: DataFrame}}``.
+    ``{video_id: {coder name: DataFrame}}``. A video given fewer than two tables gets a note that its per-frame ICC
+    is skipped, with ``table_reasons[video_id]`` as the reason where given (agreement_report: no analysis stored).
 
     ``frame_counts`` ({video_id: frames}): each video's length, the frames the frame-wise figures (``kappa_frames``,
     the ``event frames`` alpha) count, as `merstudio agreement` counts them. A video without one is counted from
@@ -480,7 +482,9 @@ def agreement_from_events(events: Iterable[Event], coders: Sequence[str] | None 
     silent = [c for c in silent if c in coders]  # a coder not chosen is not compared: no note on them
     notes += _event_notes(silent, all_coded, per_pair.matches, per_pair.sided if not au_sides else {})
     icc_rows = per_pair.icc + _frame_table_iccs(tables, table_videos, where, notes, per_pair.too_few)
-    notes += _icc_notes(bool(table_videos), per_pair.too_few, icc_rows)
+    lone = [_lone_table_note(v, list(tables[v]), video_names, (table_reasons or {}).get(v))
+            for v in sorted(tables) if len(tables[v]) < 2]
+    notes += _icc_notes(lone, per_pair.too_few, icc_rows)
     icc_table = _named(_frame(icc_rows, ICC_TABLE_COLUMNS).astype({"video_id": "Int64"}), video_names)
     return AgreementReport(
         coders=list(coders), video_ids=sorted(set(event_videos) | set(table_videos)), tolerance=int(tolerance), iou=float(iou),
@@ -686,13 +690,19 @@ def _flat_frame_coders(a: pd.DataFrame, b: pd.DataFrame, na: str, nb: str) -> di
     return out
 
 
-def _icc_notes(any_tables: bool, too_few: list[str], icc_rows: list[dict]) -> list[str]:
-    """Notes on the ICC table: per-frame ICC skipped (no video has two tables), the ICCs not computed on too few
-    targets, and those outside [-1, 1]."""
-    notes = []
-    if not any_tables:
-        notes.append("per-frame ICC skipped: no video has two per-frame AU tables (only one per-frame table per "
-                     "video); add another coder's per-frame table (e.g. an OpenFace CSV) to compare AU intensities")
+def _lone_table_note(video: int, names: list[str], video_names: Mapping[int, str] | None,
+                     reason: str | None) -> str:
+    """The note on a video given fewer than two per-frame tables: its per-frame ICC is skipped, and why."""
+    label = f"{video_names[video]} (video {video})" if video_names and video in video_names else f"video {video}"
+    have = f"one per-frame AU table ({names[0]})" if names else "no per-frame AU table"
+    return f"per-frame ICC skipped on {label}: {have}; " + (reason or "the ICC compares two tables of a video")
+
+
+def _icc_notes(lone: list[str], too_few: list[str], icc_rows: list[dict]) -> list[str]:
+    """Notes on the ICC table: per-frame ICC skipped (``lone``: the videos given fewer than two tables; a report
+    given none expects no per-frame ICC and has no such note), the ICCs not computed on too few targets, and those
+    outside [-1, 1]."""
+    notes = list(lone)
     if too_few:
         notes.append(f"ICC not computed on fewer than {MIN_ICC_TARGETS} pairs (with two, ICC(2,1) can take any "
                      f"value): {', '.join(too_few)}")
@@ -1096,6 +1106,7 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
     if cancel is not None and cancel():  # reading a large project's events takes a while
         raise AgreementCancelled("agreement report cancelled; nothing was written")
     tables: dict[int, dict[str, pd.DataFrame]] = {}
+    reasons: dict[int, str] = {}  # why a video given a table has no stored one to compare it with
     for v, extra in (frame_tables or {}).items():
         if v not in known:
             raise InputError(f"{where}: per-frame table given for video {v}, which is not in the project")
@@ -1103,6 +1114,10 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
             continue
         stored = project.load_frames(v)
         tables[v] = {model_name: stored} if au_intensity_columns(stored) and len(stored) else {}
+        if not tables[v]:
+            reasons[v] = ("the project has no analysis of the video stored to compare it with (analyse it in the "
+                          "app)" if not len(stored) else "the video's stored analysis has no AU intensities to "
+                          "compare it with")
         for name, df in extra.items():
             if name in tables[v]:
                 raise InputError(f"{where}: video {v}: two per-frame tables named {name!r}")
@@ -1126,7 +1141,7 @@ def agreement_report(project: Project, video_ids: Sequence[int] | None = None, c
                                    video_ids=video_ids, frame_counts=counts, all_coded=all_coded, where=where,
                                    coded=coded, au_sides=au_sides, known_coders=project.coders(),
                                    video_names={v.id: v.name for v in project.videos()}, progress=progress,
-                                   cancel=cancel)
+                                   cancel=cancel, table_reasons=reasons)
     report.compared = _compared_inputs(project, report, events)
     if any(model_name in t for v, t in tables.items() if v in report.video_ids):
         report.notes.append(f"per-frame table {model_name!r} (ICC rows): the project's stored analysis of the video; "

@@ -621,12 +621,16 @@ def face_label(face_id: int) -> str:
 def write_dict_table(path: str | os.PathLike[str], columns: Sequence[str], rows: Iterable[Mapping[str, Any]],
                      delimiter: str = ",", progress: Callable[[int, int], None] | None = None) -> Path:
     """Rows (dicts by column) as a CSV/TSV table with a header, written atomically. ``progress(1, 2)`` before the
-    file is moved into place (what it raises leaves the old one: the app's Cancel export), ``(2, 2)`` after."""
+    file is moved into place (what it raises leaves the old one: the app's Cancel export), ``(2, 2)`` after. A
+    coder's own apostrophe before text the spreadsheet guard guards is doubled (events_csv.plain_cell), so every
+    reader, which takes the guard's off, gives the cell back as typed."""
+    from merstudio.interchange.events_csv import plain_cell  # here: events_csv builds on this module
+
     with atomic_path(path) as tmp:
         with tmp.open("w", newline="", encoding="utf-8") as fh:
             w = dict_row_writer(fh, list(columns), end="\r\n", delimiter=delimiter)  # CRLF rows, as ever
             w.writeheader()
-            w.writerows(rows)
+            w.writerows({k: plain_cell(v) for k, v in r.items()} for r in rows)
         if progress:
             progress(1, 2)
     if progress:

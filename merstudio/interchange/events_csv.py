@@ -67,6 +67,7 @@ _SPELLINGS = {"aus": ("au", "actionunit", "actionunits", "aucodes", "facs"),
               "face_id": ("face",)}  # not "subject": a sheet's Subject names the person ("sub01"), no face number
 _SPELLED = {w: c for c, words in _SPELLINGS.items() for w in words} | {c.replace("_", ""): c for c in EVENT_CSV_COLUMNS}
 NOT_CODED = "/"  # CASME's mark of an apex nobody coded
+XLSX_FORMAT = "events XLSX"
 _PROGRESS_ROWS = 2_000  # read_events_csv's progress is told every this many rows (~0.1 s)
 
 
@@ -126,11 +127,14 @@ def guarded(text: str, decimal_comma: bool = False) -> bool:
     a formula (OWASP's rule: ``= + - @``, a tab or a carriage return first) or as a date (``1-16``, ``3/4``), or,
     with ``decimal_comma``, as a date too (a number with a point, ``1.16``, among text); any other number stays a
     number. Text that starts with an apostrophe before such text is guarded too (``'3/4`` as ``''3/4``), so that
-    :func:`unguarded_cell` gives every cell back as it was, and a note ``'tis`` is left alone both ways."""
+    :func:`unguarded_cell` gives every cell back as it was, and a note ``'tis`` is left alone both ways; before a
+    number with a point (``'1.5``) whatever ``decimal_comma``, since a reader takes the decimal-comma rule from the
+    table's separator (every TSV has it), not from how the table was written."""
     if not text:
         return False
     if text.startswith("'"):
-        return guarded(text[1:], decimal_comma)
+        # the widest rule: a plain --spreadsheet-safe TSV's note '1.5 came back as 1.5 (read by the ';'/tab rule)
+        return guarded(text[1:], True)
     if _is_number(text):
         return decimal_comma and "." in text
     return text.startswith(FORMULA_STARTS) or DATE_LIKE.fullmatch(text) is not None
@@ -139,6 +143,15 @@ def guarded(text: str, decimal_comma: bool = False) -> bool:
 def spreadsheet_cell(text: str, decimal_comma: bool = False) -> str:
     """``text`` as a spreadsheet keeps it as text: an apostrophe before it where :func:`guarded`."""
     return "'" + text if guarded(text, decimal_comma) else text
+
+
+def plain_cell(value: Any) -> Any:
+    """A cell of a plain (not spreadsheet-safe) table of ours as written: a coder's own apostrophe before text the
+    guard guards doubled (``'3/4`` as ``''3/4``: :func:`spreadsheet_cell`'s escape, the same in every table), so
+    that :func:`unguarded_cell`, which every reader of our tables applies, gives it back as typed (it came back as
+    ``3/4``); any other value as it is, so a table without such a cell is written byte for byte as before. Every
+    writer of our tables applies it (common.write_dict_table, project.export's CSVs)."""
+    return "'" + value if type(value) is str and value.startswith("'") and guarded(value) else value
 
 
 def unguarded_cell(cell: str, decimal_comma: bool = False) -> str:
@@ -159,7 +172,8 @@ def make_spreadsheet_safe(path: str | os.PathLike[str], delimiter: str = ",", de
     decimal comma in the numbers of the columns that hold only numbers, and an apostrophe before a number with a
     point among text (a note "1.16" would be a date there). How many cells got an apostrophe. The line endings
     stay as written (a pandas table's LF, an events CSV's CRLF; they were all made CRLF), so the rest reads as
-    before."""
+    before. The table's cells are read as its writer escaped them (:func:`plain_cell`) before they are guarded, so
+    a coder's ``'3/4`` is guarded once, as ``''3/4``."""
     p = Path(path)
     with p.open(newline="", encoding="utf-8-sig") as fh:  # -sig: a table made safe before keeps one mark
         text = fh.read()
@@ -180,7 +194,7 @@ def make_spreadsheet_safe(path: str | os.PathLike[str], delimiter: str = ",", de
             if j in numeric:
                 cells.append(c.replace(".", ",") if c and "." in c and _is_number(c) else c)
                 continue
-            cell = spreadsheet_cell(c, decimal_comma)
+            cell = spreadsheet_cell(unguarded_cell(c, delimiter != ","), decimal_comma)  # plain_cell's escape off
             changed += cell != c
             cells.append(cell)
         safe.append(cells)
@@ -241,7 +255,7 @@ def _rows(p: Path) -> tuple[list[list[Any]], str, bool]:
     if p.suffix.lower() == ".xlsx":
         from merstudio.datasets.parse import read_workbook_rows
 
-        return [list(r) for r in read_workbook_rows(p)[1]], "events XLSX", False
+        return [list(r) for r in read_workbook_rows(p)[1]], XLSX_FORMAT, False
     text = read_table_text(p, "events CSV")  # UTF-8 (BOM or not), UTF-16 with a BOM (Excel), Latin-1
     lines = text[:65_536].splitlines()
     delim = sniff_delimiter(lines[0] if lines else "")
@@ -261,7 +275,7 @@ def events_csv_videos(path: str | os.PathLike[str]) -> list[str]:
     if "video" not in header:
         return []
     j = header.index("video")
-    cells = _Cells({"video": j}, decimal)
+    cells = _Cells({"video": j}, decimal, _fmt != XLSX_FORMAT)
     return sorted({cells.get(r, "video") for r in rows[1:]} - {""})
 
 
@@ -285,7 +299,7 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
         raise InputError(f"{p}: events CSV not found")
     rows, fmt, decimal_comma = _rows(p)
     said: list[str] = []  # the columns read under other names / ignored: first among the notes
-    cells = _Cells(_column_index(p, rows, said), decimal_comma)
+    cells = _Cells(_column_index(p, rows, said), decimal_comma, fmt != XLSX_FORMAT)
     body = [(k + 2, r) for k, r in enumerate(rows[1:]) if any(cell_text(c) for c in r)]
     if progress is not None:
         progress(0, len(body))
@@ -406,23 +420,29 @@ class _Cells:
     """A row's cells by column name: as text, as written (a note's spaces are the coder's), or as seconds (decimal
     commas allowed where the table's delimiter is no comma). A text cell comes without the apostrophe a
     spreadsheet-safe export put before it (:func:`unguarded_cell`; its decimal-comma rule where the delimiter is no
-    comma, as make_spreadsheet_safe writes it)."""
+    comma, as make_spreadsheet_safe writes it), or by plain_cell's escape; not in an XLSX (``unguard`` False), whose
+    text cells are stored as typed: a note '3/4 there is the coder's."""
 
     idx: Mapping[str, int]
     decimal_comma: bool
+    unguard: bool = True
 
     def get(self, r: Sequence[Any], c: str) -> str:
         j = self.idx.get(c)
         if j is None or j >= len(r):
             return ""
         v = r[j]
+        if type(v) is not str:
+            return cell_text(v)
         # a CSV's cells are text: cell_text's answer, sooner
-        return unguarded_cell(v, self.decimal_comma).strip() if type(v) is str else cell_text(v)
+        return (unguarded_cell(v, self.decimal_comma) if self.unguard else v).strip()
 
     def raw(self, r: Sequence[Any], c: str) -> str:
         j = self.idx.get(c)
         v = r[j] if j is not None and j < len(r) else None
-        return unguarded_cell(v, self.decimal_comma) if isinstance(v, str) else cell_text(v)
+        if not isinstance(v, str):
+            return cell_text(v)
+        return unguarded_cell(v, self.decimal_comma) if self.unguard else v
 
     def seconds(self, r: Sequence[Any], c: str) -> float:
         return _float(self.get(r, c), self.decimal_comma)

@@ -213,9 +213,25 @@ def _behaviours_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return df
 
 
+def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    """``df``'s text columns with a coder's own apostrophe before text the spreadsheet guard guards doubled
+    (interchange's plain_cell: ``'3/4`` as ``''3/4``), as every writer of our tables writes them: the readers take
+    the guard's apostrophe off, and a note '3/4 came back as 3/4. ``df`` itself where no cell needs it."""
+    from merstudio.interchange.events_csv import plain_cell  # here: interchange builds on project
+
+    text = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])
+            and df[c].map(lambda v: type(v) is str and v.startswith("'")).any()]
+    if not text:
+        return df
+    out = df.copy()
+    for c in text:
+        out[c] = df[c].map(plain_cell)
+    return out
+
+
 def _write_csv(df: pd.DataFrame, path: str | os.PathLike[str], progress: Progress) -> Path:
     with _atomic(path) as tmp:
-        frame_to_csv(df, tmp, index=False)  # a note's line break (\r or \n) quoted
+        frame_to_csv(_plain(df), tmp, index=False)  # a note's line break (\r or \n) quoted
     if progress:
         progress(1, 1)
     return Path(path)
@@ -506,7 +522,7 @@ def write_summary(data: SummaryData, csv_path: str | os.PathLike[str],
     ``progress(2, 2)`` once both are in place."""
     check_summary_paths(csv_path, png_path)
     with _atomic(csv_path) as csv_tmp:
-        frame_to_csv(summary_of(data), csv_tmp, index=False)
+        frame_to_csv(_plain(summary_of(data)), csv_tmp, index=False)
         if png_path is None:
             if progress:
                 progress(1, 2)
@@ -765,7 +781,7 @@ def export_labelled_set(project: Project, path: str | os.PathLike[str], progress
     if notes is not None and note:
         notes.append(note)
     with _atomic(path) as tmp:
-        frame_to_csv(df, tmp, index=False)
+        frame_to_csv(_plain(df), tmp, index=False)
     if progress:
         progress(1, 1)
     return Path(path)

@@ -690,6 +690,7 @@ def plan_batch(inputs: Sequence[Path], out: Path | str, *, retry_failed: bool = 
             gone[found].remove(old)
             row = manifest.rows.pop(old)
             row.video = key
+            row.error = _moved_error(row.error, old, key)  # a failed row's text names the input where it is now
             manifest.rows[key] = row
             owned[row.output] = key
             plan.moved.append((old, key))
@@ -1669,6 +1670,20 @@ def _forget(manifest: Manifest | None, item: BatchItem, before: dict[str, Manife
         manifest.rows.pop(key, None)
     else:
         manifest.rows[key] = old
+
+
+def _moved_error(error: str, old: str, new: str) -> str:
+    """A moved input's stored error with its old path replaced by ``new``: the text leads with the path as that run
+    named it (``path: what is wrong``), absolute (``old``, the row's key) or relative to that run's folder (the tail
+    of ``old``, ``../`` dropped). Text that leads with no such path stays as it is."""
+    start = 0
+    while (i := error.find(": ", start)) > 0:
+        named = os.path.normpath(error[:i])
+        parts = [p for p in Path(named).parts if p != ".."] if not os.path.isabs(named) else []
+        if named == old or (parts and old.endswith(os.sep + os.path.join(*parts))):
+            return new + error[i:]
+        start = i + 1
+    return error
 
 
 def _error_text(exc: BaseException) -> str:

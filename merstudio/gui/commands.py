@@ -226,7 +226,7 @@ def _earlier_asked(ctx: CommandContext, params: Params) -> bool:
     earlier = session.earlier_project(path, default)
     if earlier is None or same_file(earlier.path, proj.path):
         return True
-    choice = ctx.win.ask_project_holding(path.name, earlier)
+    choice = ctx.win.ask_project_holding(path, earlier)
     if choice is None:
         return False
     params["project"] = choice

@@ -172,8 +172,8 @@ def make_spreadsheet_safe(path: str | os.PathLike[str], delimiter: str = ",", de
     decimal comma in the numbers of the columns that hold only numbers, and an apostrophe before a number with a
     point among text (a note "1.16" would be a date there). How many cells got an apostrophe. The line endings
     stay as written (a pandas table's LF, an events CSV's CRLF; they were all made CRLF), so the rest reads as
-    before. The table's cells are read as its writer escaped them (:func:`plain_cell`) before they are guarded, so
-    a coder's ``'3/4`` is guarded once, as ``''3/4``."""
+    before. A cell its writer escaped (:func:`plain_cell`: ``''3/4`` for a coder's ``'3/4``) is guarded as that
+    coder's text, once (``''3/4``)."""
     p = Path(path)
     with p.open(newline="", encoding="utf-8-sig") as fh:  # -sig: a table made safe before keeps one mark
         text = fh.read()
@@ -194,7 +194,10 @@ def make_spreadsheet_safe(path: str | os.PathLike[str], delimiter: str = ",", de
             if j in numeric:
                 cells.append(c.replace(".", ",") if c and "." in c and _is_number(c) else c)
                 continue
-            cell = spreadsheet_cell(unguarded_cell(c, delimiter != ","), decimal_comma)  # plain_cell's escape off
+            # plain_cell's escape off: it doubles a leading apostrophe, so only a cell starting with two carries it;
+            # a table whose writer escapes nothing (the agreement report's notes) keeps a coder's '3/4 (as ''3/4)
+            plain = unguarded_cell(c, delimiter != ",") if c.startswith("''") else c
+            cell = spreadsheet_cell(plain, decimal_comma)
             changed += cell != c
             cells.append(cell)
         safe.append(cells)

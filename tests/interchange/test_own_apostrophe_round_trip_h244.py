@@ -169,3 +169,15 @@ def test_the_labelled_set_keeps_a_coder_s_apostrophe(tmp_path: Path, safe: bool 
         make_spreadsheet_safe(out, ",", safe)
     labels = sorted(s.raw_label for s in load_samples("table", out, verbose=False))
     assert labels == ["'1.5", "'3/4", "'tis"]  # was: 1.5 and 3/4, classes of their own
+
+
+def test_a_table_its_writer_did_not_escape_is_made_safe_as_before(tmp_path: Path) -> None:
+    from merstudio.interchange.events_csv import make_spreadsheet_safe
+
+    # a writer that escapes nothing (the agreement report's notes, `merstudio neutral`'s copied text columns): a
+    # coder's '3/4 still guarded once, so a spreadsheet shows '3/4; an escaped table's ''3/4 is that same cell
+    for written in ("'3/4", "''3/4"):
+        path = tmp_path / "t.csv"
+        path.write_text(f"coder,note\nalice,{written}\n", encoding="utf-8")
+        assert make_spreadsheet_safe(path) == (written == "'3/4")
+        assert path.read_text(encoding="utf-8-sig").splitlines()[1] == "alice,''3/4"

@@ -773,7 +773,7 @@ def _import_all(project: Any, args: argparse.Namespace) -> int:
 
 def _run_project(args: argparse.Namespace) -> int:
     from merstudio import interchange as ix
-    from merstudio.project import Project
+    from merstudio.cli.project import open_project
 
     if (args.import_file is None) == (args.export_file is None):
         raise InputError("convert: with --project give one of --import FILE or --export FILE")
@@ -793,7 +793,7 @@ def _run_project(args: argparse.Namespace) -> int:
     if args.to_fmt in AU_TABLE_FORMATS and args.export_file.suffix.lower() != ".csv":
         raise InputError(f"{args.export_file}: --to {args.to_fmt} writes a per-frame AU table; give a FILE ending "
                          "in .csv")
-    with Project.open(args.project) as project:
+    with open_project(args.project) as project:  # its videos' relative paths refreshed (moved in its tree)
         if args.all_videos or (args.video is not None and args.video.strip().lower() == ALL_VIDEOS):
             if not args.all_videos:
                 _refuse_named_all(project, args.video)

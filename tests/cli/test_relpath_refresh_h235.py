@@ -47,6 +47,7 @@ def _relpaths(proj: Path) -> list[str | None]:
 
 @pytest.mark.parametrize("command", [
     ("project", "subject", "{proj}", "a.avi", "P01"),
+    ("convert", "--project", "{proj}", "--export", "{out}", "--video", "a.avi"),
     ("agreement", "{proj}"),
 ])
 def test_a_command_that_writes_refreshes_every_relative_path(moved: Path, tmp_path: Path, command: tuple[str, ...],

@@ -60,9 +60,9 @@ class CoderView:
         # (project, video id) -> human coders when its events were last shown
         self._coders_seen: dict[tuple[int, int], int] = {}
         self._key: tuple[Any, ...] | None = None
-        self.menu = QMenu("Coders shown", win)
+        self.menu = QMenu("Code&rs shown", win)
         self.menu.aboutToShow.connect(self._build_menu)
-        self.blind_action = win._action(_menu(win, "&Coding"), "Blind coding (hide others' codes and the model's)",
+        self.blind_action = win._action(_menu(win, "&Coding"), "B&lind coding (hide others' codes and the model's)",
                                         self._toggle_blind, checkable=True)
         _menu(win, "&View").addMenu(self.menu)
         self.badge = QLabel("blind coding", win)
@@ -160,7 +160,7 @@ class CoderView:
             act.setChecked(name not in self.hidden)
             act.toggled.connect(lambda on, c=name: self.set_hidden(c, not on))
         self.menu.addSeparator()
-        show_all = self.menu.addAction("Show all")
+        show_all = self.menu.addAction("Show &all")
         show_all.triggered.connect(lambda *_: self.show_all())
 
     def show_all(self) -> None:

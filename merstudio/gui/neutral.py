@@ -157,12 +157,12 @@ class NeutralView:
     def __init__(self, win: MainWindow, analysis_menu: Any, view_menu: Any) -> None:
         self.win = win
         x = win.ctx.execute
-        m = analysis_menu.addMenu("Neutral frames (calibration)")
-        win._action(m, "Set from the selected frames (or the I mark to the play head)",
+        m = analysis_menu.addMenu("&Neutral frames (calibration)")
+        win._action(m, "&Set from the selected frames (or the I mark to the play head)",
                     lambda: x(SetNeutral, mode="selection"))
-        win._action(m, "Find the calmest second", lambda: x(SetNeutral, mode="auto"))
-        win._action(m, "Clear", lambda: x(SetNeutral, mode="clear"))
-        self.view_action = win._action(view_menu, "AUs relative to neutral", self.update, checkable=True)
+        win._action(m, "&Find the calmest second", lambda: x(SetNeutral, mode="auto"))
+        win._action(m, "&Clear", lambda: x(SetNeutral, mode="clear"))
+        self.view_action = win._action(view_menu, "AUs relative to &neutral", self.update, checkable=True)
         self._cache: dict[tuple[Any, ...], np.ndarray] = {}
         self._cache_buf: Any = None  # the buffer _cache's curves come from: another one restarts its version at 1
         # the shown video's baselines, read once (face_note asks ~34 columns a frame; each read is SQL + JSON):

@@ -250,7 +250,8 @@ def export_named_behaviours_csv(events: Sequence[tuple[str, BehaviourEvent]], pa
     """Behaviour events read from a file, not a project's (an ELAN file's behaviour tiers, converted: (behaviour
     name, event)), written as :func:`export_behaviours_csv` writes a project's, which an import into a project takes
     back: ``video`` names the video, ``timebase`` gives the times. A behaviour is a state where one of its events
-    spans frames, else a point (as an import into a project makes it); no key, no event ids."""
+    spans frames, else a point (as an import into a project makes it); no key, no event ids. Returns the path
+    written."""
     spans = {name for name, e in events if e.offset != e.onset}
     rows = [_behaviour_row(e, video, video_path, timebase, name, "state" if name in spans else "point", "")
             for name, e in events]

@@ -248,7 +248,7 @@ def export_behaviours_csv(project: Project, path: str | os.PathLike[str], video_
 def export_named_behaviours_csv(events: Sequence[tuple[str, BehaviourEvent]], path: str | os.PathLike[str],
                                 video: str, video_path: str, timebase: Timebase) -> Path:
     """Behaviour events read from a file, not a project's (an ELAN file's behaviour tiers, converted: (behaviour
-    name, event)), written as :func:`export_behaviours_csv` writes a project's, which an import into a project takes
+    name, event)), written to ``path`` as :func:`export_behaviours_csv` writes a project's, which an import into a project takes
     back: ``video`` names the video, ``timebase`` gives the times. A behaviour is a state where one of its events
     spans frames, else a point (as an import into a project makes it); no key, no event ids. Returns the path
     written."""

@@ -352,6 +352,10 @@ def preview_import(project: Any, path: str | os.PathLike[str] | EafDocument, vid
         # a BORIS 7 observation playing several files times the later ones from the first's start: its length here
         kwargs.setdefault("media_lengths", {v.name: v.frame_count / v.fps for v in project.videos()
                                             if v.fps > 0 and v.frame_count > 0})
+    if f == "events-csv" and hasattr(project, "locate_video"):
+        # where its file is here, video_times read its own times (None: a constant rate): a file of its name whose
+        # frames fit no rate was written before it was re-encoded in place, and its times place the events
+        kwargs.setdefault("rate_known", media.times is not None or project.locate_video(video_id) is not None)
     known = known_face_names(project, video_id)
     if f.startswith("boris") or f == "eaf":  # a subject or ELAN participant an earlier file named keeps its face
         kwargs.setdefault("face_names", known)  # (alice's Infant is bob's Infant)

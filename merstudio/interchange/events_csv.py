@@ -285,7 +285,8 @@ def events_csv_videos(path: str | os.PathLike[str]) -> list[str]:
 def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
                     video_name: str | None = None, fps_override: bool = False,
                     source: str | None = None, times: np.ndarray | None = None,
-                    only_video: bool = False, progress: Callable[[int, int], None] | None = None) -> ImportPreview:
+                    only_video: bool = False, progress: Callable[[int, int], None] | None = None,
+                    rate_known: bool = False) -> ImportPreview:
     """Read our events CSV (or the project's report CSV) into an :class:`ImportPreview`.
 
     The file's frame rate is estimated from frame / time (from ``video_name``'s rows where the file holds several
@@ -296,6 +297,9 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     :func:`events_csv_videos`). ``times``: a variable-rate video's frame times (seconds), against which the file's
     times are checked (frame / time varies along such a video) and from which frames are recomputed.
     ``progress(rows read, rows)``: called as the rows are read (200,000 rows take seconds), from (0, rows) on.
+    ``rate_known``: the caller read the video's own frame times (``times``; None for a constant rate, as a project
+    import does where the video's file is here): a file whose frames fit no constant rate is then not a constant-rate
+    video's own, whatever video it names (its own name: re-encoded in place since), and its times place the events.
     """
     p = Path(path)
     if not p.is_file():
@@ -317,21 +321,32 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     place: FrameClock | _NearestFrame | None = clock
     spread = _no_one_rate(mine, cells)
     named = next(iter(videos)) if len(videos) == 1 else ""  # several: the rows read are video_name's own
-    if spread is not None and clock is not None and named and video_name \
-            and not same_name(file_name(named), video_name):
+    other = bool(named and video_name and not same_name(file_name(named), video_name))
+    # a constant-rate video whose times the caller read: a file of its name fitting no rate was written before it
+    # was re-encoded in place (a phone's clip made constant-rate under the same name), never from it
+    renewed = rate_known and not other and clock is not None and not clock.variable
+    if spread is not None and clock is not None and (other or renewed):
         # the file's frames are another, variable-rate video's (frame / time fits no one rate: a phone's clip) and
         # its times the seconds they showed: on this video (its constant-rate copy) the times place them. One rate
         # at another rate (below) stays refused: frames or times, either may be the wrong ones there
         from_times = True
         place = clock if clock.variable else _NearestFrame(clock.fps)
-        notes.append(f"{p.name}: its frames are those of {quote(file_name(named))}, a variable-rate video (frame / time "
-                     f"{spread[0]:g} to {spread[1]:g} fps): events placed by their times on this video's frames")
+        mine = f"{quote(video_name)}'s" if video_name else "video's"
+        was = (f"those of {quote(file_name(named))}, a variable-rate video" if other else
+               f"a variable-rate video's, not this constant-rate {mine} (re-encoded since the file was written)")
+        notes.append(f"{p.name}: its frames are {was} (frame / time {spread[0]:g} to {spread[1]:g} fps): events "
+                     "placed by their times on this video's frames")
     elif spread is not None and differs and not fps_override:
         assert fps is not None and file_fps is not None
+        # the video's own times unknown here: the file may be this very video's (its frames right), or written
+        # before it was re-encoded to a constant rate (its times right): the caller who knows says which
+        this = quote(video_name) if video_name else "this video"
         raise FrameRateMismatch(
-            f"{p}: its frames fit no constant rate (frame / time {spread[0]:g} to {spread[1]:g} fps: a "
-            f"variable-rate video's) and are not this {float(fps):g} fps video's; fps_override=True / --force-fps "
-            "places each event by its times", file_fps, float(fps))
+            f"{p}: its frames fit no constant rate (frame / time {spread[0]:g} to {spread[1]:g} fps: a variable-rate "
+            f"video's), not {this}'s {float(fps):g} fps; if {this} was re-encoded to a constant rate since, "
+            "--force-fps (fps_override=True) places each event by its times; if it is that variable-rate video, "
+            "its frame times are needed (times=): make its file found (merstudio project relink) and import again",
+            file_fps, float(fps))
     if differs and not from_times:
         assert fps is not None and file_fps is not None
         if not fps_override:

@@ -331,9 +331,9 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
         # at another rate (below) stays refused: frames or times, either may be the wrong ones there
         from_times = True
         place = clock if clock.variable else _NearestFrame(clock.fps)
-        mine = f"{quote(video_name)}'s" if video_name else "video's"
+        this = f"{quote(video_name)}'s" if video_name else "video's"
         was = (f"those of {quote(file_name(named))}, a variable-rate video" if other else
-               f"a variable-rate video's, not this constant-rate {mine} (re-encoded since the file was written)")
+               f"a variable-rate video's, not this constant-rate {this} (re-encoded since the file was written)")
         notes.append(f"{p.name}: its frames are {was} (frame / time {spread[0]:g} to {spread[1]:g} fps): events "
                      "placed by their times on this video's frames")
     elif spread is not None and differs and not fps_override:

@@ -417,12 +417,16 @@ class MainWindow(QMainWindow):
         self._action(f, "&Merge project…", lambda: x(C.MergeProject))
         exp = f.addMenu("&Export")
         self.export_actions: dict[str, QAction] = {}
+        # each title's underlined letter (Alt+F, E, then it); the titles stay plain: the save dialogs show them
+        letters = {"frames": "P", "frames_neutral": "n", "events_csv": "E", "events_xlsx": "X", "events_all": "a",
+                   "summary": "S", "labelled": "L", "behaviours": "B"}
         for kind, (title, _f, _d) in C.EXPORTS.items():
-            self.export_actions[kind] = self._action(exp, f"{title}…", partial(x, C.Export, kind=kind))
+            label = title.replace(letters[kind], "&" + letters[kind], 1) if kind in letters else title
+            self.export_actions[kind] = self._action(exp, f"{label}…", partial(x, C.Export, kind=kind))
         exp.addSeparator()
         # remembered; off: a CSV stays exact for R and pandas (gui/exports.py make_tables_safe)
         self.spreadsheet_safe_action = self._action(
-            exp, "Spreadsheet-safe CSV (formula- and date-like cells as text, for Excel)", lambda: None, checkable=True)
+            exp, "Spreadsheet-sa&fe CSV (formula- and date-like cells as text, for Excel)", lambda: None, checkable=True)
         self.spreadsheet_safe_action.setStatusTip(
             "The CSV/TSV tables of every export (and of File > Export events…) for a spreadsheet: a cell starting "
             "= + - @ or read as a date (1-16) gets an apostrophe, numbers stay numbers; UTF-8 with a byte-order "
@@ -431,7 +435,7 @@ class MainWindow(QMainWindow):
             str(self.qsettings.value("export/spreadsheet_safe", "false")).lower() == "true")
         # a German or French Excel: ';' between cells and 0,5 (`merstudio convert --decimal-comma`); only with the
         # spreadsheet-safe tick, so each implies or drops the other
-        self.decimal_comma_action = self._action(exp, "Decimal comma (; between cells, for a German or French Excel)",
+        self.decimal_comma_action = self._action(exp, "&Decimal comma (; between cells, for a German or French Excel)",
                                                  lambda: None, checkable=True)
         self.decimal_comma_action.setStatusTip(
             "Spreadsheet-safe CSVs for a spreadsheet whose locale writes 0,5: ';' between cells and a decimal comma "
@@ -458,7 +462,7 @@ class MainWindow(QMainWindow):
         self._action(f, "E&xport events… (ELAN, BORIS, CSV)", lambda: x(C.ExportEvents), "Ctrl+Shift+E")
         self._action(f, "Import Open&Face or py-feat CSV…", lambda: x(C.ImportAUTable))
         f.addSeparator()
-        self.reencode_action = self._action(f, "Re-encode video for exact seeking…", lambda: x(C.ReencodeVideo))
+        self.reencode_action = self._action(f, "Re-enco&de video for exact seeking…", lambda: x(C.ReencodeVideo))
         f.aboutToShow.connect(lambda: self.reencode_action.setEnabled(self.video is not None))  # greyed: no video
         f.addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -476,7 +480,7 @@ class MainWindow(QMainWindow):
             self.addAction(act)
         e.addSeparator()
         self._action(e, "&New event from selection / marks", lambda: x(C.NewEvent), "C")
-        self._action(e, "Edit event…", lambda: x(C.EditEvent), ["Return", "Enter", "E"])  # Enter: the keypad's
+        self._action(e, "&Edit event…", lambda: x(C.EditEvent), ["Return", "Enter", "E"])  # Enter: the keypad's
         self._action(e, "&Delete event", lambda: x(C.DeleteEvent), ["Delete", "Backspace"])
         self._action(e, "&Clear marks and selection", self.coding.clear_marks, "Esc")
         self._action(e, "&Filter events…", self.filter_events, QKeySequence.StandardKey.Find)  # Ctrl+F
@@ -545,12 +549,12 @@ class MainWindow(QMainWindow):
 
     def _boundary_actions(self, p: QMenu) -> None:
         """The selected event's onset and offset one frame earlier or later, or onto the play head."""
-        self._action(p, "Selected event: onset 1 frame earlier", lambda: self.coding.nudge_boundary("onset", -1), "[")
-        self._action(p, "Selected event: onset 1 frame later", lambda: self.coding.nudge_boundary("onset", +1), "]")
-        self._action(p, "Selected event: offset 1 frame earlier", lambda: self.coding.nudge_boundary("offset", -1), "Alt+[")
-        self._action(p, "Selected event: offset 1 frame later", lambda: self.coding.nudge_boundary("offset", +1), "Alt+]")
-        self._action(p, "Selected event: onset to the play head", lambda: self.coding.snap_boundary("onset"), "Shift+I")
-        self._action(p, "Selected event: offset to the play head", lambda: self.coding.snap_boundary("offset"), "Shift+O")
+        self._action(p, "Selected event: onset 1 frame &earlier", lambda: self.coding.nudge_boundary("onset", -1), "[")
+        self._action(p, "Selected event: onset 1 frame &later", lambda: self.coding.nudge_boundary("onset", +1), "]")
+        self._action(p, "Selected event: offset 1 frame ea&rlier", lambda: self.coding.nudge_boundary("offset", -1), "Alt+[")
+        self._action(p, "Selected event: offset 1 frame la&ter", lambda: self.coding.nudge_boundary("offset", +1), "Alt+]")
+        self._action(p, "Selected event: onset to the play &head", lambda: self.coding.snap_boundary("onset"), "Shift+I")
+        self._action(p, "Selected event: offset to the &play head", lambda: self.coding.snap_boundary("offset"), "Shift+O")
 
     def _analysis_menu(self) -> QMenu:
         """Analysis: run and cancel, the checkpoint, the next analysis' settings (faces, turn, covers, model gate),
@@ -599,8 +603,8 @@ class MainWindow(QMainWindow):
         # the face box beside the transport takes no focus (its keys are the coder's shortcuts): these pick the
         # face shown from the keyboard, in the box's order
         faces = v.addMenu("Face sho&wn")
-        self._action(faces, "Next face", lambda: self.step_face(+1), "Ctrl+Shift+Down")
-        self._action(faces, "Previous face", lambda: self.step_face(-1), "Ctrl+Shift+Up")
+        self._action(faces, "&Next face", lambda: self.step_face(+1), "Ctrl+Shift+Down")
+        self._action(faces, "&Previous face", lambda: self.step_face(-1), "Ctrl+Shift+Up")
         self.video_view.face_clicked.connect(self.pick_face)
         self.video_view.face_menu.connect(self._face_menu)
         self.heatmap_action = self._action(v, "AU &heat map", lambda: self.timeline.set_heatmap_visible(
@@ -636,8 +640,8 @@ class MainWindow(QMainWindow):
         self._action(z, "&Pan timeline left", lambda: self.timeline.pan_x(-0.25), "Ctrl+Left")
         self._action(z, "Pan timeline &right", lambda: self.timeline.pan_x(0.25), "Ctrl+Right")
         v.addSeparator()
-        self._action(v, "Next video", lambda: x(StepVideo, step=+1), "Ctrl+PgDown")
-        self._action(v, "Previous video", lambda: x(StepVideo, step=-1), "Ctrl+PgUp")
+        self._action(v, "Ne&xt video", lambda: x(StepVideo, step=+1), "Ctrl+PgDown")
+        self._action(v, "&Previous video", lambda: x(StepVideo, step=-1), "Ctrl+PgUp")
         for d, text in ((self.events_dock, "&Events"), (self.history_dock, "Undo hi&story"), (self.videos_dock, "&Videos")):
             d.toggleViewAction().setText(text)  # its mnemonic (the dock's title has none)
             v.addAction(d.toggleViewAction())
@@ -1018,7 +1022,8 @@ class MainWindow(QMainWindow):
 
         group = QActionGroup(menu)
         for n in (None, 1, 2, 4, 8, 16):
-            act = menu.addAction(f"Automatic ({FACE_LIMIT_AUTO})" if n is None else f"{n}")
+            # underlined: A, 1, 2, 4, 8 and 16's 6 (1 is taken)
+            act = menu.addAction(f"&Automatic ({FACE_LIMIT_AUTO})" if n is None else "1&6" if n == 16 else f"&{n}")
             act.setCheckable(True)
             act.setChecked(n == self.analysis.max_faces)
             act.triggered.connect(lambda *_, n=n: self.analysis.set_max_faces(n))
@@ -1031,8 +1036,8 @@ class MainWindow(QMainWindow):
         group = QActionGroup(menu)
         acts = {}
         for deg in (None, 0, 90, 180, 270):
-            act = menu.addAction("Automatic" if deg is None else "As recorded" if deg == 0
-                                 else f"{deg}° clockwise")
+            act = menu.addAction("&Automatic" if deg is None else "As &recorded" if deg == 0
+                                 else f"&{deg}° clockwise")
             act.setCheckable(True)
 
             def pick(*_: Any, d: int | None = deg) -> None:  # None: a slot returning a bool trips PySide6

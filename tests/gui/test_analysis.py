@@ -138,7 +138,7 @@ def test_faces_per_frame_is_chosen_in_the_menu_used_by_the_next_run_and_remember
     from merstudio.gui.main_window import MainWindow
 
     def action(win, text):
-        return next(a for a in win.faces_menu.actions() if a.text() == text)
+        return next(a for a in win.faces_menu.actions() if a.text().replace("&", "") == text)
 
     auto = "Automatic (4 in a video, 16 in a photo)"
     assert action(window, auto).isChecked() and window.analysis.max_faces is None
@@ -201,7 +201,7 @@ def test_turn_video_is_chosen_per_video_in_the_project_and_used_by_its_next_run(
     from support.clips import write_clip
 
     def action(text):
-        return next(a for a in window.turn_menu.actions() if a.text() == text)
+        return next(a for a in window.turn_menu.actions() if a.text().replace("&", "") == text)
 
     assert window.ctx.execute(C.OpenVideo, path=str(video_path))
     window.turn_menu.aboutToShow.emit()

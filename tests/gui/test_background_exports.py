@@ -119,7 +119,7 @@ def test_a_second_export_is_refused_and_closing_the_project_lets_the_per_frame_t
     expected = _expected_frames(win, tmp_path / "sync")
     writer = SlowWriter(monkeypatch)
     out = tmp_path / "reports"
-    acts = {a.text(): a for a in win.findChildren(QAction)}
+    acts = {a.text().replace("&", ""): a for a in win.findChildren(QAction)}  # by the plain text
     per_frame = acts["Per-frame CSV…"]
     assert per_frame.isEnabled()
     assert win.ctx.execute(C.Export, kind="frames", path=str(out / "f.csv")), win.errors

@@ -19,7 +19,7 @@ def test_events_of_all_videos_in_one_csv(qtbot, window, tmp_path):
     window.project.add_events([Event(a.id, 3, 5, 8, emotion="happiness", coder="ann"),
                                Event(b.id, 10, 12, 20, emotion="surprise", coder="bob")])
     assert window.video.id == b.id
-    assert window.export_actions["events_all"].text() == "Events of all videos (CSV)…"
+    assert window.export_actions["events_all"].text() == "Events of &all videos (CSV)…"
     out = tmp_path / "all.csv"
     assert window.ctx.execute(C.Export, kind="events_all", path=str(out)), window.errors
     qtbot.waitUntil(lambda: window.exports.worker is None, timeout=20000)  # written in the export worker

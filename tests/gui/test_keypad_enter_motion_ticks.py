@@ -9,7 +9,7 @@ pytestmark = pytest.mark.gui
 
 
 def test_keypad_enter_is_bound_to_edit_event(qtbot, window):
-    (edit,) = [a for a in window.actions() if a.text() == "Edit event…"]
+    (edit,) = [a for a in window.actions() if a.text() == "&Edit event…"]
     assert QKeySequence(Qt.Key.Key_Enter) in edit.shortcuts()
     hits = []
     edit.triggered.connect(lambda *_: hits.append(1))

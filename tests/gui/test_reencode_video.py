@@ -59,7 +59,7 @@ def test_the_menu_entry_makes_the_copy_and_opens_it_in_the_project(qtbot, opened
     monkeypatch.setattr(R, "ask_output", lambda parent, src: asked.append(src) or (R.default_output(src), False))
     offered: list[str] = []
     monkeypatch.setattr(R, "ask_open", lambda parent, res, proj: offered.append(proj) or True)
-    assert win.reencode_action.text() == "Re-encode video for exact seeking…"
+    assert win.reencode_action.text() == "Re-enco&de video for exact seeking…"
     win.reencode_action.trigger()
     assert asked == [video_path]
     job = R.running(win)

@@ -331,11 +331,11 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
         # at another rate (below) stays refused: frames or times, either may be the wrong ones there
         from_times = True
         place = clock if clock.variable else _NearestFrame(clock.fps)
-        this = f"{quote(video_name)}'s" if video_name else "video's"
-        was = (f"those of {quote(file_name(named))}, a variable-rate video" if other else
-               f"a variable-rate video's, not this constant-rate {this} (re-encoded since the file was written)")
-        notes.append(f"{p.name}: its frames are {was} (frame / time {spread[0]:g} to {spread[1]:g} fps): events "
-                     "placed by their times on this video's frames")
+        rates = f"frame / time {spread[0]:g} to {spread[1]:g} fps"
+        was = (f"those of {quote(file_name(named))}, a variable-rate video ({rates})" if other else
+               f"a variable-rate video's ({rates}), not those of this constant-rate "
+               f"{quote(video_name) if video_name else 'video'} (re-encoded since the file was written)")
+        notes.append(f"{p.name}: its frames are {was}: events placed by their times on this video's frames")
     elif spread is not None and differs and not fps_override:
         assert fps is not None and file_fps is not None
         # the video's own times unknown here: the file may be this very video's (its frames right), or written
@@ -343,7 +343,7 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
         this = quote(video_name) if video_name else "this video"
         raise FrameRateMismatch(
             f"{p}: its frames fit no constant rate (frame / time {spread[0]:g} to {spread[1]:g} fps: a variable-rate "
-            f"video's), not {this}'s {float(fps):g} fps; if {this} was re-encoded to a constant rate since, "
+            f"video's), and {this} has a constant {float(fps):g} fps: if {this} was re-encoded to it since, "
             "--force-fps (fps_override=True) places each event by its times; if it is that variable-rate video, "
             "its frame times are needed (times=): make its file found (merstudio project relink) and import again",
             file_fps, float(fps))

@@ -64,7 +64,8 @@ def test_it_lands_by_its_times_on_the_file_reencoded_in_place(reencoded, tmp_pat
     got = sorted((e.onset, e.apex, e.offset) for e in imp.accept())
     want = sorted(tuple(_copy_frame(times[f]) for f in (e.onset, e.apex, e.offset)) for e in EVENTS)
     assert got == want and want[1] != (45, 50, 60)
-    assert any("frames are a variable-rate video's, not this constant-rate 'phone.mp4'" in n
+    assert any("frames are a variable-rate video's (frame / time" in n and "not those of this constant-rate "
+               "'phone.mp4' (re-encoded since" in n
                and "re-encoded since" in n and "placed by their times" in n for n in imp.notes), imp.notes
 
 
@@ -83,7 +84,7 @@ def test_where_its_times_are_unknown_the_refusal_says_what_to_do(reencoded) -> N
         read_events_csv(csv, fps=30.0, video_name="phone.mp4")  # the caller read no times of the video
     line = str(exc.value)
     assert "\n" not in line and "fit no constant rate" in line
-    assert "if 'phone.mp4' was re-encoded to a constant rate since, --force-fps" in line
+    assert "and 'phone.mp4' has a constant 30 fps: if 'phone.mp4' was re-encoded to it since, --force-fps" in line
     assert "if it is that variable-rate video, its frame times are needed" in line
 
 

@@ -17,6 +17,8 @@ from merstudio.gui.plain_text import literal_tip
 READABLE = 4.5  # WCAG AA for body text
 DEFAULT_PT = 9.0  # the app font's size where it is not set in points (Qt's default on Linux)
 SMALL_SHARE = 7 / 9  # the timeline readout's text to the app's font: 7 pt at the default 9 pt
+READOUT_SHARE = 0.3  # the share of the timeline's height its readout may take where the lanes' floors leave it less:
+# the values at the play head in view at 200 % on a 1080p screen (the lanes scroll under it), never most of the view
 TITLE_BAR = 32  # px a window manager's title bar takes, before the window has a frame to measure
 LABEL_PAD = 12  # px an ElidedLabel keeps beside its text: a badge's style-sheet padding (6 px a side)
 ERROR_COLOUR = "#c62828"  # a field's problem (a dialog's error line): read on a theme's window through on_window

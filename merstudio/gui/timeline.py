@@ -30,9 +30,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication
 from shiboken6 import isValid
 
-from merstudio.features.aus import MAX_INTENSITY, STILL_UNRELIABLE_AU, au_r
+from merstudio.features.aus import MAX_INTENSITY, PRESENCE_ON, STILL_UNRELIABLE_AU, au_r
 from merstudio.features.neutral import relative
-from merstudio.gui.look import readable, small_text
+from merstudio.gui.look import READOUT_SHARE, readable, small_text
 from merstudio.gui.plain_text import escaped, literal_tip
 from merstudio.gui.state import MOTION_REGIONS, CurveBuffer, as_written
 from merstudio.gui.timeline_items import (
@@ -52,6 +52,7 @@ from merstudio.gui.timeline_items import (
     Plate,
     RatioLine,
     Readout,
+    ReadoutCells,
     TippedBars,
     TrackBox,
     cell_frames,
@@ -880,7 +881,9 @@ class Timeline(pg.GraphicsLayoutWidget):
             floor = [self.lane_floor(p, held=False) for p in shown]
         # a readout wrapped onto many lines (a big font) takes what the lanes' legends leave, not their room; the
         # named rows and the AU lane's least then hold, the lanes scrolling where they do not fit under it
-        self.readout.set_room(self.viewport().height() - others - sum(floor))
+        # and at the least its share of the view (200 % on a 1080p screen: the values at the play head, not "…")
+        self.readout.set_room(max(self.viewport().height() - others - sum(floor),
+                                  READOUT_SHARE * self.viewport().height()))
         floor = [max(f, self._held(p)) for p, f in zip(shown, floor, strict=True)]
         self._readout_h = self.readout.effectiveSizeHint(Qt.SizeHint.PreferredSize).height()
         least = [self.lane_least(p) for p in shown]
@@ -1633,7 +1636,8 @@ class Timeline(pg.GraphicsLayoutWidget):
                for c, v in vals.items() if not c.startswith("p_")]
         ps = [cell(c[2:], class_colour(c), v, 2) for c, v in vals.items() if c.startswith("p_")]
         face_here = seen is not None and 0 <= f < len(seen) and np.isfinite(seen[f])
-        if ps and face_here and not any(math.isfinite(v) for c, v in vals.items() if c.startswith("p_")):
+        asked = not (ps and face_here and not any(math.isfinite(v) for c, v in vals.items() if c.startswith("p_")))
+        if not asked:
             ps = ["<i>not asked: too little motion (the model's motion gate; in a blink or under a hand, of the rest "
                   "of the face), a turning head, or the face going back to rest (its release gate)</i>"]
         parts = [head]
@@ -1646,11 +1650,38 @@ class Timeline(pg.GraphicsLayoutWidget):
         two = sep.join(parts) + ("<br>class p&nbsp; " + gap.join(ps) if ps else "")
         if not self.has_video:  # nothing open: no frame to speak of
             one = two = ""
-        self.readout.set_lines(one, two)
+        # compact cells for the grid the readout takes where its lines are more than the room
+        short = [cell(f"AU{au_number(c)}" + ("?" if c == doubt else ""), au_colour(c), v, 2)
+                 for c, v in vals.items() if not c.startswith("p_")]
+        cells = self._readout_cells(head, vals, short, ps, asked) if self.has_video else None
+        self.readout.set_lines(one, two, cells)
         self._description = self._spoken(vals, head) if self.has_video else ""
         if hasattr(self, "_describe_timer"):  # (not while the lanes are being built)
             self._describe_timer.start()
         self._readout_resized()
+
+    def _readout_cells(self, head: str, vals: dict[str, float], aus: list[str], ps: list[str], asked: bool,
+                       ) -> ReadoutCells:
+        """The readout's pieces for its grid where its lines are more than the room (a small or 200 % screen): the
+        compact AU cells `aus` ("AU12 1.80", in `vals`' order), each with whether the AU is present at the play head
+        (AUxx_c; where the analysis has no such column, its value at the presence threshold), the class cells `ps`,
+        or where the model was not asked (`asked` False) that said short (the reason in the tooltip)."""
+        f = self.playhead_frame
+
+        def present(col: str, v: float) -> bool:
+            c = self.buffer.get(self.face, col[:4] + "_c") if self.buffer is not None and self.face is not None \
+                else None
+            if c is not None and 0 <= f < len(c):
+                return bool(np.isfinite(c[f]) and c[f] >= 1)
+            return math.isfinite(v) and v >= PRESENCE_ON
+
+        au_vals = [(c, v) for c, v in vals.items() if not c.startswith("p_")]
+        cells = tuple((html, present(c, v), v) for html, (c, v) in zip(aus, au_vals, strict=True))
+        if self.neutral is not None and aus:
+            head += "&nbsp;&nbsp;|&nbsp; AU&nbsp;−&nbsp;neutral"
+        if not asked:
+            return ReadoutCells(head, cells, note="class p&nbsp; <i>not asked</i>")
+        return ReadoutCells(head, cells, tuple(ps))
 
     def _readout_resized(self) -> None:
         if self._rows and self.readout.effectiveSizeHint(Qt.SizeHint.PreferredSize).height() != self._readout_h:

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QPainter,
     QPen,
     QTextCursor,
+    QTextDocumentFragment,
     QTextOption,
     QTransform,
 )
@@ -436,12 +437,33 @@ class _CompactLegend(pg.LegendItem):
         return float(self._measure.boundingRect().width()) + 1
 
 
+@dataclass(frozen=True)
+class ReadoutCells:
+    """The readout in pieces, for the grid it takes where its wrapped lines are more than the room (Readout._grid):
+    the head (frame, time and what is said of the frame: always shown), one cell per AU ("AU12 1.80", with whether the
+    AU is present at the frame and its value: what is kept first when rows run out), the classes' cells, and a
+    short note shown instead of them (the model not asked: its reason is in the tooltip)."""
+
+    head: str
+    aus: tuple[tuple[str, bool, float], ...] = ()
+    classes: tuple[str, ...] = ()
+    note: str = ""
+
+
+_GRID_GAP = "&nbsp;&nbsp;"  # after each cell of the grid: its columns apart
+_MORE = "<i>+{n} more</i>"  # the grid's last cell where values were left out (all of them in the tooltip)
+
+
 class Readout(pg.LabelItem):
     """The value readout: as wide as the timeline is, never wider. A plain LabelItem asks for its text's width as
     its minimum, so a long readout (many AUs and classes) widened every lane past its pane (the play head and the
     last frames went off-screen); here the text goes onto two lines when one does not fit (set_lines), and where
     even those are too wide (a big font: at 16 pt in a 1366-px window AU20..AU45 were cut at the edge) it wraps
-    onto as many lines as it needs. Its height follows; on_height (the timeline's) hears of a change."""
+    onto as many lines as it needs. Where those are more than the room (set_room; a small screen at 200 %: the
+    lines were cut with "…", the values only in the tooltip), its cells (ReadoutCells) go into as many columns as
+    the width holds, as many rows as the room holds: the frame always, the AUs present at the frame first, "+7
+    more" for what is left out, the whole readout in the tooltip; given no cells, the lines are cut at the room
+    with "…". Its height follows; on_height (the timeline's) hears of a change."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -453,11 +475,16 @@ class Readout(pg.LabelItem):
         self._room = math.inf  # px the lanes leave it (set_room): a wrapped readout is cut there, two lines kept
         self._two_px = 0.0  # the two lines' height, unwrapped
         self._uncut: str | None = None  # the label's HTML before lines past the room were cut (_cut), to restore
+        self._cells: ReadoutCells | None = None
+        self._widths: dict[str, float] = {}  # _width_of's answers (a cell's HTML recurs frame after frame)
+        self._grid_tip = ""  # the whole readout where the grid left values out or shortened a note
+        self._gridded = False  # the cells shown in a grid (_grid)
 
-    def set_lines(self, one: str, two: str) -> None:
+    def set_lines(self, one: str, two: str, cells: ReadoutCells | None = None) -> None:
         """Show `one` (the readout on one line) where it fits the width the layout gives, else `two` (the same,
-        split over two lines)."""
+        split over two lines), else `cells` in a grid (_grid; without them, `two` wrapped)."""
         self._lines = (one, two)
+        self._cells = cells
         self._fit()
 
     def _fit(self) -> None:
@@ -466,18 +493,123 @@ class Readout(pg.LabelItem):
             return
         one, two = lines
         width = self.size().width()
-        text, wrap = one, -1.0  # (-1: no wrapping, the text's own width)
+        text, wrap, tip, gridded = one, -1.0, "", False  # (-1: no wrapping, the text's own width)
         if width > 0 and self._width_of(one) > width:
             text = two
             if self._width_of(two) > width:
-                wrap = width  # Qt breaks the lines at their spaces, never inside a value
-                self._two_px = float(self._measure.boundingRect().height())
+                if self._cells is not None and self._wrapped_height(two, width) > self._room:
+                    # too many lines for the room: the cells in columns, what is kept chosen (not the text cut)
+                    text, tip = self._grid(self._cells, width, two)
+                    gridded = True
+                else:
+                    wrap = width  # Qt breaks the lines at their spaces, never inside a value
+                    self._two_px = self._height_of(two)
+        self._gridded = gridded
         if text != self.text or wrap != self.item.textWidth():  # a new text lays the whole timeline out again
             tall = self.item.boundingRect().height()
             self.item.setTextWidth(wrap)
             self.setText(text)
             if self.item.boundingRect().height() != tall and self.on_height is not None:
                 self.on_height()
+        if tip != self._grid_tip or (tip and self.toolTip() != tip):
+            self._grid_tip = tip
+            self.setToolTip(tip)
+
+    def _grid(self, cells: ReadoutCells, width: float, whole: str) -> tuple[str, str]:
+        """The readout as a table whose columns are as wide as its widest AU cell, as many as `width` holds: the head
+        first (spanning the columns it needs), the AUs after it, the classes (or the note) from a new row. Where
+        those rows are taller than the room, the AUs present at the frame are kept first, then the highest values,
+        then the classes, and a last cell says how many were left out. (HTML, the tooltip: the whole readout
+        `whole` where anything was left out or the note shortened, else "".)"""
+        au_w = [self._width_of(c + _GRID_GAP) for c, _p, _v in cells.aus]
+        col = max(au_w, default=self._width_of("AU00 0.00" + _GRID_GAP))
+        cols = max(1, int(width // col))
+
+        def span(html: str) -> int:
+            return min(cols, math.ceil(self._width_of(html + _GRID_GAP) / col))
+
+        head = (cells.head, span(cells.head))
+        tail = ([(cells.note, span(cells.note))] if cells.note else
+                [("class p", span("class p"))] + [(c, span(c)) for c in cells.classes] if cells.classes else [])
+
+        def rows(aus: Sequence[int], with_tail: bool) -> tuple[list[list[tuple[str, int]]], int]:
+            """The grid's rows with the AUs `aus` (in AU order) and the classes or not; how many were left out."""
+            left = len(cells.aus) - len(aus) + (0 if with_tail or cells.note else len(cells.classes))
+            more = [(_MORE.format(n=left), 0)] if left else []  # (0: its span measured)
+            runs = [[head] + [(cells.aus[k][0], 1) for k in sorted(aus)] + more]
+            if with_tail and tail:
+                runs.append(tail)  # the classes start a row
+            out: list[list[tuple[str, int]]] = []
+            for run in runs:
+                out.append([])
+                used = 0
+                for html, n in run:
+                    n = n or span(html)
+                    if used + n > cols and out[-1]:
+                        out.append([])
+                        used = 0
+                    out[-1].append((html, n))
+                    used += n
+            return out, left
+
+        def choose(most: int) -> tuple[list[list[tuple[str, int]]], int]:
+            layout, left = rows(range(len(cells.aus)), True)
+            if len(layout) <= most:
+                return layout, left
+            # present first, then by value (unknown last), then in AU order
+            rank = sorted(range(len(cells.aus)), key=lambda k: (not cells.aus[k][1], -cells.aus[k][2]
+                                                               if math.isfinite(cells.aus[k][2]) else 1.0, k))
+            present = sum(1 for _c, p, _v in cells.aus if p)
+            # fewer AUs with the classes kept, down to the present ones; then without the classes, down to none
+            tries = [(rank[:k], True) for k in range(len(rank) - 1, present - 1, -1)]
+            tries += [(rank[:k], False) for k in range(len(rank), -1, -1)]
+            for aus, with_tail in tries:
+                layout, left = rows(aus, with_tail)
+                if len(layout) <= most:
+                    break
+            return layout, left
+
+        sample = [head] + [(c, 1) for c, _p, _v in cells.aus[:1]]  # a row as tall as the grid's (bold, colour)
+        most = self._rows_within(self._room, sample)
+        layout, left = choose(most)
+        while most > 2 and self._height_of(self._table(layout, col)) > self._room:  # (a taller cell: a row less)
+            most -= 1
+            layout, left = choose(most)
+        if not left and not cells.note:
+            return self._table(layout, col), ""
+        return self._table(layout, col), literal_tip(QTextDocumentFragment.fromHtml(whole).toPlainText()
+                                                     .replace("\u2028", "\n"))
+
+    def _table(self, layout: list[list[tuple[str, int]]], col: float) -> str:
+        rows = "".join("<tr>" + "".join(f'<td colspan="{n}" width="{math.ceil(col * n)}">{html}{_GRID_GAP}</td>'
+                                        for html, n in r) + "</tr>" for r in layout)
+        return f'<table border="0" cellspacing="0" cellpadding="0">{rows}</table>'
+
+    def _rows_within(self, px: float, row: list[tuple[str, int]]) -> int:
+        """How many rows like `row` fit in `px` (two at the least: the head and a row of values)."""
+        one = self._height_of(self._table([row], 10.0))
+        two = self._height_of(self._table([row, row], 10.0))
+        self._two_px = two
+        if not math.isfinite(px):
+            return 1_000_000
+        return max(2, 2 + int((px - two) // max(1.0, two - one)))
+
+    def _wrapped_height(self, html: str, width: float) -> float:
+        """How tall ``html`` is wrapped at ``width``."""
+        self._measure.setTextWidth(width)
+        self._measure.setHtml(f"<span style='font-size: {self.opts.get('size', '9pt')}'>{html}</span>")
+        tall = float(self._measure.boundingRect().height())
+        self._measure.setTextWidth(-1)
+        return tall
+
+    def _height_of(self, html: str) -> float:
+        """How tall ``html`` is unwrapped, in the readout's size."""
+        size = self.opts.get("size", "9pt")
+        key = f"{size}|h|{html}"
+        if key not in self._widths:
+            self._measure.setHtml(f"<span style='font-size: {size}'>{html}</span>")
+            self._widths[key] = float(self._measure.boundingRect().height())
+        return self._widths[key]
 
     def setText(self, text: str, **args: Any) -> None:  # noqa: N802 - pyqtgraph's name
         # a new text replaces the last one's whole HTML too: LabelItem.setText sets the new HTML and then calls
@@ -489,8 +621,14 @@ class Readout(pg.LabelItem):
 
     def _width_of(self, html: str) -> float:
         """How wide ``html`` is unwrapped (its widest line), in the readout's size."""
-        self._measure.setHtml(f"<span style='font-size: {self.opts.get('size', '9pt')}'>{html}</span>")
-        return float(self._measure.boundingRect().width())
+        size = self.opts.get("size", "9pt")
+        key = f"{size}|{html}"
+        if key not in self._widths:
+            if len(self._widths) > 4000:  # (values at many frames, a font or two)
+                self._widths.clear()
+            self._measure.setHtml(f"<span style='font-size: {size}'>{html}</span>")
+            self._widths[key] = float(self._measure.boundingRect().width())
+        return self._widths[key]
 
     def resizeEvent(self, ev: Any) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(ev)
@@ -502,11 +640,15 @@ class Readout(pg.LabelItem):
         no shorter than its two lines (a 1024x640 window at 16 pt: the lanes and the frame axis stay in view)."""
         if px != self._room:
             self._room = px
+            if self._cells is not None:  # a grid: its rows are laid out for the room
+                self._fit()
             self.updateMin()
 
     def least_px(self) -> float:
-        """Its height on one or two lines (unwrapped): the least the lanes leave it."""
-        return self._two_px if self.item.textWidth() > 0 else float(self.item.boundingRect().height())
+        """Its height on one or two lines (unwrapped; a grid's first two rows): the least the lanes leave it."""
+        if self.item.textWidth() > 0 or self._gridded:
+            return self._two_px
+        return float(self.item.boundingRect().height())
 
     def _lines_within(self, most: float) -> tuple[float, int | None]:
         """The height of its wrapped lines that end within ``most`` px (whole lines, never half of one), and the

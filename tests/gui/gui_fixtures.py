@@ -281,3 +281,19 @@ def shown_timeline(qtbot, frames: int, size: tuple[int, int] = (1366, 330), fps:
     tl.show()
     qtbot.waitExposed(tl)
     return tl
+
+
+def wrapped_readout(qtbot, one: str, two: str):
+    """The readout of a shown 420x500 Timeline (no video) given the lines `one` and `two` (Readout.set_lines), too
+    wide for it even on two: wrapped onto several lines (asserted). The cut readout tests (h165, h208) set its room."""
+    from merstudio.gui.timeline import Timeline
+
+    tl = Timeline()
+    qtbot.addWidget(tl)
+    tl.resize(420, 500)
+    tl.show()
+    qtbot.waitExposed(tl)
+    r = tl.readout
+    r.set_lines(one, two)
+    assert r.item.textWidth() > 0  # wrapped onto several lines
+    return r

@@ -6,6 +6,7 @@ These check what is drawn (the text item's document), not ``readout.text``, whic
 from __future__ import annotations
 
 import pytest
+from gui_fixtures import wrapped_readout
 
 pytestmark = pytest.mark.gui
 
@@ -21,16 +22,7 @@ def _lines(frame: int, value: str) -> tuple[str, str]:
 @pytest.fixture
 def cut_readout(qtbot):
     """A timeline's readout with frame 0's lines wrapped, then cut to room for two of them (with a tooltip)."""
-    from merstudio.gui.timeline import Timeline
-
-    tl = Timeline()
-    qtbot.addWidget(tl)
-    tl.resize(420, 500)
-    tl.show()
-    qtbot.waitExposed(tl)
-    r = tl.readout
-    r.set_lines(*_lines(0, "1.27"))
-    assert r.item.textWidth() > 0  # wrapped onto several lines
+    r = wrapped_readout(qtbot, *_lines(0, "1.27"))
     r.set_room(r._two_px + 1)  # room for two lines, not for the rest: cut
     assert r.item.document().toPlainText().endswith("\u2026") and r.toolTip() != ""
     return r

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from gui_fixtures import wrapped_readout
 
 pytestmark = pytest.mark.gui
 
@@ -15,18 +16,8 @@ REASON = ("class p <i>not asked: too little motion (the model's motion gate; in 
 
 
 def _wrapped(qtbot):
-    from merstudio.gui.timeline import Timeline
-
-    tl = Timeline()
-    qtbot.addWidget(tl)
-    tl.resize(420, 500)
-    tl.show()
-    qtbot.waitExposed(tl)
-    r = tl.readout
     text = "<b>frame 0</b> | AU " + " ".join(f"<b>{n}</b> 0.00" for n in (1, 2, 4, 5, 6, 7, 9, 10))
-    r.set_lines(f"{text} {REASON}", f"{text}<br>{REASON}")
-    assert r.item.textWidth() > 0  # wrapped onto several lines
-    return r
+    return wrapped_readout(qtbot, f"{text} {REASON}", f"{text}<br>{REASON}")
 
 
 def test_a_cut_readout_ends_with_an_ellipsis_and_tells_the_whole_text(qtbot) -> None:

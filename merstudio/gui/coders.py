@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLabel, QMenu
 from merstudio.agreement.report import MODEL_CODER, coder_of
 from merstudio.errors import InputError, MerstudioError
 from merstudio.gui.commands import AppCommand, CommandContext, Params
+from merstudio.gui.plain_text import menu_text
 from merstudio.project import Event
 
 if TYPE_CHECKING:
@@ -154,7 +155,7 @@ class CoderView:
         names = human_coders(evs) + [MODEL_CODER]
         for name in names:
             n = sum(1 for e in evs if coder_of(e) == name)
-            label = f"{name}  ({n})" if name != MODEL_CODER else f"model's proposals  ({n})"
+            label = f"{menu_text(name)}  ({n})" if name != MODEL_CODER else f"model's proposals  ({n})"
             act = self.menu.addAction(label)
             act.setCheckable(True)
             act.setChecked(name not in self.hidden)

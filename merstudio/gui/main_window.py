@@ -59,7 +59,7 @@ from merstudio.gui.look import ElidedLabel, fit_screen
 from merstudio.gui.neutral import NeutralView
 from merstudio.gui.photo_chart import PhotoChart
 from merstudio.gui.places import Place, fit_place, store_place, store_video, stored_place
-from merstudio.gui.plain_text import literal_tip
+from merstudio.gui.plain_text import literal_tip, menu_text
 from merstudio.gui.playback import AudioControls, selection_range
 from merstudio.gui.questions import CANCEL, ask
 from merstudio.gui.reencode import notes_details, seek_hint, short_note
@@ -851,8 +851,8 @@ class MainWindow(QMainWindow):
         assert self.project is not None
         answer = ask(self, f"{video_name} has its own project, {beside.name}, beside it (its earlier coding is "
                            f"there).\n\nOpen {beside.name}, or add the video to {self.project.path.name}?",
-                     [("beside", f"Open {beside.name}", QMessageBox.ButtonRole.AcceptRole),
-                      ("current", f"Add to {self.project.path.name}", QMessageBox.ButtonRole.ActionRole), CANCEL],
+                     [("beside", f"Open {menu_text(beside.name)}", QMessageBox.ButtonRole.AcceptRole),
+                      ("current", f"Add to {menu_text(self.project.path.name)}", QMessageBox.ButtonRole.ActionRole), CANCEL],
                      default="beside")
         return None if answer in (None, "cancel") else answer
 
@@ -869,8 +869,8 @@ class MainWindow(QMainWindow):
         relink = f" ({earlier.name} is relinked to {name})" if earlier.name != name else ""
         answer = ask(self, f"{proj} {where} holds {name} {held} ({events}): its earlier coding is there.\n\n"
                            f"Open {proj}{relink}, or add the video to {here}?",
-                     [("earlier", f"Open {proj}", QMessageBox.ButtonRole.AcceptRole),
-                      ("current", f"Add to {here}", QMessageBox.ButtonRole.ActionRole), CANCEL],
+                     [("earlier", f"Open {menu_text(proj)}", QMessageBox.ButtonRole.AcceptRole),
+                      ("current", f"Add to {menu_text(here)}", QMessageBox.ButtonRole.ActionRole), CANCEL],
                      default="earlier")
         return None if answer in (None, "cancel") else answer
 
@@ -1087,7 +1087,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         recent = self.session.recent_projects()
         for p in recent:
-            act = self.recent_menu.addAction(p)
+            act = self.recent_menu.addAction(menu_text(p))  # a path is shown as written: & is no Alt mark
             act.triggered.connect(lambda *_, p=p: None if self.ctx.execute(C.OpenProject, path=p) else None)
         if not recent:
             self.recent_menu.addAction("(none)").setEnabled(False)
@@ -1452,7 +1452,7 @@ class MainWindow(QMainWindow):
     def _build_overlay_menu(self) -> None:
         self.overlay_menu.clear()
         for name in self.timeline.overlays:
-            act = self.overlay_menu.addAction(name)
+            act = self.overlay_menu.addAction(menu_text(name))
             act.setCheckable(True)
             act.setChecked(name not in self.timeline.overlay_hidden)
             act.toggled.connect(lambda on, n=name: self.set_overlay_visible(n, on))

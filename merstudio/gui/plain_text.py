@@ -2,7 +2,8 @@
 is never markup. Qt takes a tooltip (and a label or message box left at its automatic format) for rich text when
 its first line looks like HTML (``Qt.mightBeRichText``): an imported emotion ``<b>x</b><img src=…>`` lost its tags
 and fetched a file, a coder ``<a href=…>bob</a>`` became a link, and a label ending in ``<!--`` hid the rest of the
-tooltip."""
+tooltip. A menu item's, tab's or button's text is not markup but marks its Alt letter with ``&``: ``menu_text``.
+"""
 
 from __future__ import annotations
 
@@ -23,3 +24,10 @@ def literal_tip(text: str) -> str:
     if not Qt.mightBeRichText(text):
         return text
     return f"<p style='white-space:pre'>{escaped(text)}</p>"
+
+
+def menu_text(text: str) -> str:
+    """``text`` (a coder's, video's or overlay's name, a project's path) as the text of a menu item, tab or button,
+    shown as written: Qt reads a lone ``&`` there as the mark of the item's Alt letter (a coder "R&D" showed as "RD",
+    D underlined; "/data/A&B/study.merproj" lost its &) and ``&&`` as one ``&``. Such an item has no Alt letter."""
+    return str(text).replace("&", "&&")

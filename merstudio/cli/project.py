@@ -650,7 +650,8 @@ def open_project(path: Path, reading: bool = False) -> Any:
     video's relative path is refreshed from where the file lies now (Project.refresh_relpaths, as the app does when
     it opens one): a project moved within its tree and used from the CLI alone kept 'videos/a.mp4' for
     '../videos/a.mp4', so a copy of the tree used the original's videos, or called them MISSING once those were
-    gone. A read-only open writes nothing: its videos are found by their stored paths as before."""
+    gone (`finetune`, whose core opens the project itself, refreshes them the same way). A read-only open writes
+    nothing: its videos are found by their stored paths as before."""
     import warnings
 
     from merstudio.errors import MerstudioError

@@ -685,16 +685,21 @@ def plan_batch(inputs: Sequence[Path], out: Path | str, *, retry_failed: bool = 
         found = None
         if row is None and error is None:
             found = digest if gone.get(digest) else _legacy_found(Path(p), gone)
+        named = key  # the path the row's stored text names its input by
         if found:
-            old = max(gone[found], key=lambda was: _common_tail(was, key))
+            old = named = max(gone[found], key=lambda was: _common_tail(was, key))
             gone[found].remove(old)
             row = manifest.rows.pop(old)
             row.video = key
-            row.error = _moved_error(row.error, old, key)  # a failed row's text names the input where it is now
             manifest.rows[key] = row
             owned[row.output] = key
             plan.moved.append((old, key))
             manifest.dirty = True
+        if row is not None and row.error:
+            # a failed row's text names the input as this run does: where it is now (moved), and whole where the run
+            # that failed named it relative to its own folder ('archive/broken1.mp4' said from another folder).
+            # Written with the manifest's next change (a moved row's is one), never for this alone.
+            row.error = _error_naming(row.error, named, key)
         if row is not None and row.output and plan.out.is_dir():
             finish_commit(_paths(plan.out, row.output, fmt), notice, metas)
         same = row is not None and error is None and same_input(row.hash, Path(p), digest)
@@ -1672,10 +1677,11 @@ def _forget(manifest: Manifest | None, item: BatchItem, before: dict[str, Manife
         manifest.rows[key] = old
 
 
-def _moved_error(error: str, old: str, new: str) -> str:
-    """A moved input's stored error with its old path replaced by ``new``: the text leads with the path as that run
-    named it (``path: what is wrong``), absolute (``old``, the row's key) or relative to that run's folder (the tail
-    of ``old``, ``../`` dropped). Text that leads with no such path stays as it is."""
+def _error_naming(error: str, old: str, new: str) -> str:
+    """A row's stored error with the path it leads with replaced by ``new`` (the input's key now; ``old``, the row's
+    key when it failed, where it moved since): the text leads with the path as that run named it (``path: what is
+    wrong``), absolute (``old``) or relative to that run's folder (the tail of ``old``, ``../`` dropped). Text that
+    leads with no such path stays as it is."""
     start = 0
     while (i := error.find(": ", start)) > 0:
         named = os.path.normpath(error[:i])

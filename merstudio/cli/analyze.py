@@ -280,10 +280,8 @@ def _run(args: argparse.Namespace) -> int:
         taken = [p for it in plan.items if not it.overwrite and _exists(p := _where(folder, url, f"{it.name}.png"))]
         if taken:
             raise OutputError(f"{taken[0]}: already exists (use --overwrite to replace it)")
-    if batch and plan.moved:
-        print(f"merstudio: {len(plan.moved)} input(s) found at a new path with the content of a finished one whose "
-              f"path is gone (moved or remounted; e.g. {plan.moved[0][0]} -> {plan.moved[0][1]}): their results "
-              "are kept", file=sys.stderr)
+    for line in _moved_lines(plan) if batch else ():
+        print(f"merstudio: {line}", file=sys.stderr)
     if batch and plan.adopted:
         print(f"merstudio: adopted {len(plan.adopted)} earlier result(s) in {url or folder} (the same input, content and "
               "settings) into the manifest as done", file=sys.stderr)
@@ -545,6 +543,35 @@ def _plots_missing_text(missing: dict[str, str], url: str | None) -> str:
 
 
 FAILED_NAMED = 3  # failed inputs named in a run's last line; the rest counted
+
+
+def _moved_lines(plan: Any) -> list[str]:
+    """The inputs found at a new path with the content of a row whose path is gone (the archive moved or was
+    remounted), by what their rows hold: a finished result is kept, one not up to date (stopped, other settings, its
+    files gone) analysed again, and those that failed before named (two of three that failed were counted among
+    "their results are kept")."""
+    from merstudio.analysis import batch as B
+
+    rows = plan.manifest.rows if plan.manifest is not None else {}
+    running = {B.Manifest.key(it.input) for it in plan.items}
+    kept: list[tuple[str, str]] = []
+    again: list[tuple[str, str]] = []
+    failed: list[str] = []
+    for old, new in plan.moved:
+        row = rows.get(new)
+        if row is not None and row.status == "failed":
+            failed.append(new)
+        else:
+            (again if new in running else kept).append((old, new))
+    lines = [f"{len(group)} input(s) found at a new path with the content of {what} whose path is gone (moved or "
+             f"remounted; e.g. {group[0][0]} -> {group[0][1]}): {fate}"
+             for group, what, fate in ((kept, "a finished one", "their results are kept"),
+                                       (again, "one not finished or made with other settings", "analysed again"))
+             if group]
+    if failed:
+        lines.append(f"{len(failed)} input(s) that failed before found at a new path (moved or remounted): "
+                     f"{_named(failed)}")
+    return lines
 
 
 def _named(names: list[str]) -> str:

@@ -54,3 +54,17 @@ def test_failed_rows_named_as_this_run_names_them(tmp_path: Path, monkeypatch, c
     for ln, name in zip(lines, ("broken1.mp4", "broken2.mp4"), strict=True):
         assert ln.endswith(f"): {r7 / 'archive' / name}: not a readable video (no video frames, an unknown format, "
                            "or a damaged or truncated file)"), ln
+
+
+def test_a_moved_result_made_with_other_settings_is_said_to_run_again(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "archive").mkdir()
+    write_clip(tmp_path / "archive" / "good.avi", n=8)
+    assert main(["analyze", "archive", "-o", "results", "-q"]) == 0
+    capsys.readouterr()
+    (tmp_path / "archive").rename(tmp_path / "archive2")
+    assert main(["analyze", "archive2", "-o", "results", "-q", "--landmarks"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("merstudio: 1 input(s) found at a new path with the content of one not finished or made "
+                             "with other settings"), err
+    assert err[0].endswith("): analysed again"), err

@@ -369,6 +369,21 @@ def _video_name(args: argparse.Namespace, fmt: str) -> str | None:
     return args.media.name if args.media is not None and fmt == "eaf" else None
 
 
+def _variable_rate_refusal(args: argparse.Namespace, exc: Any) -> InputError:
+    """The refusal of a file of a variable-rate video's frames at a constant rate (--fps, or a --media that is no
+    readable video; ``exc``: interchange.events_csv.VariableRateFile) in convert's words, not a project's
+    (relink): --force-fps for a video re-encoded since, --media for that very video."""
+    from merstudio.errors import FrameRateMismatch
+
+    low, high = exc.spread
+    rate = f"--fps {exc.video_fps:g}" if args.fps is not None else f"the video's {exc.video_fps:g} fps"
+    return FrameRateMismatch(
+        f"{args.input}: its frames fit no constant rate (frame / time {low:g} to {high:g} fps: a variable-rate "
+        f"video's), but {rate} is a constant rate: if the video was re-encoded to it since the file was written, "
+        "--force-fps places each event by its times; if it is still that variable-rate video, give its file with "
+        "--media VIDEO (its own frame times place them)", exc.file_fps, exc.video_fps)
+
+
 def _same(a: Path, b: Path) -> bool:
     """The same path, or the same file under another name (a hard link)."""
     try:
@@ -413,13 +428,26 @@ def run(args: argparse.Namespace) -> int:
     _safe_check(args, args.output)
     fmt = ix.detect_format(args.input, args.from_fmt)
     media_fps, times = _media_times(args.media)
-    if media_fps is None and args.media is not None and args.fps is None:
-        media_fps = _media_rate(args.media)[0]  # a constant-rate video given right there: its rate times the file
+    read = times is not None  # --media's own frame times were read
+    if media_fps is None and args.media is not None:
+        rate = _media_rate(args.media)[0]  # a constant-rate video given right there
+        read = rate is not None
+        if args.fps is None:
+            media_fps = rate  # its rate times the file
     if media_fps is None and args.media is None and args.fps is None and fmt == "eaf":
         media_fps, times = _eaf_video_rate(args.input)
-    preview = _sheet_hinted(args.input, lambda: ix.read_events(
-        args.input, fps=args.fps or media_fps, video_name=_video_name(args, fmt), fps_override=args.force_fps,
-        fmt=fmt, times=times, **_kwargs(args, fmt)))
+    # an events CSV whose frames fit no rate is then no frames of --media's (a constant rate has one): the video
+    # was re-encoded (in place, say) since the file was written from its variable-rate original, and its times
+    # place the events, with a note, as a project import does where the video's file is found
+    known = {"rate_known": True} if read and fmt == "events-csv" else {}
+    from merstudio.interchange.events_csv import VariableRateFile
+
+    try:
+        preview = _sheet_hinted(args.input, lambda: ix.read_events(
+            args.input, fps=args.fps or media_fps, video_name=_video_name(args, fmt), fps_override=args.force_fps,
+            fmt=fmt, times=times, **known, **_kwargs(args, fmt)))
+    except VariableRateFile as exc:  # the reader's advice is a project's (relink): convert's own options instead
+        raise _variable_rate_refusal(args, exc) from None
     named = _named_media(args.input, preview) if args.media is None else None
     if named is not None and times is None and (found := _media_times(named, quiet=True))[1] is not None:
         # the video the file names is here and variable-rate: its own frame times place the file's times, as

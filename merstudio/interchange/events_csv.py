@@ -282,6 +282,18 @@ def events_csv_videos(path: str | os.PathLike[str]) -> list[str]:
     return sorted({cells.get(r, "video") for r in rows[1:]} - {""})
 
 
+class VariableRateFile(FrameRateMismatch):
+    """A file whose frames fit no constant rate (a variable-rate video's, frame / time ``spread``: (lowest, highest)
+    fps) refused on a constant-rate video whose own frame times the caller did not read (its file not found): the
+    file may be this very video's (its frames right: its file must be found) or the video was re-encoded to its
+    constant rate since (its times right: fps_override). Its message says so for a project import; the app and
+    `convert` say what fits them."""
+
+    def __init__(self, message: str, file_fps: float, video_fps: float, spread: tuple[float, float]) -> None:
+        super().__init__(message, file_fps, video_fps)
+        self.spread = spread
+
+
 def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
                     video_name: str | None = None, fps_override: bool = False,
                     source: str | None = None, times: np.ndarray | None = None,
@@ -341,12 +353,12 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
         # the video's own times unknown here: the file may be this very video's (its frames right), or written
         # before it was re-encoded to a constant rate (its times right): the caller who knows says which
         this = quote(video_name) if video_name else "this video"
-        raise FrameRateMismatch(
+        raise VariableRateFile(
             f"{p}: its frames fit no constant rate (frame / time {spread[0]:g} to {spread[1]:g} fps: a variable-rate "
             f"video's), and {this} has a constant {float(fps):g} fps: if {this} was re-encoded to it since, "
             "--force-fps (fps_override=True) places each event by its times; if it is that variable-rate video, "
             "its frame times are needed (times=): make its file found (merstudio project relink) and import again",
-            file_fps, float(fps))
+            file_fps, float(fps), spread)
     if differs and not from_times:
         assert fps is not None and file_fps is not None
         if not fps_override:

@@ -49,7 +49,7 @@ from merstudio.gui.coders import visible_events
 from merstudio.gui.commands import AppCommand, CommandContext, Params
 from merstudio.gui.events_table import list_style
 from merstudio.gui.look import fit_screen, readable
-from merstudio.gui.plain_text import literal_tip
+from merstudio.gui.plain_text import literal_tip, menu_text
 from merstudio.gui.state import timecode
 from merstudio.gui.timeline import PLAYHEAD_COLOUR
 from merstudio.gui.timeline_items import FrameRegion, LegendBox, RatioLine, TippedBars, frame_cell
@@ -480,7 +480,7 @@ class Behaviours:
                     self._unbound_said.add((b.name, b.key))
                     unbound.append(f"{b.name} ({b.key}: {used})")
                 continue
-            act = QAction(f"Code {b.name}", self.win)
+            act = QAction(f"Code {menu_text(b.name)}", self.win)
             act.setShortcut(QKeySequence(b.key))
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             act.triggered.connect(lambda *_, bid=b.id: self.win.ctx.execute(CodeBehaviour, behaviour_id=bid))

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from merstudio.gui import commands as C
+from merstudio.gui.plain_text import menu_text
 from merstudio.gui.state import SPEEDS
 
 if TYPE_CHECKING:
@@ -155,7 +156,7 @@ class EmptyState(QScrollArea):
         elif self.missing is not None:
             self.title.setText(f"{project} is open: its video {self.missing[1]} is missing")
             self.sub.setText(self._missing_text(self.missing[0]))
-            self.locate.setText(f"Locate {self.missing[1].replace('&', '&&')}…")  # & is a button's shortcut mark
+            self.locate.setText(f"Locate {menu_text(self.missing[1])}…")
         else:
             self.title.setText(f"{project} is open")
             self.sub.setText("Choose a video in the Videos list, or open a video to add it to this project.")

@@ -28,6 +28,7 @@ from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.gui import commands as C
 from merstudio.gui import remembered
 from merstudio.gui.places import store_video, stored_video
+from merstudio.gui.plain_text import menu_text
 from merstudio.gui.questions import CANCEL, ask
 from merstudio.gui.video_opening import VideoOpener, close_source
 from merstudio.gui.workers import call_in_worker
@@ -438,7 +439,7 @@ class Session(QObject):
         relink = f" ({earlier.name} is relinked to {name})" if earlier.name != name else ""
         text = (f"{proj} {where} holds this video {held} ({events}){also}.\n\nOpen {proj}{relink}, or make a new "
                 f"project, {default.name}, for {name}?")
-        answer = ask(self.win, text, [("earlier", f"Open {proj}", QMessageBox.ButtonRole.AcceptRole),
+        answer = ask(self.win, text, [("earlier", f"Open {menu_text(proj)}", QMessageBox.ButtonRole.AcceptRole),
                                       ("new", "New project", QMessageBox.ButtonRole.ActionRole), CANCEL],
                      default="earlier")
         return answer if answer in ("earlier", "new") else "cancel"

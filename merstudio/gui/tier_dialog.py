@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from merstudio.gui.look import ERROR_COLOUR, TITLE_BAR, fit_screen, on_window
-from merstudio.gui.plain_text import escaped, literal_tip
+from merstudio.gui.plain_text import escaped, literal_tip, menu_text
 
 __all__ = ["EMOTION_WORDS", "ROLE_LABELS", "TierMapDialog", "coder_clashes", "looks_coded", "memory_key",
            "prefill", "remembered_face", "remembered_value"]
@@ -313,7 +313,7 @@ class TierMapDialog(QDialog):
             on, coder, role = filled[t.tier]
             # a long name is cut in its middle (its start and end tell tiers apart), whole on hover: at its length
             # it pushed the coder and "Holds" columns past the dialog's edge
-            box = QCheckBox(self.fontMetrics().elidedText(t.tier, Qt.TextElideMode.ElideMiddle, name_px), self)
+            box = QCheckBox(menu_text(self.fontMetrics().elidedText(t.tier, Qt.TextElideMode.ElideMiddle, name_px)), self)
             box.setToolTip(literal_tip(t.tier))  # the file's names and values as written, never markup
             box.setAccessibleName(f"import tier {t.tier}")  # the whole name: a reader hears no "…"
             box.setChecked(on)

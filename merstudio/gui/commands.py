@@ -1085,9 +1085,7 @@ class ImportEvents(AppCommand):
                 ctx.win.show_error(str(exc))
                 return False
             name = Path(params["path"]).name
-            if not ctx.win.confirm(f"{name} was coded at {exc.file_fps:g} fps; this video has {exc.video_fps:g} fps. "
-                                   "Import its times at this video's rate? (Its times would otherwise land on "
-                                   "the wrong frames.)"):
+            if not ctx.win.confirm(_rate_question(name, exc, ctx.win.video)):
                 return False
             params["fps_override"] = True
             found = _previews(ctx, params)
@@ -1368,6 +1366,23 @@ def _preview(ctx: CommandContext, params: Params) -> Any:
     """The file read against the current video (ImportPreview; nothing written), in a worker (1-3 s for 10,000
     BORIS events held the window on the GUI thread)."""
     return _previews(ctx, params, offer_replace=False)[0]
+
+
+def _rate_question(name: str, exc: Any, video: Any) -> str:
+    """Whether to import file ``name``, refused with FrameRateMismatch ``exc``, at the video's rate. A file of a
+    variable-rate video's frames (interchange.events_csv.VariableRateFile: its video's file missing, so its own frame
+    times unknown) has no one rate to name: it says where it came from and what finding the file would do."""
+    from merstudio.interchange.events_csv import VariableRateFile
+
+    if isinstance(exc, VariableRateFile):
+        low, high = exc.spread
+        this = video.name if video is not None else "this video"
+        return (f"{name} was exported from a variable-rate video (frame / time {low:g} to {high:g} fps), and "
+                f"{this}'s file is missing, so its own frame times are unknown: to place the events right, Cancel, "
+                f"locate its file (File > Open video… of it) and import again. Or, if {this} was re-encoded to a "
+                f"constant rate since, import them by their times at its {exc.video_fps:g} fps?")
+    return (f"{name} was coded at {exc.file_fps:g} fps; this video has {exc.video_fps:g} fps. Import its times at "
+            "this video's rate? (Its times would otherwise land on the wrong frames.)")
 
 
 def _previews(ctx: CommandContext, params: Params, offer_replace: bool = True) -> tuple[Any, Any]:

@@ -24,7 +24,7 @@ from merstudio.errors import InputError, MerstudioError
 from merstudio.gui.dialogs import DEFAULT_EMOTIONS
 from merstudio.gui.failures import failure_line
 from merstudio.gui.results_loader import ResultsLoader, read_curves
-from merstudio.gui.state import CurveBuffer, same_interval
+from merstudio.gui.state import CurveBuffer
 from merstudio.gui.undo import RerunAnalysisCommand
 from merstudio.gui.workers import AnalysisWorker, CheckpointLoader
 from merstudio.io.frames import VideoSource
@@ -33,6 +33,7 @@ from merstudio.messages import one_line
 from merstudio.model.columns import class_column
 from merstudio.project import Event
 from merstudio.project.event_store import is_model_proposal
+from merstudio.project.review import same_interval
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow

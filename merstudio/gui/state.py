@@ -15,6 +15,7 @@ import pandas as pd
 
 from merstudio.io.timebase import Timebase
 from merstudio.project.events import Event
+from merstudio.project.review import unreviewed_proposals  # noqa: F401 (the core's rule; gui.workers imports it here)
 
 SPEEDS = (0.1, 0.25, 0.5, 1.0, 1.5, 2.0)
 
@@ -320,24 +321,6 @@ def next_proposal(events: Sequence[Event], frame: int, current: Event | None = N
 
 def clamp(v: float, lo: float, hi: float) -> float:
     return lo if v < lo else hi if v > hi else v
-
-
-def same_interval(a: Event, b: Event, min_share: float = 0.5) -> bool:
-    """Two events on the same face whose intervals overlap by at least ``min_share`` of the shorter one: a new
-    proposal that matches an earlier reviewed one (boundaries nudged while reviewing still match)."""
-    if a.face_id != b.face_id:
-        return False
-    inter = min(a.offset, b.offset) - max(a.onset, b.onset) + 1
-    shorter = min(a.offset - a.onset, b.offset - b.onset) + 1
-    return inter > 0 and inter >= min_share * shorter
-
-
-def unreviewed_proposals(new: Sequence[Event], existing: Sequence[Event]) -> list[Event]:
-    """The new proposals of a re-run left after matching them to the video's reviewed ones: a proposal on the
-    interval of a proposal already accepted or rejected (source "model") is dropped, so the review decision stands
-    (an accepted one is not proposed twice, a rejected one does not come back as open)."""
-    reviewed = [e for e in existing if e.source == "model" and e.status in ("accepted", "rejected")]
-    return [p for p in new if not any(same_interval(p, r) for r in reviewed)]
 
 
 _TIME_RE = re.compile(r"^(?:(?:(\d+):)?(\d+):)?(\d+(?:\.\d*)?|\.\d+)$")

@@ -58,7 +58,9 @@ from merstudio.interchange.openface import OpenFaceTable, looks_openface, read_o
 from merstudio.interchange.pyfeat import PyFeatTable, looks_pyfeat, read_pyfeat
 from merstudio.interchange.sheets import clip_frame_files, events_from_samples, preview_sheet
 from merstudio.project.behaviours import BEHAVIOUR_KINDS, Behaviour, BehaviourEvent
+from merstudio.project.event_store import is_model_proposal
 from merstudio.project.events import Event
+from merstudio.project.review import decided_proposals
 from merstudio.textfile import csv_rows, read_table_text, sniff_delimiter
 
 FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "boris-project", "events-csv")
@@ -276,7 +278,8 @@ class ProjectImport(ImportPreview):
     also the video, the coders the file holds (``file_coders``: with or without events in it: an empty ELAN tier,
     ``coder=``), who are recorded as having coded the video when it is imported (Project.coded_by), and, for an
     import that replaces (``replace=True``), the project's events of those coders on the video that it removes
-    (``replaces``; their events that the file holds unchanged stay, listed in ``duplicates``)."""
+    (``replaces``; their events that the file holds unchanged stay, listed in ``duplicates``). The video's open
+    model proposals that the file's reviewed ones cover (:attr:`resolves`) go in the import's transaction too."""
 
     video_id: int = 0
     file_coders: list[str] = field(default_factory=list)
@@ -287,6 +290,17 @@ class ProjectImport(ImportPreview):
     # kind, key, event with behaviour_id 0), and how many the video has already; no coded events
     behaviour_rows: list[tuple[str, str, str, BehaviourEvent]] = field(default_factory=list)
     behaviour_duplicates: int = 0
+    # the video's open model proposals the import neither replaces nor holds: those its reviewed events cover go
+    open_proposals: list[Event] = field(default_factory=list)
+
+    @property
+    def resolves(self) -> list[Event]:
+        """The video's open model proposals on the interval of a reviewed proposal the file holds (accepted or
+        rejected, source "model"; merstudio.project.review, the rule a re-run of the analysis drops its new proposals
+        by): removed by the import, so the order of an analysis and an import of a colleague's review gives the same
+        events. Read from the events to import now (--status may have left some out). A coder's own events are never
+        among them."""
+        return decided_proposals(self.open_proposals, [*self.events, *self.duplicates])
 
     @property
     def of_behaviours(self) -> bool:
@@ -306,6 +320,8 @@ class ProjectImport(ImportPreview):
                      + (f" ({name_list(names, 6)})" if names else "")
                      + (f", {self.behaviour_duplicates} already in the project (not imported again)"
                         if self.behaviour_duplicates else ""))
+        if n := len(self.resolves):
+            text += f"\n  {resolved_line(n)} (the same face and interval: the review stands)"
         new = [c for c in self.file_coders if c not in self.coded_before]
         if not self.events and new and not self.replaces:
             text += f"\n  records {name_list(new, 8)} as having coded this video"
@@ -434,7 +450,18 @@ def project_preview(project: Any, preview: ImportPreview, video_id: int, replace
                 "corrected file? Replace (--replace, replace=True) puts its events in place of its coders' on this "
                 f"video, not beside them ({shorten(new.coder or '(no coder)', 40)} face {new.face_id}: frames "
                 f"{new.onset}-{new.offset} here, {old.onset}-{old.offset} there)")
+    # the open proposals the file's reviewed events may cover (ProjectImport.resolves): not those it replaces or
+    # keeps, nor one it holds as it is (still open there)
+    taken = {x.id for x in [*prev.replaces, *prev.duplicates] if x.id is not None}
+    held = {_identity(e) for e in [*prev.events, *prev.duplicates]}
+    prev.open_proposals = [x for x in existing if is_model_proposal(x) and x.id not in taken
+                           and _identity(x) not in held]
     return prev
+
+
+def resolved_line(n: int) -> str:
+    """What an import says of the open proposals its reviewed events replaced (:attr:`ProjectImport.resolves`)."""
+    return f"{n} open proposal{'s' * (n != 1)} replaced by the imported reviewed events"
 
 
 def _eaf_behaviours(project: Any, prev: ProjectImport, preview: EafPreview) -> None:
@@ -506,7 +533,7 @@ def commit_import(project: Any, preview: ImportPreview, skip_bad: bool = False) 
     events = preview.accept(skip_bad=skip_bad)
     if isinstance(preview, ProjectImport):
         coded = {preview.video_id: list(preview.file_coders)}
-        remove = [e.id for e in preview.replaces if e.id is not None]
+        remove = [e.id for e in [*preview.replaces, *preview.resolves] if e.id is not None]
     else:
         coded = {}
         for e in [*events, *preview.duplicates]:

@@ -1133,7 +1133,7 @@ class ImportEvents(AppCommand):
         rows = list(getattr(preview, "behaviour_rows", ()))  # an ELAN file's behaviour tiers (ours)
         if rows and not preview.events and not preview.replaces:  # behaviour events alone: their own step
             return _import_behaviours(ctx, {**params, "behaviour_previews": [preview]})
-        if not preview.events and preview.duplicates and not preview.replaces:
+        if not preview.events and preview.duplicates and not preview.replaces and not preview.resolves:
             # the same file again: say so, not what accept() says of whatever else it skips
             raise InputError(f"{preview.path}: no events to import (its {len(preview.duplicates)} event(s) are "
                              "already in the project)")
@@ -1142,8 +1142,9 @@ class ImportEvents(AppCommand):
         except InputError as exc:
             raise _unmapped_tiers(params, preview) or exc from None
         gone = list(preview.replaces)
+        resolved = preview.resolves  # open proposals the file's reviewed events cover: in the same undo step
         new = [c for c in preview.file_coders if c not in preview.coded_before]
-        if not events and not gone and (preview.duplicates or not new):
+        if not events and not gone and not resolved and (preview.duplicates or not new):
             dup = len(preview.duplicates)
             raise InputError(f"{preview.path}: no events to import" + (
                 f" (its {dup} event(s) are already in the project)" if dup else ""))
@@ -1152,7 +1153,12 @@ class ImportEvents(AppCommand):
                 f"{preview.path.name}")
         if not events and not gone:
             text = f"Record {', '.join(new)} as having coded {ctx.win.require_video().name} ({preview.path.name})"
-        from merstudio.interchange import remember_elan_media
+        from merstudio.interchange import remember_elan_media, resolved_line
+
+        if resolved and not events and not gone:  # reviews already here, beside open proposals (an older import)
+            text = f"Import {preview.path.name}: {resolved_line(len(resolved))}"
+        elif resolved:
+            text += f" ({resolved_line(len(resolved))})"
 
         # an ELAN file's media offset and other linked media, so that an export to ELAN writes them back: set by
         # the import's undo step (undo takes it back with the events)
@@ -1164,7 +1170,7 @@ class ImportEvents(AppCommand):
             text += f" and {len(rows)} behaviour event(s)"
             stack.beginMacro(text)
         try:
-            ctx.win.coding.push_import(events, text, replaces=gone,
+            ctx.win.coding.push_import(events, text, replaces=[*gone, *resolved],
                                        coded={preview.video_id: list(preview.file_coders)}, settings=settings.values)
             if rows:
                 ctx.win.coding.push(BehaviourImportStep(ctx.win.require_writable(), [preview],
@@ -1339,14 +1345,18 @@ def _import_done(preview: Any, events: list[Event], gone: list[Event], new: list
     proposals to review)."""
     n = len(events)
     evs = f"{n} event{'s' * (n != 1)}"
+    resolved = len(getattr(preview, "resolves", ()))
     if gone:
         coders = ", ".join(preview.file_coders)
         line = f"Replaced {len(gone)} event{'s' * (len(gone) != 1)} of {coders} by {n} from {preview.path.name}"
-    elif events:
+    elif events or resolved:
         line = f"Imported {evs} from {preview.path.name}"
     else:
         return f"Recorded {', '.join(new)} as having coded {video}, with no events ({preview.path.name})"
-    extra = [f"{len(preview.skipped)} skipped" if preview.skipped else "",
+    from merstudio.interchange import resolved_line
+
+    extra = [resolved_line(resolved) if resolved else "",
+             f"{len(preview.skipped)} skipped" if preview.skipped else "",
              f"{len(preview.duplicates)} already in the project" if preview.duplicates else ""]
     extra = [x for x in extra if x]
     return line + (f" ({', '.join(extra)})" if extra else "")

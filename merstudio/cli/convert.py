@@ -794,6 +794,7 @@ def _import_all(project: Any, args: argparse.Namespace) -> int:
         added = _commit(project, prev, args)
         lines.append(f"{len(added)} into video {v.id} ({v.name})"
                      + (f", replacing {len(prev.replaces)}" if args.replace else "")
+                     + (f", {ix.resolved_line(len(prev.resolves))}" if prev.resolves else "")
                      + (f", {len(prev.duplicates)} already there" if prev.duplicates else ""))
     print(f"imported {'; '.join(lines)} of {args.project}")
     return 0
@@ -889,6 +890,7 @@ def _run_project(args: argparse.Namespace) -> int:
               + f" into video {vid} of {args.project}"
               + (f"; replaced {len(preview.replaces)} event(s) of {who or '(no coder)'}" if args.replace else "")
               + (f"; skipped {len(preview.skipped)}" if preview.skipped else "")
+              + (f"; {ix.resolved_line(len(preview.resolves))}" if preview.resolves else "")
               + (f"; {len(preview.duplicates)} {'unchanged' if args.replace else 'already there'}"
                  if preview.duplicates else "")
               + (f"; {', '.join(new)} recorded as having coded it" if not added and not preview.replaces and new

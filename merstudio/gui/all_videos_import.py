@@ -164,26 +164,30 @@ def do(ctx: Any, params: dict[str, Any]) -> None:
     """Import every video's rows as one undo step; InputError (nothing imported) when a video's rows would all be
     skipped, or skipped items are not confirmed, or nothing is new."""
     found = params.get("all_preview") or _preview(ctx, params)
-    events, gone, coded = [], [], {}
+    events, gone, resolved, coded = [], [], [], {}
     for v, prev in found.parts:
         try:
             events += prev.accept(skip_bad=bool(params.get("skip_bad")))
         except InputError as exc:
             raise InputError(f"{v.name}: {exc}") from None
         gone += prev.replaces
+        resolved += prev.resolves  # open proposals its reviewed events cover (interchange.ProjectImport.resolves)
         coded[v.id] = list(prev.file_coders)
     dup = sum(len(p.duplicates) for _, p in found.parts)
-    if not events and not gone:
+    if not events and not gone and not resolved:
         raise InputError(f"{found.path}: no events to import" + (
             f" (its {dup} event(s) are already in the project)" if dup else ""))
     into = sum(1 for _, p in found.parts if p.events or p.replaces)
     name = found.path.name
     text = (f"Import {len(events)} event(s) into {into} videos from {name}" if not gone else
             f"Replace {len(gone)} event(s) by {len(events)} in {into} videos from {name}")
-    ctx.win.coding.push_import(events, text, replaces=gone, coded=coded)
+    ctx.win.coding.push_import(events, text, replaces=[*gone, *resolved], coded=coded)
     per = ", ".join(f"{len(p.events)} into {v.name}" for v, p in found.parts if p.events)
-    extra = [f"{dup} already in the project" if dup else "",
+    from merstudio.interchange import resolved_line
+
+    extra = [resolved_line(len(resolved)) if resolved else "", f"{dup} already in the project" if dup else "",
              f"rows of {len(found.unknown)} video name(s) matching no video left out" if found.unknown else ""]
     extra = [x for x in extra if x]
-    line = f"Imported {per} from {name}" if per else f"Removed {len(gone)} event(s) the file replaces ({name})"
+    line = f"Imported {per} from {name}" if per else f"Removed {len(gone)} event(s) the file replaces ({name})" \
+        if gone else f"Imported no new events from {name}"
     ctx.win.statusBar().showMessage(line + (f" ({'; '.join(extra)})" if extra else ""), 10000)

@@ -62,3 +62,34 @@ def test_import_after_analysis_resolves_the_reviewed_proposals(window, video_pat
     stack.redo()
     assert _open(win, video) == [(70, 75)]
     assert len(win.project.events(vid)) == 4  # 70-75, bob's and the two imported
+    # the proposals open again beside their reviews (as an import before h248 left them): the same file resolves them
+    win.project.replace_proposals(vid, [_proposal(vid, 10, 17), _proposal(vid, 40, 49, "4"), _proposal(vid, 70, 75)])
+    win.coding.reload()
+    assert win.ctx.execute(C.ImportEvents, path=str(src)), win.errors
+    assert _open(win, video) == [(70, 75)]
+    assert "Imported 0 events" in win.statusBar().currentMessage()
+    assert "2 open proposals replaced" in stack.undoText()
+
+
+def test_an_events_csv_of_several_videos_resolves_in_each(qtbot, window, tmp_path, monkeypatch):
+    from gui_fixtures import two_video_project
+
+    a, b = two_video_project(window, tmp_path)
+    for v in (a, b):
+        window.project.replace_proposals(v.id, [_proposal(v.id, 3, 9), _proposal(v.id, 20, 25)])
+    window.coding.reload()
+    rows = []
+    for v, status in ((a, "accepted"), (b, "rejected")):
+        part = write_events_csv([Event(v.id, 3, 6, 9, emotion="happiness", aus="12", coder="aud", source="model",
+                                       status=status)], tmp_path / f"{v.id}.events.csv", Media(v.name, fps=30.0))
+        rows += part.read_text(encoding="utf-8").splitlines(keepends=True)[1 if rows else 0:]
+    out = tmp_path / "all.events.csv"
+    out.write_text("".join(rows), encoding="utf-8")
+    monkeypatch.setattr(window, "confirm", lambda q: True)
+    steps = window.undo_stack.count()
+    assert window.ctx.execute(C.ImportEvents, path=str(out)), window.errors
+    assert "2 open proposals replaced by the imported reviewed events" in window.statusBar().currentMessage()
+    assert [_open(window, v) for v in (a, b)] == [[(20, 25)], [(20, 25)]]
+    assert window.undo_stack.count() == steps + 1
+    window.undo_stack.undo()
+    assert [_open(window, v) for v in (a, b)] == [[(3, 9), (20, 25)]] * 2

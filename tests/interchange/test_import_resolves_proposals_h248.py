@@ -98,3 +98,22 @@ def test_replace_import_resolves_too(project, tmp_path):
     commit_import(project, prev)
     assert sorted((e.onset, e.offset, e.face_id) for e in project.events(vid, status="proposal")) == \
         [(10, 17, 1), (70, 75, 0)]
+
+
+def test_cli_done_line_says_it_one_video_and_all_videos(project, tmp_path, capsys):
+    vid = project.videos()[0].id
+    project.replace_proposals(vid, _run(vid))
+    src = _file(tmp_path, vid)
+    project.close()
+    proj = str(tmp_path / "study.merproj")
+    assert main(["convert", "--project", proj, "--import", str(src), "--video", "all"]) == 0
+    out = capsys.readouterr().out
+    assert "2 open proposals replaced by the imported reviewed events" in out, out
+    with Project.open(proj) as p:
+        assert sorted((e.onset, e.offset) for e in p.events(vid) if e.status == "proposal" and e.face_id == 0) == \
+            [(70, 75)]
+        p.replace_proposals(vid, _run(vid))  # open again beside their reviews, as the old import left them
+    # the same file again: its reviews are here, beside open proposals (an import before h248): resolved now
+    assert main(["convert", "--project", proj, "--import", str(src)]) == 0
+    out = capsys.readouterr().out
+    assert "imported 0 event(s)" in out and "2 open proposals replaced by the imported reviewed events" in out, out

@@ -394,7 +394,17 @@ def upgrade_note(p: Path, version: int, copy: Path) -> str:
 class NeedsUpgrade(InputError):
     """A project of an older schema opened read-only: it is read at this version's schema only, so it must be
     upgraded first, which needs a writer (a reader that may write opens it again without ``read_only``, as
-    ``project show`` does)."""
+    ``project show`` does; one that only reads and cannot write it reads :meth:`Project.open_upgraded_copy`).
+    ``version``: the file's schema; ``reason``: why it was not opened for writing. The message names the remedy
+    (close the program that has it; copy it to a folder that can be written)."""
+
+    def __init__(self, path: Path, version: int, reason: str, in_use: bool = False) -> None:
+        remedy = ("close it there, or copy it to another folder and open the copy" if in_use else
+                  "copy it to a folder you can write and open the copy"
+                  if reason.startswith(("read-only location", "cannot write beside it")) else "")
+        super().__init__(f"{path}: made by an older merstudio (schema {version}); upgrading it needs write access "
+                         f"({reason}){f': {remedy}' if remedy else ''}")
+        self.path, self.version, self.reason = path, version, reason
 
 
 def _is_write_fault(exc: BaseException) -> bool:
@@ -757,8 +767,7 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
                     claim, reason = None, odd
                     con = cls._connect_ro(p, busy_timeout, immutable_ok=False)
                 if reason and version < SCHEMA_VERSION:
-                    raise NeedsUpgrade(f"{p}: made by an older merstudio (schema {version}); upgrading it needs "
-                                       f"write access ({reason})")
+                    raise NeedsUpgrade(p, version, reason, in_use_elsewhere)
             except sqlite3.OperationalError as exc:
                 if "locked" in str(exc) or "busy" in str(exc):
                     raise InputError(f"{p}: locked by another program; try again") from None
@@ -792,6 +801,54 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
         except BaseException:
             proj.close()
             raise
+        return proj
+
+    @classmethod
+    def open_upgraded_copy(cls, path: str | os.PathLike[str], *,
+                           busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Project:
+        """A project to read that an older merstudio made and that cannot be upgraded where it is (in use by another
+        program, a read-only location): the file is copied into memory (SQLite's backup API: its journal's edits
+        too) and that copy upgraded; the file itself is never written. Read-only (``read_only_reason`` says why);
+        ``upgrade_note`` is the one line that says so, ``upgraded_from`` the file's schema. A project of this
+        schema is opened read-only as it is. InputError as :meth:`open` (not a project, damaged, newer). For
+        commands that only read (show, export, agreement, a merge's other copy); one that writes must upgrade the
+        file itself (:class:`NeedsUpgrade` names the remedy)."""
+        p = Path(path)
+        try:
+            return cls.open(p, read_only=True, busy_timeout=busy_timeout)  # checked whole, as every open
+        except NeedsUpgrade as exc:
+            version = exc.version
+        mem = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        con: sqlite3.Connection | None = None
+        sidefiles.register(p)  # before SQLite opens the -shm (see sidefiles)
+        try:
+            try:
+                con = cls._connect_ro(p, busy_timeout, immutable_ok=not _location_writable(p))
+                con.backup(mem)
+            finally:
+                if con is not None:
+                    con.close()
+                sidefiles.unregister(p)
+                if not _location_writable(p):  # a reader's side files would stop the owner's edits
+                    sidefiles.remove_unused(p)
+            mem.execute("BEGIN")
+            mem.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied REAL)")
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[target](mem)
+                mem.execute("INSERT INTO schema_version VALUES (?, ?)", (target, time.time()))
+            mem.execute("COMMIT")
+            mem.execute("PRAGMA query_only = ON")
+        except sqlite3.Error as exc:
+            mem.close()
+            raise ProjectDamaged(p, exc) from None
+        except BaseException:
+            mem.close()
+            raise
+        proj = cls(p, mem, read_only_reason=f"made by an older merstudio (schema {version}): read through an "
+                   "upgraded copy in memory", busy_timeout=busy_timeout)
+        proj.upgraded_from = version
+        proj.upgrade_note = (f"{p.name}: made by an older merstudio (schema {version}), read through an upgraded "
+                             "temporary copy; the file itself is unchanged")
         return proj
 
     @staticmethod

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from merstudio.errors import MerstudioError
 from merstudio.gui.checkpoint_dialog import CheckpointDialog
-from merstudio.gui.events_table import MODEL_MARK, models_number
+from merstudio.gui.events_table import NO_NUMBER, model_p_text, model_p_tip
 from merstudio.gui.look import ERROR_COLOUR, fit_screen, on_window
 from merstudio.messages import one_line
 from merstudio.project.events import SOURCES, STATUSES, Event, normalize_aus
@@ -62,6 +63,10 @@ class EventDialog(QDialog):
         self.confidence.setSingleStep(0.05)
         self.confidence.setSpecialValueText("none")
         self.confidence.setValue(-0.01 if event.confidence is None else event.confidence)
+        # the model's probability beside it, read only: set by the model alone (a coder's number typed over it was
+        # exported as the model's, h250); the spin box is the coder's own rating whatever the source
+        self.model_p = QLabel(model_p_text(event) or f"model p {NO_NUMBER}", self)
+        self.model_p.setToolTip(model_p_tip(event) or "No probability from a model for this event")
         self.source = QComboBox(self)
         self.source.addItems(SOURCES)
         self.source.setCurrentText(event.source)
@@ -78,13 +83,18 @@ class EventDialog(QDialog):
         self.note.setTabChangesFocus(True)  # Tab goes on to the buttons, as in every other field (no tab typed)
         self.problem = QLabel("", self)
         self.problem.setStyleSheet(f"color: {on_window(self, ERROR_COLOUR)}")
-        # "Confidence (model)" where the number is the model's beside a coder who reviewed it, as the events
-        # table's conf cell says: followed as Source, Status or the number are edited
         self.confidence_label = QLabel("Confidence", self)
         self.confidence_label.setBuddy(self.confidence)
+        self.confidence.setToolTip("The coder's own confidence in this coding, 0 to 1 (none: not given): the events "
+                                   "CSV's confidence. The model's probability beside it is the model's (read only)")
+        confidences = QWidget(self)
+        row = QHBoxLayout(confidences)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.confidence, 1)
+        row.addWidget(self.model_p)
         for label, w in (("Onset", self.onset), ("Apex", self.apex), ("Offset", self.offset),
                          ("Emotion", self.emotion), ("AUs", self.aus), ("Coder", self.coder),
-                         (self.confidence_label, self.confidence), ("Source", self.source), ("Status", self.status),
+                         (self.confidence_label, confidences), ("Source", self.source), ("Status", self.status),
                          ("Note", self.note)):
             form.addRow(label, w)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
@@ -99,11 +109,6 @@ class EventDialog(QDialog):
             box.valueChanged.connect(self.validate)
         self.aus.textChanged.connect(self.validate)
         self.validate()
-        for combo in (self.source, self.status):
-            combo.currentTextChanged.connect(self._mark_confidence)
-        self.confidence.valueChanged.connect(self._mark_confidence)
-        self.coder.textChanged.connect(self._mark_confidence)
-        self._mark_confidence()
         self._fitted = False
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
@@ -124,26 +129,9 @@ class EventDialog(QDialog):
                  or (self._event.status == "proposal" and source == self._event.source)]
         if offer == [self.status.itemText(i) for i in range(self.status.count())]:
             return
-        self.status.blockSignals(True)  # _mark_confidence follows the new text once, below
         self.status.clear()
         self.status.addItems(offer)
         self.status.setCurrentText(was if was in offer else "accepted")
-        self.status.blockSignals(False)
-        if hasattr(self, "confidence_label"):  # not while the dialog is built
-            self._mark_confidence()
-
-    def _mark_confidence(self) -> None:
-        """Confidence marked as the model's (label and tooltip) while the fields make it so."""
-        conf = self.confidence.value()
-        e = replace(self._event, source=self.source.currentText(), status=self.status.currentText(),
-                    coder=self.coder.text().strip(), confidence=None if conf < 0 else conf)
-        mine = models_number(e)
-        self.confidence_label.setText("Confidence" + (MODEL_MARK if mine else ""))
-        tip = (f"The model's confidence in its proposal, not {e.coder or 'the coder'}'s: {e.coder or 'a coder'} "
-               f"{'accepted' if e.status == 'accepted' else 'rejected'} it (the events CSV writes it as "
-               "model_confidence)") if mine else ""
-        self.confidence_label.setToolTip(tip)
-        self.confidence.setToolTip(tip)
 
     def validate(self) -> str:
         """'' when the fields make a valid event, else the reason (shown, and OK is disabled)."""
@@ -165,7 +153,8 @@ class EventDialog(QDialog):
                 "confidence": self.confidence.text(), "note": self.note.toPlainText()}
 
     def result_event(self) -> Event:
-        """The event as the fields say; a field left as it was shown keeps the stored value."""
+        """The event as the fields say; a field left as it was shown keeps the stored value. The model's probability
+        (model_confidence) is the stored one: no field edits it."""
         conf = self.confidence.value()
         ev = replace(self._event, onset=self.onset.value(), apex=self.apex.value(), offset=self.offset.value(),
                      emotion=self.emotion.currentText().strip(), aus=normalize_aus(self.aus.text()),

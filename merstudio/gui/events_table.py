@@ -61,20 +61,29 @@ _TEXT: dict[str, Callable[[Event, Any], Any]] = {  # (event, its EventsModel) ->
     "coder": lambda e, m: e.coder, "conf": lambda e, m: confidence_text(e),
     "source": lambda e, m: e.source, "status": lambda e, m: e.status, "note": lambda e, m: e.note,
 }
-MODEL_MARK = " (model)"
+NO_NUMBER = "\u2014"  # an em dash: no model's probability
 
 
-def models_number(e: Event) -> bool:
-    """A model's proposal a coder reviewed: the coder column names the coder, its confidence is still the model's
-    (the events CSV writes it as model_confidence, never the coder's confidence: project.export)."""
-    return e.source == "model" and e.status != "proposal" and e.confidence is not None
+def model_p_text(e: Event) -> str:
+    """The model's probability of an event it proposed as the app shows it ("model p 0.83"), "" where it gave none:
+    never the coder's (Event.confidence), which is written apart (the events CSV's model_confidence)."""
+    return "" if e.model_confidence is None else f"model p {e.model_confidence:.2f}"
+
+
+def model_p_tip(e: Event) -> str:
+    """What the model's number is, for a tooltip ("" where the event has none)."""
+    if e.model_confidence is None:
+        return ""
+    by = f" ({e.model})" if e.model else ""
+    return (f"The model's probability of this event{by}, set by the model: the events CSV writes it as "
+            "model_confidence, apart from a coder's own confidence")
 
 
 def confidence_text(e: Event) -> str:
-    """The conf cell: two decimals, marked as the model's beside a coder who did not give it ("0.79 (model)")."""
-    if e.confidence is None:
-        return ""
-    return f"{e.confidence:.2f}" + (MODEL_MARK if models_number(e) else "")
+    """The conf cell: the coder's own confidence (two decimals), the model's probability beside it where it gave one
+    ("0.75 (model p 0.83)", "model p 0.83" alone): never one passed off as the other."""
+    mine, model = "" if e.confidence is None else f"{e.confidence:.2f}", model_p_text(e)
+    return f"{mine} ({model})" if mine and model else mine or model
 
 
 # a number column's widest text is its largest value's (the most digits; the time's at the latest onset)
@@ -195,10 +204,8 @@ class EventsModel(QAbstractTableModel):
         col = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return _TEXT[col](e, self)
-        if role == Qt.ItemDataRole.ToolTipRole and col == "conf" and models_number(e):
-            return (f"The model's confidence in its proposal, not {e.coder or 'the coder'}'s: {e.coder or 'a coder'} "
-                    f"{'accepted' if e.status == 'accepted' else 'rejected'} it (the events CSV writes it as "
-                    "model_confidence)")
+        if role == Qt.ItemDataRole.ToolTipRole and col == "conf" and e.model_confidence is not None:
+            return model_p_tip(e)
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole) and e.status in _STATUS_TINT:
             return QBrush(status_colours(e.status)[role == Qt.ItemDataRole.ForegroundRole])
         if role == Qt.ItemDataRole.FontRole and e.status == "rejected":
@@ -214,9 +221,10 @@ class EventsModel(QAbstractTableModel):
         col, events = COLUMNS[column], self.events
         if not events:
             return []
-        if col == "conf":  # a marked number is the widest
-            return [next((i for i, e in enumerate(events) if models_number(e)),
-                         next((i for i, e in enumerate(events) if e.confidence is not None), 0))]
+        if col == "conf":  # both numbers are the widest, then the model's alone
+            return [next((i for i, e in enumerate(events) if e.confidence is not None and e.model_confidence is not None),
+                         next((i for i, e in enumerate(events) if e.model_confidence is not None),
+                              next((i for i, e in enumerate(events) if e.confidence is not None), 0)))]
         if col in _NUMBER:
             values = [v or 0 for v in map(attrgetter(_NUMBER[col]), events)]
             return [max(range(len(values)), key=values.__getitem__)]

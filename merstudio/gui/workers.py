@@ -388,7 +388,7 @@ class AnalysisWorker(QThread):
             # confidence: the model's mean class probability; without a model, none (a spotting score is no
             # probability)
             props.append(Event(self.video_id, s.onset, s.apex, s.offset, face_id=max(0, face),
-                               emotion=sug.emotion, aus=sug.aus, confidence=sug.confidence, source="model",
+                               emotion=sug.emotion, aus=sug.aus, model_confidence=sug.confidence, source="model",
                                status="proposal", coder="model",
                                note=f"model uncertain: {sug.uncertain}" if sug.uncertain else ""))
         return props

@@ -2,9 +2,10 @@
 
 Columns: video, face_id, onset, apex, offset, onset_time, apex_time, offset_time, emotion, aus, coder, confidence,
 source, status, model_confidence, model (the checkpoint that proposed the event; empty for coded events), note.
-``confidence`` is the coder's own rating (empty where none); ``model_confidence`` the model's probability of an
-event the model proposed (source ``model``: open, accepted or rejected), never written as the coder's. Files
-written before 2026-12-07 have the model's number in ``confidence``: read as before. Frames are 0-based
+``confidence`` is the coder's own rating (empty where none), ``model_confidence`` the model's probability of an
+event the model proposed (open, accepted or rejected; empty where none): an event holds both (Event.confidence,
+Event.model_confidence), and each is read back into its own. A file without ``model_confidence`` (our events CSV
+before 2026-12-07) has the model's number in ``confidence`` on a model's row: read as the model's. Frames are 0-based
 and both ends are included; ``*_time`` is the start of that frame in seconds (frame / fps, or the video's own
 timestamp when given). The reader also takes the project's report CSV
 (``onset_frame``/``apex_frame``/``offset_frame``, see merstudio.project.export) and the same tables as Excel saves
@@ -85,13 +86,11 @@ def events_csv_rows(events: Iterable[Event], media: Media | Mapping[int, Media],
             # full precision: the shortest text that reads back to the same float (no fixed decimals)
             return repr(float(timestamps(_vid, f) if timestamps else _time_of(f)))
 
-        # a model's event stores the model's probability: written as such, never in the coder's column
-        conf = "" if e.confidence is None else f"{float(e.confidence):.6g}"
-        mine = e.source == "model"
+        conf, model_conf = ("" if c is None else f"{float(c):.6g}" for c in (e.confidence, e.model_confidence))
         rows.append({"video": m.name, "face_id": e.face_id, "onset": e.onset, "apex": e.apex, "offset": e.offset,
                      "onset_time": t(e.onset), "apex_time": t(e.apex), "offset_time": t(e.offset),
-                     "emotion": e.emotion, "aus": e.aus, "coder": e.coder, "confidence": "" if mine else conf,
-                     "source": e.source, "status": e.status, "model_confidence": conf if mine else "",
+                     "emotion": e.emotion, "aus": e.aus, "coder": e.coder, "confidence": conf,
+                     "source": e.source, "status": e.status, "model_confidence": model_conf,
                      "model": e.model, "note": e.note})
     return rows
 
@@ -581,11 +580,12 @@ def _row_event(r: Sequence[Any], where: str, cells: _Cells, clock: FrameClock | 
             except ValueError:
                 skipped.append(Skip(where, f"bad {col} {quote(raw)}"))
                 return None
-    # an event stores one confidence: a model's event the model's (model_confidence; a file written before
-    # 2026-12-07 had it in confidence), any other the coder's
-    model_row = (cells.get(r, "source") or source) == "model"
-    conf = found["model_confidence"] if found["model_confidence"] is not None and (
-        model_row or found["confidence"] is None) else found["confidence"]
+    conf, model_conf = found["confidence"], found["model_confidence"]
+    if (cells.get(r, "source") or source) == "model":
+        if "model_confidence" not in cells.idx:  # our events CSV before 2026-12-07: the model's number was there
+            conf, model_conf = None, conf
+        elif conf is not None and conf == model_conf:  # a report before 2026-12-07 repeated it there (a proposal)
+            conf = None
     face = _int(cells.get(r, "face_id") or "0")
     if face is None:
         skipped.append(Skip(where, f"bad face_id {quote(cells.get(r, 'face_id'))}"))
@@ -598,5 +598,6 @@ def _row_event(r: Sequence[Any], where: str, cells: _Cells, clock: FrameClock | 
     return make_event(where, skipped, au_reader=au_reader, video_id=video_id, onset=frames["onset"],
                       apex=apex, offset=frames["offset"], face_id=face, emotion=cells.get(r, "emotion"),
                       aus=cells.get(r, "aus"), coder=cells.get(r, "coder"), confidence=conf,
+                      model_confidence=model_conf,
                       note=note, source=source or cells.get(r, "source") or "imported",
                       status=cells.get(r, "status") or "accepted", model=cells.get(r, "model"))

@@ -22,7 +22,7 @@ from merstudio.project.settings import _put_settings
 
 class EventTables(StoreBase):
     _EVENT_COLS = ("id", "video_id", "face_id", "onset", "apex", "offset", "emotion", "aus", "coder",
-                   "confidence", "note", "source", "status", "model")
+                   "confidence", "note", "source", "status", "model", "model_confidence")
 
     # the frames of a file an older merstudio wrote from a float (0.61 s * fps = 18.3: Event.validated now refuses it)
     # are read as whole frames, so that nothing reading the events (the agreement's slices) meets a fraction
@@ -30,7 +30,8 @@ class EventTables(StoreBase):
                               for c in _EVENT_COLS)
 
     _EVENT_INSERT = ("INSERT INTO events (id, video_id, face_id, onset, apex, offset, emotion, aus, coder, confidence,"
-                     " note, source, status, model, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                     " note, source, status, model, model_confidence, created, modified)"
+                     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 
     def _log(self, con: sqlite3.Connection, event_id: int, action: str, before: Event | None,
              after: Event | None) -> None:
@@ -63,7 +64,7 @@ class EventTables(StoreBase):
             fresh = max(fresh, eid + 1)
         con.executemany(self._EVENT_INSERT, (
             (e.id, e.video_id, e.face_id, e.onset, e.apex, e.offset, e.emotion, e.aus, e.coder, e.confidence,
-             e.note, e.source, e.status, e.model, now, now) for e in out))
+             e.note, e.source, e.status, e.model, e.model_confidence, now, now) for e in out))
         for e in out:
             self._log(con, _stored_id(e), "create", None, e)
         return out
@@ -146,9 +147,9 @@ class EventTables(StoreBase):
             self._refuse_outside(con, [(ev, moved)])
             con.execute(
                 "UPDATE events SET video_id=?, face_id=?, onset=?, apex=?, offset=?, emotion=?, aus=?, coder=?,"
-                " confidence=?, note=?, source=?, status=?, model=?, modified=? WHERE id=?",
+                " confidence=?, note=?, source=?, status=?, model=?, model_confidence=?, modified=? WHERE id=?",
                 (ev.video_id, ev.face_id, ev.onset, ev.apex, ev.offset, ev.emotion, ev.aus, ev.coder,
-                 ev.confidence, ev.note, ev.source, ev.status, ev.model, time.time(), ev.id))
+                 ev.confidence, ev.note, ev.source, ev.status, ev.model, ev.model_confidence, time.time(), ev.id))
             self._log(con, eid, "update", before, ev)
         return ev
 
@@ -318,7 +319,9 @@ def _rule_emotion(ev: Event) -> str:
     was not asked (see _FACS_NOTE); '' for any other event. Since 2026-12-07 AUs that fit no objective class (AU14
     alone) are class VII "others": a run before stored '' for them, and its AU values are the same (no new analysis
     revision), so nothing else would tell the coder."""
-    if (ev.emotion or ev.status != "proposal" or ev.source != "model" or ev.confidence is not None
+    # a model's number: in model_confidence since schema 9, in confidence in a history record of before
+    if (ev.emotion or ev.status != "proposal" or ev.source != "model" or ev.model_confidence is not None
+            or ev.confidence is not None
             or not ev.aus or not (ev.note == "" or _FACS_NOTE in ev.note)):
         return ""
     try:

@@ -30,7 +30,7 @@ class Event:
     emotion: str = ""
     aus: str = ""
     coder: str = ""
-    confidence: float | None = None
+    confidence: float | None = None  # the coder's own rating, 0..1 (None: none given); never the model's
     note: str = ""
     source: str = "manual"
     status: str = "accepted"
@@ -38,6 +38,9 @@ class Event:
     # the checkpoint that proposed it, "starter.pt (26e4a6027a09)" (project.analyses.model_text, short), kept
     # through review; "" for an event no checkpoint proposed (coded, the FACS rules', stored before schema 7)
     model: str = ""
+    # the model's probability of an event it proposed (its mean class probability), 0..1; set by the model alone and
+    # kept through review, beside the coder's own ``confidence`` (schema 9: before, one number held either)
+    model_confidence: float | None = None
 
     def validated(self) -> Event:
         """Return a copy with a canonical AU string and Python numbers (numpy's integers and a whole float 18.0
@@ -52,7 +55,8 @@ class Event:
         # refused it in the history, and a frame 18.3 was stored as it was and crashed the agreement's slicing
         if not (type(self.onset) is int and type(self.apex) is int and type(self.offset) is int
                 and type(self.video_id) is int and type(self.face_id) is int
-                and (self.confidence is None or type(self.confidence) is float)):
+                and (self.confidence is None or type(self.confidence) is float)
+                and (self.model_confidence is None or type(self.model_confidence) is float)):
             return self._plain_numbers().validated()
         if not (0 <= self.onset <= self.apex <= self.offset):
             raise InputError(f"event: need 0 <= onset <= apex <= offset, got {self.onset}, {self.apex}, {self.offset}")
@@ -60,8 +64,10 @@ class Event:
             raise InputError(f"event: source must be one of {', '.join(SOURCES)}, got {self.source!r}")
         if self.status not in STATUSES:
             raise InputError(f"event: status must be one of {', '.join(STATUSES)}, got {self.status!r}")
-        if self.confidence is not None and not (0.0 <= float(self.confidence) <= 1.0):
-            raise InputError(f"event: confidence must be within 0..1, got {self.confidence}")
+        for name in ("confidence", "model_confidence"):
+            value = getattr(self, name)
+            if value is not None and not (0.0 <= float(value) <= 1.0):
+                raise InputError(f"event: {name} must be within 0..1, got {value}")
         from merstudio.xlsx import xml_text  # the one rule for text an XML file (.eaf, .xlsx) can hold
 
         try:
@@ -87,22 +93,19 @@ class Event:
         return ev
 
     def _plain_numbers(self) -> Event:
-        """This event with Python ints for its frames and ids and a float confidence; InputError naming the field
+        """This event with Python ints for its frames and ids and float confidences; InputError naming the field
         for a value that is not one (a str, a frame number that is not whole)."""
-        conf = self.confidence
-        if conf is not None:
-            if isinstance(conf, bool) or not isinstance(conf, numbers.Real):
-                raise InputError(f"event: confidence must be a number within 0..1 or None, got {conf!r}")
-            conf = float(conf)
         return replace(self, video_id=_whole("video_id", self.video_id), face_id=_whole("face_id", self.face_id),
                        onset=_whole("onset", self.onset), apex=_whole("apex", self.apex),
-                       offset=_whole("offset", self.offset), confidence=conf)
+                       offset=_whole("offset", self.offset), confidence=_probability("confidence", self.confidence),
+                       model_confidence=_probability("model_confidence", self.model_confidence))
 
     def with_id(self, event_id: int) -> Event:
         """This event under the id ``event_id``, still counted as checked when it was (an id changes nothing
         :meth:`validated` checks); half the time of dataclasses.replace, which an import paid twice an event."""
         ev = Event(self.video_id, self.onset, self.apex, self.offset, self.face_id, self.emotion, self.aus,
-                   self.coder, self.confidence, self.note, self.source, self.status, event_id, self.model)
+                   self.coder, self.confidence, self.note, self.source, self.status, event_id, self.model,
+                   self.model_confidence)
         if self.__dict__.get("_valid"):
             object.__setattr__(ev, "_valid", True)
         return ev
@@ -126,6 +129,15 @@ class Event:
 _FIELDS = tuple(f.name for f in fields(Event))
 _FRAME_FIELDS = ("onset", "apex", "offset")
 _TEXT_FIELDS = ("emotion", "aus", "coder", "note", "model")
+
+
+def _probability(name: str, value: Any) -> float | None:
+    """``value`` of the confidence field ``name`` as a Python float (None stays None); else InputError naming it."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InputError(f"event: {name} must be a number within 0..1 or None, got {value!r}")
+    return float(value)
 
 
 def _whole(name: str, value: Any) -> int:

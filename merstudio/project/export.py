@@ -4,9 +4,9 @@ events as a labelled set (generic table) for fine-tuning.
 Proposals are not coding. The summary counts only coded (accepted) events as events and reports open and rejected
 proposals on rows of their own (measure ``proposals``). In the events table, ``model_confidence`` is the model's
 suggestion confidence (its mean class probability) of every event the model proposed (open, accepted or rejected),
-and ``confidence`` is the coder's own, empty for those (an event stores one confidence, the model's for a model
-event), so a coder's mean confidence never mixes in the model's numbers; the events CSV writes and reads both
-columns alike (until 2026-12-07 open and rejected proposals had the model's number in ``confidence`` too). ``model``
+and ``confidence`` the coder's own rating (Event.confidence and Event.model_confidence, schema 9), empty where none,
+so a coder's mean confidence never mixes in the model's numbers; the events CSV writes and reads both columns alike
+(until 2026-12-07 open and rejected proposals had the model's number in ``confidence`` too). ``model``
 names the checkpoint that proposed the event ("starter.pt (26e4a6027a09)": its file name and the start of its
 SHA-256), empty for events no checkpoint proposed (coded ones, proposals of the FACS rules, events stored before
 schema 7).
@@ -156,9 +156,9 @@ def events_table(project: Project, video_id: int | None = None, times: Times = N
                 "onset_time": tb.time_of(e.onset), "apex_time": tb.time_of(e.apex),  # full precision (no rounding)
                 "offset_time": tb.time_of(e.offset), "duration_frames": e.duration,
                 "duration_s": tb.span(e.onset, e.offset), "emotion": e.emotion, "aus": e.aus,
-                "coder": e.coder, "confidence": None if e.source == "model" else e.confidence, "note": e.note,
+                "coder": e.coder, "confidence": e.confidence, "note": e.note,  # the coder's own rating
                 "source": e.source, "status": e.status,
-                "model_confidence": e.confidence if e.source == "model" else None,
+                "model_confidence": e.model_confidence,  # the model's probability, set by the model alone
                 "model": e.model,  # the checkpoint that proposed it (reviewed or not); empty for coded events
             })
     df = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))

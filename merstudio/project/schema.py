@@ -5,17 +5,18 @@ the migrations."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from functools import cache
 
 APPLICATION_ID = 0x4D455253  # "MERS": tells our files apart from any other SQLite database
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # The day the next schema came (the repository's history): a file of schema n was written by merstudio of that day
 # or earlier. Said when opening upgrades such a file, so that a coder knows which merstudio opens the copy kept of it.
 WRITTEN_UNTIL = {1: "2026-11-25", 2: "2026-11-25", 3: "2026-12-01", 4: "2026-12-01", 5: "2026-12-01",
-                 6: "2026-12-07", 7: "2026-12-07"}
+                 6: "2026-12-07", 7: "2026-12-07", 8: "2026-12-07"}
 
 _SCHEMA_V1 = """
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -123,6 +124,31 @@ def _migrate_to_8(con: sqlite3.Connection) -> None:
     con.execute("CREATE INDEX behaviour_event_history_event ON behaviour_event_history(event_id)")
 
 
+def _migrate_to_9(con: sqlite3.Connection) -> None:
+    # v9: the model's probability of an event it proposed has a column of its own, so that `confidence` is the
+    # coder's own rating alone: a model's event stored the model's number in `confidence`, and a coder who typed
+    # their rating there in the Event dialog (labelled "Confidence (model)") had it exported as the model's. A model
+    # event's number moves to model_confidence, unless its history shows a coder changed it (an update whose
+    # confidence differs before and after): then the number is that coder's and stays, and the model's is the one
+    # its creation recorded (none where no creation is recorded).
+    con.execute("ALTER TABLE events ADD COLUMN model_confidence REAL")
+    edited: set[int] = set()
+    created: dict[int, float | None] = {}
+    for eid, action, before, after in con.execute(
+            "SELECT event_id, action, before, after FROM event_history WHERE event_id IN"
+            " (SELECT id FROM events WHERE source = 'model' AND confidence IS NOT NULL) ORDER BY id"):
+        was, now = json.loads(before or "{}"), json.loads(after or "{}")
+        if action == "create" and eid not in created and now.get("source") == "model":
+            created[eid] = now.get("confidence")
+        elif action == "update" and was.get("confidence") != now.get("confidence"):
+            edited.add(eid)
+    ids = [int(r[0]) for r in con.execute("SELECT id FROM events WHERE source = 'model' AND confidence IS NOT NULL")]
+    con.executemany("UPDATE events SET model_confidence = ? WHERE id = ?",
+                    [(created.get(eid), eid) for eid in ids if eid in edited])
+    con.executemany("UPDATE events SET model_confidence = confidence, confidence = NULL WHERE id = ?",
+                    [(eid,) for eid in ids if eid not in edited])
+
+
 # MIGRATIONS[n] upgrades a version n-1 database to version n, inside one transaction.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _migrate_to_1,
@@ -133,6 +159,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     6: _migrate_to_6,
     7: _migrate_to_7,
     8: _migrate_to_8,
+    9: _migrate_to_9,
 }
 
 

@@ -1,5 +1,6 @@
-"""An accepted model proposal's confidence is the model's (h139): the events CSV leaves its `confidence` empty and
-writes the number as `model_confidence`; the events table showed it bare beside the coder (alice, 0.79)."""
+"""An accepted model proposal's number is the model's (h139): the events CSV writes it as `model_confidence`, apart
+from the coder's own `confidence`; the events table showed it bare beside the coder (alice, 0.79). Since h250 an
+event holds both (Event.model_confidence): the conf cell shows the coder's, the model's as "model p 0.79"."""
 
 from __future__ import annotations
 
@@ -20,9 +21,11 @@ def test_the_conf_cell_says_whose_number_it_is_as_the_csv_does(qtbot, tmp_path) 
     with Project.create(tmp_path / "p.merproj") as proj:
         v = proj.add_video(tmp_path, fps=30.0, frame_count=100, width=64, height=48)
         proj.add_event(Event(v.id, 10, 12, 15, emotion="positive", coder="alice", source="model",
-                             status="accepted", confidence=0.79))
+                             status="accepted", model_confidence=0.79))
         proj.add_event(Event(v.id, 30, 32, 35, emotion="positive", coder="model", source="model",
-                             status="proposal", confidence=0.63))
+                             status="proposal", model_confidence=0.63))
+        proj.add_event(Event(v.id, 70, 72, 75, emotion="positive", coder="carol", source="model",
+                             status="accepted", confidence=0.7, model_confidence=0.91))
         proj.add_event(Event(v.id, 50, 52, 55, emotion="negative", coder="bob", confidence=0.8))
         evs = proj.events(v.id)
         csv = events_table(proj).set_index("onset_frame")
@@ -37,12 +40,13 @@ def test_the_conf_cell_says_whose_number_it_is_as_the_csv_does(qtbot, tmp_path) 
     tips = {e.onset: m.data(m.index(r, c), Qt.ItemDataRole.ToolTipRole) for r, e in enumerate(evs)}
     # the accepted proposal: no coder's confidence in the CSV, the model's number there as the model's
     assert math.isnan(csv.loc[10, "confidence"]) and csv.loc[10, "model_confidence"] == pytest.approx(0.79)
-    assert cells[10] == f"{csv.loc[10, 'model_confidence']:.2f} (model)" and "model's confidence" in tips[10]
-    # the open proposal (its coder is the model): the model's number, in model_confidence alone since h224 (the CSV's
-    # confidence is a coder's), unmarked in the table; a coder's own number: as the CSV's confidence, unmarked
-    assert math.isnan(csv.loc[30, "confidence"]) and cells[30] == f"{csv.loc[30, 'model_confidence']:.2f}"
-    assert cells[50] == f"{csv.loc[50, 'confidence']:.2f}"
-    assert tips[30] is None and tips[50] is None
-    # the marked text is not cut off: the column is as wide as it
-    width = table.fontMetrics().horizontalAdvance(cells[10])
+    assert cells[10] == f"model p {csv.loc[10, 'model_confidence']:.2f}" and "model's probability" in tips[10]
+    # the open proposal: the model's number too, in model_confidence alone since h224 (the CSV's confidence is a
+    # coder's); a coder's own number: as the CSV's confidence, unmarked
+    assert math.isnan(csv.loc[30, "confidence"]) and cells[30] == f"model p {csv.loc[30, 'model_confidence']:.2f}"
+    assert cells[50] == f"{csv.loc[50, 'confidence']:.2f}" and tips[50] is None
+    # carol's own rating and the model's, each as the CSV has it
+    assert cells[70] == f"{csv.loc[70, 'confidence']:.2f} (model p {csv.loc[70, 'model_confidence']:.2f})"
+    # the widest text is not cut off: the column is as wide as it
+    width = table.fontMetrics().horizontalAdvance(cells[70])
     assert table.columnWidth(c) >= width

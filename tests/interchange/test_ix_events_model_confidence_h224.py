@@ -1,7 +1,8 @@
 """A model's probability is written as ``model_confidence``, never as the coder's ``confidence`` (h224, audit a98
 finding 7): in our events CSV (`convert --export`, File > Export events… .csv) and in the project's events report
 (CSV/XLSX) alike, for the model's open, accepted and rejected proposals; both columns are read back on import, and
-a file of before (the model's number in ``confidence``) reads as before."""
+a file of before (the model's number in ``confidence``) reads as before. Since h250 the model's number is
+Event.model_confidence, the coder's own Event.confidence."""
 
 from __future__ import annotations
 
@@ -17,15 +18,16 @@ from merstudio.project.export import export_events_csv, export_events_xlsx
 
 def _events(vid: int) -> list[Event]:
     return [Event(vid, 5, 6, 7, emotion="happiness", aus="12", coder="alice", confidence=0.9),
-            Event(vid, 10, 11, 12, emotion="disgust", aus="10", coder="alice", confidence=0.61, source="model",
+            Event(vid, 10, 11, 12, emotion="disgust", aus="10", coder="alice", model_confidence=0.61, source="model",
                   status="accepted", model="starter.pt"),
-            Event(vid, 20, 22, 24, emotion="others", coder="alice", confidence=0.2, source="model",
+            Event(vid, 20, 22, 24, emotion="others", coder="alice", model_confidence=0.2, source="model",
                   status="rejected", model="starter.pt"),
-            Event(vid, 30, 31, 32, emotion="surprise", confidence=0.44, source="model", status="proposal")]
+            Event(vid, 30, 31, 32, emotion="surprise", model_confidence=0.44, source="model", status="proposal")]
 
 
-def _conf(evs) -> list[tuple[int, float | None]]:
-    return sorted((e.onset, None if e.confidence is None else round(e.confidence, 6)) for e in evs)
+def _conf(evs) -> list[tuple[int, float | None, float | None]]:
+    return sorted((e.onset, *(None if c is None else round(c, 6) for c in (e.confidence, e.model_confidence)))
+                  for e in evs)
 
 
 def test_our_events_csv_puts_the_models_number_in_model_confidence(tmp_path):
@@ -38,7 +40,7 @@ def test_our_events_csv_puts_the_models_number_in_model_confidence(tmp_path):
         assert (rows[onset]["confidence"], rows[onset]["model_confidence"]) == ("", p)
     prev = read_events(path, fps=30.0)
     assert not any("ignored" in n for n in prev.notes), prev.notes
-    assert _conf(prev.accept()) == _conf(evs)  # both read back into the event's one confidence
+    assert _conf(prev.accept()) == _conf(evs)  # both read back, each into its own
 
 
 def test_a_file_of_before_with_the_models_number_as_confidence_reads_as_before(tmp_path):

@@ -24,7 +24,7 @@ def project(tmp_path, video_file):
         proj.finish_analysis(aid)
         proj.add_event(Event(v.id, 5, 8, 12, emotion="positive", aus="12+6", coder="ann"))
         proj.add_event(Event(v.id, 20, 22, 30, emotion="negative", aus="4+7", coder="ann", confidence=0.8))
-        proj.add_event(Event(v.id, 33, 34, 36, source="model", status="proposal", confidence=0.4))
+        proj.add_event(Event(v.id, 33, 34, 36, source="model", status="proposal", model_confidence=0.4))
         yield proj
 
 

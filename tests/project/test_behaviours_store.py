@@ -56,7 +56,9 @@ def _v4_project(path, video_file, monkeypatch):
         proj.add_coder("ann")
         assert proj.schema_version == 4
         # load_frames needs schema 6, events() schema 7
-        before = ([Event(**edited), Event(**proposal)], proj.event_history(), 20, proj.coders())
+        # schema 9 moves the model's number out of the coder's confidence (h250)
+        moved = Event(**{**proposal, "confidence": None}, model_confidence=0.4)
+        before = ([Event(**edited), moved], proj.event_history(), 20, proj.coders())
     monkeypatch.setattr(store_mod, "SCHEMA_VERSION", SCHEMA_VERSION)
     return before
 

@@ -10,11 +10,11 @@ from merstudio.project.export import events_table, export_events_csv, export_sum
 def _add(project, vid):
     # (frames within the fixture's 40-frame video: add_event refuses an event past its end)
     project.add_event(Event(vid, 37, 38, 39, emotion="surprise", aus="1+2", source="model", status="proposal",
-                            confidence=0.55))
+                            model_confidence=0.55))
     project.add_event(Event(vid, 13, 14, 15, emotion="negative", aus="4", source="model", status="rejected",
-                            confidence=0.06))
+                            model_confidence=0.06))
     project.add_event(Event(vid, 16, 17, 18, emotion="positive", aus="12", source="model", status="accepted",
-                            coder="ann", confidence=0.71))
+                            coder="ann", model_confidence=0.71))
 
 
 def _summary(project, vid, tmp_path):

@@ -36,8 +36,8 @@ STORED = [
     (4, 1, 0, 4, 6, 9, "disgust", "4+7", "ann", 1.0, "=2+3", "imported", "rejected"),
 ]
 KEYS = ("video_id", "onset", "apex", "offset", "face_id", "emotion", "aus", "coder", "confidence", "note", "source",
-        "status", "id", "model")  # Event's fields, in the order its history JSON has always written them (schema 7's
-# "model" last)
+        "status", "id", "model", "model_confidence")  # Event's fields, in the order its history JSON has always
+# written them (schema 7's "model", then schema 9's "model_confidence", last)
 
 
 def _project(tmp_path: Path) -> Path:
@@ -82,7 +82,8 @@ def test_an_import_stores_the_rows_and_history_it_always_stored(tmp_path: Path) 
         (4, 4, "create", "ann", None)]
     for h, row in zip(history, STORED, strict=True):
         after = dict(zip(("id", "video_id", "face_id", "onset", "apex", "offset", "emotion", "aus", "coder",
-                          "confidence", "note", "source", "status"), row, strict=True), model="")
+                          "confidence", "note", "source", "status"), row, strict=True), model="",
+                     model_confidence=None)
         assert list(json.loads(h[6])) == list(KEYS)  # the same JSON, key for key, as dataclasses.asdict wrote
         assert json.loads(h[6]) == after
     times = [h[2] for h in history]
@@ -107,7 +108,8 @@ def test_ids_given_and_new_are_numbered_as_one_insert_at_a_time_did(tmp_path: Pa
         (7, "create"), (12, "create")]
     assert log[5]["after"] == {"video_id": 1, "onset": 2, "apex": 2, "offset": 2, "face_id": 0, "emotion": "",
                                "aus": "", "coder": "", "confidence": None, "note": "", "source": "manual",
-                               "status": "accepted", "id": 10, "model": ""}
+                               "status": "accepted", "id": 10, "model": "",
+                               "model_confidence": None}
 
 
 def test_a_failed_batch_stores_nothing(tmp_path: Path) -> None:

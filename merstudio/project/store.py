@@ -395,8 +395,8 @@ class NeedsUpgrade(InputError):
     """A project of an older schema opened read-only: it is read at this version's schema only, so it must be
     upgraded first, which needs a writer (a reader that may write opens it again without ``read_only``, as
     ``project show`` does; one that only reads and cannot write it reads :meth:`Project.open_upgraded_copy`).
-    ``version``: the file's schema; ``reason``: why it was not opened for writing. The message names the remedy
-    (close the program that has it; copy it to a folder that can be written)."""
+    ``version``: the file's schema; ``reason``: why it was not opened for writing; ``remedy`` ("" for none): what
+    the user can do (close the program that has it; copy it to a folder that can be written), also in the message."""
 
     def __init__(self, path: Path, version: int, reason: str, in_use: bool = False) -> None:
         remedy = ("close it there, or copy it to another folder and open the copy" if in_use else
@@ -404,7 +404,7 @@ class NeedsUpgrade(InputError):
                   if reason.startswith(("read-only location", "cannot write beside it")) else "")
         super().__init__(f"{path}: made by an older merstudio (schema {version}); upgrading it needs write access "
                          f"({reason}){f': {remedy}' if remedy else ''}")
-        self.path, self.version, self.reason = path, version, reason
+        self.path, self.version, self.reason, self.remedy = path, version, reason, remedy
 
 
 def _is_write_fault(exc: BaseException) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from merstudio.errors import InputError
+from merstudio.errors import InputError, MerstudioError
 from merstudio.io.listing import frame_files  # not merstudio.io.frames: OpenCV, for a folder listing
 from merstudio.names import VIDEO_EXTENSIONS  # not merstudio.io: OpenCV, for a name list
 from merstudio.pathnames import file_name, find_relative, foreign_path, relative_parts, same_name
@@ -302,6 +302,20 @@ class VideoTables(StoreBase):
             with self._tx() as con:
                 con.executemany("UPDATE videos SET relpath = ? WHERE id = ?", stale)
         return [vid for _, vid in stale]
+
+    def refresh_relpaths_on_open(self) -> str:
+        """:meth:`refresh_relpaths` as every opening for writing does it (the app's, the CLI's `open_project`,
+        `finetune`'s): a project moved within its tree and used by any of them then finds a copy of the tree's own
+        videos. A write that fails (the file locked elsewhere, a full disk) stops nothing: the videos are still
+        found by their stored paths, and the one line returned says so for the caller to print or show; '' where
+        nothing went wrong (the core prints nothing itself)."""
+        try:
+            self.refresh_relpaths()
+        except MerstudioError as exc:
+            why = str(exc).removeprefix(f"{self.path}: ")  # the project named once
+            return f"{self.path}: the videos' relative paths were not refreshed ({why}); they are found by their " \
+                "stored paths"
+        return ""
 
     def locate_missing(self, folder: str | os.PathLike[str], exclude: Iterable[int] = ()) -> tuple[list[int], list[int]]:
         """The user found a video in ``folder``: look there (by name, then by content, as :meth:`locate_video`)

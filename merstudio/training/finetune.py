@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from merstudio.errors import CheckpointError, InputError, MerstudioError
+from merstudio.errors import CheckpointError, InputError
 from merstudio.io import natural_sort_key
 from merstudio.model.columns import NONE_CLASS
 from merstudio.regular_files import sha256_of
@@ -523,14 +523,12 @@ def _read_project(ppath: Path, parent: _Parent, *, by: str, fraction: float, see
     where, class_names = str(ppath), parent.class_names
     project = Project.open(ppath)
     try:
-        # each video's relative path refreshed from where the file lies now, as the CLI's and the app's opens for
-        # writing do (cli.project.open_project): a project moved within its tree trained on the original tree's
-        # videos, where a copy of the tree has its own (nothing in a project opened read-only: the app's, in use)
-        try:
-            project.refresh_relpaths()
-        except MerstudioError as exc:  # the run goes on: its videos are still found by their stored paths
-            warnings.warn(f"{ppath}: the videos' relative paths were not refreshed ({exc})", UserWarning,
-                          stacklevel=2)
+        # each video's relative path refreshed from where the file lies now, by the one refresh of every opening for
+        # writing (the CLI's open_project, the app's): a project moved within its tree trained on the original
+        # tree's videos, where a copy of the tree has its own (nothing in a project opened read-only: the app's)
+        note = project.refresh_relpaths_on_open()
+        if note:  # the run goes on: its videos are still found by their stored paths
+            warnings.warn(note, UserWarning, stacklevel=2)
         got = collect_samples(project, class_names, by=by, class_map=class_map, where=where)
         items, skipped = got.items, got.skipped
         check_counts(items, class_names, min_per_class, where, skipped=skipped, suggest=class_map is None)

@@ -393,5 +393,9 @@ class ImportPreviewDialog(QDialog):
             verb = f"Import {beh} behaviour event(s)"
         elif not n and not gone and new and not dup:  # a coder's file with no events: they found nothing
             verb = f"Record {', '.join(new)} as having coded this video"
+        # reviews already here beside the open proposals they cover (an import before h248): resolving them is work
+        resolved = len(getattr(preview, "resolves", ()))
+        if not n and not gone and not beh and resolved:
+            verb = f"Replace {resolved} open proposal{'s' * (resolved != 1)}"
         ok.setText(f"{verb}, skip {skip}" if skip else verb)
-        ok.setEnabled(n > 0 or gone > 0 or beh > 0 or bool(new and not dup))
+        ok.setEnabled(n > 0 or gone > 0 or beh > 0 or bool(new and not dup) or resolved > 0)

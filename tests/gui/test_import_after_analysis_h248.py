@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from gui_fixtures import open_video
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from merstudio.gui import commands as C
 from merstudio.interchange import Media, write_events_csv
@@ -43,8 +43,9 @@ def test_import_after_analysis_resolves_the_reviewed_proposals(window, video_pat
 
     shown: list[str] = []
 
-    def confirm(self):  # the preview, as the coder reads it before confirming
-        shown.append(self.text.toPlainText())
+    def confirm(self):  # the preview, as the coder reads it before confirming (its button enabled)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        shown.append(f"{self.text.toPlainText()}\n[{ok.text()}]" if ok.isEnabled() else "[disabled]")
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(ImportPreviewDialog, "exec", confirm)
@@ -66,6 +67,7 @@ def test_import_after_analysis_resolves_the_reviewed_proposals(window, video_pat
     win.project.replace_proposals(vid, [_proposal(vid, 10, 17), _proposal(vid, 40, 49, "4"), _proposal(vid, 70, 75)])
     win.coding.reload()
     assert win.ctx.execute(C.ImportEvents, path=str(src)), win.errors
+    assert "[Replace 2 open proposals]" in shown[1]
     assert _open(win, video) == [(70, 75)]
     assert "Imported 0 events" in win.statusBar().currentMessage()
     assert "2 open proposals replaced" in stack.undoText()

@@ -171,6 +171,9 @@ class FrameSource(ABC):
     # width / height of one stored pixel (anamorphic video: 4/3, PAL DV 16:9 64/45); frames come stretched to square
     sample_aspect: Fraction = Fraction(1)
     _notes: list[str]
+    # the rate was not known but assumed (DEFAULT_FOLDER_FPS): a frame folder opened without one and not named as a
+    # known dataset's, a video whose file states none; its times are only as right as the guess (`warnings` says it)
+    fps_assumed = False
     _closed = False  # close() called: frames are refused, as a closed file's reads are
 
     @property
@@ -340,7 +343,9 @@ def _count_message(path: Path, claimed: int, found: int, damaged: bool = False) 
 class ImageSequenceSource(FrameSource):
     """Frames from image files (one folder of a dataset clip, or a single image), in natural order."""
 
-    def __init__(self, path: Path, files: list[Path], fps: float) -> None:
+    def __init__(self, path: Path, files: list[Path], fps: float, assumed: bool = False) -> None:
+        """assumed: `fps` is a guess (no rate given, none known for the folder): a clip's frames say so in a
+        warning (a lone image has no timing to get wrong)."""
         if not files:
             raise InputError(f"{path}: no images")
         if not fps > 0 or not math.isfinite(fps):
@@ -359,6 +364,9 @@ class ImageSequenceSource(FrameSource):
         first = self._read(k)
         self._cache = _LRU(first.nbytes)
         self._cache.put(k, first)
+        if assumed and len(files) > 1:
+            self.fps_assumed = True
+            self._warn(assumed_rate_message(path, self.fps), stacklevel=3)  # open_source's caller
         if (gaps := numbering_gaps([f.name for f in files])):
             self._warn(_gaps_message(path, gaps, self.fps), stacklevel=2)
 
@@ -456,6 +464,15 @@ def numbering_gaps(names: Sequence[str]) -> list[tuple[int, int]]:
     if len(set(numbers)) != len(numbers):
         return []
     return [(a + 1, b - 1) for a, b in zip(numbers, numbers[1:], strict=False) if b - a > 1]
+
+
+def assumed_rate_message(path: Path, fps: float) -> str:
+    """The line a frame folder opened with no rate given or known gets: image files carry no times, so its timing
+    is a guess. Timed at 30 fps, a 60 fps folder's spots lasted twice as long (a micro-expression dropped as too
+    long) and nothing said so. The status bar shows it up to its first " (": "30 fps assumed — set the rate"."""
+    return (f"{path}: {fps:g} fps assumed — set the rate (image files carry none, and none was given or is known "
+            f"for this folder): every time and duration is counted at {fps:g} frames a second; pass --fps with the "
+            f"rate it was recorded at (merstudio analyze, merstudio project add)")
 
 
 def _gaps_message(path: Path, gaps: list[tuple[int, int]], fps: float) -> str:
@@ -1006,6 +1023,7 @@ class VideoSource(FrameSource):
             # rate); frame positions still come from the container's own timing.
             self.fps = float(fps)
             self._fps_override = True
+            self.fps_assumed = False
         if note := self._facts.other_streams_note(path):
             self._warn(note, stacklevel=3)
         if self._no_times:  # told here, once the rate that timestamps use is known
@@ -1114,6 +1132,7 @@ class VideoSource(FrameSource):
         if fps is None:
             self._warn(f"{path}: no valid frame rate in the file; assuming {DEFAULT_FOLDER_FPS:g} fps", stacklevel=4)
             fps = DEFAULT_FOLDER_FPS
+            self.fps_assumed = True
         self.fps = self._container_fps = fps
         self._dt_ms = 1000.0 / fps
 
@@ -1155,6 +1174,7 @@ class VideoSource(FrameSource):
             self._stated = _stated_rate(path)
             if self._stated is not None:
                 self.fps = self._container_fps = self._stated[0]
+                self.fps_assumed = False
                 self._dt_ms = 1000.0 / self.fps
         # Grid of a constant rate: index k sits at base + k*dt. Fit on frames 1.. (frame 0 may carry a DTS).
         ks = np.arange(1, len(head))
@@ -1795,7 +1815,8 @@ def open_source(path: str | os.PathLike[str], fps: float | None = None) -> Frame
                              f"separate photos, not the frames of one clip: open one photo, or run `merstudio "
                              f"analyze` on the folder (one result per photo)")
         rate = folder_fps(p, fps)
-        return ImageSequenceSource(p, files, DEFAULT_FOLDER_FPS if rate is None else rate)
+        return ImageSequenceSource(p, files, DEFAULT_FOLDER_FPS if rate is None else rate,
+                                   assumed=fps is None and dataset_fps_hint(p) is None)
     odd = not_a_file(p)
     if odd and p.exists():  # a FIFO holds its reader until something writes, /dev/zero never ends: never read
         raise InputError(f"{p}: {odd}")

@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -375,8 +376,10 @@ class ProjectUpgraded(UserWarning):
 def original_copy(p: Path, version: int) -> Path:
     """Where an upgrade keeps the file as it was: ``<stem> (merstudio schema N).merproj`` beside it, a project the
     older merstudio opens as its own and its file dialog lists (``*.merproj``); never ``<name>.bak``, which
-    ``save()`` replaces. A name already taken (another upgrade's copy) gets a number: nothing is overwritten."""
-    base = f"{p.stem} (merstudio schema {version}"
+    ``save()`` replaces. A name already taken (another upgrade's copy) gets a number: nothing is overwritten. The
+    kept copy upgraded in its turn is kept as ``<stem> (merstudio schema N, 2)``, its suffix not repeated."""
+    stem = re.sub(r" \(merstudio schema \d+(, \d+)?\)$", "", p.stem) or p.stem
+    base = f"{stem} (merstudio schema {version}"
     for n in range(1, 1000):
         q = p.with_name(f"{base}{'' if n == 1 else f', {n}'}){p.suffix}")
         if not any(Path(f"{q}{s}").exists() for s in ("", "-wal", "-journal")):

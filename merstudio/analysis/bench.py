@@ -102,12 +102,13 @@ def bench_stages(video: Path, frames: int = 300) -> dict:
     from merstudio.features.aus import AUEstimator
     from merstudio.features.blendshape_aus import aus_from_blendshapes
 
-    tracker, aligner = FaceTracker(max_faces=4), FaceAligner()
+    tracker = FaceTracker(max_faces=4)
     acc = dict.fromkeys(("decode", "faces", "hands", "lips", "eyes", "align", "micro_motion", "blendshapes+aus"), 0.0)
     n = 0
     meshes: list[np.ndarray] = []
     with open_source(video) as src, single_threaded_numerics():
         est = AUEstimator(fps=src.fps)
+        aligner = FaceAligner(fps=src.fps)  # as the pipeline's
         hands = HandOcclusion(every=max(1, int(round(src.fps / 5))))
         mouths, eyes = MouthVisibility(), EyesVisibility()
         it = src.iter_frames(0, min(frames, src.frame_count))

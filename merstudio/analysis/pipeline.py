@@ -492,7 +492,7 @@ class Analysis:
         # gaps in seconds, the frames' own times (a variable-rate video's)
         tracker = FaceTracker(max_faces=face_limit(self.settings, self.source.frame_count),
                               frame_time=self.source.timestamp)
-        aligner = FaceAligner()
+        aligner = FaceAligner(fps=self.source.fps)  # its smoothing's lag in seconds, not frames
         estimator = AUEstimator(flow=self.settings.flow, fps=self.source.fps, lag_s=self.settings.motion_lag_s)
         estimator.model = _NoLoneBatch(estimator.model)  # type: ignore[assignment]
         self._lag = estimator.micro.k

@@ -73,7 +73,11 @@ from typing import Any
 # once the cover is off: a track's running means take in only frames with its eyes and mouth in view, and a track
 # begun under a cover is compared with the faces gone longer by rule 2b's bars (merstudio.face.tracker.face_seen,
 # rule 2d). The real test clip (smile_man.mp4) and the demo give the same tables to the byte.
-ANALYSIS_REVISION = 23
+# 24 (2026-12-07): the aligner's smoothing runs on the frames' time, not their count (merstudio.face.align
+# .REFERENCE_FPS), so that its lag in seconds is the same at any rate: the aligned faces, and so the micro-motion
+# columns (motion*, AUxx_m) and the model's input, change. Inputs at exactly 30 fps (smile_man.mp4, the demo) give
+# the same tables to the byte; other rates (29.97 fps too, slightly) do not.
+ANALYSIS_REVISION = 24
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:

@@ -26,6 +26,11 @@ EYE_Y = 0.38
 EYE_DISTANCE = 0.34
 
 _STABLE = list(STABLE_POINTS)
+# The smoothing counts time in ticks of 1/REFERENCE_FPS s, so that its lag in seconds is the same at any frame rate
+# (counted in frames, it halved at 60 fps and doubled at 15, and with it the aligned image's lag that the
+# micro-motion lane reads) and a 30 fps input's transform is the one the parameters were chosen on, to the bit (one
+# frame is one tick).
+REFERENCE_FPS = 30.0
 
 
 def canonical_landmarks(size: int = CANONICAL_SIZE) -> np.ndarray:
@@ -71,8 +76,9 @@ class AlignedFace:
 
 
 class OneEuro:
-    """One-euro filter (Casiez et al., CHI 2012) on a vector, with time measured in frames: smooth when the signal
-    is still (cutoff `min_cutoff`), following quickly when it moves (cutoff grows by `beta` per unit/frame)."""
+    """One-euro filter (Casiez et al., CHI 2012) on a vector, with time `dt` measured in ticks (FaceAligner: of
+    1/REFERENCE_FPS s): smooth when the signal is still (cutoff `min_cutoff` per tick), following quickly when it
+    moves (cutoff grows by `beta` per unit/tick)."""
 
     def __init__(self, min_cutoff: float, beta: float, d_cutoff: float = 0.07) -> None:
         self.min_cutoff, self.beta, self.d_cutoff = min_cutoff, beta, d_cutoff
@@ -111,15 +117,24 @@ class FaceAligner:
     contributes a fraction 1 - s to the transform (exponential smoothing), rising towards 1 as the head moves
     (one-euro filter; `beta` says how fast, per aligned pixel/frame of motion). The defaults cut the transform's
     frame-to-frame jitter by more than half and lag under 0.4 aligned pixels at 1.6 px/frame (docs/face.md).
+
+    fps: the input's frame rate. Smoothing, `beta` and `max_gap` are stated per frame at REFERENCE_FPS (30) and
+    the filter runs on the frames' time, so that its lag in seconds is the same at any rate: at 60 fps a new frame
+    contributes less, at 15 fps more, and a face may be missed for max_gap / 30 s (1/6 s) before the smoothing
+    restarts. None: REFERENCE_FPS.
     """
 
     def __init__(self, size: int = CANONICAL_SIZE, smoothing: float = 0.7, beta: float = 1.0,
-                 keep_rgb: bool = False, max_gap: int = 5) -> None:
+                 keep_rgb: bool = False, max_gap: int = 5, fps: float | None = None) -> None:
         if size < 32:
             raise InputError(f"size: the aligned face needs at least 32 pixels, got {size}")
         if not 0.0 <= smoothing < 1.0:
             raise InputError(f"smoothing: must be in [0, 1), got {smoothing}")
+        if fps is not None and not (isinstance(fps, int | float) and math.isfinite(fps) and fps > 0):
+            raise InputError(f"fps: must be a positive number of frames per second, got {fps!r}")
         self.size = int(size)
+        # ticks of 1/REFERENCE_FPS s per frame: exactly 1.0 at 30 fps, so those inputs are smoothed as before
+        self.ticks_per_frame = 1.0 if fps is None else REFERENCE_FPS / float(fps)
         self.smoothing = float(smoothing)
         self.beta = float(beta)
         self.keep_rgb = keep_rgb
@@ -154,7 +169,7 @@ class FaceAligner:
         gap = 1
         if st is not None and frame_index is not None and st.last_frame is not None:
             gap = frame_index - st.last_frame
-            if gap <= 0 or gap > self.max_gap:
+            if gap <= 0 or gap * self.ticks_per_frame > self.max_gap:
                 st = None  # a seek or a long absence: the old state says nothing about this frame
         if st is None or self.smoothing == 0.0:
             st = _TrackState(OneEuro(self._min_cutoff(), self.beta), unit=scale)
@@ -165,7 +180,7 @@ class FaceAligner:
         # pixels of displacement it causes, so that one cutoff/beta suits all four.
         v = np.array([src_centre[0] * st.unit, src_centre[1] * st.unit, math.log(scale) * half, angle * half])
         if self.smoothing > 0.0:
-            v = st.filt(v, dt=float(max(gap, 1)))
+            v = st.filt(v, dt=max(gap, 1) * self.ticks_per_frame)
         st.last_frame = frame_index
         st.angle = float(v[3] / half)
         if frame_index is not None and frame_index % 1000 == 0:

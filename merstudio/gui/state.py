@@ -15,7 +15,6 @@ import pandas as pd
 
 from merstudio.io.timebase import Timebase
 from merstudio.project.events import Event
-from merstudio.project.review import unreviewed_proposals  # noqa: F401 (the core's rule; gui.workers imports it here)
 
 SPEEDS = (0.1, 0.25, 0.5, 1.0, 1.5, 2.0)
 

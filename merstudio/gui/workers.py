@@ -20,12 +20,13 @@ from merstudio.analysis.proposals import describe_interval
 from merstudio.analysis.remote import AnalysisProcessStopped, ProcessAnalysis
 from merstudio.face.landmarks import is_landmark_column
 from merstudio.gui.failures import failure_line
-from merstudio.gui.state import OVERLAY_LANDMARKS, unreviewed_proposals
+from merstudio.gui.state import OVERLAY_LANDMARKS
 from merstudio.io.frames import adopt_index
 from merstudio.project import Event, Project
 from merstudio.project.analyses import EVENT_FACES, MODEL_IDENTITY
 from merstudio.project.faces import EventFaces, carry_face_edits, describe_edit, remap_face, same_person_faces
 from merstudio.project.portraits import encode as encode_portraits
+from merstudio.project.review import unreviewed_proposals
 
 log = logging.getLogger(__name__)
 

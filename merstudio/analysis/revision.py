@@ -77,7 +77,11 @@ from typing import Any
 # .REFERENCE_FPS), so that its lag in seconds is the same at any rate: the aligned faces, and so the micro-motion
 # columns (motion*, AUxx_m) and the model's input, change. Inputs at exactly 30 fps (smile_man.mp4, the demo) give
 # the same tables to the byte; other rates (29.97 fps too, slightly) do not.
-ANALYSIS_REVISION = 24
+# 25 (2026-12-07): each face's blendshape scores are the mean of the network's for its mesh and for the same mesh
+# mirrored, sides swapped back (merstudio.face.blendshapes: the network is not mirror-symmetric, so the side columns
+# AUxx_L/R followed the network, not the face). Every AU moves a little (the demo's by up to 0.34, its resting AU4
+# 1.81 -> 2.02; the real smile's AU10 now at the presence boundary both ways round); the demo's spots are the same.
+ANALYSIS_REVISION = 25
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:

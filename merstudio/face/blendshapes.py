@@ -5,10 +5,17 @@ resources/models/README.md). We do not run it through a TFLite interpreter: the 
 needs protobuf >= 5, which mediapipe 0.10.21 cannot import beside, and the tasks-API FaceLandmarker that runs it
 costs about 4x the legacy Face Mesh per frame. The network is a small MLP-Mixer (about 0.5 M weights, float16),
 so `scripts/port_blendshapes.py` exports its operator list and weights to `face_blendshapes.npz`, checking every
-intermediate tensor against LiteRT's, and this module executes that list with numpy (about 0.2 ms per face).
+intermediate tensor against LiteRT's, and this module executes that list with numpy (about 0.2 ms per face,
+twice that with the mirror pass below).
 
 Input: the 146-point subset (`SUBSET`) of the 478-point refined mesh, x/y in image pixels (the model centres and
 scales them itself, so the frame size does not matter). Output: 52 scores in 0..1, names in `NAMES`.
+
+The network is not mirror-symmetric: the same mesh mirrored (its sides swapped) read the upper lip's raise and the
+lips' press on the other side of the face (on the real smile, mouthPressRight 0.07 and mouthUpperUp 0.06 apart on
+average). `BlendshapeModel.__call__` therefore averages each face's scores with those of its mirrored mesh, sides
+swapped back (`symmetric`), in the same batch: a mesh and its mirror read the same, sides exchanged (a mirror
+image gets a mesh of its own, which differs by about a pixel: docs/aus.md, "Sides in a mirror").
 """
 
 from __future__ import annotations
@@ -43,6 +50,12 @@ NAMES = (
     "mouthUpperUpLeft", "mouthUpperUpRight", "noseSneerLeft", "noseSneerRight",
 )
 INDEX = {n: i for i, n in enumerate(NAMES)}
+# Each score's mirror counterpart: a Left shape's Right, a midline shape itself.
+SIDE_SWAP = np.array([INDEX[n[:-4] + "Right"] if n.endswith("Left") else INDEX[n[:-5] + "Left"] if n.endswith("Right")
+                      else i for i, n in enumerate(NAMES)], dtype=np.int64)
+# The iris points' mirror partners: 468-472 the subject's right iris (centre, then its ring), 473-477 the left; the
+# ring's points run the other way round on the other side (measured on the real clip and its mirror image).
+_IRIS_PARTNERS = (473, 476, 475, 474, 477, 468, 471, 470, 469, 472)
 
 MODEL_FILE = ("models", "face_blendshapes.npz")  # under merstudio.resources.resources_dir()
 # sha256 of the ported model; resources/models/README.md gives the original .tflite's too.
@@ -175,13 +188,23 @@ class BlendshapeModel:
         out = vals[self.output_index].reshape(b, -1)
         return out[0] if single else out
 
-    def __call__(self, landmarks478: np.ndarray) -> np.ndarray:
+    def __call__(self, landmarks478: np.ndarray, *, symmetric: bool = True) -> np.ndarray:
         """Scores (52,) for one face's refined mesh (478, 2) in pixels, or (B, 52) for meshes (B, 478, 2). Each
-        mesh is first turned upright (`upright`)."""
+        mesh is first turned upright (`upright`). `symmetric`: the mean of the network's scores for the mesh and
+        for the same mesh mirrored (`mirrored_subset`), sides swapped back (module docstring; one pass over both, so a face is never scored
+        in a batch of one); False: the network's own scores."""
         lm = np.asarray(landmarks478)
         if lm.shape[-2] < 478:
             raise ValueError(f"blendshapes need the 478-point refined mesh (iris included), got {lm.shape[-2]} points")
-        return self.run_subset(upright(lm[..., :2])[..., SUBSET, :])
+        pts = upright(lm[..., :2])[..., SUBSET, :]
+        if not symmetric:
+            return self.run_subset(pts)
+        single = pts.ndim == 2
+        pts = pts.reshape(-1, len(SUBSET), 2)
+        scores = self.run_subset(np.concatenate([pts, mirrored_subset(pts)]))
+        n = len(pts)
+        out = (scores[:n] + scores[n:][:, SIDE_SWAP]) / 2
+        return out[0] if single else out
 
 
 def upright(mesh: np.ndarray) -> np.ndarray:
@@ -196,6 +219,37 @@ def upright(mesh: np.ndarray) -> np.ndarray:
     centre = pts.mean(axis=-2, keepdims=True)
     x, y = pts[..., 0] - centre[..., 0], pts[..., 1] - centre[..., 1]
     return np.stack([c * x + s * y, -s * x + c * y], axis=-1) + centre
+
+
+_subset_partners: np.ndarray | None = None
+
+
+def mesh_partners() -> np.ndarray:
+    """(478,) the mirror partner of each refined-mesh point (a midline point its own): the canonical face's
+    pairing (merstudio.face.template, exactly symmetric: each point's mirror lands on its partner) and the irises'."""
+    from merstudio.face.template import mean_shape
+
+    t = mean_shape()
+    d = np.linalg.norm((t * [-1.0, 1.0])[:, None, :] - t[None, :, :], axis=2)
+    return np.concatenate([d.argmin(axis=1), _IRIS_PARTNERS]).astype(np.int64)
+
+
+def subset_partners() -> np.ndarray:
+    """(146,) the position in `SUBSET` of each subset point's mirror partner (the subset holds both of each pair)."""
+    global _subset_partners
+    if _subset_partners is None:
+        where = {int(p): k for k, p in enumerate(SUBSET)}
+        _subset_partners = np.array([where[int(q)] for q in mesh_partners()[SUBSET]], dtype=np.int64)
+    return _subset_partners
+
+
+def mirrored_subset(points: np.ndarray) -> np.ndarray:
+    """The subset points (…, 146, 2) of the same face seen in a mirror: x reflected about the face's mean, each
+    point taking its partner's place (so the subject's left eye is again the left one, on the image's right)."""
+    pts = np.asarray(points)[..., subset_partners(), :].copy()
+    centre = pts[..., 0].mean(axis=-1, keepdims=True)
+    pts[..., 0] = 2 * centre - pts[..., 0]
+    return pts
 
 
 _shared: BlendshapeModel | None = None

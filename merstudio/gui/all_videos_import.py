@@ -38,9 +38,10 @@ def several_videos(ctx: Any, params: dict[str, Any]) -> bool:
     return bool(params["all_videos"])
 
 
-def _preview(ctx: Any, params: dict[str, Any]) -> Any:
+def _preview(ctx: Any, params: dict[str, Any], read_for: list[int] | None = None) -> Any:
     """Every video's rows read against the project, in a worker through a snapshot of it (workers.call_in_worker:
-    the window is drawn meanwhile)."""
+    the window is drawn meanwhile). ``read_for``: the ids of the videos whose rows were read, in turn, appended to
+    (where the read raises, the last one's rows raised it)."""
     from merstudio.gui.commands import _own_times, _read_in_worker
     from merstudio.interchange import preview_all_events
     from merstudio.project.snapshot import read_snapshot
@@ -49,9 +50,14 @@ def _preview(ctx: Any, params: dict[str, Any]) -> Any:
     times = {win.require_video().id: _own_times(win.playback.timebase.times)}  # the others': what their analysis stored
     reader = read_snapshot(win.require_writable())
 
+    def times_of(video_id: int) -> Any:  # asked for each video just before its rows are read
+        if read_for is not None:
+            read_for.append(video_id)
+        return times.get(video_id)
+
     def read() -> Any:
         try:
-            return preview_all_events(reader, params["path"], times=times.get,
+            return preview_all_events(reader, params["path"], times=times_of,
                                       fps_override=bool(params.get("fps_override")),
                                       coder=params.get("coder") or None, replace=bool(params.get("replace")))
         finally:
@@ -89,15 +95,24 @@ def ask(ctx: Any, params: dict[str, Any]) -> bool:
     """Preview every video's rows and ask once; False: cancelled (also while a video's frames were indexed)."""
     if not _index_first(ctx, params):
         return False
+    read_for: list[int] = []
     try:
-        found = _preview(ctx, params)
+        found = _preview(ctx, params, read_for)
     except FrameRateMismatch as exc:  # a video coded on another copy of it (another rate): offer to convert
         if exc.same_rate():  # the same rate, other times: converting would land them wrong; say what to do
             ctx.win.show_error(str(exc))
             return False
-        if not ctx.win.confirm(f"{Path(params['path']).name}: rows of a video were coded at {exc.file_fps:g} fps; "
-                               f"that video has {exc.video_fps:g} fps. Import their times at each video's rate? "
-                               "(Its times would otherwise land on the wrong frames.)"):
+        from merstudio.gui.commands import _rate_question
+        from merstudio.interchange.events_csv import VariableRateFile
+
+        name = Path(params["path"]).name
+        if isinstance(exc, VariableRateFile):  # no one rate to name: what the one-video import asks, of its video
+            asking = _rate_question(name, exc, ctx.win.project.video(read_for[-1]) if read_for else None)
+        else:
+            asking = (f"{name}: rows of a video were coded at {exc.file_fps:g} fps; that video has "
+                      f"{exc.video_fps:g} fps. Import their times at each video's rate? (Its times would otherwise "
+                      "land on the wrong frames.)")
+        if not ctx.win.confirm(asking):
             return False
         params["fps_override"] = True
         found = _preview(ctx, params)

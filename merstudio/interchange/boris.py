@@ -7,8 +7,10 @@ between sets, and are read as before), ``FPS (frame/s)`` the rate (``FPS`` befor
 number, ``Behavior type`` ``STATE``. ``Start (s)``/``Stop (s)`` are the span [t(onset), t(offset + 1)) to the
 millisecond plus the ``Time offset (s)`` (an imported BORIS observation's), as BORIS writes them; ``Start frame``/
 ``Apex frame``/``Stop frame`` are the 0-based onset, apex and offset frames (both ends included), which an import
-prefers over the times. ``Coder``, ``Confidence``, ``Status`` and ``Event source`` carry the rest of an event; a file without them (a real BORIS export) imports with the
-``Observation id`` as coder.
+prefers over the times. ``Coder``, ``Confidence`` (the coder's own rating), ``Model confidence`` (the model's
+probability of an event it proposed), ``Status`` and ``Event source`` carry the rest of an event; a file without them
+(a real BORIS export) imports with the ``Observation id`` as coder. A table of ours without ``Model confidence``
+(before 2026-12-07) has the model's number in ``Confidence`` on a model's row: read as the model's.
 """
 
 from __future__ import annotations
@@ -68,10 +70,13 @@ BORIS_COLUMNS = ("Observation id", "Observation date", "Description", "Observati
 # "Face": the face a named Subject is (BORIS shows the name; a table of one face's events alone read it back as
 # face 0 without it)
 # "Model": the checkpoint that proposed a model's event (its provenance; empty for a coder's own)
-EXTRA_COLUMNS = ("Start frame", "Apex frame", "Stop frame", "Apex (s)", "Coder", "Confidence", "Status",
-                 "Event source", "Face", "Model")
+# "Confidence": the coder's own rating; "Model confidence": the model's probability of an event it proposed (each in
+# its own column since 2026-12-07: a table of before has the model's number in Confidence on a model's row)
+EXTRA_COLUMNS = ("Start frame", "Apex frame", "Stop frame", "Apex (s)", "Coder", "Confidence", "Model confidence",
+                 "Status", "Event source", "Face", "Model")
 COLUMNS = BORIS_COLUMNS + EXTRA_COLUMNS
-NUMBER_COLUMNS = ("Time offset (s)", "Media duration (s)", "FPS (frame/s)", "Start (s)", "Stop (s)", "Duration (s)", "Apex (s)", "Confidence")
+NUMBER_COLUMNS = ("Time offset (s)", "Media duration (s)", "FPS (frame/s)", "Start (s)", "Stop (s)", "Duration (s)",
+                  "Apex (s)", "Confidence", "Model confidence")
 FORMATS = ("tsv", "csv", "xlsx")
 
 
@@ -109,10 +114,14 @@ def boris_rows(events: Iterable[Event], media: Media | Mapping[int, Media]) -> l
             "Duration (s)": f"{stop - start:.3f}", "Media file name": m.path, "Comment start": e.note,
             "Comment stop": "", "Start frame": e.onset, "Apex frame": e.apex, "Stop frame": e.offset,
             "Apex (s)": f"{apex:.3f}", "Coder": e.coder,
-            "Confidence": "" if e.confidence is None else f"{float(e.confidence):.6g}", "Status": e.status,
-            "Event source": e.source, "Face": e.face_id, "Model": e.model,
+            "Confidence": _number_text(e.confidence), "Model confidence": _number_text(e.model_confidence),
+            "Status": e.status, "Event source": e.source, "Face": e.face_id, "Model": e.model,
         })
     return rows
+
+
+def _number_text(x: float | None) -> str:
+    return "" if x is None else f"{float(x):.6g}"
 
 
 def _media_duration(m: Media, clock: FrameClock) -> str:
@@ -1175,11 +1184,18 @@ class _BorisRows:
         # session, not who coded it (two coders' projects of one session share it): the user's coder comes first
         coder = cell_text(_value(r, col, "coder")) if "coder" in col else \
             (self.coder or cell_text(_value(r, col, "observationid")) or self.default_coder)
-        conf_raw = cell_text(_value(r, col, "confidence"))
-        conf = _number(conf_raw)
-        if conf_raw and conf is None:
-            skipped.append(Skip(where, f"bad confidence {quote(conf_raw)}"))
-            return None
+        found: dict[str, float | None] = {}
+        for key, what in (("confidence", "confidence"), ("modelconfidence", "model confidence")):
+            raw = cell_text(_value(r, col, key))
+            found[key] = _number(raw)
+            if raw and found[key] is None:
+                skipped.append(Skip(where, f"bad {what} {quote(raw)}"))
+                return None
+        conf, model_conf = found["confidence"], found["modelconfidence"]
+        # a table of ours before 2026-12-07 had the model's number in Confidence on a model's row (as the events CSV)
+        model_row = (cell_text(_value(r, col, "eventsource")) or source) == "model"
+        if self.ours and model_row and "modelconfidence" not in col:
+            conf, model_conf = None, conf
         note = " / ".join(t for t in (_comment(_value(r, col, "commentstart")),
                                       _comment(_value(r, col, "commentstop"))) if t.strip())
         aus, note = self.aus(r, note)
@@ -1187,8 +1203,8 @@ class _BorisRows:
             note = imputed_apex(onset, offset, note)[1]
         return make_event(where, skipped, au_reader=au_reader, video_id=video_id, onset=onset, apex=apex,
                           offset=offset, face_id=self.subjects.face(cell_text(_value(r, col, "subject"))),
-                          emotion=emotion, aus=aus, coder=coder, confidence=conf, note=note,
-                          source=source or cell_text(_value(r, col, "eventsource")) or "imported",
+                          emotion=emotion, aus=aus, coder=coder, confidence=conf, model_confidence=model_conf,
+                          note=note, source=source or cell_text(_value(r, col, "eventsource")) or "imported",
                           status=_status(_value(r, col, "reviewstatus"), _value(r, col, "status")),
                           model=cell_text(_value(r, col, "model")) if self.ours else "")
 

@@ -22,9 +22,9 @@ it, the next stops it (BORIS's own pairing rule), so one event of ours is:
   which the tables write too).
 
 Two events of one coder with the same face, emotion and AUs that overlap or touch cannot be told apart by that
-pairing, so the later one goes to a second observation of the same video (``… (2)``). Confidence and source are
-not kept (the import marks events ``imported``; :func:`export_losses` is the line that says so where the events have
-them); the status comes back from the ``review status`` variable.
+pairing, so the later one goes to a second observation of the same video (``… (2)``). Confidence (the coder's and
+the model's) and source are not kept (the import marks events ``imported``; :func:`export_losses` is the line that
+says so where the events have them); the status comes back from the ``review status`` variable.
 
 Reading takes any BORIS project (format 7, BORIS 7 to 9): media observations on the chosen video (by file name;
 times are media time plus the observation's time offset, and a player's later files start where the earlier ones
@@ -272,12 +272,13 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
 
 
 def export_losses(events: Iterable[Event]) -> str:
-    """One line saying what a BORIS project cannot hold of these events, where they have it: a confidence (BORIS has
-    no field for it), a source other than ``imported`` (an import marks every event so) and the checkpoint that
-    proposed a model's event (``model``); "" when nothing is lost. The export itself does not refuse: the line is
-    for whoever exports."""
+    """One line saying what a BORIS project cannot hold of these events, where they have it: a confidence, the
+    coder's or the model's (BORIS has no field for either), a source other than ``imported`` (an import marks every
+    event so) and the checkpoint that proposed a model's event (``model``); "" when nothing is lost. The export
+    itself does not refuse: the line is for whoever exports."""
     evs = list(events)
-    scored = sum(1 for e in evs if e.confidence is not None)
+    # the coder's rating or the model's probability (each its own field since schema 9): both lost alike
+    scored = sum(1 for e in evs if e.confidence is not None or e.model_confidence is not None)
     sources = sorted({e.source for e in evs if e.source != "imported"})
     sourced = sum(1 for e in evs if e.source != "imported")
     modelled = sum(1 for e in evs if e.model)

@@ -7,7 +7,10 @@ Tier scheme (one set of tiers per coder and face; see docs/interchange.md):
 - ``<coder>/apex`` — child of the event tier, ``Included_In`` (type ``merstudio-apex``): one annotation per event
   spanning the apex frame [t(apex), t(apex + 1)), value ``apex``.
 - ``<coder>/meta`` — child of the event tier, ``Symbolic_Association`` (type ``merstudio-meta``): one reference
-  annotation per event, value ``confidence=0.87; status=accepted; source=model; note=<free text>`` (note last).
+  annotation per event, value ``confidence=0.87; status=accepted; source=model; model_confidence=0.64;
+  note=<free text>`` (note last): ``confidence`` the coder's own rating, ``model_confidence`` the model's
+  probability (on a model's event, empty where it has none). A model's event without ``model_confidence`` (a file
+  before 2026-12-07) has the model's number in ``confidence``: read as the model's.
 
 Rejected proposals are not events: they never go on the event tier. They go to a tier of their own,
 ``<coder>/rejected`` (with ``<coder>/rejected-apex`` and ``<coder>/rejected-meta`` children, same scheme), so a
@@ -1078,17 +1081,32 @@ def _read_tier(scheme: _Scheme, tid: str, coder: str, face: int,
         onset, apex, offset, apex_note = got
         emotion, aus = _role_value(role, value)
         meta = _parse_meta(metas.get(aid, ""))
-        conf: float | None = None
-        if meta.get("confidence"):
-            try:
-                conf = float(meta["confidence"])
-            except ValueError:
-                skipped.append(Skip(where, f"bad confidence {quote(meta['confidence'])}"))
-                continue
+        if (confs := _meta_confidences(meta, where, skipped)) is None:
+            continue
+        conf, model_conf = confs
         if not value.strip():
             found.blank.add(where)
         found.anns.append(_Ann(where, tid, role if mapped else "ours", coder, face, onset, apex, offset, emotion,
-                               aus, conf, meta, tid in scheme.rejected, apex_note))
+                               aus, conf, meta, tid in scheme.rejected, apex_note, model_conf))
+
+
+def _meta_confidences(meta: Mapping[str, str], where: str,
+                      skipped: list[Skip]) -> tuple[float | None, float | None] | None:
+    """An annotation's (coder's confidence, model's confidence) from its meta values; None with the reason in
+    ``skipped`` where one is no number. A model's event of a file before 2026-12-07 (no ``model_confidence``) had
+    the model's number in ``confidence``: it is the model's."""
+    found: dict[str, float | None] = {}
+    for key in ("confidence", "model_confidence"):
+        found[key] = None
+        if meta.get(key):
+            try:
+                found[key] = float(meta[key])
+            except ValueError:
+                skipped.append(Skip(where, f"bad {key.replace('_', ' ')} {quote(meta[key])}"))
+                return None
+    if meta.get("source") == "model" and "model_confidence" not in meta:
+        return None, found["confidence"]
+    return found["confidence"], found["model_confidence"]
 
 
 def _annotation_frames(a: ET.Element, where: str, apexes: Sequence[tuple[int, int, str]], apex_starts: Sequence[int],
@@ -1163,7 +1181,7 @@ def _events(anns: Sequence[_Ann], au_reader: AUReader, video_id: int, source: st
                 notes.append(f"{x.where}: no apex; using the middle frame {apex}")
         ev = make_event(x.where, skipped, au_reader=au_reader, video_id=video_id, onset=x.onset, apex=apex,
                         offset=x.offset, face_id=x.face, emotion=x.emotion, aus=x.aus, coder=x.coder,
-                        confidence=x.confidence, note=note,
+                        confidence=x.confidence, model_confidence=x.model_confidence, note=note,
                         source=source or x.meta.get("source", "imported"),
                         status="rejected" if x.rejected else x.meta.get("status", "accepted"),
                         model=meta_unescape(x.meta.get("model", "")))
@@ -1331,6 +1349,7 @@ class _Ann:
     meta: dict[str, str]
     rejected: bool
     apex_note: str = ""  # the coder's apex tiers named different apexes inside it (_annotation_frames)
+    model_confidence: float | None = None  # the model's probability (its meta's model_confidence)
 
 
 def _merge_mapped(anns: list[_Ann], notes: list[str], file: str) -> list[_Ann]:

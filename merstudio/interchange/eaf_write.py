@@ -51,6 +51,10 @@ def _meta_value(ev: Event) -> str:
     if ev.confidence is not None:
         parts.append(f"confidence={float(ev.confidence):.6g}")
     parts += [f"status={ev.status}", f"source={ev.source}"]
+    # the model's probability, apart from the coder's confidence; on every model's event, empty where it has none,
+    # so that a reader tells this file from one of before 2026-12-07 (the model's number in confidence there)
+    if ev.model_confidence is not None or ev.source == "model":
+        parts.append("model_confidence=" + ("" if ev.model_confidence is None else f"{float(ev.model_confidence):.6g}"))
     if ev.model:  # the checkpoint that proposed it ("starter.pt (sha ...)"): its provenance, read back (eaf._meta_model)
         parts.append(f"model={meta_escape(ev.model)}")
     if ev.note:

@@ -12,14 +12,18 @@ this one has not, merged in one transaction, the other file opened read-only and
   edit, a review, a deletion); changed in both (the histories part) and different now: both are kept, a conflict
   named in the summary. Events of no shared origin are matched by the agreement's rule (same coder and face,
   overlapping frames): an exact duplicate is skipped, a different one that overlaps is added beside it as a
-  conflict, the others are new. The other copy's history of an event comes with it, so that merging again finds
-  nothing new.
+  conflict, the others are new; one the other copy created after the two copies' last shared history record is
+  new, overlapping or not (nobody changed an event here). The other copy's history of an event comes with it, so
+  that merging again finds nothing new.
 - Behaviour events: the same id and the same creation time are one event, and their histories (schema 8) are
   compared as events' are: the copy whose history goes on wins (an edit, a deletion); changed in both, or deleted
   in one and changed in the other: both kept (the other copy's added beside this one's), a conflict named in the
   summary. Where the histories are equal but the events differ (edits made before schema 8 logged them), the later
-  edit wins. Others are matched by video, behaviour name, coder, face and frames (exact duplicates skipped) and
-  added. Behaviours are matched by name; one only the other copy has is added (without its key where that key codes
+  edit wins; where only one copy has a history of the event and they differ, the other copy's was edited before
+  schema 8 unless that history starts from its row as it is (or it was never edited): a conflict otherwise. A
+  deletion made before schema 8 left no trace, so it cannot travel: the summary counts the events it may concern.
+  Others are matched by video, behaviour name, coder, face and frames (exact duplicates skipped) and added.
+  Behaviours are matched by name; one only the other copy has is added (without its key where that key codes
   another behaviour here).
 - Neutral frames (a video's per-face neutral baselines, features.neutral) are project settings: a face's that only
   the other copy has comes across; where both copies have one for a face and they differ, this copy's is kept and
@@ -29,26 +33,31 @@ this one has not, merged in one transaction, the other file opened read-only and
   says so.
 - Analyses stay this copy's (large, and made again from the video): the summary names the videos the other copy
   has analysed and this one has not, to run the analysis here.
+- A copy of an older schema is read through an upgraded temporary copy of it (the file itself is never written).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shlex
+import shutil
 import sqlite3
+import tempfile
 import time
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from merstudio.errors import InputError
+from merstudio.errors import InputError, OutputError
 from merstudio.project.behaviours import behaviour_event_row, next_behaviour_event_id
 from merstudio.project.events import Event
 from merstudio.project.overlays import OVERLAY_TABLE
 from merstudio.project.settings import _put_settings
-from merstudio.project.store import NeedsUpgrade, Project
+from merstudio.project.store import NeedsUpgrade, Project, ProjectUpgraded
 from merstudio.project.videos import _relpath
 
 Row = dict[str, Any]
@@ -72,6 +81,8 @@ class Change:
     history: tuple[Rec, ...] = ()
     keep_id: bool = False
     behaviour: str = ""  # a behaviour event's behaviour (its name); "" for an event
+    # a new behaviour event this copy may have deleted before schema 8 logged deletions (it cannot be told)
+    unsure: bool = False
 
     def line(self) -> str:
         what = f"{self.behaviour} " if self.behaviour else ""
@@ -90,7 +101,7 @@ class Change:
         if self.kind == "updated" and self.ours is not None and self.theirs is not None:
             return f"{who}: {what}{self.video} {_frames(self.ours)}: {_changed(self.ours, self.theirs)}"
         row = self.theirs if self.theirs is not None else self.ours
-        return f"{who}: {what}{self.video} {_frames(row or {})}"
+        return f"{who}: {what}{self.video} {_frames(row or {})}" + (" (deleted here?)" if self.unsure else "")
 
 
 @dataclass
@@ -124,6 +135,10 @@ class MergePlan:
     overlays: list[tuple[str, Row]] = field(default_factory=list)
     overlays_kept: list[str] = field(default_factory=list)
     unanalysed: list[str] = field(default_factory=list)  # videos analysed in the other copy only (analyses stay)
+    # this copy's behaviour events the other lacks where the other was edited before schema 8 (a deletion there
+    # left no trace): kept, counted
+    behaviour_kept_unlogged: int = 0
+    upgraded_from: int | None = None  # the other copy's schema, where it was read through an upgraded temporary copy
 
     @property
     def empty(self) -> bool:
@@ -138,14 +153,16 @@ class MergePlan:
         """The summary shown before anything is written: :meth:`count_lines`, then :meth:`item_lines`."""
         out = [f"merging {self.other} into {self.path}:", *self.count_lines(), *self.item_lines(limit)]
         if self.empty:  # not "everything" where a line above names what stays apart (an analysis, a differing table)
-            noted = self.unanalysed or self.neutral_kept or self.overlays_kept
+            noted = self.unanalysed or self.neutral_kept or self.overlays_kept or self.behaviour_kept_unlogged
             out.append("  nothing to merge" + ("" if noted else ": this project has everything the other copy holds"))
         return out
 
     def count_lines(self) -> list[str]:
         """Videos matched and new; events and behaviour events new, updated, deleted, in conflict and already here,
         then per coder."""
-        out = [f"  videos: {self.videos_matched} matched by content, {len(self.videos_new)} new"
+        out = [f"  {self.other.name} is of schema {self.upgraded_from} (an older merstudio): read through an upgraded "
+               "temporary copy; the file itself is not changed"] if self.upgraded_from is not None else []
+        out += [f"  videos: {self.videos_matched} matched by content, {len(self.videos_new)} new"
                + (f" ({', '.join(Path(str(v['path'])).name for v in self.videos_new[:4])})" if self.videos_new
                   else "")]
         for title, changes, dups in (("events", self.events, self.duplicates),
@@ -156,6 +173,15 @@ class MergePlan:
                 by_coder.setdefault(c.coder or "(no coder)", Counter())[c.kind] += 1
             for coder in sorted(by_coder):
                 out.append(f"    {coder}: {_counted(by_coder[coder], all_kinds=False)}")
+        # deletions made before schema 8 left no trace: neither way can they be told from an addition
+        if self.behaviour_kept_unlogged:
+            out.append(f"  {self.behaviour_kept_unlogged} behaviour event(s) the other copy lacks were kept: it was "
+                       "edited by a merstudio before behaviour history (schema 8), so a deletion there cannot be told "
+                       "from an addition here")
+        if unsure := sum(c.unsure for c in self.behaviour_events):
+            out.append(f"  {unsure} of the new behaviour event(s) may have been deleted here: this copy was edited by "
+                       "a merstudio before behaviour history (schema 8), so a deletion here cannot be told from an "
+                       "addition there (delete them again after the merge if they were)")
         if self.behaviours_new:
             out.append(f"  behaviours new: {', '.join(str(b['name']) for b in self.behaviours_new)}")
         if said := self.neutral_text():
@@ -196,10 +222,11 @@ class MergePlan:
 
     def item_lines(self, limit: int = 12) -> list[str]:
         """Each update, deletion and conflict by coder, video and frames (``limit`` of them, then how many more)."""
-        changed = [c for c in self.events + self.behaviour_events if c.kind != "new"]
+        changed = [c for c in self.events + self.behaviour_events if c.kind != "new" or c.unsure]
         out = [f"  {c.kind}: {c.line()}" for c in changed[:limit]]
         if len(changed) > limit:
-            out.append(f"  ... and {len(changed) - limit} more updated, deleted or in conflict")
+            out.append(f"  ... and {len(changed) - limit} more updated, deleted or in conflict"
+                       + (" (or new, deleted here?)" if any(c.unsure for c in changed[limit:]) else ""))
         return out
 
     def summary(self) -> str:
@@ -237,8 +264,8 @@ class MergeDone:
 
 def plan_merge(project: Project, other: str | os.PathLike[str]) -> MergePlan:
     """What merging the project file ``other`` (another copy of ``project``, opened read-only, never changed) into
-    ``project`` would do; see the module. InputError: ``other`` missing, not a project, ``project`` itself, or of
-    an older schema (not upgraded here: it is only read)."""
+    ``project`` would do; see the module. InputError: ``other`` missing, not a project, ``project`` itself, or
+    newer. ``other`` of an older schema is read through a temporary copy of it upgraded (``plan.upgraded_from``)."""
     o = Path(other)
     if not o.is_file():
         raise InputError(f"{o}: no such project file (give the other copy's .merproj)")
@@ -250,11 +277,43 @@ def plan_merge(project: Project, other: str | os.PathLike[str]) -> MergePlan:
         raise InputError(f"{o}: this is the project itself; give the other copy's .merproj")
     try:
         them = Project.open(o, read_only=True)
-    except NeedsUpgrade:  # read at this schema only; upgrading it would change the file this merge only reads
-        raise InputError(f"{o}: written by an older merstudio; open it once with this one (merstudio project show "
-                         f"{o} upgrades it, keeping the original beside it), then merge again") from None
+    except NeedsUpgrade:  # read at this schema only: its upgrade is made on a temporary copy, never on the file
+        return _plan_upgraded(project, o)
     with them:
         return _plan(project, them, o)
+
+
+def _plan_upgraded(us: Project, o: Path) -> MergePlan:
+    """The plan from ``o``, of an older schema: the file (and its journal) copied to a temporary folder, the copy
+    upgraded by a writer's open and read; ``o`` is only read. Its videos are looked for from ``o``'s folder, as the
+    file itself would look."""
+    from merstudio.pathnames import find_relative, relative_parts
+
+    with tempfile.TemporaryDirectory(prefix="merstudio-merge-") as tmp:
+        copy = Path(tmp) / "other.merproj"
+        try:
+            shutil.copyfile(o, copy)
+            if Path(f"{o}-wal").is_file():  # edits an older app left in its journal (SQLite reads them in)
+                shutil.copyfile(f"{o}-wal", f"{copy}-wal")
+            with warnings.catch_warnings():  # the note would name the temporary copy; the plan's line says it
+                warnings.simplefilter("ignore", ProjectUpgraded)
+                them = Project.open(copy, read_only=False)
+        except (OSError, InputError, OutputError) as exc:  # a full temporary folder, a damaged file
+            why = str(exc).replace(f"{copy}: ", "").replace(str(copy), "its temporary copy")
+            raise InputError(f"{o}: written by an older merstudio and not readable through an upgraded temporary "
+                             f"copy ({why}); open it once with this merstudio (File > Open… in the app, or "
+                             f"merstudio project show {shlex.quote(str(o))}: it is upgraded, the original kept "
+                             "beside it), then merge again") from None
+        try:
+            here = o.parent
+            them.search_dirs = list(dict.fromkeys(
+                [here, *(d for v in them.videos() if v.relpath and (d := find_relative(
+                    here, "/".join(relative_parts(v.relpath)[:-1]))) is not None)]))
+            plan = _plan(us, them, o)
+            plan.upgraded_from = them.upgraded_from
+            return plan
+        finally:
+            them.close(compact=False)
 
 
 def _plan(us: Project, them: Project, other: Path) -> MergePlan:
@@ -339,7 +398,9 @@ def _plan_events(us: Project, them: Project, plan: MergePlan, name_of: Any) -> N
             elif not _starts(hu, ht):  # changed here, deleted there: ours kept, named
                 plan.events.append(Change("conflict", str(o["coder"] or ""), _our_name(us, int(o["video_id"])),
                                           o, None, ()))
-    # no shared origin: the agreement's rule (same coder and face, overlapping frames)
+    # no shared origin: the agreement's rule (same coder and face, overlapping frames), except for one the other
+    # copy created after the copies' last shared record (they parted before it): new, overlapping or not
+    parted = _parted_at(h_us, h_them)
     by_key: dict[tuple[int, str, int], list[Row]] = {}
     for o in ours.values():
         by_key.setdefault((int(o["video_id"]), str(o["coder"]), int(o["face_id"])), []).append(o)
@@ -347,10 +408,12 @@ def _plan_events(us: Project, them: Project, plan: MergePlan, name_of: Any) -> N
         vid = plan.video_map.get(int(t["video_id"]))
         near = [] if vid is None else [o for o in by_key.get((vid, str(t["coder"]), int(t["face_id"])), [])
                                        if int(o["onset"]) <= int(t["offset"]) and int(t["onset"]) <= int(o["offset"])]
+        ht = h_them.get(int(t["id"]), [])
+        added_since = parted is not None and bool(ht) and ht[0][1] == "create" and ht[0][0] > parted
         if any(_same_coding(o, t) for o in near):
             plan.duplicates += 1
-        elif near:
-            add("conflict", near[0], t, h_them.get(int(t["id"]), []))
+        elif near and not added_since:
+            add("conflict", near[0], t, ht)
         else:
             free = int(t["id"]) not in used_ids
             add("new", None, t, h_them.get(int(t["id"]), []) if free else (), keep_id=free)
@@ -392,15 +455,29 @@ def _plan_behaviours(us: Project, them: Project, plan: MergePlan, name_of: Any) 
 
     have = Counter(key(o, False) for o in ours.values())
     here = {state(o, False) for o in ours.values()}
+    # when each copy's behaviour events began to be logged (its upgrade to schema 8): an event older than that, with
+    # no record of it, may have been deleted there before, leaving no trace
+    logged_us, logged_them = _logged_since(us), _logged_since(them)
 
-    def add(kind: str, o: Row | None, t: Row | None, hist: Sequence[Rec] = (), keep_id: bool = False) -> None:
+    def unlogged_from(row: Row, theirs_side: bool, hist: Sequence[Rec]) -> bool:
+        """Whether ``row``, of a copy that logged nothing of it, holds an edit made before that copy logged edits
+        (schema 8): it was edited (modified after created) and ``hist``, the other copy's history of it, does not
+        start from it as it is."""
+        if float(row["modified"]) <= float(row["created"]):
+            return False  # never edited: the row both copies started from
+        first = next(iter(hist), None)
+        return first is None or first[3] is None or state(json.loads(first[3]), not theirs_side) != \
+            state(row, theirs_side)
+
+    def add(kind: str, o: Row | None, t: Row | None, hist: Sequence[Rec] = (), keep_id: bool = False,
+            unsure: bool = False) -> None:
         if t is not None:
             video, coder, behaviour = name_of(int(t["video_id"])), str(t["coder"]), beh_name(t)
         else:
             assert o is not None
             video, coder = _our_name(us, int(o["video_id"])), str(o["coder"])
             behaviour = our_beh_names.get(int(o["behaviour_id"]), "")
-        plan.behaviour_events.append(Change(kind, coder, video, o, t, tuple(hist), keep_id, behaviour))
+        plan.behaviour_events.append(Change(kind, coder, video, o, t, tuple(hist), keep_id, behaviour, unsure))
 
     for eid, t in theirs.items():
         o = ours.get(eid)
@@ -410,7 +487,10 @@ def _plan_behaviours(us: Project, them: Project, plan: MergePlan, name_of: Any) 
                 plan.behaviour_duplicates += 1
                 continue
             free = eid not in used_ids
-            add("new", None, t, ht if free else (), keep_id=free)
+            # older than this copy's log and never logged here: this copy may have deleted it before schema 8
+            unsure = not hu and (not ht or ht[0][1] != "create") and logged_us is not None and \
+                float(t["created"]) < logged_us
+            add("new", None, t, ht if free else (), keep_id=free, unsure=unsure)
             used_ids.add(eid)
             continue
         same = o is not None and state(o, False) == state(t, True)
@@ -419,6 +499,13 @@ def _plan_behaviours(us: Project, them: Project, plan: MergePlan, name_of: Any) 
                 plan.behaviour_duplicates += 1
             else:
                 add("updated", o, t)
+        elif o is not None and not same and ((not ht and unlogged_from(t, True, hu))
+                                             or (not hu and unlogged_from(o, False, ht))):
+            # one copy edited it before schema 8 (nothing logged) and the other since: neither edit may go
+            if state(t, True) in here:  # a conflict merged before: its other side is here already
+                plan.behaviour_duplicates += 1
+            else:
+                add("conflict", o, t)
         elif _starts(hu, ht) or same:  # the same, or this copy's history goes on past theirs: ours stands
             plan.behaviour_duplicates += o is not None  # (one deleted here after their last edit: not here)
         elif o is not None and _starts(ht, hu):  # theirs goes on: their edit wins
@@ -428,12 +515,17 @@ def _plan_behaviours(us: Project, them: Project, plan: MergePlan, name_of: Any) 
         else:  # changed in both, or deleted here and changed there: theirs added beside ours
             add("conflict", o, t)
     # behaviour events this copy has that the other deleted (its history goes on past ours to a deletion)
+    their_keys = {key(t, True) for t in theirs.values()}
     for eid, o in ours.items():
         ht = h_them.get(eid, [])
+        if (not ht and logged_them is not None and float(o["created"]) < logged_them
+                and (eid not in theirs or theirs[eid]["created"] != o["created"]) and key(o, False) not in their_keys
+                and not any(r[1] == "create" for r in h_us.get(eid, []))):
+            plan.behaviour_kept_unlogged += 1  # the other copy lacks it: deleted there before schema 8, or not?
         if eid in theirs or not ht or ht[-1][1] != "delete" or _created(ht) != o["created"]:
             continue
         hu = h_us.get(eid, [])
-        if _starts(ht, hu):
+        if _starts(ht, hu) and not (not hu and unlogged_from(o, False, ht)):
             add("deleted", o, None, ht[len(hu):])
         elif not _starts(hu, ht):  # changed here, deleted there: ours kept, named
             add("conflict", o, None)
@@ -653,6 +745,28 @@ def _histories(project: Project, table: str = "event_history") -> dict[int, list
                 f"SELECT event_id, time, action, coder, before, after FROM {table} ORDER BY id"):
             out.setdefault(int(eid), []).append((float(tm), str(action), str(coder), before, after))
     return out
+
+
+def _parted_at(h_us: Mapping[int, Sequence[Rec]], h_them: Mapping[int, Sequence[Rec]]) -> float | None:
+    """When the two copies parted, as their histories tell it: the time of the latest record both hold (None where
+    they hold none: projects made apart)."""
+    last: float | None = None
+    for eid in h_us.keys() & h_them.keys():
+        for a, b in zip(h_us[eid], h_them[eid], strict=False):
+            if a != b:
+                break
+            last = a[0] if last is None else max(last, a[0])
+    return last
+
+
+def _logged_since(project: Project) -> float | None:
+    """When the project began to log its behaviour events' edits and deletions: its upgrade to schema 8 (its
+    creation, for one made at schema 8 or later); None where it cannot be told."""
+    with project._lock:
+        rows = dict(project._con.execute("SELECT version, MAX(applied) FROM schema_version GROUP BY version"))
+    if 8 not in rows or not any(v < 8 and rows[v] is not None and rows[v] < rows[8] for v in rows):
+        return None
+    return float(rows[8])
 
 
 def _created(hist: Sequence[Rec]) -> Any:

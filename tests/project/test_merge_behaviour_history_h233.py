@@ -10,11 +10,9 @@ import warnings
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 from support.merge_copies import behaviour_coding, coding, study
 from support.old_projects import old_schema
 
-from merstudio.errors import InputError
 from merstudio.features.neutral import NeutralBaseline, load_baselines, setting_key
 from merstudio.project import Project
 from merstudio.project.merge import MergePlan, apply_merge, plan_merge, undo_merge
@@ -171,13 +169,12 @@ def test_neutral_frames_that_differ_keep_this_copys_and_say_so(tmp_path: Path) -
     assert _levels(a) == {0: (100, 130)}
 
 
-def test_a_copy_of_an_older_schema_is_refused_in_one_line_that_says_how_to_upgrade_it(tmp_path: Path) -> None:
+def test_a_copy_of_an_older_schema_is_read_through_a_temporary_copy_and_left_as_it_is(tmp_path: Path) -> None:
+    # (refused before h252, which reads it through an upgraded temporary copy)
     a = study(tmp_path / "A")
     old_schema(tmp_path / "old.merproj", 7).close()
     with Project.open(a) as p:
-        with pytest.raises(InputError, match=r"old\.merproj: written by an older merstudio; open it once with this "
-                           r"one \(merstudio project show .*old\.merproj upgrades it"):
-            plan_merge(p, tmp_path / "old.merproj")
+        assert plan_merge(p, tmp_path / "old.merproj").upgraded_from == 7
     assert not (tmp_path / "old (merstudio schema 7).merproj").exists()  # the other copy was only read
 
 

@@ -715,10 +715,10 @@ class AnalysisControl(QObject):
             self.message.emit(f"Analysis of {self.video_name(vid)}: {status}" + (f"; {kept}" if kept else ""), 8000)
 
     def _keep_edited(self, w: AnalysisWorker, step: RerunAnalysisCommand) -> str:
-        """Open proposals the coder edited while the run went (frames, emotion, AUs, note) are kept in place of
-        the run's proposals on their interval, as an accepted one is (the question before the run covered the edits
-        made before it). Returns the line saying so ("" when none). In the re-run's undo step: undo puts back the
-        proposals as before the run's end, redo the new ones with the kept ones."""
+        """Open proposals the coder edited while the run went (frames, emotion, AUs, note, their confidence or name)
+        are kept in place of the run's proposals on their interval, as an accepted one is (the question before the
+        run covered the edits made before it). Returns the line saying so ("" when none). In the re-run's undo step:
+        undo puts back the proposals as before the run's end, redo the new ones with the kept ones."""
         proj, start = self.win.project, self._open_at_start
         if proj is None or w.replaced_proposals is None or w.new_proposals is None:
             return ""
@@ -831,7 +831,9 @@ class AnalysisControl(QObject):
                           (f"; previous predictions kept as {kept!r} (dashed)" if kept else ""), 8000)
 
 
-_REVIEWED = ("onset", "apex", "offset", "emotion", "aus", "note")  # what a coder edits in review
+# what a coder edits in review, their own rating (confidence) and name included: a proposal the coder rated but left
+# open is theirs as much as one they moved (the model's own number, model_confidence, no coder edits)
+_REVIEWED = ("onset", "apex", "offset", "emotion", "aus", "note", "confidence", "coder")
 
 
 def _review_fields(e: Event) -> tuple:
@@ -840,15 +842,19 @@ def _review_fields(e: Event) -> tuple:
 
 
 def edited_proposal(proj: Any, event: Event) -> bool:
-    """Whether an open proposal differs from what the model wrote (frames, emotion, AUs or note; a face merge or
-    split is re-applied by a re-run, so no loss): its fields against those of its first "create"
-    in the project's event history (ids are never reused, so that is the model's; an undone re-run that puts
-    proposals back logs them as created again, edits and all). One without a recorded creation shows no edit."""
+    """Whether an open proposal differs from what the model wrote (frames, emotion, AUs, note, the coder's
+    confidence or name; a face merge or split is re-applied by a re-run, so no loss): its fields against those of
+    its first "create" in the project's event history (ids are never reused, so that is the model's; an undone
+    re-run that puts proposals back logs them as created again, edits and all). One without a recorded creation
+    shows no edit."""
     if event.id is None:
         return False
     made = next((h["after"] for h in proj.event_history(event.id) if h["action"] == "create" and h["after"]), None)
     if made is None:
         return False
+    if "model_confidence" not in made and made.get("source") == "model":
+        # recorded before schema 9: its confidence was the model's number, which schema 9 moved to model_confidence
+        made = {**made, "confidence": None}
     now = event.to_dict()
-    # what a coder edits in review; not the face (a merge or split of faces is applied again by the re-run)
+    # not the face (a merge or split of faces is applied again by the re-run)
     return any(made.get(k) != now.get(k) for k in _REVIEWED)

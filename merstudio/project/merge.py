@@ -760,11 +760,12 @@ def _parted_at(h_us: Mapping[int, Sequence[Rec]], h_them: Mapping[int, Sequence[
 
 
 def _logged_since(project: Project) -> float | None:
-    """When the project began to log its behaviour events' edits and deletions: its upgrade to schema 8 (its
-    creation, for one made at schema 8 or later); None where it cannot be told."""
+    """When the project began to log its behaviour events' edits and deletions, its upgrade to schema 8; None for one
+    made at schema 8 or later (every edit logged: its migrations ran at once, within a second)."""
     with project._lock:
         rows = dict(project._con.execute("SELECT version, MAX(applied) FROM schema_version GROUP BY version"))
-    if 8 not in rows or not any(v < 8 and rows[v] is not None and rows[v] < rows[8] for v in rows):
+    older = [float(t) for v, t in rows.items() if v < 8 and t is not None]
+    if rows.get(8) is None or not older or float(rows[8]) - max(older) < 1.0:
         return None
     return float(rows[8])
 

@@ -175,3 +175,14 @@ def test_the_kept_copy_upgraded_in_its_turn_does_not_repeat_the_suffix(tmp_path:
         with Project.open(kept) as p:
             assert p.upgrade_copy is not None
             assert p.upgrade_copy.name == "study (merstudio schema 7, 2).merproj"  # not '... 7) (merstudio schema 7)'
+
+
+def test_a_project_made_at_schema_8_or_later_is_not_said_to_have_deleted_an_older_copys_events(
+        tmp_path: Path) -> None:
+    a = study(tmp_path / "A")  # made today: every deletion here was logged
+    (tmp_path / "old").mkdir()
+    _, b = _schema_7_copies(tmp_path / "old")
+    _upgraded(b)
+    lines = _lines(a, b)
+    assert "  behaviour events: 2 new, 0 updated, 0 deleted, 0 conflicts, 0 already here" in lines, lines
+    assert not any("deleted here" in x for x in lines), lines

@@ -59,6 +59,7 @@ from merstudio.analysis.files import (
     finish_commit,
     legacy_content_hash,
     lost_output,
+    moved_result,
     output_names,
     output_paths,
     publish_with_plots,
@@ -474,6 +475,54 @@ def _setting_value(name: str, value: Any) -> Any:
     return value
 
 
+def _effective(name: str, value: Any, meta: dict[str, Any]) -> Any:
+    """A setting as the run that made the result `meta` describes used it: --max-faces left out (None) is the
+    limit for its input (4 in a video, 16 in a photo: `face_limit`), so a result an older merstudio made with its
+    default written out (4) is not "--max-faces changed" for today's default (None) on the same video."""
+    if name == "max_faces" and value is None:
+        from merstudio.analysis.pipeline import face_limit
+
+        try:
+            count = int(meta.get("frame_count") or meta.get("frames_processed") or 0)
+        except (TypeError, ValueError):
+            count = 0
+        if count > 0:  # unknown: compared as recorded
+            return face_limit(AnalysisSettings(max_faces=None), count)
+    return _setting_value(name, value)
+
+
+REVISION_CHANGE = "analysis revision"  # how settings_changes names a result of an older analysis revision
+
+
+def _own_result_changes(out: Path, name: str, source: Path, digest: str, settings: AnalysisSettings | None, *,
+                        fmt: str, fps: float | None, metas: MetaFiles) -> list[str] | None:
+    """What differs (`settings_changes`) between a run of `source` now and the finished result `name` in `out`
+    when that result is this input's (its meta records this content, wherever the input was then: a folder
+    copied or moved with its video); None when it is not one (another input's, an older merstudio's without a
+    content hash, not finished) or there is nothing to compare with (`settings` None)."""
+    if settings is None or not digest or not _result_there(Path(out), name, metas):
+        return None
+    meta = metas.get(output_paths(Path(out), name).meta)
+    if meta is None or not same_input(meta.get("input_hash"), Path(source), digest):
+        return None
+    return settings_changes(Path(out), name, Path(source), settings, fmt=fmt, fps=fps, metas=metas)
+
+
+def _only_revision(changes: list[str] | None) -> bool:
+    """The changes are only the analysis revision: the result is this run's, made by an older merstudio (analysed
+    again by a batch, as a manifest's row of an older revision is); other options were the user's choice."""
+    return bool(changes) and all(c.startswith(REVISION_CHANGE) for c in changes or [])
+
+
+def _exists_text(where: Path | str, changes: list[str] | None) -> str:
+    """The refusal of an existing result, with what makes it not this run's where that is known."""
+    if not changes:
+        return f"{where}: already exists (use --overwrite to replace it)"
+    made = "by an older merstudio" if _only_revision(changes) else "with other settings"
+    return (f"{where}: already exists, a result of this input made {made} ({', '.join(changes)}); use --overwrite "
+            "to analyse it again")
+
+
 def _digest_of(path: Path | str) -> str | None:
     """The sha256 of a checkpoint file (None: unreadable: the run that loads it says why), read once per file
     version in a plan of many inputs."""
@@ -520,14 +569,16 @@ def settings_changes(out: Path, name: str, source: Path, settings: AnalysisSetti
     if meta is None:
         return []
     changes = []
-    if meta.get("analysis_revision") != ANALYSIS_REVISION:
-        changes.append(f"analysis revision {meta.get('analysis_revision')} -> {ANALYSIS_REVISION}")
+    if (had_revision := meta.get("analysis_revision")) != ANALYSIS_REVISION:
+        # results of merstudio before revisions were recorded have none: not "None"
+        changes.append(f"{REVISION_CHANGE} {'not recorded' if had_revision is None else had_revision} -> "
+                       f"{ANALYSIS_REVISION}")
     raw = meta.get("settings")
     recorded: dict[str, Any] = raw if isinstance(raw, dict) else {}
     for key, value in asdict(settings).items():
         if key not in SETTING_FLAGS:  # device is none of them: the same values on any device
             continue
-        if key in recorded and _setting_value(key, recorded[key]) != _setting_value(key, value):
+        if key in recorded and _effective(key, recorded[key], meta) != _effective(key, value, meta):
             changes.append(SETTING_FLAGS[key])
     had = meta.get("checkpoint_sha256")  # results of merstudio before 2026-12-05 record none: not compared
     if settings.checkpoint and had and "--checkpoint" not in changes:
@@ -592,12 +643,9 @@ def adoptable(out: Path, name: str, source: Path, digest: str, settings: Analysi
     meta = metas.get(output_paths(Path(out), name).meta)
     if meta is None:
         return None
-    try:
-        where = meta.get("input_path") or meta.get("input")
-        same = (bool(where) and Path(str(where)).resolve() == Path(source).resolve()
-                and same_input(meta.get("input_hash"), Path(source), digest))
-    except OSError:
-        return None
+    # this input's: its content, wherever the input was when analysed (a folder copied or moved with its video)
+    where = meta.get("input_path") or meta.get("input")
+    same = bool(where) and same_input(meta.get("input_hash"), Path(source), digest)
     if not same or settings_changes(Path(out), name, Path(source), settings, fmt=fmt, fps=fps, metas=metas):
         return None
     return meta
@@ -749,6 +797,7 @@ def plan_batch(inputs: Sequence[Path], out: Path | str, *, retry_failed: bool = 
             meta = None if overwrite or item.error is not None else adoptable(
                 plan.out, item.name, item.input, item.hash, settings, fmt=fmt, fps=fps, metas=metas)
             if meta is not None:
+                _say_moved(plan.out, item, metas, notice)
                 key = Manifest.key(item.input)
                 row = manifest.rows.setdefault(key, ManifestRow(key))
                 plan.adopted.append(_adopt(row, meta, item.hash, item.name))
@@ -761,9 +810,26 @@ def plan_batch(inputs: Sequence[Path], out: Path | str, *, retry_failed: bool = 
                 paths = _paths(plan.out, item.name, fmt)
                 existing = [q for q in (paths.csv, paths.spots) if _there(q, metas)]
                 if existing:
+                    stale = None if item.error is not None else _own_result_changes(
+                        plan.out, item.name, item.input, item.hash, settings, fmt=fmt, fps=fps, metas=metas)
+                    if stale and _only_revision(stale):
+                        # this input's result, made by an older merstudio: analysed again, as a manifest's row of
+                        # an older revision is (its files replaced only once the new ones are complete)
+                        _say_moved(plan.out, item, metas, notice)
+                        item.overwrite = True
+                        plan.changed[Manifest.key(item.input)] = stale
+                        continue
                     where = existing[0] if url is None else join_url(url, existing[0].name)
-                    raise OutputError(f"{where}: already exists (use --overwrite to replace it)")
+                    raise OutputError(_exists_text(where, stale))
     return plan
+
+
+def _say_moved(out: Path, item: BatchItem, metas: MetaFiles, notice: Callable[[str], None] | None) -> None:
+    """Tell of a result taken as `item`'s though its meta names another path (the same content: the folder was
+    copied or moved with its video)."""
+    if notice is not None and (was := moved_result(out, item.name, item.input, metas)) is not None:
+        notice(f"{item.input}: the result {item.name} in {out} was made from {was}, of the same content (copied or "
+               "moved since): taken as this input's")
 
 
 def _own_names(inputs: Sequence[Path], names: list[str], out: Path,
@@ -840,6 +906,21 @@ def plain_plan(inputs: Sequence[Path], target: Path | str, overwrite: bool, fmt:
         drawn = {it.name for it in replot}
         inputs, names = [p for p, n in zip(inputs, names, strict=True) if n not in drawn], \
             [n for n in names if n not in drawn]
+    if not overwrite and settings is not None and url is None and Path(out).is_dir():
+        for p, n in zip(inputs, names, strict=True):
+            paths = _paths(out, n, fmt)
+            finish_commit(paths, notice, metas)
+            existing = [q for q in (paths.csv, paths.spots) if q.exists()]
+            if not existing:
+                continue
+            try:
+                digest = content_hash(p)
+            except OSError:
+                continue  # the run says why it cannot be read
+            _say_moved(Path(out), BatchItem(Path(p), n, digest), metas, notice)
+            changes = _own_result_changes(Path(out), n, Path(p), digest, settings, fmt=fmt, fps=fps, metas=metas)
+            if changes:
+                raise OutputError(_exists_text(existing[0], changes))
     prepare_output_dir(target if url is not None else out, [_paths(out, n, fmt) for n in names], overwrite, notice,
                        metas)
     return BatchPlan(out, [BatchItem(Path(p), n, overwrite=overwrite) for p, n in zip(inputs, names, strict=True)],

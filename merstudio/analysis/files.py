@@ -424,18 +424,68 @@ def _taken_by_other(out_dir: Path, name: str, source: Path, metas: MetaFiles | N
     """True when `out_dir` holds results named `name` (complete, or partial: a run that stopped or still runs)
     whose meta file records another input."""
     paths = output_paths(Path(out_dir), name)
-    return any(_records_other(meta, source, metas) for meta in (paths.meta, paths.partial_meta))
+    # x.partial.meta.json may be the finished result of an input x.partial.mp4 (an earlier merstudio's name): its
+    # path alone tells whose it is, whatever its content
+    return _records_other(paths.meta, source, metas) or _records_other(paths.partial_meta, source, metas, False)
 
 
-def _records_other(meta: Path, source: Path, metas: MetaFiles | None = None) -> bool:
+def _records_other(meta: Path, source: Path, metas: MetaFiles | None = None, by_content: bool = True) -> bool:
+    """The meta file records another input: another path, and (`by_content`) not `source`'s content either (a
+    result copied or moved with its video records where it was made: it is this input's, `recorded_content`)."""
     recorded = _meta(meta, metas)
     where = recorded.get("input_path") or recorded.get("input") if recorded is not None else None
     if not where:
         return False
     try:
-        return Path(where).resolve() != Path(source).resolve()
+        other = Path(where).resolve() != Path(source).resolve()
     except OSError:
         return False
+    return other and not (by_content and recorded is not None and recorded_content(recorded, source))
+
+
+def recorded_content(meta: dict[str, Any], source: Path) -> bool:
+    """Whether a result's meta records `source`'s content (its `input_hash` is the content hash of `source` as it
+    is now, `same_input`), wherever the input was when it was analysed: a result folder copied or moved with its
+    videos is theirs. False for a meta of an older merstudio that recorded no hash. The input is hashed only
+    where its size is the recorded one (a file; a frame folder always), once per file version."""
+    recorded = meta.get("input_hash")
+    if not isinstance(recorded, str) or not recorded:
+        return False
+    digest = _content_of(Path(source), recorded)
+    return bool(digest) and same_input(recorded, Path(source), digest)
+
+
+def _content_of(source: Path, recorded: str) -> str:
+    """`content_hash(source)` ("" where it cannot be read, or where a file's size is not the `recorded` one's)."""
+    try:
+        st = os.stat(source)
+        if source.is_file() and str(st.st_size) != recorded.split("-", 1)[0]:
+            return ""  # another size: another content, told without reading it
+        return _content_cached(str(source.resolve()), st.st_size, st.st_mtime_ns)
+    except OSError:
+        return ""
+
+
+@functools.lru_cache(maxsize=64)
+def _content_cached(path: str, size: int, mtime_ns: int) -> str:
+    """The content hash of the file or frame folder at `path` as of (size, mtime): a plan asks several times."""
+    return content_hash(Path(path))
+
+
+def moved_result(out_dir: Path, name: str, source: Path, metas: MetaFiles | None = None) -> str | None:
+    """Where the input of the result `name` in `out_dir` was when it was analysed, when that is not `source`'s
+    path but the content is `source`'s (the folder copied or moved with its video: the result is this input's, and
+    the run says so); None otherwise."""
+    recorded = _meta(output_paths(Path(out_dir), name).meta, metas)
+    where = recorded.get("input_path") or recorded.get("input") if recorded is not None else None
+    if not where or recorded is None:
+        return None
+    try:
+        if Path(str(where)).resolve() == Path(source).resolve():
+            return None
+    except OSError:
+        return None
+    return str(where) if recorded_content(recorded, source) else None
 
 
 RESULTS_SCANNED = 20_000  # results_of_inputs reads at most this many meta files

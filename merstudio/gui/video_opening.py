@@ -20,7 +20,9 @@ whose stored analysis counts other frames than it opened with is indexed first (
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 import threading
 import weakref
 from collections.abc import Callable
@@ -47,6 +49,24 @@ def open_now(open_source: Callable[[str], Any], path: str) -> Any:
     """``open_source(path)``, or IndexNeeded (before any long pass) where the video needs its whole-file index."""
     with indexing(defer=True):
         return open_source(path)
+
+
+def folder_rate(project: Any, path: str) -> float | None:
+    """The rate the open project holds for the frame folder at `path` (added at it: `merstudio project add --fps`,
+    a dataset's rate), which it is opened at: image files carry none, and opened without it a folder added at 60 fps
+    was shown and analysed at 30, "30 fps assumed" (h247). None for a video file (its own rate), a folder the
+    project does not hold (yet: it is added at the rate it opens with), and one held at the rate it has anyway (a
+    dataset's, or the 30 assumed where it was added without one: opened at its own, its note says so)."""
+    if project is None or not os.path.isdir(path):
+        return None
+    from merstudio.io import folder_fps
+
+    for v in project.videos():
+        if v.size == 0 and v.fps > 0:  # a frame folder (Project.add_video)
+            where = project.locate_video(v.id)
+            if where is not None and os.path.isdir(where) and os.path.samefile(where, path):
+                return None if v.fps == folder_fps(path, None) else float(v.fps)
+    return None
 
 
 def close_source(source: Any) -> None:
@@ -134,7 +154,10 @@ class VideoOpener(QObject):
 
     def _start(self, path: str, then: Callable[[Any], None], verify: bool, raise_now: bool) -> None:
         self.cancel()
-        w = IndexWorker(self._open_source, path, self, verify)
+        rate = folder_rate(getattr(getattr(self.win, "session", None), "project", None), path)
+        opener: Any = self._open_source  # the window's (workers._default_open): takes a folder's rate as fps=
+        opening = opener if rate is None else functools.partial(opener, fps=rate)
+        w = IndexWorker(opening, path, self, verify)
         w.finished.connect(lambda: self._finished(w))  # queued: on the GUI thread
         w.progress.connect(lambda done, total: self._progress(w, done, total))  # before: none is lost in the grace
         self.worker, self._then = w, then

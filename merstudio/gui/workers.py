@@ -218,10 +218,11 @@ def _default_analysis(source: Any, settings: Any) -> Any:
     return ProcessAnalysis(path, settings, fps=source.fps if path.is_dir() else None, nice=ANALYSIS_NICE)
 
 
-def _default_open(path: str) -> Any:
+def _default_open(path: str, fps: float | None = None) -> Any:
+    """fps: a frame folder's rate (gui.video_opening.folder_rate); None: its own."""
     from merstudio.io import open_source
 
-    return open_source(path)
+    return open_source(path, fps=fps)
 
 
 class AnalysisWorker(QThread):

@@ -136,6 +136,25 @@ class StatusBar(QStatusBar):
         self._drawn = self._elided(text)
         super().showMessage(self._drawn, timeout or 0)
 
+    def add_message(self, text: str, timeout: int = 0, first: bool = False) -> None:
+        """Show ``text`` joined to the message shown now ("; "), before it where ``first``, else after it, for the
+        longer of the two times left; on hover the whole story, one line each. Two notes of one moment (a project
+        upgraded as it opened, its video's own line) both reach the user: showMessage would leave only the last.
+        A status tip shown now (a menu's) is no message of ours: ``text`` alone then."""
+        old = self.currentMessage() if super().currentMessage() == self._drawn else ""
+        if not text or not old:
+            if text:
+                self.showMessage(text, timeout)
+            return
+        old_details = self._details or old
+        if self._until is None or not timeout:  # either stays until replaced: so does the line holding both
+            left = 0
+        else:
+            left = max(timeout, round(1000 * (self._until - time.monotonic())))
+        parts = (text, old) if first else (old, text)
+        story = (text, old_details) if first else (old_details, text)
+        self.showMessage("; ".join(parts), left, "\n".join(story))
+
     def _elided(self, text: str) -> str:
         shown = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, self.room()) if text else text
         if self._details or shown != text:

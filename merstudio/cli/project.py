@@ -587,7 +587,7 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "subject" and args.clear and args.subject is not None:
         raise InputError(f"--clear removes the subject of video {args.video}: give no SUBJECT with it")
     reading = args.action == "show" or (args.action == "subject" and args.subject is None and not args.clear)
-    with open_project(args.project, reading) as project:
+    with open_project(args.project, reading, writing=not reading) as project:
         if args.action == "add":
             _add(project, _open_all(list(args.media), args.fps, args.project))
         elif args.action in ("merge", "split"):
@@ -617,7 +617,7 @@ def _merge_copy(args: argparse.Namespace) -> int:
 
     if args.video is not None:
         raise InputError("--video goes with merging two faces (KEEP MERGED); merging another copy takes every video")
-    with open_project(args.project, args.dry_run) as project:
+    with open_project(args.project, args.dry_run, writing=not args.dry_run) as project:
         plan = plan_merge(project, Path(args.keep))
         print("\n".join(plan.lines()))
         if args.dry_run or plan.empty:
@@ -643,7 +643,7 @@ def _asked(question: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def open_project(path: Path, reading: bool = False) -> Any:
+def open_project(path: Path, reading: bool = False, *, writing: bool = False) -> Any:
     """The project as every CLI command opens it (`project`, `convert --project`, `agreement`): read-only for a
     command that only reads it; one an older merstudio made is upgraded first (read-only, it could not be read),
     or refused with the reason it cannot be (in use elsewhere, a read-only location). Opened for writing, each
@@ -651,7 +651,13 @@ def open_project(path: Path, reading: bool = False) -> Any:
     it opens one): a project moved within its tree and used from the CLI alone kept 'videos/a.mp4' for
     '../videos/a.mp4', so a copy of the tree used the original's videos, or called them MISSING once those were
     gone (`finetune`, whose core opens the project itself, refreshes them the same way). A read-only open writes
-    nothing: its videos are found by their stored paths as before."""
+    nothing: its videos are found by their stored paths as before.
+
+    An older project that cannot be upgraded where it is (in use by another program, e.g. yesterday's app; a
+    read-only location) is read through an upgraded copy in memory (Project.open_upgraded_copy: the file is never
+    written; one warning line says so), so that `show`, an export or `agreement` still read it; an edit of that
+    copy is refused with the reason, which names the remedy. ``writing`` (a command that only edits): no copy,
+    the refusal (NeedsUpgrade: close the other program, or copy the file somewhere writable) at once."""
     import warnings
 
     from merstudio.errors import MerstudioError
@@ -662,8 +668,19 @@ def open_project(path: Path, reading: bool = False) -> Any:
         try:
             return Project.open(path, read_only=True)
         except NeedsUpgrade:
-            return Project.open(path)
-    project = Project.open(path)
+            pass  # upgraded by the writer's open below, where it can be
+    try:
+        project = Project.open(path)
+    except NeedsUpgrade as exc:
+        if writing:
+            raise
+        copy = Project.open_upgraded_copy(path)
+        copy.read_only_reason = f"{copy.read_only_reason}; it cannot be upgraded: {exc.reason}" + (
+            f"; to edit it, {exc.remedy}" if exc.remedy else "")
+        warnings.warn(f"{copy.upgrade_note} ({exc.reason})", UserWarning, stacklevel=2)
+        return copy
+    if reading:
+        return project
     try:
         project.refresh_relpaths()  # nothing in a project opened read-only after all (in use elsewhere)
     except MerstudioError as exc:  # the command goes on: its videos are still found by their stored paths

@@ -1,6 +1,7 @@
 """`merstudio project show` on a project an older merstudio made (schema 5) shows it, upgraded first as `agreement`
 and `convert` do; it said "upgrading it needs write access (opened read-only)" of a file in a folder it could
-write. Where the upgrade truly cannot be made, the reason is the real one (in use elsewhere, a read-only
+write. Where the upgrade truly cannot be made, show reads an upgraded copy in memory (h254: tests/cli/
+test_older_project_read_only_h254.py) and an edit is refused with the real reason (in use elsewhere, a read-only
 location)."""
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def test_show_says_why_an_older_project_in_use_cannot_be_upgraded(tmp_path: Path
     path = tmp_path / "old.merproj"
     _v5_project(path)
     with ProjectLock.acquire(path):  # another writer has it
-        code, out, err = run(capsys, "project", "show", path)
+        code, out, err = run(capsys, "project", "subject", path, "1", "P01")  # an edit
     assert code != 0
     assert "made by an older merstudio (schema 5); upgrading it needs write access (in use by merstudio" in err
     assert _schema(path) == 5
@@ -57,7 +58,7 @@ def test_show_says_why_an_older_project_in_a_read_only_folder_cannot_be_upgraded
     path = folder / "old.merproj"
     _v5_project(path)
     with read_only_location(folder):
-        code, out, err = run(capsys, "project", "show", path)
+        code, out, err = run(capsys, "project", "subject", path, "1", "P01")  # an edit
     assert code != 0
     assert "upgrading it needs write access (read-only location" in err
     assert _schema(path) == 5

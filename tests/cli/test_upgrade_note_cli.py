@@ -51,7 +51,7 @@ def test_a_read_only_folder_no_upgrade_one_line(tmp_path: Path, capsys: pytest.C
     path = folder / "old.merproj"
     _v3_project(path)
     with read_only_location(folder):
-        code, out, err = run(capsys, "project", "show", path)
+        code, out, err = run(capsys, "project", "subject", path, "1", "P01")  # an edit (show reads a copy: h254)
     assert code != 0 and len(err.strip().splitlines()) == 1, err
     assert "made by an older merstudio (schema 3); upgrading it needs write access (read-only location" in err
     assert sorted(f.name for f in folder.iterdir()) == ["old.merproj"] and _schema(path) == 3

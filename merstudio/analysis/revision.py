@@ -80,7 +80,8 @@ from typing import Any
 # 25 (2026-12-07): each face's blendshape scores are the mean of the network's for its mesh and for the same mesh
 # mirrored, sides swapped back (merstudio.face.blendshapes: the network is not mirror-symmetric, so the side columns
 # AUxx_L/R followed the network, not the face). Every AU moves a little (the demo's by up to 0.34, its resting AU4
-# 1.81 -> 2.02; the real smile's AU10 now at the presence boundary both ways round); the demo's spots are the same.
+# 1.81 -> 2.02); the demo's spots are the same. AU10's smile share 0.6 -> 0.65 (merstudio.features.blendshape_aus):
+# mirror-averaged, the real smile coded 6+12+25 read AU10 present on 29 frames at 0.6.
 ANALYSIS_REVISION = 25
 
 

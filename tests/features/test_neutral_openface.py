@@ -38,7 +38,12 @@ def test_the_demo_as_an_openface_file_gets_a_window_clear_of_every_expression(de
     assert "pose_Rx" in df.columns and not any(c.startswith("motion") for c in df.columns)
     b = table_baseline(df, 0)
     first, last = b.first - 1, b.last - 1  # OpenFace numbers frames from 1
-    assert b.auto and b.last - b.first + 1 == 30 and not _touches(first, last, truth), (first, last)
+    # The AU14 'others' expression (300-312) is not in the table: the learned AUs read AU14 0 over it (a weak shape,
+    # docs/aus.md), so nothing in an AU-only file tells it from rest; the window keeps clear of every other one.
+    au14 = truth[truth["aus"].astype(str) == "14"].iloc[0]
+    assert df.loc[(df["frame"] - 1).between(au14["onset"], au14["offset"]), "AU14_r"].max() < 0.5
+    shown = truth.drop(au14.name)
+    assert b.auto and b.last - b.first + 1 == 30 and not _touches(first, last, shown), (first, last)
     assert 1.2 < b.values["AU04_r"] < 2.4  # the resting brows' level
     # the command, on the file as written (no spots beside it): the same window
     path = tmp_path / "interview.csv"

@@ -647,8 +647,8 @@ def open_project(path: Path, reading: bool = False, *, writing: bool = False) ->
     """The project as every CLI command opens it (`project`, `convert --project`, `agreement`): read-only for a
     command that only reads it; one an older merstudio made is upgraded first (read-only, it could not be read),
     or refused with the reason it cannot be (in use elsewhere, a read-only location). Opened for writing, each
-    video's relative path is refreshed from where the file lies now (Project.refresh_relpaths, as the app does when
-    it opens one): a project moved within its tree and used from the CLI alone kept 'videos/a.mp4' for
+    video's relative path is refreshed from where the file lies now (Project.refresh_relpaths_on_open, as the app
+    does when it opens one): a project moved within its tree and used from the CLI alone kept 'videos/a.mp4' for
     '../videos/a.mp4', so a copy of the tree used the original's videos, or called them MISSING once those were
     gone (`finetune`, whose core opens the project itself, refreshes them the same way). A read-only open writes
     nothing: its videos are found by their stored paths as before.
@@ -660,7 +660,6 @@ def open_project(path: Path, reading: bool = False, *, writing: bool = False) ->
     the refusal (NeedsUpgrade: close the other program, or copy the file somewhere writable) at once."""
     import warnings
 
-    from merstudio.errors import MerstudioError
     from merstudio.project import Project
     from merstudio.project.store import NeedsUpgrade
 
@@ -682,10 +681,10 @@ def open_project(path: Path, reading: bool = False, *, writing: bool = False) ->
     if reading:
         return project
     try:
-        project.refresh_relpaths()  # nothing in a project opened read-only after all (in use elsewhere)
-    except MerstudioError as exc:  # the command goes on: its videos are still found by their stored paths
-        warnings.warn(f"{path}: the videos' relative paths were not refreshed ({exc})", UserWarning, stacklevel=2)
+        note = project.refresh_relpaths_on_open()  # nothing in a project opened read-only after all (in use)
     except BaseException:
         project.close()
         raise
+    if note:  # the command goes on: its videos are still found by their stored paths
+        warnings.warn(note, UserWarning, stacklevel=2)
     return project

@@ -292,6 +292,9 @@ class ProjectImport(ImportPreview):
     behaviour_duplicates: int = 0
     # the video's open model proposals the import neither replaces nor holds: those its reviewed events cover go
     open_proposals: list[Event] = field(default_factory=list)
+    # the file's open model proposals on the interval of a proposal reviewed here (the other way round of
+    # :attr:`resolves`): not imported, the review stands
+    reviewed_here: list[Event] = field(default_factory=list)
 
     @property
     def resolves(self) -> list[Event]:
@@ -305,6 +308,17 @@ class ProjectImport(ImportPreview):
     @property
     def of_behaviours(self) -> bool:
         return self.format == BEHAVIOURS_FORMAT
+
+    def accept(self, skip_bad: bool = False) -> list[Event]:
+        """As :meth:`ImportPreview.accept`; also InputError where the file's events were all open proposals reviewed
+        here already (:attr:`reviewed_here`) and the import has nothing else to do: it would only record their coder
+        as having coded the video."""
+        events = super().accept(skip_bad=skip_bad)
+        if self.reviewed_here and not events and not self.duplicates and not self.replaces and not self.resolves \
+                and not self.behaviour_rows:
+            raise InputError(f"{self.path}: nothing to import: {reviewed_here_line(len(self.reviewed_here))} (the "
+                             "same face and interval; the review stands)")
+        return events
 
     def summary(self, limit: int = 20) -> str:
         if self.of_behaviours:
@@ -322,6 +336,8 @@ class ProjectImport(ImportPreview):
                         if self.behaviour_duplicates else ""))
         if n := len(self.resolves):
             text += f"\n  {resolved_line(n)} (the same face and interval: the review stands)"
+        if self.reviewed_here:
+            text += f"\n  {reviewed_here_line(len(self.reviewed_here))} (the same face and interval)"
         new = [c for c in self.file_coders if c not in self.coded_before]
         if not self.events and new and not self.replaces:
             text += f"\n  records {name_list(new, 8)} as having coded this video"
@@ -450,6 +466,14 @@ def project_preview(project: Any, preview: ImportPreview, video_id: int, replace
                 "corrected file? Replace (--replace, replace=True) puts its events in place of its coders' on this "
                 f"video, not beside them ({shorten(new.coder or '(no coder)', 40)} face {new.face_id}: frames "
                 f"{new.onset}-{new.offset} here, {old.onset}-{old.offset} there)")
+    # the file's own open proposals on the interval of a proposal reviewed here, which this import keeps: the review
+    # stands (merstudio.project.review, the rule of ProjectImport.resolves the other way round)
+    going = {x.id for x in prev.replaces}
+    decided = {id(e) for e in decided_proposals([e for e in prev.events if is_model_proposal(e)],
+                                                [x for x in existing if x.id not in going])}
+    if decided:
+        prev.reviewed_here = [e for e in prev.events if id(e) in decided]
+        prev.events = [e for e in prev.events if id(e) not in decided]
     # the open proposals the file's reviewed events may cover (ProjectImport.resolves): not those it replaces or
     # keeps, nor one it holds as it is (still open there)
     taken = {x.id for x in [*prev.replaces, *prev.duplicates] if x.id is not None}
@@ -462,6 +486,11 @@ def project_preview(project: Any, preview: ImportPreview, video_id: int, replace
 def resolved_line(n: int) -> str:
     """What an import says of the open proposals its reviewed events replaced (:attr:`ProjectImport.resolves`)."""
     return f"{n} open proposal{'s' * (n != 1)} replaced by the imported reviewed events"
+
+
+def reviewed_here_line(n: int) -> str:
+    """What an import says of the file's open proposals it skipped (:attr:`ProjectImport.reviewed_here`)."""
+    return f"{n} open proposal{'s' * (n != 1)} in the file skipped: reviewed here already"
 
 
 def _eaf_behaviours(project: Any, prev: ProjectImport, preview: EafPreview) -> None:

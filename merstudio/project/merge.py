@@ -33,7 +33,8 @@ this one has not, merged in one transaction, the other file opened read-only and
   says so.
 - Analyses stay this copy's (large, and made again from the video): the summary names the videos the other copy
   has analysed and this one has not, to run the analysis here.
-- A copy of an older schema is read through an upgraded temporary copy of it (the file itself is never written).
+- A copy of an older schema is read through an upgraded temporary copy of it in memory (the file itself is never
+  written, nor copied on disk).
 """
 
 from __future__ import annotations
@@ -41,11 +42,8 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import shutil
 import sqlite3
-import tempfile
 import time
-import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -57,7 +55,7 @@ from merstudio.project.behaviours import behaviour_event_row, next_behaviour_eve
 from merstudio.project.events import Event
 from merstudio.project.overlays import OVERLAY_TABLE
 from merstudio.project.settings import _put_settings
-from merstudio.project.store import NeedsUpgrade, Project, ProjectUpgraded
+from merstudio.project.store import NeedsUpgrade, Project, ProjectDamaged
 from merstudio.project.videos import _relpath
 
 Row = dict[str, Any]
@@ -284,36 +282,22 @@ def plan_merge(project: Project, other: str | os.PathLike[str]) -> MergePlan:
 
 
 def _plan_upgraded(us: Project, o: Path) -> MergePlan:
-    """The plan from ``o``, of an older schema: the file (and its journal) copied to a temporary folder, the copy
-    upgraded by a writer's open and read; ``o`` is only read. Its videos are looked for from ``o``'s folder, as the
-    file itself would look."""
-    from merstudio.pathnames import find_relative, relative_parts
-
-    with tempfile.TemporaryDirectory(prefix="merstudio-merge-") as tmp:
-        copy = Path(tmp) / "other.merproj"
-        try:
-            shutil.copyfile(o, copy)
-            if Path(f"{o}-wal").is_file():  # edits an older app left in its journal (SQLite reads them in)
-                shutil.copyfile(f"{o}-wal", f"{copy}-wal")
-            with warnings.catch_warnings():  # the note would name the temporary copy; the plan's line says it
-                warnings.simplefilter("ignore", ProjectUpgraded)
-                them = Project.open(copy, read_only=False)
-        except (OSError, InputError, OutputError) as exc:  # a full temporary folder, a damaged file
-            why = str(exc).replace(f"{copy}: ", "").replace(str(copy), "its temporary copy")
-            raise InputError(f"{o}: written by an older merstudio and not readable through an upgraded temporary "
-                             f"copy ({why}); open it once with this merstudio (File > Open… in the app, or "
-                             f"merstudio project show {shlex.quote(str(o))}: it is upgraded, the original kept "
-                             "beside it), then merge again") from None
-        try:
-            here = o.parent
-            them.search_dirs = list(dict.fromkeys(
-                [here, *(d for v in them.videos() if v.relpath and (d := find_relative(
-                    here, "/".join(relative_parts(v.relpath)[:-1]))) is not None)]))
-            plan = _plan(us, them, o)
-            plan.upgraded_from = them.upgraded_from
-            return plan
-        finally:
-            them.close(compact=False)
+    """The plan from ``o``, of an older schema, read through an upgraded copy of it in memory
+    (:meth:`Project.open_upgraded_copy`: one consistent snapshot of the file and its journal, even while another
+    app writes it; the file is only read). The copy keeps ``o``'s path, so its videos are looked for from ``o``'s
+    folder, as the file itself would look."""
+    try:
+        them = Project.open_upgraded_copy(o)
+    except (OSError, InputError, OutputError) as exc:  # a damaged file, one that cannot be read where it is
+        why = exc.cause if isinstance(exc, ProjectDamaged) else str(exc).replace(f"{o}: ", "")
+        raise InputError(f"{o}: written by an older merstudio and not readable through an upgraded temporary "
+                         f"copy ({why}); open it once with this merstudio (File > Open… in the app, or "
+                         f"merstudio project show {shlex.quote(str(o))}: it is upgraded, the original kept "
+                         "beside it), then merge again") from None
+    with them:
+        plan = _plan(us, them, o)
+        plan.upgraded_from = them.upgraded_from
+        return plan
 
 
 def _plan(us: Project, them: Project, other: Path) -> MergePlan:

@@ -19,7 +19,7 @@ from merstudio.errors import InputError
 from merstudio.project import Project
 from merstudio.project.events import Event
 from merstudio.project.merge import apply_merge, plan_merge
-from merstudio.project.store import ProjectUpgraded
+from merstudio.project.store import ProjectDamaged, ProjectUpgraded
 
 UNLOGGED_KEPT = ("  1 behaviour event(s) the other copy lacks were kept: it was edited by a merstudio before behaviour "
                  "history (schema 8), so a deletion there cannot be told from an addition here")
@@ -156,10 +156,10 @@ def test_where_the_temporary_copy_cannot_be_made_the_line_quotes_the_file_and_na
     old = tmp_path / "study (merstudio schema 7).merproj"
     old_schema(old, 7).close()
 
-    def full(*_: object) -> None:
-        raise OSError(28, "No space left on device")
+    def no_memory(path: Path, **_: object) -> Project:  # its copy is upgraded in memory (h258)
+        raise ProjectDamaged(Path(path), "out of memory")
 
-    monkeypatch.setattr("merstudio.project.merge.shutil.copyfile", full)
+    monkeypatch.setattr(Project, "open_upgraded_copy", no_memory)
     with Project.open(a) as p, pytest.raises(InputError) as err:
         plan_merge(p, old)
     text = str(err.value)

@@ -1223,7 +1223,15 @@ class MergeProject(AppCommand):
             return False
         plan = plan_merge(proj, params["path"])
         if plan.empty:  # a merge made before, say: no error, a line in the status bar (as the CLI says it)
-            said = plan.analysis_text()  # an analysis made there only: the hint to run it here
+            # what stays apart, as the CLI's summary says it (not "holds everything" then): an analysis made there
+            # only (the hint to run it here), this copy's neutral frames or overlays kept, the behaviour events the
+            # other lacks that were kept (a deletion there before schema 8 cannot be told)
+            n = plan.behaviour_kept_unlogged
+            said = "; ".join(x for x in (
+                plan.analysis_text(), plan.neutral_text() and f"neutral frames: {plan.neutral_text()}",
+                plan.overlay_text() and f"overlays: {plan.overlay_text()}",
+                f"{n} behaviour event(s) the other copy lacks were kept (it was edited before behaviour history, "
+                "schema 8: a deletion there cannot be told from an addition here)" if n else "") if x)
             ctx.win.statusBar().showMessage(f"{Path(params['path']).name}: nothing to merge"
                                             + (f"; {said}" if said else " (this project holds everything that copy "
                                                "does)"), 10000)
@@ -1262,7 +1270,8 @@ def ask_merge(win: Any, plan: Any) -> bool:
     from merstudio.gui.questions import CANCEL, question_box
 
     conflicts = plan.counts()["conflict"]
-    text = "\n".join([f"Merge {plan.other.name} from {plan.other.parent} into this project?", "",
+    # its folder as a path (a relative OTHER's parent read "from ."; absolute() keeps a link's name as given)
+    text = "\n".join([f"Merge {plan.other.name} from {plan.other.absolute().parent} into this project?", "",
                       *(x.strip() if not x.startswith("    ") else "    " + x.strip() for x in plan.count_lines()),
                       "", (f"{conflicts} event(s) changed in both copies are kept twice (Show Details names them). "
                            if conflicts else "") + "One undo step; the other file is only read."])

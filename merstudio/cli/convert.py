@@ -822,7 +822,9 @@ def _run_project(args: argparse.Namespace) -> int:
     if args.to_fmt in AU_TABLE_FORMATS and args.export_file.suffix.lower() != ".csv":
         raise InputError(f"{args.export_file}: --to {args.to_fmt} writes a per-frame AU table; give a FILE ending "
                          "in .csv")
-    with open_project(args.project) as project:  # its videos' relative paths refreshed (moved in its tree)
+    # its videos' relative paths refreshed (moved in its tree); an import edits it: an older project that cannot be
+    # upgraded where it is is refused at once, with the remedy, not after its preview (an export reads it)
+    with open_project(args.project, writing=args.import_file is not None) as project:
         if args.all_videos or (args.video is not None and args.video.strip().lower() == ALL_VIDEOS):
             if not args.all_videos:
                 _refuse_named_all(project, args.video)

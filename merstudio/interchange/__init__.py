@@ -474,6 +474,10 @@ def project_preview(project: Any, preview: ImportPreview, video_id: int, replace
     if decided:
         prev.reviewed_here = [e for e in prev.events if id(e) in decided]
         prev.events = [e for e in prev.events if id(e) not in decided]
+        if not replace:  # a coder named by them alone (the model) is not recorded as having coded the video
+            named = {c for c in [*file_coders, name, *(e.coder for e in [*prev.events, *prev.duplicates])] if c}
+            prev.file_coders = [c for c in prev.file_coders
+                                if c in named or all(e.coder != c for e in prev.reviewed_here)]
     # the open proposals the file's reviewed events may cover (ProjectImport.resolves): not those it replaces or
     # keeps, nor one it holds as it is (still open there)
     taken = {x.id for x in [*prev.replaces, *prev.duplicates] if x.id is not None}

@@ -49,6 +49,7 @@ def test_file_of_reviewed_proposals_only_is_refused_in_one_line(project, tmp_pat
     src = _file(tmp_path, [_proposal(vid, 10, 16), _proposal(vid, 11, 15)])
     prev = preview_import(project, src, vid)
     assert "2 open proposals in the file skipped: reviewed here already" in prev.summary()
+    assert prev.file_coders == []  # the app's preview offered to record the model as having coded the video
     with pytest.raises(InputError, match="nothing to import: 2 open proposals in the file skipped: reviewed here "
                                          "already") as err:
         commit_import(project, prev)

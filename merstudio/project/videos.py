@@ -30,6 +30,12 @@ FRAME_SAMPLE = 4096  # bytes hashed from the middle of every frame file
 WHOLE_FRAME = 16 * MIB  # at most this much of the first, middle and last frames hashed whole
 _VIDEO_COLS = "id, path, hash, size, fps, frame_count, width, height, relpath"  # Video's fields, in order
 VIDEO_SUFFIXES = VIDEO_EXTENSIONS  # one home: merstudio.io
+# a frame folder's rate set by a user (Project.set_video_fps): held at it, the folder is no longer "30 fps assumed"
+# even at 30 (one added without a rate holds the 30 assumed, which merstudio.io says is a guess)
+RATE_SET_PREFIX = "rate_set/"
+# a run's settings key: the rate its rows were measured at, where the video's rate was set to another since (its
+# micro-motion looks 0.2 s back, its spots are kept by their length in seconds: both counted in frames at that rate)
+MEASURED_FPS = "measured_fps"
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,41 @@ class Video:
     def name(self) -> str:
         """The file name (of a path written on Windows too: ``C:\\Users\\a\\clip.mp4`` -> ``clip.mp4``)."""
         return file_name(self.path)
+
+
+def rate_set_key(video_id: int) -> str:
+    """The project setting that says a frame folder's rate was set by a user (:meth:`VideoTables.set_video_fps`)."""
+    return f"{RATE_SET_PREFIX}{int(video_id)}"
+
+
+@dataclass(frozen=True)
+class RateChange:
+    """What :meth:`VideoTables.set_video_fps` changed, and what undoes it (:meth:`VideoTables.undo_video_fps`)."""
+
+    video: Video  # at its new rate
+    before: float  # its rate before
+    was_set: bool  # that rate had been set by a user (else the one it was added at: a dataset's, or 30 assumed)
+    runs: int  # analysis runs of the video whose rows were retimed (frame / the new rate)
+    events: int  # coded events, proposals and behaviour events of the video: kept at their frames
+    analysed_at: float | None  # the rate its active run was measured at where that is not the new one, else None
+
+    def line(self) -> str:
+        """One line: the rate, the events' times, the stored analysis (the caller adds how to re-run it)."""
+        v = self.video
+        line = f"{v.name}: frame rate {self.before:g} -> {v.fps:g} fps ({v.frame_count} frames, " \
+               f"{v.frame_count / v.fps:.2f} s)"
+        if self.events:
+            line += f"; its {self.events} event(s) keep their frames, their times are counted at {v.fps:g} fps"
+        if self.analysed_at is not None:
+            line += f"; {analysed_at_text(self.analysed_at, v.fps)}"
+        return line
+
+
+def analysed_at_text(measured: float, fps: float) -> str:
+    """What a stored analysis measured at another rate than the video's is worth now: its times follow the rate,
+    its motion and spots do not."""
+    return (f"its stored analysis was measured at {measured:g} fps: its times are counted at {fps:g} now, but its "
+            f"micro-motion and spots were measured at {measured:g} (re-run it)")
 
 
 class ChangedVideo(InputError):
@@ -217,8 +258,77 @@ class VideoTables(StoreBase):
         with self._tx() as con:
             con.execute("DELETE FROM videos WHERE id = ?", (video_id,))
             con.executemany("DELETE FROM settings WHERE key = ?", [(k,) for k in video_setting_keys(video_id)])
+            con.execute("DELETE FROM settings WHERE key = ?", (rate_set_key(video_id),))
             # the app's last video (gui.places.VIDEO_KEY) when it was this one: a video added later may get its id
             con.execute("DELETE FROM settings WHERE key = 'view_video' AND value = ?", (json.dumps(video_id),))
+
+    def set_video_fps(self, video_id: int, fps: float) -> RateChange:
+        """Set the frame rate of a frame folder (or image sequence) of the project: image files carry none, so it
+        holds the rate it was added at (`project add --fps`, a known dataset's, else the 30 assumed). Its events
+        and proposals are kept by frame, as they are stored: their times change, their frames do not. The rows of
+        its stored analysis runs are retimed (each frame's timestamp frame / fps), so that the project's times
+        agree with one another; the run's micro-motion and spots were measured at the old rate, which the run
+        keeps (MEASURED_FPS: :meth:`analysed_at` says it) until it is made again. One transaction. InputError for a
+        video file (its frames are timed by the file) or a rate that is not a positive number; OutputError where
+        the project is read-only."""
+        v = self.video(video_id)
+        if v.size != 0:
+            raise InputError(f"{v.name}: a video file's frames are timed by the file ({v.fps:g} fps); only a frame "
+                             "folder's rate can be set (image files carry none)")
+        try:
+            rate = float(fps)
+        except (TypeError, ValueError):
+            raise InputError(f"{fps!r}: a frame rate is a number of frames a second") from None
+        if not (math.isfinite(rate) and rate > 0):
+            raise InputError(f"{v.name}: a frame rate is a positive number of frames a second, not {fps!r}")
+        was_set = self._rate_set(video_id)
+        runs, events = self._set_rate(v, rate, True)
+        return RateChange(self.video(video_id), v.fps, was_set, runs, events, self.analysed_at(video_id))
+
+    def undo_video_fps(self, change: RateChange) -> None:
+        """Put back the rate (and whether a user had set it) that ``change`` replaced: the runs' rows retimed at it."""
+        self._set_rate(self.video(change.video.id), change.before, change.was_set)
+
+    def _set_rate(self, v: Video, rate: float, mark: bool) -> tuple[int, int]:
+        """Store ``rate`` for frame folder ``v`` in one transaction: its rate, the mark that a user set it, each run's
+        rows retimed and the rate each was measured at (kept where it is not ``rate``). (runs, events)."""
+        with self._tx() as con:
+            con.execute("UPDATE videos SET fps = ? WHERE id = ?", (rate, v.id))
+            key = rate_set_key(v.id)
+            if mark:
+                con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(rate)))
+            else:
+                con.execute("DELETE FROM settings WHERE key = ?", (key,))
+            runs = con.execute("SELECT id, settings FROM analyses WHERE video_id = ?", (v.id,)).fetchall()
+            for aid, text in runs:
+                # rows at the old rate's frame / fps (every row of a folder's run) move to the new one's; others (an
+                # imported table's own times) are left as they are
+                con.execute("UPDATE frames SET timestamp = frame / ? WHERE analysis_id = ? AND timestamp = frame / ?",
+                            (rate, aid, float(v.fps)))
+                settings = json.loads(text or "{}")
+                measured = float(settings.get(MEASURED_FPS, v.fps))
+                if measured == rate:
+                    settings.pop(MEASURED_FPS, None)
+                else:
+                    settings[MEASURED_FPS] = measured
+                con.execute("UPDATE analyses SET settings = ? WHERE id = ?", (json.dumps(settings), aid))
+            events = con.execute("SELECT (SELECT COUNT(*) FROM events WHERE video_id = ?) + "
+                                 "(SELECT COUNT(*) FROM behaviour_events WHERE video_id = ?)", (v.id, v.id)).fetchone()
+        return len(runs), int(events[0])
+
+    def _rate_set(self, video_id: int) -> bool:
+        return bool(self._query("SELECT 1 FROM settings WHERE key = ?", (rate_set_key(video_id),)))
+
+    def rate_was_set(self, video: Video) -> bool:
+        """Whether a user set frame folder ``video``'s rate (:meth:`set_video_fps`): it is no guess, even at 30."""
+        return video.size == 0 and self._rate_set(video.id)
+
+    def analysed_at(self, video_id: int) -> float | None:
+        """The rate the video's stored analysis was measured at where its rate was set to another since (its
+        micro-motion and spots are that rate's: a re-run makes them at this one), else None."""
+        rows = self._query("SELECT settings FROM analyses WHERE video_id = ? AND active = 1", (video_id,))
+        measured = json.loads(rows[0][0] or "{}").get(MEASURED_FPS) if rows else None
+        return float(measured) if isinstance(measured, int | float) and not isinstance(measured, bool) else None
 
     def locate_video(self, video_id: int, search_dirs: Iterable[str | os.PathLike[str]] = ()) -> Path | None:
         """Where the video is now: at its path relative to the project if the content there matches (a project

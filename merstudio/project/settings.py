@@ -44,8 +44,17 @@ class SettingTables(StoreBase):
 
     def coders(self) -> list[str]:
         """The recorded coders in NFC, in the order recorded: a project from before h231 may hold one name in both
-        forms (a Mac's decomposed "Zoë" and the typed one), listed once, where it was first recorded."""
-        return _nfc_names(str(r[0]) for r in self._query("SELECT name FROM coders ORDER BY created, name"))
+        forms (a Mac's decomposed "Zoë" and the typed one), listed once, where it was first recorded. Then, sorted,
+        any coder whose events, behaviour events or `coded:` record are in the project unrecorded (events added
+        through the Python API record none: `project show` said 'coders: none' above events by alice and bob);
+        the model's proposals ('model') are no coder's."""
+        recorded = [str(r[0]) for r in self._query("SELECT name FROM coders ORDER BY created, name")]
+        seen = {str(r[0]) for r in self._query(
+            "SELECT DISTINCT coder FROM events WHERE coder != '' AND NOT (source = 'model' AND coder = 'model')")}
+        if self._query("SELECT 1 FROM sqlite_master WHERE name = 'behaviour_events'"):  # schema 5 on
+            seen.update(str(r[0]) for r in self._query("SELECT DISTINCT coder FROM behaviour_events WHERE coder != ''"))
+        seen.update(c for cs in self.coded().values() for c in cs)
+        return _nfc_names([*recorded, *sorted(seen - set(_nfc_names(recorded)))])
 
     # A coder who coded a video and found nothing leaves no event there; an import of a file of theirs (even one
     # with no events) records them in the per-video setting ``coded:<video id>`` (a sorted list of names), so the

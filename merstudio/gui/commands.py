@@ -24,12 +24,12 @@ from merstudio.gui.failures import failure_line
 from merstudio.gui.questions import CANCEL, ask
 from merstudio.gui.state import event_line, short_run_note
 from merstudio.gui.undo import ProjectCommand
-from merstudio.gui.video_opening import close_source
+from merstudio.gui.video_opening import close_source, open_as
 from merstudio.io import VIDEO_EXTENSIONS, open_source
 from merstudio.messages import one_line
 from merstudio.project import PROJECT_SUFFIX, Event
 from merstudio.project import export as ex
-from merstudio.project.videos import ChangedVideo, frames_differ
+from merstudio.project.videos import ChangedVideo, check_rate_settable, frames_differ
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
@@ -364,8 +364,8 @@ class LocateVideo(AppCommand):
         def rerun() -> None:  # the user chose "Attach it and re-run the analysis": once the video is shown
             win.ctx.execute(RunAnalysis)
 
-        if proj.read_only:
-            win.session.select_video(vid, source=win.session.open_source(video.path))
+        if proj.read_only:  # (not stored: opened here, a frame folder at the rate the project holds for it)
+            win.session.select_video(vid, source=open_as(win.session.open_source, proj, video, video.path))
         else:
             win.session.select_video(vid, then=rerun if params.get("rerun") else None)
         if attach is not None:
@@ -496,6 +496,83 @@ class TurnVideo(AppCommand):
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
         ctx.win.analysis.set_turn(params.get("turn"))
+
+
+class FolderRateStep(ProjectCommand):
+    """A frame folder's rate set (Project.set_video_fps) as one undo step; the video, where shown, is opened again at
+    the rate of each do and undo (its source is timed at the one it opened with), and the videos list follows."""
+
+    def __init__(self, win: Any, video_id: int, fps: float) -> None:
+        video = win.require_writable().video(video_id)
+        super().__init__(f"Frame rate of {video.name}: {video.fps:g} -> {fps:g} fps", win.project, self._shown)
+        self.video_id = self.vid = video_id  # (video_id: an undo from another video's view goes to it)
+        self.fps, self._win = fps, win  # (_win: `win` would keep it out of a jump: ProjectCommand.joins_jump)
+        self.change: Any = None  # project.videos.RateChange: what the last do changed
+        self.then: Callable[[], None] | None = None  # once the video is shown at the rate set (a re-run)
+
+    def _do(self) -> None:
+        self.change = self.project.set_video_fps(self.vid, self.fps)
+
+    def _undo(self) -> None:
+        if self.change is not None:
+            self.project.undo_video_fps(self.change)
+
+    def _shown(self) -> None:
+        win, then, self.then = self._win, self.then, None
+        session = win.session
+        if session.project is self.project and session.video is not None and session.video.id == self.vid:
+            session.select_video(self.vid, then=then)  # opened at the project's rate (video_opening.folder_rate)
+        win.refresh_video_list()
+
+
+class SetFolderRate(AppCommand):
+    """Analysis > Frame rate of this folder…: the rate of the frame folder shown (image files carry none: one added
+    without a rate holds the 30 assumed, which its status line says). One undo step (FolderRateStep); its events
+    keep their frames, their times follow; a stored analysis, measured at the old rate, is run again where the coder
+    asks (the dialog's tick). A video file is refused: its frames are timed by the file. params: fps, rerun,
+    video_id (default: the video shown)."""
+
+    @staticmethod
+    def ask(ctx: CommandContext, params: Params) -> bool:
+        from merstudio.gui import video_opening
+
+        win = ctx.win
+        proj = win.require_writable()
+        video = proj.video(params["video_id"]) if params.get("video_id") is not None else win.require_video()
+        params["video_id"] = video.id
+        check_rate_settable(video)
+        running = win.analysis.worker
+        if running is not None and running.video_id == video.id:
+            raise InputError(f"{video.name}: its analysis is running: cancel it (Ctrl+.) before setting its rate")
+        if "fps" in params:
+            return True
+        events = sum(proj.event_counts(video.id).values())
+        answer = video_opening.ask_folder_rate(win, video, not proj.rate_was_set(video) and bool(
+            getattr(win.session.source, "fps_assumed", False)), proj.analysis(video.id) is not None, events)
+        if answer is None:
+            return False
+        params["fps"], params["rerun"] = answer
+        return True
+
+    @staticmethod
+    def do(ctx: CommandContext, params: Params) -> None:
+        win = ctx.win
+        proj = win.require_writable()
+        vid, fps = int(params["video_id"]), float(params["fps"])
+        video = proj.video(vid)
+        if fps == video.fps and proj.rate_was_set(video):
+            win.statusBar().showMessage(f"{video.name}: {fps:g} fps already", 5000)
+            return
+        step = FolderRateStep(win, vid, fps)
+        if params.get("rerun"):  # once shown at the new rate (its own decoder opens it at it too), after this
+            from PySide6.QtCore import QTimer
+
+            step.then = lambda: QTimer.singleShot(0, win, lambda: win.ctx.execute(RunAnalysis))
+        win.coding.push(step)
+        line = step.change.line()
+        if step.change.analysed_at is not None and not params.get("rerun"):
+            line += ": Analysis > Run analysis (Ctrl+R)"
+        win.statusBar().showMessage(line, 15000)
 
 
 class CancelAnalysis(AppCommand):

@@ -71,6 +71,7 @@ from merstudio.gui.timeline import Timeline
 from merstudio.gui.transport import Transport
 from merstudio.gui.undo import HistoryView
 from merstudio.gui.video_list import SelectVideo, StepVideo, VideoList
+from merstudio.gui.video_opening import at_project_rate, rate_hint
 from merstudio.gui.video_view import MenuButton, TransportSlider, VideoView
 from merstudio.gui.workers import _default_analysis, _default_open
 from merstudio.project import Event, Project, Video
@@ -150,7 +151,8 @@ class MainWindow(QMainWindow):
 
         # the controllers: one owner per piece of state
         self.coding = Coding(self, self.qsettings)
-        self.session = Session(self, open_source)
+        # a project's frame folder opened at the rate the project holds for it, by every opener of the window
+        self.session = Session(self, at_project_rate(open_source, self))
         self.transport = Transport(self)
         self.analysis = AnalysisControl(self, make_analysis)
         self.exports = Exports(self)  # exports written in a worker (summary, per-frame CSV, XLSX reports)
@@ -567,6 +569,7 @@ class MainWindow(QMainWindow):
         self._action(a, "&Load checkpoint…", lambda: x(C.LoadCheckpoint))
         self._faces_menu(a.addMenu("Faces &per frame"))
         self._turn_menu(a.addMenu("&Turn video"))
+        self._action(a, "Frame r&ate of this folder…", lambda: x(C.SetFolderRate))  # image files carry none
         self.covers_action = self._action(a, "&Judge covers",
                                           lambda: self.analysis.set_covers(self.covers_action.isChecked()),
                                           checkable=True)
@@ -965,9 +968,13 @@ class MainWindow(QMainWindow):
         a = self.project.analysis(video.id)
         if a is not None:
             from merstudio.project.analyses import older_rules_note
+            from merstudio.project.videos import analysed_at_text
 
             if older := older_rules_note(video.name, a):  # the words project show and the CLI's exports use
                 self.statusBar().showMessage(older, 15000)
+            elif (measured := self.project.analysed_at(video.id)) is not None:  # its folder's rate set since
+                self.statusBar().showMessage(f"{video.name}: {analysed_at_text(measured, video.fps)}: Analysis > "
+                                             "Run analysis (Ctrl+R)", 15000)
             elif a.status != "running" and (short := short_run_note(self.project, video)):  # e.g. killed mid-run
                 self.statusBar().showMessage(f"{video.name}: {short}: Analysis > Run analysis (Ctrl+R) analyses "
                                              "it to the end", 15000)
@@ -976,7 +983,8 @@ class MainWindow(QMainWindow):
                                              5000)
         notes = list(getattr(self.session.source, "warnings", None) or [])  # e.g. more frames claimed than decode
         if notes:  # one that says the video seeks badly names File > Re-encode video for exact seeking…
-            self.status_bar.showMessage(seek_hint(notes, self.session.source.path), 15000, notes_details(notes))
+            self.status_bar.showMessage(rate_hint(seek_hint(notes, self.session.source.path), self.session.source),
+                                        15000, notes_details(notes))
         if held_note:
             self.statusBar().showMessage(held_note, 10000)
         self._update_labels()

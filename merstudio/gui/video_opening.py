@@ -20,7 +20,6 @@ whose stored analysis counts other frames than it opened with is indexed first (
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import threading
@@ -30,7 +29,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
-from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from merstudio.gui.failures import failure_line
 from merstudio.io.frames import IndexCancelled, VideoSource, indexing, known_index
@@ -53,20 +62,118 @@ def open_now(open_source: Callable[[str], Any], path: str) -> Any:
 
 def folder_rate(project: Any, path: str) -> float | None:
     """The rate the open project holds for the frame folder at `path` (added at it: `merstudio project add --fps`,
-    a dataset's rate), which it is opened at: image files carry none, and opened without it a folder added at 60 fps
-    was shown and analysed at 30, "30 fps assumed" (h247). None for a video file (its own rate), a folder the
-    project does not hold (yet: it is added at the rate it opens with), and one held at the rate it has anyway (a
-    dataset's, or the 30 assumed where it was added without one: opened at its own, its note says so)."""
+    a dataset's rate; set since: Analysis > Frame rate of this folder…), which it is opened at: image files carry
+    none, and opened without it a folder added at 60 fps was shown and analysed at 30, "30 fps assumed" (h247). None
+    for a video file (its own rate), a folder the project does not hold (yet: it is added at the rate it opens
+    with), and one held at the rate it has anyway (:func:`held_rate`). The folder is told by the cheap check
+    (Project.seen_at: its listing), not by hashing every folder video's frames at each opening."""
     if project is None or not os.path.isdir(path):
         return None
-    from merstudio.io import folder_fps
-
     for v in project.videos():
         if v.size == 0 and v.fps > 0:  # a frame folder (Project.add_video)
-            where = project.locate_video(v.id)
+            where = project.seen_at(v.id)
             if where is not None and os.path.isdir(where) and os.path.samefile(where, path):
-                return None if v.fps == folder_fps(path, None) else float(v.fps)
+                return held_rate(project, v, path)
     return None
+
+
+def held_rate(project: Any, video: Any, path: str | os.PathLike[str]) -> float | None:
+    """The rate to open `path` at as `video` of `project`: a frame folder's as the project holds it, else None (a
+    video file: its own; a folder held at the rate it has anyway, a dataset's or the 30 assumed where it was added
+    without one and never set: opened at its own, whose note then says the 30 is a guess)."""
+    if video.size != 0 or not video.fps > 0 or not os.path.isdir(path):
+        return None
+    if project.rate_was_set(video):  # a user's rate is no guess, even at 30
+        return float(video.fps)
+    from merstudio.io import folder_fps
+
+    return None if video.fps == folder_fps(path, None) else float(video.fps)
+
+
+def open_as(open_source: Callable[..., Any], project: Any, video: Any, path: str | os.PathLike[str]) -> Any:
+    """Open `path` as `video` of `project` (a folder found elsewhere, maybe renamed, that a read-only project does
+    not store): a frame folder at the rate the project holds for it (:func:`held_rate`)."""
+    rate = held_rate(project, video, path)
+    return open_source(path) if rate is None else open_source(path, fps=rate)
+
+
+def at_project_rate(open_source: Callable[..., Any], win: Any) -> Callable[..., Any]:
+    """The window's opener (workers._default_open) opening a frame folder of the open project at the rate the
+    project holds for it (:func:`folder_rate`) wherever it is called with none: the videos shown (VideoOpener), the
+    analysis' own decoder (a folder added at 60 fps was analysed at 30 in the app while it was shown at 60), the
+    face pictures. An opener that takes no rate (a test's) is called with the path alone where none is needed."""
+    def opening(path: str, fps: float | None = None) -> Any:
+        if fps is None:
+            session = getattr(win, "session", None)
+            fps = folder_rate(getattr(session, "project", None), str(path))
+        return open_source(path) if fps is None else open_source(path, fps=fps)
+
+    return opening
+
+
+# the command that sets a frame folder's rate (commands.SetFolderRate), as the status line names it
+RATE_MENU = "Analysis > Frame rate of this folder…"
+_SET_THE_RATE = "set the rate"  # merstudio.io's words for a frame folder timed at a rate assumed
+
+
+def rate_hint(line: str, source: Any) -> str:
+    """The status line of a video's notes (reencode.seek_hint) naming :data:`RATE_MENU` where the video shown is a
+    frame folder at an assumed rate: it said "30 fps assumed — set the rate", and nothing in the app could."""
+    path = getattr(source, "path", None)
+    if not line or not getattr(source, "fps_assumed", False) or path is None or not os.path.isdir(path) \
+            or RATE_MENU in line:
+        return line
+    if _SET_THE_RATE in line:
+        return line.replace(_SET_THE_RATE, f"{_SET_THE_RATE}: {RATE_MENU}", 1)
+    return f"{line} — its rate is assumed: {RATE_MENU} sets it"
+
+
+class FolderRateDialog(QDialog):
+    """The rate of a frame folder, in a spin box, with what changing it does; offers to re-run a stored analysis
+    (measured at the old rate) where there is one."""
+
+    def __init__(self, parent: QWidget | None, video: Any, assumed: bool, analysed: bool, events: int) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Frame rate of this folder")
+        lay = QVBoxLayout(self)
+        held = "assumed (image files carry none)" if assumed else "held by the project"
+        text = (f"{video.name}: {video.frame_count} frame images, {video.fps:g} fps {held}. Set the rate the frames "
+                "were recorded at: every time and duration (spots, exports) is counted at it.")
+        if events:
+            text += f"\n\nIts {events} event(s) keep their frames; their times change with the rate."
+        if analysed:
+            text += ("\n\nIts stored analysis was measured at the old rate: its times follow the new one, its "
+                     "micro-motion and spots do not until it is run again.")
+        label = QLabel(text, self)
+        label.setWordWrap(True)
+        lay.addWidget(label)
+        form = QFormLayout()
+        self.spin = QDoubleSpinBox(self)
+        self.spin.setRange(0.01, 10_000.0)  # the CLI's --fps bounds (cli.bounds.FPS_MIN, FPS_MAX)
+        self.spin.setDecimals(3)
+        self.spin.setSuffix(" fps")
+        self.spin.setValue(float(video.fps))
+        form.addRow("Frame rate:", self.spin)
+        lay.addLayout(form)
+        self.rerun = QCheckBox("Re-run the analysis at the new rate", self)
+        self.rerun.setChecked(analysed)
+        self.rerun.setVisible(analysed)
+        lay.addWidget(self.rerun)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.spin.setFocus()
+        self.spin.selectAll()
+
+
+def ask_folder_rate(win: Any, video: Any, assumed: bool, analysed: bool, events: int) -> tuple[float, bool] | None:
+    """(the rate chosen, whether to re-run the analysis), None when cancelled (tests replace this: a modal dialog
+    hangs a test)."""
+    dialog = FolderRateDialog(win, video, assumed, analysed, events)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.spin.value(), analysed and dialog.rerun.isChecked()
 
 
 def close_source(source: Any) -> None:
@@ -154,10 +261,8 @@ class VideoOpener(QObject):
 
     def _start(self, path: str, then: Callable[[Any], None], verify: bool, raise_now: bool) -> None:
         self.cancel()
-        rate = folder_rate(getattr(getattr(self.win, "session", None), "project", None), path)
-        opener: Any = self._open_source  # the window's (workers._default_open): takes a folder's rate as fps=
-        opening = opener if rate is None else functools.partial(opener, fps=rate)
-        w = IndexWorker(opening, path, self, verify)
+        # the window's opener opens a project's frame folder at its rate (at_project_rate, as MainWindow gives it)
+        w = IndexWorker(self._open_source, path, self, verify)
         w.finished.connect(lambda: self._finished(w))  # queued: on the GUI thread
         w.progress.connect(lambda done, total: self._progress(w, done, total))  # before: none is lost in the grace
         self.worker, self._then = w, then

@@ -84,6 +84,14 @@ class RateChange:
         return line
 
 
+def check_rate_settable(v: Video) -> None:
+    """InputError where ``v``'s frame rate cannot be set (:meth:`VideoTables.set_video_fps`): a video file's
+    frames are timed by the file; a frame folder's images carry no rate."""
+    if v.size != 0:
+        raise InputError(f"{v.name}: a video file's frames are timed by the file ({v.fps:g} fps); only a frame "
+                         "folder's rate can be set (image files carry none)")
+
+
 def analysed_at_text(measured: float, fps: float) -> str:
     """What a stored analysis measured at another rate than the video's is worth now: its times follow the rate,
     its motion and spots do not."""
@@ -272,9 +280,7 @@ class VideoTables(StoreBase):
         video file (its frames are timed by the file) or a rate that is not a positive number; OutputError where
         the project is read-only."""
         v = self.video(video_id)
-        if v.size != 0:
-            raise InputError(f"{v.name}: a video file's frames are timed by the file ({v.fps:g} fps); only a frame "
-                             "folder's rate can be set (image files carry none)")
+        check_rate_settable(v)
         try:
             rate = float(fps)
         except (TypeError, ValueError):

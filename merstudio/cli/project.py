@@ -1,7 +1,7 @@
 """`merstudio project`: make and inspect a project without the app (a lab that codes in ELAN and wants agreement
 or fine-tuning headless): `new` creates one, `add` registers videos, `relink` points a video at its moved, renamed or
 re-encoded file, `show` lists what it holds, `merge` brings another copy of the project in (two coders' copies) or
-makes two face ids of a video one person, `split` one face id two people, `subject` names the person a video shows (fine-tuning's hold-out by subject), `drop-triggers` removes the SQL
+makes two face ids of a video one person, `split` one face id two people, `subject` names the person a video shows (fine-tuning's hold-out by subject), `set-fps` sets a frame folder's rate, `drop-triggers` removes the SQL
 triggers that make a received project open read-only (merstudio.project.integrity), `compact` gives back the space
 deleted rows left in the file (Project.compact), `check` reads the whole file for damage, indexes checked against
 their tables too (every command's open reads each page: SQLite's quick_check)."""
@@ -30,6 +30,7 @@ EPILOG = """examples:
   merstudio project merge study.merproj --video interview1.mp4 0 3   # faces 0 and 3 are one person
   merstudio project split study.merproj --video interview1.mp4 2 1840   # face 2 is someone else from 1840
   merstudio project subject study.merproj interview1.mp4 P01   # for finetune --holdout subject
+  merstudio project set-fps study.merproj burst 60   # a frame folder added without --fps (30 assumed)
   merstudio project drop-triggers received.merproj   # it opened read-only: it holds SQL triggers
   merstudio project compact study.merproj   # give back the space a removed video or a re-run left
   merstudio project check study.merproj   # read every page for damage"""
@@ -136,6 +137,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     subject.add_argument("subject", nargs="?", default=None, metavar="SUBJECT",
                          help="the subject's name or code (e.g. P01)")
     subject.add_argument("--clear", action="store_true", help="remove the video's subject")
+    set_fps = acts.add_parser(
+        "set-fps", help="set the frame rate of a frame folder (image files carry none)",
+        description="Set the rate a frame folder's images were recorded at: image files carry none, so a folder "
+                    "holds the rate it was added at (--fps, a known dataset's, else 30, assumed). Its events keep "
+                    "their frames and their times follow the rate; its stored analysis's times are counted at it, "
+                    "but its micro-motion and spots were measured at the old rate until it is run again in the app "
+                    "(`show` says so). A video file is refused: its frames are timed by the file. The app's "
+                    "Analysis > Frame rate of this folder… does the same.")
+    set_fps.add_argument("project", type=Path, metavar="PROJECT", help="the project file (.merproj)")
+    set_fps.add_argument("video", metavar="VIDEO",
+                         help="the frame folder: its id, name, or a path or path end that is unique")
+    set_fps.add_argument("fps", action=frame_rate(), metavar="FPS", help="its frame rate (frames a second)")
     drop = acts.add_parser(
         "drop-triggers", help="remove SQL triggers from a project (a received one that opens read-only for them)",
         description="merstudio makes no SQL triggers; a project that holds one (made with a database tool, or "
@@ -364,10 +377,31 @@ def _relink(project: Any, args: argparse.Namespace) -> None:
               f"(merstudio gui {_quoted(project.path)}, Ctrl+R)", file=sys.stderr)
 
 
+def _set_fps(project: Any, args: argparse.Namespace) -> None:
+    """`project set-fps`: Project.set_video_fps, said in one line (and how to re-run a stored analysis); a video
+    file is refused with the way to retime one (its frames carry their times)."""
+    from merstudio.cli.fps_unused import retime_advice
+    from merstudio.project.videos import check_rate_settable
+
+    vid = video_id(project, args.video)
+    v = project.video(vid)
+    try:
+        check_rate_settable(v)
+    except InputError as exc:
+        add = f"merstudio project add {_quoted(project.path)}"
+        raise InputError(f"{exc}; to retime a high-speed recording, {retime_advice(Path(v.path), args.fps, v.fps, add, 'add')}") \
+            from None
+    change = project.set_video_fps(vid, args.fps)
+    line = change.line()
+    print(f"video {vid}: {line}" + (f" in the app: merstudio gui {_quoted(project.path)}, Ctrl+R"
+                                    if change.analysed_at is not None else ""))
+
+
 def _show(project: Any, check: bool = False) -> None:
     from merstudio.project.analyses import model_text, older_rules_note
     from merstudio.project.faces import describe_edit
     from merstudio.project.subjects import subjects
+    from merstudio.project.videos import analysed_at_text
 
     videos = project.videos()
     named = subjects(project)
@@ -391,6 +425,9 @@ def _show(project: Any, check: bool = False) -> None:
               f"{_revision(a)}" if a else "  analysis: none")
         if older := older_rules_note(v.name, a):  # the app's words; the CLI cannot re-run it (`analyze` writes files)
             print(f"  note: {older} (in the app: merstudio gui {project.path})")
+        if a is not None and (measured := project.analysed_at(v.id)) is not None:  # its rate set since (set-fps)
+            print(f"  note: {analysed_at_text(measured, v.fps)} in the app: merstudio gui {_quoted(project.path)}, "
+                  "Ctrl+R")
         if a is not None:
             # which model made its class curves and proposals (coder "model" is every model's name)
             print(f"  model: {model_text(a) or 'none (emotions suggested by the FACS rules)'}")
@@ -596,6 +633,8 @@ def run(args: argparse.Namespace) -> int:
             _subject(project, args)
         elif args.action == "relink":
             _relink(project, args)
+        elif args.action == "set-fps":
+            _set_fps(project, args)
         else:
             _show(project, args.check)
     return 0

@@ -142,8 +142,8 @@ class FolderRateDialog(QDialog):
         if events:
             text += f"\n\nIts {events} event(s) keep their frames; their times change with the rate."
         if analysed:
-            text += ("\n\nIts stored analysis was measured at the old rate: its times follow the new one, its "
-                     "micro-motion and spots do not until it is run again.")
+            text += ("\n\nIts stored analysis: at another rate its times follow, but its micro-motion and spots "
+                     "stay as measured at the old rate until it is run again.")
         label = QLabel(text, self)
         label.setWordWrap(True)
         lay.addWidget(label)

@@ -71,7 +71,7 @@ from merstudio.gui.timeline import Timeline
 from merstudio.gui.transport import Transport
 from merstudio.gui.undo import HistoryView
 from merstudio.gui.video_list import SelectVideo, StepVideo, VideoList
-from merstudio.gui.video_opening import at_project_rate, rate_hint
+from merstudio.gui.video_opening import AtProjectRate, rate_hint
 from merstudio.gui.video_view import MenuButton, TransportSlider, VideoView
 from merstudio.gui.workers import _default_analysis, _default_open
 from merstudio.project import Event, Project, Video
@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         # the controllers: one owner per piece of state
         self.coding = Coding(self, self.qsettings)
         # a project's frame folder opened at the rate the project holds for it, by every opener of the window
-        self.session = Session(self, at_project_rate(open_source, self))
+        self.session = Session(self, AtProjectRate(open_source, self))
         self.transport = Transport(self)
         self.analysis = AnalysisControl(self, make_analysis)
         self.exports = Exports(self)  # exports written in a worker (summary, per-frame CSV, XLSX reports)

@@ -20,6 +20,7 @@ whose stored analysis counts other frames than it opened with is indexed first (
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -97,18 +98,28 @@ def open_as(open_source: Callable[..., Any], project: Any, video: Any, path: str
     return open_source(path) if rate is None else open_source(path, fps=rate)
 
 
-def at_project_rate(open_source: Callable[..., Any], win: Any) -> Callable[..., Any]:
+class AtProjectRate:
     """The window's opener (workers._default_open) opening a frame folder of the open project at the rate the
-    project holds for it (:func:`folder_rate`) wherever it is called with none: the videos shown (VideoOpener), the
-    analysis' own decoder (a folder added at 60 fps was analysed at 30 in the app while it was shown at 60), the
-    face pictures. An opener that takes no rate (a test's) is called with the path alone where none is needed."""
-    def opening(path: str, fps: float | None = None) -> Any:
-        if fps is None:
-            session = getattr(win, "session", None)
-            fps = folder_rate(getattr(session, "project", None), str(path))
-        return open_source(path) if fps is None else open_source(path, fps=fps)
+    project holds for it (:func:`folder_rate`) wherever it is called with none: the videos shown (VideoOpener, which
+    asks on the GUI thread: :func:`with_rate`), the analysis' own decoder (a folder added at 60 fps was analysed at
+    30 in the app while it was shown at 60), the face pictures. An opener that takes no rate (a test's) is called
+    with the path alone where none is needed."""
 
-    return opening
+    def __init__(self, open_source: Callable[..., Any], win: Any) -> None:
+        self.open_source, self.win = open_source, win
+
+    def __call__(self, path: str, fps: float | None = None) -> Any:
+        if fps is None:
+            session = getattr(self.win, "session", None)
+            fps = folder_rate(getattr(session, "project", None), str(path))
+        return self.open_source(path) if fps is None else self.open_source(path, fps=fps)
+
+
+def with_rate(open_source: Callable[..., Any], rate: float | None) -> Callable[[str], Any]:
+    """`open_source` opening at `rate` (None: the file's own), the project's rate having been looked up already (an
+    :class:`AtProjectRate` does not look again, in the worker that opens it)."""
+    raw = open_source.open_source if isinstance(open_source, AtProjectRate) else open_source
+    return raw if rate is None else functools.partial(raw, fps=rate)
 
 
 # the command that sets a frame folder's rate (commands.SetFolderRate), as the status line names it
@@ -261,8 +272,9 @@ class VideoOpener(QObject):
 
     def _start(self, path: str, then: Callable[[Any], None], verify: bool, raise_now: bool) -> None:
         self.cancel()
-        # the window's opener opens a project's frame folder at its rate (at_project_rate, as MainWindow gives it)
-        w = IndexWorker(self._open_source, path, self, verify)
+        # a project's frame folder at the rate it holds for it, looked up here on the GUI thread (the project's)
+        rate = folder_rate(getattr(getattr(self.win, "session", None), "project", None), path)
+        w = IndexWorker(with_rate(self._open_source, rate), path, self, verify)
         w.finished.connect(lambda: self._finished(w))  # queued: on the GUI thread
         w.progress.connect(lambda done, total: self._progress(w, done, total))  # before: none is lost in the grace
         self.worker, self._then = w, then

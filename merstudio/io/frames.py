@@ -472,7 +472,8 @@ def assumed_rate_message(path: Path, fps: float) -> str:
     long) and nothing said so. The status bar shows it up to its first " (": "30 fps assumed — set the rate"."""
     return (f"{path}: {fps:g} fps assumed — set the rate (image files carry none, and none was given or is known "
             f"for this folder): every time and duration is counted at {fps:g} frames a second; pass --fps with the "
-            f"rate it was recorded at (merstudio analyze, merstudio project add)")
+            f"rate it was recorded at (merstudio analyze, merstudio project add; in a project: merstudio project set-fps, "
+            f"or the app's Analysis > Frame rate of this folder…)")
 
 
 def _gaps_message(path: Path, gaps: list[tuple[int, int]], fps: float) -> str:

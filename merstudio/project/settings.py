@@ -127,6 +127,7 @@ VIDEO_SETTING_PREFIXES = (
     "view_place/",       # its play head and timeline zoom as the coder left them (merstudio.gui.places.place_key)
     "face_names/",       # who each face is, as imported files named them (merstudio.interchange.face_names_key)
     "old_names/",        # its file names before it was found renamed or relinked (old_names_key, below)
+    "rate_set/",         # a frame folder's rate set by a user (merstudio.project.videos.rate_set_key)
 )
 
 

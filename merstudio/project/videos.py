@@ -32,7 +32,7 @@ _VIDEO_COLS = "id, path, hash, size, fps, frame_count, width, height, relpath"  
 VIDEO_SUFFIXES = VIDEO_EXTENSIONS  # one home: merstudio.io
 # a frame folder's rate set by a user (Project.set_video_fps): held at it, the folder is no longer "30 fps assumed"
 # even at 30 (one added without a rate holds the 30 assumed, which merstudio.io says is a guess)
-RATE_SET_PREFIX = "rate_set/"
+RATE_SET_PREFIX = "rate_set/"  # (one of settings.VIDEO_SETTING_PREFIXES: removed with its video)
 # a run's settings key: the rate its rows were measured at, where the video's rate was set to another since (its
 # micro-motion looks 0.2 s back, its spots are kept by their length in seconds: both counted in frames at that rate)
 MEASURED_FPS = "measured_fps"
@@ -266,7 +266,6 @@ class VideoTables(StoreBase):
         with self._tx() as con:
             con.execute("DELETE FROM videos WHERE id = ?", (video_id,))
             con.executemany("DELETE FROM settings WHERE key = ?", [(k,) for k in video_setting_keys(video_id)])
-            con.execute("DELETE FROM settings WHERE key = ?", (rate_set_key(video_id),))
             # the app's last video (gui.places.VIDEO_KEY) when it was this one: a video added later may get its id
             con.execute("DELETE FROM settings WHERE key = 'view_video' AND value = ?", (json.dumps(video_id),))
 

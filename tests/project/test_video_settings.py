@@ -17,6 +17,7 @@ from merstudio.interchange import elan_media_key, face_names_key
 from merstudio.project.settings import old_names_key
 from merstudio.project.store import VIDEO_SETTING_PREFIXES, coded_key, video_setting_keys
 from merstudio.project.subjects import set_video_subject, subject_key, video_subject
+from merstudio.project.videos import rate_set_key
 
 PACKAGE = Path(merstudio.__file__).parent
 
@@ -38,6 +39,7 @@ def _set_all(project, vid: int, tag: str) -> None:
     project.set_setting(f"view_place/{vid}", {"frame": 12, "range": [2.5, 30.5]})  # as merstudio.gui.places does
     project.set_setting(face_names_key(vid), [[0, f"Mother{tag}"], [1, "Infant"]])  # as an import remembers them
     project.set_setting(old_names_key(vid), [f"old{tag}.avi"])  # as Project.relocate keeps a renamed video's name
+    project.set_setting(rate_set_key(vid), 60.0)  # as Project.set_video_fps marks a folder's rate set by a user
 
 
 def _keys_of(project, vid: int) -> set[str]:

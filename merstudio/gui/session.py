@@ -187,20 +187,24 @@ class Session(QObject):
             self.win.show_info(f"{proj.path.name} is open read-only ({proj.read_only_reason}): you can look at it "
                                f"and export from it, but edits are refused.{copy}")
         aside: dict[int, int] = {}
+        unrefreshed = ""
         if not proj.read_only:
             try:  # cancelled re-runs an older version left active over a complete run
                 aside = proj.set_aside_cancelled_reruns()
             except MerstudioError as exc:
                 log.warning("%s: cancelled re-runs not set aside (%s)", proj.path, exc)
-            try:  # moved within its tree: each video's relative path from here (a copy of the tree finds its own)
-                proj.refresh_relpaths()
-            except MerstudioError as exc:
-                log.warning("%s: the videos' relative paths not refreshed (%s)", proj.path, exc)
+            # moved within its tree: each video's relative path from here (a copy of the tree finds its own), by the
+            # CLI's and finetune's one refresh; where it could not be written, its line is said with the notes
+            unrefreshed = proj.refresh_relpaths_on_open()
+            if unrefreshed:
+                log.warning("%s", unrefreshed)
         # said once a video is shown (its own status line would hide it); an upgrade first: said once, as opened
-        self._note = "; ".join(n for n in (proj.upgrade_note, restored_line(proj, aside)) if n)
+        self._note = "; ".join(n for n in (proj.upgrade_note, restored_line(proj, aside), unrefreshed) if n)
         if vids and select:  # the video shown last (merstudio.gui.places), at its place
             self.select_video(stored_video(proj, vids).id)
-        if not self.opener.running:  # else said once the video is shown (its own status line would hide it)
+        # else said once the video is shown: the one being opened, or the caller's (``select`` False: the video it
+        # adds and shows next; said now, the switch to it wiped the upgrade's note at once)
+        if select and not self.opener.running:
             self._say_note()
         return True
 
@@ -241,16 +245,21 @@ class Session(QObject):
             self.projectChanged.emit()
         self.win.show_error(f"{line}. It is open read-only: edits and analyses are refused.")
 
-    def _say_note(self) -> None:
+    def _say_note(self, keep: bool = False) -> None:
+        """What opening the project set right, before the line the video just shown has (an analysis made by an
+        earlier merstudio): both are said, in one line. ``keep``: said again with the next video shown (its switch
+        clears the status bar)."""
         if self._note:
-            self.win.statusBar().showMessage(self._note, 15000)
-            self._note = ""
+            self.win.status_bar.add_message(self._note, 15000, first=True)
+            if not keep:
+                self._note = ""
 
     def _set_project(self, proj: Project) -> None:
         self.close_project()
         self.project = proj
         self._check_serial += 1  # a background check of the project before has nothing to say now
         self._lost_said = False
+        self._note = ""  # one the project before kept for a video it never showed is not this one's
         coder = self.win.coding.coder
         if coder:
             proj.coder = coder
@@ -379,11 +388,14 @@ class Session(QObject):
             found = self._found_by_opening(video, Path(source.path)) or note
         except BaseException:
             close_source(source)
+            # the project opened for it (upgraded) stays open: said now, and with the video shown next (a changed
+            # video's locating shows it)
+            self._say_note(keep=True)
             raise
         self.projectChanged.emit()  # the video list has one more
+        # said with the open's notes (an upgrade), before the video's own line: said after it, it replaced both
+        self._note = "; ".join(n for n in (self._note, found) if n)
         self.select_video(video.id, source=source)
-        if found:
-            self.win.statusBar().showMessage(found, 15000)
 
     def earlier_project(self, video_path: Path, default: Path) -> Earlier | None:
         """The project that holds this video (its content, :meth:`Project.matches`) under another name or at another

@@ -109,7 +109,9 @@ def ask(ctx: Any, params: dict[str, Any]) -> bool:
         if isinstance(exc, VariableRateFile):  # no one rate to name: what the one-video import asks, of its video
             asking = _rate_question(name, exc, ctx.win.project.video(read_for[-1]) if read_for else None)
         else:
-            asking = (f"{name}: rows of a video were coded at {exc.file_fps:g} fps; that video has "
+            video = ctx.win.project.video(read_for[-1]) if read_for else None
+            which = f"the rows of {video.name}" if video is not None else "rows of a video"
+            asking = (f"{name}: {which} were coded at {exc.file_fps:g} fps; that video has "
                       f"{exc.video_fps:g} fps. Import their times at each video's rate? (Its times would otherwise "
                       "land on the wrong frames.)")
         if not ctx.win.confirm(asking):

@@ -29,6 +29,7 @@ FOLDER_HASH_PREFIX = "folder2:"
 FRAME_SAMPLE = 4096  # bytes hashed from the middle of every frame file
 WHOLE_FRAME = 16 * MIB  # at most this much of the first, middle and last frames hashed whole
 _VIDEO_COLS = "id, path, hash, size, fps, frame_count, width, height, relpath"  # Video's fields, in order
+_NOT_SAVED = "the edit was not saved ("  # how a write that failed words its reason (store.Project._write_error)
 VIDEO_SUFFIXES = VIDEO_EXTENSIONS  # one home: merstudio.io
 # a frame folder's rate set by a user (Project.set_video_fps): held at it, the folder is no longer "30 fps assumed"
 # even at 30 (one added without a rate holds the 30 assumed, which merstudio.io says is a guess)
@@ -428,6 +429,10 @@ class VideoTables(StoreBase):
             self.refresh_relpaths()
         except MerstudioError as exc:
             why = str(exc).removeprefix(f"{self.path}: ")  # the project named once
+            # a write's own wrapping ("the edit was not saved (…; try again)") said inside the clause nested two
+            # brackets, and "try again" asks for nothing here: only its reason
+            if why.startswith(_NOT_SAVED) and why.endswith(")"):
+                why = why[len(_NOT_SAVED):-1].removesuffix("; try again")
             return f"{self.path}: the videos' relative paths were not refreshed ({why}); they are found by their " \
                 "stored paths"
         return ""

@@ -331,6 +331,15 @@ def make_synthetic_set(
     return table
 
 
+def subject_name(seed: int, index: int) -> str:
+    """The id of subject `index` (from 0) of the set made with `seed`: other seeds make other identities, so their
+    subjects are other people and named so ("synth_s1_01"); `merstudio evaluate` falls back to ids where a
+    checkpoint's record cannot tell inputs apart, and a held-out set named "synth01" like the training set's was
+    called training-set fit. Seed 0 keeps "synth01": the starter (resources/models) was trained on it and records
+    those ids."""
+    return f"synth{index + 1:02d}" if seed == 0 else f"synth_s{seed}_{index + 1:02d}"
+
+
 def _generate(
     out: Path,
     tmp: Path,
@@ -349,7 +358,8 @@ def _generate(
         w = csv.writer(fh)
         w.writerow(TABLE_COLUMNS)
         for s in range(n_subjects):
-            subject = f"synth{s + 1:02d}"
+            subject = subject_name(seed, s)
+            place = f"synth{s + 1:02d}"  # its frames' folder: by index, so a rerun with another seed replaces them
             ident = make_identity(seed, s, size)
             labels = _schedule(samples_per_subject, np.random.default_rng([seed, 20, s]))
             for k, label in enumerate(labels):
@@ -358,7 +368,7 @@ def _generate(
                 rng = np.random.default_rng([seed, 30, s, k])
                 spec = _clip_spec(label, frames, rng, amplitude)
                 name = f"{subject}_{k:03d}"
-                folder = out / "frames" / subject / name
+                folder = out / "frames" / place / f"{place}_{k:03d}"
                 _write_clip(folder, render_clip(ident, spec, rng))
                 rel = folder.relative_to(out).as_posix()
                 apex = spec.apex if apex_coded else ""

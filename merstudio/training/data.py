@@ -175,6 +175,9 @@ def load_arrays(spec: str | os.PathLike[str], *, classes: str | None = None, all
                             samples=np.array([s.sample for s in ds], dtype=object),
                             datasets=np.array([s.dataset for s in ds], dtype=object), au=au, au_mask=au_mask,
                             options=opts.identity(), input=dict(inp))
+    duplicates = duplicate_inputs_note(arrays)
+    if duplicates:
+        log(duplicates)
     if pinfo.get("centre_cropped"):
         print(f"merstudio: {len(pinfo['centre_cropped'])} samples had no face found and were centre-cropped",
               file=sys.stderr)
@@ -193,6 +196,7 @@ def load_arrays(spec: str | os.PathLike[str], *, classes: str | None = None, all
         "skipped": [str(s) for s in ds.skipped] + [f"{key}: {why}" for _, key, why in failed],
         "dropped": dict(sorted(ds.dropped.items())),
         "rare_classes": rare,
+        "duplicate_inputs": duplicates,
         "notes": list(ds.notes),
         "centre_cropped": [key for key, _ in pinfo.get("centre_cropped", [])],
     }
@@ -210,6 +214,8 @@ def data_record(info: dict[str, Any], n_samples: int) -> str:
     lines += [f"- {k}: {v}" for k, v in dropped.items()] or ["none"]
     if info.get("rare_classes"):
         lines += ["", "## Classes with very few samples", "", str(info["rare_classes"])]
+    if info.get("duplicate_inputs"):
+        lines += ["", "## Identical inputs under different subjects", "", str(info["duplicate_inputs"])]
     skipped = info.get("skipped") or []
     lines += ["", f"## Rows skipped ({len(skipped)})", ""]
     lines += [f"- {s}" for s in skipped] or ["none"]
@@ -220,6 +226,30 @@ def data_record(info: dict[str, Any], n_samples: int) -> str:
     lines += ["", f"## Notes ({len(notes)})", ""]
     lines += [f"- {n}" for n in notes] or ["none"]
     return "\n".join(lines) + "\n"
+
+
+def duplicate_inputs_note(data: DataArrays, limit: int = 4) -> str:
+    """One line where samples of different subjects have byte-identical network inputs (the same clip or image under
+    two ids: a CASME II table merged with the MEGC composite, which holds CASME II): protocols split by subject, so
+    such a sample can be trained on in the fold that tests its twin. Names how many samples and the subject pairs;
+    '' when there are none. One hash per sample (run.sample_fingerprint, as evaluate matches a checkpoint's)."""
+    from merstudio.training.run import sample_fingerprint
+
+    owners: dict[str, set[str]] = {}
+    counts: Counter[str] = Counter()
+    for x, subject in zip(data.X, data.subjects, strict=True):
+        h = sample_fingerprint(x)
+        owners.setdefault(h, set()).add(str(subject))
+        counts[h] += 1
+    shared = {h: sorted(s) for h, s in owners.items() if len(s) > 1}
+    if not shared:
+        return ""
+    n = sum(counts[h] for h in shared)
+    pairs = sorted({f"{a}={b}" for subs in shared.values() for i, a in enumerate(subs) for b in subs[i + 1:]})
+    shown = ", ".join(pairs[:limit]) + (f" and {len(pairs) - limit} more" if len(pairs) > limit else "")
+    return (f"warning: {n} samples have an identical input under another subject ({len(pairs)} subject pair"
+            f"{'s' * (len(pairs) > 1)}: {shown}): they leak between training and test folds (under LOSO those "
+            "subjects' folds are invalid); drop the duplicate rows or give them one subject id")
 
 
 def training_source(kind: str, root: Path, ds: Any, prep: Any) -> dict[str, Any]:

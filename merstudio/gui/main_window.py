@@ -966,27 +966,29 @@ class MainWindow(QMainWindow):
         self._restore_place(video.id)
         assert self.project is not None
         a = self.project.analysis(video.id)
+        stored, stored_ms = "", 0  # the stored analysis's line
         if a is not None:
             from merstudio.project.analyses import older_rules_note
             from merstudio.project.videos import analysed_at_text
 
+            stored_ms = 15000
             if older := older_rules_note(video.name, a):  # the words project show and the CLI's exports use
-                self.statusBar().showMessage(older, 15000)
+                stored = older
             elif (measured := self.project.analysed_at(video.id)) is not None:  # its folder's rate set since
-                self.statusBar().showMessage(f"{video.name}: {analysed_at_text(measured, video.fps)}: Analysis > "
-                                             "Run analysis (Ctrl+R)", 15000)
+                stored = f"{video.name}: {analysed_at_text(measured, video.fps)}: Analysis > Run analysis (Ctrl+R)"
             elif a.status != "running" and (short := short_run_note(self.project, video)):  # e.g. killed mid-run
-                self.statusBar().showMessage(f"{video.name}: {short}: Analysis > Run analysis (Ctrl+R) analyses "
-                                             "it to the end", 15000)
+                stored = f"{video.name}: {short}: Analysis > Run analysis (Ctrl+R) analyses it to the end"
             else:
-                self.statusBar().showMessage(f"{video.name}: stored analysis ({a.status}, {a.device or 'cpu'})",
-                                             5000)
+                stored, stored_ms = f"{video.name}: stored analysis ({a.status}, {a.device or 'cpu'})", 5000
+        # every line of the switch is said, joined in one (each replaced the one before: a variable-rate video's seek
+        # hint hid that its analysis is an earlier merstudio's): the reader's notes shown (their whole text on
+        # hover), the stored analysis's line put before them, a dropped run's line after
         notes = list(getattr(self.session.source, "warnings", None) or [])  # e.g. more frames claimed than decode
         if notes:  # one that says the video seeks badly names File > Re-encode video for exact seeking…
             self.status_bar.showMessage(rate_hint(seek_hint(notes, self.session.source.path), self.session.source),
                                         15000, notes_details(notes))
-        if held_note:
-            self.statusBar().showMessage(held_note, 10000)
+        self.status_bar.add_message(stored, stored_ms, first=True)
+        self.status_bar.add_message(held_note, 10000)
         self._update_labels()
 
     def keep_place(self) -> None:

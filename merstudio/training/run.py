@@ -1031,14 +1031,22 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
         backend = backend_from_args(jobs, None)
     settings = resolved_threads(settings, backend)
     variants: list[tuple[list[str], Any, TrainSettings]] = [(ablated_parts(model_cfg, settings), model_cfg, settings)]
+    reference_off = variants[0][0]
+    skipped: list[str] = []
     for p in parse_ablate(list(parts)):
         cfg, s = apply_ablation(model_cfg, settings, [p])
         off = ablated_parts(cfg, s)
         if all(off != v[0] for v in variants):  # a part already off in the reference adds no variant
             variants.append((off, cfg, s))
+        else:  # said: the table had silently fewer rows than --parts asked for
+            skipped.append(p)
 
     def names(off: list[str]) -> tuple[str, str]:
         return ("full", "full") if not off else ("-" + "-".join(off), "no-" + "+".join(off))
+
+    skipped_note = _skipped_parts_note(skipped, reference_off, names(reference_off)[0])
+    if skipped_note and log is not None and rank == 0:
+        log(skipped_note)
 
     seed_list = [settings.seed + k for k in range(seeds)]
     plans: list[tuple[str, Path, list[Fold], Any, int]] = []
@@ -1080,11 +1088,17 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
         head = f"# Ablation ({protocol}, {data_desc}; same folds and seeds for every variant)"
         if seeds == 1:
             lines = [head, "", "| variant | switched off | accuracy | UF1 | UAR | n |", "|---|---|---:|---:|---:|---:|"]
-            for r in rows:
-                lines.append(f"| {r['variant']} | {r['switched_off']} | {r['accuracy']:.3f} | {r['uf1']:.3f} | "
+            for i, r in enumerate(rows):
+                shown = f"{r['variant']} (reference)" if i == 0 else r["variant"]
+                lines.append(f"| {shown} | {r['switched_off']} | {r['accuracy']:.3f} | {r['uf1']:.3f} | "
                              f"{r['uar']:.3f} | {r['n']} |")
         else:
             lines = [head, "", seeds_table(df_rows)]
+        lines += ["", f"Reference: {names(reference_off)[0]}, the model as configured"
+                  + (f" (switched off: {', '.join(reference_off)})" if reference_off else "")
+                  + "; every other variant switches one more part off."]
+        if skipped_note:
+            lines += ["", skipped_note]
         lines += ["", "Parts: " + ", ".join(f"{k} = {v}" for k, v in ALL_ABLATION_NAMES.items()) + "."]
         searched = _searched_on_test({"config_origin": origin or {}, "n_subjects": len(data.subject_list)})
         if searched:  # the parts' differences stand on the same footing, the figures themselves do not
@@ -1094,6 +1108,22 @@ def run_ablation(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
     if world > 1:
         torch.distributed.barrier()
     return rows
+
+
+def _skipped_parts_note(skipped: Sequence[str], reference_off: Sequence[str], reference: str) -> str:
+    """One line naming the requested parts that add no variant, and why: already off in the reference (its
+    --config or --ablate), or without effect once the reference's parts are off (au_emotion with fam off)."""
+    if not skipped:
+        return ""
+    off = [p for p in skipped if p in reference_off]
+    idle = [p for p in skipped if p not in reference_off]
+    why = []
+    if off:
+        why.append(f"{', '.join(off)} already switched off in the reference {reference} (the --config or --ablate)")
+    if idle:
+        why.append(f"{', '.join(idle)} change nothing with {', '.join(reference_off) or 'nothing'} off")
+    return f"note: --parts {','.join(skipped)}: no variant of {'its' if len(skipped) == 1 else 'their'} own: " \
+        + "; ".join(why)
 
 
 def _variants_said(pairs: Sequence[tuple[str, int]]) -> str:

@@ -375,9 +375,11 @@ class LocateVideo(AppCommand):
                     f"{fps:g} fps){_others_found(found, missing)}")
             if proj.analysis(vid) is not None and not params.get("rerun"):
                 line += "; its stored analysis was made on the old file (Ctrl+R re-runs it on this one)"
-            win.statusBar().showMessage(line, 15000)
-        elif found or missing:
-            win.statusBar().showMessage(found_line(video, found, missing, was), 15000)
+        else:
+            line = found_line(video, found, missing, was) if found or missing else ""
+        # joined to the lines the switch to it said (its analysis an earlier merstudio's, the open's notes), which it
+        # replaced; first: it answers the dialog the user just closed
+        win.status_bar.add_message(line, 15000, first=True)
 
 
 def _attach_asked(ctx: CommandContext, params: Params) -> bool:

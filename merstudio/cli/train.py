@@ -129,8 +129,9 @@ def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
                         "checkpoint records it, and the app frames video faces the same way")
     p.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default: CUDA when present)")
     p.add_argument("--precision", choices=("auto", "float32", "bfloat16"), default=None,
-                   help="training arithmetic (default auto: bfloat16 autocast on a CPU with AMX or AVX512-BF16, "
-                        "about 25%% faster with the same accuracy; float32 elsewhere); evaluation is float32")
+                   help="training arithmetic (default auto: bfloat16 autocast on a CPU with AMX, about 25%% faster "
+                        "with the same accuracy; float32 elsewhere, AVX512-BF16 without AMX included); evaluation "
+                        "is float32")
     p.add_argument("--seed", action=whole(0, SEED_MAX), default=None, help="random seed (default: the --config's seed, else 0)")
     p.add_argument("--jobs", action=whole(1, JOBS_MAX), default=1, help="folds trained in parallel processes (default 1)")
     p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS", action=RayOption,
@@ -171,6 +172,20 @@ def write_data_record(out: Path, info: dict[str, Any], n_samples: int, cache: Pa
     write_text_atomic(out / "data.md", text)
 
 
+def recorded_search(config: Path | None) -> dict[str, Any]:
+    """The SearchSpec keywords (params, search, trials, inner) a `train --tune` run's run.json records as "tune";
+    {} for any other --config or none (read_config says what is wrong with a bad file)."""
+    if config is None:
+        return {}
+    try:
+        tune = json.loads(Path(config).read_text(encoding="utf-8")).get("tune")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    if not isinstance(tune, dict):
+        return {}
+    return {k: tune[k] for k in ("params", "search", "trials", "inner") if k in tune}
+
+
 # training flags that name a parameter a search space may vary: given, the flag fixes it
 _SEARCHED_FLAGS = {"epochs": "train.epochs", "lr": "train.lr", "width": "model.width", "mixup": "train.mixup",
                    "batch_size": "train.batch_size", "val_fraction": "train.val_fraction"}
@@ -179,10 +194,12 @@ _SEARCHED_FLAGS = {"epochs": "train.epochs", "lr": "train.lr", "width": "model.w
 def search_spec(args: argparse.Namespace, seed: int, say: bool = True) -> Any:
     """The SearchSpec of --space / --search / --trials / --inner (flags override the file). A training flag the
     user gave (--epochs 2) fixes its parameter: it is taken out of the space, and said (``say``), instead of the
-    search silently trying other values."""
+    search silently trying other values. Without --space, a --config that is a `train --tune` run's run.json
+    gives its recorded search (its "tune": the space as that run searched it, the settings its flags fixed taken
+    out, and its search, trials and inner folds), so that its "to train it again" command searches as it did."""
     from merstudio.training.tune import DEFAULT_SPACE, SearchSpec, load_space
 
-    kw: dict[str, Any] = load_space(args.space) if args.space is not None else {}
+    kw: dict[str, Any] = load_space(args.space) if args.space is not None else recorded_search(args.config)
     for flag in ("search", "trials", "inner"):
         if getattr(args, flag, None) is not None:
             kw[flag] = getattr(args, flag)
@@ -365,7 +382,8 @@ def config_note(args: argparse.Namespace, origin: dict[str, Any] | None) -> str 
     o = origin or {}
     if not o.get("seen_subjects"):
         return None
-    return (f"note: {args.config} was chosen by a search that saw {o['seen_subjects']} of these "
+    via = f"{args.config} (settings from {o['file']})" if o.get("via") else str(args.config)
+    return (f"note: {via} was chosen by a search that saw {o['seen_subjects']} of these "
             f"{o['n_subjects']} subjects; their scores here are not a nested estimate (use --tune for one)")
 
 
@@ -548,9 +566,10 @@ def _pooled_after(out: Path, folds: list[Path]) -> bool:
 
 def rerun_command(args: argparse.Namespace, options: Any, settings: Any) -> str:
     """The one command that trains the run of `args` again from its run.json (the model, training and input
-    settings: the same predictions on the same torch build), into a new folder beside it: the data and the
-    options that read it as given (from this folder: a relative path is the cwd's), --protocol, and --threads
-    (the thread count changes the figures; run.json's is not read back)."""
+    settings, a nested search's "tune", where the settings came from: the same predictions on the same torch
+    build), into a new folder beside it: the data and the options that read it as given (from this folder: a
+    relative path is the cwd's), --protocol, and --threads (the thread count changes the figures; run.json's is
+    not read back)."""
     out = Path(os.path.abspath(args.out))
     argv = ["merstudio", "train", "--config", str(out / "run.json"), "--data", args.data]
     argv += shlex.split(options.flags())
@@ -561,11 +580,8 @@ def rerun_command(args: argparse.Namespace, options: Any, settings: Any) -> str:
     argv += ["--protocol", str(args.protocol)]
     if settings.num_threads != 1:
         argv += ["--threads", str(settings.num_threads)]
-    if getattr(args, "tune", False):  # the search itself is not in run.json: its flags as given
-        for flag in ("space", "search", "trials", "inner"):
-            if getattr(args, flag, None):
-                argv += [f"--{flag}", str(getattr(args, flag))]
-        argv.insert(2, "--tune")
+    if getattr(args, "tune", False):  # run.json's "tune" is the search as it ran (search_spec reads it back):
+        argv.insert(2, "--tune")       # its space less what flags fixed; flags again would fix what it searched
     argv += ["--out", f"{out}-again"]
     return f"cd {shlex.quote(os.getcwd())} && {shlex.join(argv)}"
 

@@ -135,14 +135,20 @@ def split_fold(data: DataArrays, fold: Fold) -> tuple[DataArrays, DataArrays]:
     return train, test
 
 
-def inner_validation_split(train: DataArrays, fraction: float, seed: int) -> tuple[DataArrays, DataArrays]:
-    """Split training data by SUBJECT into (fit, validation); validation subjects are drawn from the
-    training subjects only (about `fraction` of them, at least one, and at least one left to fit)."""
+def validation_subjects(train: DataArrays, fraction: float, seed: int) -> list[str]:
+    """The training subjects inner_validation_split holds out for validation (about `fraction` of them, at least
+    one, and at least one left to fit), in natural order: the one draw, so that a fold's record names them."""
     uniq = train.subject_list
     if len(uniq) < 2:
         raise InputError("inner validation needs at least 2 training subjects")
     n_val = min(len(uniq) - 1, max(1, round(fraction * len(uniq))))
     rng = np.random.default_rng(seed)
-    val_subj = set(rng.choice(np.asarray(uniq, dtype=object), size=n_val, replace=False).tolist())
-    is_val = np.isin(train.subjects, list(val_subj))
+    drawn = set(rng.choice(np.asarray(uniq, dtype=object), size=n_val, replace=False).tolist())
+    return [s for s in uniq if s in drawn]
+
+
+def inner_validation_split(train: DataArrays, fraction: float, seed: int) -> tuple[DataArrays, DataArrays]:
+    """Split training data by SUBJECT into (fit, validation); validation subjects are drawn from the
+    training subjects only (about `fraction` of them, at least one, and at least one left to fit)."""
+    is_val = np.isin(train.subjects, validation_subjects(train, fraction, seed))
     return train.subset(np.flatnonzero(~is_val)), train.subset(np.flatnonzero(is_val))

@@ -45,6 +45,7 @@ from merstudio.model.config import (
     ALL_ABLATIONS,
     TRAIN_ABLATION_NAMES,
 )
+from merstudio.training.checks import fold_class_gaps
 from merstudio.training.metrics import (
     compute_metrics,
     confusion_image,
@@ -54,7 +55,7 @@ from merstudio.training.metrics import (
     format_per_dataset_table,
     scores_from_confusion,
 )
-from merstudio.training.protocols import DataArrays, Fold, make_folds, split_fold
+from merstudio.training.protocols import DataArrays, Fold, make_folds, split_fold, validation_subjects
 from merstudio.training.trainer import (
     ProgressFn,
     TrainingCancelled,
@@ -219,7 +220,11 @@ def config_origin(path: str | Path, cfg: dict[str, Any], data: DataArrays) -> di
     that recorded one hash per subject or no inputs (before 2026-12-07) also by id, counted in ``seen_by_name``).
     Every subject is a test subject once (loso,
     kfold, lodo), so settings a search chose on some of them were chosen looking at test subjects: the run is
-    then no nested estimate (`merstudio train --tune` is one)."""
+    then no nested estimate (`merstudio train --tune` is one). A run's run.json carries the origin it recorded
+    (_carried_origin)."""
+    recorded = cfg.get("config_origin")
+    if isinstance(recorded, dict) and recorded.get("file"):  # a run's run.json: where ITS settings came from
+        return _carried_origin(path, cfg, recorded, data)
     origin: dict[str, Any] = {"file": str(path)}
     searched = [str(s) for s in cfg.get("subjects") or []]
     if not searched and not isinstance(cfg.get("chosen"), dict):
@@ -238,6 +243,23 @@ def config_origin(path: str | Path, cfg: dict[str, Any], data: DataArrays) -> di
                   search_subjects=len(searched), seen_subjects=len(seen), n_subjects=len(subjects))
     if by_name:  # a choice that recorded one hash per subject, or ids alone: those known by their names
         origin["seen_by_name"] = len(by_name)
+    return origin
+
+
+def _carried_origin(path: str | Path, cfg: dict[str, Any], recorded: dict[str, Any],
+                    data: DataArrays) -> dict[str, Any]:
+    """The origin a run's run.json (``cfg``, given as --config ``path``: "train it again") recorded, carried over:
+    its settings are that run's, so they came from where that run's did (a search that saw test subjects stays
+    said, in the rerun's summary and checkpoint). ``via``: the run.json they were read from. Its counts of seen
+    subjects hold for the data that run had; on other data they are recounted only where the search's own data
+    are these (all seen), else left out (the record has no searched subjects to match)."""
+    origin = {**recorded, "via": str(path)}
+    fingerprint = data_fingerprint(data)
+    if recorded.get("chosen_by") and cfg.get("data_fingerprint") != fingerprint:
+        for key in ("seen_subjects", "n_subjects", "seen_by_name"):
+            origin.pop(key, None)
+        if recorded.get("search_fingerprint") == fingerprint:
+            origin.update(seen_subjects=len(data.subject_list), n_subjects=len(data.subject_list))
     return origin
 
 
@@ -306,6 +328,8 @@ def _run_one_fold(fold: Fold, train: DataArrays, test: DataArrays, model_cfg: An
     info = {"fold": fold.name, "index": fold.index, "test_subjects": list(fold.test_subjects),
             "n_train": len(train), "n_test": len(test), "seconds": time.perf_counter() - t0,
             "history": history}
+    if s.val_fraction > 0:  # the epoch was chosen on these training subjects: listed, so the split can be audited
+        info["val_subjects"] = validation_subjects(train, s.val_fraction, s.seed)
     if chosen is not None:
         info["tune"] = chosen
     return _fold_frame(fold, test, probs, au_probs, class_names, aus), info
@@ -462,6 +486,9 @@ def prepare_run(data: DataArrays, class_names: list[str], model_cfg: Any, settin
     if empty:
         raise InputError(f"{data_desc or 'data'}: class {', '.join(empty)} has no samples")
     folds = make_folds(data.subjects, protocol, seed=settings.seed, datasets=data.datasets)
+    if rank == 0:  # a fold trained on no sample of a class it is scored on (one line each, the CLI's warning line)
+        for line in fold_class_gaps(data.y, folds, class_names):
+            warnings.warn(line.removeprefix("warning: "), stacklevel=2)
     spec = _run_spec(data, class_names, model_cfg, settings, protocol, data_desc, input_settings, tune, origin,
                      backend, rerun)
     fold_dir = out / "folds"

@@ -67,3 +67,27 @@ def _whole(v: Any) -> bool:
 
 def _real(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def fold_class_gaps(y: Any, folds: Any, class_names: Any) -> list[str]:
+    """One line per fold (protocols.Fold) whose training samples hold no sample of a class its test samples
+    have: the model cannot predict that class there, and the fold's score says only how it misses it (k-fold on a
+    small table; LOSO on a class only one subject has). [] when every fold trains on every class it is scored on."""
+    import numpy as np
+
+    y = np.asarray(y)
+    folds = list(folds)
+    lines = []
+    for f in folds:
+        trained = set(y[f.train_idx].tolist())
+        tested = y[f.test_idx]
+        gaps = sorted({int(c) for c in tested.tolist()} - trained)
+        if not gaps:
+            continue
+        counts = {c: int((tested == c).sum()) for c in gaps}
+        named = ", ".join(f"{class_names[c]} ({n} test sample{'s' * (n > 1)})" for c, n in counts.items())
+        shown = ", ".join(f.test_subjects[:3]) + (f" and {len(f.test_subjects) - 3} more"
+                                                   if len(f.test_subjects) > 3 else "")
+        lines.append(f"fold {f.index + 1} of {len(folds)} (testing {shown}) trains on no sample of {named}: it cannot predict "
+                     f"{'that class' if len(gaps) == 1 else 'those classes'} there (fewer folds or more subjects)")
+    return lines

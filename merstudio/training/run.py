@@ -488,7 +488,7 @@ def prepare_run(data: DataArrays, class_names: list[str], model_cfg: Any, settin
     folds = make_folds(data.subjects, protocol, seed=settings.seed, datasets=data.datasets)
     if rank == 0:  # a fold trained on no sample of a class it is scored on (one line each, the CLI's warning line)
         for line in fold_class_gaps(data.y, folds, class_names):
-            warnings.warn(line.removeprefix("warning: "), stacklevel=2)
+            warnings.warn(line, stacklevel=2)
     spec = _run_spec(data, class_names, model_cfg, settings, protocol, data_desc, input_settings, tune, origin,
                      backend, rerun)
     fold_dir = out / "folds"

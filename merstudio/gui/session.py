@@ -435,22 +435,11 @@ class Session(QObject):
     def ask_earlier_project(self, video_path: Path, default: Path, earlier: Earlier) -> str:
         """The question of :meth:`_take_earlier` (tests replace it): "earlier", "new" or "cancel"."""
         name, proj = video_path.name, earlier.path.name
-        folder = os.path.abspath(earlier.path.parent)
-        where = ("beside it" if folder == os.path.abspath(video_path.parent) else
-                 f"in the app's data folder ({folder})" if folder == os.path.abspath(default.parent)
-                 else f"in {folder}")
-        if earlier.name != name:
-            held = f"under its old name {earlier.name}"
-        elif not earlier.here:
-            held = f"as {earlier.stored}"
-        else:
-            held = "among its videos"
-        events = f"{earlier.events} event{'s' * (earlier.events != 1)}"
+        said = earlier.describe(video_path, default)
         also = (f" ({earlier.others} other project{'s' * (earlier.others != 1)} hold it too)"
                 if earlier.others else "")
-        relink = f" ({earlier.name} is relinked to {name})" if earlier.name != name else ""
-        text = (f"{proj} {where} holds this video {held} ({events}){also}.\n\nOpen {proj}{relink}, or make a new "
-                f"project, {default.name}, for {name}?")
+        text = (f"{proj} {said.where} holds this video {said.held} ({said.events}){also}.\n\nOpen {proj}"
+                f"{said.relink}, or make a new project, {default.name}, for {name}?")
         answer = ask(self.win, text, [("earlier", f"Open {menu_text(proj)}", QMessageBox.ButtonRole.AcceptRole),
                                       ("new", "New project", QMessageBox.ButtonRole.ActionRole), CANCEL],
                      default="earlier")
@@ -837,6 +826,27 @@ class Earlier(NamedTuple):
     here: bool  # stored as this very file (relinked to it before)
     alone: bool  # the project's only video
     others: int = 0  # other projects that hold it too
+
+    def describe(self, video_path: Path, default: Path | None = None) -> EarlierPhrases:
+        """The phrases of the one question asked of it wherever the video is opened (a new project's: ``default``,
+        the project that would be made; an open project's: MainWindow.ask_project_holding), so both say it alike."""
+        name = video_path.name
+        folder = Path(os.path.abspath(self.path.parent))
+        where = ("beside it" if same_file(folder, video_path.parent) else
+                 f"in the app's data folder ({folder})" if default is not None and same_file(folder, default.parent)
+                 else f"in {folder}")
+        held = (f"under its old name {self.name}" if self.name != name else
+                "among its videos" if self.here else f"as {self.stored}")
+        relink = f" ({self.name} is relinked to {name})" if self.name != name else ""
+        return EarlierPhrases(where, held, f"{self.events} event{'s' * (self.events != 1)}", relink)
+
+
+class EarlierPhrases(NamedTuple):
+    """How a question names an :class:`Earlier` (Earlier.describe)."""
+    where: str  # where the project is: "beside it", "in the app's data folder (…)", "in /a/folder"
+    held: str  # how it holds the video: "under its old name a.avi", "among its videos", "as /old/path/a.avi"
+    events: str  # "3 events"
+    relink: str  # " (a.avi is relinked to b.avi)" where the name changed, else ""
 
 
 def _holding(project: Path, video_path: Path, seen: dict[tuple[int, str], bool]) -> Earlier | None:

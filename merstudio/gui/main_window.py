@@ -64,7 +64,7 @@ from merstudio.gui.playback import AudioControls, selection_range
 from merstudio.gui.questions import CANCEL, ask
 from merstudio.gui.reencode import notes_details, seek_hint, short_note
 from merstudio.gui.reencode import stop as stop_reencoding
-from merstudio.gui.session import Session, same_file
+from merstudio.gui.session import Earlier, Session
 from merstudio.gui.state import StoreWatch, short_run_note, timecode
 from merstudio.gui.status_bar import BusyIndicator, StatusBar
 from merstudio.gui.timeline import Timeline
@@ -859,19 +859,15 @@ class MainWindow(QMainWindow):
                      default="beside")
         return None if answer in (None, "cancel") else answer
 
-    def ask_project_holding(self, video_path: Path, earlier: Any) -> str | None:
+    def ask_project_holding(self, video_path: Path, earlier: Earlier) -> str | None:
         """Another project holds the video opened (renamed, or on another mount, since it was coded there: a
         Session.earlier_project): open that one ("earlier"; the video is relinked to its name now), add the video
         to the open project ("current"), or cancel (None)."""
         assert self.project is not None
         name, proj, here = video_path.name, earlier.path.name, self.project.path.name
-        where = "beside it" if same_file(earlier.path.parent, video_path.parent) else f"in {earlier.path.parent}"
-        held = (f"under its old name {earlier.name}" if earlier.name != name else
-                "among its videos" if earlier.here else f"as {earlier.stored}")
-        events = f"{earlier.events} event{'s' * (earlier.events != 1)}"
-        relink = f" ({earlier.name} is relinked to {name})" if earlier.name != name else ""
-        answer = ask(self, f"{proj} {where} holds {name} {held} ({events}): its earlier coding is there.\n\n"
-                           f"Open {proj}{relink}, or add the video to {here}?",
+        said = earlier.describe(video_path)  # as Session.ask_earlier_project names it
+        answer = ask(self, f"{proj} {said.where} holds {name} {said.held} ({said.events}): its earlier coding is "
+                           f"there.\n\nOpen {proj}{said.relink}, or add the video to {here}?",
                      [("earlier", f"Open {menu_text(proj)}", QMessageBox.ButtonRole.AcceptRole),
                       ("current", f"Add to {menu_text(here)}", QMessageBox.ButtonRole.ActionRole), CANCEL],
                      default="earlier")

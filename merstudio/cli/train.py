@@ -194,12 +194,13 @@ _SEARCHED_FLAGS = {"epochs": "train.epochs", "lr": "train.lr", "width": "model.w
 def search_spec(args: argparse.Namespace, seed: int, say: bool = True) -> Any:
     """The SearchSpec of --space / --search / --trials / --inner (flags override the file). A training flag the
     user gave (--epochs 2) fixes its parameter: it is taken out of the space, and said (``say``), instead of the
-    search silently trying other values. Without --space, a --config that is a `train --tune` run's run.json
-    gives its recorded search (its "tune": the space as that run searched it, the settings its flags fixed taken
+    search silently trying other values. In `train --tune` without --space, a --config that is a `train --tune`
+    run's run.json gives its recorded search (its "tune": the space as that run searched it, the settings its flags fixed taken
     out, and its search, trials and inner folds), so that its "to train it again" command searches as it did."""
     from merstudio.training.tune import DEFAULT_SPACE, SearchSpec, load_space
 
-    kw: dict[str, Any] = load_space(args.space) if args.space is not None else recorded_search(args.config)
+    kw: dict[str, Any] = (load_space(args.space) if args.space is not None
+                          else recorded_search(args.config) if getattr(args, "tune", False) else {})
     for flag in ("search", "trials", "inner"):
         if getattr(args, flag, None) is not None:
             kw[flag] = getattr(args, flag)

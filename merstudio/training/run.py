@@ -891,16 +891,18 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
         lines.append("- model selection: " + _selection(spec["train"], (spec.get("tune") or {}).get("params", {}),
                                                         searched))
     origin = spec.get("config_origin") or {}
+    # a run trained again from a run.json: its settings' file, and the run.json they were read from
+    named = origin.get("file", "?") + (f" (read from {origin['via']})" if origin.get("via") else "")
     if searched:  # as an evaluation says the subjects that trained its checkpoint
         chosen = origin.get("chosen") or {}
-        lines.append(f"- **configuration {origin.get('file', '?')} chosen by a search that {searched}** "
+        lines.append(f"- **configuration {named} chosen by a search that {searched}** "
                      f"({origin.get('chosen_by', 'merstudio tune')} on {origin.get('search_data') or '?'}"
                      + (f": trial {chosen.get('trial')} {chosen.get('params')}, scored by {chosen.get('inner')}"
                         if chosen else "")
                      + "): the figures below are not a nested estimate of accuracy on new people (`merstudio train "
                        "--tune` chooses inside each fold's training subjects)")
     elif origin:
-        lines.append(f"- configuration: {origin.get('file', '?')}" + (
+        lines.append(f"- configuration: {named}" + (
             f", chosen by {origin['chosen_by']} on {origin.get('search_data') or 'other data'} (none of these "
             "subjects)" if origin.get("chosen_by") else ""))
     if spec.get("arithmetic"):

@@ -66,6 +66,7 @@ def test_the_rerun_of_a_run_configured_by_a_search_on_its_subjects_still_says_so
     summary = (again / "summary.md").read_text(encoding="utf-8")
     assert "the test fold is never looked at" not in summary
     assert "saw 4 of these 4 subjects" in summary and "not a nested estimate" in summary
+    assert f"configuration {chosen} (read from {first / 'run.json'}) chosen by a search" in summary
     meta = read_checkpoint_meta(tmp_path / "again.pt")
     for origin in (_record(again)["config_origin"],
                    json.loads((again / "metrics.json").read_text(encoding="utf-8"))["config_origin"],

@@ -544,6 +544,9 @@ def prepare_data(args: argparse.Namespace, options: Any, distributed: bool = Tru
                              steps=args.steps, spacing=args.step_spacing, framing=args.framing, flow=flow, log=say,
                              progress=prep_progress(rank == 0 and not args.no_progress),
                              on_samples=lambda ds: images.append(any(x.kind == "image" for x in ds)))
+    if len(info["class_names"]) < 2:  # the model's own check named its setting (n_classes), not the data
+        raise InputError(f"{args.data}: holds one class ({', '.join(info['class_names'])}): training needs 2 or more "
+                         "(check the labels, or give --classes)")
     if int(info["T"]) > 1 and any(images):  # --steps (or a --config's T) over flow images: said, as evaluate does
         say(single_images_warning(f"the model (--steps {info['T']})", int(info["T"]), args.data,
                                   "it sees the same still image at every step, no movement unfolding (flow images "

@@ -161,8 +161,10 @@ def class_map(spec: str | Path | dict | ClassMap | None, kind: str = "table",
         if name.startswith("casme2-5") and sadness_fear is not None:
             return _casme2_5(sadness_fear)
         if name not in _BUILTIN:
-            raise InputError(f"{spec}: unknown class map (choose from {', '.join(class_map_names())}, "
-                             "or give a JSON file)")
+            # one word is read as a map's name: a single class is no class list (training tells 2 or more apart)
+            raise InputError(f"{spec}: unknown class map; give a known map ({', '.join(class_map_names())}), "
+                             "a comma-separated list of 2 or more classes (e.g. negative,positive,surprise) or a "
+                             "JSON file (classes= / --classes)")
         return _BUILTIN[name]
     if isinstance(spec, (str, Path)):
         path = Path(spec)

@@ -977,13 +977,14 @@ class MainWindow(QMainWindow):
             else:
                 stored, stored_ms = f"{video.name}: stored analysis ({a.status}, {a.device or 'cpu'})", 5000
         # every line of the switch is said, joined in one (each replaced the one before: a variable-rate video's seek
-        # hint hid that its analysis is an earlier merstudio's): the reader's notes shown (their whole text on
-        # hover), the stored analysis's line put before them, a dropped run's line after
+        # hint hid that its analysis is an earlier merstudio's). The reader's short hint first (their whole notes on
+        # hover), so that at 1300 px both lines show and its remedy is not cut; the stored analysis's line after it,
+        # a dropped run's last
         notes = list(getattr(self.session.source, "warnings", None) or [])  # e.g. more frames claimed than decode
         if notes:  # one that says the video seeks badly names File > Re-encode video for exact seeking…
             self.status_bar.showMessage(rate_hint(seek_hint(notes, self.session.source.path), self.session.source),
                                         15000, notes_details(notes))
-        self.status_bar.add_message(stored, stored_ms, first=True)
+        self.status_bar.add_message(stored, stored_ms)
         self.status_bar.add_message(held_note, 10000)
         self._update_labels()
 

@@ -39,11 +39,16 @@ def test_a_variable_rate_videos_seek_hint_keeps_its_older_analysis_line(qtbot, w
     monkeypatch.setattr(VideoSource, "warnings", property(lambda self: notes))
     assert window.ctx.execute(C.OpenProject, path=str(path)), window.errors
     qtbot.waitUntil(lambda: window.video is not None, timeout=5000)
+    window.resize(1300, 800)
     bar = window.statusBar()
     line = bar.currentMessage()
-    assert line.startswith(OLDER) and REMEDY in line, line  # it was the seek hint alone
-    assert "a.avi: variable frame rate" in line and "File > Re-encode video for exact seeking…" in line, line
-    assert notes[0] in bar.toolTip()  # the reader's whole notes still on hover
+    # the short hint first, its remedy not cut; the analysis's line after it (it was the seek hint alone)
+    assert line.startswith("a.avi: variable frame rate: seeking may land a frame off — File > Re-encode video for "
+                           "exact seeking… makes a copy that seeks exactly; " + OLDER), line
+    assert line.endswith(REMEDY), line
+    assert "File > Re-encode video for exact seeking…" in bar.shown_message() and "a.avi: stored analysis" in \
+        bar.shown_message(), bar.shown_message()  # both drawn in a 1300-px window
+    assert notes[0] in bar.toolTip() and OLDER in bar.toolTip()  # the whole story on hover, one line each
 
 
 def test_a_run_dropped_for_another_video_keeps_that_videos_older_analysis_line(qtbot, window, tmp_path, monkeypatch):

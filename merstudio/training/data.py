@@ -248,8 +248,8 @@ def duplicate_inputs_note(data: DataArrays, limit: int = 4) -> str:
     pairs = sorted({f"{a}={b}" for subs in shared.values() for i, a in enumerate(subs) for b in subs[i + 1:]})
     shown = ", ".join(pairs[:limit]) + (f" and {len(pairs) - limit} more" if len(pairs) > limit else "")
     return (f"warning: {n} samples have an identical input under another subject ({len(pairs)} subject pair"
-            f"{'s' * (len(pairs) > 1)}: {shown}): they leak between training and test folds (under LOSO those "
-            "subjects' folds are invalid); drop the duplicate rows or give them one subject id")
+            f"{'s' * (len(pairs) > 1)}: {shown}): a split by subject (train's folds, LOSO) puts them on both "
+            "sides, so those subjects' folds are invalid; drop the duplicate rows or give them one subject id")
 
 
 def training_source(kind: str, root: Path, ds: Any, prep: Any) -> dict[str, Any]:

@@ -318,6 +318,16 @@ def _check_out(path: Path, overwrite: bool, project: Any = None) -> None:
     check_output_file(path, overwrite, "events.eaf")
 
 
+def _check_beside(beside: Path | None, out: Path, overwrite: bool) -> None:
+    """Refuse, as the output itself is refused, a ``<stem>_behaviours.csv`` the export would write beside ``out``
+    that exists without --overwrite: checked before anything is written (it was replaced without a word)."""
+    if beside is not None and beside.exists() and not overwrite:
+        from merstudio.errors import OutputError
+
+        raise OutputError(f"{beside}: already exists beside {out.name} (the behaviour events go there; use "
+                          "--overwrite, or give another name)")
+
+
 def _text_table(path: Path, fmt: str | None) -> str | None:
     """The delimiter of the CSV/TSV events table ``path`` is written as; None for another format."""
     return {"events-csv": ",", "boris-csv": ",", "boris-tsv": "\t"}.get(_events_format(path, fmt))
@@ -529,6 +539,7 @@ def _write_converted(args: argparse.Namespace, events: list, media: Any, behavio
     if ix.detect_format(args.output, args.to_fmt, look_inside=False) == "eaf":
         out = ix.write_eaf(events, args.output, media, extra_tiers=px.named_behaviour_tiers(behaviours))
         return out, [], f", and {len(behaviours)} behaviour event(s) as its 'behaviour: <name> (<coder>)' tiers"
+    _check_beside(px.behaviours_csv_path(args.output), args.output, args.overwrite)  # before the events file
     out = ix.write_events(events, args.output, media, fmt=args.to_fmt)
     csv = px.export_named_behaviours_csv(behaviours, px.behaviours_csv_path(out), media.name, media.path,
                                          Timebase(media.fps, media.times))
@@ -760,6 +771,7 @@ def _all_videos(project: Any, args: argparse.Namespace) -> int:
         raise InputError(f"{args.project}: {shared}; import into each video with --video ID")
     if args.export_file is not None:
         _check_out(path, args.overwrite, project)
+        _check_beside(ix.behaviours_beside(project, None, path), path, args.overwrite)
         _safe_check(args, path)
         _out_folder(path)
         done = ix.export_all_events(project, path, statuses=args.status)
@@ -843,6 +855,8 @@ def _run_project(args: argparse.Namespace) -> int:
 
         if args.export_file is not None:
             _check_out(args.export_file, args.overwrite, project)
+            _check_beside(ix.behaviours_beside(project, vid, args.export_file, args.to_fmt), args.export_file,
+                          args.overwrite)
             _safe_check(args, args.export_file)
             _out_folder(args.export_file)
             out, *beside = ix.export_project_events(project, vid, args.export_file, fmt=args.to_fmt,

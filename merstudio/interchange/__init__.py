@@ -622,6 +622,20 @@ def export_project_events(project: Any, video_id: int, path: str | os.PathLike[s
     return out
 
 
+def behaviours_beside(project: Any, video_id: int | None, path: str | os.PathLike[str],
+                      fmt: str | None = None) -> Path | None:
+    """The ``<stem>_behaviours.csv`` an export to ``path`` would write beside it (None: none): of one video's events
+    (:func:`export_project_events`), or with ``video_id`` None every video's (:func:`export_all_events`). Asked
+    before the export, so an existing file there is refused or asked about before anything is written."""
+    if not hasattr(project, "behaviour_events") or not project.behaviour_events(video_id):
+        return None
+    from merstudio.project import export as px  # pandas and matplotlib: only where there are some
+
+    if video_id is not None and _write_format(path, fmt) == "eaf" and px.behaviour_tiers(project, video_id):
+        return None  # an ELAN file's tiers of their own
+    return px.behaviours_csv_path(path)
+
+
 def shared_video_names(project: Any) -> str:
     """Why the project's events cannot go through one events CSV and back, or "": videos sharing a file name,
     whose rows its ``video`` column cannot tell apart."""

@@ -32,7 +32,7 @@ def test_the_same_rate_with_other_times_is_not_offered_a_conversion(monkeypatch,
     exc = FrameRateMismatch("x.csv: its times are not this variable-rate video's frame times: export it again",
                             file_fps, 20.5714)
 
-    def preview(ctx: Any, params: dict[str, Any]) -> Any:
+    def preview(ctx: Any, params: dict[str, Any], read_for: list[int] | None = None) -> Any:
         raise exc
 
     monkeypatch.setattr(all_videos_import, "_preview", preview)

@@ -97,6 +97,7 @@ from merstudio.interchange.eaf_media import (
 # the export lives in eaf_write; its names are re-exported here, where callers import them
 from merstudio.interchange.eaf_write import (
     _TIER_RX,
+    BEHAVIOUR_NAME_PROPERTY,
     BEHAVIOUR_TIER_RX,
     EAF_VERSION,  # noqa: F401
     LT_APEX,  # noqa: F401
@@ -106,6 +107,7 @@ from merstudio.interchange.eaf_write import (
     SCHEMA_URL,  # noqa: F401
     XSI,  # noqa: F401
     ExtraTiers,  # noqa: F401
+    behaviour_of_tier,
     eaf_time_origin,  # noqa: F401
     eaf_tree,  # noqa: F401
     meta_unescape,
@@ -697,13 +699,16 @@ class EafPreview(ImportPreview):
     behaviour_note: str = ""  # the note saying they are left out of a conversion (an import says what it adds)
 
 
-def _behaviour_of(tid: str, t: ET.Element) -> tuple[str, str, int]:
-    """(behaviour name, coder, face) of one of our behaviour tiers (eaf_write.behaviour_tier_name): the tier names
-    all three (no face: face 0, as a file written before faces were named says); its ANNOTATOR is the coder as
-    written (a coder named nothing is "unnamed" in the tier's name)."""
+def _behaviour_of(tid: str, t: ET.Element, exact: str | None = None) -> tuple[str, str, int]:
+    """(behaviour name, coder, face) of one of our behaviour tiers (eaf_write.behaviour_of_tier): the coder is its
+    ANNOTATOR as written (a coder named nothing is "unnamed" in the tier's name), the name what the file keeps for
+    the tier (``exact``: its ``merstudio:behaviour:<tier id>`` property) else the tier's name less the coder's and
+    face's part (no face: face 0, as a file written before faces were named says)."""
+    annotator = t.get("ANNOTATOR")
+    got = behaviour_of_tier(tid, annotator, exact)
+    name, face = got if got else (exact if exact is not None else tid.strip(), 0)
     m = BEHAVIOUR_TIER_RX.match(tid)
-    name, coder, face = (m.group("name"), m.group("coder"), int(m.group("face") or 0)) if m else (tid, "", 0)
-    return name.strip(), (t.get("ANNOTATOR") if t.get("ANNOTATOR") is not None else coder) or "", face
+    return name, (annotator if annotator is not None else m.group("coder") if m else "") or "", face
 
 
 def _read_behaviours(scheme: _Scheme, timing: _Timing, clock: FrameClock, video_id: int | None,
@@ -712,9 +717,10 @@ def _read_behaviours(scheme: _Scheme, timing: _Timing, clock: FrameClock, video_
     frames a..b-1, one frame a point); the value is the note unless it is the behaviour's name (what the export
     writes for an event without a note)."""
     out = []
-    # a "/" in a behaviour's name is "-" in its tier's (never a "<coder>/event" tier): an event without a note holds
-    # the name as written, which names every event of the behaviour (its other lanes' too)
-    real = {name: value for tid, (name, _c, _f) in scheme.behaviour_tiers.items()
+    # a "/" in a behaviour's name is "-" in its tier's (never a "<coder>/event" tier): a file written before its
+    # tiers' exact names were kept (merstudio:behaviour:<tier id>) has them only where an event without a note
+    # holds the name as written, which names every event of the behaviour (its other lanes' too)
+    real = {name: value for tid, (name, _c, _f) in scheme.behaviour_tiers.items() if tid not in scheme.behaviour_names
             for a in scheme.tiers[tid].iter("ALIGNABLE_ANNOTATION")
             if "/" in (value := (a.findtext("ANNOTATION_VALUE") or "").strip()) and value.replace("/", "-") == name}
     for tid, (name, coder, face) in scheme.behaviour_tiers.items():
@@ -753,6 +759,8 @@ class _Scheme:
     # our behaviour tiers (type merstudio-behaviour, project.export.behaviour_tiers): tier id -> (behaviour, coder,
     # face)
     behaviour_tiers: dict[str, tuple[str, str, int]] = field(default_factory=dict)
+    # the HEADER's exact behaviour names of tiers whose id loses it (a "/"): tier id -> name
+    behaviour_names: dict[str, str] = field(default_factory=dict)
 
 
 def _eaf_tiers(p: Path, root: ET.Element, extra: dict[str, str], tier_roles: Mapping[str, str] | None,
@@ -780,7 +788,11 @@ def _eaf_tiers(p: Path, root: ET.Element, extra: dict[str, str], tier_roles: Map
             elif roles[tid] == "apex":
                 notes.append(f"{p.name}: tier {quote(tid)} read as the apexes of {quote(shorten(extra[tid], 40))} "
                              "(its values are onset / apex / offset); give it a kind to read it otherwise")
-    scheme = _Scheme(p, tiers, extra, roles)
+    header = root.find("HEADER")
+    kept = {(e.get("NAME") or "")[len(BEHAVIOUR_NAME_PROPERTY):]: (e.text or "").strip()
+            for e in (header.findall("PROPERTY") if header is not None else [])
+            if (e.get("NAME") or "").startswith(BEHAVIOUR_NAME_PROPERTY) and (e.text or "").strip()}
+    scheme = _Scheme(p, tiers, extra, roles, behaviour_names=kept)
     _mapped_faces(scheme, dict(tier_faces or {}), notes, known)
     for tid, t in tiers.items():
         _classify_tier(scheme, tid, t, notes, skipped)
@@ -875,7 +887,7 @@ def _classify_tier(scheme: _Scheme, tid: str, t: ET.Element, notes: list[str], s
             scheme.event_tiers[tid] = (scheme.extra[tid], scheme.faces.get(tid, 0))
         return
     if t.get("LINGUISTIC_TYPE_REF") == LT_BEHAVIOUR:  # our own behaviour events' tier: read back as such
-        scheme.behaviour_tiers[tid] = _behaviour_of(tid, t)
+        scheme.behaviour_tiers[tid] = _behaviour_of(tid, t, scheme.behaviour_names.get(tid))
         if who := (t.get("PARTICIPANT") or "").strip():  # as the event tiers' participant: kept when written again
             scheme.face_names.setdefault(scheme.behaviour_tiers[tid][2], who)
         return

@@ -105,13 +105,42 @@ BEHAVIOUR_TIER_RX = re.compile(r"^behaviour: (?P<name>.+) \((?P<coder>.*)\)(?:/f
                                r"(?: #(?P<lane>\d{1,9}))?$")
 
 
+class BehaviourTierId(str):
+    """A behaviour tier's id (:func:`behaviour_tier_name`) that also knows the behaviour's exact name: the writer
+    keeps it in the file where the id cannot give it back (a "/", which the id writes as "-")."""
+
+    behaviour: str
+
+
 def behaviour_tier_name(name: str, coder: str, face_id: int = 0, lane: int = 1) -> str:
-    """The tier id of a behaviour's events by one coder on one face and lane (BEHAVIOUR_TIER_RX reads it back); a
-    "/" in the name is "-" (never read back as a ``<coder>/event`` tier)."""
+    """The tier id of a behaviour's events by one coder on one face and lane (:func:`behaviour_of_tier` reads it
+    back); a "/" in the name is "-" (never read back as a ``<coder>/event`` tier): the id carries the exact name,
+    which the writer keeps in a ``merstudio:behaviour:<tier id>`` property where the id loses it."""
     tid = f"behaviour: {name.replace('/', '-')} ({coder or 'unnamed'})"
     if face_id != 0:
         tid += f"/face{face_id}"
-    return tid + (f" #{lane}" if lane > 1 else "")
+    out = BehaviourTierId(tid + (f" #{lane}" if lane > 1 else ""))
+    out.behaviour = name
+    return out
+
+
+BEHAVIOUR_NAME_PROPERTY = "merstudio:behaviour:"  # + tier id: the behaviour's exact name, where the id loses it
+
+
+def behaviour_of_tier(tid: str, annotator: str | None, exact: str | None = None) -> tuple[str, int] | None:
+    """(behaviour name, face) of a behaviour tier's id, None where it is none. The coder is the tier's ANNOTATOR
+    (a coder named nothing is "unnamed" in the id): " (<annotator>)" and the "/face<k>" and " #<n>" after it are cut
+    from the end, so a " (" in the coder's name or the behaviour's stays where it belongs ("smile (Anna (RA))" split
+    at the last " (" read the behaviour "smile (Anna"). ``exact``: the name the file keeps for the tier (else the
+    name the id gives). A tier without an ANNOTATOR (or one its id does not end with) is read by BEHAVIOUR_TIER_RX."""
+    m = None
+    if annotator is not None:
+        m = re.match(r"^behaviour: (?P<name>.+) \(" + re.escape(annotator or "unnamed")
+                     + r"\)(?:/face(?P<face>-?\d{1,9}))?(?: #(?P<lane>\d{1,9}))?$", tid)
+    m = m or BEHAVIOUR_TIER_RX.match(tid)
+    if m is None:
+        return None
+    return (exact if exact is not None else m.group("name").strip()), int(m.group("face") or 0)
 
 
 def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[str] | None = None,
@@ -131,7 +160,7 @@ def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[
         "AUTHOR": author, "DATE": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "FORMAT": EAF_VERSION, "VERSION": EAF_VERSION, f"{{{XSI}}}noNamespaceSchemaLocation": SCHEMA_URL})
     n_ann = sum(len(v) for v in lanes.values()) * 3 + sum(len(spans) for _, spans in extra.values())
-    _header(root, media, eaf_path, clock, origin, n_ann)
+    _header(root, media, eaf_path, clock, origin, n_ann, _behaviour_names(extra))
     slot = _time_order(root, values, origin)
     aid = _event_tiers(root, lanes, slot, clock, dict(media.face_names))
     _behaviour_tiers(root, extra, slot, clock, aid, dict(media.face_names))
@@ -188,10 +217,24 @@ def _linked_attrs(lm: LinkedMedia, eaf_path: str | os.PathLike[str] | None) -> d
     return attrs
 
 
+def _behaviour_names(extra: ExtraTiers) -> dict[str, str]:
+    """{tier id: behaviour name} of the behaviour tiers whose id does not give their behaviour's exact name back
+    (a "/" in it): kept in the HEADER (a tier has no attribute for it: ANNOTATOR is the coder, PARTICIPANT the
+    face)."""
+    out = {}
+    for tid, (annotator, _spans) in extra.items():
+        name = getattr(tid, "behaviour", None)
+        got = behaviour_of_tier(tid, annotator)
+        if name is not None and (got is None or got[0] != name):
+            out[tid] = name
+    return out
+
+
 def _header(root: ET.Element, media: Media, eaf_path: str | os.PathLike[str] | None, clock: FrameClock,
-            origin: int, n_ann: int) -> None:
-    """The HEADER: the media descriptors (the video first, then the other media it came with) and the properties
-    a reader checks the frames by (``merstudio:fps``, ``merstudio:frame_rule``, ``merstudio:frame_count``)."""
+            origin: int, n_ann: int, behaviour_names: Mapping[str, str] | None = None) -> None:
+    """The HEADER: the media descriptors (the video first, then the other media it came with), the properties
+    a reader checks the frames by (``merstudio:fps``, ``merstudio:frame_rule``, ``merstudio:frame_count``) and the
+    exact names of behaviours their tiers' ids do not give back (``merstudio:behaviour:<tier id>``)."""
     header = ET.SubElement(root, "HEADER", {"MEDIA_FILE": "", "TIME_UNITS": "milliseconds"})
     if media.path:
         ET.SubElement(header, "MEDIA_DESCRIPTOR", _video_attrs(media, eaf_path, origin))
@@ -201,6 +244,8 @@ def _header(root: ET.Element, media: Media, eaf_path: str | os.PathLike[str] | N
     ET.SubElement(header, "PROPERTY", {"NAME": "merstudio:frame_rule"}).text = clock.rule
     if media.frame_count is not None:
         ET.SubElement(header, "PROPERTY", {"NAME": "merstudio:frame_count"}).text = str(int(media.frame_count))
+    for tid, name in (behaviour_names or {}).items():
+        ET.SubElement(header, "PROPERTY", {"NAME": BEHAVIOUR_NAME_PROPERTY + tid}).text = name
     ET.SubElement(header, "PROPERTY", {"NAME": "lastUsedAnnotationId"}).text = str(n_ann)
 
 
@@ -260,8 +305,8 @@ def _behaviour_tiers(root: ET.Element, extra: ExtraTiers, slot: Mapping[int, str
     """The ``extra_tiers`` of :func:`eaf_tree` after the event tiers, their annotations numbered on from ``aid``. A
     behaviour tier of a face named in ``face_names`` has its PARTICIPANT, as that face's event tiers do."""
     for tier_id, (annotator, spans) in extra.items():
-        m = BEHAVIOUR_TIER_RX.match(tier_id)
-        name = (face_names or {}).get(int(m.group("face") or 0)) if m else None
+        got = behaviour_of_tier(tier_id, annotator)
+        name = (face_names or {}).get(got[1]) if got else None
         tier = ET.SubElement(root, "TIER", {"LINGUISTIC_TYPE_REF": LT_BEHAVIOUR, "ANNOTATOR": annotator,
                                             **({"PARTICIPANT": name} if name else {}), "TIER_ID": tier_id})
         for a, b, value in sorted(spans):

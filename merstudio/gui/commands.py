@@ -455,6 +455,34 @@ def ask_attach(win: Any, file: str, video: str, frames: int, fps: float, analyse
     return ask(win, text, choices, default="attach")
 
 
+def ask_replace_beside(win: Any, beside: str) -> bool:
+    """Whether to replace ``beside``, the behaviour events' CSV an export writes beside its file, which exists (the
+    save dialog asked about the events file alone; tests replace this)."""
+    return ask(win, f"{beside} beside it exists: replace it too?",
+               [("yes", QMessageBox.StandardButton.Yes, None), ("no", QMessageBox.StandardButton.No, None)],
+               default="no", escape="no") == "yes"
+
+
+def _ask_beside(ctx: CommandContext, params: Params, video_id: int | None, fmt: str | None = None) -> bool:
+    """Before an events export: where the ``<stem>_behaviours.csv`` it writes beside the file exists (ours from an
+    earlier export or another file: not told apart), ask once; No sets params["behaviours"] False (the events file
+    alone is written, and the status line says so). It was replaced without a word. Always True: No still exports."""
+    from merstudio.interchange import behaviours_beside
+
+    assert ctx.win.project is not None
+    beside = behaviours_beside(ctx.win.project, video_id, params["path"], fmt)
+    if beside is not None and beside.exists() and "behaviours" not in params:
+        params["behaviours"] = ask_replace_beside(ctx.win, beside.name)
+        params["beside"] = beside.name
+    return True
+
+
+def _beside_kept(params: Params) -> str:
+    """The status line's note where the behaviour events' CSV beside the export was kept (the user's No), else ""."""
+    return "" if params.get("behaviours", True) else \
+        f"{params.get('beside', 'the behaviours CSV')} kept as it was: the behaviour events were not written"
+
+
 def found_line(video: Any, found: list[int], missing: list[int], was: str = "") -> str:
     """What the status bar says once a missing video was found at ``video.path`` (the "Where is …?" dialog, or File
     > Open video of the moved file): its folder, the name it was added under where the file found (by its
@@ -941,8 +969,12 @@ class Export(AppCommand):
             win.exports.require_idle()  # before the file dialog, not after it
         win.follow_project()  # the default folder and the labelled set's name are the project's
         name = default.format(stem=Path(video.name).stem, project=win.project.path.stem)
-        return _ask_path(ctx, params, "path", f"Export {title}", filt, save=True,
-                         default=str(export_folder(win.project) / name))
+        if not _ask_path(ctx, params, "path", f"Export {title}", filt, save=True,
+                         default=str(export_folder(win.project) / name)):
+            return False
+        if params["kind"] in ("events_csv", "events_xlsx", "events_all"):  # a CSV of behaviour events beside it
+            return _ask_beside(ctx, params, None if params["kind"] == "events_all" else video.id)
+        return True
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
@@ -970,21 +1002,26 @@ class Export(AppCommand):
             return
         elif kind == "events_csv":
             out = [ex.export_events_csv(proj, path, video_id=video.id, progress=progress, times=times)]
-            out += _behaviours_beside(proj, video.id, path, times)
+            if params.get("behaviours", True):
+                out += _behaviours_beside(proj, video.id, path, times)
         elif kind == "events_xlsx":  # ~0.1 s for 300 events: in the worker
-            copy = _own_times(times)
+            copy, beside = _own_times(times), params.get("behaviours", True)
             _export_in_worker(win, proj, f"events export of {video.name} ({path.name})", [path],
                               lambda reader, progress: [ex.export_events_xlsx(reader, path, video_id=vid,
                                                                               progress=progress, times=copy)]
-                              + _behaviours_beside(reader, vid, path, copy),
+                              + (_behaviours_beside(reader, vid, path, copy) if beside else []),
                               busy="Exporting the events…")
+            if kept := _beside_kept(params):
+                _say_after(win, f"Exported {path}; {kept}")
             return
         elif kind == "events_all":  # read and written in the worker (a project's every event)
             copy, notes = _own_times(times), []
 
+            beside, kept = params.get("behaviours", True), _beside_kept(params)
+
             def write_all(reader: Any, progress: Callable[[int, int], None]) -> list[Path]:
-                out, note = _all_events_csv(reader, path, vid, copy, progress)
-                notes.append(note)
+                out, note = _all_events_csv(reader, path, vid, copy, progress, behaviours=beside)
+                notes.append("; ".join(n for n in (note, kept) if n))
                 return out
 
             _export_in_worker(win, proj, f"export of every video's events ({path.name})", [path], write_all,
@@ -1013,6 +1050,8 @@ class Export(AppCommand):
         else:
             raise InputError(f"export: unknown kind {kind!r}")
         win.export_done(out)
+        if kept := _beside_kept(params):  # after export_done's "Exported …", which it replaces
+            win.statusBar().showMessage(f"Exported {path}; {kept}" + safe_note(win.exports.made_safe), 15000)
 
 
 def export_folder(proj: Any) -> Path:
@@ -1029,14 +1068,15 @@ def export_folder(proj: Any) -> Path:
 
 
 def _all_events_csv(proj: Any, path: Path, current: int, times: Any,
-                    progress: Callable[[int, int], None] | None = None) -> tuple[list[Path], str]:
+                    progress: Callable[[int, int], None] | None = None,
+                    behaviours: bool = True) -> tuple[list[Path], str]:
     """Every video's events in one events CSV (the interchange format), each row naming its video: what `merstudio
     convert --project P --import FILE --video all` puts back into the videos (interchange.export_all_events, as that
     command's --export writes it). ``times``: the current video's frame times as its player knows them (the
     others': those their analysis stored). ([the file], what to say beside "Exported": "" or its notes)."""
     from merstudio.interchange import export_all_events
 
-    done = export_all_events(proj, path, times={current: times}, progress=progress)
+    done = export_all_events(proj, path, times={current: times}, progress=progress, behaviours=behaviours)
     return done.paths, "; ".join(done.notes)  # the behaviour events' file beside it too, where written
 
 
@@ -1679,15 +1719,14 @@ class ExportEvents(AppCommand):
         assert ctx.win.project is not None
         ctx.win.follow_project()
         default = str(export_folder(ctx.win.project) / f"{Path(video.name).stem}.eaf")
-        if params.get("path"):
-            return True
-        if not _ask_path(ctx, params, "path", "Export events", EXPORT_EVENTS_FILTER, save=True, default=default,
-                         chosen="filter"):
-            return False
-        params["path"], fmt = _export_format(params["path"], params.pop("filter"))
-        if fmt and not params.get("fmt"):
-            params["fmt"] = fmt
-        return True
+        if not params.get("path"):
+            if not _ask_path(ctx, params, "path", "Export events", EXPORT_EVENTS_FILTER, save=True, default=default,
+                             chosen="filter"):
+                return False
+            params["path"], fmt = _export_format(params["path"], params.pop("filter"))
+            if fmt and not params.get("fmt"):
+                params["fmt"] = fmt
+        return _ask_beside(ctx, params, video.id, params.get("fmt"))
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
@@ -1708,12 +1747,16 @@ class ExportEvents(AppCommand):
         vid = video.id
         if kind == "eaf" and (still := ex.open_states_note(proj, vid)):  # an ELAN tier holds no state without an end
             notes.append(still)
+        behaviours = params.get("behaviours", True)
+        if kept := _beside_kept(params):
+            notes.append(kept)
 
         def write(reader: Any, progress: Callable[[int, int], None], times: Any) -> list[Path]:
             if kind == "boris-project" and (note := export_losses(reader.events(vid))):  # what it cannot hold
                 notes.append(note)
             # the events and the video's behaviour events (an ELAN file's tiers, else a CSV beside): as convert
-            return export_project_events(reader, vid, path, fmt=fmt, times=times, progress=progress)
+            return export_project_events(reader, vid, path, fmt=fmt, times=times, progress=progress,
+                                         behaviours=behaviours)
 
         def told() -> str:  # replaces export_done's line: its spreadsheet-safe count comes along
             return f"Exported {path.name}; note: {'; '.join(notes)}" if notes else ""

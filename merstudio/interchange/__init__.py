@@ -807,14 +807,15 @@ class AllEventsExport:
 
 def export_all_events(project: Any, path: str | os.PathLike[str], statuses: Iterable[str] | None = None,
                       times: Mapping[int, np.ndarray | None] | None = None,
-                      progress: Callable[[int, int], None] | None = None) -> AllEventsExport:
+                      progress: Callable[[int, int], None] | None = None, behaviours: bool = True) -> AllEventsExport:
     """Every video's events of a project in one events CSV, each row naming its video: what ``merstudio convert
     --project P --import FILE --video all`` puts back into the videos. ``statuses``: only events of these.
     Frame times: ``times`` by video id where given (a player's), else :func:`project_media`'s: a video analysed to
     its end is not opened, another's file is (its header; a variable-rate one indexed, once per process). Videos
     sharing a file name are written, with a note (their rows cannot be told apart on the way back). ``progress``:
     a step after each video's times (a video file may be opened for them), one before the file is moved into
-    place (what a step raises leaves the old file) and one once it is there."""
+    place (what a step raises leaves the old file) and one once it is there. ``behaviours`` False: the behaviour
+    events' CSV beside it is not written (the app's user kept the one there)."""
     videos = project.videos()
     keep = None if statuses is None else set(statuses)
     evs = [e for v in videos for e in project.events(v.id) if keep is None or e.status in keep]
@@ -831,7 +832,7 @@ def export_all_events(project: Any, path: str | os.PathLike[str], statuses: Iter
                            [f"{shared}: their rows cannot be imported back from this file"] if shared else [])
     # the behaviour events (their own columns: no apex, an open state) in a file of their own beside it, which
     # `--import … --video all` takes back; they were left out without a word, and could reach no other copy
-    n = len(project.behaviour_events()) if hasattr(project, "behaviour_events") else 0
+    n = len(project.behaviour_events()) if behaviours and hasattr(project, "behaviour_events") else 0
     if n:
         from merstudio.project import export as px  # pandas and matplotlib: only where there are some
 

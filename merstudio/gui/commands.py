@@ -594,15 +594,32 @@ class SetFolderRate(AppCommand):
             win.statusBar().showMessage(f"{video.name}: {fps:g} fps already", 5000)
             return
         step = FolderRateStep(win, vid, fps)
-        if params.get("rerun"):  # once shown at the new rate (its own decoder opens it at it too), after this
-            from PySide6.QtCore import QTimer
+        rerun = params.get("rerun")
 
-            step.then = lambda: QTimer.singleShot(0, win, lambda: win.ctx.execute(RunAnalysis))
+        def say() -> None:  # joined to the lines the video's switch at its new rate says: they replaced it at once
+            change = step.change
+            line = change.line()
+            if change.analysed_at is not None:
+                from merstudio.project.videos import analysed_at_text
+
+                measured = analysed_at_text(change.analysed_at, change.video.fps)
+                if measured in win.status_bar.currentMessage():  # the video's own line says it, with the remedy
+                    line = line.replace(f"; {measured}", "")
+                elif not rerun:
+                    line += ": Analysis > Run analysis (Ctrl+R)"
+            win.status_bar.add_message(line, 15000, first=True)  # first: it answers the dialog just closed
+
+        def shown() -> None:  # the video shown again at the new rate (its own decoder opens it at it too)
+            say()
+            if rerun:  # after this
+                from PySide6.QtCore import QTimer
+
+                QTimer.singleShot(0, win, lambda: win.ctx.execute(RunAnalysis))
+
+        step.then = shown
         win.coding.push(step)
-        line = step.change.line()
-        if step.change.analysed_at is not None and not params.get("rerun"):
-            line += ": Analysis > Run analysis (Ctrl+R)"
-        win.statusBar().showMessage(line, 15000)
+        if win.session.video is None or win.session.video.id != vid:  # not shown: nothing to wait for
+            say()
 
 
 class CancelAnalysis(AppCommand):

@@ -1,0 +1,81 @@
+"""Analysis > Frame rate of this folder…'s line (h263, audit a104 item 4): "burst: frame rate 30 -> 60 fps …; its N
+event(s) keep their frames…" was replaced within a second by the lines of the video shown again at the new rate (its
+stored analysis measured at the old one). Now both are said, joined (StatusBar.add_message), the rate's first."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import cv2
+import numpy as np
+from gui_fixtures import reopened
+
+from merstudio.cli.main import main
+from merstudio.gui import commands as C
+from merstudio.gui import video_opening
+from merstudio.project import Event
+
+
+def _project(tmp_path: Path) -> Path:
+    folder = tmp_path / "burst"
+    folder.mkdir()
+    for k in range(12):
+        cv2.imwrite(str(folder / f"img{k + 1:04d}.png"), np.full((48, 64, 3), 20 * k, np.uint8))
+    path = tmp_path / "study.merproj"
+    assert main(["project", "new", str(path), str(folder)]) == 0
+    return path
+
+
+def test_the_rate_line_joins_the_video_switch_lines(qtbot, qsettings, tmp_path, monkeypatch) -> None:
+    """The open within the grace: the video's lines first, then the rate's joined to them, the analysis said once."""
+    monkeypatch.setattr(video_opening, "ask_folder_rate", lambda *a: (60.0, False))
+    win = reopened(qtbot, qsettings, _project(tmp_path))
+    try:
+        qtbot.waitUntil(lambda: win.session.source is not None)
+        assert win.ctx.execute(C.RunAnalysis), win.errors
+        qtbot.waitUntil(lambda: win.analysis.worker is None and win.project.analysis(win.video.id) is not None)
+        win.project.add_event(Event(win.video.id, 3, 4, 6, emotion="positive", coder="ann"))  # its events: said
+        assert win.ctx.execute(C.SetFolderRate), win.errors
+        qtbot.waitUntil(lambda: win.session.source.fps == 60)
+        # the video's own line (its analysis measured at 30 fps) is said, and the rate's stays with it
+        qtbot.waitUntil(lambda: "Analysis > Run analysis (Ctrl+R)" in win.statusBar().currentMessage()
+                        and "burst: stored analysis" not in win.statusBar().currentMessage())
+        qtbot.wait(300)  # anything queued after the switch
+        line = win.status_bar.currentMessage()
+        assert "burst: frame rate 30 -> 60 fps" in line, line  # was: the video's line alone
+        assert re.search(r"its \d+ event\(s\) keep their frames", line), line
+        assert line.index("frame rate 30 -> 60") < line.index("measured at 30 fps"), line  # the rate's first
+        assert line.count("measured at 30 fps") == 1, line  # said once, not by both lines
+    finally:
+        win.shutdown()
+
+
+def test_the_rate_line_joins_a_switch_that_outlasts_the_grace(qtbot, qsettings, tmp_path, monkeypatch,
+                                                             open_grace) -> None:
+    """The app's 250 ms for the open: a folder opened again more slowly comes in the background, its lines after."""
+    import time
+
+    import merstudio.io as mio
+
+    monkeypatch.setattr(video_opening, "ask_folder_rate", lambda *a: (60.0, False))
+    win = reopened(qtbot, qsettings, _project(tmp_path))
+    try:
+        qtbot.waitUntil(lambda: win.session.source is not None)
+        assert win.ctx.execute(C.RunAnalysis), win.errors
+        qtbot.waitUntil(lambda: win.analysis.worker is None and win.project.analysis(win.video.id) is not None)
+        opened = mio.open_source
+
+        def slow(*a, **k):
+            time.sleep(open_grace / 1000 + 0.3)
+            return opened(*a, **k)
+
+        monkeypatch.setattr(mio, "open_source", slow)
+        assert win.ctx.execute(C.SetFolderRate), win.errors
+        qtbot.waitUntil(lambda: win.session.source.fps == 60, timeout=10000)
+        qtbot.wait(300)
+        line = win.status_bar.currentMessage()
+        assert "burst: frame rate 30 -> 60 fps" in line, line
+        assert "Analysis > Run analysis (Ctrl+R)" in line and line.count("measured at 30 fps") == 1, line
+    finally:
+        win.shutdown()

@@ -455,10 +455,10 @@ def ask_attach(win: Any, file: str, video: str, frames: int, fps: float, analyse
     return ask(win, text, choices, default="attach")
 
 
-def ask_replace_beside(win: Any, beside: str) -> bool:
-    """Whether to replace ``beside``, the behaviour events' CSV an export writes beside its file, which exists (the
-    save dialog asked about the events file alone; tests replace this)."""
-    return ask(win, f"{beside} beside it exists: replace it too?",
+def ask_replace_beside(win: Any, beside: str, events: str) -> bool:
+    """Whether to replace ``beside``, the behaviour events' CSV an export writes beside its file ``events``, which
+    exists (the save dialog asked about the events file alone; tests replace this)."""
+    return ask(win, f"{beside} beside {events} exists: replace it too?",
                [("yes", QMessageBox.StandardButton.Yes, None), ("no", QMessageBox.StandardButton.No, None)],
                default="no", escape="no") == "yes"
 
@@ -472,7 +472,7 @@ def _ask_beside(ctx: CommandContext, params: Params, video_id: int | None, fmt: 
     assert ctx.win.project is not None
     beside = behaviours_beside(ctx.win.project, video_id, params["path"], fmt)
     if beside is not None and beside.exists() and "behaviours" not in params:
-        params["behaviours"] = ask_replace_beside(ctx.win, beside.name)
+        params["behaviours"] = ask_replace_beside(ctx.win, beside.name, Path(params["path"]).name)
         params["beside"] = beside.name
     return True
 
@@ -1229,6 +1229,8 @@ class ImportEvents(AppCommand):
 
         prev, alt = found  # alt: the file read to replace its coders' events, if any
         params["preview"] = prev
+        if prev.nothing_new():
+            return True  # nothing to ask about: do() says so in the status line
         reread = None
         boris = _is_boris(params)  # BORIS names no coder (the observation id names the session): the Coder field's
         # a file of another format whose events name no coder (an events CSV's empty coder column; a file without
@@ -1266,6 +1268,9 @@ class ImportEvents(AppCommand):
         if all_videos_import.several_videos(ctx, params):
             return all_videos_import.do(ctx, params)
         preview = params.get("preview") or _preview(ctx, params)
+        if line := preview.nothing_new(preview.path.name):  # behaviour tiers alone, all here: not an error
+            ctx.win.statusBar().showMessage(line, 10000)
+            return None
         rows = list(getattr(preview, "behaviour_rows", ()))  # an ELAN file's behaviour tiers (ours)
         if rows and not preview.events and not preview.replaces:  # behaviour events alone: their own step
             return _import_behaviours(ctx, {**params, "behaviour_previews": [preview]})

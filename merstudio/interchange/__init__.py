@@ -320,9 +320,23 @@ class ProjectImport(ImportPreview):
                              "same face and interval; the review stands)")
         return events
 
+    def nothing_new(self, name: str | None = None) -> str:
+        """The one line for a file (an ELAN file of behaviour tiers alone) whose behaviour events are all in the
+        project already and which brings nothing else (no events, new coder, replacement, review or skip), naming
+        it as ``name`` (default its path); "" otherwise. Said, not refused, as a file whose events are all here
+        already is: it was refused as holding "no events and no coder"."""
+        if not self.behaviour_duplicates or self.of_behaviours or self.events or self.duplicates \
+                or self.behaviour_rows or self.replaces or self.skipped or self.reviewed_here or self.resolves \
+                or any(c not in self.coded_before for c in self.file_coders):
+            return ""
+        return (f"{self.path if name is None else name}: its {self.behaviour_duplicates} behaviour event(s) are "
+                "already in the project: nothing new to import")
+
     def summary(self, limit: int = 20) -> str:
         if self.of_behaviours:
             return self._behaviour_summary(limit)
+        if line := self.nothing_new():  # its head says it; the rest (frame rate, notes) as any file's
+            return "\n".join([line, *super().summary(limit).splitlines()[1:]])
         text = super().summary(limit)
         if self.replace:
             who = name_list(self.file_coders, 8) or "(no coder)"
@@ -573,6 +587,8 @@ def commit_import(project: Any, preview: ImportPreview, skip_bad: bool = False) 
             coded.setdefault(e.video_id, []).append(e.coder)
         remove = []
     if not events and not remove and not any(coded.values()) and not preview.duplicates:
+        if isinstance(preview, ProjectImport) and preview.nothing_new():
+            return []  # its summary said so; nothing written, as for a file whose events are all here already
         raise InputError(f"{preview.path}: no events and no coder in the file: nothing to import (to record a coder "
                          "who found nothing on this video, name them: coder= / --coder NAME)")
     known = set(project.coders())

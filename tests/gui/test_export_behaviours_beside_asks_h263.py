@@ -1,6 +1,6 @@
 """The ``<stem>_behaviours.csv`` an export of events writes beside its file (h263): File > Export events to ev.csv
 replaced an existing ev_behaviours.csv without a word (the save dialog asked about ev.csv alone). Now it asks once
-("ev_behaviours.csv beside it exists: replace it too?"); on No only the events file is written, and the status
+("ev_behaviours.csv beside ev.csv exists: replace it too?"); on No only the events file is written, and the status
 line says so. File > Export's events CSV/workbook and every video's events ask the same."""
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ def _export(window, qtbot, command, **params):
 @pytest.mark.parametrize("how", ["events", "events_csv", "events_xlsx", "events_all"])
 def test_no_keeps_the_behaviours_csv_beside_and_says_so(qtbot, window, coded, tmp_path, monkeypatch, how):
     asked: list[str] = []
-    monkeypatch.setattr(C, "ask_replace_beside", lambda _win, name: asked.append(name) or False, raising=False)
+    monkeypatch.setattr(C, "ask_replace_beside", lambda _win, name, _events: asked.append(name) or False,
+                        raising=False)
     assert window.ctx.execute(C.OpenProject, path=str(coded)), window.errors
     out = tmp_path / ("ev.xlsx" if how == "events_xlsx" else "ev.csv")
     beside = tmp_path / "ev_behaviours.csv"
@@ -48,7 +49,8 @@ def test_no_keeps_the_behaviours_csv_beside_and_says_so(qtbot, window, coded, tm
 
 def test_yes_replaces_it_and_none_there_asks_nothing(qtbot, window, coded, tmp_path, monkeypatch):
     asked: list[str] = []
-    monkeypatch.setattr(C, "ask_replace_beside", lambda _win, name: asked.append(name) or True, raising=False)
+    monkeypatch.setattr(C, "ask_replace_beside", lambda _win, name, _events: asked.append(name) or True,
+                        raising=False)
     assert window.ctx.execute(C.OpenProject, path=str(coded)), window.errors
     beside = tmp_path / "ev_behaviours.csv"
     beside.write_text(PRECIOUS)
@@ -57,3 +59,13 @@ def test_yes_replaces_it_and_none_there_asks_nothing(qtbot, window, coded, tmp_p
     assert beside.read_text().startswith("behaviour_event_id,")
     _export(window, qtbot, C.ExportEvents, path=str(tmp_path / "new.csv"))
     assert asked == ["ev_behaviours.csv"] and (tmp_path / "new_behaviours.csv").is_file()
+
+
+def test_the_question_names_the_events_file(qtbot, window, coded, tmp_path, monkeypatch):
+    """'ev_behaviours.csv beside ev.csv exists': it said 'beside it', the events file unnamed (h264)."""
+    asked: list[str] = []
+    monkeypatch.setattr(C, "ask", lambda _win, text, *_a, **_k: asked.append(text) or "no")
+    assert window.ctx.execute(C.OpenProject, path=str(coded)), window.errors
+    (tmp_path / "ev_behaviours.csv").write_text(PRECIOUS)
+    _export(window, qtbot, C.ExportEvents, path=str(tmp_path / "ev.csv"))
+    assert asked == ["ev_behaviours.csv beside ev.csv exists: replace it too?"]

@@ -8,23 +8,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
 from support.cli_run import run
+from support.clips import noise_clip
 
 from merstudio.project import Event, Project
-
-
-def clip(path: Path, seed: int) -> Path:
-    """A small MJPG clip of its own pictures."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(seed)
-    w = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 25, (64, 48))
-    for _ in range(6):
-        w.write(rng.integers(0, 255, (48, 64, 3), np.uint8))
-    w.release()
-    return path
 
 
 @pytest.fixture
@@ -32,7 +20,7 @@ def moved(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     """lab/study.merproj with lab/videos/a.avi (one event by alice and one by bob) and b.avi, the project file then
     moved into lab/projects/."""
     lab = tmp_path / "lab"
-    a, b = clip(lab / "videos" / "a.avi", 0), clip(lab / "videos" / "b.avi", 1)
+    a, b = noise_clip(lab / "videos" / "a.avi", 0), noise_clip(lab / "videos" / "b.avi", 1)
     assert run(capsys, "project", "new", lab / "study.merproj", a, b)[0] == 0
     with Project.open(lab / "study.merproj") as p:
         p.add_events([Event(1, 1, 2, 4, coder="alice"), Event(1, 1, 2, 4, coder="bob")])

@@ -87,3 +87,14 @@ def grey_image(path: Path, w: int = 32, h: int = 24) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     cv2.imwrite(str(path), np.full((h, w, 3), 120, np.uint8))
     return path
+
+
+def noise_clip(path: Path, seed: int) -> Path:
+    """A small MJPG clip (6 frames, 64x48, 25 fps) of its own random pictures: a video whose content differs by seed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    w = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 25, (64, 48))
+    for _ in range(6):
+        w.write(rng.integers(0, 255, (48, 64, 3), np.uint8))
+    w.release()
+    return path

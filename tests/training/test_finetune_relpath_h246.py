@@ -7,23 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
 from support.cli_run import run
+from support.clips import noise_clip
 from support.finetune_project import tiny_checkpoint
 
 from merstudio.project import Event, Project
-
-
-def _clip(path: Path, seed: int) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(seed)
-    w = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 25, (64, 48))
-    for _ in range(6):
-        w.write(rng.integers(0, 255, (48, 64, 3), np.uint8))
-    w.release()
-    return path
 
 
 def _relpaths(proj: Path) -> list[str | None]:
@@ -34,7 +23,7 @@ def _relpaths(proj: Path) -> list[str | None]:
 def test_finetune_refreshes_the_relative_paths_of_a_moved_project(tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     lab = tmp_path / "lab"
-    a, b = _clip(lab / "videos" / "a.avi", 0), _clip(lab / "videos" / "b.avi", 1)
+    a, b = noise_clip(lab / "videos" / "a.avi", 0), noise_clip(lab / "videos" / "b.avi", 1)
     assert run(capsys, "project", "new", lab / "study.merproj", a, b)[0] == 0
     with Project.open(lab / "study.merproj") as p:
         p.add_events([Event(1, 1, 2, 4, emotion="positive", coder="ann", status="accepted")])

@@ -34,7 +34,7 @@ from merstudio.interchange.common import (
     LinkedMedia,
     Media,
     Skip,
-    _fit_behaviours,
+    fit_behaviours,
     fit_to_video,
     frame_to_ms,
     frames_to_ms,
@@ -521,7 +521,7 @@ def _eaf_behaviours(project: Any, prev: ProjectImport, preview: EafPreview) -> N
         prev.notes.remove(preview.behaviour_note)
     video = project.video(prev.video_id)
     # cut there without a word before (an event got a note)
-    behaviours = _fit_behaviours(prev, preview.behaviours, video.frame_count, video.name) if video.frame_count \
+    behaviours = fit_behaviours(prev, preview.behaviours, video.frame_count, video.name) if video.frame_count \
         else preview.behaviours
     named = {b.id: b for b in project.behaviours()}
     kinds = {name_key(b.name, True): b.kind for b in named.values()}

@@ -517,10 +517,10 @@ def fit_to_video(preview: ImportPreview, frame_count: int | None, video_name: st
     from merstudio.interchange.eaf import EafPreview  # here: eaf imports this module
 
     if isinstance(preview, EafPreview) and preview.behaviours:
-        preview.behaviours = _fit_behaviours(preview, preview.behaviours, frame_count, video_name)
+        preview.behaviours = fit_behaviours(preview, preview.behaviours, frame_count, video_name)
 
 
-def _fit_behaviours(preview: ImportPreview, behaviours: list[tuple[str, BehaviourEvent]], frame_count: int,
+def fit_behaviours(preview: ImportPreview, behaviours: list[tuple[str, BehaviourEvent]], frame_count: int,
                     video_name: str) -> list[tuple[str, BehaviourEvent]]:
     """:func:`fit_to_video`'s rule for (behaviour name, BehaviourEvent) pairs: the events kept, cut at the last
     frame where they end past it (a state still open, no offset, is kept where it starts in the video)."""

@@ -26,6 +26,7 @@ from merstudio.face.landmarks import (
 from merstudio.locks import pid_alive
 from merstudio.pathnames import file_name
 from merstudio.project.base import StoreBase, inserted_id
+from merstudio.project.behaviours import move_behaviour_event
 from merstudio.project.events import Event
 from merstudio.project.settings import _put_settings
 
@@ -283,8 +284,7 @@ class AnalysisTables(StoreBase):
                     continue  # deleted or given another face since: the coder's word stands
                 con.execute("UPDATE events SET face_id = ?, modified = ? WHERE id = ?", (target, now, ev.id))
                 self._log(con, int(ident), "update", ev, replace(ev, face_id=target))
-            elif not con.execute("UPDATE behaviour_events SET face_id = ?, modified = ? WHERE id = ? AND video_id = ?"
-                                 " AND face_id = ?", (target, now, int(ident), video_id, source)).rowcount:
+            elif not move_behaviour_event(con, int(ident), target, now, self.coder, video_id, source):
                 continue
             done.append([str(kind), int(ident), int(before), int(after)])
         return done
@@ -643,8 +643,8 @@ class AnalysisTables(StoreBase):
         bevs = tuple(int(r[0]) for r in con.execute(
             "SELECT id FROM behaviour_events WHERE video_id = ? AND face_id = ? AND onset >= ? ORDER BY id",
             (video_id, source, start)))
-        con.executemany("UPDATE behaviour_events SET face_id = ?, modified = ? WHERE id = ?",
-                        [(target, now, b) for b in bevs])
+        for b in bevs:  # logged, as the events' moves are (a merge of two copies tells the move from no edit)
+            move_behaviour_event(con, b, target, now, self.coder)
         overlay_keys = {}
         for name, n_rows, blob in con.execute("SELECT name, n_rows, keys FROM overlays WHERE video_id = ?"
                                               " AND kind = 'model'", (video_id,)).fetchall():
@@ -688,8 +688,8 @@ class AnalysisTables(StoreBase):
                 if ev is not None and ev.face_id == c.target:
                     con.execute("UPDATE events SET face_id = ?, modified = ? WHERE id = ?", (c.source, now, eid))
                     self._log(con, eid, "update", ev, replace(ev, face_id=c.source))
-            con.executemany("UPDATE behaviour_events SET face_id = ?, modified = ? WHERE id = ? AND face_id = ?",
-                            [(c.source, now, b, c.target) for b in c.behaviour_events])
+            for b in c.behaviour_events:
+                move_behaviour_event(con, b, c.source, now, self.coder, source=c.target)
             for name, blob in c.overlay_keys.items():
                 con.execute("UPDATE overlays SET keys = ? WHERE video_id = ? AND name = ? AND length(keys) = ?",
                             (blob, c.video_id, name, len(blob)))

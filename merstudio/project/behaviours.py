@@ -168,13 +168,7 @@ class BehaviourTables(StoreBase):
 
     def _log_behaviour_event(self, con: sqlite3.Connection, event_id: int, action: str,
                              before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
-        """A record in the behaviour events' history (as EventTables._log writes the events'): the rows as
-        :func:`behaviour_event_row` reads them, as JSON."""
-        ref = after or before or {}
-        con.execute("INSERT INTO behaviour_event_history (event_id, time, action, coder, before, after)"
-                    " VALUES (?,?,?,?,?,?)",
-                    (event_id, time.time(), action, self.coder or str(ref.get("coder", "")),
-                     None if before is None else json.dumps(before), None if after is None else json.dumps(after)))
+        log_behaviour_event(con, event_id, action, before, after, self.coder)
 
     def behaviour_event_history(self, event_id: int | None = None) -> list[dict[str, Any]]:
         """The behaviour events' history records (of one event, or all), oldest first: time, action (create,
@@ -204,6 +198,32 @@ def behaviour_event_row(con: sqlite3.Connection, event_id: int) -> dict[str, Any
                       " FROM behaviour_events WHERE id = ?", (event_id,))
     r = cur.fetchone()
     return None if r is None else dict(zip([d[0] for d in cur.description], r, strict=True))
+
+
+def log_behaviour_event(con: sqlite3.Connection, event_id: int, action: str, before: dict[str, Any] | None,
+                        after: dict[str, Any] | None, coder: str = "") -> None:
+    """A record in the behaviour events' history (as EventTables._log writes the events'): the rows as
+    :func:`behaviour_event_row` reads them, as JSON; ``coder``: the session's (else the event's)."""
+    ref = after or before or {}
+    con.execute("INSERT INTO behaviour_event_history (event_id, time, action, coder, before, after)"
+                " VALUES (?,?,?,?,?,?)",
+                (event_id, time.time(), action, coder or str(ref.get("coder", "")),
+                 None if before is None else json.dumps(before), None if after is None else json.dumps(after)))
+
+
+def move_behaviour_event(con: sqlite3.Connection, event_id: int, face: int, now: float, coder: str = "",
+                         video_id: int | None = None, source: int | None = None) -> bool:
+    """Give behaviour event ``event_id`` face ``face`` (a face merge or split, its undo, a re-run's move to the
+    person it was coded on), logged in its history as an edit, as those edits log an event's move: unlogged, a
+    merge of two copies took the move for no edit (merstudio.project.merge). Only where it is of ``video_id`` and
+    still on face ``source`` (where given); whether it moved. Inside the caller's transaction."""
+    before = behaviour_event_row(con, event_id)
+    if before is None or (video_id is not None and before["video_id"] != video_id) or \
+            (source is not None and before["face_id"] != source):
+        return False
+    con.execute("UPDATE behaviour_events SET face_id = ?, modified = ? WHERE id = ?", (face, now, event_id))
+    log_behaviour_event(con, event_id, "update", before, behaviour_event_row(con, event_id), coder)
+    return True
 
 
 def next_behaviour_event_id(con: sqlite3.Connection) -> int:

@@ -295,6 +295,9 @@ class ProjectImport(ImportPreview):
     # the file's open model proposals on the interval of a proposal reviewed here (the other way round of
     # :attr:`resolves`): not imported, the review stands
     reviewed_here: list[Event] = field(default_factory=list)
+    # the file's events of other statuses than the import's ``statuses`` (convert --status): left out before
+    # anything was counted, so the skipped, duplicates and reviewed_here above are only of the events it keeps
+    left_out: int = 0
 
     @property
     def resolves(self) -> list[Event]:
@@ -376,7 +379,7 @@ class ProjectImport(ImportPreview):
 def preview_import(project: Any, path: str | os.PathLike[str] | EafDocument, video_id: int,
                    fps_override: bool = False, fmt: str | None = None, times: np.ndarray | None = None,
                    coder: str | None = None, replace: bool = False, named_as: str | None = None,
-                   **kwargs: Any) -> ProjectImport:
+                   statuses: Iterable[str] | None = None, **kwargs: Any) -> ProjectImport:
     """Read an annotation file for one video of a merstudio.project Project (its fps and name are used for the
     checks, a variable-rate video's frame times (:func:`project_media`) to place the file's times), then
     :func:`project_preview`: events past the video's last frame are moved to ``skipped``; events the video already
@@ -385,7 +388,8 @@ def preview_import(project: Any, path: str | os.PathLike[str] | EafDocument, vid
     the file's events that name none, and of a file without events (of a BORIS file's whose observations name no
     coder too: before their observation id). ``replace``: the file's coders' events on the
     video are to be replaced by the file's (see :class:`ProjectImport`). ``named_as``: the name an events CSV's
-    ``video`` column gives the video, an earlier one (:func:`preview_all_events`); default its name. An ELAN file
+    ``video`` column gives the video, an earlier one (:func:`preview_all_events`); default its name. ``statuses``:
+    only events of these (:attr:`ProjectImport.left_out` counts the others; not for behaviour events). An ELAN file
     is parsed once (``path`` may be its :class:`EafDocument` already). Nothing is written."""
     if not isinstance(path, EafDocument) and fmt in (None, "events-csv") and looks_behaviours_table(path):
         return preview_behaviours(project, path, video_id, only_video=bool(kwargs.get("only_video")), coder=coder,
@@ -416,16 +420,23 @@ def preview_import(project: Any, path: str | os.PathLike[str] | EafDocument, vid
     given = {name_key(n, True) for n in prev.face_names.values()}  # NFC, casefolded: a Mac's "Zoë" is the typed one
     prev.face_names = {**{f: n for f, n in known.items() if f not in prev.face_names and name_key(n, True) not in given},
                        **prev.face_names}
-    return project_preview(project, prev, video_id, replace=replace, coder=coder, file_coders=named)
+    return project_preview(project, prev, video_id, replace=replace, coder=coder, file_coders=named,
+                           statuses=statuses)
 
 
 def project_preview(project: Any, preview: ImportPreview, video_id: int, replace: bool = False,
-                    coder: str | None = None, file_coders: Iterable[str] = ()) -> ProjectImport:
+                    coder: str | None = None, file_coders: Iterable[str] = (),
+                    statuses: Iterable[str] | None = None) -> ProjectImport:
     """A preview read from any file (an annotation file, a dataset sheet) checked against the project's video
-    ``video_id``; see :func:`preview_import`. ``file_coders``: coders the file holds beyond its events'."""
+    ``video_id``; see :func:`preview_import`. ``file_coders``: coders the file holds beyond its events'.
+    ``statuses``: only events of these, the others left out first (:attr:`ProjectImport.left_out`)."""
     video = project.video(video_id)
     prev = ProjectImport(**{f.name: getattr(preview, f.name) for f in fields(ImportPreview)}, video_id=video_id,
                          replace=replace)
+    if statuses is not None:  # before every check: a row never to be imported is no skip, duplicate or coder
+        wanted = set(statuses)
+        prev.left_out = sum(1 for e in prev.events if e.status not in wanted)
+        prev.events = [e for e in prev.events if e.status in wanted]
     name = (coder or "").strip()
     if name:
         prev.events = [e if e.coder else replace_field(e, coder=name) for e in prev.events]
@@ -888,7 +899,8 @@ class AllEventsImport:
 
 def preview_all_events(project: Any, path: str | os.PathLike[str],
                        times: Callable[[int], np.ndarray | None] | None = None, fps_override: bool = False,
-                       coder: str | None = None, replace: bool = False) -> AllEventsImport:
+                       coder: str | None = None, replace: bool = False,
+                       statuses: Iterable[str] | None = None) -> AllEventsImport:
     """An events CSV holding several videos' events (:func:`export_all_events` writes one) previewed for each
     project video its ``video`` column names (:func:`preview_import` with ``only_video``: the other videos' rows
     are theirs, not skipped items); what ``merstudio convert --project P --import FILE --video all`` and the app's
@@ -927,7 +939,7 @@ def preview_all_events(project: Any, path: str | os.PathLike[str],
         old = next((n for n, w in was.items() if w is v), None)
         prev = preview_import(project, p, v.id, fps_override=fps_override, fmt="events-csv",
                               times=times(v.id) if times is not None else None, coder=coder, replace=replace,
-                              only_video=True, named_as=old)
+                              only_video=True, named_as=old, statuses=statuses)
         if old is not None:
             prev.notes.insert(0, f"{p.name}: its rows of {quote(old)} are video {v.id}'s, {v.name} now (found "
                                  "renamed or relinked since)")

@@ -31,6 +31,10 @@ this one has not, merged in one transaction, the other file opened read-only and
 - Overlays (a video's named imported tables, project.overlays) are matched by video and name: one only the other
   copy has comes across; where both have one of a name and the tables differ, this copy's is kept and the summary
   says so.
+- A frame folder's rate set by a user (`project set-fps`, Analysis > Frame rate of this folder…; its ``rate_set``
+  mark, project.videos) is a per-video setting too: one only the other copy set comes across with its mark (this
+  copy's runs of the folder retimed, as setting it here would); where both copies set one and they differ, this
+  copy's is kept and the summary names the conflict. A rate this copy set stands against one the other copy did not.
 - Analyses stay this copy's (large, and made again from the video): the summary names the videos the other copy
   has analysed and this one has not, to run the analysis here.
 - A copy of an older schema is read through an upgraded temporary copy of it in memory (the file itself is never
@@ -56,7 +60,7 @@ from merstudio.project.events import Event
 from merstudio.project.overlays import OVERLAY_TABLE
 from merstudio.project.settings import _put_settings
 from merstudio.project.store import NeedsUpgrade, Project, ProjectDamaged
-from merstudio.project.videos import _relpath
+from merstudio.project.videos import _relpath, rate_set_key, set_folder_rate
 
 Row = dict[str, Any]
 Rec = tuple[float, str, str, str | None, str | None]  # a history record as both copies hold it: time, action, ...
@@ -133,6 +137,12 @@ class MergePlan:
     overlays: list[tuple[str, Row]] = field(default_factory=list)
     overlays_kept: list[str] = field(default_factory=list)
     unanalysed: list[str] = field(default_factory=list)  # videos analysed in the other copy only (analyses stay)
+    # frame folders' rates set by a user (h256's rate_set mark): {other video id: the rate the other copy set, to
+    # carry (with its mark) where this copy set none (a video added from the other copy: its mark)}; what the summary
+    # says of each carried (other video id -> its words) and of each set in both copies to another rate (kept here)
+    rates: dict[int, float] = field(default_factory=dict)
+    rate_lines: dict[int, str] = field(default_factory=dict)
+    rates_kept: list[str] = field(default_factory=list)
     # this copy's behaviour events the other lacks where the other was edited before schema 8 (a deletion there
     # left no trace): kept, counted
     behaviour_kept_unlogged: int = 0
@@ -142,7 +152,7 @@ class MergePlan:
     def empty(self) -> bool:
         """Nothing to merge: every event of the other copy is here (or this copy's is newer)."""
         return not (self.videos_new or self.behaviours_new or self.events or self.behaviour_events or self.neutral
-                    or self.overlays)
+                    or self.overlays or self.rates)
 
     def counts(self, changes: Iterable[Change] | None = None) -> Counter[str]:
         return Counter(c.kind for c in (self.events + self.behaviour_events if changes is None else changes))
@@ -151,7 +161,8 @@ class MergePlan:
         """The summary shown before anything is written: :meth:`count_lines`, then :meth:`item_lines`."""
         out = [f"merging {self.other} into {self.path}:", *self.count_lines(), *self.item_lines(limit)]
         if self.empty:  # not "everything" where a line above names what stays apart (an analysis, a differing table)
-            noted = self.unanalysed or self.neutral_kept or self.overlays_kept or self.behaviour_kept_unlogged
+            noted = (self.unanalysed or self.neutral_kept or self.overlays_kept or self.behaviour_kept_unlogged
+                     or self.rates_kept)
             out.append("  nothing to merge" + ("" if noted else ": this project has everything the other copy holds"))
         return out
 
@@ -186,6 +197,8 @@ class MergePlan:
             out.append(f"  neutral frames: {said}")
         if said := self.overlay_text():
             out.append(f"  overlays: {said}")
+        if said := self.rate_text():
+            out.append(f"  frame rates: {said}")
         if said := self.analysis_text():
             out.append(f"  {said}")
         return out
@@ -200,6 +213,12 @@ class MergePlan:
             out.append(f"this copy's {_listed(self.overlays_kept)} kept (the other copy's differ"
                        f"{'s' if len(self.overlays_kept) == 1 else ''})")
         return "; ".join(out)
+
+    def rate_text(self) -> str:
+        """"burst 30 -> 60 fps, set in the other copy; b set to 25 fps here and 50 in the other copy: a conflict,
+        this copy's kept (…)", '' if none: the frame folders' rates a user set (a video the other copy adds brings
+        its own, unsaid)."""
+        return "; ".join([*self.rate_lines.values(), *self.rates_kept])
 
     def analysis_text(self) -> str:
         """One line naming the videos the other copy analysed and this one has not ('' if none): analyses do not
@@ -248,16 +267,18 @@ class MergeDone:
     bhistory: list[int] = field(default_factory=list)  # behaviour_event_history rows appended
     settings_before: dict[str, Any] = field(default_factory=dict)  # settings written, as they were (None: absent)
     overlays: list[int] = field(default_factory=list)  # overlay rows added
+    rates_before: dict[int, float] = field(default_factory=dict)  # frame folders given the other copy's rate: as was
 
     def line(self) -> str:
         beh = self.plan.counts(self.plan.behaviour_events)
-        neutral, overlays = self.plan.neutral_text(), self.plan.overlay_text()
+        neutral, overlays, rates = self.plan.neutral_text(), self.plan.overlay_text(), self.plan.rate_text()
         return (f"merged {self.plan.other} into {self.plan.path.name}: events "
                 f"{_counted(self.plan.counts(self.plan.events))}"
                 + (f"; behaviour events {_counted(beh, all_kinds=False)}" if sum(beh.values()) else "")
                 + (f"; {len(self.videos)} video(s) added" if self.videos else "")
                 + (f"; neutral frames {neutral}" if neutral else "")
-                + (f"; overlays {overlays}" if overlays else ""))
+                + (f"; overlays {overlays}" if overlays else "")
+                + (f"; frame rates: {rates}" if rates else ""))
 
 
 def plan_merge(project: Project, other: str | os.PathLike[str]) -> MergePlan:
@@ -324,6 +345,7 @@ def _plan(us: Project, them: Project, other: Path) -> MergePlan:
     _plan_behaviours(us, them, plan, name_of)
     _plan_neutral(us, them, plan, name_of)
     _plan_overlays(us, them, plan, name_of)
+    _plan_rates(us, them, plan, name_of)
     plan.coded = {vid: list(cs) for vid, cs in them.coded().items() if vid in plan.video_map}
     coming = {str(c.theirs["coder"]) for c in plan.events + plan.behaviour_events if c.theirs and c.theirs["coder"]}
     plan.coders = sorted((set(them.coders()) | coming) - set(us.coders()))
@@ -555,6 +577,32 @@ def _plan_overlays(us: Project, them: Project, plan: MergePlan, name_of: Any) ->
             plan.unanalysed.append(name_of(tvid))
 
 
+def _plan_rates(us: Project, them: Project, plan: MergePlan, name_of: Any) -> None:
+    """The frame folders' rates the other copy's user set (its rate_set mark) and this copy's did not: carried, with
+    the mark; set in both to different rates: this copy's kept, named a conflict. A video added from the other copy
+    carries its rate in its row, and its mark here."""
+    ours = {int(r["id"]): r for r in _rows(us, "videos")}
+    for r in _rows(them, "videos"):
+        tvid = int(r["id"])
+        if int(r["size"]) != 0 or them.get_setting(rate_set_key(tvid)) is None:
+            continue  # a video file (timed by itself), or a folder at the rate it was added at there
+        theirs, vid = float(r["fps"]), plan.video_map.get(tvid)
+        if vid is None:
+            plan.rates[tvid] = theirs
+            continue
+        here = float(ours[vid]["fps"])
+        if us.get_setting(rate_set_key(vid)) is None:
+            plan.rates[tvid] = theirs
+            now = f"{here:g} -> {theirs:g} fps" if here != theirs else f"{theirs:g} fps (no longer assumed)"
+            rerun = (f" (its analysis here was measured at {here:g} fps: re-run it)"
+                     if here != theirs and us.analysis(vid) is not None else "")
+            plan.rate_lines[tvid] = f"{name_of(tvid)} {now}, set in the other copy{rerun}"
+        elif here != theirs:
+            plan.rates_kept.append(f"{name_of(tvid)} set to {here:g} fps here and {theirs:g} in the other copy: a "
+                                   "conflict, this copy's kept (Analysis > Frame rate of this folder… or merstudio "
+                                   "project set-fps to change it)")
+
+
 def apply_merge(project: Project, plan: MergePlan) -> MergeDone:
     """Write ``plan`` into ``project`` in one transaction (all of it or, on any failure, nothing). Returns what was
     written, for :func:`undo_merge`."""
@@ -652,6 +700,20 @@ def apply_merge(project: Project, plan: MergePlan) -> MergeDone:
             if not con.execute("SELECT 1 FROM overlays WHERE video_id = ? AND name = ?", (vid, r["name"])).fetchone():
                 done.overlays.append(_insert(con, "overlays", {**{k: v for k, v in r.items() if k != "id"},
                                                                "video_id": vid}))
+        # frame folders' rates the other copy's user set: a new video's mark; a matched one's rate and mark, its runs
+        # retimed as setting it here does (one whose rate was set here since the preview keeps it)
+        for tvid, rate in plan.rates.items():
+            vid = vmap[tvid]
+            key = rate_set_key(vid)
+            if plan.video_map.get(tvid) is None:
+                done.settings_before[key] = None
+                _put_settings(con, {key: rate})
+                continue
+            row = con.execute("SELECT fps FROM videos WHERE id = ?", (vid,)).fetchone()
+            if row is None or con.execute("SELECT 1 FROM settings WHERE key = ?", (key,)).fetchone():
+                continue
+            done.rates_before[vid] = float(row[0])
+            set_folder_rate(con, vid, float(row[0]), rate, True)
         # the coders the other copy records as having coded a video (one who found nothing there too)
         for v, cs in plan.coded.items():
             if v in vmap and (new := sorted(set(cs) - set(project.coded_by(vmap[v])))):
@@ -663,7 +725,8 @@ def apply_merge(project: Project, plan: MergePlan) -> MergeDone:
 def undo_merge(project: Project, done: MergeDone) -> None:
     """Take back what :func:`apply_merge` wrote, in one transaction: the events and behaviour events it added go,
     those it updated or deleted come back as they were, the history records it appended, the videos, behaviours,
-    coders and coded records it added go, the neutral frames it wrote are as they were, the overlays it added go."""
+    coders and coded records it added go, the neutral frames it wrote are as they were, the overlays it added go, the
+    frame folders' rates it carried are as they were."""
     with project._tx() as con:
         con.executemany("DELETE FROM events WHERE id = ?", [(i,) for i in done.events_added])
         for r in done.events_before:
@@ -676,6 +739,10 @@ def undo_merge(project: Project, done: MergeDone) -> None:
             _insert(con, "behaviour_events", r)
         con.executemany("DELETE FROM behaviour_event_history WHERE id = ?", [(i,) for i in done.bhistory])
         _put_settings(con, done.settings_before)
+        for vid, fps in done.rates_before.items():  # the rate this copy held (no user had set it), its runs retimed
+            row = con.execute("SELECT fps FROM videos WHERE id = ?", (vid,)).fetchone()
+            if row is not None:
+                set_folder_rate(con, vid, float(row[0]), fps, False)
         con.executemany("DELETE FROM overlays WHERE id = ?", [(i,) for i in done.overlays])
         con.executemany("DELETE FROM behaviours WHERE id = ?", [(i,) for i in done.behaviours])
         con.executemany("DELETE FROM videos WHERE id = ?", [(i,) for i in done.videos])

@@ -8,6 +8,7 @@ import json
 import math
 import operator
 import os
+import sqlite3
 import time
 import warnings
 from collections.abc import Iterable, Mapping
@@ -98,6 +99,35 @@ def analysed_at_text(measured: float, fps: float) -> str:
     its motion and spots do not."""
     return (f"its stored analysis was measured at {measured:g} fps: its times are counted at {fps:g} now, but its "
             f"micro-motion and spots were measured at {measured:g} (re-run it)")
+
+
+def set_folder_rate(con: sqlite3.Connection, video_id: int, old: float, rate: float, mark: bool) -> tuple[int, int]:
+    """Store ``rate`` for frame folder ``video_id``, held at ``old`` until now, inside the caller's transaction
+    (:meth:`VideoTables.set_video_fps`, its undo, a merge bringing in another copy's rate): its rate, the mark that a
+    user set it (``mark``) or none, each run's rows retimed and the rate each was measured at (kept where it is not
+    ``rate``). (runs, events)."""
+    con.execute("UPDATE videos SET fps = ? WHERE id = ?", (rate, video_id))
+    key = rate_set_key(video_id)
+    if mark:
+        con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(rate)))
+    else:
+        con.execute("DELETE FROM settings WHERE key = ?", (key,))
+    runs = con.execute("SELECT id, settings FROM analyses WHERE video_id = ?", (video_id,)).fetchall()
+    for aid, text in runs:
+        # rows at the old rate's frame / fps (every row of a folder's run) move to the new one's; others (an
+        # imported table's own times) are left as they are
+        con.execute("UPDATE frames SET timestamp = frame / ? WHERE analysis_id = ? AND timestamp = frame / ?",
+                    (rate, aid, old))
+        settings = json.loads(text or "{}")
+        measured = float(settings.get(MEASURED_FPS, old))
+        if measured == rate:
+            settings.pop(MEASURED_FPS, None)
+        else:
+            settings[MEASURED_FPS] = measured
+        con.execute("UPDATE analyses SET settings = ? WHERE id = ?", (json.dumps(settings), aid))
+    events = con.execute("SELECT (SELECT COUNT(*) FROM events WHERE video_id = ?) + (SELECT COUNT(*) FROM "
+                         "behaviour_events WHERE video_id = ?)", (video_id, video_id)).fetchone()
+    return len(runs), int(events[0])
 
 
 class ChangedVideo(InputError):
@@ -296,31 +326,9 @@ class VideoTables(StoreBase):
         self._set_rate(self.video(change.video.id), change.before, change.was_set)
 
     def _set_rate(self, v: Video, rate: float, mark: bool) -> tuple[int, int]:
-        """Store ``rate`` for frame folder ``v`` in one transaction: its rate, the mark that a user set it, each run's
-        rows retimed and the rate each was measured at (kept where it is not ``rate``). (runs, events)."""
+        """Store ``rate`` for frame folder ``v`` in one transaction (:func:`set_folder_rate`). (runs, events)."""
         with self._tx() as con:
-            con.execute("UPDATE videos SET fps = ? WHERE id = ?", (rate, v.id))
-            key = rate_set_key(v.id)
-            if mark:
-                con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(rate)))
-            else:
-                con.execute("DELETE FROM settings WHERE key = ?", (key,))
-            runs = con.execute("SELECT id, settings FROM analyses WHERE video_id = ?", (v.id,)).fetchall()
-            for aid, text in runs:
-                # rows at the old rate's frame / fps (every row of a folder's run) move to the new one's; others (an
-                # imported table's own times) are left as they are
-                con.execute("UPDATE frames SET timestamp = frame / ? WHERE analysis_id = ? AND timestamp = frame / ?",
-                            (rate, aid, float(v.fps)))
-                settings = json.loads(text or "{}")
-                measured = float(settings.get(MEASURED_FPS, v.fps))
-                if measured == rate:
-                    settings.pop(MEASURED_FPS, None)
-                else:
-                    settings[MEASURED_FPS] = measured
-                con.execute("UPDATE analyses SET settings = ? WHERE id = ?", (json.dumps(settings), aid))
-            events = con.execute("SELECT (SELECT COUNT(*) FROM events WHERE video_id = ?) + "
-                                 "(SELECT COUNT(*) FROM behaviour_events WHERE video_id = ?)", (v.id, v.id)).fetchone()
-        return len(runs), int(events[0])
+            return set_folder_rate(con, v.id, float(v.fps), rate, mark)
 
     def _rate_set(self, video_id: int) -> bool:
         return bool(self._query("SELECT 1 FROM settings WHERE key = ?", (rate_set_key(video_id),)))

@@ -185,6 +185,31 @@ def _keep_status(preview: Any, statuses: list[str] | None) -> None:
         preview.notes.append(f"{len(left)} event(s) not {' or '.join(statuses)} left out (--status)")
 
 
+def _left_out(preview: Any, statuses: list[str] | None) -> None:
+    """--status of an import: one note, first, on how many of the file's events the preview left out before it
+    counted anything (ProjectImport.left_out: its skips, duplicates and proposals reviewed here are of the others)."""
+    if statuses and preview.left_out:
+        preview.notes.insert(0, f"--status {' or '.join(statuses)}: {preview.left_out} {_rows(preview)} of other "
+                                "statuses left out")
+
+
+def _rows(preview: Any) -> str:
+    return "annotation(s)" if preview.format.startswith("ELAN") else "row(s)"
+
+
+def _nothing_kept(preview: Any) -> bool:
+    """--status left out every event of the file, and it brings nothing else: nothing to import (its coders are
+    not recorded as having coded the video on the strength of events of another status)."""
+    return bool(preview.left_out) and not (preview.events or preview.duplicates or preview.skipped
+                                           or preview.reviewed_here or preview.behaviour_rows
+                                           or preview.behaviour_duplicates)
+
+
+def _all_left_out(path: Path, statuses: list[str], n: int, rows: str) -> InputError:
+    return InputError(f"{path}: --status {' or '.join(statuses)}: all {n} {rows} of the file are of other "
+                      "statuses: nothing to import (leave --status out to import them)")
+
+
 def _named_media(path: Path, preview: Any) -> Path | None:
     """The video an annotation file names, when it is here: beside the file, or where the file says it lies."""
     for c in (path.parent / preview.media if preview.media else None,
@@ -793,21 +818,27 @@ def _import_all(project: Any, args: argparse.Namespace) -> int:
     path = args.import_file
     found = ix.preview_all_events(project, path, times=lambda vid: _media_times(Path(project.video(vid).path),
                                                                                   quiet=True)[1],
-                                  fps_override=args.force_fps, coder=args.coder, replace=args.replace)
+                                  fps_override=args.force_fps, coder=args.coder, replace=args.replace,
+                                  statuses=args.status)
     if found.unknown:
         raise InputError(f"{path}: names video(s) not in {args.project}: {name_list(found.unknown, 4)}; nothing "
                          f"imported (the project's: {name_list([v.name for v in project.videos()], 4)})")
     for v, prev in found.parts:
-        _keep_status(prev, args.status)
+        _left_out(prev, args.status)
         print(f"{v.name}: {prev.summary()}", file=sys.stderr)
-        prev.accept(skip_bad=args.yes)  # every video checked before any is written
+        if not _nothing_kept(prev):
+            prev.accept(skip_bad=args.yes)  # every video checked before any is written
+    if all(_nothing_kept(prev) for _v, prev in found.parts):
+        raise _all_left_out(path, args.status, sum(prev.left_out for _v, prev in found.parts), "row(s)")
     lines = []
     for v, prev in found.parts:
-        added = _commit(project, prev, args)
+        # a video whose rows --status all left out: nothing written (its coders not recorded either)
+        added = [] if _nothing_kept(prev) else _commit(project, prev, args)
         lines.append(f"{len(added)} into video {v.id} ({v.name})"
                      + (f", replacing {len(prev.replaces)}" if args.replace else "")
                      + (f", {ix.resolved_line(len(prev.resolves))}" if prev.resolves else "")
-                     + (f", {len(prev.duplicates)} already there" if prev.duplicates else ""))
+                     + (f", {len(prev.duplicates)} already there" if prev.duplicates else "")
+                     + (f", {ix.reviewed_here_line(len(prev.reviewed_here))}" if prev.reviewed_here else ""))
     print(f"imported {'; '.join(lines)} of {args.project}")
     return 0
 
@@ -873,7 +904,8 @@ def _run_project(args: argparse.Namespace) -> int:
                 raise InputError("--dataset needs --clip (the clip's Filename in the sheet)")
             sheet = ix.preview_sheet(args.import_file, args.dataset, args.clip, vid, clip_folder=args.clip_folder,
                                      first_frame=args.first_frame, subject=args.subject, coder=args.coder)
-            preview = ix.project_preview(project, sheet, vid, replace=args.replace)  # past the end, duplicates
+            preview = ix.project_preview(project, sheet, vid, replace=args.replace,  # past the end, duplicates
+                                         statuses=args.status)
         elif (kind := _au_table_kind(args.import_file, args.from_fmt)) is not None:
             return _import_au_table(project, vid, args, kind)
         else:
@@ -882,9 +914,11 @@ def _run_project(args: argparse.Namespace) -> int:
                 more: dict[str, Any] = {"progress": reading} if fmt == "events-csv" else {}
                 preview = _sheet_hinted(args.import_file, lambda: ix.preview_import(
                     project, args.import_file, vid, fps_override=args.force_fps, fmt=fmt, times=times(),
-                    coder=args.coder, replace=args.replace, **_kwargs(args, fmt), **more))
-        _keep_status(preview, args.status)
+                    coder=args.coder, replace=args.replace, statuses=args.status, **_kwargs(args, fmt), **more))
+        _left_out(preview, args.status)  # left out before the preview counted its skips and duplicates
         _show(preview)
+        if _nothing_kept(preview):
+            raise _all_left_out(args.import_file, args.status, preview.left_out, _rows(preview))
         _accept(preview, args.yes)  # refused here, in the CLI's words, before anything is written
         added = _commit(project, preview, args)
         if ix.remember_elan_media(project, vid, preview):  # its media offset / linked media: ELAN gets them back
@@ -907,6 +941,8 @@ def _run_project(args: argparse.Namespace) -> int:
               + (f"; replaced {len(preview.replaces)} event(s) of {who or '(no coder)'}" if args.replace else "")
               + (f"; skipped {len(preview.skipped)}" if preview.skipped else "")
               + (f"; {ix.resolved_line(len(preview.resolves))}" if preview.resolves else "")
+              # the file's open proposals not imported: said as the preview said it (not in the count above)
+              + (f"; {ix.reviewed_here_line(len(preview.reviewed_here))}" if preview.reviewed_here else "")
               + (f"; {len(preview.duplicates)} {'unchanged' if args.replace else 'already there'}"
                  if preview.duplicates else "")
               + (f"; {', '.join(new)} recorded as having coded it" if not added and not preview.replaces and new

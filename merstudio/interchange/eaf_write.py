@@ -127,17 +127,22 @@ def behaviour_tier_name(name: str, coder: str, face_id: int = 0, lane: int = 1) 
 BEHAVIOUR_NAME_PROPERTY = "merstudio:behaviour:"  # + tier id: the behaviour's exact name, where the id loses it
 
 
+def _behaviour_match(tid: str, annotator: str | None) -> re.Match[str] | None:
+    """A behaviour tier's id split into its behaviour's name, face and lane (:func:`behaviour_of_tier`)."""
+    m = None
+    if annotator is not None:
+        m = re.match(r"^behaviour: (?P<name>.+) \(" + re.escape(annotator or "unnamed")
+                     + r"\)(?:/face(?P<face>-?\d{1,9}))?(?: #(?P<lane>\d{1,9}))?$", tid)
+    return m or BEHAVIOUR_TIER_RX.match(tid)
+
+
 def behaviour_of_tier(tid: str, annotator: str | None, exact: str | None = None) -> tuple[str, int] | None:
     """(behaviour name, face) of a behaviour tier's id, None where it is none. The coder is the tier's ANNOTATOR
     (a coder named nothing is "unnamed" in the id): " (<annotator>)" and the "/face<k>" and " #<n>" after it are cut
     from the end, so a " (" in the coder's name or the behaviour's stays where it belongs ("smile (Anna (RA))" split
     at the last " (" read the behaviour "smile (Anna"). ``exact``: the name the file keeps for the tier (else the
     name the id gives). A tier without an ANNOTATOR (or one its id does not end with) is read by BEHAVIOUR_TIER_RX."""
-    m = None
-    if annotator is not None:
-        m = re.match(r"^behaviour: (?P<name>.+) \(" + re.escape(annotator or "unnamed")
-                     + r"\)(?:/face(?P<face>-?\d{1,9}))?(?: #(?P<lane>\d{1,9}))?$", tid)
-    m = m or BEHAVIOUR_TIER_RX.match(tid)
+    m = _behaviour_match(tid, annotator)
     if m is None:
         return None
     return (exact if exact is not None else m.group("name").strip()), int(m.group("face") or 0)
@@ -146,8 +151,9 @@ def behaviour_of_tier(tid: str, annotator: str | None, exact: str | None = None)
 def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[str] | None = None,
              author: str = "merstudio", extra_tiers: ExtraTiers | None = None) -> ET.ElementTree:
     """The EAF 3.0 document for one video's events (see the module docstring for the tier scheme), plus
-    ``extra_tiers`` (type ``merstudio-behaviour``)."""
-    extra = dict(extra_tiers or {})
+    ``extra_tiers`` (type ``merstudio-behaviour``: ids ``behaviour: <exact name> (<coder>)``, as
+    :func:`behaviour_tier_name` or by hand; the file keeps the exact name, :func:`_behaviours_as_written`)."""
+    extra, behaviour_names = _behaviours_as_written(extra_tiers or {})
     clock = media.clock("eaf export")
     if clock.fps > MAX_MS_FPS:
         raise InputError(f"{media.name or 'eaf export'}: {clock.fps:g} fps is above 1000 fps; ELAN's millisecond "
@@ -160,7 +166,7 @@ def eaf_tree(events: Iterable[Event], media: Media, eaf_path: str | os.PathLike[
         "AUTHOR": author, "DATE": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "FORMAT": EAF_VERSION, "VERSION": EAF_VERSION, f"{{{XSI}}}noNamespaceSchemaLocation": SCHEMA_URL})
     n_ann = sum(len(v) for v in lanes.values()) * 3 + sum(len(spans) for _, spans in extra.values())
-    _header(root, media, eaf_path, clock, origin, n_ann, _behaviour_names(extra))
+    _header(root, media, eaf_path, clock, origin, n_ann, behaviour_names)
     slot = _time_order(root, values, origin)
     aid = _event_tiers(root, lanes, slot, clock, dict(media.face_names))
     _behaviour_tiers(root, extra, slot, clock, aid, dict(media.face_names))
@@ -217,17 +223,31 @@ def _linked_attrs(lm: LinkedMedia, eaf_path: str | os.PathLike[str] | None) -> d
     return attrs
 
 
-def _behaviour_names(extra: ExtraTiers) -> dict[str, str]:
-    """{tier id: behaviour name} of the behaviour tiers whose id does not give their behaviour's exact name back
-    (a "/" in it): kept in the HEADER (a tier has no attribute for it: ANNOTATOR is the coder, PARTICIPANT the
-    face)."""
-    out = {}
-    for tid, (annotator, _spans) in extra.items():
-        name = getattr(tid, "behaviour", None)
-        got = behaviour_of_tier(tid, annotator)
+def _behaviours_as_written(extra: ExtraTiers) -> tuple[dict[str, tuple[str, Sequence[tuple[int, int, str]]]],
+                                                        dict[str, str]]:
+    """The behaviour tiers as the file holds them, and {tier id: behaviour name} of those whose id does not give
+    their behaviour's exact name back (a "/" in it), which the HEADER keeps (a tier has no attribute for it:
+    ANNOTATOR is the coder, PARTICIPANT the face). The one place this is settled, whoever built the tiers: an id of
+    :func:`behaviour_tier_name` knows its name; any other id is taken as giving the exact name, a "/" in it written
+    "-" as the scheme has it (a caller's own "behaviour: head/turn (bob)" was written as it came, without the
+    property the app's "head/turn" gets), unless another tier has that id already (then as it came, which reads
+    back the same)."""
+    out: dict[str, tuple[str, Sequence[tuple[int, int, str]]]] = {}
+    names: dict[str, str] = {}
+    for tid, (annotator, spans) in extra.items():
+        name: str | None = getattr(tid, "behaviour", None)
+        written = tid
+        m = _behaviour_match(tid, annotator) if name is None else None
+        if m is not None and "/" in m.group("name"):
+            name = m.group("name").strip()
+            dashed = tid[:m.start("name")] + m.group("name").replace("/", "-") + tid[m.end("name"):]
+            if dashed not in extra and dashed not in out:
+                written = dashed
+        got = behaviour_of_tier(written, annotator)
         if name is not None and (got is None or got[0] != name):
-            out[tid] = name
-    return out
+            names[written] = name
+        out[written] = (annotator, spans)
+    return out, names
 
 
 def _header(root: ET.Element, media: Media, eaf_path: str | os.PathLike[str] | None, clock: FrameClock,

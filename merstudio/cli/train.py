@@ -379,11 +379,16 @@ def config_origin(args: argparse.Namespace, data: Any) -> dict[str, Any] | None:
 def config_note(args: argparse.Namespace, origin: dict[str, Any] | None) -> str | None:
     """A line when --config is a `merstudio tune` choice made on some of these very subjects (``origin``:
     config_origin): evaluating it by LOSO on them is not nested (the choice saw test subjects); --tune is. The
-    run's summary.md says the same."""
+    run's summary.md says the same. Also when a run's run.json that predates the record of the searched subjects
+    is trained again on other data: how many of these the search saw is then unknown."""
     o = origin or {}
+    via = f"{args.config} (settings from {o.get('file')})" if o.get("via") else str(args.config)
+    if o.get("chosen_by") and "seen_subjects" not in o:  # a run.json of before 2026-12-07, on other data
+        return (f"note: {via} was chosen by a search on {o.get('search_data') or 'other data'} whose subjects "
+                f"{args.config} does not record: if it saw some of these, their scores here are not a nested "
+                "estimate (use --tune for one)")
     if not o.get("seen_subjects"):
         return None
-    via = f"{args.config} (settings from {o['file']})" if o.get("via") else str(args.config)
     return (f"note: {via} was chosen by a search that saw {o['seen_subjects']} of these "
             f"{o['n_subjects']} subjects; their scores here are not a nested estimate (use --tune for one)")
 
@@ -604,6 +609,7 @@ def run(args: argparse.Namespace) -> int:
     from merstudio.training.run import (
         FoldWorkerLost,
         json_safe,
+        origin_shown,
         parse_ablate,
         run_protocol,
         subject_fingerprints,
@@ -725,7 +731,7 @@ def run(args: argparse.Namespace) -> int:
                                                                  "per_class", "per_dataset", "au")},
                                   # where --config came from: a search that saw test subjects makes these figures
                                   # no nested estimate, wherever the checkpoint is shown (the app's dialog)
-                                  **({"config_origin": origin} if origin else {})}),
+                                  **({"config_origin": origin_shown(origin)} if origin else {})}),
             "run_folder": os.path.abspath(args.out),  # as typed ("t4") it meant nothing outside that folder's cwd
         }
         bars = Bars(enabled=(rank == 0 and not args.no_progress))

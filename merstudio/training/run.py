@@ -211,6 +211,11 @@ def resolved_threads(settings: TrainSettings, backend: Backend) -> TrainSettings
     return replace(settings, num_threads=n)
 
 
+# config_origin's record of the searched subjects (ids, and their samples' input hashes: subject_fingerprints, 12 hex
+# digits a sample), carried in run.json so that a rerun on other data counts them among its own (_carried_origin)
+SEARCHED = "searched"
+
+
 def config_origin(path: str | Path, cfg: dict[str, Any], data: DataArrays) -> dict[str, Any]:
     """Where a configuration file's settings came from, as run.json and metrics.json record it: the file, and for
     the chosen.json of `merstudio tune` that search (its data, its choice and score, how many subjects it ran on)
@@ -220,8 +225,9 @@ def config_origin(path: str | Path, cfg: dict[str, Any], data: DataArrays) -> di
     that recorded one hash per subject or no inputs (before 2026-12-07) also by id, counted in ``seen_by_name``).
     Every subject is a test subject once (loso,
     kfold, lodo), so settings a search chose on some of them were chosen looking at test subjects: the run is
-    then no nested estimate (`merstudio train --tune` is one). A run's run.json carries the origin it recorded
-    (_carried_origin)."""
+    then no nested estimate (`merstudio train --tune` is one). The searched subjects themselves are recorded too
+    (SEARCHED, in run.json only: origin_shown): a run's run.json carries the origin it recorded, counted again on
+    other data (_carried_origin)."""
     recorded = cfg.get("config_origin")
     if isinstance(recorded, dict) and recorded.get("file"):  # a run's run.json: where ITS settings came from
         return _carried_origin(path, cfg, recorded, data)
@@ -229,21 +235,35 @@ def config_origin(path: str | Path, cfg: dict[str, Any], data: DataArrays) -> di
     searched = [str(s) for s in cfg.get("subjects") or []]
     if not searched and not isinstance(cfg.get("chosen"), dict):
         return origin  # a hand-written configuration
-    subjects = [str(s) for s in data.subject_list]
-    same = cfg.get("data_fingerprint") == data_fingerprint(data)
+    n = len(data.subject_list)
+    # the searched subjects' inputs (only those `subjects` lists), as evaluate matches a checkpoint's
     inputs = cfg.get("subject_inputs")
-    by_name: list[str] = []
-    if same:
-        seen = subjects
-    else:  # the searched subjects' inputs (only those `subjects` lists), as evaluate matches a checkpoint's
-        record = {s: inputs[s] for s in searched if s in inputs} if isinstance(inputs, dict) else None
-        seen, by_name = trained_subjects(data, record, searched)
+    record = {"subjects": searched, **({"subject_inputs": {s: inputs[s] for s in searched if s in inputs}}
+                                       if isinstance(inputs, dict) else {})}
     origin.update(chosen_by="merstudio tune", search_data=cfg.get("data", ""),
                   search_fingerprint=cfg.get("data_fingerprint", ""), chosen=cfg.get("chosen"),
-                  search_subjects=len(searched), seen_subjects=len(seen), n_subjects=len(subjects))
-    if by_name:  # a choice that recorded one hash per subject, or ids alone: those known by their names
-        origin["seen_by_name"] = len(by_name)
+                  search_subjects=len(searched))
+    if cfg.get("data_fingerprint") == data_fingerprint(data):
+        origin.update(seen_subjects=n, n_subjects=n)
+    else:
+        origin.update(_seen_counts(data, record))
+    origin[SEARCHED] = record  # last: the longest entry of run.json
     return origin
+
+
+def _seen_counts(data: DataArrays, record: dict[str, Any]) -> dict[str, Any]:
+    """seen_subjects / n_subjects (and seen_by_name) of ``data`` for the searched subjects ``record`` (SEARCHED)."""
+    seen, by_name = trained_subjects(data, record.get("subject_inputs"), record.get("subjects"))
+    counts: dict[str, Any] = {"seen_subjects": len(seen), "n_subjects": len(data.subject_list)}
+    if by_name:  # a choice that recorded one hash per subject, or ids alone: those known by their names
+        counts["seen_by_name"] = len(by_name)
+    return counts
+
+
+def origin_shown(origin: dict[str, Any]) -> dict[str, Any]:
+    """A config_origin as metrics.json and a --final checkpoint keep it: without the searched subjects' record,
+    which only a rerun from run.json reads."""
+    return {k: v for k, v in origin.items() if k != SEARCHED}
 
 
 def _carried_origin(path: str | Path, cfg: dict[str, Any], recorded: dict[str, Any],
@@ -251,15 +271,22 @@ def _carried_origin(path: str | Path, cfg: dict[str, Any], recorded: dict[str, A
     """The origin a run's run.json (``cfg``, given as --config ``path``: "train it again") recorded, carried over:
     its settings are that run's, so they came from where that run's did (a search that saw test subjects stays
     said, in the rerun's summary and checkpoint). ``via``: the run.json they were read from. Its counts of seen
-    subjects hold for the data that run had; on other data they are recounted only where the search's own data
-    are these (all seen), else left out (the record has no searched subjects to match)."""
-    origin = {**recorded, "via": str(path)}
+    subjects hold for the data that run had; on other data (more subjects, another dataset sharing some people's
+    inputs) they are counted again from the searched subjects it records (SEARCHED), all seen where the search's
+    own data are these, and left out where a run.json of before 2026-12-07 records no searched subjects."""
+    origin = {k: v for k, v in recorded.items() if k != SEARCHED}
+    origin["via"] = str(path)
+    record = recorded.get(SEARCHED)
     fingerprint = data_fingerprint(data)
     if recorded.get("chosen_by") and cfg.get("data_fingerprint") != fingerprint:
         for key in ("seen_subjects", "n_subjects", "seen_by_name"):
             origin.pop(key, None)
         if recorded.get("search_fingerprint") == fingerprint:
             origin.update(seen_subjects=len(data.subject_list), n_subjects=len(data.subject_list))
+        elif isinstance(record, dict) and isinstance(record.get("subjects"), list):
+            origin.update(_seen_counts(data, record))
+    if record is not None:  # carried on: the rerun's run.json trains again on other data too
+        origin[SEARCHED] = record
     return origin
 
 
@@ -711,7 +738,7 @@ def summarise(out_dir: str | Path, folds: Sequence[Fold] | None, class_names: Se
     if "checkpoint" not in spec:  # an evaluation is one pass, no folds
         metrics["per_fold"] = fold_scores(pred, infos, names, spec.get("train") or {})
     if spec.get("config_origin"):  # beside the figures: a search on the test subjects makes them no nested estimate
-        metrics["config_origin"] = spec["config_origin"]
+        metrics["config_origin"] = origin_shown(spec["config_origin"])
     figures = json.dumps(json_safe(metrics), indent=2, default=_json_default)
     # an evaluation is one pass over the data, not folds
     seen = f" ({spec['seen_subjects']} of {spec.get('n_subjects', '?')} subjects trained it)" \
@@ -902,9 +929,12 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
                      + "): the figures below are not a nested estimate of accuracy on new people (`merstudio train "
                        "--tune` chooses inside each fold's training subjects)")
     elif origin:
+        # a run.json of before 2026-12-07 trained again on other data: its searched subjects are not recorded
+        overlap = "none of these subjects" if "seen_subjects" in origin else \
+            "which of these subjects it saw is not recorded"
         lines.append(f"- configuration: {named}" + (
-            f", chosen by {origin['chosen_by']} on {origin.get('search_data') or 'other data'} (none of these "
-            "subjects)" if origin.get("chosen_by") else ""))
+            f", chosen by {origin['chosen_by']} on {origin.get('search_data') or 'other data'} ({overlap})"
+            if origin.get("chosen_by") else ""))
     if spec.get("arithmetic"):
         path = f"; the CPU's bfloat16: {spec['cpu_bfloat16']}" if spec.get("cpu_bfloat16") else ""
         lines.append(f"- training arithmetic: {spec['arithmetic']} (precision {spec.get('train', {}).get('precision', '?')}"

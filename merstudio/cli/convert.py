@@ -836,6 +836,7 @@ def _import_all(project: Any, args: argparse.Namespace) -> int:
         added = [] if _nothing_kept(prev) else _commit(project, prev, args)
         lines.append(f"{len(added)} into video {v.id} ({v.name})"
                      + (f", replacing {len(prev.replaces)}" if args.replace else "")
+                     + (f", skipped {len(prev.skipped)}" if prev.skipped else "")  # --yes: as one video's line
                      + (f", {ix.resolved_line(len(prev.resolves))}" if prev.resolves else "")
                      + (f", {len(prev.duplicates)} already there" if prev.duplicates else "")
                      + (f", {ix.reviewed_here_line(len(prev.reviewed_here))}" if prev.reviewed_here else ""))

@@ -127,7 +127,9 @@ def test_all_videos_line_says_the_proposals_reviewed_here_and_counts_the_kept_ro
     proj, src = _project(tmp_path)
     code, out, err = run(capsys, "convert", "--project", proj, "--import", src, "--video", "all", "--yes")
     assert code == 0, err
-    assert "2 open proposals in the file skipped: reviewed here already" in out.strip().splitlines()[-1], out
+    done = out.strip().splitlines()[-1]
+    assert done.startswith("imported 3 into video 1 (clip.avi), skipped 3, ") and done.endswith(
+        f", 2 open proposals in the file skipped: reviewed here already of {proj}"), done
     (tmp_path / "again").mkdir()
     proj2, src2 = _project(tmp_path / "again")
     code, out, err = run(capsys, "convert", "--project", proj2, "--import", src2, "--video", "all", "--status",

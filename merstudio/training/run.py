@@ -783,6 +783,9 @@ def _searched_on_test(spec: dict[str, Any]) -> str:
     return f"saw {o['seen_subjects']} of these {o.get('n_subjects', spec.get('n_subjects', '?'))} subjects"
 
 
+_UNRECORDED = "?"  # _selection: the search's subjects are not recorded (an older run.json on other data)
+
+
 def _selection(train: dict[str, Any], tuned: Any = (), searched: str = "") -> str:
     """How each fold's weights were chosen, in words (the summary said "last epoch" under SWA); ``searched``
     (_searched_on_test): the configuration was chosen looking at test subjects."""
@@ -795,8 +798,13 @@ def _selection(train: dict[str, Any], tuned: Any = (), searched: str = "") -> st
         how = f"an exponential moving average of the weights (decay {train.get('ema_decay')} per step)"
     else:
         how = "the last epoch's weights"
-    held_out = (f"the test fold is not trained on, but the search that chose the configuration {searched} "
-                "(next line)" if searched else "the test fold is never looked at")
+    if searched == _UNRECORDED:
+        held_out = ("the test fold is not trained on; whether the search that chose the configuration saw these "
+                    "subjects is not recorded (next line)")
+    elif searched:
+        held_out = f"the test fold is not trained on, but the search that chose the configuration {searched} (next line)"
+    else:
+        held_out = "the test fold is never looked at"
     if "epochs" in tuned or "train.epochs" in tuned:  # the nested search chose them, fold by fold
         return f"the epochs the search chose in each fold (folds/*.json), {how}; {held_out}"
     return f"a fixed {n} epochs, {how}; {held_out}"
@@ -915,8 +923,11 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
                      "(sum over folds)")
     searched = _searched_on_test(spec)
     if "train" in spec:
+        o = spec.get("config_origin") or {}
+        # a run.json of before 2026-12-07 trained again on other data: nothing says the test fold was never seen
+        unknown = not searched and bool(o.get("chosen_by")) and "seen_subjects" not in o
         lines.append("- model selection: " + _selection(spec["train"], (spec.get("tune") or {}).get("params", {}),
-                                                        searched))
+                                                        _UNRECORDED if unknown else searched))
     origin = spec.get("config_origin") or {}
     # a run trained again from a run.json: its settings' file, and the run.json they were read from
     named = origin.get("file", "?") + (f" (read from {origin['via']})" if origin.get("via") else "")

@@ -93,6 +93,22 @@ def test_a_run_json_without_the_record_says_the_overlap_is_unknown(sets):
     assert note is not None and "does not record" in note and "not a nested estimate" in note
 
 
+def test_its_summary_does_not_say_the_test_fold_was_never_looked_at(sets):
+    """The model-selection line of such a rerun: its test subjects may have been searched, so "never looked at" is
+    not known (it was said)."""
+    from merstudio.training.run import render_summary
+
+    searched, others, run = sets
+    old = json.loads(json.dumps(run))
+    old["config_origin"].pop("searched", None)
+    spec = {"protocol": "kfold:2", "train": {"epochs": 1, "average": "none"},
+            "config_origin": config_origin("first/run.json", old, _join(searched, others))}
+    text = render_summary(spec, {"n_folds": 2, "uf1": 0.5, "uar": 0.5, "accuracy": 0.5, "n": 4,
+                                 "per_class": {}, "confusion": [], "class_names": []})
+    selection = next(line for line in text.splitlines() if line.startswith("- model selection:"))
+    assert "never looked at" not in selection and "is not recorded" in selection
+
+
 def _superset(table: Path, folder: Path) -> Path:
     """`table`'s rows and as many of other people (its images inverted, under new ids)."""
     (folder / "flows").mkdir(parents=True)

@@ -191,18 +191,22 @@ def do(ctx: Any, params: dict[str, Any]) -> None:
         resolved += prev.resolves  # open proposals its reviewed events cover (interchange.ProjectImport.resolves)
         coded[v.id] = list(prev.file_coders)
     dup = sum(len(p.duplicates) for _, p in found.parts)
+    # the file's open proposals reviewed here already: left out (the review stands), said as the CLI's preview says
+    mine = sum(len(p.reviewed_here) for _, p in found.parts)
     if not events and not gone and not resolved:
-        raise InputError(f"{found.path}: no events to import" + (
-            f" (its {dup} event(s) are already in the project)" if dup else ""))
+        from merstudio.gui.commands import _nothing_to_import
+
+        raise _nothing_to_import(found.path, dup, mine)
+    from merstudio.interchange import resolved_line, reviewed_here_line
+
+    here = reviewed_here_line(mine) if mine else ""
     into = sum(1 for _, p in found.parts if p.events or p.replaces)
     name = found.path.name
     text = (f"Import {len(events)} event(s) into {into} videos from {name}" if not gone else
             f"Replace {len(gone)} event(s) by {len(events)} in {into} videos from {name}")
     ctx.win.coding.push_import(events, text, replaces=[*gone, *resolved], coded=coded)
     per = ", ".join(f"{len(p.events)} into {v.name}" for v, p in found.parts if p.events)
-    from merstudio.interchange import resolved_line
-
-    extra = [resolved_line(len(resolved)) if resolved else "", f"{dup} already in the project" if dup else "",
+    extra = [resolved_line(len(resolved)) if resolved else "", f"{dup} already in the project" if dup else "", here,
              f"rows of {len(found.unknown)} video name(s) matching no video left out" if found.unknown else ""]
     extra = [x for x in extra if x]
     line = f"Imported {per} from {name}" if per else f"Removed {len(gone)} event(s) the file replaces ({name})" \

@@ -1276,8 +1276,7 @@ class ImportEvents(AppCommand):
             return _import_behaviours(ctx, {**params, "behaviour_previews": [preview]})
         if not preview.events and preview.duplicates and not preview.replaces and not preview.resolves:
             # the same file again: say so, not what accept() says of whatever else it skips
-            raise InputError(f"{preview.path}: no events to import (its {len(preview.duplicates)} event(s) are "
-                             "already in the project)")
+            raise _nothing_to_import(preview.path, len(preview.duplicates), len(preview.reviewed_here))
         try:
             events = preview.accept(skip_bad=bool(params.get("skip_bad")))  # InputError: nothing imported
         except InputError as exc:
@@ -1286,9 +1285,7 @@ class ImportEvents(AppCommand):
         resolved = preview.resolves  # open proposals the file's reviewed events cover: in the same undo step
         new = [c for c in preview.file_coders if c not in preview.coded_before]
         if not events and not gone and not resolved and (preview.duplicates or not new):
-            dup = len(preview.duplicates)
-            raise InputError(f"{preview.path}: no events to import" + (
-                f" (its {dup} event(s) are already in the project)" if dup else ""))
+            raise _nothing_to_import(preview.path, len(preview.duplicates), len(preview.reviewed_here))
         text = (f"Import {len(events)} event(s) from {preview.path.name}" if not gone else
                 f"Replace {len(gone)} event(s) of {', '.join(preview.file_coders)} by {len(events)} from "
                 f"{preview.path.name}")
@@ -1468,8 +1465,21 @@ def _behaviour_previews(ctx: CommandContext, params: Params) -> list[Any]:
     return [preview_import(proj, params["path"], ctx.win.require_video().id)]
 
 
+def _behaviours_known(name: str, previews: list[Any]) -> str:
+    """The line for a behaviour events CSV whose rows are all in the project already (nothing new, nothing
+    skipped): said in the status line, nothing written, as ProjectImport.nothing_new says it of an ELAN file's
+    behaviour tiers (h264; it was an error box); summed over the videos the file names. "" otherwise."""
+    dup = sum(p.behaviour_duplicates for p in previews)
+    if not dup or any(p.behaviour_rows or p.skipped for p in previews):
+        return ""
+    return f"{name}: its {dup} behaviour event(s) are already in the project: nothing new to import"
+
+
 def _ask_behaviours(ctx: CommandContext, params: Params) -> bool:
     previews = _behaviour_previews(ctx, params)
+    if _behaviours_known(Path(params["path"]).name, previews):
+        params["behaviour_previews"] = previews
+        return True  # nothing to ask: do() says it
     if not any(p.behaviour_rows for p in previews):
         dup = sum(p.behaviour_duplicates for p in previews)
         raise InputError(f"{Path(params['path']).name}: no behaviour events to import"
@@ -1483,11 +1493,36 @@ def _import_behaviours(ctx: CommandContext, params: Params) -> None:
     previews = params.get("behaviour_previews") or _behaviour_previews(ctx, params)
     n = sum(len(p.behaviour_rows) for p in previews)
     name = Path(params["path"]).name
+    if line := _behaviours_known(name, previews):  # no undo step for nothing
+        ctx.win.statusBar().showMessage(line, 10000)
+        return
     ctx.win.coding.push(BehaviourImportStep(ctx.win.require_writable(), previews, lambda: _reload_coding(ctx.win),
                                             f"Import {n} behaviour event(s) from {name}"))
     dup = sum(p.behaviour_duplicates for p in previews)
+    # and an ELAN file's open proposals reviewed here already (left out: the review stands)
+    extra = [f"{dup} already in the project" if dup else "", *(_reviewed_here(p) for p in previews)]
+    extra = [x for x in extra if x]
     ctx.win.statusBar().showMessage(f"Imported {n} behaviour event(s) from {name}"
-                                    + (f" ({dup} already in the project)" if dup else ""), 10000)
+                                    + (f" ({', '.join(extra)})" if extra else ""), 10000)
+
+
+def _reviewed_here(preview: Any) -> str:
+    """The file's open model proposals left out as reviewed here already (ProjectImport.reviewed_here), in the CLI
+    preview's words; "" where there are none."""
+    from merstudio.interchange import reviewed_here_line
+
+    n = len(getattr(preview, "reviewed_here", ()))
+    return reviewed_here_line(n) if n else ""
+
+
+def _nothing_to_import(path: Path, dup: int, reviewed: int) -> InputError:
+    """The refusal of a file that brings nothing (one video's, or all_videos_import's): its ``dup`` events here
+    already, and its ``reviewed`` open proposals left out as reviewed here already (ProjectImport.reviewed_here)."""
+    from merstudio.interchange import reviewed_here_line
+
+    said = "; ".join(x for x in (f"its {dup} event(s) are already in the project" if dup else "",
+                                 reviewed_here_line(reviewed) if reviewed else "") if x)
+    return InputError(f"{path}: no events to import" + (f" ({said})" if said else ""))
 
 
 def _import_done(preview: Any, events: list[Event], gone: list[Event], new: list[str], video: str) -> str:
@@ -1505,9 +1540,11 @@ def _import_done(preview: Any, events: list[Event], gone: list[Event], new: list
         return f"Recorded {', '.join(new)} as having coded {video}, with no events ({preview.path.name})"
     from merstudio.interchange import resolved_line
 
+    # what it left out too: the file's proposals reviewed here (not imported: the review stands), as the CLI says
     extra = [resolved_line(resolved) if resolved else "",
              f"{len(preview.skipped)} skipped" if preview.skipped else "",
-             f"{len(preview.duplicates)} already in the project" if preview.duplicates else ""]
+             f"{len(preview.duplicates)} already in the project" if preview.duplicates else "",
+             _reviewed_here(preview)]
     extra = [x for x in extra if x]
     return line + (f" ({', '.join(extra)})" if extra else "")
 

@@ -8,33 +8,13 @@ import csv
 from pathlib import Path
 
 from support.cli_run import run, tiny_video
-from support.merge_copies import study
+from support.merge_copies import behaviours_past_frame_71
 
-from merstudio import interchange as ix
-from merstudio.project import Project
-from merstudio.project.behaviours import BehaviourEvent
-from merstudio.project.events import Event
-
-FRAMES = 72  # the clip: frames 0..71
-
-
-def _eaf(tmp_path: Path) -> Path:
-    """A 600-frame video's ELAN file: alice's gaze away at 50-60 (inside the clip), bob's at 60-80 (ends past it)
-    and at 90-95 (starts past it); an event of alice's at 65-85 (ends past it)."""
-    a = study(tmp_path / "A")
-    with Project.open(a) as p:
-        vid = p.videos()[0].id
-        gaze = p.behaviours()[0].id
-        assert gaze is not None
-        p.add_behaviour_event(BehaviourEvent(vid, gaze, 60, 80, coder="bob", note="long look"))
-        p.add_behaviour_event(BehaviourEvent(vid, gaze, 90, 95, coder="bob"))
-        p.add_event(Event(vid, 65, 70, 85, coder="alice", emotion="fear"))
-        [eaf] = ix.export_project_events(p, vid, tmp_path / "v.eaf")
-    return eaf
+FRAMES = 72  # the clip: frames 0..71 (the ELAN file's bob at 60-80 and 90-95, alice's event at 65-85 pass it)
 
 
 def test_behaviour_events_past_the_clip_s_end_are_cut_and_said(tmp_path: Path, capsys) -> None:
-    eaf = _eaf(tmp_path)
+    eaf = behaviours_past_frame_71(tmp_path)
     clip = tiny_video(tmp_path / "clip.avi", n=FRAMES)
     out = tmp_path / "out.csv"
     code, said, err = run(capsys, "convert", eaf, out, "--media", clip, "--yes")
@@ -53,7 +33,7 @@ def test_behaviour_events_past_the_clip_s_end_are_cut_and_said(tmp_path: Path, c
 
 
 def test_without_yes_a_behaviour_event_past_the_end_is_refused_as_an_event_is(tmp_path: Path, capsys) -> None:
-    eaf = _eaf(tmp_path)
+    eaf = behaviours_past_frame_71(tmp_path)
     clip = tiny_video(tmp_path / "clip.avi", n=FRAMES)
     code, _, err = run(capsys, "convert", eaf, tmp_path / "out.csv", "--media", clip)
     assert code != 0 and "--yes" in err.strip().splitlines()[-1]

@@ -8,28 +8,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from support.cli_run import run
-from support.merge_copies import study
+from support.merge_copies import behaviours_past_frame_71
 
 from merstudio import interchange as ix
 from merstudio.project import Project
-from merstudio.project.behaviours import BehaviourEvent
-from merstudio.project.events import Event
 
 FRAMES = 72  # the shorter video: frames 0..71
 
 
 def _eaf_and_short_project(tmp_path: Path) -> tuple[Path, Path]:
-    """(a 600-frame video's ELAN file: alice's gaze away at 50-60, bob's at 60-80 (ends past frame 71) and at 90-95
-    (starts past it), alice's event at 65-85 (ends past it); a project of a 72-frame video of that name)."""
-    a = study(tmp_path / "A")
-    with Project.open(a) as p:
-        vid = p.videos()[0].id
-        gaze = p.behaviours()[0].id
-        assert gaze is not None
-        p.add_behaviour_event(BehaviourEvent(vid, gaze, 60, 80, coder="bob", note="long look"))
-        p.add_behaviour_event(BehaviourEvent(vid, gaze, 90, 95, coder="bob"))
-        p.add_event(Event(vid, 65, 70, 85, coder="alice", emotion="fear"))
-        [eaf] = ix.export_project_events(p, vid, tmp_path / "v.eaf")
+    """(support.merge_copies.behaviours_past_frame_71's ELAN file, a project of a 72-frame video of its name)."""
+    eaf = behaviours_past_frame_71(tmp_path)
     (tmp_path / "B").mkdir()
     short = tmp_path / "B" / "clip.avi"
     short.write_bytes(b"\0" * 1000)  # only its name and length are used

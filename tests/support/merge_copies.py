@@ -1,5 +1,6 @@
 """Two copies of one small project, as two coders have them after each coded in their own (project merge tests of
-tests/project, tests/cli and tests/gui): alice's copy A and bob's copy B of one study, each changed after the copy."""
+tests/project, tests/cli and tests/gui): alice's copy A and bob's copy B of one study, each changed after the copy;
+and merstudio's ELAN files of that study, as the import and conversion tests read them back."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from merstudio import interchange as ix
 from merstudio.project import Project
 from merstudio.project.behaviours import Behaviour, BehaviourEvent
 from merstudio.project.events import Event
@@ -78,3 +80,19 @@ def copy_without_behaviours(root: Path) -> tuple[Path, Path]:
         for x in p.behaviours():
             p.delete_behaviour(x.id)
     return a, b
+
+
+def behaviours_past_frame_71(root: Path) -> Path:
+    """root/v.eaf, merstudio's ELAN file of alice's study (under root/A, its 600-frame video) given bob's 'gaze away'
+    at 60-80 (note "long look": ends past frame 71) and at 90-95 (starts past it) and alice's event at 65-85 (ends
+    past it), beside alice's gaze away at 50-60: what a 72-frame video of that name cuts (h239's `convert --media`,
+    h241's import)."""
+    with Project.open(study(root / "A")) as p:
+        vid = p.videos()[0].id
+        gaze = p.behaviours()[0].id
+        assert gaze is not None
+        p.add_behaviour_event(BehaviourEvent(vid, gaze, 60, 80, coder="bob", note="long look"))
+        p.add_behaviour_event(BehaviourEvent(vid, gaze, 90, 95, coder="bob"))
+        p.add_event(Event(vid, 65, 70, 85, coder="alice", emotion="fear"))
+        [eaf] = ix.export_project_events(p, vid, root / "v.eaf")
+    return eaf

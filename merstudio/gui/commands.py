@@ -360,14 +360,6 @@ class LocateVideo(AppCommand):
         else:
             video, found, missing = proj.found_at(vid, params["path"])  # read-only: checked, not stored
         win = ctx.win
-
-        def rerun() -> None:  # the user chose "Attach it and re-run the analysis": once the video is shown
-            win.ctx.execute(RunAnalysis)
-
-        if proj.read_only:  # (not stored: opened here, a frame folder at the rate the project holds for it)
-            win.session.select_video(vid, source=open_as(win.session.open_source, proj, video, video.path))
-        else:
-            win.session.select_video(vid, then=rerun if params.get("rerun") else None)
         if attach is not None:
             fps, count = attach[0], attach[1]
             to = f" to {was}" if was != video.name else ""  # "Attached a.mp4 … to a.mp4" said nothing
@@ -377,9 +369,22 @@ class LocateVideo(AppCommand):
                 line += "; its stored analysis was made on the old file (Ctrl+R re-runs it on this one)"
         else:
             line = found_line(video, found, missing, was) if found or missing else ""
-        # joined to the lines the switch to it said (its analysis an earlier merstudio's, the open's notes), which it
-        # replaced; first: it answers the dialog the user just closed
-        win.status_bar.add_message(line, 15000, first=True)
+        said: list[bool] = []
+
+        def shown() -> None:  # once the video is shown (at once, or when an opening past its grace is done)
+            # joined to the lines the switch to it said (its analysis an earlier merstudio's, the open's notes), which
+            # cleared it; first: it answers the dialog the user just closed
+            said.append(True)
+            if params.get("rerun") and not proj.read_only:  # "Attach it and re-run the analysis"
+                win.ctx.execute(RunAnalysis)
+            win.status_bar.add_message(line, 15000, first=True)
+
+        if proj.read_only:  # (not stored: opened here, a frame folder at the rate the project holds for it)
+            win.session.select_video(vid, source=open_as(win.session.open_source, proj, video, video.path), then=shown)
+        else:
+            win.session.select_video(vid, then=shown)
+        if not said:  # still opening (VideoOpener's busy job): said meanwhile, its 15 s from the opening's end
+            win.status_bar.add_message(line, 15000, first=True, while_busy="video")
 
 
 def _attach_asked(ctx: CommandContext, params: Params) -> bool:
@@ -1329,10 +1334,24 @@ class MergeStep(ProjectCommand):
     one transaction, its undo takes back exactly what that wrote (events, history records, behaviour events,
     videos, behaviours, coders, coded records) in one."""
 
-    def __init__(self, project: Any, plan: Any, notify: Callable[[], None]) -> None:
-        super().__init__(f"Merge {plan.other.name}", project, notify)
-        self.plan = plan
+    def __init__(self, win: Any, plan: Any) -> None:
+        super().__init__(f"Merge {plan.other.name}", win.require_writable(), self._shown)
+        self.plan, self._win = plan, win  # (_win, not win: ProjectCommand.joins_jump)
         self.done: Any = None  # project.merge.MergeDone: what the last do wrote
+        self.then: Callable[[], None] | None = None  # once the folder shown is shown again at the rate merged
+
+    def _shown(self) -> None:
+        """The views read again; a frame folder whose rate the merge set (or its undo put back) opened again at it
+        where shown, as FolderRateStep does (its source is timed at the rate it opened with), and the videos list
+        (rates, videos added or taken away) follows."""
+        win, then, self.then = self._win, self.then, None
+        _reload_coding(win, merged=self.plan)
+        rated = set(self.done.rates_before) if self.done is not None else set()
+        session = win.session
+        if session.project is self.project and session.video is not None and session.video.id in rated:
+            session.select_video(session.video.id, then=then)
+        if rated or (self.done is not None and self.done.videos):
+            win.refresh_video_list()
 
     def _do(self) -> None:
         from merstudio.project.merge import apply_merge
@@ -1368,6 +1387,7 @@ class MergeProject(AppCommand):
             said = "; ".join(x for x in (
                 plan.analysis_text(), plan.neutral_text() and f"neutral frames: {plan.neutral_text()}",
                 plan.overlay_text() and f"overlays: {plan.overlay_text()}",
+                plan.rate_text() and f"frame rates: {plan.rate_text()}",  # set in both copies: a conflict, kept
                 f"{n} behaviour event(s) the other copy lacks were kept (it was edited before behaviour history, "
                 "schema 8: a deletion there cannot be told from an addition here)" if n else "") if x)
             ctx.win.statusBar().showMessage(f"{Path(params['path']).name}: nothing to merge"
@@ -1382,13 +1402,14 @@ class MergeProject(AppCommand):
         from merstudio.project.merge import plan_merge
 
         win = ctx.win
-        proj = win.require_writable()
-        plan = params.get("plan") or plan_merge(proj, params["path"])
-        step = MergeStep(proj, plan, lambda: _reload_coding(win, merged=plan))
+        plan = params.get("plan") or plan_merge(win.require_writable(), params["path"])
+        step = MergeStep(win, plan)
+        # the folder shown, opened again at a rate merged, says its own lines then: this one joins them, first
+        step.then = lambda: win.status_bar.add_message(step.done.line(), 15000, first=True)
         win.coding.push(step)
-        if step.done is not None and step.done.videos:
-            win.refresh_video_list()
-        win.statusBar().showMessage(step.done.line() if step.done is not None else "", 15000)
+        shown = win.session.video
+        if step.done is None or shown is None or shown.id not in step.done.rates_before:  # no switch to wait for
+            win.statusBar().showMessage(step.done.line() if step.done is not None else "", 15000)
 
 
 def _reload_coding(win: Any, merged: Any = None) -> None:

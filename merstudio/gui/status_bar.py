@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QSizePolicy, QStatusBar, QWidget
 
 from merstudio.gui.look import ElidedLabel, on_window
@@ -56,6 +56,7 @@ class StatusBar(QStatusBar):
         self._permanent: list[QWidget] = []
         self._widest: dict[QWidget, int] = {}  # the maximum width each permanent widget that can give way had
         self._sharing = False  # _share_out is setting widths (their resizes come back through eventFilter)
+        self._held: tuple[str, int] | None = None  # (busy job, timeout): the message stays while that job runs
 
     def addPermanentWidget(self, widget: QWidget, stretch: int | None = 0) -> None:  # noqa: N802 - Qt's name
         self._permanent.append(widget)
@@ -64,6 +65,8 @@ class StatusBar(QStatusBar):
         if isinstance(widget, ElidedLabel | BusyIndicator):  # these elide where they are given less than they ask
             self._widest[widget] = widget.maximumWidth()
         self._share_out()
+        if isinstance(widget, BusyIndicator):
+            widget.ended.connect(self._job_ended)
         if isinstance(widget, QProgressBar):  # heard as drawn (its format changes with no signal: on Paint too)
             widget.valueChanged.connect(lambda _v, bar=widget: speak_progress(bar))
             speak_progress(widget)
@@ -132,19 +135,28 @@ class StatusBar(QStatusBar):
         else the text when it had to be elided."""
         self._full = text
         self._details = details
+        self._held = None
         self._until = time.monotonic() + timeout / 1000 if timeout else None
         self._drawn = self._elided(text)
         super().showMessage(self._drawn, timeout or 0)
 
-    def add_message(self, text: str, timeout: int = 0, first: bool = False) -> None:
+    def add_message(self, text: str, timeout: int = 0, first: bool = False, while_busy: str = "") -> None:
         """Show ``text`` joined to the message shown now ("; "), before it where ``first``, else after it, for the
         longer of the two times left; on hover the whole story, one line each. Two notes of one moment (a project
         upgraded as it opened, its video's own line) both reach the user: showMessage would leave only the last.
-        A status tip shown now (a menu's) is no message of ours: ``text`` alone then."""
+        A status tip shown now (a menu's) is no message of ours: ``text`` alone then. ``while_busy``: a job of the
+        busy indicator (BusyIndicator.set's key) the line stays for while it runs, its ``timeout`` counted from
+        that job's end (a located video's "Attached …" went after 15 s while the video was still opening)."""
         old = self.currentMessage() if super().currentMessage() == self._drawn else ""
+        held = self._held if old else None  # the line holding a held message is held too
+        if while_busy and any(isinstance(w, BusyIndicator) and w.running(while_busy) for w in self._permanent):
+            held = (while_busy, max(timeout, held[1] if held else 0))
+        if held is not None:
+            timeout = 0  # no timer while held: _job_ended sets it
         if not text or not old:
             if text:
                 self.showMessage(text, timeout)
+                self._held = held
             return
         old_details = self._details or old
         if self._until is None or not timeout:  # either stays until replaced: so does the line holding both
@@ -154,6 +166,18 @@ class StatusBar(QStatusBar):
         parts = (text, old) if first else (old, text)
         story = (text, old_details) if first else (old_details, text)
         self.showMessage("; ".join(parts), left, "\n".join(story))
+        self._held = held
+
+    def _job_ended(self, job: str) -> None:
+        """A busy job ended: the message held while it ran (add_message's while_busy) goes when due from now."""
+        if self._held is None or self._held[0] != job:
+            return
+        timeout = self._held[1]
+        self._held = None
+        if not super().currentMessage() or super().currentMessage() != self._drawn:
+            return  # replaced or cleared meanwhile: nothing of ours to time
+        self._until = time.monotonic() + timeout / 1000 if timeout else None
+        super().showMessage(self._drawn, timeout)
 
     def _elided(self, text: str) -> str:
         shown = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, self.room()) if text else text
@@ -183,6 +207,7 @@ class StatusBar(QStatusBar):
 
     def clearMessage(self) -> None:  # noqa: N802 - Qt's name
         self._full = self._drawn = self._details = ""
+        self._held = None
         super().clearMessage()
 
 
@@ -190,6 +215,8 @@ class BusyIndicator(QWidget):
     """What runs in a worker, at the status bar's right (an export, a checkpoint loading): its text beside a busy
     bar, hidden when nothing runs. Each job is set under its own key (``set(key, text)``; "" ends it), so two
     jobs at once show both."""
+
+    ended = Signal(str)  # a job's key, as it ends (StatusBar.add_message's while_busy)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -210,12 +237,13 @@ class BusyIndicator(QWidget):
 
     def set(self, key: str, text: str, tip: str = "") -> None:
         """Show ``text`` for job ``key`` ("" ends it); ``tip``: the whole story, on hover."""
+        ended = False
         if text:
             if key not in self._jobs:
                 self._done.pop(key, None)  # a new job: nothing done yet
             self._jobs[key] = (text, tip or text)
         else:
-            self._jobs.pop(key, None)
+            ended = self._jobs.pop(key, None) is not None
             self._done.pop(key, None)
         self._show_bar()
         # its colour for the palette in use now (a theme may have changed since the last job)
@@ -223,6 +251,12 @@ class BusyIndicator(QWidget):
         self.label.setText("  ·  ".join(t for t, _ in self._jobs.values()))
         self.setToolTip("\n".join(t for _, t in self._jobs.values()))
         self.setVisible(bool(self._jobs))
+        if not text and ended:
+            self.ended.emit(key)
+
+    def running(self, key: str) -> bool:
+        """Whether job ``key`` runs now."""
+        return key in self._jobs
 
     def progress(self, key: str, done: int, total: int) -> None:
         """How far job ``key`` is (its work says): the bar shows it while that job runs alone, else stays busy."""

@@ -4,38 +4,24 @@ only the other copy had was not brought across (h233)."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import warnings
 from dataclasses import replace
 from pathlib import Path
 
-from support.merge_copies import behaviour_coding, coding, study
+from support.merge_copies import behaviour_coding, coding, copy_of, merged, plan_lines, schema_7_copies, study
 from support.old_projects import old_schema
 
 from merstudio.features.neutral import NeutralBaseline, load_baselines, setting_key
 from merstudio.project import Project
-from merstudio.project.merge import MergePlan, apply_merge, plan_merge, undo_merge
+from merstudio.project.merge import apply_merge, plan_merge, undo_merge
 from merstudio.project.store import ProjectUpgraded
 
 
 def _copies(root: Path) -> tuple[Path, Path]:
     """alice's study (a 'gaze away' event of hers at 50-60) as A, and B copied from it."""
     a = study(root / "A")
-    shutil.copytree(a.parent, root / "B")
-    return a, root / "B" / a.name
-
-
-def _plan(a: Path, b: Path) -> list[str]:
-    with Project.open(a, read_only=True) as p:
-        return plan_merge(p, b).lines()
-
-
-def _merge(a: Path, b: Path) -> MergePlan:
-    with Project.open(a) as p:
-        plan = plan_merge(p, b)
-        apply_merge(p, plan)
-        return plan
+    return a, copy_of(a, root / "B")
 
 
 def _edit(path: Path, at: int, **change: object) -> None:
@@ -51,11 +37,11 @@ def _edit(path: Path, at: int, **change: object) -> None:
 def test_a_behaviour_event_deleted_in_either_copy_stays_deleted(tmp_path: Path) -> None:
     a, b = _copies(tmp_path)
     _edit(b, 50)  # bob deletes alice's gaze away in his copy
-    assert "  deleted: alice: gaze away clip.avi frames 50-60" in _plan(a, b)
-    plan = _merge(a, b)
+    assert "  deleted: alice: gaze away clip.avi frames 50-60" in plan_lines(a, b)
+    plan = merged(a, b)
     assert plan.counts(plan.behaviour_events)["deleted"] == 1
     assert behaviour_coding(a) == []
-    _merge(b, a)  # and the other way: it does not come back into bob's copy
+    merged(b, a)  # and the other way: it does not come back into bob's copy
     assert behaviour_coding(b) == []
     with Project.open(a) as p:
         assert plan_merge(p, b).empty
@@ -75,7 +61,7 @@ def test_a_behaviour_event_edited_in_both_keeps_both_named(tmp_path: Path) -> No
         assert "behaviour events 1 conflict" in done.line()
     both = [("alice", 50, 60, "alice: looks down"), ("alice", 52, 60, "bob: starts later")]
     assert behaviour_coding(a) == both
-    _merge(b, a)
+    merged(b, a)
     assert behaviour_coding(b) == both  # the two copies agree now
     for x, y in ((a, b), (b, a)):
         with Project.open(x) as p:
@@ -98,25 +84,12 @@ def test_undo_of_a_merged_deletion_brings_the_event_and_its_history_back(tmp_pat
 
 def test_a_deletion_after_the_upgrade_of_two_schema_7_copies_travels(tmp_path: Path) -> None:
     # copies made by the merstudio before the behaviour events' history: their events have none
-    old = tmp_path / "old.merproj"
-    con = old_schema(old, 7)
-    con.execute("INSERT INTO videos (path, relpath, hash, size, fps, frame_count, width, height, added)"
-                " VALUES ('/x/clip.avi', NULL, 'h', 10, 30.0, 72, 64, 48, 0)")
-    con.execute("INSERT INTO behaviours (name, key, colour, kind, position, created) VALUES "
-                "('gaze away', 'g', '#5e35b1', 'state', 0, 0)")
-    con.execute("INSERT INTO behaviour_events (video_id, behaviour_id, face_id, onset, offset, coder, note, created,"
-                " modified) VALUES (1, 1, 0, 5, 9, 'anna', '', 100, 100), (1, 1, 0, 20, 30, 'anna', '', 101, 101)")
-    con.close()
-    (tmp_path / "A").mkdir()
-    (tmp_path / "B").mkdir()
-    a, b = tmp_path / "A" / old.name, tmp_path / "B" / old.name
-    shutil.copyfile(old, a)
-    shutil.copyfile(old, b)
+    a, b = schema_7_copies(tmp_path)  # anna's gaze away at 5-9 and 20-30
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ProjectUpgraded)
         _edit(a, 20, note="anna: seen again")  # an edit in one copy, a deletion in the other
         _edit(b, 5)
-    plan = _merge(a, b)
+    plan = merged(a, b)
     assert plan.counts(plan.behaviour_events) == {"deleted": 1}
     assert behaviour_coding(a) == [("anna", 20, 30, "anna: seen again")]
     con = sqlite3.connect(a)
@@ -186,7 +159,7 @@ def test_an_event_deleted_here_and_changed_there_comes_back_once(tmp_path: Path)
     with Project.open(b) as p:
         e = next(e for e in p.events() if e.status == "accepted")
         p.update_event(replace(e, onset=104))
-    first = _merge(a, b)
+    first = merged(a, b)
     assert first.counts(first.events) == {"conflict": 1}
-    assert _merge(a, b).empty
+    assert merged(a, b).empty
     assert [x for x in coding(a) if x[3] == "accepted"] == [("alice", 104, 120, "accepted", "first pass")]

@@ -5,14 +5,13 @@ older schema was refused with a command that could not be pasted; its kept copy'
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import warnings
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from support.merge_copies import behaviour_coding, coding, study
+from support.merge_copies import behaviour_coding, coding, copy_of, merged, plan_lines, schema_7_copies, study
 from support.old_projects import old_schema
 
 from merstudio.errors import InputError
@@ -23,25 +22,6 @@ from merstudio.project.store import ProjectDamaged, ProjectUpgraded
 
 UNLOGGED_KEPT = ("  1 behaviour event(s) the other copy lacks were kept: it was edited by a merstudio before behaviour "
                  "history (schema 8), so a deletion there cannot be told from an addition here")
-
-
-def _schema_7_copies(root: Path) -> tuple[Path, Path]:
-    """Two copies (A, B) of one schema-7 project: anna's 'gaze away' at 5-9 and 20-30 (ids 1 and 2), unedited."""
-    old = root / "old.merproj"
-    con = old_schema(old, 7)
-    con.execute("INSERT INTO videos (path, relpath, hash, size, fps, frame_count, width, height, added)"
-                " VALUES ('/x/clip.avi', NULL, 'h', 10, 30.0, 72, 64, 48, 0)")
-    con.execute("INSERT INTO behaviours (name, key, colour, kind, position, created) VALUES "
-                "('gaze away', 'g', '#5e35b1', 'state', 0, 0)")
-    con.execute("INSERT INTO behaviour_events (video_id, behaviour_id, face_id, onset, offset, coder, note, created,"
-                " modified) VALUES (1, 1, 0, 5, 9, 'anna', '', 100, 100), (1, 1, 0, 20, 30, 'anna', '', 101, 101)")
-    con.close()
-    out = []
-    for side in ("A", "B"):
-        (root / side).mkdir()
-        out.append(root / side / "study.merproj")
-        shutil.copyfile(old, out[-1])
-    return out[0], out[1]
 
 
 def _old_app(path: Path, sql: str) -> None:
@@ -64,49 +44,39 @@ def _upgraded(path: Path, at: int | None = None, note: str = "") -> None:
                 p.update_behaviour_event(replace(e, note=note))
 
 
-def _lines(a: Path, b: Path) -> list[str]:
-    with Project.open(a, read_only=True) as p:
-        return plan_merge(p, b).lines()
-
-
-def _merge(a: Path, b: Path) -> None:
-    with Project.open(a) as p:
-        apply_merge(p, plan_merge(p, b))
-
-
 def test_an_edit_made_before_schema_8_and_one_made_after_are_both_kept_either_way(tmp_path: Path) -> None:
-    a, b = _schema_7_copies(tmp_path)
+    a, b = schema_7_copies(tmp_path)
     _old_app(b, "UPDATE behaviour_events SET offset = 12, note = 'bob, old app', modified = 200 WHERE id = 1")
     _upgraded(a, at=5, note="alice, after the upgrade")
     _upgraded(b)
     for here, there in ((a, b), (b, a)):  # before: A <- B '1 already here' (bob's lost), B <- A 'updated' (his gone)
-        lines = _lines(here, there)
+        lines = plan_lines(here, there)
         assert "  behaviour events: 0 new, 0 updated, 0 deleted, 1 conflict, 1 already here" in lines, lines
-    _merge(a, b)
+    merged(a, b)
     both = [("anna", 5, 9, "alice, after the upgrade"), ("anna", 5, 12, "bob, old app")]
     assert sorted(behaviour_coding(a))[:2] == both
-    _merge(b, a)
+    merged(b, a)
     assert sorted(behaviour_coding(b))[:2] == both
     with Project.open(a) as p:  # the copies agree now: merging again finds nothing to do
         assert plan_merge(p, b).empty
 
 
 def test_an_unedited_event_against_an_edit_after_the_upgrade_is_no_conflict(tmp_path: Path) -> None:
-    a, b = _schema_7_copies(tmp_path)
+    a, b = schema_7_copies(tmp_path)
     _upgraded(a, at=20, note="alice")
     _upgraded(b)
-    assert "  behaviour events: 0 new, 1 updated, 0 deleted, 0 conflicts, 1 already here" in _lines(b, a)
-    assert "  behaviour events: 0 new, 0 updated, 0 deleted, 0 conflicts, 2 already here" in _lines(a, b)
+    assert "  behaviour events: 0 new, 1 updated, 0 deleted, 0 conflicts, 1 already here" in plan_lines(b, a)
+    assert "  behaviour events: 0 new, 0 updated, 0 deleted, 0 conflicts, 2 already here" in plan_lines(a, b)
 
 
 def test_a_deletion_made_before_schema_8_is_said_both_ways(tmp_path: Path) -> None:
-    a, b = _schema_7_copies(tmp_path)
+    a, b = schema_7_copies(tmp_path)
     _old_app(b, "DELETE FROM behaviour_events WHERE id = 2")
     _upgraded(a)
     _upgraded(b)
-    lines = _lines(a, b)  # before: nothing said, and the event stayed as if bob had it
+    lines = plan_lines(a, b)  # before: nothing said, and the event stayed as if bob had it
     assert UNLOGGED_KEPT in lines, lines
-    lines = _lines(b, a)  # before: '1 new' by anna, unsaid
+    lines = plan_lines(b, a)  # before: '1 new' by anna, unsaid
     assert ("  1 of the new behaviour event(s) may have been deleted here: this copy was edited by a merstudio before "
             "behaviour history (schema 8), so a deletion here cannot be told from an addition there (delete them "
             "again after the merge if they were)") in lines, lines
@@ -115,28 +85,26 @@ def test_a_deletion_made_before_schema_8_is_said_both_ways(tmp_path: Path) -> No
 
 def test_copies_made_at_schema_8_or_later_say_nothing_of_unlogged_deletions(tmp_path: Path) -> None:
     a = study(tmp_path / "A")
-    shutil.copytree(a.parent, tmp_path / "B")
-    b = tmp_path / "B" / a.name
+    b = copy_of(a, tmp_path / "B")
     with Project.open(b) as p:
         p.delete_behaviour_event(p.behaviour_events()[0].id or 0)
-    assert not any("schema 8" in x for x in _lines(a, b) + _lines(b, a))
+    assert not any("schema 8" in x for x in plan_lines(a, b) + plan_lines(b, a))
 
 
 def test_an_event_added_in_the_other_copy_after_the_copies_parted_is_new_overlapping_or_not(tmp_path: Path) -> None:
     a = study(tmp_path / "A")
-    shutil.copytree(a.parent, tmp_path / "B")
-    b = tmp_path / "B" / a.name
+    b = copy_of(a, tmp_path / "B")
     with Project.open(b) as p:  # alice's second look, within her event at 100-120 (before: 'changed in both')
         p.add_event(Event(p.videos()[0].id, 105, 108, 115, coder="alice", aus="12", note="second look"))
-    lines = _lines(a, b)
+    lines = plan_lines(a, b)
     assert "  events: 1 new, 0 updated, 0 deleted, 0 conflicts, 2 already here" in lines, lines
     assert not any("changed in both" in x for x in lines)
-    _merge(a, b)
+    merged(a, b)
     assert ("alice", 105, 115, "accepted", "second look") in coding(a)
 
 
 def test_a_copy_of_an_older_schema_is_merged_through_an_upgraded_temporary_copy(tmp_path: Path) -> None:
-    a, b = _schema_7_copies(tmp_path)
+    a, b = schema_7_copies(tmp_path)
     _old_app(b, "UPDATE behaviour_events SET note = 'bob, old app', modified = 200 WHERE id = 2")
     _upgraded(a)
     before = b.read_bytes()
@@ -181,8 +149,8 @@ def test_a_project_made_at_schema_8_or_later_is_not_said_to_have_deleted_an_olde
         tmp_path: Path) -> None:
     a = study(tmp_path / "A")  # made today: every deletion here was logged
     (tmp_path / "old").mkdir()
-    _, b = _schema_7_copies(tmp_path / "old")
+    _, b = schema_7_copies(tmp_path / "old")
     _upgraded(b)
-    lines = _lines(a, b)
+    lines = plan_lines(a, b)
     assert "  behaviour events: 2 new, 0 updated, 0 deleted, 0 conflicts, 0 already here" in lines, lines
     assert not any("deleted here" in x for x in lines), lines

@@ -1,6 +1,7 @@
 """Two copies of one small project, as two coders have them after each coded in their own (project merge tests of
-tests/project, tests/cli and tests/gui): alice's copy A and bob's copy B of one study, each changed after the copy;
-and merstudio's ELAN files of that study, as the import and conversion tests read them back."""
+tests/project, tests/cli and tests/gui): alice's copy A and bob's copy B of one study, each changed after the copy
+(or two copies of a schema-7 project), the plan of merging one into the other and that merge; and merstudio's ELAN
+files of that study, as the import and conversion tests read them back."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from merstudio import interchange as ix
 from merstudio.project import Project
 from merstudio.project.behaviours import Behaviour, BehaviourEvent
 from merstudio.project.events import Event
+from merstudio.project.merge import MergePlan, apply_merge, plan_merge
+from support.old_projects import old_schema
 
 
 def study(folder: Path, clip: Path | None = None, size: tuple[int, int] = (64, 48)) -> Path:
@@ -36,12 +39,51 @@ def study(folder: Path, clip: Path | None = None, size: tuple[int, int] = (64, 4
     return path
 
 
+def copy_of(a: Path, folder: Path) -> Path:
+    """The project ``a`` copied with its folder (video and all) as ``folder``: the copy's path."""
+    shutil.copytree(a.parent, folder)
+    return folder / a.name
+
+
+def schema_7_copies(root: Path) -> tuple[Path, Path]:
+    """Two copies (root/A, root/B) of one schema-7 project (before behaviour events had a history), unedited: the
+    video /x/clip.avi (72 frames) and anna's 'gaze away' at 5-9 and 20-30 (ids 1 and 2)."""
+    old = root / "old.merproj"
+    con = old_schema(old, 7)
+    con.execute("INSERT INTO videos (path, relpath, hash, size, fps, frame_count, width, height, added)"
+                " VALUES ('/x/clip.avi', NULL, 'h', 10, 30.0, 72, 64, 48, 0)")
+    con.execute("INSERT INTO behaviours (name, key, colour, kind, position, created) VALUES "
+                "('gaze away', 'g', '#5e35b1', 'state', 0, 0)")
+    con.execute("INSERT INTO behaviour_events (video_id, behaviour_id, face_id, onset, offset, coder, note, created,"
+                " modified) VALUES (1, 1, 0, 5, 9, 'anna', '', 100, 100), (1, 1, 0, 20, 30, 'anna', '', 101, 101)")
+    con.close()
+    out = []
+    for side in ("A", "B"):
+        (root / side).mkdir()
+        out.append(root / side / "study.merproj")
+        shutil.copyfile(old, out[-1])
+    return out[0], out[1]
+
+
+def plan_lines(a: Path, b: Path) -> list[str]:
+    """The lines of the plan of merging the copy ``b`` into ``a`` (``a`` opened read-only: nothing merged)."""
+    with Project.open(a, read_only=True) as p:
+        return plan_merge(p, b).lines()
+
+
+def merged(a: Path, b: Path) -> MergePlan:
+    """The copy ``b`` merged into ``a``: the plan applied."""
+    with Project.open(a) as p:
+        plan = plan_merge(p, b)
+        apply_merge(p, plan)
+        return plan
+
+
 def two_copies(root: Path, clip: Path | None = None, size: tuple[int, int] = (64, 48)) -> tuple[Path, Path]:
     """(alice's A, bob's B): B copied from A, then bob fixes alice's onset (102), codes an event and a behaviour
     event of his own and accepts the proposal; alice goes on coding in A (an event at 500-510)."""
     a = study(root / "A", clip, size)
-    shutil.copytree(a.parent, root / "B")
-    b = root / "B" / a.name
+    b = copy_of(a, root / "B")
     with Project.open(b) as p:
         vid = p.videos()[0].id
         first = next(e for e in p.events(vid) if e.coder == "alice" and e.status == "accepted")
@@ -72,8 +114,7 @@ def copy_without_behaviours(root: Path) -> tuple[Path, Path]:
     """alice's study (an event and a 'gaze away' behaviour event at 50-60) under root/A, and a copy of it under root/B
     without its behaviours: where behaviour events are brought back in by an import."""
     a = study(root / "A")
-    shutil.copytree(a.parent, root / "B")
-    b = root / "B" / a.name
+    b = copy_of(a, root / "B")
     with Project.open(b) as p:
         for e in p.behaviour_events():
             p.delete_behaviour_event(e.id)

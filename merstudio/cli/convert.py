@@ -826,12 +826,16 @@ def _import_all(project: Any, args: argparse.Namespace) -> int:
     for v, prev in found.parts:
         _left_out(prev, args.status)
         print(f"{v.name}: {prev.summary()}", file=sys.stderr)
-        if not _nothing_kept(prev):
-            prev.accept(skip_bad=args.yes)  # every video checked before any is written
+    # every video checked before any is written; one whose rows were all open proposals reviewed here already
+    # brings nothing, said below (it refused the whole file)
+    found.accept(skip_bad=args.yes)
     if all(_nothing_kept(prev) for _v, prev in found.parts):
         raise _all_left_out(path, args.status, sum(prev.left_out for _v, prev in found.parts), "row(s)")
     lines = []
     for v, prev in found.parts:
+        if prev.only_reviewed_here:
+            lines.append(f"nothing new into video {v.id} ({v.name}), {ix.reviewed_here_line(len(prev.reviewed_here))}")
+            continue
         # a video whose rows --status all left out: nothing written (its coders not recorded either)
         added = [] if _nothing_kept(prev) else _commit(project, prev, args)
         lines.append(f"{len(added)} into video {v.id} ({v.name})"

@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
-from merstudio.errors import FrameRateMismatch, InputError, MerstudioError
+from merstudio.errors import FrameRateMismatch, MerstudioError
 from merstudio.gui.dialogs import CoderField, names_no_coder
 
 SHOWN = 20  # videos listed by name in the confirmation; the rest counted
@@ -182,11 +182,9 @@ def do(ctx: Any, params: dict[str, Any]) -> None:
     skipped, or skipped items are not confirmed, or nothing is new."""
     found = params.get("all_preview") or _preview(ctx, params)
     events, gone, resolved, coded = [], [], [], {}
-    for v, prev in found.parts:
-        try:
-            events += prev.accept(skip_bad=bool(params.get("skip_bad")))
-        except InputError as exc:
-            raise InputError(f"{v.name}: {exc}") from None
+    # every video checked first; one whose rows were all proposals reviewed here brings nothing (the line says so)
+    for (v, prev), evs in zip(found.parts, found.accept(skip_bad=bool(params.get("skip_bad"))), strict=True):
+        events += evs
         gone += prev.replaces
         resolved += prev.resolves  # open proposals its reviewed events cover (interchange.ProjectImport.resolves)
         coded[v.id] = list(prev.file_coders)

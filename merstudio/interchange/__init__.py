@@ -312,15 +312,18 @@ class ProjectImport(ImportPreview):
     def of_behaviours(self) -> bool:
         return self.format == BEHAVIOURS_FORMAT
 
+    @property
+    def only_reviewed_here(self) -> bool:
+        """The file's events (of this video) were all open proposals reviewed here already (:attr:`reviewed_here`)
+        and the import has nothing else to do: it would only record their coder as having coded the video."""
+        return bool(self.reviewed_here) and not (self.events or self.duplicates or self.replaces or self.resolves
+                                                 or self.behaviour_rows)
+
     def accept(self, skip_bad: bool = False) -> list[Event]:
-        """As :meth:`ImportPreview.accept`; also InputError where the file's events were all open proposals reviewed
-        here already (:attr:`reviewed_here`) and the import has nothing else to do: it would only record their coder
-        as having coded the video."""
+        """As :meth:`ImportPreview.accept`; also InputError where :attr:`only_reviewed_here`."""
         events = super().accept(skip_bad=skip_bad)
-        if self.reviewed_here and not events and not self.duplicates and not self.replaces and not self.resolves \
-                and not self.behaviour_rows:
-            raise InputError(f"{self.path}: nothing to import: {reviewed_here_line(len(self.reviewed_here))} (the "
-                             "same face and interval; the review stands)")
+        if self.only_reviewed_here:
+            raise reviewed_only(self.path, len(self.reviewed_here))
         return events
 
     def nothing_new(self, name: str | None = None) -> str:
@@ -332,8 +335,7 @@ class ProjectImport(ImportPreview):
                 or self.behaviour_rows or self.replaces or self.skipped or self.reviewed_here or self.resolves \
                 or any(c not in self.coded_before for c in self.file_coders):
             return ""
-        return (f"{self.path if name is None else name}: its {self.behaviour_duplicates} behaviour event(s) are "
-                "already in the project: nothing new to import")
+        return behaviours_known_line(self.path if name is None else name, self.behaviour_duplicates)
 
     def summary(self, limit: int = 20) -> str:
         if self.of_behaviours:
@@ -522,6 +524,19 @@ def reviewed_here_line(n: int) -> str:
     return f"{n} open proposal{'s' * (n != 1)} in the file skipped: reviewed here already"
 
 
+def reviewed_only(path: str | os.PathLike[str], n: int) -> InputError:
+    """The refusal of a file whose events were all ``n`` open proposals reviewed here already
+    (:attr:`ProjectImport.only_reviewed_here`; of an events CSV of several videos, every video's)."""
+    return InputError(f"{path}: nothing to import: {reviewed_here_line(n)} (the same face and interval; the review "
+                      "stands)")
+
+
+def behaviours_known_line(name: str | os.PathLike[str], n: int) -> str:
+    """What an import says of a file whose ``n`` behaviour events are all in the project already and which brings
+    nothing else (:meth:`ProjectImport.nothing_new`; the app's of a <stem>_behaviours.csv, summed over its videos)."""
+    return f"{name}: its {n} behaviour event(s) are already in the project: nothing new to import"
+
+
 def _eaf_behaviours(project: Any, prev: ProjectImport, preview: EafPreview) -> None:
     """An ELAN file's behaviour tiers (ours: :func:`merstudio.interchange.eaf.read_eaf`) as the preview's
     ``behaviour_rows``, checked against video ``prev.video_id`` as a behaviour events CSV's are
@@ -583,10 +598,16 @@ def commit_import(project: Any, preview: ImportPreview, skip_bad: bool = False) 
     rows = preview.behaviour_rows if isinstance(preview, ProjectImport) else []
     if rows and isinstance(preview, ProjectImport) and not preview.events:  # an ELAN file of behaviour tiers alone: accept() would find nothing to import
         _refuse_skips(preview, skip_bad)
-        with project.transaction():
-            _add_behaviours(project, rows)
-            if preview.file_coders:
-                project.replace_events([], [], coders=preview.file_coders, coded={preview.video_id: list(preview.file_coders)})
+        # the open proposals its reviewed events (duplicates here) cover go too, as with events to import
+        gone = [e.id for e in preview.resolves if e.id is not None]
+        try:
+            with project.transaction():
+                _add_behaviours(project, rows)
+                if preview.file_coders or gone:
+                    project.replace_events(gone, [], coders=preview.file_coders,
+                                           coded={preview.video_id: list(preview.file_coders)})
+        except KeyError as exc:  # a proposal to remove went meanwhile: the preview is stale
+            raise _stale(preview, exc) from None
         return []
     events = preview.accept(skip_bad=skip_bad)
     if isinstance(preview, ProjectImport):
@@ -614,8 +635,12 @@ def commit_import(project: Any, preview: ImportPreview, skip_bad: bool = False) 
             _add_behaviours(project, rows)
         return added
     except KeyError as exc:  # an event to replace went meanwhile: the preview is stale
-        raise InputError(f"{preview.path}: {exc.args[0] if exc.args else exc} of the events to replace is gone "
-                         "since the preview; nothing imported (preview again)") from None
+        raise _stale(preview, exc) from None
+
+
+def _stale(preview: ImportPreview, exc: KeyError) -> InputError:
+    return InputError(f"{preview.path}: {exc.args[0] if exc.args else exc} of the events to replace is gone since "
+                      "the preview; nothing imported (preview again)")
 
 
 def export_project_events(project: Any, video_id: int, path: str | os.PathLike[str], fmt: str | None = None,
@@ -891,9 +916,29 @@ class AllEventsImport:
             out.append(f"{v.name}{was}: {len(p.events)} new" + (f", {len(p.duplicates)} already there" if p.duplicates
                                                             else "")
                        + (f", {len(p.skipped)} to skip" if p.skipped else "")
-                       + (f", replacing {len(p.replaces)}" if p.replaces else ""))
+                       + (f", replacing {len(p.replaces)}" if p.replaces else "")
+                       # left out, as the one-video preview says (the review here stands)
+                       + (f", {reviewed_here_line(len(p.reviewed_here))}" if p.reviewed_here else ""))
         if self.unknown:
             out.append(f"matching no video in the project (their rows left out): {name_list(self.unknown, 6)}")
+        return out
+
+    def accept(self, skip_bad: bool = False) -> list[list[Event]]:
+        """Each video's events to import (:meth:`ProjectImport.accept`, in ``parts``' order), every video checked
+        before anything is written; InputError names the video. A video whose rows were all open proposals reviewed
+        here already (:attr:`ProjectImport.only_reviewed_here`) brings nothing ([]: its line says why): the file is
+        refused for them only where no other video brings anything (one such video refused the whole file)."""
+        idle = [p for _, p in self.parts if p.only_reviewed_here or not (
+            p.events or p.duplicates or p.skipped or p.replaces or p.resolves or p.behaviour_rows)]
+        here = sum(len(p.reviewed_here) for p in idle)
+        if here and len(idle) == len(self.parts):
+            raise reviewed_only(self.path, here)
+        out = []
+        for v, p in self.parts:
+            try:
+                out.append([] if p.only_reviewed_here else p.accept(skip_bad=skip_bad))
+            except InputError as exc:
+                raise InputError(f"{v.name}: {exc}") from None
         return out
 
 
@@ -962,7 +1007,8 @@ def _old_names_in(project: Any, names: Iterable[str]) -> dict[str, Any]:
 
 
 __all__ = [
-    "AllEventsExport", "AllEventsImport", "BEHAVIOURS_FORMAT", "BORIS_COLUMNS", "commit_behaviours",
+    "AllEventsExport", "AllEventsImport", "BEHAVIOURS_FORMAT", "BORIS_COLUMNS", "behaviours_known_line",
+    "commit_behaviours",
     "looks_behaviours_table", "preview_behaviours", "EVENT_CSV_COLUMNS", "EafDocument", "FORMATS",
     "FrameClock", "ImportPreview", "LinkedMedia", "Media", "OpenFaceTable", "elan_media_key", "remember_elan_media",
     "ProjectImport", "PyFeatTable", "face_names_key", "known_face_names", "remember_face_names", "Skip", "clip_frame_files", "commit_import", "detect_format",

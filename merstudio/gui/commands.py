@@ -1490,10 +1490,12 @@ def _behaviours_known(name: str, previews: list[Any]) -> str:
     """The line for a behaviour events CSV whose rows are all in the project already (nothing new, nothing
     skipped): said in the status line, nothing written, as ProjectImport.nothing_new says it of an ELAN file's
     behaviour tiers (h264; it was an error box); summed over the videos the file names. "" otherwise."""
+    from merstudio.interchange import behaviours_known_line
+
     dup = sum(p.behaviour_duplicates for p in previews)
     if not dup or any(p.behaviour_rows or p.skipped for p in previews):
         return ""
-    return f"{name}: its {dup} behaviour event(s) are already in the project: nothing new to import"
+    return behaviours_known_line(name, dup)
 
 
 def _ask_behaviours(ctx: CommandContext, params: Params) -> bool:
@@ -1517,11 +1519,27 @@ def _import_behaviours(ctx: CommandContext, params: Params) -> None:
     if line := _behaviours_known(name, previews):  # no undo step for nothing
         ctx.win.statusBar().showMessage(line, 10000)
         return
-    ctx.win.coding.push(BehaviourImportStep(ctx.win.require_writable(), previews, lambda: _reload_coding(ctx.win),
-                                            f"Import {n} behaviour event(s) from {name}"))
+    from merstudio.interchange import resolved_line
+
+    text = f"Import {n} behaviour event(s) from {name}"
+    # the open proposals an ELAN file's reviewed events (here already) cover go in the same undo step, as they do
+    # beside events to import (ProjectImport.resolves): they were left in place
+    resolved = [e for p in previews for e in getattr(p, "resolves", ())]
+    stack = ctx.win.coding.undo_stack
+    if resolved:
+        stack.beginMacro(text)
+    try:
+        ctx.win.coding.push(BehaviourImportStep(ctx.win.require_writable(), previews,
+                                                lambda: _reload_coding(ctx.win), text))
+        if resolved:
+            ctx.win.coding.push_import([], text, replaces=resolved)
+    finally:
+        if resolved:
+            stack.endMacro()
     dup = sum(p.behaviour_duplicates for p in previews)
     # and an ELAN file's open proposals reviewed here already (left out: the review stands)
-    extra = [f"{dup} already in the project" if dup else "", *(_reviewed_here(p) for p in previews)]
+    extra = [resolved_line(len(resolved)) if resolved else "", f"{dup} already in the project" if dup else "",
+             *(_reviewed_here(p) for p in previews)]
     extra = [x for x in extra if x]
     ctx.win.statusBar().showMessage(f"Imported {n} behaviour event(s) from {name}"
                                     + (f" ({', '.join(extra)})" if extra else ""), 10000)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 from support.cli_run import run
-from support.merge_copies import behaviour_coding, coding, study
+from support.merge_copies import behaviour_coding, coding, copy_of, study
 
 from merstudio.interchange.boris import read_boris
 from merstudio.interchange.common import write_dict_table
@@ -112,15 +111,7 @@ def _projects(tmp_path: Path) -> tuple[Path, Path, int]:
         assert own.id is not None
         for k, note in enumerate(NOTES):
             p.add_behaviour_event(BehaviourEvent(vid, own.id, 70 + k, 70 + k, coder="alice", note=note))
-    shutil.copytree(a.parent, tmp_path / "B")
-    b = tmp_path / "B" / a.name
-    with Project.open(b) as p:
-        p.delete_events([e.id for e in p.events() if e.id is not None])
-        for e in p.behaviour_events():
-            p.delete_behaviour_event(e.id)
-        for x in p.behaviours():
-            p.delete_behaviour(x.id)
-    return a, b, vid
+    return a, copy_of(a, tmp_path / "B", events=False, behaviours=False), vid
 
 
 @pytest.mark.parametrize("flags", [[], ["--spreadsheet-safe"], ["--decimal-comma"]])

@@ -5,12 +5,11 @@ CSV, its _behaviours.csv, the all-videos files), only where the guard put it: a 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from support.cli_run import run
-from support.merge_copies import behaviour_coding, coding, study
+from support.merge_copies import behaviour_coding, coding, copy_of, study
 
 from merstudio.project import Project
 from merstudio.project.behaviours import Behaviour, BehaviourEvent
@@ -46,15 +45,7 @@ def _projects(tmp_path: Path) -> tuple[Path, Path, int]:
         assert b34.id is not None
         p.add_behaviour_event(BehaviourEvent(vid, b34.id, 70, 70, coder="alice", note="1-16"))
         p.add_behaviour_event(BehaviourEvent(vid, b34.id, 90, 90, coder="@bob", note="'tis"))
-    shutil.copytree(a.parent, tmp_path / "B")
-    b = tmp_path / "B" / a.name
-    with Project.open(b) as p:
-        p.delete_events([e.id for e in p.events() if e.id is not None])
-        for e in p.behaviour_events():
-            p.delete_behaviour_event(e.id)
-        for x in p.behaviours():
-            p.delete_behaviour(x.id)
-    return a, b, vid
+    return a, copy_of(a, tmp_path / "B", events=False, behaviours=False), vid
 
 
 @pytest.mark.parametrize("flag", ["--spreadsheet-safe", "--decimal-comma"])

@@ -39,10 +39,22 @@ def study(folder: Path, clip: Path | None = None, size: tuple[int, int] = (64, 4
     return path
 
 
-def copy_of(a: Path, folder: Path) -> Path:
-    """The project ``a`` copied with its folder (video and all) as ``folder``: the copy's path."""
+def copy_of(a: Path, folder: Path, events: bool = True, behaviours: bool = True) -> Path:
+    """The project ``a`` copied with its folder (video and all) as ``folder``: the copy's path. Not ``events``: its
+    events deleted in the copy; not ``behaviours``: its behaviours and their events (where coding comes back in by an
+    import)."""
     shutil.copytree(a.parent, folder)
-    return folder / a.name
+    b = folder / a.name
+    if not (events and behaviours):
+        with Project.open(b) as p:
+            if not events:
+                p.delete_events([e.id for e in p.events() if e.id is not None])
+            if not behaviours:
+                for e in p.behaviour_events():
+                    p.delete_behaviour_event(e.id)
+                for x in p.behaviours():
+                    p.delete_behaviour(x.id)
+    return b
 
 
 def schema_7_copies(root: Path) -> tuple[Path, Path]:
@@ -114,13 +126,7 @@ def copy_without_behaviours(root: Path) -> tuple[Path, Path]:
     """alice's study (an event and a 'gaze away' behaviour event at 50-60) under root/A, and a copy of it under root/B
     without its behaviours: where behaviour events are brought back in by an import."""
     a = study(root / "A")
-    b = copy_of(a, root / "B")
-    with Project.open(b) as p:
-        for e in p.behaviour_events():
-            p.delete_behaviour_event(e.id)
-        for x in p.behaviours():
-            p.delete_behaviour(x.id)
-    return a, b
+    return a, copy_of(a, root / "B", behaviours=False)
 
 
 def behaviours_past_frame_71(root: Path) -> Path:

@@ -200,8 +200,9 @@ def do(ctx: Any, params: dict[str, Any]) -> None:
     here = reviewed_here_line(mine) if mine else ""
     into = sum(1 for _, p in found.parts if p.events or p.replaces)
     name = found.path.name
-    text = (f"Import {len(events)} event(s) into {into} videos from {name}" if not gone else
-            f"Replace {len(gone)} event(s) by {len(events)} in {into} videos from {name}")
+    videos = f"{into} video{'s' if into != 1 else ''}"
+    text = (f"Import {len(events)} event(s) into {videos} from {name}" if not gone else
+            f"Replace {len(gone)} event(s) by {len(events)} in {videos} from {name}")
     ctx.win.coding.push_import(events, text, replaces=[*gone, *resolved], coded=coded)
     per = ", ".join(f"{len(p.events)} into {v.name}" for v, p in found.parts if p.events)
     extra = [resolved_line(len(resolved)) if resolved else "", f"{dup} already in the project" if dup else "", here,

@@ -48,6 +48,7 @@ def test_all_videos_import_takes_the_others_beside_a_video_of_reviewed_proposals
     assert window.errors == []
     assert len(asked) == 1 and f"{a.name}: 0 new, {SAID}" in asked[0], asked
     assert window.statusBar().currentMessage() == f"Imported 1 into {b.name} from all.csv ({SAID})"
+    assert window.undo_stack.undoText() == "Import 1 event(s) into 1 video from all.csv"  # not "1 videos"
     assert _events(window, a, b) == [(a.id, 3, "bob", "rejected"), (b.id, 20, "bob", "accepted")]
 
 

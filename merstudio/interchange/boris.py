@@ -186,10 +186,15 @@ def _table(p: Path) -> tuple[list[tuple[Any, ...]], list[str]]:
         lines = text[:65_536].splitlines()[:30]
         header = next((ln for ln in lines if re.search(r"behaviou?r", ln, re.IGNORECASE)), lines[0] if lines else "")
         delim = sniff_delimiter(header)
-    # a spreadsheet-safe export's apostrophe off (ours, convert --spreadsheet-safe): a note 3/4 came back as '3/4.
-    # Only where the guard put it (the exact inverse), so BORIS's own tables, which guard nothing, read as before
-    rows = [tuple(unguarded_cell(c, delim != ",") for c in r) for r in csv_rows(p, text, delim)]
-    return rows, [f"line {n}" for n in _record_lines(text, delim, rows)]
+    rows: list[tuple[Any, ...]] = [tuple(r) for r in csv_rows(p, text, delim)]
+    places = [f"line {n}" for n in _record_lines(text, delim, rows)]
+    # a spreadsheet-safe export's apostrophe off (convert --spreadsheet-safe: a note 3/4 came back as '3/4), and
+    # plain_cell's escape ('3/4 written ''3/4), only where the guard put it (the exact inverse), and only in a
+    # table of ours: BORIS's own guard nothing, so a coder's '3/4 there is as typed (it read 3/4)
+    at = _find_header(rows)
+    if at is not None and _our_table(_columns(rows[at])):
+        rows = [tuple(unguarded_cell(c, delim != ",") for c in r) for r in rows]
+    return rows, places
 
 
 def _record_lines(text: str, delim: str, rows: Sequence[Sequence[str]]) -> list[int]:
@@ -817,7 +822,7 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
     # Our own tables' modifiers are AUs (anything else there is damage: the row is skipped); a study's BORIS
     # ethogram may define other modifiers, which are kept in the event's note instead of losing the event.
     if ours is None:
-        ours = "coder" in col or "eventsource" in col
+        ours = _our_table(col)
     subjects = [cell_text(_value(r, col, "subject")) for _, r in body]
     base = subject_base([*subject_order, *subjects])
     taken = {k for s in subjects if (k := _numbered(s, base)) is not None}
@@ -951,12 +956,23 @@ def _apex_rows(p: Path, body: Sequence[tuple[int, Sequence[Any]]], col: dict[str
     return out, out_col
 
 
-def _header_row(p: Path, rows: Sequence[Sequence[Any]]) -> int:
+def _our_table(col: Mapping[str, int]) -> bool:
+    """Whether an aggregated table (its :func:`_columns`) is one merstudio wrote: our Coder or Event source
+    column, which BORIS's own tables lack."""
+    return "coder" in col or "eventsource" in col
+
+
+def _find_header(rows: Sequence[Sequence[Any]]) -> int | None:
     """The index of an aggregated table's header row: the first of the first 30 with a Behavior column (BORIS 7
-    writes a block about the observation above it). InputError for a table without one."""
-    for i, row in enumerate(rows[:30]):
-        if "behavior" in [norm_col(c) for c in row] or "behaviour" in [norm_col(c) for c in row]:
-            return i
+    writes a block about the observation above it); None for a table without one."""
+    return next((i for i, row in enumerate(rows[:30]) if {"behavior", "behaviour"} & {norm_col(c) for c in row}),
+                None)
+
+
+def _header_row(p: Path, rows: Sequence[Sequence[Any]]) -> int:
+    """:func:`_find_header`; InputError for a table without one."""
+    if (at := _find_header(rows)) is not None:
+        return at
     first = name_list(t for t in (cell_text(c) for c in (rows[0] if rows else ())) if t) or "empty"
     # not BORIS's either (an iMotions export, say): what merstudio reads, not one format's missing column
     raise InputError(f"{p}: not a table merstudio reads (first row: {first}): no header row with a Behavior "

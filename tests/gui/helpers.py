@@ -305,3 +305,18 @@ def painted_ink(tl, item, ratio: float):
     p.end()
     a = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine() // 4, 4)[:, :img.width()]
     return a[..., :3].min(axis=2) < 200
+
+
+def accepted_previews(monkeypatch, seen) -> list:
+    """From now on File > Import events' preview (dialogs.ImportPreviewDialog) is accepted without being shown: the
+    list returned gets, for each preview, what ``seen`` takes from the dialog (its head line, its text, its button)."""
+    from merstudio.gui import dialogs as D
+
+    shown: list = []
+
+    def accept(dlg):
+        shown.append(seen(dlg))
+        return D.QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(D.ImportPreviewDialog, "exec", accept)
+    return shown

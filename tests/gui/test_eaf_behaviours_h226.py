@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 from gui_fixtures import FPS, H, W, write_video
-from support.merge_copies import two_copies
+from helpers import accepted_previews
+from support.merge_copies import behaviour_tiers_alone, two_copies
 
 from merstudio.gui import commands as C
 
@@ -30,16 +31,7 @@ def test_the_apps_elan_file_with_behaviour_tiers_imports_back_as_one_step(qtbot,
     qtbot.waitUntil(lambda: not window.exports.running, timeout=10000)
     assert 'TIER_ID="behaviour: gaze away (bob)"' in eaf.read_text(encoding="utf-8")
     assert window.ctx.execute(C.OpenProject, path=str(a)), window.errors
-    from merstudio.gui import dialogs as D
-
-    shown = []
-
-    class Preview(D.ImportPreviewDialog):  # the preview as the user sees it, accepted without showing it
-        def exec(self):
-            shown.append(self.text.toPlainText())
-            return D.QDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(D, "ImportPreviewDialog", Preview)
+    shown = accepted_previews(monkeypatch, lambda dlg: dlg.text.toPlainText())  # the preview as the user sees it
     steps = window.undo_stack.count()
     before = sorted((e.coder, e.onset) for e in window.project.behaviour_events())
     assert window.ctx.execute(C.ImportEvents, path=str(eaf)), window.errors
@@ -56,25 +48,17 @@ def test_the_apps_elan_file_with_behaviour_tiers_imports_back_as_one_step(qtbot,
 
 def test_an_elan_file_of_behaviour_tiers_alone_can_be_imported_in_the_app(qtbot, window, copies, monkeypatch,
                                                                           tmp_path):
-    from merstudio import interchange as ix
     from merstudio.gui import dialogs as D
-    from merstudio.project import Project
 
     a, b = copies
-    with Project.open(b) as p:
-        for e in p.events():
-            p.delete_event(e.id)
-        [eaf] = ix.export_project_events(p, p.videos()[0].id, tmp_path / "bob.eaf")
+    eaf = behaviour_tiers_alone(b, tmp_path / "bob.eaf")
     assert window.ctx.execute(C.OpenProject, path=str(a)), window.errors
-    seen = []
 
-    class Preview(D.ImportPreviewDialog):
-        def exec(self):
-            ok = self.buttons.button(D.QDialogButtonBox.StandardButton.Ok)
-            seen.append((self.head.text(), ok.text(), ok.isEnabled()))
-            return D.QDialog.DialogCode.Accepted
+    def head_and_button(dlg):
+        ok = dlg.buttons.button(D.QDialogButtonBox.StandardButton.Ok)
+        return dlg.head.text(), ok.text(), ok.isEnabled()
 
-    monkeypatch.setattr(D, "ImportPreviewDialog", Preview)
+    seen = accepted_previews(monkeypatch, head_and_button)
     assert window.ctx.execute(C.ImportEvents, path=str(eaf)), window.errors
     head, verb, enabled = seen[0]
     assert "0 event(s) and 1 behaviour event(s) will be imported" in head and enabled, seen  # it was disabled

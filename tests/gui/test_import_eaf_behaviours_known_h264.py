@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 from gui_fixtures import FPS, H, W, write_video
-from support.merge_copies import study
+from helpers import accepted_previews
+from support.merge_copies import behaviour_tiers_alone, study
 
 from merstudio.gui import commands as C
 
@@ -15,25 +16,11 @@ pytestmark = pytest.mark.gui
 
 
 def test_the_status_line_says_they_are_already_in_the_project(qtbot, window, monkeypatch, tmp_path):
-    from merstudio import interchange as ix
-    from merstudio.gui import dialogs as D
-    from merstudio.project import Project
-
     assert FPS == 30.0
     proj = study(tmp_path / "A", write_video(tmp_path / "src.avi", n=120), (W, H))
-    with Project.open(proj) as p:
-        for e in p.events():
-            p.delete_event(e.id)
-        [eaf] = ix.export_project_events(p, p.videos()[0].id, tmp_path / "n.eaf")
+    eaf = behaviour_tiers_alone(proj, tmp_path / "n.eaf")
     assert window.ctx.execute(C.OpenProject, path=str(proj)), window.errors
-    shown = []
-
-    class Preview(D.ImportPreviewDialog):
-        def exec(self):
-            shown.append(self.head.text())
-            return D.QDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(D, "ImportPreviewDialog", Preview)
+    shown = accepted_previews(monkeypatch, lambda dlg: dlg.head.text())
     coders, steps = window.project.coders(), window.undo_stack.count()
     assert window.ctx.execute(C.ImportEvents, path=str(eaf)), window.errors
     assert window.errors == [] and shown == []

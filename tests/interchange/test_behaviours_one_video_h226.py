@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.merge_copies import behaviour_coding, copy_without_behaviours
+from support.merge_copies import behaviour_coding, behaviour_tiers_alone, copy_without_behaviours
 
 from merstudio import interchange as ix
 from merstudio.cli.main import main
@@ -47,10 +47,7 @@ def test_merstudios_own_elan_file_brings_its_behaviour_events_back(tmp_path: Pat
 
 def test_an_elan_file_of_behaviour_tiers_alone_imports_and_a_conversion_says_it_leaves_them_out(tmp_path: Path) -> None:
     a, b = copy_without_behaviours(tmp_path)
-    with Project.open(a) as p:
-        for e in p.events():
-            p.delete_event(e.id)
-        [eaf] = ix.export_project_events(p, p.videos()[0].id, tmp_path / "v.eaf")
+    eaf = behaviour_tiers_alone(a, tmp_path / "v.eaf")
     read = ix.read_events(eaf, fps=30.0)
     assert any("1 behaviour event(s)" in n and "left out" in n for n in read.notes)
     with Project.open(b) as p:

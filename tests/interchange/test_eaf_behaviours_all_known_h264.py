@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.merge_copies import study
+from support.merge_copies import behaviour_tiers_alone, study
 
 from merstudio import interchange as ix
 from merstudio.cli.main import main
@@ -18,10 +18,7 @@ from merstudio.project import Project
 def _behaviours_alone(tmp_path: Path) -> tuple[Path, Path]:
     """(alice's study without its events, its ELAN export: the 'gaze away' behaviour tier alone)."""
     proj = study(tmp_path / "A")
-    with Project.open(proj) as p:
-        for e in p.events():
-            p.delete_event(e.id)
-        [eaf] = ix.export_project_events(p, p.videos()[0].id, tmp_path / "n.eaf")
+    eaf = behaviour_tiers_alone(proj, tmp_path / "n.eaf")
     assert "behaviour: gaze away" in eaf.read_text(encoding="utf-8")
     return proj, eaf
 

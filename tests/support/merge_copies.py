@@ -143,3 +143,13 @@ def behaviours_past_frame_71(root: Path) -> Path:
         p.add_event(Event(vid, 65, 70, 85, coder="alice", emotion="fear"))
         [eaf] = ix.export_project_events(p, vid, root / "v.eaf")
     return eaf
+
+
+def behaviour_tiers_alone(project: Path, path: Path) -> Path:
+    """merstudio's ELAN file (at ``path``) of the first video of ``project`` once its events are deleted there (in
+    the project): its behaviour tiers alone, as File > Import events and `convert --import` read it back."""
+    with Project.open(project) as p:
+        for e in p.events():
+            p.delete_event(e.id)
+        [eaf] = ix.export_project_events(p, p.videos()[0].id, path)
+    return eaf

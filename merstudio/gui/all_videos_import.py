@@ -67,9 +67,15 @@ def _preview(ctx: Any, params: dict[str, Any], read_for: list[int] | None = None
 
 
 def question(found: Any) -> str:
-    """The confirmation: one line per video the file names (the first SHOWN), then the names matching none."""
+    """The confirmation: one line per video the file names (the first SHOWN: new, already there, to skip, replacing,
+    its open proposals reviewed here, the open proposals here its reviews replace), then the names matching none."""
+    from merstudio.interchange import resolved_line
+
     lines = found.lines()
-    per_video, rest = lines[:len(found.parts)], lines[len(found.parts):]
+    # each video's open proposals the file's reviews replace, in the words the line after the import says them
+    per_video = [line + (f", {resolved_line(len(p.resolves))}" if p.resolves else "")
+                 for line, (_, p) in zip(lines, found.parts, strict=False)]
+    rest = lines[len(found.parts):]
     if len(per_video) > SHOWN:
         per_video = [*per_video[:SHOWN], f"... and {len(per_video) - SHOWN} more videos"]
     return (f"{found.path.name} holds the events of several videos. Import each video's rows into its own "

@@ -206,6 +206,20 @@ def shown_window(qtbot, qsettings, size: tuple[int, int] = (1300, 850), analysis
     return win
 
 
+def frame_folder_project(root, frames: int = 4, fps: str | None = None):
+    """root/study.merproj as `merstudio project new` makes it of the frame folder root/burst (``frames`` PNGs
+    img0001.png…, each a shade brighter) added at ``fps`` (None: no --fps, the 30 image files are assumed to have)."""
+    from merstudio.cli.main import main
+
+    folder = root / "burst"
+    folder.mkdir()
+    for k in range(frames):
+        cv2.imwrite(str(folder / f"img{k + 1:04d}.png"), np.full((48, 64, 3), 20 * k, np.uint8))
+    path = root / "study.merproj"
+    assert main(["project", "new", str(path), str(folder), *(["--fps", fps] if fps else [])]) == 0
+    return path
+
+
 def reopened(qtbot, qsettings, path, **params):
     """A new shown window with the project at `path` opened in it (OpenProject's `params`, e.g. read_only=True):
     what the user gets on opening the project again. The caller shuts it down."""

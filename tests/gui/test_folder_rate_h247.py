@@ -6,25 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
-import numpy as np
-from gui_fixtures import reopened
-
-from merstudio.cli.main import main
-
-
-def _project(tmp_path: Path, *fps: str) -> Path:
-    folder = tmp_path / "burst"
-    folder.mkdir()
-    for k in range(4):
-        cv2.imwrite(str(folder / f"img{k + 1:04d}.png"), np.full((48, 64, 3), 40 * k, np.uint8))
-    path = tmp_path / "study.merproj"
-    assert main(["project", "new", str(path), str(folder), *fps]) == 0
-    return path
+from gui_fixtures import frame_folder_project, reopened
 
 
 def test_a_folder_opens_at_the_rate_the_project_holds(qtbot, qsettings, tmp_path: Path) -> None:
-    win = reopened(qtbot, qsettings, _project(tmp_path, "--fps", "60"))
+    win = reopened(qtbot, qsettings, frame_folder_project(tmp_path, fps="60"))
     try:
         qtbot.waitUntil(lambda: win.session.source is not None)
         assert win.session.video.fps == 60 and win.session.source.fps == 60
@@ -34,7 +20,7 @@ def test_a_folder_opens_at_the_rate_the_project_holds(qtbot, qsettings, tmp_path
 
 
 def test_a_folder_held_at_the_rate_assumed_says_so(qtbot, qsettings, tmp_path: Path) -> None:
-    win = reopened(qtbot, qsettings, _project(tmp_path))
+    win = reopened(qtbot, qsettings, frame_folder_project(tmp_path))
     try:
         qtbot.waitUntil(lambda: win.session.source is not None)
         assert win.session.source.fps == 30

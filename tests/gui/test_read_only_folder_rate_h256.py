@@ -6,25 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
-import numpy as np
-from gui_fixtures import reopened
+from gui_fixtures import frame_folder_project, reopened
 from PySide6.QtWidgets import QFileDialog
 
-from merstudio.cli.main import main
 
-
-def _moved_project(tmp_path: Path, name: str = "burst") -> tuple[Path, Path]:
-    """study.merproj holding a 4-frame folder added at 60 fps, the folder moved since (as `name`): (project, where it
-    is now)."""
-    folder = tmp_path / "burst"
-    folder.mkdir()
-    for k in range(4):
-        cv2.imwrite(str(folder / f"img{k + 1:04d}.png"), np.full((48, 64, 3), 40 * k, np.uint8))
-    path = tmp_path / "study.merproj"
-    assert main(["project", "new", str(path), str(folder), "--fps", "60"]) == 0
+def _moved_project(tmp_path: Path, name: str = "burst", fps: str | None = "60") -> tuple[Path, Path]:
+    """study.merproj holding a 4-frame folder added at ``fps`` (None: the 30 assumed), the folder moved since (as
+    `name`): (project, where it is now)."""
+    path = frame_folder_project(tmp_path, 4, fps)
     (tmp_path / "disk2").mkdir()
-    moved = folder.rename(tmp_path / "disk2" / name)
+    moved = (tmp_path / "burst").rename(tmp_path / "disk2" / name)
     return path, moved
 
 
@@ -62,14 +53,7 @@ def test_a_renamed_folder_too(qtbot, qsettings, tmp_path, monkeypatch):
 
 def test_a_folder_held_at_the_assumed_rate_still_says_so_read_only(qtbot, qsettings, tmp_path, monkeypatch):
     """The rate the project holds is the 30 assumed when it was added: opened at it, its note says so (as h247)."""
-    folder = tmp_path / "burst"
-    folder.mkdir()
-    for k in range(4):
-        cv2.imwrite(str(folder / f"img{k + 1:04d}.png"), np.full((48, 64, 3), 40 * k, np.uint8))
-    path = tmp_path / "study.merproj"
-    assert main(["project", "new", str(path), str(folder)]) == 0
-    (tmp_path / "disk2").mkdir()
-    moved = folder.rename(tmp_path / "disk2" / "burst")
+    path, moved = _moved_project(tmp_path, fps=None)
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(moved)))
     win = reopened(qtbot, qsettings, path, read_only=True)
     try:

@@ -6,27 +6,13 @@ project held: h247's rate reached the view only). A video file is refused."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import cv2
-import numpy as np
 import pytest
-from gui_fixtures import FakeAnalysis, reopened, write_video
+from gui_fixtures import FakeAnalysis, frame_folder_project, reopened, write_video
 
 from merstudio.cli.main import main
 from merstudio.gui import commands as C
 from merstudio.gui import video_opening
 from merstudio.project import Event
-
-
-def _project(tmp_path: Path, *args: str) -> Path:
-    folder = tmp_path / "burst"
-    folder.mkdir()
-    for k in range(12):
-        cv2.imwrite(str(folder / f"img{k + 1:04d}.png"), np.full((48, 64, 3), 20 * k, np.uint8))
-    path = tmp_path / "study.merproj"
-    assert main(["project", "new", str(path), str(folder), *args]) == 0
-    return path
 
 
 @pytest.fixture
@@ -47,7 +33,7 @@ def test_the_assumed_rate_is_set_in_one_undo_step(qtbot, qsettings, tmp_path, mo
     asked = []
     monkeypatch.setattr(video_opening, "ask_folder_rate", lambda win, video, assumed, analysed, events: asked.append(
         (video.name, assumed, analysed, events)) or (60.0, False))
-    win = reopened(qtbot, qsettings, _project(tmp_path))
+    win = reopened(qtbot, qsettings, frame_folder_project(tmp_path, 12))
     try:
         qtbot.waitUntil(lambda: win.session.source is not None)
         qtbot.waitUntil(lambda: "30 fps assumed — set the rate: Analysis > Frame rate of this folder…"
@@ -74,7 +60,7 @@ def test_the_assumed_rate_is_set_in_one_undo_step(qtbot, qsettings, tmp_path, mo
 
 
 def test_the_analysis_is_run_again_at_the_rate_set(qtbot, qsettings, tmp_path, monkeypatch, fps_seen) -> None:
-    win = reopened(qtbot, qsettings, _project(tmp_path, "--fps", "60"))
+    win = reopened(qtbot, qsettings, frame_folder_project(tmp_path, 12, "60"))
     try:
         qtbot.waitUntil(lambda: win.session.source is not None)
         assert win.ctx.execute(C.RunAnalysis), win.errors

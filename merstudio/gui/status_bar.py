@@ -2,8 +2,10 @@
 model badge) ends in "…" instead of being cut mid-word under them, elided again whenever that room changes (the
 window resized, a permanent widget shown, hidden or given a longer text: a message shown while the window was
 still being laid out ran up to "coder:" so the two read as one); the whole text stays on hover and in
-``currentMessage()``. :class:`BusyIndicator` shows what runs in a worker meanwhile (an export, a checkpoint
-loading), with how far it is where its work says. A progress bar there is heard by a screen reader as its words and
+``currentMessage()``. Notes joined in one line (add_message) that do not all fit are drawn whole as far as they
+fit, then a "(+1 more)" link that opens them all, one paragraph each (:class:`NotesPopup`): two long notes at
+1400 px were cut, the rest readable on hover alone. :class:`BusyIndicator` shows what runs in a worker meanwhile (an
+export, a checkpoint loading), with how far it is where its work says. A progress bar there is heard by a screen reader as its words and
 percentage ("analysis 45 %", "300 of 660 done"), not its bare value (speak_progress)."""
 
 from __future__ import annotations
@@ -11,8 +13,20 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QSizePolicy, QStatusBar, QWidget
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QSizePolicy,
+    QStatusBar,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from merstudio.gui.look import ElidedLabel, on_window
 
@@ -24,6 +38,9 @@ _ROOM_EVENTS = frozenset({QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show
 # labels, the busy text: they elide, whole on hover) share the rest. At 20 pt in a 1366-px window they took all but
 # 3 px and a message vanished with no "…"
 MESSAGE_SHARE = 0.35
+_MESSAGE_LEFT = 6  # px: where QStatusBar draws its message (QStatusBarPrivate::messageRect)
+_LINK_GAP = 6  # px between the message drawn and its "(+1 more)" link
+PARTIAL_NOTE = 20  # characters of a last note that are worth drawing cut short, before "(more)"
 BUSY_COLOUR = "#0d47a1"  # the busy indicator's text: a dark blue, lightened on a dark theme (look.on_window)
 
 
@@ -57,6 +74,16 @@ class StatusBar(QStatusBar):
         self._widest: dict[QWidget, int] = {}  # the maximum width each permanent widget that can give way had
         self._sharing = False  # _share_out is setting widths (their resizes come back through eventFilter)
         self._held: tuple[str, int] | None = None  # (busy job, timeout): the message stays while that job runs
+        self._notes: list[str] = []  # the notes _full joins (add_message), one each
+        # "(+1 more)" after the notes that fit: opens them all (NotesPopup); placed by hand after the text drawn
+        self.more = QToolButton(self)
+        self.more.setAutoRaise(True)
+        self.more.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.more.clicked.connect(self.show_notes)
+        self.more.hide()
+        self._more_text = ""  # the link's text for the message drawn ("": none)
+        self._popup: NotesPopup | None = None
+        self.messageChanged.connect(lambda _text: self._place_more())  # a timeout, a status tip, a clear
 
     def addPermanentWidget(self, widget: QWidget, stretch: int | None = 0) -> None:  # noqa: N802 - Qt's name
         self._permanent.append(widget)
@@ -133,12 +160,17 @@ class StatusBar(QStatusBar):
     def showMessage(self, text: str, timeout: int | None = 0, details: str = "") -> None:  # noqa: N802 - Qt's name
         """Show ``text`` (elided to the room there is); on hover ``details`` (the whole story behind a short line),
         else the text when it had to be elided."""
+        self._show(text, timeout, details, [text] if text else [])
+
+    def _show(self, text: str, timeout: int | None, details: str, notes: list[str]) -> None:
         self._full = text
         self._details = details
         self._held = None
+        self._notes = notes  # read by _elided: where they do not all fit, those that do and "(+1 more)"
         self._until = time.monotonic() + timeout / 1000 if timeout else None
         self._drawn = self._elided(text)
         super().showMessage(self._drawn, timeout or 0)
+        self._place_more()
 
     def add_message(self, text: str, timeout: int = 0, first: bool = False, while_busy: str = "") -> None:
         """Show ``text`` joined to the message shown now ("; "), before it where ``first``, else after it, for the
@@ -148,6 +180,7 @@ class StatusBar(QStatusBar):
         busy indicator (BusyIndicator.set's key) the line stays for while it runs, its ``timeout`` counted from
         that job's end (a located video's "Attached …" went after 15 s while the video was still opening)."""
         old = self.currentMessage() if super().currentMessage() == self._drawn else ""
+        old_notes = self._notes if old else []
         held = self._held if old else None  # the line holding a held message is held too
         if while_busy and any(isinstance(w, BusyIndicator) and w.running(while_busy) for w in self._permanent):
             held = (while_busy, max(timeout, held[1] if held else 0))
@@ -165,7 +198,8 @@ class StatusBar(QStatusBar):
             left = max(timeout, round(1000 * (self._until - time.monotonic())))
         parts = (text, old) if first else (old, text)
         story = (text, old_details) if first else (old_details, text)
-        self.showMessage("; ".join(parts), left, "\n".join(story))
+        notes = [text, *old_notes] if first else [*old_notes, text]
+        self._show("; ".join(parts), left, "\n".join(story), notes)
         self._held = held
 
     def _job_ended(self, job: str) -> None:
@@ -180,10 +214,74 @@ class StatusBar(QStatusBar):
         super().showMessage(self._drawn, timeout)
 
     def _elided(self, text: str) -> str:
-        shown = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, self.room()) if text else text
+        """What to draw of ``text`` in the room there is: all of it where it fits. Else, for several notes
+        (add_message), they are drawn whole as far as they fit beside a link to them all: "(+N more)" for the N
+        left out; the last one cut short ("…") before "(more)" where at least its first PARTIAL_NOTE characters fit
+        (the first one where even it does not fit). One line too long ends in "…" (whole on hover)."""
+        room, fm = self.room(), self.fontMetrics()
+        self._more_text = ""
+        notes = self._notes if len(self._notes) > 1 and "; ".join(self._notes) == text else []
+        if not text or fm.horizontalAdvance(text) <= room or not notes:
+            shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, room) if text else text
+        else:
+            shown, n = "", len(notes)
+            for k in range(n - 1, 0, -1):  # the most whole notes that fit beside the link to the rest
+                head = "; ".join(notes[:k])
+                if k == n - 1:  # the last note cut short where enough of it is read
+                    width = room - _LINK_GAP - self._link_width("(more)")
+                    if fm.horizontalAdvance(f"{head}; {notes[-1][:PARTIAL_NOTE]}…") <= width:
+                        shown, self._more_text = fm.elidedText(text, Qt.TextElideMode.ElideRight, width), "(more)"
+                        break
+                link = f"(+{n - k} more)"
+                if fm.horizontalAdvance(head) <= room - _LINK_GAP - self._link_width(link):
+                    shown, self._more_text = head, link
+                    break
+            if not shown:
+                self._more_text = f"(+{n - 1} more)"
+                width = max(0, room - _LINK_GAP - self._link_width(self._more_text))
+                shown = fm.elidedText(notes[0], Qt.TextElideMode.ElideRight, width) or "…"  # never "": _fit redraws
         if self._details or shown != text:
             self.setToolTip(self._details or text)
         return shown
+
+    def _link_width(self, text: str) -> int:
+        self.more.setText(text)
+        return self.more.sizeHint().width()
+
+    def _place_more(self) -> None:
+        """The link after the message drawn, while it is ours and has one; hidden otherwise."""
+        drawn = super().currentMessage()
+        if not self._more_text or not drawn or drawn != self._drawn:
+            self.more.hide()
+            return
+        self.more.setText(self._more_text)
+        self.more.setToolTip(f"Show all {len(self._notes)} notes whole")
+        self.more.setAccessibleName(f"show all {len(self._notes)} status notes")
+        link = on_window(self, self.palette().color(QPalette.ColorRole.Link).name())  # readable on a dark theme too
+        style = f"QToolButton {{ color: {link}; border: none; padding: 0 2px; text-decoration: underline; }}"
+        if self.more.styleSheet() != style:
+            self.more.setStyleSheet(style)
+        size = self.more.sizeHint()
+        x = _MESSAGE_LEFT + self.fontMetrics().horizontalAdvance(drawn) + _LINK_GAP
+        at = QRect(x, max(0, (self.height() - size.height()) // 2), size.width(), min(size.height(), self.height()))
+        self.more.setGeometry(QStyle.visualRect(self.layoutDirection(), self.rect(), at))
+        self.more.show()
+        self.more.raise_()
+
+    def notes(self) -> list[str]:
+        """The message's notes in full, one each (their whole story where a note has one: showMessage's details);
+        [] while no message of ours is shown."""
+        drawn = super().currentMessage()
+        if not drawn or drawn != self._drawn:
+            return [drawn] if drawn else []
+        return [n for n in (self._details or self._full).split("\n") if n]
+
+    def show_notes(self) -> None:
+        """The "(+1 more)" link: every note of the message, whole, in a popup above it (Esc or a click away
+        closes it); its text can be selected and copied (a path, a file name)."""
+        if self._popup is None:
+            self._popup = NotesPopup(self)
+        self._popup.show_notes(self.notes(), self.more, self.width())
 
     def _fit(self) -> None:
         """Elide the message shown again for the room there is now; it goes when it was due to."""
@@ -195,6 +293,7 @@ class StatusBar(QStatusBar):
             left = 0 if self._until is None else max(1, round(1000 * (self._until - time.monotonic())))
             self._drawn = shown
             super().showMessage(shown, left)
+        self._place_more()
 
     def currentMessage(self) -> str:  # noqa: N802 - Qt's name
         """The whole message while one is shown (what is drawn may be elided), a status tip as drawn, else ""."""
@@ -208,7 +307,45 @@ class StatusBar(QStatusBar):
     def clearMessage(self) -> None:  # noqa: N802 - Qt's name
         self._full = self._drawn = self._details = ""
         self._held = None
+        self._notes = []
         super().clearMessage()
+
+
+class NotesPopup(QFrame):
+    """The status line's notes in full, one paragraph each, wrapped, in a popup above its "(+1 more)" link; as wide
+    as the status bar allows (at most about 70 characters a line, readable), selectable."""
+
+    def __init__(self, bar: QWidget) -> None:
+        super().__init__(bar, Qt.WindowType.Popup)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName("status notes")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(10, 8, 10, 8)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                           | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        lay.addWidget(self.label)
+
+    def show_notes(self, notes: list[str], link: QWidget, room: int) -> None:
+        """``notes`` above ``link``, at most ``room`` px wide (the status bar's)."""
+        self.label.setText("\n\n".join(notes))
+        widest = min(room - 16, self.fontMetrics().averageCharWidth() * 70)
+        self.label.setFixedWidth(max(120, widest))
+        self.adjustSize()
+        # above the link (the status bar is at the window's foot), within the bar's width where it can, on its screen
+        at, bar = link.mapToGlobal(QPoint(0, 0)), self.parentWidget()
+        left = bar.mapToGlobal(QPoint(0, 0)).x() if bar is not None else at.x()
+        x, y = max(left, min(at.x(), left + room - self.width())), at.y() - self.height() - 2
+        screen = link.screen()
+        if screen is not None:
+            avail = screen.availableGeometry()
+            x = max(avail.left(), min(x, avail.right() + 1 - self.width()))
+            y = max(avail.top(), y)
+        self.move(x, y)
+        self.show()
+        self.label.setFocus()
 
 
 class BusyIndicator(QWidget):

@@ -1525,16 +1525,22 @@ def _import_behaviours(ctx: CommandContext, params: Params) -> None:
     # the open proposals an ELAN file's reviewed events (here already) cover go in the same undo step, as they do
     # beside events to import (ProjectImport.resolves): they were left in place
     resolved = [e for p in previews for e in getattr(p, "resolves", ())]
+    # an ELAN file's coders recorded as having coded the video (Project.coded_by: a coder who found nothing, or whose
+    # events are all here), as convert --import's commit_import records them and the preview said it would: they were
+    # not (a behaviours CSV names none)
+    coded = {p.video_id: list(p.file_coders) for p in previews if not getattr(p, "of_behaviours", True)
+             and any(c not in p.coded_before for c in getattr(p, "file_coders", ()))}
     stack = ctx.win.coding.undo_stack
-    if resolved:
+    more = bool(resolved or coded)  # than the behaviour events: one step
+    if more:
         stack.beginMacro(text)
     try:
         ctx.win.coding.push(BehaviourImportStep(ctx.win.require_writable(), previews,
                                                 lambda: _reload_coding(ctx.win), text))
-        if resolved:
-            ctx.win.coding.push_import([], text, replaces=resolved)
+        if more:
+            ctx.win.coding.push_import([], text, replaces=resolved, coded=coded)
     finally:
-        if resolved:
+        if more:
             stack.endMacro()
     dup = sum(p.behaviour_duplicates for p in previews)
     # and an ELAN file's open proposals reviewed here already (left out: the review stands)

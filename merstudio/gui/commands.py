@@ -1404,8 +1404,18 @@ class MergeProject(AppCommand):
         win = ctx.win
         plan = params.get("plan") or plan_merge(win.require_writable(), params["path"])
         step = MergeStep(win, plan)
-        # the folder shown, opened again at a rate merged, says its own lines then: this one joins them, first
-        step.then = lambda: win.status_bar.add_message(step.done.line(), 15000, first=True)
+
+        def said() -> None:  # the folder shown, opened again at a rate merged, said its own lines: this one joins them
+            from merstudio.project.videos import analysed_at_text
+
+            folder, own = win.session.video, []
+            measured = win.project.analysed_at(folder.id) if folder is not None else None
+            if folder is not None and measured is not None \
+                    and analysed_at_text(measured, folder.fps) in win.status_bar.currentMessage():
+                own.append(folder.id)  # its own line says its analysis was measured at the old rate, and the remedy
+            win.status_bar.add_message(step.done.line(analysis_said=own), 15000, first=True)
+
+        step.then = said
         win.coding.push(step)
         shown = win.session.video
         if step.done is None or shown is None or shown.id not in step.done.rates_before:  # no switch to wait for

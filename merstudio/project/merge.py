@@ -49,7 +49,7 @@ import shlex
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -142,6 +142,9 @@ class MergePlan:
     # says of each carried (other video id -> its words) and of each set in both copies to another rate (kept here)
     rates: dict[int, float] = field(default_factory=dict)
     rate_lines: dict[int, str] = field(default_factory=dict)
+    # {other video id: the rate this copy's analysis of it was measured at}, where the carried rate differs: its line
+    # adds rerun_note (rate_text)
+    rate_reruns: dict[int, float] = field(default_factory=dict)
     rates_kept: list[str] = field(default_factory=list)
     # this copy's behaviour events the other lacks where the other was edited before schema 8 (a deletion there
     # left no trace): kept, counted
@@ -214,11 +217,16 @@ class MergePlan:
                        f"{'s' if len(self.overlays_kept) == 1 else ''})")
         return "; ".join(out)
 
-    def rate_text(self) -> str:
-        """"burst 30 -> 60 fps, set in the other copy; b set to 25 fps here and 50 in the other copy: a conflict,
-        this copy's kept (…)", '' if none: the frame folders' rates a user set (a video the other copy adds brings
-        its own, unsaid)."""
-        return "; ".join([*self.rate_lines.values(), *self.rates_kept])
+    def rate_text(self, analysis_said: Collection[int] = ()) -> str:
+        """"burst 30 -> 60 fps, set in the other copy (its analysis here was measured at 30 fps: re-run it); b set to
+        25 fps here and 50 in the other copy: a conflict, this copy's kept (…)", '' if none: the frame folders' rates
+        a user set (a video the other copy adds brings its own, unsaid). ``analysis_said``: this copy's videos whose
+        rerun_note is left out, said beside it by a line of their own (the app's of the folder shown again)."""
+        def line(tvid: int, text: str) -> str:
+            rerun = tvid in self.rate_reruns and self.video_map.get(tvid) not in analysis_said
+            return text + (rerun_note(self.rate_reruns[tvid]) if rerun else "")
+
+        return "; ".join([*(line(t, x) for t, x in self.rate_lines.items()), *self.rates_kept])
 
     def analysis_text(self) -> str:
         """One line naming the videos the other copy analysed and this one has not ('' if none): analyses do not
@@ -269,9 +277,11 @@ class MergeDone:
     overlays: list[int] = field(default_factory=list)  # overlay rows added
     rates_before: dict[int, float] = field(default_factory=dict)  # frame folders given the other copy's rate: as was
 
-    def line(self) -> str:
+    def line(self, analysis_said: Collection[int] = ()) -> str:
+        """The done line (``analysis_said``: see MergePlan.rate_text)."""
         beh = self.plan.counts(self.plan.behaviour_events)
-        neutral, overlays, rates = self.plan.neutral_text(), self.plan.overlay_text(), self.plan.rate_text()
+        neutral, overlays = self.plan.neutral_text(), self.plan.overlay_text()
+        rates = self.plan.rate_text(analysis_said)
         return (f"merged {self.plan.other} into {self.plan.path.name}: events "
                 f"{_counted(self.plan.counts(self.plan.events))}"
                 + (f"; behaviour events {_counted(beh, all_kinds=False)}" if sum(beh.values()) else "")
@@ -594,9 +604,9 @@ def _plan_rates(us: Project, them: Project, plan: MergePlan, name_of: Any) -> No
         if us.get_setting(rate_set_key(vid)) is None:
             plan.rates[tvid] = theirs
             now = f"{here:g} -> {theirs:g} fps" if here != theirs else f"{theirs:g} fps (no longer assumed)"
-            rerun = (f" (its analysis here was measured at {here:g} fps: re-run it)"
-                     if here != theirs and us.analysis(vid) is not None else "")
-            plan.rate_lines[tvid] = f"{name_of(tvid)} {now}, set in the other copy{rerun}"
+            if here != theirs and us.analysis(vid) is not None:
+                plan.rate_reruns[tvid] = here
+            plan.rate_lines[tvid] = f"{name_of(tvid)} {now}, set in the other copy"
         elif here != theirs:
             plan.rates_kept.append(f"{name_of(tvid)} set to {here:g} fps here and {theirs:g} in the other copy: a "
                                    "conflict, this copy's kept (Analysis > Frame rate of this folder… or merstudio "
@@ -841,6 +851,12 @@ def _by_face(value: Any) -> dict[int, Any]:
         except (KeyError, TypeError, ValueError):
             continue
     return out
+
+
+def rerun_note(measured: float) -> str:
+    """What a merge's rate line adds of a folder whose analysis here was measured at the rate it held, ``measured``
+    (MergePlan.rate_text; one home: the app leaves it out where the folder's own line says it)."""
+    return f" (its analysis here was measured at {measured:g} fps: re-run it)"
 
 
 def _listed(names: Iterable[str], most: int = 4) -> str:

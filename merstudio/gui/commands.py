@@ -1339,11 +1339,13 @@ class MergeStep(ProjectCommand):
         self.plan, self._win = plan, win  # (_win, not win: ProjectCommand.joins_jump)
         self.done: Any = None  # project.merge.MergeDone: what the last do wrote
         self.then: Callable[[], None] | None = None  # once the folder shown is shown again at the rate merged
+        shown = win.session.video  # where an undo takes away a video the merge added while it is shown: back here
+        self._before: int | None = shown.id if shown is not None else None
 
     def _shown(self) -> None:
         """The views read again; a frame folder whose rate the merge set (or its undo put back) opened again at it
         where shown, as FolderRateStep does (its source is timed at the rate it opened with), and the videos list
-        (rates, videos added or taken away) follows."""
+        (rates, videos added or taken away) follows; a video shown that the undo took away left (:meth:`_leave`)."""
         win, then, self.then = self._win, self.then, None
         _reload_coding(win, merged=self.plan)
         rated = set(self.done.rates_before) if self.done is not None else set()
@@ -1352,6 +1354,35 @@ class MergeStep(ProjectCommand):
             session.select_video(session.video.id, then=then)
         if rated or (self.done is not None and self.done.videos):
             win.refresh_video_list()
+        if session.project is self.project and self.done is not None and self.done.videos:
+            from PySide6.QtCore import QTimer
+
+            # after the undo's own "Undone: …" line (Coding, once this returns), which the switch's lines replace
+            text = self.text()  # (read now: the stack may free the step's Qt side first)
+            QTimer.singleShot(0, win, lambda: self._leave(text))
+
+    def _leave(self, text: str) -> None:
+        """An undo took the video shown out of the project (the merge added it; it stayed on screen, unsaid): the
+        view moves to the video shown before the merge, else the first, and the status line says why."""
+        win = self._win
+        session, gone = win.session, win.session.video
+        if session.project is not self.project or gone is None:
+            return
+        videos = self.project.videos()
+        if not videos or any(v.id == gone.id for v in videos):  # (a project of no video else: nothing to show)
+            return
+        to = next((v for v in videos if v.id == self._before), videos[0])
+        line = f"{gone.name} is no longer in the project ({text} undone): showing {to.name}"
+        win._placed = None  # no place kept for it: a video added later may get its id (Project.remove_video)
+        said: list[bool] = []
+
+        def say() -> None:  # joined to the lines the switch says (they replaced the undo's), first: why it switched
+            said.append(True)
+            win.status_bar.add_message(line, 15000, first=True)
+
+        session.select_video(to.id, then=say)
+        if not said:  # still opening (past its grace): said meanwhile, as LocateVideo's line is
+            win.status_bar.add_message(line, 15000, first=True, while_busy="video")
 
     def _do(self) -> None:
         from merstudio.project.merge import apply_merge

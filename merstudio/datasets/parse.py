@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from merstudio.datasets.sample import note
 from merstudio.errors import InputError
 from merstudio.io import IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, natural_sort_key
 from merstudio.io.listing import frame_files
@@ -207,6 +208,35 @@ def sheet_delimiter(text: str, scan: int = 30) -> str:
                                default=""))
 
 
+def _open_workbook(path: Path, read_only: bool = True) -> Any:
+    """An .xlsx workbook opened for its cell values; a file openpyxl cannot read is one InputError line."""
+    try:
+        import openpyxl
+
+        return openpyxl.load_workbook(path, read_only=read_only, data_only=True)
+    except Exception as exc:  # openpyxl raises several unrelated types for a bad file
+        raise InputError(f"{path}: cannot read the workbook ({type(exc).__name__}: {_shorten(exc)})") from None
+
+
+def _sheet_named(path: Path, names: Sequence[str], sheet: str | int) -> str:
+    """The workbook's sheet that `sheet` names (by index, or by name in any case and spacing)."""
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(names):
+            raise InputError(f"{path}: no sheet number {sheet} (it has {len(names)})")
+        return names[sheet]
+    match = [n for n in names if n.strip().lower() == str(sheet).strip().lower()]
+    if not match:
+        raise InputError(f"{path}: no sheet {_quote(sheet)} (sheets: {_names(names)})")
+    return match[0]
+
+
+def _worksheet_rows(path: Path, ws: Any) -> list[tuple[Any, ...]]:
+    try:
+        return [tuple(r) for r in ws.iter_rows(values_only=True)]
+    except Exception as exc:  # openpyxl reads a sheet lazily: a broken or hostile sheet XML raises here
+        raise InputError(f"{path}: cannot read the workbook ({type(exc).__name__}: {_shorten(exc)})") from None
+
+
 def read_workbook_rows(path: Path, sheet: str | int | None = None) -> tuple[str, list[tuple[Any, ...]]]:
     """All rows of one sheet (by name, index, or the first) of an .xlsx file, or of a sheet saved as text
     (TEXT_SHEET_SUFFIXES: ",", ";" or tab as its widest line says)."""
@@ -217,74 +247,162 @@ def read_workbook_rows(path: Path, sheet: str | int | None = None) -> tuple[str,
         # module's limit is one line naming the row
         text = read_table_text(path, "annotation file")
         return path.name, [tuple(r) for r in csv_rows(path, text, sheet_delimiter(text))]
+    wb = _open_workbook(path)
     try:
-        import openpyxl
-
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several unrelated types for a bad file
-        raise InputError(f"{path}: cannot read the workbook ({type(exc).__name__}: {_shorten(exc)})") from None
-    try:
-        names = wb.sheetnames
-        if sheet is None:
-            name = names[0]
-        elif isinstance(sheet, int):
-            if not 0 <= sheet < len(names):
-                raise InputError(f"{path}: no sheet number {sheet} (it has {len(names)})")
-            name = names[sheet]
-        else:
-            match = [n for n in names if n.strip().lower() == str(sheet).strip().lower()]
-            if not match:
-                raise InputError(f"{path}: no sheet {_quote(sheet)} (sheets: {_names(names)})")
-            name = match[0]
-        try:
-            rows = [tuple(r) for r in wb[name].iter_rows(values_only=True)]
-        except Exception as exc:  # openpyxl reads a sheet lazily: a broken or hostile sheet XML raises here
-            raise InputError(f"{path}: cannot read the workbook ({type(exc).__name__}: {_shorten(exc)})") from None
+        name = wb.sheetnames[0] if sheet is None else _sheet_named(path, wb.sheetnames, sheet)
+        rows = _worksheet_rows(path, wb[name])
     finally:
         wb.close()
     return name, rows
 
 
 def sheet_names(path: Path) -> list[str]:
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True)
-    except Exception as exc:
-        raise InputError(f"{path}: cannot read the workbook ({type(exc).__name__}: {_shorten(exc)})") from None
+    wb = _open_workbook(path)
     try:
         return list(wb.sheetnames)
     finally:
         wb.close()
 
 
-def read_table(path: Path, required: Sequence[str], sheet: str | int | None = None,
-               optional: Iterable[str] = (), scan: int = 30) -> list[SheetRow]:
-    """Rows of a sheet with a header row, found by scanning the first `scan` rows for one holding all
-    `required` columns (SAMM has 13 preamble rows; CASME II has its header on row 1). Column names compare
-    case-, space- and punctuation-insensitively. Blank rows are skipped."""
-    name, rows = read_workbook_rows(path, sheet)
-    want = [norm_col(c) for c in required]
+# A workbook up to this size is loaded whole, which is what tells its merged cells (a streamed one does not know
+# them); whole, openpyxl takes ~100 times the file's size in memory. Annotation sheets are tens of KB.
+FULL_READ_MAX_BYTES = 4_000_000
+
+
+def _header_at(rows: Sequence[tuple[Any, ...]], want: Sequence[str], scan: int) -> int | None:
+    """The index of the first of the first `scan` rows holding every column of `want` (norm_col names)."""
     for i, row in enumerate(rows[:scan]):
         cols = [norm_col(c) for c in row]
         if all(w in cols for w in want):
-            header_at = i
-            break
-    else:
-        found = [cell_text(c) for c in (rows[0] if rows else ()) if cell_text(c)]
-        raise InputError(f"{path}: sheet {_quote(name)} has no header row with columns {', '.join(required)}"
-                         f" (first row: {_quote(', '.join(found)) if found else 'empty'})")
+            return i
+    return None
+
+
+def _first_row(rows: Sequence[tuple[Any, ...]]) -> str:
+    found = [cell_text(c) for c in (rows[0] if rows else ()) if cell_text(c)]
+    return _quote(", ".join(found)) if found else "empty"
+
+
+def _fill_merged(path: Path, name: str, ws: Any, rows: list[tuple[Any, ...]], header_at: int,
+                 notes: list[str] | None) -> list[tuple[Any, ...]]:
+    """`rows` with each merged range of the table (below its header) that spans several rows read as its value on
+    every row it covers, down its first column, as Excel shows it: lab sheets merge a subject's Subject cells into
+    one. A merge within one row (a title across columns) is left as read: its value stays in its first cell. Said
+    in one note."""
+    ranges = sorted((r.min_row, r.max_row, r.min_col) for r in ws.merged_cells.ranges)
+    header = rows[header_at]
+    filled: dict[int, list[str]] = {}
+    out = list(rows)
+    for top, bottom, col in ranges:
+        if top <= header_at + 1 or bottom == top or top > len(out):  # 1-based rows: the header is header_at + 1
+            continue
+        value = out[top - 1][col - 1] if col <= len(out[top - 1]) else None
+        if cell_text(value) == "":
+            continue
+        for r in range(top, min(bottom, len(out))):  # 0-based indices of the rows under the top one
+            cells = list(out[r]) + [None] * (col - len(out[r]))
+            cells[col - 1] = value
+            out[r] = tuple(cells)
+        filled.setdefault(col, []).append(f"{top}-{bottom}")
+    if filled and notes is not None:
+        from openpyxl.utils import get_column_letter
+
+        def column(col: int) -> str:
+            text = cell_text(header[col - 1]) if col <= len(header) else ""
+            return _shorten(text) if text else f"column {get_column_letter(col)}"
+
+        spans = "; ".join(f"{column(c)} rows {_names(filled[c])}" for c in sorted(filled))
+        note(notes, f"{path}: sheet {_quote(name)}: merged cells read as their value on every row they cover "
+                    f"(as Excel shows them): {spans}")
+    return out
+
+
+def _table_sheet(path: Path, required: Sequence[str], sheet: str | int | None, scan: int,
+                 notes: list[str] | None) -> tuple[str, list[tuple[Any, ...]], int]:
+    """(sheet name, rows, index of the header row) of the sheet with the `required` columns: the one asked for;
+    else the first sheet, or when it has none of them (a ReadMe sheet first) the one other sheet that has them
+    (said), or one line listing the sheets."""
+    want = [norm_col(c) for c in required]
+    cols = ", ".join(required)
+    if path.suffix.lower() in TEXT_SHEET_SUFFIXES:
+        name, rows = read_workbook_rows(path, sheet)
+        at = _header_at(rows, want, scan)
+        if at is None:
+            raise InputError(f"{path}: sheet {_quote(name)} has no header row with columns {cols} "
+                             f"(first row: {_first_row(rows)})")
+        return name, rows, at
+    if not path.is_file():
+        raise InputError(f"{path}: annotation file not found")
+    whole = path.stat().st_size <= FULL_READ_MAX_BYTES
+    wb = _open_workbook(path, read_only=not whole)
+    try:
+        names = list(wb.sheetnames)
+        first = names[0] if sheet is None else _sheet_named(path, names, sheet)
+        rows = _worksheet_rows(path, wb[first])
+        at = _header_at(rows, want, scan)
+        if at is not None:
+            return first, (_fill_merged(path, first, wb[first], rows, at, notes) if whole else rows), at
+        if sheet is not None or len(names) == 1:
+            more = f"; sheets: {_names(names)}" if len(names) > 1 else ""
+            raise InputError(f"{path}: sheet {_quote(first)} has no header row with columns {cols} "
+                             f"(first row: {_first_row(rows)}{more})")
+        found = []
+        for other in names[1:]:
+            other_rows = _worksheet_rows(path, wb[other])
+            other_at = _header_at(other_rows, want, scan)
+            if other_at is not None:
+                found.append((other, other_rows, other_at))
+        if not found:
+            raise InputError(f"{path}: no sheet has a header row with columns {cols} (sheets: {_names(names)}; "
+                             f"first row of {_quote(first)}: {_first_row(rows)})")
+        if len(found) > 1:
+            raise InputError(f"{path}: sheets {_names([_quote(n) for n, _, _ in found])} all have the columns "
+                             f"{cols}, and the first sheet, {_quote(first)}, lacks them: name the one to read with "
+                             "--sheet NAME (sheet= in Python)")
+        name, rows, at = found[0]
+        if notes is not None:
+            note(notes, f"{path}: read sheet {_quote(name)}, the one with this dataset's columns (the first sheet, "
+                        f"{_quote(first)}, has no such header row; --sheet NAME, sheet= in Python, reads another)")
+        return name, (_fill_merged(path, name, wb[name], rows, at, notes) if whole else rows), at
+    finally:
+        wb.close()
+
+
+def read_table(path: Path, required: Sequence[str], sheet: str | int | None = None,
+               optional: Iterable[str] = (), scan: int = 30, *, sample_cols: Sequence[str] = (),
+               notes: list[str] | None = None) -> list[SheetRow]:
+    """Rows of a sheet with a header row, found by scanning the first `scan` rows for one holding all
+    `required` columns (SAMM has 13 preamble rows; CASME II has its header on row 1). Column names compare
+    case-, space- and punctuation-insensitively. Blank rows are skipped.
+
+    Without `sheet`, a workbook whose first sheet lacks the columns (a ReadMe first) is read from the one other
+    sheet that has them. Merged cells of the table are read on every row they cover (:func:`_fill_merged`).
+    `sample_cols`: the columns that make a row a sample (its clip name and frames): a row with none of them filled
+    is a note or a footnote under the table ("* classes as in Davison et al. 2018"), left out. What was so read is
+    said in `notes` (merstudio.datasets.sample.note)."""
+    name, rows, header_at = _table_sheet(path, required, sheet, scan, notes)
+    want = [norm_col(c) for c in required]
     header = [norm_col(c) for c in rows[header_at]]
     keep = set(want) | {norm_col(c) for c in optional}
+    needed = [norm_col(c) for c in sample_cols]
     out: list[SheetRow] = []
+    no_sample: list[tuple[int, str]] = []
     for j, row in enumerate(rows[header_at + 1:], start=header_at + 2):
         if all(cell_text(c) == "" for c in row):
             continue
-        values: dict[str, Any] = {}
+        cells: dict[str, Any] = {}
         for col, cell in zip(header, row, strict=False):
-            if col in keep and col not in values:
-                values[col] = cell
-        out.append(SheetRow(j, values, row))
+            cells.setdefault(col, cell)  # a column named twice: its first
+        if needed and all(is_empty_cell(cells.get(c)) for c in needed):
+            no_sample.append((j, next(cell_text(c) for c in row if cell_text(c))))
+            continue
+        out.append(SheetRow(j, {c: v for c, v in cells.items() if c in keep}, row))
+    if no_sample and notes is not None:
+        nums = [str(j) for j, _ in no_sample]
+        where = (f"row {nums[0]}" if len(nums) == 1 else f"rows {nums[0]} and {nums[1]}" if len(nums) == 2
+                 else f"rows {_names(nums)}")
+        note(notes, f"{path}: {where}: nothing in {', '.join(sample_cols)} (a note or footnote under the table: "
+                    f"{_quote(no_sample[0][1])}): not {'a sample' if len(nums) == 1 else 'samples'}, left out")
     return out
 
 

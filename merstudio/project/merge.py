@@ -39,6 +39,10 @@ this one has not, merged in one transaction, the other file opened read-only and
   has analysed and this one has not, to run the analysis here.
 - A copy of an older schema is read through an upgraded temporary copy of it in memory (the file itself is never
   written, nor copied on disk).
+- Undone (:func:`undo_merge`), a video the merge added that holds work made since (an analysis run, events, behaviour
+  events, overlays, neutral frames or who is in it, none of them the merge's) stays, with that work: only what the
+  merge brought to it goes (:class:`MergeUndone` says which and why). Merged again (a redo), it is matched by its
+  content, not added twice.
 """
 
 from __future__ import annotations
@@ -58,7 +62,7 @@ from merstudio.errors import InputError, OutputError
 from merstudio.project.behaviours import behaviour_event_row, next_behaviour_event_id
 from merstudio.project.events import Event
 from merstudio.project.overlays import OVERLAY_TABLE
-from merstudio.project.settings import _put_settings
+from merstudio.project.settings import _put_settings, video_setting_keys
 from merstudio.project.store import NeedsUpgrade, Project, ProjectDamaged
 from merstudio.project.videos import _relpath, rate_set_key, set_folder_rate
 
@@ -276,6 +280,8 @@ class MergeDone:
     settings_before: dict[str, Any] = field(default_factory=dict)  # settings written, as they were (None: absent)
     overlays: list[int] = field(default_factory=list)  # overlay rows added
     rates_before: dict[int, float] = field(default_factory=dict)  # frame folders given the other copy's rate: as was
+    # the settings it wrote (neutral frames, rate marks) as written: an undo tells them from ones changed since
+    settings_written: dict[str, Any] = field(default_factory=dict)
 
     def line(self, analysis_said: Collection[int] = ()) -> str:
         """The done line (``analysis_said``: see MergePlan.rate_text)."""
@@ -289,6 +295,69 @@ class MergeDone:
                 + (f"; neutral frames {neutral}" if neutral else "")
                 + (f"; overlays {overlays}" if overlays else "")
                 + (f"; frame rates: {rates}" if rates else ""))
+
+
+@dataclass
+class MergeUndone:
+    """What :func:`undo_merge` left: ``kept``, the videos the merge added that hold work made since (not the
+    merge's), kept with it, only what the merge brought to them taken back ({video id: (its name, that work: 'an
+    analysis', '3 open proposals', ...)}); ``behaviours``: the names of behaviours the merge added that behaviour
+    events made since code, kept."""
+
+    kept: dict[int, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    behaviours: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        """'second.mp4 kept in the project: it holds an analysis and 4 open proposals made since the merge (what
+        the merge brought to it was taken back)', '' when nothing was kept."""
+        out = [f"{name} kept in the project: it holds {_and(what)} made since the merge (what the merge brought to "
+               "it was taken back)" for name, what in self.kept.values()]
+        if self.behaviours:
+            out.append(f"behaviour {_listed(self.behaviours)} kept: behaviour events made since the merge code it")
+        return "; ".join(out)
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _counted_as(n: int, one: str, many: str) -> str:
+    return one if n == 1 else f"{n} {many}"
+
+
+def _work_since(con: sqlite3.Connection, vid: int, done: MergeDone) -> tuple[str, ...]:
+    """The work a video ``done`` added holds that is not the merge's, in words ('an analysis', '2 events', ...);
+    () if none: an analysis run (never merged), events and behaviour events not among those it added, overlays it
+    did not add, neutral frames other than those it wrote, who is in it (never merged)."""
+    from merstudio.features.neutral import setting_key
+    from merstudio.project.subjects import subject_key
+
+    out = []
+    runs = int(con.execute("SELECT COUNT(*) FROM analyses WHERE video_id = ?", (vid,)).fetchone()[0])
+    if runs:
+        out.append(_counted_as(runs, "an analysis", "analysis runs"))
+    added = set(done.events_added)
+    statuses = [str(s) for i, s in con.execute("SELECT id, status FROM events WHERE video_id = ?", (vid,))
+                if int(i) not in added]
+    if coded := sum(s != "proposal" for s in statuses):
+        out.append(_counted_as(coded, "an event", "events"))
+    if open_ := sum(s == "proposal" for s in statuses):
+        out.append(_counted_as(open_, "an open proposal", "open proposals"))
+    badded = set(done.bevents_added)
+    if beh := sum(int(i) not in badded for (i,) in con.execute("SELECT id FROM behaviour_events WHERE video_id = ?",
+                                                                 (vid,))):
+        out.append(_counted_as(beh, "a behaviour event", "behaviour events"))
+    oadded = set(done.overlays)
+    if ov := [str(n) for i, n in con.execute("SELECT id, name FROM overlays WHERE video_id = ?", (vid,))
+              if int(i) not in oadded]:
+        out.append(f"overlay{'s' * (len(ov) > 1)} {_listed(repr(n) for n in ov)}")
+    row = con.execute("SELECT value FROM settings WHERE key = ?", (setting_key(vid),)).fetchone()
+    written = done.settings_written.get(setting_key(vid))
+    if row is not None and json.loads(row[0]) != (None if written is None else json.loads(json.dumps(written))):
+        out.append("neutral frames")
+    if con.execute("SELECT 1 FROM settings WHERE key = ?", (subject_key(vid),)).fetchone():
+        out.append("who is in it")
+    return tuple(out)
 
 
 def plan_merge(project: Project, other: str | os.PathLike[str]) -> MergePlan:
@@ -619,7 +688,16 @@ def apply_merge(project: Project, plan: MergePlan) -> MergeDone:
     done = MergeDone(plan)
     with project._tx() as con:
         vmap = {k: v for k, v in plan.video_map.items() if v is not None}
+        found: set[int] = set()  # the other copy's ids of new videos that are here now (matched as they are)
         for theirs_id, r in zip([k for k, v in plan.video_map.items() if v is None], plan.videos_new, strict=True):
+            # here already: kept by an undo of this merge, holding work made since (undo_merge; its redo comes
+            # here), or added since the preview: matched by content, not added twice
+            here = con.execute("SELECT id FROM videos WHERE hash = ? AND size = ? ORDER BY id LIMIT 1",
+                               (str(r["hash"]), int(r["size"]))).fetchone()
+            if here is not None:
+                vmap[theirs_id] = int(here[0])
+                found.add(theirs_id)
+                continue
             row = {k: r[k] for k in _VIDEO_COPY if k in r}
             place = Path(str(r["path"]))
             row["relpath"] = _relpath(place, project.path.parent) if place.is_absolute() else r.get("relpath")
@@ -702,7 +780,15 @@ def apply_merge(project: Project, plan: MergePlan) -> MergeDone:
         for tvid, value in plan.neutral.items():
             name = setting_key(vmap[tvid])
             row = con.execute("SELECT value FROM settings WHERE key = ?", (name,)).fetchone()
-            done.settings_before[name] = None if row is None else json.loads(row[0])
+            stored = None if row is None else json.loads(row[0])
+            if tvid in found:  # a video found here (its own neutral frames kept): the other copy's faces it lacks
+                have = _by_face(stored)
+                extra = [d for f, d in _by_face(value).items() if f not in have]
+                if not extra:
+                    continue
+                value = [*(stored if isinstance(stored, list) else []), *extra]
+            done.settings_before[name] = stored
+            done.settings_written[name] = value
             _put_settings(con, {name: value})
         # overlays this copy lacks (one of the name made here since the preview stays: this copy's is kept)
         for _, r in plan.overlays:
@@ -716,7 +802,10 @@ def apply_merge(project: Project, plan: MergePlan) -> MergeDone:
             vid = vmap[tvid]
             key = rate_set_key(vid)
             if plan.video_map.get(tvid) is None:
+                if tvid in found and con.execute("SELECT 1 FROM settings WHERE key = ?", (key,)).fetchone():
+                    continue  # a video found here keeps its own mark
                 done.settings_before[key] = None
+                done.settings_written[key] = rate
                 _put_settings(con, {key: rate})
                 continue
             row = con.execute("SELECT fps FROM videos WHERE id = ?", (vid,)).fetchone()
@@ -732,12 +821,31 @@ def apply_merge(project: Project, plan: MergePlan) -> MergeDone:
     return done
 
 
-def undo_merge(project: Project, done: MergeDone) -> None:
+def undo_merge(project: Project, done: MergeDone) -> MergeUndone:
     """Take back what :func:`apply_merge` wrote, in one transaction: the events and behaviour events it added go,
     those it updated or deleted come back as they were, the history records it appended, the videos, behaviours,
     coders and coded records it added go, the neutral frames it wrote are as they were, the overlays it added go, the
-    frame folders' rates it carried are as they were."""
+    frame folders' rates it carried are as they were. A video it added that holds work made since (an analysis run,
+    events, ...: :func:`_work_since`) stays with that work, only what the merge brought to it going (its rate mark
+    stays with its row; its neutral frames, changed since, stay as they are), as does a behaviour it added that
+    behaviour events made since code: the result says which and why. An added video that goes takes its per-video
+    settings with it (Project.remove_video: a video added later may get its id)."""
+    from merstudio.features.neutral import setting_key
+
+    undone = MergeUndone()
     with project._tx() as con:
+        for vid in done.videos:
+            if what := _work_since(con, vid, done):
+                row = con.execute("SELECT path FROM videos WHERE id = ?", (vid,)).fetchone()
+                undone.kept[vid] = (Path(str(row[0])).name if row is not None else f"video {vid}", what)
+        # a kept video's own settings: its rate mark stays with its row; neutral frames changed since stay
+        own = {rate_set_key(v) for v in undone.kept}
+        for vid in undone.kept:
+            name = setting_key(vid)
+            row = con.execute("SELECT value FROM settings WHERE key = ?", (name,)).fetchone()
+            if row is not None and name in done.settings_written \
+                    and json.loads(row[0]) != json.loads(json.dumps(done.settings_written[name])):
+                own.add(name)
         con.executemany("DELETE FROM events WHERE id = ?", [(i,) for i in done.events_added])
         for r in done.events_before:
             con.execute("DELETE FROM events WHERE id = ?", (r["id"],))
@@ -748,16 +856,26 @@ def undo_merge(project: Project, done: MergeDone) -> None:
             con.execute("DELETE FROM behaviour_events WHERE id = ?", (r["id"],))
             _insert(con, "behaviour_events", r)
         con.executemany("DELETE FROM behaviour_event_history WHERE id = ?", [(i,) for i in done.bhistory])
-        _put_settings(con, done.settings_before)
+        _put_settings(con, {k: v for k, v in done.settings_before.items() if k not in own})
         for vid, fps in done.rates_before.items():  # the rate this copy held (no user had set it), its runs retimed
             row = con.execute("SELECT fps FROM videos WHERE id = ?", (vid,)).fetchone()
             if row is not None:
                 set_folder_rate(con, vid, float(row[0]), fps, False)
         con.executemany("DELETE FROM overlays WHERE id = ?", [(i,) for i in done.overlays])
-        con.executemany("DELETE FROM behaviours WHERE id = ?", [(i,) for i in done.behaviours])
-        con.executemany("DELETE FROM videos WHERE id = ?", [(i,) for i in done.videos])
+        for bid in done.behaviours:
+            if con.execute("SELECT 1 FROM behaviour_events WHERE behaviour_id = ? LIMIT 1", (bid,)).fetchone():
+                row = con.execute("SELECT name FROM behaviours WHERE id = ?", (bid,)).fetchone()
+                undone.behaviours.append(str(row[0]))  # behaviour events made since code it
+            else:
+                con.execute("DELETE FROM behaviours WHERE id = ?", (bid,))
+        gone = [v for v in done.videos if v not in undone.kept]
+        con.executemany("DELETE FROM videos WHERE id = ?", [(i,) for i in gone])
+        con.executemany("DELETE FROM settings WHERE key = ?", [(k,) for v in gone for k in video_setting_keys(v)])
+        # the app's last video (gui.places.VIDEO_KEY) when it was one that went, as Project.remove_video does
+        con.executemany("DELETE FROM settings WHERE key = 'view_video' AND value = ?", [(json.dumps(v),) for v in gone])
         con.executemany("DELETE FROM coders WHERE name = ?", [(c,) for c in done.coders])
         project._mark_coded(con, done.coded, keep=False)
+    return undone
 
 
 # ----------------------------------------------------------------------------------------------------------- helpers

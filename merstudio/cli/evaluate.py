@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
                              input_kind=inp.get("modality", "flow"), size=inp.get("size"), steps=steps,
                              spacing=inp.get("spacing", "even"), flow=inp.get("flow_method", "dis"),
                              aus=list(meta["aus"]), framing=inp.get("framing"), log=log, cache_dir=cache,
-                             progress=prep_progress(not args.no_progress),
+                             progress=prep_progress(not args.no_progress), split_by_subject=False,
                              on_samples=lambda ds: images.append(any(x.kind == "image" for x in ds)))
     if steps > 1 and any(images):
         from merstudio.cli.train import single_images_warning
@@ -81,12 +81,15 @@ def run(args: argparse.Namespace) -> int:
     remap = np.array([names.index(c) for c in info["class_names"]], dtype=np.int64)
     data.y = remap[data.y]
     seen, by_name = trained_by(meta, args.data, data)
+    # ids a training subject had, with other inputs (another dataset's copy of "sub01" may be another person): not
+    # counted as trained, but never among the unseen either
+    named = [s for s in named_like_training(meta, data) if s not in seen]
     if args.out is None:
         from merstudio.training.trainer import predict
 
         probs, _ = predict(model, data.X, device=device)
         m = compute_metrics(data.y, probs.argmax(1), names, data.datasets.tolist())
-        unseen = unseen_metrics(data.subjects, data.y, probs.argmax(1), names, seen)
+        unseen = unseen_metrics(data.subjects, data.y, probs.argmax(1), names, seen, named)
     else:
         from merstudio import __version__
         from merstudio.training.run import data_fingerprint, provenance
@@ -95,25 +98,29 @@ def run(args: argparse.Namespace) -> int:
             **checkpoint_record(args.checkpoint, meta), "data": options.describe(args.data), "protocol": "evaluate",
             "merstudio_version": __version__, "data_fingerprint": data_fingerprint(data), "provenance": provenance(),
             "seen_subjects": len(seen), **({"seen_by_name": len(by_name)} if by_name else {}),
+            **({"named_like_training": len(named)} if named else {}),
             **({"loader_options": info["loader_options"]} if info["loader_options"] else {})},
-            seen=seen, by_name=by_name)
+            seen=seen, by_name=by_name, named=named)
         unseen = m.get("unseen")
         from merstudio.cli.train import write_data_record
 
         write_data_record(args.out, info, len(data), cache)
+    from merstudio.training.run import NAMED_LIKE_WHY, included_known
+
     n_subjects = len(data.subject_list)
     # what the headline's figures are, said on its own line: fit when every subject trained it; fit and accuracy
-    # mixed when some did (the unseen ones' figure follows)
+    # mixed when some did or may have (the unseen ones' figure follows)
     if seen and len(seen) == n_subjects:
         what = ": training-set fit (every subject trained this checkpoint):"
-    elif unseen is not None:
-        what = f", all {n_subjects} subjects including the {len(seen)} it was trained on:"
+    elif seen or named:
+        what = f", all {n_subjects} subjects {included_known(len(seen), len(named))}:"
     else:
         what = ":"
     print(f"{args.checkpoint.name} on {info['description']} ({m['n']} samples){what} accuracy {m['accuracy']:.3f}  "
           f"UF1 {m['uf1']:.3f}  UAR {m['uar']:.3f}")
     if unseen is not None:
-        print(f"  unseen subjects only ({unseen['n_subjects']} subjects, {unseen['n']} samples): "
+        none_named = ", none sharing a name with its training subjects" if named else ""
+        print(f"  unseen subjects only ({unseen['n_subjects']} subjects, {unseen['n']} samples{none_named}): "
               f"accuracy {unseen['accuracy']:.3f}  UF1 {unseen['uf1']:.3f}  UAR {unseen['uar']:.3f}")
     for name, r in m["per_class"].items():
         print(per_class_line(name, r))
@@ -132,11 +139,9 @@ def run(args: argparse.Namespace) -> int:
     if other is not None:
         print(f"note: the checkpoint was trained on {args.data} read with {other}; this evaluation read it with "
               f"{options.flags() or 'the loader defaults'} (give the same options to evaluate on the same data)")
-    named = [s for s in named_like_training(meta, data) if s not in seen]
     if named:
         print(f"note: {len(named)} of these subjects ({', '.join(named[:6])}{' ...' if len(named) > 6 else ''}) "
-              "share a name with subjects that trained this checkpoint (with other inputs): if they are the same "
-              "people, other clips of them score higher than new people would")
+              f"{NAMED_LIKE_WHY}" + ("; the unseen subjects' figures leave them out" if unseen is not None else ""))
     return 0
 
 
@@ -186,7 +191,8 @@ def other_loader_options(meta: dict, spec: str, given: dict) -> str | None:
 
 def named_like_training(meta: dict, data) -> list[str]:  # noqa: ANN001 - merstudio.training.data.DataArrays
     """The evaluated subjects named as a training subject of the checkpoint (its subject_inputs' keys or its
-    subjects list): the same people when a dataset keeps its subject ids, whatever clips they bring now."""
+    subjects list): perhaps the same people (a dataset keeps its subject ids, whatever clips they bring now),
+    perhaps not (another dataset's "sub01"): said as sharing a name, and left out of the unseen subjects' figures."""
     td = meta.get("training_data")
     if not isinstance(td, dict):
         return []
@@ -218,16 +224,19 @@ def trained_by(meta: dict, spec: str, data) -> tuple[list[str], list[str]]:  # n
     return ([str(s) for s in data.subject_list], []) if td.get("spec") == spec else ([], [])
 
 
-def unseen_metrics(subjects, y, pred, names, seen: list[str]) -> dict | None:  # noqa: ANN001 - arrays
-    """UF1, UAR, accuracy over the subjects that did not train the checkpoint, when some did and some did not
-    (the headline mixes fit on the seen with accuracy on the unseen); None otherwise."""
+def unseen_metrics(subjects, y, pred, names, seen: list[str],  # noqa: ANN001 - arrays
+                   named: list[str] | tuple[str, ...] = ()) -> dict | None:
+    """UF1, UAR, accuracy over the subjects that did not train the checkpoint (``seen``) nor share a name with one
+    that did (``named``: named_like_training, perhaps the same people), when some are left and some are not (the
+    headline mixes fit, or perhaps fit, with accuracy on the unseen); None otherwise."""
     import numpy as np
 
     from merstudio.training.metrics import compute_metrics
 
     subj = np.asarray([str(s) for s in subjects])
-    keep = ~np.isin(subj, [str(s) for s in seen])
-    if not seen or not keep.any():
+    known = [str(s) for s in (*seen, *named)]
+    keep = ~np.isin(subj, known)
+    if not known or not keep.any():
         return None
     m = compute_metrics(np.asarray(y)[keep], np.asarray(pred)[keep], names)
     return {"n": int(keep.sum()), "n_subjects": len(set(subj[keep])), "accuracy": m["accuracy"], "uf1": m["uf1"],
@@ -265,11 +274,12 @@ def _check_out(out: Path, overwrite: bool) -> None:
 
 
 def write_evaluation(model, data, names, out: Path, spec: dict, seen: list[str] | None = None,
-                     by_name: list[str] | None = None) -> dict:
+                     by_name: list[str] | None = None, named: list[str] | None = None) -> dict:
     """Predict all of `data` as one pseudo-fold and write the same files as a training run; with `seen` (the
-    subjects that trained the checkpoint), the figures over the others as well ("unseen" in metrics.json).
-    metrics.json says what its figures are: "fit_on_training_data" (every subject trained the checkpoint: fit,
-    not accuracy), "seen_subjects" (those that did) and "seen_by_name" (those of them known by name alone)."""
+    subjects that trained the checkpoint) or `named` (named_like_training), the figures over the others as well
+    ("unseen" in metrics.json). metrics.json says what its figures are: "fit_on_training_data" (every subject
+    trained the checkpoint: fit, not accuracy), "seen_subjects" (those that did), "seen_by_name" (those of them
+    known by name alone) and "named_like_training" (not among them, but sharing a training subject's name)."""
     import io
 
     import numpy as np
@@ -291,9 +301,10 @@ def write_evaluation(model, data, names, out: Path, spec: dict, seen: list[str] 
     record = json.dumps({**spec, "n_samples": len(data), "n_subjects": len(data.subject_list)}, indent=2)
     pred = pd.read_csv(io.StringIO(df.to_csv(index=False)), dtype=PREDICTION_DTYPES)  # as read back from the file
     seen = list(seen or [])
-    unseen = unseen_metrics(data.subjects, data.y, probs.argmax(1), names, seen)
+    unseen = unseen_metrics(data.subjects, data.y, probs.argmax(1), names, seen, named or [])
     extra: dict = {"fit_on_training_data": bool(seen) and len(seen) == len(data.subject_list),
-                   "seen_subjects": seen, "seen_by_name": list(by_name or [])}
+                   "seen_subjects": seen, "seen_by_name": list(by_name or []),
+                   "named_like_training": list(named or [])}
     if unseen is not None:
         extra["unseen"] = unseen
     metrics = summarise(out, [fold], names, extra=extra, pred=pred, spec=json.loads(record),

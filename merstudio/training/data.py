@@ -89,7 +89,8 @@ def load_arrays(spec: str | os.PathLike[str], *, classes: str | None = None, all
                 aus: list[int] | None = None, cache_dir: str | Path | None = None, framing: Any = None,
                 log: Callable[..., Any] | None = None, option_flags: str = "--",
                 progress: Callable[[int, int], None] | None = None,
-                on_samples: Callable[[Any], None] | None = None) -> tuple[DataArrays, dict[str, Any]]:
+                on_samples: Callable[[Any], None] | None = None,
+                split_by_subject: bool = True) -> tuple[DataArrays, dict[str, Any]]:
     """Load and prepare a dataset (`spec`: a `--data` spec, "KIND:ROOT" or a sample table, as a str or a path).
     Returns (arrays, info): the arrays (PreparedArrays: they carry info["input"], which train_final records) and
     info with keys: description, class_names, class_map, loader_options, input (InputSettings dict for
@@ -102,7 +103,8 @@ def load_arrays(spec: str | os.PathLike[str], *, classes: str | None = None, all
     given the SampleSet the arrays were made of, one sample per row in order (their paths: the arrays hold none).
     `log` takes the lines said on the way (the class map, the labels dropped, the samples skipped): the CLI passes
     print; by default they go to the logger ``merstudio.training.data`` at INFO (a library prints nothing; info
-    holds them too: class_map, dropped, skipped)."""
+    holds them too: class_map, dropped, skipped). ``split_by_subject``: whether the data are to be split by subject
+    (train's folds) or scored whole (evaluate), for what its identical-inputs warning says they do."""
     from merstudio.datasets import DatasetWarning, LoadOptions, PreprocessSettings, load_samples, prepare
     from merstudio.datasets.classes import rare_classes_note
     from merstudio.datasets.parse import is_empty_cell
@@ -175,7 +177,7 @@ def load_arrays(spec: str | os.PathLike[str], *, classes: str | None = None, all
                             samples=np.array([s.sample for s in ds], dtype=object),
                             datasets=np.array([s.dataset for s in ds], dtype=object), au=au, au_mask=au_mask,
                             options=opts.identity(), input=dict(inp))
-    duplicates = duplicate_inputs_note(arrays)
+    duplicates = duplicate_inputs_note(arrays, split_by_subject=split_by_subject)
     if duplicates:
         log(duplicates)
     if pinfo.get("centre_cropped"):
@@ -228,11 +230,12 @@ def data_record(info: dict[str, Any], n_samples: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def duplicate_inputs_note(data: DataArrays, limit: int = 4) -> str:
+def duplicate_inputs_note(data: DataArrays, limit: int = 4, split_by_subject: bool = True) -> str:
     """One line where samples of different subjects have byte-identical network inputs (the same clip or image under
     two ids: a CASME II table merged with the MEGC composite, which holds CASME II): protocols split by subject, so
     such a sample can be trained on in the fold that tests its twin. Names how many samples and the subject pairs;
-    '' when there are none. One hash per sample (run.sample_fingerprint, as evaluate matches a checkpoint's)."""
+    '' when there are none. One hash per sample (run.sample_fingerprint, as evaluate matches a checkpoint's).
+    ``split_by_subject`` False: data scored whole (evaluate, no folds), where the harm is counting them twice."""
     from merstudio.training.run import sample_fingerprint
 
     owners: dict[str, set[str]] = {}
@@ -247,9 +250,11 @@ def duplicate_inputs_note(data: DataArrays, limit: int = 4) -> str:
     n = sum(counts[h] for h in shared)
     pairs = sorted({f"{a}={b}" for subs in shared.values() for i, a in enumerate(subs) for b in subs[i + 1:]})
     shown = ", ".join(pairs[:limit]) + (f" and {len(pairs) - limit} more" if len(pairs) > limit else "")
+    harm = "a split by subject (train's folds, LOSO) puts them on both sides, so those subjects' folds are " \
+        "invalid" if split_by_subject else "this evaluation counts such an input once under each subject (its " \
+        "figures weigh it twice)"
     return (f"warning: {n} samples have an identical input under another subject ({len(pairs)} subject pair"
-            f"{'s' * (len(pairs) > 1)}: {shown}): a split by subject (train's folds, LOSO) puts them on both "
-            "sides, so those subjects' folds are invalid; drop the duplicate rows or give them one subject id")
+            f"{'s' * (len(pairs) > 1)}: {shown}): {harm}; drop the duplicate rows or give them one subject id")
 
 
 def training_source(kind: str, root: Path, ds: Any, prep: Any) -> dict[str, Any]:

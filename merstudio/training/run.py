@@ -743,6 +743,9 @@ def summarise(out_dir: str | Path, folds: Sequence[Fold] | None, class_names: Se
     # an evaluation is one pass over the data, not folds
     seen = f" ({spec['seen_subjects']} of {spec.get('n_subjects', '?')} subjects trained it)" \
         if spec.get("seen_subjects") else ""
+    if spec.get("named_like_training"):  # evaluate's named_like_training
+        seen = f" ({spec.get('seen_subjects') or 0} of {spec.get('n_subjects', '?')} subjects trained it, " \
+            f"{spec['named_like_training']} share a name with one)"
     if _all_seen(spec):
         seen = " (training-set fit: every subject trained it)"
     pooled = f"all {metrics['n']} samples{seen}" if "checkpoint" in spec else \
@@ -885,6 +888,18 @@ def _fmt3(x: Any) -> str:
 BY_NAME_WHY = ("the checkpoint records one fingerprint per training subject (saved before 2026-12-07), which no "
                "longer matches a subject evaluated on part of its samples, or its subjects' ids alone; a subject "
                "named as one of its training subjects is taken to be that person")
+# an evaluated subject with a training subject's id but none of its inputs (evaluate's named_like_training): perhaps
+# the same person, perhaps not (another dataset's "sub01"), so neither counted as trained nor among the unseen
+NAMED_LIKE_WHY = ("share a name with subjects that trained this checkpoint (with other inputs): if they are the same "
+                  "people, other clips of them score higher than new people would")
+
+
+def included_known(seen: int, named: int, trained: str = "it was trained on") -> str:
+    """What an evaluation's headline figure mixes in: "including the 2 it was trained on and the 40 that share a
+    name with its training subjects" (``trained``: how the first are said)."""
+    parts = [f"the {seen} {trained}"] * bool(seen) + \
+        [f"the {named} that share a name with its training subjects"] * bool(named)
+    return "including " + " and ".join(parts)
 
 
 def _provenance_lines(spec: dict[str, Any]) -> list[str]:
@@ -973,6 +988,9 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
                      "checkpoint**: on them the figures are its fit to data it has seen, not accuracy")
     if spec.get("seen_by_name"):
         lines.append(f"- {spec['seen_by_name']} of them counted as trained by their names: {BY_NAME_WHY}")
+    if spec.get("named_like_training"):
+        lines.append(f"- **{spec['named_like_training']} of these {spec.get('n_subjects', '?')} subjects "
+                     f"{NAMED_LIKE_WHY}**; the unseen subjects' figures leave them out")
     lines += ["", "## Class map", ""]
     lines += [f"- {i}: {n}" for i, n in enumerate(m["class_names"])]
     if "checkpoint" not in spec:
@@ -980,9 +998,9 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
             "; not a nested estimate: the configuration's search saw these subjects)" if searched else ")")
     elif _all_seen(spec):
         heading = "Training-set fit (every subject trained this checkpoint): not accuracy"
-    elif spec.get("seen_subjects"):
-        heading = (f"Metrics over all {spec.get('n_subjects', '?')} subjects, including the "
-                   f"{spec['seen_subjects']} that trained the checkpoint")
+    elif spec.get("seen_subjects") or spec.get("named_like_training"):
+        heading = (f"Metrics over all {spec.get('n_subjects', '?')} subjects, " + included_known(
+            spec.get("seen_subjects") or 0, spec.get("named_like_training") or 0, "that trained the checkpoint"))
     else:
         heading = "Metrics (every sample predicted once)"
     lines += ["", f"## {heading}", "",
@@ -990,7 +1008,8 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
               f"| {m['accuracy']:.3f} | {m['uf1']:.3f} | {m['uar']:.3f} | {m['n']} |", ""]
     u = m.get("unseen")
     if u:
-        lines += [f"## Unseen subjects only ({u['n_subjects']} subjects that did not train the checkpoint)", "",
+        nor = " nor share a name with one that did" if spec.get("named_like_training") else ""
+        lines += [f"## Unseen subjects only ({u['n_subjects']} subjects that did not train the checkpoint{nor})", "",
                   "| accuracy | UF1 | UAR | n |", "|---:|---:|---:|---:|",
                   f"| {_fmt3(u['accuracy'])} | {_fmt3(u['uf1'])} | {_fmt3(u['uar'])} | {u['n']} |", ""]
     lines += ["## Per class", "", format_per_class_table(m), ""]

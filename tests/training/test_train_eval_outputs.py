@@ -153,8 +153,10 @@ def test_evaluate_reports_unseen_subjects_apart_and_words_a_plain_evaluation(tmp
     assert "## Metrics over all 4 subjects, including the 2 that trained the checkpoint" in summary
     assert "## Unseen subjects only (2 subjects that did not train the checkpoint)" in summary
     assert "folds pooled" not in summary and "pooled over" not in summary
-    # on people it has never met, no split
-    assert main(["evaluate", "--checkpoint", str(ckpt), "--data", str(flow_table(tmp_path / "o", seed=9)),
+    # on people it has never met, no split (other ids: one a training subject had is said apart, h277)
+    other = flow_table(tmp_path / "o", seed=9)
+    other.write_text(other.read_text().replace("\ns", "\np"))
+    assert main(["evaluate", "--checkpoint", str(ckpt), "--data", str(other),
                  "--out", str(tmp_path / "ev2"), "--device", "cpu"]) == 0
     summary = (tmp_path / "ev2" / "summary.md").read_text()
     assert "## Metrics (every sample predicted once)" in summary and "Unseen subjects only" not in summary

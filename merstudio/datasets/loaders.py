@@ -8,8 +8,6 @@ allow_missing=True, which records it in `SampleSet.skipped` and goes on.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import sys
 from collections import Counter
@@ -22,6 +20,7 @@ from merstudio.datasets.parse import (
     IMAGE_EXTS,
     TEXT_SHEET_SUFFIXES,
     SheetRow,
+    _glob_to_re,
     cell_text,
     f_twin,
     find_child,
@@ -36,13 +35,14 @@ from merstudio.datasets.parse import (
     read_table,
     read_table_rows,
     read_workbook_rows,
+    sheet_delimiter,
     sheet_names,
     subject_number,
 )
 from merstudio.datasets.sample import Sample, SampleSet, Skipped, note
 from merstudio.errors import InputError
 from merstudio.io import VIDEO_EXTENSIONS
-from merstudio.textfile import read_table_text
+from merstudio.textfile import csv_rows, read_table_text
 
 KINDS = ("casme2", "casme", "smic", "samm", "casme_sq", "casme3a", "megc2019", "table")
 _ALIASES = {
@@ -77,9 +77,10 @@ class _Ctx:
         self.dropped: Counter[str] = Counter()
         self.keys: set[tuple[str, str, str]] = set()
         self.by_key: dict[tuple[str, str, str], Sample] = {}
-        # Composite with an official GT file: (dataset, subject no., canonical name, "file: row N") -> its label,
-        # None for a row it does not choose (_GroundTruth)
-        self.select: Callable[[str, int, str, str], str | None] | None = None
+        # Composite with an official GT file: (dataset, subject no., canonical name, "file: row N") -> its label
+        # and where the GT writes it (file, row, the name as written there: a bad label is that row's), None for a
+        # row it does not choose (_GroundTruth)
+        self.select: Callable[[str, int, str, str], tuple[str, Path, int, str] | None] | None = None
         self.relabelled: list[str] = []  # "casme2 sub01/EP02_01f: happiness -> GT negative": GT against own label
         self.listed: set[tuple[str, int, str]] = set()  # (dataset, subject no., lower-case name) the sheet codes
 
@@ -99,10 +100,13 @@ class _Ctx:
             chosen = self.select(dataset, subject_no, name, f"{file.name}: row {row}" if row is not None else str(file))
             if chosen is None:
                 return None
-            raw_text, source = chosen, raw_text
+            (raw_text, gt_file, gt_row, gt_name), source = chosen, raw_text
             mapped = self.cmap.lookup(dataset, raw_text)
             if is_unknown(mapped) or mapped is None:
-                self.problem(file, row, f"ground-truth label '{raw_text}' is not a {self.cmap.name} class")
+                # the ground truth's row is wrong, not the sheet's or the clip's it chose
+                classes = ", ".join(f"{i} {c}" for i, c in enumerate(self.cmap.classes))
+                self.problem(gt_file, gt_row, f"label '{raw_text}' of {dataset} {gt_name} is not a {self.cmap.name} "
+                                              f"class ({classes})")
                 return None
             own = self.cmap.lookup(dataset, source) if source else None
             if source and (own is None or is_unknown(own) or str(own) != str(mapped)):
@@ -165,8 +169,18 @@ def _unreadable(path: Path) -> str | None:
 def _clip_sample(ctx: _Ctx, file: Path, row: int | None, *, dataset: str, subject: str, name: str,
                  label: tuple[str, str], folder: Path | None, onset: int | None, apex: int | None,
                  offset: int | None, aus: tuple[frozenset[int], str], fps: float | None,
-                 meta: dict[str, Any] | None = None, frames_by_number: dict[int, Path] | None = None) -> None:
-    """Resolve a clip folder to frames onset..offset and add the sample (or report what is missing)."""
+                 meta: dict[str, Any] | None = None, frames_by_number: dict[int, Path] | None = None,
+                 coded: bool = False) -> None:
+    """Resolve a clip folder to frames onset..offset and add the sample (or report what is missing).
+
+    coded: a sheet row, whose frames its coder wrote: one with neither onset nor offset, or an onset with neither
+    apex nor offset, is a broken row (its folder is a whole RAW clip or task video, whose ends say nothing of the
+    expression's). Without (SMIC's folders, a table's plain folder) the clip is the folder's frames."""
+    if coded and offset is None and (onset is None or apex is None):
+        what = "no onset or offset" if onset is None else f"an onset ({onset}) but no apex or offset"
+        ctx.problem(file, row, f"{subject}/{name} has {what} coded (blank, / or not a frame number): where the "
+                               "expression starts and ends is not known")
+        return
     if folder is None or not folder.is_dir():
         ctx.problem(file, row, f"clip folder not found: {folder}")
         return
@@ -180,7 +194,7 @@ def _clip_sample(ctx: _Ctx, file: Path, row: int | None, *, dataset: str, subjec
                         f"the clip starts at its first frame {nums[0]}")
     onset = nums[0] if onset is None else onset
     if offset is None and apex is None:
-        offset = nums[-1]  # no annotation (SMIC, a plain table folder): the clip runs onset..last frame
+        offset = nums[-1]  # no annotation (SMIC, a plain table folder; never a sheet row): the clip runs onset..last
     end = offset if offset is not None else (apex if apex is not None else nums[-1])
     for what, n in (("onset", onset), ("offset", offset), ("apex", apex)):
         if n is not None and n not in by_num:
@@ -246,10 +260,14 @@ def _annotation(ctx: _Ctx, root: Path, sheet: str | Path | None, patterns: list[
     return found[0], None if sheet is None else str(sheet)
 
 
-def _tree(root: Path, patterns: list[str], subject_rx: str) -> Path:
-    """The folder holding the subject folders: root itself, or a child matching `patterns` (descending
-    one level more where the archive nests e.g. CASME2-RAW/CASME2-RAW/sub01)."""
+def _tree(ctx: _Ctx, root: Path, variant: str | None, default: list[str], by_variant: dict[str, list[str]],
+          subject_rx: str) -> Path:
+    """The folder holding the subject folders: root itself, or a child matching the variant's patterns (`default`
+    without one), descending one level more where the archive nests e.g. CASME2-RAW/CASME2-RAW/sub01. Noted: which
+    tree (selected, raw, cropped) was read. A ROOT that is itself the tree of another variant than --variant's is
+    refused, as SMIC refuses it: a cropped run must not read raw frames without a word."""
     rx = re.compile(subject_rx, re.IGNORECASE)
+    patterns = _order(variant, default, by_variant)
 
     def has_subjects(d: Path) -> bool:
         try:
@@ -257,14 +275,37 @@ def _tree(root: Path, patterns: list[str], subject_rx: str) -> Path:
         except OSError:
             return False
 
+    def is_variant(name: str, key: str) -> bool:
+        return any(re.fullmatch(_glob_to_re(p), name, re.IGNORECASE) for p in by_variant[key])
+
+    def which(name: str) -> str | None:
+        if variant is not None and is_variant(name, variant.lower()):
+            return variant.lower()
+        return next((k for k in by_variant if is_variant(name, k)), None)
+
     base = root if root.is_dir() else root.parent
+    tree, named = None, base.name
     if has_subjects(base):
-        return base
-    child = find_dir(base, patterns)
-    for cand in [child] + ([c for c in child.iterdir() if c.is_dir()] if child else []):
-        if cand is not None and has_subjects(cand):
-            return cand
-    raise InputError(f"{base}: no frame tree with subject folders found (looked for {', '.join(patterns)})")
+        tree = base
+        if variant is not None and which(base.name) not in (None, variant.lower()):
+            raise InputError(f"{base}: is itself the {which(base.name)} frame tree, and --variant {variant} reads "
+                             f"the {variant.lower()} one: give the dataset folder holding the trees, or leave out "
+                             "--variant")
+    else:
+        child = find_dir(base, patterns)
+        for cand in [child] + ([c for c in child.iterdir() if c.is_dir()] if child else []):
+            if cand is not None and has_subjects(cand):
+                tree, named = cand, (child or cand).name  # CASME2-RAW/CASME2-RAW: the outer name
+                break
+    if tree is None:
+        raise InputError(f"{base}: no frame tree with subject folders found (looked for {', '.join(patterns)})")
+    kind = which(named)
+    choice = f"--variant {variant}" if variant is not None else \
+        f"the first found of {', '.join(by_variant)}; --variant chooses"
+    note(ctx.notes, f"{tree}: frames read from " + (f"the {kind} tree ({choice})" if kind is not None else
+                                                    f"this tree, whose name says none of {', '.join(by_variant)} "
+                                                    f"({choice})"))
+    return tree
 
 
 def _order(variant: str | None, default: list[str], by_variant: dict[str, list[str]]) -> list[str]:
@@ -283,10 +324,10 @@ def _load_casme2(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str |
     ann, sheet_name = _annotation(ctx, root, sheet, ["CASME2-coding*.xlsx", "CASME2*.xlsx", "*coding*.xlsx"])
     rows = read_table(ann, ["Subject", "Filename", "OnsetFrame", "ApexFrame", "OffsetFrame", "Action Units",
                             "Estimated Emotion"], sheet=sheet_name)
-    tree = _tree(root, _order(variant, ["CASME2_RAW_selected", "*RAW_selected*", "CASME2-RAW*", "*RAW*",
-                                        "Cropped*", "*crop*"],
-                              {"selected": ["*RAW_selected*"], "raw": ["CASME2-RAW*", "*RAW"],
-                               "cropped": ["Cropped*", "*crop*"]}), r"sub\d+")
+    tree = _tree(ctx, root, variant, ["CASME2_RAW_selected", "*RAW_selected*", "CASME2-RAW*", "*RAW*", "Cropped*",
+                                      "*crop*"],
+                 {"selected": ["*RAW_selected*"], "raw": ["CASME2-RAW*", "*RAW"], "cropped": ["Cropped*", "*crop*"]},
+                 r"sub\d+")
     _casme_rows(ctx, "casme2", ann, rows, tree, ("onsetframe", "apexframe", "offsetframe", "actionunits",
                                                   "estimatedemotion"))
 
@@ -295,9 +336,8 @@ def _load_casme(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str | 
     ann, sheet_name = _annotation(ctx, root, sheet, ["casme.xlsx", "CASME*.xlsx", "*.xlsx"])
     rows = read_table(ann, ["Subject", "Filename", "OnsetF", "ApexF1", "OffsetF", "AU", "Emotion"],
                       sheet=sheet_name, optional=["ApexF2"])
-    tree = _tree(root, _order(variant, ["CASME_raw_selected*", "*raw*", "Cropped*", "*crop*"],
-                              {"selected": ["*raw_selected*"], "raw": ["*raw*"], "cropped": ["Cropped*", "*crop*"]}),
-                 r"sub\d+")
+    tree = _tree(ctx, root, variant, ["CASME_raw_selected*", "*raw*", "Cropped*", "*crop*"],
+                 {"selected": ["*raw_selected*"], "raw": ["*raw*"], "cropped": ["Cropped*", "*crop*"]}, r"sub\d+")
     _casme_rows(ctx, "casme", ann, rows, tree, ("onsetf", "apexf1", "offsetf", "au", "emotion"))
 
 
@@ -338,8 +378,13 @@ def _labelled_rows(ctx: _Ctx, dataset: str, ann: Path, rows: list[SheetRow],
             ctx.problem(ann, r.row, str(exc))
             continue
         label = ctx.label(dataset, v[emotion], ann, r.row, subj, _canon(dataset, name))
-        if label is not None:
-            yield r, name, subj, label
+        if label is None:
+            continue
+        if not name:  # not the subject's folder "not found": the row names no clip
+            ctx.problem(ann, r.row, f"the Filename cell is empty (subject {cell_text(v['subject'])}): the row names "
+                                    "no clip folder")
+            continue
+        yield r, name, subj, label
 
 
 def _casme_rows(ctx: _Ctx, dataset: str, ann: Path, rows: list[SheetRow], tree: Path,
@@ -362,7 +407,7 @@ def _casme_rows(ctx: _Ctx, dataset: str, ann: Path, rows: list[SheetRow], tree: 
         # where the sheet says ep18_01F)
         _clip_sample(ctx, ann, r.row, dataset=dataset, subject=f"{dataset}_sub{subj:02d}", name=folder.name,
                      label=label, folder=folder, onset=frame_number(v[c_on]), apex=apex,
-                     offset=frame_number(v[c_off]), aus=parse_aus(v[c_au]), fps=FPS[dataset])
+                     offset=frame_number(v[c_off]), aus=parse_aus(v[c_au]), fps=FPS[dataset], coded=True)
 
 
 # -------------------------------------------------------------------------------------------------- SAMM
@@ -373,7 +418,7 @@ def _load_samm(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str | N
     rows = read_table(ann, ["Subject", "Filename", "Onset Frame", "Apex Frame", "Offset Frame", "Action Units",
                             "Estimated Emotion"], sheet=sheet_name,
                       optional=["Objective Classes", "Micro", "Inducement Code", "Notes"])
-    tree = _tree(root, _order(variant, ["SAMM", "SAMM_*", "*crop*"], {"raw": ["SAMM"], "cropped": ["*crop*"]}),
+    tree = _tree(ctx, root, variant, ["SAMM", "SAMM_*", "*crop*"], {"raw": ["SAMM"], "cropped": ["*crop*"]},
                  r"\d{3}")
     subjects = numbered_dirs(tree)
     listed = _listed(ctx, "samm", rows)
@@ -387,7 +432,7 @@ def _load_samm(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str | N
         _clip_sample(ctx, ann, r.row, dataset="samm", subject=f"samm_{subj:03d}", name=folder.name, label=label,
                      folder=folder, onset=frame_number(v["onsetframe"]), apex=frame_number(v["apexframe"]),
                      offset=frame_number(v["offsetframe"]), aus=parse_aus(v["actionunits"]), fps=FPS["samm"],
-                     meta=meta)
+                     meta=meta, coded=True)
 
 
 # -------------------------------------------------------------------------------------------------- SMIC
@@ -410,6 +455,15 @@ def _load_smic(ctx: _Ctx, root: Path, modality: str, variant: str | None = None)
             break
     if base is None:
         raise InputError(f"{root}: no SMIC {mod} tree found (expected {mod}/s1/micro/<label>/<clip>/)")
+    cropped = "cropped" in base.parent.name.lower()
+    if cropped and variant is not None and variant.lower() == "raw":  # ROOT given as the cropped tree itself
+        raise InputError(f"{base}: is itself the cropped frame tree, and --variant {variant} reads the raw one: give "
+                         "the dataset folder holding the trees, or leave out --variant")
+    if variant is not None or (not cropped and (root / "SMIC_all_cropped" / mod).is_dir()):
+        # which of two trees was read, as the sheet datasets say (a lone raw tree, SMIC's usual copy, is no news)
+        note(ctx.notes, f"{base}: frames read from the {'cropped' if cropped else 'raw'} tree ("
+                        + (f"--variant {variant}" if variant is not None else "the first found of raw, cropped; "
+                           "--variant chooses") + ")")
     for sdir in sorted(base.iterdir(), key=lambda p: int(re.sub(r"\D", "", p.name) or 0)):
         if not (sdir.is_dir() and rx.fullmatch(sdir.name)):
             continue
@@ -489,8 +543,8 @@ def _load_casme_sq(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str
                    expression: str) -> None:
     ann, sheet_name = _annotation(ctx, root, sheet, ["CAS(ME)*code*.xlsx", "*code_final*.xlsx", "*code*.xlsx"])
     _, rows = read_workbook_rows(ann, sheet_name)
-    tree = _tree(root, _order(variant, ["rawpic", "selectedpic", "cropped"],
-                              {"raw": ["rawpic"], "selected": ["selectedpic"], "cropped": ["cropped"]}), r"s\d+")
+    tree = _tree(ctx, root, variant, ["rawpic", "selectedpic", "cropped"],
+                 {"raw": ["rawpic"], "selected": ["selectedpic"], "cropped": ["cropped"]}, r"s\d+")
     subj_map, video_map, why = _casme_sq_naming(ann)
     subjects = numbered_dirs(tree)
     want = expression.lower()
@@ -541,7 +595,7 @@ def _load_casme_sq(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str
         _clip_sample(ctx, ann, i, dataset="casme_sq", subject=f"casme_sq_s{folder_no:02d}", name=expr,
                      label=label, folder=clip, onset=onset, apex=apex, offset=offset, aus=parse_aus(cells[5]),
                      fps=FPS["casme_sq"], meta={"type": kind, "self_report": cell_text(cells[8]),
-                                                "clip": clip.name})
+                                                "clip": clip.name}, coded=True)
     if rows and not seen_type:
         raise InputError(f"{ann}: not a CAS(ME)^2 code sheet (no row has micro-/macro-expression in column 8)")
 
@@ -584,7 +638,7 @@ def _load_casme3a(ctx: _Ctx, root: Path, sheet: str | Path | None) -> None:
                      label=label, folder=folder, onset=onset, apex=frame_number(v["apex"]),
                      offset=frame_number(v["offset"]), aus=parse_aus(v["au"]), fps=FPS["casme3a"],
                      meta={"objective_class": cell_text(v.get("objectiveclass")), "clip": name},
-                     frames_by_number=frame_cache.get(folder) if folder is not None else None)
+                     frames_by_number=frame_cache.get(folder) if folder is not None else None, coded=True)
 
 
 # ------------------------------------------------------------------------------------------ MEGC2019 composite
@@ -668,7 +722,7 @@ class _GroundTruth:
         self.again: list[str] = []  # "file: row N" of the rows coding a chosen sample again
         self.unlisted: Counter[str] = Counter()  # per dataset: rows the ground truth does not list
 
-    def __call__(self, dataset: str, subj: int, name: str, where: str) -> str | None:
+    def __call__(self, dataset: str, subj: int, name: str, where: str) -> tuple[str, Path, int, str] | None:
         key = (dataset, subj, _canon(dataset, name))
         twin = (dataset, subj, f_twin(key[2]))
         if key not in self.wanted and dataset == "casme2" and twin in self.wanted and twin not in self.listed:
@@ -682,7 +736,8 @@ class _GroundTruth:
         if key == twin:
             self.twins.append(f"{self.wanted[key][2]} ~ {name}")
         self.hits.add(key)
-        return self.wanted[key][1]
+        row, label, written = self.wanted[key]
+        return label, self.path, row, written
 
     def summary(self, loaded: int) -> str:
         """The note saying what the ground truth chose; `loaded`: the samples loaded (fewer than it lists where
@@ -703,37 +758,41 @@ class _GroundTruth:
 
 
 def _read_gt(ctx: _Ctx, path: Path) -> tuple[dict[tuple[str, int, str], tuple[int, str, str]], list[int]]:
-    """The official composite GT: no header, CRLF, rows dataset,subject,filename,label. Returns
+    """The official composite GT: no header, CRLF, rows dataset,subject,filename,label (or ";" or tab separated, as
+    Excel saves it in comma-decimal locales: told as a sheet saved as text is, sheet_delimiter). Returns
     (dataset, subject no., _canon name) -> (row, label, name as written), and the rows that name a sample again
     (a problem: the first is kept)."""
     if not path.is_file():
         raise InputError(f"{path}: ground-truth file not found")
     out: dict[tuple[str, int, str], tuple[int, str, str]] = {}
     repeats: list[int] = []
-    with io.StringIO(read_table_text(path, "sample table"), newline="") as fh:
-        for i, row in enumerate(csv.reader(fh), start=1):
-            cells = [c.strip() for c in row]
-            if not any(cells):
-                continue
-            if len(cells) < 4:
-                raise InputError(f"{path}: row {i}: expected dataset,subject,filename,label, got {','.join(row)}")
-            dataset = _gt_dataset(cells[0])
-            if dataset is None:
-                if i == 1 and cells[3].lower() in ("label", "emotion", "class"):
-                    continue  # tolerate a header someone added
-                raise InputError(f"{path}: row {i}: unknown dataset '{cells[0]}' (casme2, samm or smic)")
-            try:
-                subj = subject_number(cells[1])
-            except InputError:
-                raise InputError(f"{path}: row {i}: subject '{cells[1]}' has no number") from None
-            key = (dataset, subj, _canon(dataset, cells[2]))
-            if key in out:
-                first = out[key]
-                ctx.problem(path, i, f"{dataset} subject {subj} {cells[2]} is named again (row {first[0]}, "
-                                     f"'{first[1]}'; here '{cells[3]}'): one sample, the first row kept")
-                repeats.append(i)
-                continue
-            out[key] = (i, cells[3], cells[2])
+    text = read_table_text(path, "ground-truth file")
+    delimiter = sheet_delimiter(text)
+    for i, row in enumerate(csv_rows(path, text, delimiter), start=1):
+        cells = [c.strip() for c in row]
+        if not any(cells):
+            continue
+        if len(cells) < 4:
+            raise InputError(f"{path}: row {i}: expected dataset,subject,filename,label, got "
+                             f"{delimiter.join(row)}")
+        cells[3] = re.sub(r"^(\d+)\.0+$", r"\1", cells[3])  # 1.0: class 1 as a float column exports it
+        dataset = _gt_dataset(cells[0])
+        if dataset is None:
+            if i == 1 and cells[3].lower() in ("label", "emotion", "class"):
+                continue  # tolerate a header someone added
+            raise InputError(f"{path}: row {i}: unknown dataset '{cells[0]}' (casme2, samm or smic)")
+        try:
+            subj = subject_number(cells[1])
+        except InputError:
+            raise InputError(f"{path}: row {i}: subject '{cells[1]}' has no number") from None
+        key = (dataset, subj, _canon(dataset, cells[2]))
+        if key in out:
+            first = out[key]
+            ctx.problem(path, i, f"{dataset} subject {subj} {cells[2]} is named again (row {first[0]}, "
+                                 f"'{first[1]}'; here '{cells[3]}'): one sample, the first row kept")
+            repeats.append(i)
+            continue
+        out[key] = (i, cells[3], cells[2])
     if not out:
         raise InputError(f"{path}: no rows")
     return out, repeats

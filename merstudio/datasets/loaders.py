@@ -323,7 +323,8 @@ def _order(variant: str | None, default: list[str], by_variant: dict[str, list[s
 def _load_casme2(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str | None) -> None:
     ann, sheet_name = _annotation(ctx, root, sheet, ["CASME2-coding*.xlsx", "CASME2*.xlsx", "*coding*.xlsx"])
     rows = read_table(ann, ["Subject", "Filename", "OnsetFrame", "ApexFrame", "OffsetFrame", "Action Units",
-                            "Estimated Emotion"], sheet=sheet_name)
+                            "Estimated Emotion"], sheet=sheet_name, notes=ctx.notes,
+                      sample_cols=["Filename", "OnsetFrame", "ApexFrame", "OffsetFrame"])
     tree = _tree(ctx, root, variant, ["CASME2_RAW_selected", "*RAW_selected*", "CASME2-RAW*", "*RAW*", "Cropped*",
                                       "*crop*"],
                  {"selected": ["*RAW_selected*"], "raw": ["CASME2-RAW*", "*RAW"], "cropped": ["Cropped*", "*crop*"]},
@@ -335,7 +336,8 @@ def _load_casme2(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str |
 def _load_casme(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str | None) -> None:
     ann, sheet_name = _annotation(ctx, root, sheet, ["casme.xlsx", "CASME*.xlsx", "*.xlsx"])
     rows = read_table(ann, ["Subject", "Filename", "OnsetF", "ApexF1", "OffsetF", "AU", "Emotion"],
-                      sheet=sheet_name, optional=["ApexF2"])
+                      sheet=sheet_name, optional=["ApexF2"], notes=ctx.notes,
+                      sample_cols=["Filename", "OnsetF", "ApexF1", "ApexF2", "OffsetF"])
     tree = _tree(ctx, root, variant, ["CASME_raw_selected*", "*raw*", "Cropped*", "*crop*"],
                  {"selected": ["*raw_selected*"], "raw": ["*raw*"], "cropped": ["Cropped*", "*crop*"]}, r"sub\d+")
     _casme_rows(ctx, "casme", ann, rows, tree, ("onsetf", "apexf1", "offsetf", "au", "emotion"))
@@ -417,7 +419,8 @@ def _load_samm(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str | N
     ann, sheet_name = _annotation(ctx, root, sheet, ["SAMM_Micro_FACS_Codes*.xlsx", "SAMM*.xlsx", "*FACS*.xlsx"])
     rows = read_table(ann, ["Subject", "Filename", "Onset Frame", "Apex Frame", "Offset Frame", "Action Units",
                             "Estimated Emotion"], sheet=sheet_name,
-                      optional=["Objective Classes", "Micro", "Inducement Code", "Notes"])
+                      optional=["Objective Classes", "Micro", "Inducement Code", "Notes"], notes=ctx.notes,
+                      sample_cols=["Filename", "Onset Frame", "Apex Frame", "Offset Frame"])
     tree = _tree(ctx, root, variant, ["SAMM", "SAMM_*", "*crop*"], {"raw": ["SAMM"], "cropped": ["*crop*"]},
                  r"\d{3}")
     subjects = numbered_dirs(tree)
@@ -608,7 +611,8 @@ def _load_casme3a(ctx: _Ctx, root: Path, sheet: str | Path | None) -> None:
     if sheet_name is None and ann.suffix.lower() == ".xlsx" and "label" in [n.lower() for n in sheet_names(ann)]:
         sheet_name = "label"
     rows = read_table(ann, ["Subject", "Filename", "Onset", "Apex", "Offset", "AU", "emotion"], sheet=sheet_name,
-                      optional=["Objective class"])
+                      optional=["Objective class"], notes=ctx.notes,
+                      sample_cols=["Filename", "Onset", "Apex", "Offset"])
     tree = None
     base = root if root.is_dir() else root.parent
     for cand in [base, base / "part_A", *sorted(base.glob("*/part_A")), *sorted(base.glob("*/*/part_A"))]:

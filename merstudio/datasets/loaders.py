@@ -177,9 +177,10 @@ def _clip_sample(ctx: _Ctx, file: Path, row: int | None, *, dataset: str, subjec
     apex nor offset, is a broken row (its folder is a whole RAW clip or task video, whose ends say nothing of the
     expression's). Without (SMIC's folders, a table's plain folder) the clip is the folder's frames."""
     if coded and offset is None and (onset is None or apex is None):
-        what = "no onset or offset" if onset is None else f"an onset ({onset}) but no apex or offset"
+        what, unknown = ("no onset or offset", "starts and ends") if onset is None else \
+            (f"an onset ({onset}) but no apex or offset", "ends")
         ctx.problem(file, row, f"{subject}/{name} has {what} coded (blank, / or not a frame number): where the "
-                               "expression starts and ends is not known")
+                               f"expression {unknown} is not known")
         return
     if folder is None or not folder.is_dir():
         ctx.problem(file, row, f"clip folder not found: {folder}")

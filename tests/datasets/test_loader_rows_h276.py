@@ -41,6 +41,7 @@ def test_a_casme2_row_without_onset_and_offset_is_a_broken_row_not_the_whole_raw
     ds = _load("casme2", tmp_path, variant="raw", allow_missing=True)
     assert {(s.row, s.reason.split(" has ")[1].split(" coded")[0]) for s in ds.skipped if s.row} == {
         (3, "no onset or offset"), (4, "an onset (5) but no apex or offset")}
+    assert next(s.reason for s in ds.skipped if s.row == 4).endswith("where the expression ends is not known")
     assert {s.sample for s in ds} == {"EP02_01f", "EP03_02", "EP12_01f"}  # EP13_02f: sadness, dropped
 
 

@@ -235,7 +235,7 @@ def duplicate_inputs_note(data: DataArrays, limit: int = 4, split_by_subject: bo
     two ids: a CASME II table merged with the MEGC composite, which holds CASME II): protocols split by subject, so
     such a sample can be trained on in the fold that tests its twin. Names how many samples and the subject pairs;
     '' when there are none. One hash per sample (run.sample_fingerprint, as evaluate matches a checkpoint's).
-    ``split_by_subject`` False: data scored whole (evaluate, no folds), where the harm is counting them twice."""
+    ``split_by_subject`` False: data scored whole (evaluate, no folds), where they count more than once."""
     from merstudio.training.run import sample_fingerprint
 
     owners: dict[str, set[str]] = {}
@@ -251,8 +251,8 @@ def duplicate_inputs_note(data: DataArrays, limit: int = 4, split_by_subject: bo
     pairs = sorted({f"{a}={b}" for subs in shared.values() for i, a in enumerate(subs) for b in subs[i + 1:]})
     shown = ", ".join(pairs[:limit]) + (f" and {len(pairs) - limit} more" if len(pairs) > limit else "")
     harm = "a split by subject (train's folds, LOSO) puts them on both sides, so those subjects' folds are " \
-        "invalid" if split_by_subject else "this evaluation counts such an input once under each subject (its " \
-        "figures weigh it twice)"
+        "invalid" if split_by_subject else "this evaluation counts such an input once under each subject that has " \
+        "it (more than once in its figures)"
     return (f"warning: {n} samples have an identical input under another subject ({len(pairs)} subject pair"
             f"{'s' * (len(pairs) > 1)}: {shown}): {harm}; drop the duplicate rows or give them one subject id")
 

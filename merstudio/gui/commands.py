@@ -1332,12 +1332,14 @@ class ImportEvents(AppCommand):
 class MergeStep(ProjectCommand):
     """A merge of another copy of the project (merstudio.project.merge) as one undo step: its do writes the plan in
     one transaction, its undo takes back exactly what that wrote (events, history records, behaviour events,
-    videos, behaviours, coders, coded records) in one."""
+    videos, behaviours, coders, coded records) in one, except a video it added that holds work made since (an
+    analysis run, ...: undo_merge keeps it, the status line says which and why)."""
 
     def __init__(self, win: Any, plan: Any) -> None:
         super().__init__(f"Merge {plan.other.name}", win.require_writable(), self._shown)
         self.plan, self._win = plan, win  # (_win, not win: ProjectCommand.joins_jump)
         self.done: Any = None  # project.merge.MergeDone: what the last do wrote
+        self.undone: Any = None  # project.merge.MergeUndone: what the last undo kept (None after a do)
         self.then: Callable[[], None] | None = None  # once the folder shown is shown again at the rate merged
         shown = win.session.video  # where an undo takes away a video the merge added while it is shown: back here
         self._before: int | None = shown.id if shown is not None else None
@@ -1354,26 +1356,40 @@ class MergeStep(ProjectCommand):
             session.select_video(session.video.id, then=then)
         if rated or (self.done is not None and self.done.videos):
             win.refresh_video_list()
-        if session.project is self.project and self.done is not None and self.done.videos:
+        kept = self.undone.line() if self.undone is not None else ""
+        if session.project is self.project and self.done is not None and (self.done.videos or kept):
             from PySide6.QtCore import QTimer
 
             # after the undo's own "Undone: …" line (Coding, once this returns), which the switch's lines replace
             text = self.text()  # (read now: the stack may free the step's Qt side first)
-            QTimer.singleShot(0, win, lambda: self._leave(text))
+            QTimer.singleShot(0, win, lambda: self._leave(text, kept))
 
-    def _leave(self, text: str) -> None:
+    def _leave(self, text: str, kept: str = "") -> None:
         """An undo took the video shown out of the project (the merge added it; it stayed on screen, unsaid): the
-        view moves to the video shown before the merge, else the first, and the status line says why."""
+        view moves to the video shown before the merge, else the first (none left: the empty state), and the
+        status line says why. ``kept``: the videos the undo kept, as they hold work made since (MergeUndone.line),
+        said after the undo's line."""
         win = self._win
         session, gone = win.session, win.session.video
-        if session.project is not self.project or gone is None:
+        if session.project is not self.project:
             return
         videos = self.project.videos()
-        if not videos or any(v.id == gone.id for v in videos):  # (a project of no video else: nothing to show)
+        if gone is None or any(v.id == gone.id for v in videos):
+            if kept:  # the undo's "Undone: …" line, then what it kept and why
+                win.status_bar.add_message(kept, 15000)
+            return
+        win._placed = None  # no place kept for it: a video added later may get its id (Project.remove_video)
+        if not videos:  # the merge brought the only video: nothing to move to, the empty state shows
+            session.opener.cancel()  # (a video being opened is of the project as it was)
+            session.video, session.source, session.missing = None, None, None
+            session.videoChanged.emit()
+            session._follow()
+            win.status_bar.showMessage(f"{gone.name} is no longer in the project ({text} undone): it holds no "
+                                       "video now" + (f"; {kept}" if kept else ""), 15000)
             return
         to = next((v for v in videos if v.id == self._before), videos[0])
-        line = f"{gone.name} is no longer in the project ({text} undone): showing {to.name}"
-        win._placed = None  # no place kept for it: a video added later may get its id (Project.remove_video)
+        line = f"{gone.name} is no longer in the project ({text} undone): showing {to.name}" \
+            + (f"; {kept}" if kept else "")
         said: list[bool] = []
 
         def say() -> None:  # joined to the lines the switch says (they replaced the undo's), first: why it switched
@@ -1387,13 +1403,13 @@ class MergeStep(ProjectCommand):
     def _do(self) -> None:
         from merstudio.project.merge import apply_merge
 
-        self.done = apply_merge(self.project, self.plan)
+        self.done, self.undone = apply_merge(self.project, self.plan), None
 
     def _undo(self) -> None:
         from merstudio.project.merge import undo_merge
 
         if self.done is not None:
-            undo_merge(self.project, self.done)
+            self.undone = undo_merge(self.project, self.done)
 
 
 class MergeProject(AppCommand):

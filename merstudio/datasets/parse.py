@@ -401,7 +401,8 @@ def read_table(path: Path, required: Sequence[str], sheet: str | int | None = No
         nums = [str(j) for j, _ in no_sample]
         where = (f"row {nums[0]}" if len(nums) == 1 else f"rows {nums[0]} and {nums[1]}" if len(nums) == 2
                  else f"rows {_names(nums)}")
-        note(notes, f"{path}: {where}: nothing in {', '.join(sample_cols)} (a note or footnote under the table: "
+        cols = " or ".join(filter(None, (", ".join(sample_cols[:-1]), sample_cols[-1])))
+        note(notes, f"{path}: {where}: nothing in {cols} (a note or footnote under the table: "
                     f"{_quote(no_sample[0][1])}): not {'a sample' if len(nums) == 1 else 'samples'}, left out")
     return out
 

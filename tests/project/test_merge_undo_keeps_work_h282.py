@@ -113,3 +113,24 @@ def test_an_added_video_nothing_touched_since_goes_with_its_settings(tmp_path: P
         assert [v.id for v in p.videos()] == [first]
         assert p.get_setting(f"view_place/{vid}") is None and p.get_setting("view_video") is None
         assert p._query("SELECT COUNT(*) FROM events WHERE video_id = ?", (vid,))[0][0] == 0
+
+
+def test_a_kept_videos_neutral_frames_from_the_merge_go_and_come_back_with_the_redo(tmp_path: Path) -> None:
+    from merstudio.features.neutral import setting_key
+
+    a, b = _copies(tmp_path)
+    with Project.open(b) as p:
+        theirs = next(v for v in p.videos() if v.name == "second.avi")
+        p.set_setting(setting_key(theirs.id), [{"face_id": 0, "frames": [3, 4]}])
+    with Project.open(a) as p:
+        plan = plan_merge(p, b)
+        done = apply_merge(p, plan)
+        [vid] = done.videos
+        assert p.get_setting(setting_key(vid)) == [{"face_id": 0, "frames": [3, 4]}]
+        _analyse(p, vid)
+        undone = undo_merge(p, done)
+        # the merge's neutral frames are no work made since: taken back, the video kept for its analysis alone
+        assert undone.kept[vid][1] == ("an analysis", "an open proposal")
+        assert p.get_setting(setting_key(vid)) is None
+        apply_merge(p, plan)
+        assert p.get_setting(setting_key(vid)) == [{"face_id": 0, "frames": [3, 4]}]

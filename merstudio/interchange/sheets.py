@@ -249,11 +249,11 @@ def preview_sheet(sheet: str | os.PathLike[str], kind: str, clip: str, video_id:
     (InputError listing them): one clip's events never mix in another person's.
     """
     k, path = _sheet_layout(sheet, kind, clip_folder, first_frame)
-    rows = read_table(path, list(SHEET_COLUMNS[k]), _sheet_to_read(k, path, sheet_name), ["ApexF2"])
+    notes: list[str] = []  # read_table says which sheet it read (a ReadMe first) and merged cells filled down
+    rows = read_table(path, list(SHEET_COLUMNS[k]), _sheet_to_read(k, path, sheet_name), ["ApexF2"], notes=notes)
     cols = _Cols(*(norm_col(c) for c in SHEET_COLUMNS[k]))
     positions = _folder_positions(clip_folder) if clip_folder is not None else None
     given = None if subject is None else subject_number(subject)
-    notes: list[str] = []
     want_subj = _clip_subject(k, path, clip, rows, cols, clip_folder, subject, given, notes)
     name = _clip_name(rows, cols, clip, want_subj)
     clip_rows = _ClipRows(path, k, cols, positions, first_frame, video_id, coder, notes)

@@ -103,3 +103,20 @@ def test_sheet_errors(casme2, tmp_path):
     bad = write_xlsx(tmp_path / "bad.xlsx", [["Subject", "Filename", "Onset"], [1, "EP02_01f", 3]])
     with pytest.raises(InputError, match="no header row with columns"):
         preview_sheet(bad, "casme2", "EP02_01f", 0, first_frame=1)
+
+
+def test_a_clip_import_says_which_sheet_it_read_after_a_readme(casme2, project):
+    """A workbook whose first sheet is a ReadMe: the clip import reads the code sheet and says so, as the loaders do
+    (h278's note reached load_samples but not preview_sheet)."""
+    import openpyxl
+
+    path = casme2 / "CASME2-coding-20140508.xlsx"
+    wb = openpyxl.load_workbook(path)
+    wb.active.title = "Codes"
+    wb.create_sheet("ReadMe", 0)["A1"] = "Coding of CASME II, 2014-05-08"
+    wb.active = 0
+    wb.save(path)
+    folder = casme2 / "CASME2-RAW" / "sub01" / "EP02_01f"
+    prev = preview_sheet(path, "casme2", "EP02_01f", project.videos()[0].id, clip_folder=folder)
+    assert len(prev.events) == 2
+    assert any("read sheet 'Codes'" in n and "ReadMe" in n for n in prev.notes), prev.notes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 from merstudio.errors import InputError
 
@@ -51,6 +52,10 @@ def run(args: argparse.Namespace) -> int:
     model, meta = load_checkpoint(args.checkpoint, map_location=device)
     inp = meta.get("input") or {}
     names = list(meta["class_names"])
+    # the data's classes against the checkpoint's before any input is prepared (minutes of optical flow on clips)
+    early = data_classes(args.data, args.classes, options, args.allow_missing)
+    if early is not None:
+        check_classes(early, names, args)
     steps = int(inp.get("T") or 1)
     images: list[bool] = []
 
@@ -73,11 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
         print(single_images_warning(args.checkpoint.name, steps, args.data, "unless it was trained on flow images "
                                     "so, these figures are not its accuracy on clips (evaluate it on clips)"))
-    unknown = [c for c in info["class_names"] if c not in names]
-    if unknown:
-        what = f"class {unknown[0]} is not one" if len(unknown) == 1 else f"classes {', '.join(unknown)} are not ones"
-        raise InputError(f"{args.data}: {what} the checkpoint knows ({', '.join(names)}); pass --classes to map the "
-                         "labels")
+    check_classes(info["class_names"], names, args)
     remap = np.array([names.index(c) for c in info["class_names"]], dtype=np.int64)
     data.y = remap[data.y]
     seen, by_name = trained_by(meta, args.data, data)
@@ -254,6 +255,47 @@ def _holds(path: Path) -> bool:
         return path.is_file() or (path.is_dir() and any(path.iterdir()))
     except OSError:
         return path.exists()
+
+
+def data_classes(spec: str, classes: str | None, options: Any, allow_missing: bool) -> list[str] | None:
+    """The classes `--data` is scored in, known without preparing an input: its class map's (megc2019: negative,
+    positive, surprise), or a table's labels as they are (its rows read, no frame decoded). None where they depend on
+    which samples load (labels as they are, with --allow-missing): load_arrays' classes are checked then."""
+    import warnings
+
+    from merstudio.datasets import load_samples
+    from merstudio.datasets.classes import class_map
+    from merstudio.training.data import parse_data_spec
+
+    kind, root = parse_data_spec(spec)
+    cmap = class_map(classes, kind)
+    if not cmap.identity:
+        return list(cmap.classes)
+    if allow_missing:
+        return None
+    with warnings.catch_warnings():  # what the loader warns of is said once, by load_arrays
+        warnings.simplefilter("ignore")
+        ds = load_samples(kind, root, classes=classes, check_images=False, verbose=False, **options.loader_kwargs())
+    return list(ds.classes)
+
+
+def check_classes(data: list[str], names: list[str], args: argparse.Namespace) -> None:
+    """Refuse (one line) data whose classes are not all the checkpoint's: a model is scored on its own classes. With
+    --classes given, its map is what names them, so the map is what to change (a preset onto the checkpoint's
+    classes where one is, e.g. casme2-5 for a CASME II 5-class model)."""
+    from merstudio.datasets.classes import class_map, class_map_names
+
+    unknown = [c for c in data if c not in names]
+    if not unknown:
+        return
+    what = f"class {unknown[0]} is not one" if len(unknown) == 1 else f"classes {', '.join(unknown)} are not ones"
+    known = f"the checkpoint knows ({', '.join(names)})"
+    if args.classes is None:
+        raise InputError(f"{args.data}: {what} {known}; pass --classes to map the labels onto them")
+    fits = [m for m in class_map_names() if m != "raw" and set(class_map(m).classes) <= set(names)]
+    onto = f" (presets: {', '.join(fits)})" if fits else ""
+    raise InputError(f"--classes {args.classes}: {what} {known}; a model is scored on its own classes: give "
+                     f"--classes a map onto them{onto}, or evaluate a model of {', '.join(data)}")
 
 
 def _check_out(out: Path, overwrite: bool) -> None:

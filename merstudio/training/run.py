@@ -743,14 +743,15 @@ def summarise(out_dir: str | Path, folds: Sequence[Fold] | None, class_names: Se
     # an evaluation is one pass over the data, not folds
     seen = f" ({spec['seen_subjects']} of {spec.get('n_subjects', '?')} subjects trained it)" \
         if spec.get("seen_subjects") else ""
-    if spec.get("named_like_training"):  # evaluate's named_like_training
-        seen = f" ({spec.get('seen_subjects') or 0} of {spec.get('n_subjects', '?')} subjects trained it, " \
-            f"{spec['named_like_training']} share a name with one)"
+    # evaluate's named_like_training: a line of its own (the image's title does not wrap)
+    named = f"\n{spec['named_like_training']} subjects share a name with a training subject" \
+        if spec.get("named_like_training") else ""
     if _all_seen(spec):
         seen = " (training-set fit: every subject trained it)"
     pooled = f"all {metrics['n']} samples{seen}" if "checkpoint" in spec else \
         f"pooled over {metrics['n_folds']} fold{'s' if metrics['n_folds'] != 1 else ''}"
-    image = confusion_image(np.asarray(metrics["confusion"]), names, title=f"{pooled}, UF1 {metrics['uf1']:.3f}")
+    image = confusion_image(np.asarray(metrics["confusion"]), names,
+                            title=f"{pooled}, UF1 {metrics['uf1']:.3f}{named}")
     summary = render_summary(spec, metrics)
     write_set({**(more or {}),
                out / "predictions.csv": lambda tmp: pred.to_csv(tmp, index=False),

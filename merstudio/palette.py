@@ -8,6 +8,7 @@ from __future__ import annotations
 import zlib
 
 from merstudio.features.aus import AUS
+from merstudio.model.columns import NONE_CLASS, class_key
 
 LINE_CONTRAST = 3.0  # WCAG 2.1 non-text contrast: a curve, a legend sample, a tick on white
 # one colour per AU of OpenFace 2's 17 (AUS order: AU01 is always the first colour, AU12 the ninth, whichever AUs a
@@ -24,6 +25,8 @@ AU_COLOURS = ("#c00048", "#38a848", "#0050e0", "#e07040", "#911eb4", "#6898b8", 
 EMOTION_COLOURS = {"positive": "#0072b2", "happiness": "#0072b2", "negative": "#d55e00", "surprise": "#cc79a7",
                    "disgust": "#1b7837", "repression": "#993404", "others": "#5c5c5c", "tense": "#762a83",
                    "fear": "#003d73", "sadness": "#6a51a3", "anger": "#8c1c00", "contempt": "#7a5c00"}
+# another dataset's spelling of a class above, drawn in its colour (SAMM's "Other" is CASME II's "others")
+EMOTION_ALIASES = {"other": "others"}
 NONE_COLOUR = "#8a8a8a"  # the model's "none" class: grey, behind the named classes (3.4:1; #9e9e9e was 2.7)
 UNNAMED_EMOTION_COLOUR = "#78909c"  # an event without an emotion: blue-grey (the blue of before was positive's hue)
 # a class curve's dash pattern (dash, gap, .. in line widths; () solid): a second cue beside its colour, the same in
@@ -47,27 +50,36 @@ def stable_pick(name: str) -> str:
     return AU_COLOURS[zlib.crc32(name.encode("utf-8")) % len(AU_COLOURS)]
 
 
+def colour_key(name: str) -> str:
+    """The name an emotion or class is coloured by: model.columns.class_key (case, spacing and '_' ignored: an
+    event 'Surprise', the curve p_surprise and an older column p_class_i for 'class i' alike), aliases resolved."""
+    key = class_key(name)
+    return EMOTION_ALIASES.get(key, key)
+
+
 def emotion_colour(name: str) -> str:
-    """An emotion label's colour (events, proposals' suggestions): fixed for the usual labels, else from the name."""
-    if name in EMOTION_COLOURS:
-        return EMOTION_COLOURS[name]
-    return stable_pick(name) if name else UNNAMED_EMOTION_COLOUR
+    """An emotion label's colour (events, proposals' suggestions): fixed for the usual labels, else from the name;
+    the same as its class curve's (class_colour), compared by colour_key."""
+    key = colour_key(name)
+    if not key:
+        return UNNAMED_EMOTION_COLOUR
+    if key == NONE_CLASS:
+        return NONE_COLOUR
+    return EMOTION_COLOURS.get(key) or stable_pick(key)
 
 
 def class_colour(col: str) -> str:
     """A class curve's colour (``p_<class>`` or the class name): a fixed function of the class name, so a live run,
-    a reopened project and an overlay of another model draw a class alike, whatever the column order."""
-    name = col[2:] if col.startswith("p_") else col
-    if name == "none":
-        return NONE_COLOUR
-    return EMOTION_COLOURS.get(name.lower()) or stable_pick(name)
+    a reopened project and an overlay of another model draw a class alike, whatever the column order, and as an
+    event of that emotion (emotion_colour)."""
+    return emotion_colour(col[2:] if col.startswith("p_") else col)
 
 
 def class_dash(col: str) -> tuple[float, ...]:
     """A class curve's dash pattern (``p_<class>`` or the class name; () solid): fixed by the class name, as its
     colour, so that classes alike in colour to a colour-blind coder still differ (negative solid, positive dashed,
     surprise dotted, none dash-dot)."""
-    name = (col[2:] if col.startswith("p_") else col).lower()
+    name = colour_key(col[2:] if col.startswith("p_") else col)
     if name in CLASS_DASHES:
         return CLASS_DASHES[name]
     return DASH_CYCLE[zlib.crc32(name.encode("utf-8")) % len(DASH_CYCLE)]

@@ -28,7 +28,7 @@ import pandas as pd
 
 from merstudio.facs import objective_emotion  # the rule, torch- and pandas-free (a project reads by it)
 from merstudio.features.aus import AUS, PRESENCE_ON, au_r
-from merstudio.model.columns import NONE_CLASS, class_column
+from merstudio.model.columns import NONE_CLASS, class_name
 
 # the lowest mean class probability over an interval that names a class as the suggested emotion (see above); a class
 # also has to beat the `none` class's mean
@@ -150,18 +150,12 @@ class Suggestion:
     uncertain: str = ""
 
 
-def _class_names(names: Sequence[str]) -> dict[str, str]:
-    """{table column: class name} for a model's classes."""
-    if not names:
-        return {}
-    return {class_column(n): str(n) for n in names}
-
-
 def describe_interval(frames: pd.DataFrame, min_frames: int = 2, apex: int | None = None,
                       class_names: Sequence[str] = ()) -> Suggestion:
     """A suggestion from the per-frame rows of one face over one interval (onset..offset; `apex` its frame).
     `class_names`: the model's classes, so that the emotion is the class's own name ("happily surprised"), not
-    its column's ("p_happily_surprised"); a column no name matches gives its own tail."""
+    an older table's column ("p_happily_surprised": model.columns.class_name); a column no name matches gives its
+    own tail."""
     rows = frames[frames["success"] == 1] if "success" in frames else frames
     micro = _micro_aus(rows, apex)
     rising = {a for a in AUS if a != 45 and _rises(rows, a)}
@@ -174,7 +168,7 @@ def describe_interval(frames: pd.DataFrame, min_frames: int = 2, apex: int | Non
         means = rows[classes].apply(pd.to_numeric, errors="coerce").mean()
         if means.notna().any() and float(means.max()) > 0:
             top = str(means.idxmax())
-            name = _class_names(class_names).get(top, top[2:])
+            name = class_name(top, class_names)
             p = round(float(means[top]), 3)
             none_col = "p_" + NONE_CLASS
             p_none = pd.to_numeric(rows[none_col], errors="coerce").mean() if none_col in rows else float("nan")

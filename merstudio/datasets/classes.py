@@ -13,11 +13,12 @@ import difflib
 import json
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from merstudio.errors import InputError
+from merstudio.model.columns import class_key
 
 _UNKNOWN = object()
 
@@ -28,7 +29,7 @@ RARE_SHARE = 0.01
 
 
 def _norm(label: str) -> str:
-    return " ".join(str(label).strip().lower().split())
+    return class_key(label)  # the one rule labels and class names compare by (case, spacing, punctuation ignored)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class ClassMap:
     mapping: dict[str, dict[str, str | None]] = field(default_factory=dict)  # dataset|"*" -> raw -> class
     identity: bool = False  # unknown labels become their own class (the table's labels as they are)
     drop_others: bool = False  # labels found nowhere are dropped (counted), not unknown
+    # an identity map's classes as the table spells them: {class_key: the first spelling read} ('Class I' stays
+    # 'Class I', 'class I' further down is that class too); each class_map() call gets its own
+    spellings: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def lookup(self, dataset: str, raw: str) -> Any:
         """The class for a raw label, None when it is dropped, or _UNKNOWN."""
@@ -50,14 +54,14 @@ class ClassMap:
             if _norm(c) == key:
                 return c
         if self.identity and key:
-            return key
+            return self.spellings.setdefault(key, " ".join(str(raw).split()))
         return None if self.drop_others else _UNKNOWN
 
     def describe(self) -> str:
         """The map as text: classes in index order, then raw -> class per dataset."""
         lines = [f"class map {self.name}: " + ", ".join(f"{i} {c}" for i, c in enumerate(self.classes))]
         if self.identity:
-            lines.append("  labels used as they are (lower-cased)")
+            lines.append("  labels used as they are (one class per label, case and spacing ignored)")
         if self.drop_others:
             lines.append("  every other label dropped")
         for scope, table in self.mapping.items():
@@ -67,7 +71,7 @@ class ClassMap:
         return "\n".join(lines)
 
     def with_classes(self, classes: tuple[str, ...]) -> ClassMap:
-        return ClassMap(self.name, classes, self.mapping, self.identity, self.drop_others)
+        return ClassMap(self.name, classes, self.mapping, self.identity, self.drop_others, self.spellings)
 
 
 def _m(**kw: str | None) -> dict[str, str | None]:
@@ -165,7 +169,8 @@ def class_map(spec: str | Path | dict | ClassMap | None, kind: str = "table",
             raise InputError(f"{spec}: unknown class map; give a known map ({', '.join(class_map_names())}), "
                              "a comma-separated list of 2 or more classes (e.g. negative,positive,surprise) or a "
                              "JSON file (classes= / --classes)")
-        return _BUILTIN[name]
+        found = _BUILTIN[name]
+        return replace(found, spellings={}) if found.identity else found  # one table's spellings, not another's
     if isinstance(spec, (str, Path)):
         path = Path(spec)
         try:

@@ -30,7 +30,7 @@ from merstudio.gui.workers import AnalysisWorker, CheckpointLoader
 from merstudio.io.frames import VideoSource
 from merstudio.io.identity import FileChanged
 from merstudio.messages import one_line
-from merstudio.model.columns import class_column
+from merstudio.model.columns import NONE_CLASS, class_key, class_name
 from merstudio.project import Event
 from merstudio.project.event_store import is_model_proposal
 from merstudio.project.review import same_interval
@@ -195,17 +195,25 @@ class AnalysisControl(QObject):
         return self.buffer.activity(face)
 
     def emotion_names(self) -> tuple[str, ...]:
-        """The class names to offer when coding: the loaded model's, the stored results', then the defaults."""
-        names: list[str] = []
+        """The emotions to offer when coding: the loaded model's classes, the stored results' (by their columns),
+        the project's own labels (most used first), then the defaults; each class once, spelled as the first of
+        these names it (model.columns.class_key: an older run's column p_class_i is the model's 'class i', a coded
+        'Happiness' is 'happiness'). Never the model's `none` class: it is head motion, blinks or flicker, not an
+        emotion."""
+        model: list[str] = []
         meta = self.checkpoint_meta
         classes = (meta.get("class_names") or meta.get("classes")) if isinstance(meta, dict) else \
             getattr(meta, "class_names", None)
         if classes:
-            names += list(classes)
-        if self.buffer is not None:  # stored results' columns whose class the model above did not name
-            named = {class_column(n) for n in names}
-            names += [c[2:] for c in self.buffer.class_columns() if c not in named]
-        return tuple(dict.fromkeys(names + list(DEFAULT_EMOTIONS)))
+            model += [str(c) for c in classes]
+        # stored results' columns, named as the model above names them where it does
+        stored = [class_name(c, model) for c in self.buffer.class_columns()] if self.buffer is not None else []
+        proj = self.win.project
+        used = proj.emotion_labels() if proj is not None else []
+        offered: dict[str, str] = {}  # class_key -> the first spelling, in this order
+        for n in [*model, *stored, *used, *DEFAULT_EMOTIONS]:
+            offered.setdefault(class_key(n), n)
+        return tuple(n for k, n in offered.items() if k and k != NONE_CLASS)
 
     # ---------------------------------------------------------------- checkpoints
     def set_checkpoint(self, path: Path, meta: Any) -> None:

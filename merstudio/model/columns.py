@@ -4,16 +4,40 @@ loading the network."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 # The class of "no micro-expression": fine-tuning adds it from a project's uncoded windows, and a proposal is not
 # labelled with a class that scores below it.
 NONE_CLASS = "none"
 
 
+def class_key(name: str) -> str:
+    """How class names and emotion labels compare, the one rule of the colours, the Event dialog's choices and
+    fine-tuning's match of events to classes: case, spacing, punctuation and '_' ignored ('Class I', 'class i' and
+    the column tail 'class_i' that merstudio wrote before 2026-12-07 are one class). Displayed names keep the
+    lab's own spelling; only comparisons use this."""
+    return " ".join(re.sub(r"[\W_]+", " ", str(name)).casefold().split())
+
+
 def class_column(name: str) -> str:
-    """Per-frame table column of a class probability: p_<class> (runs of non-word characters become '_')."""
-    return "p_" + re.sub(r"\W+", "_", str(name).strip()).strip("_")
+    """Per-frame table column of a class probability: p_<class>, the class's own name (runs of white space one
+    space), so that the column's tail is the name (class_name): a legend, a readout or a reopened project's
+    choices spell 'class i' as the checkpoint does. Columns written before 2026-12-07 turned runs of non-word
+    characters into '_' (p_class_i); class_name maps those back to a known class."""
+    return "p_" + " ".join(str(name).split())
+
+
+def class_name(col: str, names: Iterable[str] = ()) -> str:
+    """The class a ``p_<class>`` column (or a bare name) stands for: the one of ``names`` (the model's classes,
+    where known) it is the column of, or compares equal to by class_key (an older column, p_class_i for
+    'class i'); else the column's tail."""
+    tail = col[2:] if col.startswith("p_") else col
+    known = [str(n) for n in names]
+    for n in known:
+        if class_column(n) == col or n == tail:
+            return n
+    key = class_key(tail)
+    return next((n for n in known if class_key(n) == key), tail)
 
 
 def au_column(au: int) -> str:

@@ -215,7 +215,8 @@ def test_samm_header_on_row_14(tmp_path, make):
     make.samm(tmp_path)
     with pytest.warns(DatasetWarning, match="middle frame"):
         ds = load_samples("samm", tmp_path, classes="raw")
-    assert ds.classes == ("anger", "contempt", "disgust", "happiness", "other", "surprise")
+    # the raw map keeps the sheet's spelling (h280: a lab's "Class I" stays "Class I"), compared without case
+    assert ds.classes == ("Anger", "Contempt", "Disgust", "Happiness", "Other", "Surprise")
     s = by_key(ds)[("samm_006", "006_1_2")]
     assert (s.onset, s.apex, s.offset) == (5562, 5566, 5570) and s.frames[0].name == "006_05562.jpg"
     assert s.aus == frozenset({4, 7}) and s.raw_label == "Anger" and s.meta["objective_class"] == "3"
@@ -420,7 +421,7 @@ def test_table_folder_video_and_image(tmp_path, make):
         "p2,v,happy,clips/v.avi,3,,9,12,\r\n"
         "p2,f,sad,flow.png,,,,,\r\n", encoding="utf-8")
     ds = load_samples("table", tmp_path)
-    assert ds.classes == ("happy", "sad") and len(ds) == 4
+    assert ds.classes == ("Happy", "sad") and len(ds) == 4  # one class, spelled as first read (h280)
     a = by_key(ds)[("p1", "a")]
     assert (a.dataset, a.onset, a.apex, a.offset, a.apex_pos, a.kind) == ("mine", 2, 5, 9, 3, "frames")
     assert a.frames[0].name == "frame_002.png" and a.aus == frozenset({4, 7}) and a.raw_label == "Happy"

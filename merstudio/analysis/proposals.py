@@ -11,11 +11,16 @@
 - `release`: whether a spotted interval is the face going back to rest after an expression (no new one), and why.
 - Emotion: with a learned model, the class with the highest mean probability over the interval's frames the model
   looked at (those under its motion gate are NaN, merstudio.model.inference; `none` excluded),
-  its mean probability as the confidence, but only when that mean is at least `MIN_LABEL_P` (0.4) and above the
-  mean of the model's `none` class (when it has one). Otherwise the model is not sure enough to name a class: the
+  its mean probability as the confidence, but only when that mean is at least `label_bar(N)` for the model's N
+  classes (chance plus a tenth of the rest: 0.40 for 3, 0.33 for the starter's 4 with `none`, 0.28 for 5) and above
+  the mean of the model's `none` class (when it has one). Otherwise the model is not sure enough to name a class: the
   emotion is empty, the confidence None, and `Suggestion.uncertain` says why (the best class, its mean and what it
   fell short of), so a view never presents a p = 0.06 class as a label. Without a model, the FACS objective class (Davison et al. 2018) whose AU
-  combination is the largest one contained in the present AUs (AU12 -> happiness, 1+2 -> surprise, ...).
+  combination is the largest one contained in the present AUs (AU12 -> happiness, 1+2 -> surprise, ...). With a
+  model that was not asked about the interval (every frame under its gates), that class as one of the model's
+  classes (`model_class`: anger is the starter's negative, happiness the composite's positive), or no emotion when
+  none of its classes is it (a 5-class CASME II model has no anger): a coder who accepts the proposal gets a label
+  the model, its lanes and fine-tuning know.
 """
 
 from __future__ import annotations
@@ -28,11 +33,30 @@ import pandas as pd
 
 from merstudio.facs import objective_emotion  # the rule, torch- and pandas-free (a project reads by it)
 from merstudio.features.aus import AUS, PRESENCE_ON, au_r
-from merstudio.model.columns import NONE_CLASS, class_name
+from merstudio.model.columns import NONE_CLASS, class_key, class_name
 
-# the lowest mean class probability over an interval that names a class as the suggested emotion (see above); a class
-# also has to beat the `none` class's mean
-MIN_LABEL_P = 0.4
+# The lowest mean class probability over an interval that names a class as the suggested emotion (see above): chance
+# among the model's N classes (1/N, `none` included: the probabilities are shared among all N) plus LABEL_MARGIN of the
+# way from chance to 1, to two decimals as notes show it: 0.40 for 3 classes, 0.33 for the starter's 4, 0.28 for 5,
+# 0.23 for 7. A fixed 0.40 was 1.6 x chance for the starter but left a 5-class model's proposals at 1.5 x chance (p
+# 0.30) unnamed, and nearly all of a 7-class one's. A class also has to beat the `none` class's mean.
+LABEL_MARGIN = 0.1
+
+
+def label_bar(n: int) -> float:
+    """The mean probability a model's best class needs over an interval to be the suggested emotion, for a model of
+    `n` classes (its `none` included)."""
+    chance = 1.0 / max(2, n)
+    return round(chance + LABEL_MARGIN * (1.0 - chance), 2)
+
+
+def bar_text(n: int) -> str:
+    """What `label_bar(n)` is made of, for a proposal's note: '0.28 for 5 classes: chance 0.20 + a tenth of the rest'."""
+    chance = 1.0 / max(2, n)
+    return f"{label_bar(n):.2f} for {n} classes: chance {chance:.2f} + a tenth of the rest"
+
+
+MIN_LABEL_P = label_bar(4)  # the starter model's (negative, positive, surprise, none): 0.33
 RISE = 1.0  # intensity units from the interval's first frame to its peak
 MICRO_MIN = 0.4  # directed micro-motion (units of 0.04 IOD, about 1 mm) that names an AU ...
 MICRO_SHARE = 0.6  # ... when it is also at least this share of the apex's largest one
@@ -174,11 +198,64 @@ def describe_interval(frames: pd.DataFrame, min_frames: int = 2, apex: int | Non
             p_none = pd.to_numeric(rows[none_col], errors="coerce").mean() if none_col in rows else float("nan")
             if np.isfinite(p_none) and p <= float(p_none):
                 return Suggestion("", aus, None, f"{name} p={p:.2f} <= {NONE_CLASS} p={float(p_none):.2f}")
-            if p < MIN_LABEL_P:
-                return Suggestion("", aus, None, f"{name} p={p:.2f} < {MIN_LABEL_P:.2f}")
+            n = len(classes) + (none_col in rows)
+            if round(p, 2) < label_bar(n):  # as the note shows it: never "p=0.33 < 0.33"
+                return Suggestion("", aus, None, f"{name} p={p:.2f} < {bar_text(n)}")
             return Suggestion(name, aus, p)
-        if means.isna().all():  # every frame stayed under the motion gate: the AUs' FACS class, said so
-            return Suggestion(objective_emotion(present), aus, None, "it was not asked (too little motion, a "
-                              "blink or a hand alone: its motion gate; a turning head; or the face going back to "
-                              "rest: its release gate); the emotion is the AUs' FACS class")
+        if means.isna().all():  # every frame stayed under the motion gate: the AUs' FACS class, as the model's
+            return _not_asked(present, aus, [class_name(c, class_names) for c in classes])
+    named = [str(n) for n in class_names if str(n) != NONE_CLASS]
+    if named:  # a model's classes, but no probabilities of it here: still only its classes are named
+        return _not_asked(present, aus, named)
     return Suggestion(objective_emotion(present), aus, None)
+
+
+NOT_ASKED = ("it was not asked (too little motion, a blink or a hand alone: its motion gate; a turning head; or the "
+             "face going back to rest: its release gate)")
+
+
+def _not_asked(present: Sequence[int], aus: str, classes: Sequence[str]) -> Suggestion:
+    """The suggestion for an interval the model was not asked about: the AUs' FACS objective class as one of the
+    model's `classes` (model_class), or no emotion. The note of an empty one must not say "FACS class": a project
+    reads such a proposal by the FACS rule (merstudio.project.event_store._FACS_NOTE), which would bring anger back."""
+    facs = objective_emotion(present)
+    if not facs:
+        return Suggestion("", aus, None, NOT_ASKED)
+    mapped = model_class(facs, classes)
+    if not mapped:
+        return Suggestion("", aus, None, f"{NOT_ASKED}; no emotion suggested: the AUs' FACS emotion, {facs}, is "
+                                         "none of the model's classes")
+    if class_key(mapped) == class_key(facs):
+        return Suggestion(mapped, aus, None, f"{NOT_ASKED}; the emotion is the AUs' FACS class")
+    return Suggestion(mapped, aus, None, f"{NOT_ASKED}; the emotion is the AUs' FACS class, {facs}, as the "
+                                         f"model's class {mapped}")
+
+
+def model_class(facs: str, classes: Sequence[str]) -> str:
+    """The one of a model's `classes` that the FACS objective class `facs` (merstudio.facs) is: the class of that
+    name (any case); one named as its objective class ('Class I' for happiness, as a lab that trains on the
+    objective classes names them); else what the first preset class map (merstudio.datasets.classes, in name order)
+    whose classes are all the model's maps it to, in any of its datasets' scopes (megc2019: anger, disgust, sadness
+    and fear are negative, happiness positive; casme2-5-merge: sadness and fear are others). '' when none does
+    (a CASME II 5-class model has no anger)."""
+    from merstudio.facs import FACS_OBJECTIVE_CLASSES
+
+    by_key = {class_key(c): str(c) for c in classes if str(c) != NONE_CLASS}
+    if class_key(facs) in by_key:
+        return by_key[class_key(facs)]
+    for roman, (emotion, _) in FACS_OBJECTIVE_CLASSES.items():
+        if emotion == facs:
+            for name in (f"class {roman}", roman):
+                if class_key(name) in by_key:
+                    return by_key[class_key(name)]
+    from merstudio.datasets.classes import class_map, class_map_names  # here: the datasets package loads cv2
+
+    for map_name in class_map_names():
+        cmap = class_map(map_name)
+        if cmap.identity or not all(class_key(c) in by_key for c in cmap.classes):
+            continue
+        for scope in cmap.mapping:
+            hit = cmap.lookup(scope, facs)
+            if isinstance(hit, str) and class_key(hit) in by_key:
+                return by_key[class_key(hit)]
+    return ""

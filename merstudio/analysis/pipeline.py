@@ -1,9 +1,9 @@
 """The streaming analysis pipeline: frames in, OpenFace-style per-frame rows out.
 
 One implementation serves the CLI (`merstudio analyze`) and the GUI's worker. It never holds more than the current
-frame (plus the model's short sliding window, and the faces of the few frames a cover decision reads ahead); rows
-are yielded as soon as they are known, and the per-track motion signal (one float per frame) is kept for spotting at
-the end.
+frame (plus the model's short sliding window, and the faces of the few frames a cover decision reads ahead or a face
+back over the frame's edge takes to be told, at most 3 s); rows are yielded as soon as they are known, and the
+per-track motion signal (one float per frame) is kept for spotting at the end.
 
 A segment (`Analysis(..., span=(start, stop), warmup=W)`, see merstudio.analysis.segments) runs frames
 [start - W, stop) and yields the rows of [start, stop) only: the warm-up frames bring tracking, alignment
@@ -682,18 +682,37 @@ class Analysis:
         # edges): frames wait here until then, or until the end, which decides on the frames so far. A segment
         # reads those frames past its end (judged, not passed on), so its last frames are decided as in an unsplit
         # run; across the periodic restarts the judgements carry on (CoverCheck.restart).
+        # Frames also wait while the tracker may still give a face that came back over the frame's edge a lost
+        # face's id (rule 2d, merstudio.face.tracker: once enough of it is in view, at most LATE_WINDOW_S): its rows
+        # carry that id from its first frame (`final_id`), and so do the stages after this thread (its first frames
+        # were a track of their own here). A segment reads as far past its end as either needs.
+        from merstudio.face.tracker import LATE_WINDOW_S
+
         ahead = max((check.lookahead for check in checks.values()), default=0)
         beyond = stop
-        if self.span is not None and ahead and stop is not None and self.source.frame_count > 0:
-            beyond = min(stop + ahead, self.source.frame_count)
+        if self.span is not None and stop is not None and self.source.frame_count > 0:
+            late = math.ceil(LATE_WINDOW_S * self.source.fps) + 1 if math.isfinite(self.source.fps) else 0
+            beyond = min(stop + max(ahead, late), self.source.frame_count)
         held: deque[tuple[int, float, Any, Any]] = deque()  # faces: a list, or _STALE
 
         def release(upto: int | None) -> bool:
+            undecided = tracker.undecided_from()
+            if upto is not None and undecided is not None:
+                upto = min(upto, undecided - 1)
             while held and (upto is None or held[0][0] <= upto):
                 j, tj, items, looking = held.popleft()
                 for tf, _aligned, covered in _faces(items):
                     for region, check in checks.items():
                         covered[region] = max(covered[region], check.decide(tf.track_id, j))
+                if items is not _STALE:
+                    items = [(tf if tracker.final_id(tf.track_id) == tf.track_id
+                              else replace(tf, track_id=tracker.final_id(tf.track_id)), aligned, covered)
+                             for tf, aligned, covered in items]
+                    if self._labels is not None:  # a new track, by the id its rows carry
+                        k = bisect.bisect_right(planned, j) - 1
+                        self._labels.arrive(j, sorted(tf.track_id for tf, _a, _c in items
+                                                      if tracker.records[tf.track_id].first == j),
+                                            tracker.records, planned[k] if k >= 0 else None)
                 if not put((j, tj, items, looking)):
                     return False
             for check in checks.values():  # the tracks of the frames still waiting
@@ -744,6 +763,9 @@ class Analysis:
                         check.restart()
                     unseen = 0
                 if stop is not None and i >= stop:  # past a segment's end: only judged, for its last frames' decisions
+                    undecided = tracker.undecided_from()
+                    if i >= stop + ahead and (undecided is None or undecided >= stop):
+                        break  # its last frames decided: their covers, and their ids (rule 2d)
                     if not kept:
                         self.tracks, kept = {k: r.copy() for k, r in tracker.records.items()}, True
                     for tf in faces_at(i, rgb):
@@ -763,10 +785,6 @@ class Analysis:
                     for check in checks.values():
                         check.restart()
                 faces = faces_at(i, rgb, t)
-                if self._labels is not None:
-                    k = bisect.bisect_right(planned, i) - 1
-                    self._labels.arrive(i, sorted(tf.track_id for tf in faces if tracker.records[tf.track_id].first == i),
-                                        tracker.records, planned[k] if k >= 0 else None)
                 looking = (looker.submit(hands.update, i, rgb, [tf.obs.bbox for tf in faces])
                            if looker is not None and faces else None)
                 items = []

@@ -82,7 +82,12 @@ from typing import Any
 # AUxx_L/R followed the network, not the face). Every AU moves a little (the demo's by up to 0.34, its resting AU4
 # 1.81 -> 2.02); the demo's spots are the same. AU10's smile share 0.6 -> 0.65 (merstudio.features.blendshape_aus):
 # mirror-averaged, the real smile coded 6+12+25 read AU10 present on 29 frames at 0.6.
-ANALYSIS_REVISION = 25
+# 26 (2026-12-07): a face back over the frame's edge carries its id from its first frame back (the tracker told it
+# once enough of it was in view, or on the frame after its first whose fit read off: its first 1-11 frames had a new
+# id, some for good), and its first frames are analysed as that face's (merstudio.face.tracker.final_id; the
+# analysis holds them until decided, at most rule 2d's 3 s). Videos where no face comes back over the edge (the real
+# test clip smile_man.mp4, the demo) give the same tables to the byte.
+ANALYSIS_REVISION = 26
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:

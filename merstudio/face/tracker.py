@@ -16,6 +16,13 @@ face back, against the face as it was before the cover, and one begun on a face 
 against any face lost before it; once such a face is gone longer than max_gap_s (a hand over the face for 10-20 s),
 by rule 2b's bars. A track's running means take in only frames with its eyes and mouth in view (`face_seen`) that
 look like them, so a face back after a cover is compared with itself, not with the cover.
+A face back over the frame's edge is told only once EDGE_MIN of it is in view (smile_man coming in at 6-16 px a
+frame: 4-11 frames after its first): `undecided_from` says from which frame rule 2d may still decide (at most
+LATE_WINDOW_S), and `final_id` gives such a track's frames the id it was given, for a caller that holds them until
+then (the analysis does: its rows carry that id from the face's first frame back). A track begun cut by the edge is
+compared so even when its first frame is in view enough for rule 2, which the first fit of a face coming in may
+fail (its geometry 0.09 off: it kept a new id for good), and one whose face rule 2 gives, on its next frame, to a
+track it may be was that track (a one-frame track).
 A face moving over the frame's edge is kept by rule 1 on its place alone (its crop says nothing of who it is).
 docs/face.md states the rule and its thresholds.
 """
@@ -328,6 +335,9 @@ class FaceTracker:
         # covers: faces a live track kept on one half of their crop only (PART_MIN: a cover over part of the face)
         # late: faces given a lost track's id by rule 2d (after a track of their own, begun at the frame's edge or
         # under a cover)
+        # rule 2d's decisions on tracks begun at the frame's edge: the new track's id -> the lost track's it was
+        # given (`final_id`)
+        self.merged: dict[int, int] = {}
         self.stats = {"frames": 0, "mesh_calls": 0, "searches": 0, "rebuilds": 0, "seeks": 0, "splits": 0,
                       "refits": 0, "covers": 0, "late": 0}
 
@@ -411,6 +421,23 @@ class FaceTracker:
         rgb = check_rgb(rgb)
         return len(faces) + sum(not any(centre_inside(b, f.obs.bbox) or centre_inside(f.obs.bbox, b) for f in faces)
                                 for b in find(rgb))
+
+    def final_id(self, tid: int) -> int:
+        """The id a track's frames carry once rule 2d has decided (module docstring): for a track begun at the
+        frame's edge, the id of the lost track it was given; else its own."""
+        while tid in self.merged:
+            tid = self.merged[tid]
+        return tid
+
+    def undecided_from(self) -> int | None:
+        """The first frame seen so far whose `final_id` may still change (a track begun at the frame's edge that
+        rule 2d still compares with the tracks it may be: at most LATE_WINDOW_S after its first frame), None where
+        none may."""
+        if self._last_index is None:
+            return None
+        now = self._time(self._last_index)
+        return min((t.first_frame for t in self._tracks.values() if t.late and t.late_tries > 0
+                    and now - self._time(t.first_frame) <= LATE_WINDOW_S + _EPS_S), default=None)
 
     @property
     def track_ids(self) -> list[int]:
@@ -686,11 +713,18 @@ class FaceTracker:
                     if cost is not None:
                         cands.append((cost, tid, j))
             for _, tid, j in sorted(cands):
-                if j in free_obs and tid not in matched.values():
+                if j in free_obs and tid not in matched.values() and tid in self._tracks:
                     matched[j] = tid
                     free_obs.discard(j)
                     self._tracks[tid].reidentified.append(frame_index)
                     self._uncovered(self._tracks[tid], observations[j], appearance[j], sig_visible[j])
+                    # a track begun at the edge that may be tid, whose face in its place (refused: the crop of its
+                    # first fit) rule 2 gives tid: its frames were tid's (a one-frame track)
+                    for r in refused.get(j, ()):
+                        u = self._tracks.get(r)
+                        if u is not None and tid in u.late and u.late_tries > 0 and r not in matched.values():
+                            self._absorb(r, tid)
+                            self.merged[r] = tid
 
         # (2b) a face back after longer than max_gap_s (a screen share): only where it is clearly that track's.
         if free_obs:
@@ -710,9 +744,9 @@ class FaceTracker:
             t = self._tracks[tid] = _Track(tid, observations[j], frame_index, hits=0, first_frame=frame_index)
             matched[j] = tid
             vis = sig_visible[j]
-            if not self._measurable(appearance[j][1], vis):
-                # (2d) cut by the frame's edge: rule 2 could not tell who it is; the lost tracks it may be are
-                # compared again once it is in view
+            if not self._measurable(appearance[j][1], vis) or not appearance[j][1].all():
+                # (2d) cut by the frame's edge: rule 2 could not tell who it is (or the first fit of a face coming
+                # in read off); the lost tracks it may be are compared again once it is in view
                 t.late = {k for k, u in self._tracks.items() if k != tid and k not in taken and u.continuous
                           and u.last_frame < frame_index and k not in refused.get(j, ())
                           and self._may_return(frame_index, u, observations[j].bbox)}
@@ -807,6 +841,7 @@ class FaceTracker:
         faces ask for goes to neither. `matched` is updated."""
         present = set(matched.values())
         asked: dict[int, list[tuple[float, int]]] = {}
+        edge: dict[int, set[int]] = {}  # detection -> the tracks lost where it came in over the edge (`late`)
         for j, tid in matched.items():
             t = self._tracks[tid]
             if not t.late and not t.uncover:
@@ -819,6 +854,7 @@ class FaceTracker:
             t.uncover = near | far
             if not self._measurable(appearance[j][1], sig_visible[j]):
                 continue
+            edge[j] = set(t.late)
             cands = set(t.late) | {k for k in near if self._may_return(frame_index, self._tracks[k], observations[j].bbox)}
             if t.late:
                 t.late_tries -= 1
@@ -847,23 +883,29 @@ class FaceTracker:
                 continue
             j = js[0][1]
             tid = matched[j]
-            new = self._tracks.pop(tid)
-            old = self._tracks[k]
+            old = self._absorb(tid, k)
             matched[j] = k
-            # one person: whom the new track was seen with, the old one was
-            old.together |= new.together
-            self.records[k].met |= self.records[tid].met
-            for u in self._tracks.values():
-                if tid in u.together:
-                    u.together.add(k)
-                u.late.discard(tid)
-                u.uncover.discard(tid)
-            for r in self.records.values():
-                if tid in r.met:
-                    r.met.add(k)
             old.reidentified.append(frame_index)
+            if k in edge.get(j, ()):
+                self.merged[tid] = k
             self._uncovered(old, observations[j], appearance[j], sig_visible[j])
             self.stats["late"] += 1
+
+    def _absorb(self, tid: int, k: int) -> _Track:
+        """Track tid was track k's face (rule 2d): tid is dropped, and whom it was seen with, k was. Returns k's."""
+        new = self._tracks.pop(tid)
+        old = self._tracks[k]
+        old.together |= new.together
+        self.records[k].met |= self.records[tid].met
+        for u in self._tracks.values():
+            if tid in u.together:
+                u.together.add(k)
+            u.late.discard(tid)
+            u.uncover.discard(tid)
+        for r in self.records.values():
+            if tid in r.met:
+                r.met.add(k)
+        return old
 
     def _uncovered(self, t: _Track, o: FaceObservation, patch: tuple[np.ndarray, np.ndarray], vis: np.ndarray) -> None:
         """t, lost under a cover, was just given back its face (rule 2 or 2d): where that looks more like t's face

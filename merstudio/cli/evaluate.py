@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from merstudio.errors import InputError
+from merstudio.model.columns import class_key
 
 EPILOG = """examples:
   merstudio evaluate --checkpoint megc.pt --data samm:/data/SAMM --classes megc2019        # the figures, printed
@@ -79,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
         print(single_images_warning(args.checkpoint.name, steps, args.data, "unless it was trained on flow images "
                                     "so, these figures are not its accuracy on clips (evaluate it on clips)"))
     check_classes(info["class_names"], names, args)
-    remap = np.array([names.index(c) for c in info["class_names"]], dtype=np.int64)
+    own = {class_key(n): k for k, n in enumerate(names)}  # the data's 'Class I' is an older checkpoint's 'class i'
+    remap = np.array([own[class_key(c)] for c in info["class_names"]], dtype=np.int64)
     data.y = remap[data.y]
     seen, by_name = trained_by(meta, args.data, data)
     # ids a training subject had, with other inputs (another dataset's copy of "sub01" may be another person): not
@@ -285,14 +287,15 @@ def check_classes(data: list[str], names: list[str], args: argparse.Namespace) -
     classes where one is, e.g. casme2-5 for a CASME II 5-class model)."""
     from merstudio.datasets.classes import class_map, class_map_names
 
-    unknown = [c for c in data if c not in names]
+    own = {class_key(n) for n in names}  # compared as fine-tuning compares (case, spacing ignored)
+    unknown = [c for c in data if class_key(c) not in own]
     if not unknown:
         return
     what = f"class {unknown[0]} is not one" if len(unknown) == 1 else f"classes {', '.join(unknown)} are not ones"
     known = f"the checkpoint knows ({', '.join(names)})"
     if args.classes is None:
         raise InputError(f"{args.data}: {what} {known}; pass --classes to map the labels onto them")
-    fits = [m for m in class_map_names() if m != "raw" and set(class_map(m).classes) <= set(names)]
+    fits = [m for m in class_map_names() if m != "raw" and {class_key(c) for c in class_map(m).classes} <= own]
     onto = f" (presets: {', '.join(fits)})" if fits else ""
     raise InputError(f"--classes {args.classes}: {what} {known}; a model is scored on its own classes: give "
                      f"--classes a map onto them{onto}, or evaluate a model of {', '.join(data)}")

@@ -203,7 +203,9 @@ def test_the_data_preparation_reports_progress_unless_quiet(tmp_path, monkeypatc
 
     monkeypatch.setattr(data_mod, "load_arrays", stop)
     table = tmp_path / "t.csv"
-    table.write_text("subject,sample,label,path\n")
+    # a row of a class the starter knows: evaluate checks the table's classes before preparing it (h281)
+    table.write_text("subject,sample,label,path\ns1,a,positive,a.png\n")
+    (tmp_path / "a.png").write_bytes(b"")  # never decoded: load_arrays is stopped
     extra = ["--checkpoint", str(starter_checkpoint())] if command == "evaluate" else ["--out", str(tmp_path / "o")]
     for quiet in ([], ["-q"]):
         assert main([command, "--data", str(table), *extra, *quiet]) == 2

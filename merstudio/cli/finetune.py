@@ -57,7 +57,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     add_loader_args(p, prefix="mix-", of="--mix")  # --mix-modality VIS, ... as `merstudio train --modality VIS`
     p.add_argument("--min-per-class", action=whole(1, COUNT_MAX), default=3,
-                   help="refuse when a class has fewer training events than this (default 3)")
+                   help="refuse when a class the project has events of has fewer training events than this "
+                        "(default 3); a model class with no events at all is kept as the parent had it (its "
+                        "classifier row unchanged, pulled towards the parent's probabilities), and the run names "
+                        "the classes with no or few events before training")
     p.add_argument("--freeze-norm", action="store_true", help="keep the parent's batch-norm statistics")
     p.add_argument("--seed", action=whole(0, SEED_MAX), default=0,
                    help="training seed; also draws the held-out split on a project's first fine-tuning "

@@ -43,7 +43,13 @@ from merstudio.gui.failures import failure_line
 from merstudio.gui.look import fit_screen, on_window
 from merstudio.gui.questions import ask
 from merstudio.model.columns import NONE_CLASS
-from merstudio.training.finetune_split import fresh_text, held_out_text, trained_text
+from merstudio.training.finetune_split import (
+    MIN_TRAIN_PER_CLASS,
+    fresh_text,
+    held_out_text,
+    metric_rows,
+    trained_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +189,15 @@ class FinetuneDialog(QDialog):
         self.lr.setSingleStep(1e-4)
         self.lr.setValue(1e-3)
         form.addRow("Learning rate", self.lr)
+        # `merstudio finetune --min-per-class`: a lab's rare class (1 repression event) refused the run with no way
+        # out in the app (a105)
+        self.min_per_class = QSpinBox(self)
+        self.min_per_class.setRange(1, 1000)
+        self.min_per_class.setValue(int(self._extra.pop("min_per_class", MIN_TRAIN_PER_CLASS)))
+        self.min_per_class.setToolTip("The fewest accepted events a class the project has events of needs to train "
+                                      "on (as `merstudio finetune --min-per-class`).\nA class with fewer may be "
+                                      "predicted less often after; one with none is kept as the model had it.")
+        form.addRow("Min events per class", self.min_per_class)
 
     def _add_split_rows(self, form: QFormLayout) -> None:
         """The held-out split: by video or subject and what fraction, a fresh split instead of the locked one, and
@@ -345,6 +360,7 @@ class FinetuneDialog(QDialog):
         self.class_map.currentTextChanged.connect(self.update_data)
         self.fraction.valueChanged.connect(self.update_data)  # how many groups are held out: the hold-out check
         self.fresh_split.toggled.connect(self.update_data)
+        self.min_per_class.valueChanged.connect(self.update_data)
 
     def _class_map(self) -> Any:
         return self.class_map.currentText().strip() or self._extra.get("class_map")
@@ -370,7 +386,6 @@ class FinetuneDialog(QDialog):
         from collections import Counter
 
         from merstudio.training.finetune_split import (  # torch-free: the dialog opens without loading torch
-            MIN_TRAIN_PER_CLASS,
             SPLIT_SETTING,
             check_counts,
             collect_samples,
@@ -379,6 +394,7 @@ class FinetuneDialog(QDialog):
             locked_split,
             split_holdout,
             suggest_class_map,
+            thin_classes_text,
         )
 
         try:
@@ -409,9 +425,13 @@ class FinetuneDialog(QDialog):
                 text += f"; {typos}"
         if got.note():  # counted as the run will: an expression coded twice once, a disputed one not at all
             text = f"{text}; {got.note()}" if text else got.note()
-        min_train = int(self._extra.get("min_per_class", MIN_TRAIN_PER_CLASS))
+        min_train = self.min_per_class.value()
         try:
             check_counts(items, classes, min_train)
+            # said before Start, as the run says it: a class with no or few events (a105)
+            thin = thin_classes_text(counts, [c for c in classes if c != NONE_CLASS]) if items else ""
+            if thin:
+                text = f"{text}\n{thin}" if text else thin
             # the held-out split the run would hold out, by the run's own functions (finetune.finetune)
             record = self.project.get_setting(SPLIT_SETTING)
             locked = None if self.fresh_split.isChecked() else locked_split(
@@ -459,7 +479,7 @@ class FinetuneDialog(QDialog):
         kwargs = {"holdout": f"{self.holdout.currentText()}:{self.fraction.value():.2f}",
                   "epochs": self.epochs.value(), "lr": self.lr.value(),
                   "mix_with": self.mix.text().strip() or None, "fresh_split": self.fresh_split.isChecked(),
-                  **self._extra}
+                  "min_per_class": self.min_per_class.value(), **self._extra}
         class_map = self._class_map()
         if class_map is not None:
             kwargs["class_map"] = class_map
@@ -555,8 +575,8 @@ class FinetuneDialog(QDialog):
     def _set_running(self, running: bool) -> None:
         self.start_button.setEnabled(not running and self._data_ok)
         self.cancel_button.setEnabled(running)
-        for w in (self.checkpoint, self.browse_button, self.out, self.epochs, self.lr, self.holdout, self.fraction,
-                  self.mix, self.fresh_split, self.class_map):
+        for w in (self.checkpoint, self.browse_button, self.out, self.epochs, self.lr, self.min_per_class,
+                  self.holdout, self.fraction, self.mix, self.fresh_split, self.class_map):
             w.setEnabled(not running)
 
     def _on_progress(self, done: int, total: int) -> None:
@@ -653,13 +673,7 @@ class FinetuneDialog(QDialog):
         self.stage_label.setText(f"Error: {message}")
 
     def _fill_table(self, res: Any) -> None:
-        rows = [(name, res.before.get(key), res.after.get(key))
-                for key, name in (("uf1", "UF1"), ("uar", "UAR"), ("accuracy", "accuracy"))]
-        for c in res.class_names:
-            b = res.before.get("per_class", {}).get(c, {})
-            if b.get("support", 0):
-                a = res.after.get("per_class", {}).get(c, {})
-                rows.append((f"F1 {c} (n={b['support']})", b.get("f1"), a.get("f1")))
+        rows = metric_rows(res.before, res.after, res.class_names)  # the CLI's rows, unmeasured classes named
         self.table.setRowCount(len(rows))
         for r, (name, before, after) in enumerate(rows):
             for col, text in enumerate((name, _fmt(before), _fmt(after))):

@@ -71,6 +71,7 @@ from merstudio.training.finetune_split import (
     label_resolver,
     locked_none,
     locked_split,
+    metric_rows,
     named_groups,
     none_items,
     none_windows,
@@ -80,6 +81,7 @@ from merstudio.training.finetune_split import (
     split_note,
     store_split,
     suggest_class_map,
+    thin_classes_text,
     trained_events,
     video_groups,
 )
@@ -105,6 +107,12 @@ __all__ = [
     "scored_samples", "split_holdout", "split_note", "store_split", "suggest_class_map", "trained_events",
     "video_groups",
 ]
+
+# When the training rows lack some of the model's classes: the weight of the parent's probabilities on the rows
+# (learning without forgetting) against the labels' loss (trainer.step_loss: (1 - w) * labels + w * distillation);
+# 0 = none, the classes' rows still kept. On a105's repro (15 epochs, no `others` events; 309 lab samples) 0.5 held
+# mean p(others) at .145 (parent .171, full softmax .086) and UF1 at .446 (parent .514, full softmax .417).
+KEEP_DISTILL_WEIGHT = 0.5
 
 ProgressFn = Callable[[int, int], None]
 StageFn = Callable[[str], None]
@@ -148,14 +156,8 @@ class FinetuneResult:
 
     def table(self) -> str:
         """Before/after on the held-out samples, as aligned text."""
-        rows = [("", "before", "after")]
-        for key, name in (("uf1", "UF1"), ("uar", "UAR"), ("accuracy", "accuracy")):
-            rows.append((name, _fmt(self.before.get(key)), _fmt(self.after.get(key))))
-        for c in self.class_names:
-            b = self.before.get("per_class", {}).get(c, {})
-            a = self.after.get("per_class", {}).get(c, {})
-            if b.get("support", 0):
-                rows.append((f"F1 {c} (n={b['support']})", _fmt(b.get("f1")), _fmt(a.get("f1"))))
+        rows = [("", "before", "after"), *((name, _fmt(b), _fmt(a))
+                                           for name, b, a in metric_rows(self.before, self.after, self.class_names))]
         w = max(len(r[0]) for r in rows) + 2
         return "\n".join(f"{r[0]:<{w}}{r[1]:>8}{r[2]:>8}" for r in rows)
 
@@ -622,6 +624,9 @@ def _train_settings(parent: _Parent, *, epochs: int, lr: float, batch_size: int,
     settings = TrainSettings.from_dict({**TrainSettings().to_dict(), **(stored if isinstance(stored, dict) else {})})
     return dataclasses.replace(settings, epochs=int(epochs), lr=float(lr), batch_size=int(batch_size),
                                seed=int(seed), device=device, val_fraction=0.0, warmup_epochs=0, mixup=0.0,
+                               # the parent's own teachers are not retrained; its probabilities are the target of
+                               # the classes the project has no events of (KEEP_DISTILL_WEIGHT)
+                               distill_teachers=0, distill_weight=KEEP_DISTILL_WEIGHT, distill_temperature=1.0,
                                # predicts as its parent does (flip-averaged or not): before/after compare alike
                                tta_flip=getattr(parent.model, "tta_flip", None) is not None)
 
@@ -642,9 +647,12 @@ def _au_prior(parent: _Parent, train: DataArrays) -> torch.Tensor | None:
 
 def _train(parent_model: Any, train: DataArrays, settings: TrainSettings, prior: torch.Tensor | None, *,
            freeze_norm: bool, cancel: Callable[[], bool] | None, progress: ProgressFn | None,
-           loss_callback: LossFn | None) -> tuple[Any, list[dict[str, Any]]]:
+           loss_callback: LossFn | None, keep: Sequence[int] = (),
+           soft: np.ndarray | None = None) -> tuple[Any, list[dict[str, Any]]]:
     """A copy of the parent trained on `train` through the one epoch loop (trainer.fit_model), and its history;
-    progress(epoch, epochs) and loss_callback(epoch, epochs, loss) follow every epoch."""
+    progress(epoch, epochs) and loss_callback(epoch, epochs, loss) follow every epoch. `keep`: the classes `train`
+    has no rows of, kept as the parent had them (trainer.KeptClasses), `soft` the parent's probabilities on the
+    rows (their distillation target)."""
     model = copy.deepcopy(parent_model)
 
     def on_epoch(p: TrainProgress) -> None:
@@ -657,7 +665,7 @@ def _train(parent_model: Any, train: DataArrays, settings: TrainSettings, prior:
     # the same seed and data give the same weights, as in trainer.train_fold
     seed_everything(settings.seed)
     history = fit_model(model, train, settings, prior, freeze_norm=freeze_norm, cancel=cancel, progress=on_epoch,
-                        cancel_message="fine-tuning cancelled")
+                        cancel_message="fine-tuning cancelled", keep=keep, soft_targets=soft if keep else None)
     return model, history
 
 
@@ -853,15 +861,24 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
         train, n_mix, n_mix_held = _mix_in(train, mix_with, parent, plan, classes=mix_classes, options=mix_opts,
                                            cache_dir=cache_dir, say=say)
 
+    trained_counts = Counter(class_names[k] for k in train.y)
+    thin = thin_classes_text(trained_counts, class_names)
+    if thin:  # before the time is spent: the way out (--mix, more events) is the user's to take
+        say(thin)
+    keep = [k for k, c in enumerate(class_names) if not trained_counts[c]]  # kept as the parent had them
+
     _check_cancel(cancel_fn)
     stage_fn("before")
     p_before = predict(parent.model, held.X)[0]
     before = _metrics(held.y, p_before, class_names)
     settings = _train_settings(parent, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, device=device)
     prior = _au_prior(parent, train)
+    # the parent's probabilities on these samples, learnt alongside the labels when classes are kept (learning
+    # without forgetting: what the project cannot teach, it should not unlearn)
+    soft = predict(parent.model, train.X)[0] if keep and settings.distill_weight > 0 else None
     stage_fn("training")
     model, history = _train(parent.model, train, settings, prior, freeze_norm=freeze_norm, cancel=cancel_fn,
-                            progress=progress, loss_callback=loss_callback)
+                            progress=progress, loss_callback=loss_callback, keep=keep, soft=soft)
     stage_fn("after")
     model.cpu()
     p_after = predict(model, held.X, device="cpu")[0]
@@ -879,7 +896,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
         holdout=_holdout_info(held_items, held, held_events, plan, by, fraction, class_names),
         train_events=train_events, holdout_events=held_events,
         coders=sorted({it.coder for it in train_items if it.event_id is not None and it.coder}),
-        train_counts=dict(Counter(class_names[k] for k in train.y)),
+        train_counts=dict(trained_counts),
         holdout_counts=dict(Counter(class_names[k] for k in held.y)), skipped=plan.skipped,
         n_mix=n_mix, n_mix_held_out=n_mix_held, history=history,
         basis=holdout_basis([class_names[k] for k in held.y], class_names),

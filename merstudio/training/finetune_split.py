@@ -799,8 +799,9 @@ def store_split(project_path: str | Path, record: dict[str, Any]) -> bool:
 
 def check_counts(items: Sequence[Item], class_names: Sequence[str], min_per_class: int,
                  where: str = "project", *, skipped: dict[str, int] | None = None, suggest: bool = False) -> None:
-    """Refuse (one line, naming the class and its count) when a class used in the project has too few events,
-    or fewer than two classes are usable. Classes with no events at all are allowed (kept from the parent).
+    """Refuse (one line, naming the class and its count and the ways out) when a class used in the project has too
+    few events, or fewer than two classes are usable. Classes with no events at all are allowed: training keeps
+    them as the parent had them (trainer.KeptClasses: their logits out of the loss, their classifier rows unchanged).
     `skipped` (collect_events'): the refusal also counts the events left out because their emotion is not a class,
     and with `suggest` (no class map given) names the preset map that would use them (suggest_class_map)."""
     counts = Counter(it.label for it in items)
@@ -809,15 +810,32 @@ def check_counts(items: Sequence[Item], class_names: Sequence[str], min_per_clas
     if not items:
         raise InputError(f"{where}: no accepted events with an emotion among the model's classes "
                          f"({', '.join(real)}){left}; accept or code some events first")
-    for c in real:
-        if 0 < counts[c] < min_per_class:
-            raise InputError(f"{where}: too few events to fine-tune: class '{c}' has {counts[c]} accepted "
-                             f"event{'s' if counts[c] != 1 else ''} (need at least {min_per_class}){left}")
+    thin = [c for c in real if 0 < counts[c] < min_per_class]
+    if thin:
+        c, others = thin[0], ",".join(k for k in real if k not in thin)
+        raise InputError(f"{where}: too few events to fine-tune: class '{c}' has {counts[c]} accepted "
+                         f"event{'s' if counts[c] != 1 else ''} (need at least {min_per_class}){left}; lower the "
+                         f"minimum (--min-per-class {counts[c]}, in the app Min events per class) or leave "
+                         f"{'it' if len(thin) == 1 else 'them'} out with a class map of the others (--classes "
+                         f"{others}, in the app Class map)")
     used = [c for c in real if counts[c]]
     if len(used) < 2:
         have = f"only '{used[0]}' ({counts[used[0]]} events)" if used else "none"
         raise InputError(f"{where}: too few events to fine-tune: events of at least 2 classes are needed, the "
                          f"project has {have}{left}")
+
+
+def thin_classes_text(counts: dict[str, int], class_names: Sequence[str], few: int = MIN_TRAIN_PER_CLASS) -> str:
+    """The model's classes with no or fewer than `few` training events among `counts` (class -> events), in a line
+    said before training (the CLI's log, the dialog's Coded events row); '' when every class has enough. a105: a
+    project with no `others` events fine-tuned into a model that never said `others` again, without a word."""
+    short = [(c, counts.get(c, 0)) for c in class_names if counts.get(c, 0) < few]
+    if not short:
+        return ""
+    listed = ", ".join(f"{c} ({n or 'no'} event{'s' * (n != 1)})" for c, n in short)
+    return (f"classes with no or few events to train on: {listed}; a class with none is kept as the parent had it, "
+            "one with few may be predicted less often after; to train them, code more of their events or mix in a "
+            "dataset that has them (--mix DATA, in the app Mix with)")
 
 
 def _left_out(class_names: Sequence[str], skipped: dict[str, int], suggest: bool) -> str:
@@ -966,6 +984,22 @@ def fresh_text(fresh: dict[str, Any] | None) -> str:
     n = fresh["n"]
     return (f"fresh set: {n} event{'s' * (n != 1)} coded on the held-out videos since the split was locked, never "
             f"trained on nor scored by an earlier run: {figs} ({fresh['basis']['text']})")
+
+
+def metric_rows(before: dict[str, Any], after: dict[str, Any],
+                class_names: Sequence[str]) -> list[tuple[str, Any, Any]]:
+    """The before/after table's rows (name, before, after) as the CLI and the dialog show them: UF1, UAR, accuracy,
+    each class's F1 with its held-out samples, and a class with none named as not measured (a105: "3 of 5 classes"
+    alone hid that the two the run could not train were not scored either)."""
+    rows: list[tuple[str, Any, Any]] = [(name, before.get(key), after.get(key))
+                                        for key, name in (("uf1", "UF1"), ("uar", "UAR"), ("accuracy", "accuracy"))]
+    for c in class_names:
+        b = before.get("per_class", {}).get(c, {})
+        a = after.get("per_class", {}).get(c, {})
+        n = b.get("support", 0)
+        rows.append((f"F1 {c} (n={n})", b.get("f1"), a.get("f1")) if n else
+                    (f"{c}: not measured (no held-out samples)", None, None))
+    return rows
 
 
 def holdout_basis(labels: Sequence[str], class_names: Sequence[str]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
@@ -495,17 +495,90 @@ def set_tta(model: nn.Module, settings: TrainSettings, reflect: str) -> None:
     model.tta_flip = (tuple(settings.flip_channels), reflect) if settings.tta_flip and settings.flip else None  # type: ignore[assignment]
 
 
+class KeptClasses:
+    """Training on rows of only some of a model's classes (fine-tuning on a project with no events of the others):
+    the others are kept as the model had them. The label losses see the trained classes' logits only (their
+    softmax, AU consistency and class centres over those classes), so nothing pushes the kept classes' logits down;
+    their classifier rows (and centres) get no gradient and no weight decay: restore() puts them back bit for bit
+    after every step. A distillation target (`soft`: the parent's probabilities on the rows; learning without
+    forgetting, Li & Hoiem 2016) reaches the features through every class's logit, the kept rows excepted."""
+
+    def __init__(self, model: nn.Module, keep: Sequence[int], device: torch.device) -> None:
+        cfg: Any = model.cfg
+        kept = sorted({int(k) for k in keep})
+        trained = [k for k in range(cfg.n_classes) if k not in kept]
+        if not kept or len(trained) < 2 or kept[0] < 0 or kept[-1] >= cfg.n_classes:
+            raise InputError(f"classes to keep {kept}: give some of the model's {cfg.n_classes} classes, leaving "
+                             "at least 2 to train")
+        self.kept = torch.tensor(kept, device=device)
+        self.trained = torch.tensor(trained, device=device)
+        lookup = torch.full((cfg.n_classes,), -1, dtype=torch.long)
+        lookup[trained] = torch.arange(len(trained))
+        self.lookup = lookup.to(device)  # a model class -> its place among the trained ones
+        weights = cfg.class_weights
+        self.cfg = replace(cfg, n_classes=len(trained), class_names=[cfg.class_names[k] for k in trained],
+                           class_weights=[weights[k] for k in trained] if weights is not None else None)
+        head: Any = model.classifier
+        centers = getattr(model, "centers", None)
+        self._rows = [(t, t.detach()[self.kept].clone()) for t in (head.weight, head.bias, centers)
+                      if isinstance(t, torch.Tensor)]
+
+    def check(self, y: np.ndarray) -> None:
+        """A training row of a kept class is a caller's error (its class would train and be restored)."""
+        if np.isin(y, self.kept.cpu().numpy()).any():
+            raise InputError("classes to keep: the training rows have some of them")
+
+    def losses(self, out: dict[str, torch.Tensor], labels: torch.Tensor, au: torch.Tensor, mask: torch.Tensor,
+               prior: torch.Tensor | None, update_centers: bool) -> torch.Tensor:
+        """compute_losses over the trained classes: their logits, labels among them, prior columns and centres."""
+        from merstudio.model.losses import compute_losses
+
+        t = self.trained
+        sub = {**out, "logits": out["logits"][:, t]}
+        ema = "center_seen" in out
+        if "centers" in out:  # indexed copies: a learnable centre's gradient flows back through the index
+            sub["centers"] = out["centers"][t]
+            if ema:
+                sub["center_seen"] = out["center_seen"][t]
+        loss, _ = compute_losses(sub, self.lookup[labels], au, mask, prior[:, t] if prior is not None else None,
+                                 self.cfg, update_centers=update_centers)
+        if ema and update_centers:  # the EMA centres moved in the copies: into the model's own
+            with torch.no_grad():
+                out["centers"][t] = sub["centers"]
+                out["center_seen"][t] = sub["center_seen"]
+        return loss
+
+    @torch.no_grad()
+    def restore(self, zero_grad: bool = False) -> None:
+        """The kept rows back as they were (weight decay and averaging leave no trace); with zero_grad, instead
+        their gradient is cleared (before clipping: the distillation term reaches them)."""
+        for param, rows in self._rows:
+            if zero_grad:
+                if param.grad is not None:
+                    param.grad[self.kept] = 0
+            else:
+                param[self.kept] = rows
+
+
 def step_loss(net: nn.Module, xb: torch.Tensor, targets: tuple[torch.Tensor, torch.Tensor, torch.Tensor],
               mix: tuple[float, torch.Tensor] | None, soft: torch.Tensor | None, prior: torch.Tensor | None,
-              s: TrainSettings, low_precision: bool, update_centers: bool = True) -> torch.Tensor:
+              s: TrainSettings, low_precision: bool, update_centers: bool = True,
+              kept: KeptClasses | None = None) -> torch.Tensor:
     """One batch's training loss: the forward pass and the losses of `targets` (labels, AU targets, AU mask),
     blended as mixup blended the inputs (`mix`: lambda and the partner permutation), and the distillation term
-    when `soft` (the batch's teacher probabilities) is given."""
+    when `soft` (the batch's teacher probabilities) is given; with `kept`, the label losses over the trained
+    classes only (KeptClasses)."""
     from merstudio.model.losses import compute_losses, distillation_loss
     from merstudio.model.network import training_forward
 
     cfg: Any = net.module.cfg if isinstance(net, nn.parallel.DistributedDataParallel) else net.cfg
     out = training_forward(net, xb, low_precision)
+
+    def label_losses(t: tuple[torch.Tensor, torch.Tensor, torch.Tensor], update: bool) -> torch.Tensor:
+        if kept is not None:
+            return kept.losses(out, *t, prior, update)
+        return compute_losses(out, *t, prior, cfg, update_centers=update)[0]
+
     if mix is not None:
         lam, perm = mix
         # a mixup step evaluates the losses twice, under the dominant label first: only that evaluation moves the
@@ -514,11 +587,9 @@ def step_loss(net: nn.Module, xb: torch.Tensor, targets: tuple[torch.Tensor, tor
         w = lam
         if lam < 0.5:
             dom, other, w = other, dom, 1 - lam
-        loss_dom, _ = compute_losses(out, *dom, prior, cfg, update_centers=update_centers)
-        loss_other, _ = compute_losses(out, *other, prior, cfg, update_centers=False)
-        loss = w * loss_dom + (1 - w) * loss_other
+        loss = w * label_losses(dom, update_centers) + (1 - w) * label_losses(other, False)
     else:
-        loss, _ = compute_losses(out, *targets, prior, cfg, update_centers=update_centers)
+        loss = label_losses(targets, update_centers)
     if soft is not None:
         if mix is not None:
             soft = mix[0] * soft + (1 - mix[0]) * soft[mix[1]]
@@ -602,13 +673,14 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
               val: DataArrays | None = None, freeze_norm: bool = False, fold: str = "",
               progress: ProgressFn | None = None, cancel: Callable[[], bool] | None = None,
               device: torch.device | None = None, cancel_message: str = "training cancelled",
-              soft_targets: np.ndarray | None = None) -> list[dict[str, Any]]:
+              soft_targets: np.ndarray | None = None, keep: Sequence[int] = ()) -> list[dict[str, Any]]:
     """The one epoch loop (LOSO folds, final training and fine-tuning): train `model` in place on `fit` only.
 
     Hooks for the callers: `val` (an inner validation split of training subjects: the best epoch by its UF1 is
     kept), `freeze_norm` (fine-tuning a few events: BatchNorm statistics stay the parent's), `progress` after
     every epoch, `cancel` before every batch (raises TrainingCancelled), `soft_targets` (N, K teachers' class
-    probabilities of the `fit` rows: distillation, see TrainSettings.distill_teachers). Weight averaging
+    probabilities of the `fit` rows: distillation, see TrainSettings.distill_teachers), `keep` (the indices of
+    classes `fit` has no rows of, kept as the model has them: KeptClasses; fine-tuning). Weight averaging
     (settings.average) replaces the last epoch's weights by their EMA or SWA average; with `val`, the averaged weights are what
     validation scores. Returns the per-epoch history; the model is left in eval mode."""
     from merstudio.model.network import to_training_device
@@ -622,6 +694,9 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
     cfg: Any = model.cfg
     if prior is not None:
         prior = prior.to(device)
+    kept = KeptClasses(model, keep, device) if len(keep) else None
+    if kept is not None:
+        kept.check(fit.y)
     net: nn.Module = model
     if world > 1:
         net = nn.parallel.DistributedDataParallel(
@@ -669,16 +744,21 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
                 xb = lam * xb + (1 - lam) * xb[perm]
             sb = soft[idx].to(device) if soft is not None else None
             mix = (lam, perm) if lam < 1.0 else None
-            loss = step_loss(net, xb, (yb, aub, mb), mix, sb, prior, s, low_precision)
+            loss = step_loss(net, xb, (yb, aub, mb), mix, sb, prior, s, low_precision, kept=kept)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             if s.sam_rho > 0:
                 # the same batch again at the weights moved uphill by sam_rho; its gradient is the one applied
                 with sam_ascent(model, s.sam_rho):
                     opt.zero_grad(set_to_none=True)
-                    step_loss(net, xb, (yb, aub, mb), mix, sb, prior, s, low_precision, update_centers=False).backward()
+                    step_loss(net, xb, (yb, aub, mb), mix, sb, prior, s, low_precision, update_centers=False,
+                              kept=kept).backward()
+            if kept is not None:
+                kept.restore(zero_grad=True)
             nn.utils.clip_grad_norm_(model.parameters(), 5.0, foreach=True)
             opt.step()
+            if kept is not None:  # AdamW's weight decay moved them
+                kept.restore()
             if s.average == "ema" and averaged is not None:
                 averaged.update(model)
             tot += float(loss.detach()) * len(idx)
@@ -700,6 +780,8 @@ def fit_model(model: nn.Module, fit: DataArrays, settings: TrainSettings, prior:
         history.append({"selected_epoch": best[1], "val_uf1": best[0]})
     elif averaged is not None and averaged.n:
         model.load_state_dict(averaged.state_dict(model))
+    if kept is not None:  # an EMA of unchanged rows may differ from them in the last bit
+        kept.restore()
     set_tta(model, s, reflect)
     model.eval()
     return history

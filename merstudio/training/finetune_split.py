@@ -812,12 +812,14 @@ def check_counts(items: Sequence[Item], class_names: Sequence[str], min_per_clas
                          f"({', '.join(real)}){left}; accept or code some events first")
     thin = [c for c in real if 0 < counts[c] < min_per_class]
     if thin:
-        c, others = thin[0], ",".join(k for k in real if k not in thin)
+        c = thin[0]
+        # the ways out before `left`: the CLI shortens a long error line at its end
+        way = f"lower it (--min-per-class {min(counts[t] for t in thin)} / Min events per class)"
+        if sum(1 for k in real if counts[k] >= min_per_class) >= 2:  # enough left to train without them
+            way += (f" or leave {'it' if len(thin) == 1 else 'them'} out (--classes "
+                    f"{','.join(k for k in real if k not in thin)} / Class map)")
         raise InputError(f"{where}: too few events to fine-tune: class '{c}' has {counts[c]} accepted "
-                         f"event{'s' if counts[c] != 1 else ''} (need at least {min_per_class}){left}; lower the "
-                         f"minimum (--min-per-class {counts[c]}, in the app Min events per class) or leave "
-                         f"{'it' if len(thin) == 1 else 'them'} out with a class map of the others (--classes "
-                         f"{others}, in the app Class map)")
+                         f"event{'s' if counts[c] != 1 else ''} (need at least {min_per_class}): {way}{left}")
     used = [c for c in real if counts[c]]
     if len(used) < 2:
         have = f"only '{used[0]}' ({counts[used[0]]} events)" if used else "none"

@@ -440,8 +440,18 @@ def project_preview(project: Any, preview: ImportPreview, video_id: int, replace
         prev.left_out = sum(1 for e in prev.events if e.status not in wanted)
         prev.events = [e for e in prev.events if e.status in wanted]
     name = (coder or "").strip()
-    if name:
+    # ``coder`` names only what the file leaves unnamed: its events without a coder, or a file naming no coder at
+    # all (recorded as having coded the video). Where every event names its coder, recording it too made a coder
+    # who coded nothing, counted by the agreement as having found nothing (and one whose events --replace took).
+    unnamed = any(not e.coder for e in prev.events)
+    file_coders = [c for c in file_coders if c]  # read more than once below
+    named_any = any(e.coder for e in preview.events) or bool(file_coders)
+    if name and (unnamed or not named_any):
         prev.events = [e if e.coder else replace_field(e, coder=name) for e in prev.events]
+    else:
+        if name and prev.events:
+            prev.notes.append(f"coder {shorten(name, 40)} not recorded: every event of the file names its coder")
+        name = ""
     prev.file_coders = sorted({e.coder for e in prev.events if e.coder} | {c for c in file_coders if c}
                               | ({name} if name else set()))
     prev.coded_before = list(project.coded_by(video_id)) if hasattr(project, "coded_by") else []

@@ -76,7 +76,11 @@ def motion_region_column(col: str) -> bool:
 
 def timecode(frame: int, fps: float, timebase: Timebase | None = None) -> str:
     """HH:MM:SS.mmm of a frame index (at a variable-rate video's own frame times with its `timebase`)."""
-    t = timebase.time_of(frame) if timebase is not None else frame / fps if fps > 0 else 0.0
+    return clock_text(timebase.time_of(frame) if timebase is not None else frame / fps if fps > 0 else 0.0)
+
+
+def clock_text(t: float) -> str:
+    """HH:MM:SS.mmm of a time in seconds, as :func:`timecode` shows a frame's."""
     # Round to whole milliseconds first: rounding only the seconds left after the minutes are split off turns
     # 299.9997 s (29.97 fps, frame 8991) into "00:04:60.000".
     ms = round(abs(t) * 1000)
@@ -325,10 +329,21 @@ def clamp(v: float, lo: float, hi: float) -> float:
 _TIME_RE = re.compile(r"^(?:(?:(\d+):)?(\d+):)?(\d+(?:\.\d*)?|\.\d+)$")
 
 
+# timecode() shows a time rounded to the millisecond: typed back, it may be up to half of one before its frame's time
+# (frame 196 at 30 fps, 6.5333 s, is shown 00:00:06.533)
+SHOWN_TIME_SLACK = 0.0005
+
+
 def parse_goto(text: str, fps: float, frame_count: int, timebase: Timebase | None = None) -> int:
+    """The frame a Go To entry names, clamped to the video (:func:`goto_frame`)."""
+    return goto_frame(text, fps, frame_count, timebase)[0]
+
+
+def goto_frame(text: str, fps: float, frame_count: int, timebase: Timebase | None = None) -> tuple[int, str]:
     """The frame a Go To entry names: a frame number (``45``) or a time ``hh:mm:ss.mmm`` / ``mm:ss.mmm`` /
-    ``ss.mmm`` (a time has a ``:`` or a ``.``, or ends in ``s``). The frame shown at that time, clamped to the
-    video. ValueError with a one-line message for anything else."""
+    ``ss.mmm`` (a time has a ``:`` or a ``.``, or ends in ``s``): the frame shown at that time, a time shown by
+    :func:`timecode` (rounded to the millisecond) being its frame's. Clamped to the video, with a status line
+    saying so ('' when not clamped). ValueError with a one-line message for anything else."""
     t = text.strip().lower()
     if not t:
         raise ValueError("go to: type a frame number or a time hh:mm:ss.mmm")
@@ -343,10 +358,17 @@ def parse_goto(text: str, fps: float, frame_count: int, timebase: Timebase | Non
         h, mins, secs = int(m.group(1) or 0), int(m.group(2) or 0), float(m.group(3))
         if m.group(2) is not None and secs >= 60 or m.group(1) is not None and mins >= 60:
             raise ValueError(f"go to: {text.strip()!r}: minutes and seconds go up to 59")
-        # a small epsilon: 1.5 s at 30 fps is frame 45, not 44 through float rounding
         seconds = h * 3600 + mins * 60 + secs
-        frame = timebase.frame_at(seconds) if timebase is not None else int(math.floor(seconds * fps + 1e-6))
-    return int(min(max(frame, 0), max(frame_count - 1, 0)))
+        # floor, not round: a time between two frames' is the earlier one's, shown until the next one's time
+        # comes; the slack takes a time as shown (rounded) back to its frame (and 1e-6: 1.5 s at 30 fps is 45)
+        frame = (timebase.frame_at(seconds, SHOWN_TIME_SLACK) if timebase is not None
+                 else int(math.floor((seconds + SHOWN_TIME_SLACK) * fps + 1e-6)))
+    last = max(frame_count - 1, 0)
+    if frame <= last:
+        return max(frame, 0), ""
+    # said, not silent: '45.0' (a frame number as a table wrote it) is a time, 45 s, past a 20 s video's end
+    entry = text.strip() if t.isdigit() else f"{text.strip()} (a time, {clock_text(seconds)})"
+    return last, f"Go to {entry}: past the end, frame {last} is the last"
 
 
 def neighbour_event_frame(events: Iterable[Event], frame: int, direction: int,

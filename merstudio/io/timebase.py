@@ -83,8 +83,11 @@ class Timebase:
         out = np.where(s < t[0], (s - t[0]) * self.fps, out)
         return np.where(s > t[last], last + (s - t[last]) * self.fps, out)
 
-    def frame_at(self, seconds: float) -> int:
-        """The frame showing at `seconds` (the last one whose time has come; -1 before the first)."""
+    def frame_at(self, seconds: float, slack: float = 0.0) -> int:
+        """The frame showing at `seconds` (the last one whose time has come; -1 before the first). `slack`
+        (seconds): a frame whose time is at most this much later counts as come, for a time typed as it was shown,
+        rounded (Go To: a time shown to the millisecond is up to half a millisecond early)."""
+        seconds += slack
         if self.times is None:
             return int(math.floor(seconds * self.fps + 1e-6))
         t, last = self.times, len(self.times) - 1

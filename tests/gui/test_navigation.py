@@ -17,7 +17,8 @@ ALT = Qt.KeyboardModifier.AltModifier
 @pytest.mark.parametrize("text, frame", [
     ("45", 45), (" 0 ", 0), ("1000", 89),  # frame numbers, clamped to the video
     ("00:00:01.500", 45), ("0:01.5", 45), ("1.5", 45), ("1.5s", 45), ("2s", 60), (".5", 15),
-    ("00:00:02.999", 89), ("01:00:00.000", 89), ("00:00:00.033", 0), ("00:00:00.034", 1),
+    ("00:00:02.999", 89), ("01:00:00.000", 89), ("00:00:00.032", 0),
+    ("00:00:00.033", 1),  # frame 1's time as shown (1/30 s rounded to the millisecond): frame 1 (h283)
 ])
 def test_parse_goto(text, frame):
     assert parse_goto(text, 30.0, 90) == frame

@@ -25,7 +25,7 @@ import numpy as np
 
 from merstudio.errors import InputError
 from merstudio.io import natural_sort_key
-from merstudio.model.columns import NONE_CLASS
+from merstudio.model.columns import NONE_CLASS, class_key
 from merstudio.project.events import au_numbers
 
 MIN_TRAIN_PER_CLASS = 3  # training events a class needs (after holding out) for fine-tuning to go ahead
@@ -65,8 +65,9 @@ class Item:
 
 
 def label_key(s: str) -> str:
-    """How labels and class names compare: case and spacing ignored."""
-    return " ".join(str(s).strip().lower().split())
+    """How labels and class names compare: model.columns.class_key (case, spacing, punctuation and '_' ignored: an
+    event coded 'class_i', as an older column spelled it, or 'Class I' is the model's class 'class i')."""
+    return class_key(s)
 
 
 def label_resolver(class_names: Sequence[str], class_map: Any = None) -> Callable[[str], str | None]:
@@ -93,7 +94,7 @@ def label_resolver(class_names: Sequence[str], class_map: Any = None) -> Callabl
         if cmap is not None:
             dropped = False
             for scope in ("project", *cmap.mapping):
-                hit = cmap.lookup(scope, key)
+                hit = cmap.lookup(scope, emotion)  # the map's own rule (its raw labels keep their punctuation)
                 if isinstance(hit, str):
                     return by_name.get(label_key(hit))
                 dropped = dropped or not is_unknown(hit)

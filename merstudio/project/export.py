@@ -34,6 +34,7 @@ from merstudio.features.aus import is_presence
 from merstudio.features.neutral import apply_baselines, complete_baseline, load_baselines, mark_rows
 from merstudio.io.timebase import Timebase
 from merstudio.model.checkpoint_meta import png_metadata
+from merstudio.model.columns import class_key
 from merstudio.mpl_config import literal, thread_fonts_released
 from merstudio.palette import au_colour, au_linestyle, class_colour, class_linestyle, emotion_colour
 from merstudio.project.analyses import model_text
@@ -448,19 +449,29 @@ def summary_of(data: SummaryData) -> pd.DataFrame:
     # Every class of the video's coding (any coder's) and of the model, for every coder and face, zero where they
     # coded none: a pivot of the tidy table (a coder per column) reads 0, not a missing value that a mean skips.
     df = data.frames
-    classes = sorted({e.emotion or "(none)" for e in evs} | {c[2:] for c in df.columns if c.startswith("p_")})
+    # one row per class whatever its spelling (an event's 'Happiness' is the model's p_happiness: class_key), named
+    # as the model's column spells it, else as first coded; an event with no emotion is "(none)", never the model's
+    # 'none' class
+    shown: dict[str, str] = {}
+    for name in [*(c[2:] for c in df.columns if c.startswith("p_")), *(e.emotion for e in evs if e.emotion)]:
+        shown.setdefault(class_key(name), name)
+
+    def label(e: Event) -> str:
+        return shown[class_key(e.emotion)] if e.emotion else "(none)"
+
+    classes = sorted(set(shown.values()) | {"(none)" for e in evs if not e.emotion})
     aus = sorted({n for e in evs for n in set(au_numbers(e.aus))})
     for coder in coders:
         mine = [e for e in evs if (e.coder or NO_CODER) == coder]
         # pooled over the faces: counts only (a sum of durations over two people is no time of the video)
         rows.append(("events", "all", len(mine), coder, ALL_FACES))
-        rows += [("events", cls, sum((e.emotion or "(none)") == cls for e in mine), coder, ALL_FACES)
+        rows += [("events", cls, sum(label(e) == cls for e in mine), coder, ALL_FACES)
                  for cls in classes]
         for face in faces:
             theirs = [e for e in mine if e.face_id == face]
             rows.append(("events", "all", len(theirs), coder, face))
             for cls in classes:
-                durs = np.array([tb.span(e.onset, e.offset) for e in theirs if (e.emotion or "(none)") == cls])
+                durs = np.array([tb.span(e.onset, e.offset) for e in theirs if label(e) == cls])
                 rows += [("events", cls, len(durs), coder, face),
                          ("mean_duration_s", cls, float(durs.mean()) if len(durs) else None, coder, face),
                          ("total_duration_s", cls, float(durs.sum()), coder, face)]

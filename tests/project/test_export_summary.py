@@ -70,3 +70,15 @@ def test_a_video_with_no_coded_event_says_none(project, tmp_path):
             project.delete_event(e.id)
     get = _rows(export_summary(project, 1, tmp_path / "s.csv")[0], "all")
     assert get[("events", "all", "")] == 0 and get[("coders", "count", "")] == 0
+
+
+def test_a_class_is_one_row_whatever_its_spelling(project, tmp_path):
+    """An event's 'Positive' is the model's p_positive (merstudio.model.columns.class_key): one class row counting
+    both, spelled as the model's column; an event with no emotion stays '(none)' (h280: the export split them)."""
+    project.add_event(Event(1, 14, 15, 17, emotion="Positive", aus="12", coder="ann"))
+    project.add_event(Event(1, 25, 26, 27, emotion="", aus="4", coder="ann"))
+    (path,) = export_summary(project, 1, tmp_path / "s.csv")
+    get = _rows(path)
+    categories = {c for (m, c, k) in get if m == "events"}
+    assert "Positive" not in categories and "(none)" in categories
+    assert get[("events", "positive", "ann")] == 2 and get[("events", "(none)", "ann")] == 1

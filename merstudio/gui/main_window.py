@@ -467,7 +467,8 @@ class MainWindow(QMainWindow):
         self.reencode_action = self._action(f, "Re-enco&de video for exact seeking…", lambda: x(C.ReencodeVideo))
         f.aboutToShow.connect(lambda: self.reencode_action.setEnabled(self.video is not None))  # greyed: no video
         f.addSeparator()
-        self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        # "Ctrl+Q" (Cmd+Q on macOS), not StandardKey.Quit: Windows' key scheme leaves that one empty (no key at all)
+        self._action(f, "&Quit", self.close, "Ctrl+Q")
 
     def _edit_menu(self) -> None:
         """Edit: the undo stack's Undo/Redo (window shortcuts too), the selected event's edits, the coder."""

@@ -826,13 +826,20 @@ class NextProposal(AppCommand):
 
 
 class MarkPoint(AppCommand):
-    """I / A / O: mark onset, apex or offset at the play head; with onset and offset marked, make the event."""
+    """I / A / O: mark onset, apex or offset at the play head (while playing, at the picture shown); with onset and
+    offset marked, make the event."""
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
         win = ctx.win
         win.require_video()
-        win.marks.set(params["which"], params.get("frame", win.current_frame))
+        frame = win.current_frame
+        view = win.video_view
+        if win.transport.playing and view.frame_index >= 0 and view.loading is None:
+            # while playing the play head runs on the clock and its decoded picture comes later (1-2 frames on a
+            # busy machine): the coder presses the key at the picture they saw, so that frame is the one marked
+            frame = view.frame_index
+        win.marks.set(params["which"], params.get("frame", frame))
         win.coding.show_marks()
         # the event is made when its second end is marked, whichever key came first (O, then I works too), from
         # the marks: never from a timeline selection left over from something else
@@ -918,15 +925,14 @@ class GoToFrame(AppCommand):
         if "frame" in params:
             return True
         win = ctx.win
-        from merstudio.gui.state import goto_frame
+        from merstudio.gui.state import parse_goto
 
         text, ok = QInputDialog.getText(win, "Go to", f"Frame (0-{win.frame_count - 1}) or time hh:mm:ss.mmm:",
                                         text=str(win.current_frame))
         if not ok:
             return False
         try:
-            params["frame"], params["note"] = goto_frame(text, win.fps, win.frame_count,
-                                                         win.transport.playback.timebase)
+            params["frame"] = parse_goto(text, win.fps, win.frame_count, win.transport.playback.timebase)
         except ValueError as exc:
             raise InputError(str(exc)) from None
         return True
@@ -934,8 +940,6 @@ class GoToFrame(AppCommand):
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
         ctx.win.transport.seek(int(params["frame"]))
-        if params.get("note"):  # clamped: "Go to 600: past the end, frame 599 is the last"
-            ctx.win.statusBar().showMessage(str(params["note"]), 6000)
 
 
 EXPORTS = {

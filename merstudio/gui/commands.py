@@ -925,14 +925,15 @@ class GoToFrame(AppCommand):
         if "frame" in params:
             return True
         win = ctx.win
-        from merstudio.gui.state import parse_goto
+        from merstudio.gui.state import goto_frame
 
         text, ok = QInputDialog.getText(win, "Go to", f"Frame (0-{win.frame_count - 1}) or time hh:mm:ss.mmm:",
                                         text=str(win.current_frame))
         if not ok:
             return False
         try:
-            params["frame"] = parse_goto(text, win.fps, win.frame_count, win.transport.playback.timebase)
+            params["frame"], params["note"] = goto_frame(text, win.fps, win.frame_count,
+                                                         win.transport.playback.timebase)
         except ValueError as exc:
             raise InputError(str(exc)) from None
         return True
@@ -940,6 +941,8 @@ class GoToFrame(AppCommand):
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
         ctx.win.transport.seek(int(params["frame"]))
+        if params.get("note"):  # clamped: "Go to 600: past the end, frame 599 is the last"
+            ctx.win.statusBar().showMessage(str(params["note"]), 6000)
 
 
 EXPORTS = {

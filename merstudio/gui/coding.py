@@ -303,6 +303,13 @@ class Coding(QObject):
         self.win.timeline.clear_selection()
         self.show_marks()
 
+    def clear_marks_and_selection(self) -> None:
+        """Esc (Edit > Clear marks and selection): the marks, the dragged range and the selected event, as
+        docs/gui.md says; the event stayed selected, and Delete, Return or Shift+I/O after Esc still acted on it."""
+        self.clear_marks()
+        if self.selected_event_id is not None:
+            self.select(None)
+
     def show_marks(self, say: bool = True) -> None:
         """Draw the pending marks on the timeline (and, with `say`, list them in the status bar)."""
         m = self.marks

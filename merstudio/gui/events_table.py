@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeyEvent, QPalette
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -376,9 +376,14 @@ class EventsTable(QTableView):
 class FilterField(QLineEdit):
     """The events table's filter field. Its keys are its own while it has the focus: Esc clears it (empty: back to
     the table), Return / Enter / Down go to the table; elsewhere Esc clears the marks and Return edits the event
-    (window shortcuts, taken before a widget sees its key, so they are claimed on ShortcutOverride)."""
+    (window shortcuts, taken before a widget sees its key, so they are claimed on ShortcutOverride). Undo / redo
+    are the field's only while its typing has a step to undo / redo; else the window's (the project's): QLineEdit
+    claims them always, and Ctrl+Z after a click into the filter undid nothing, unsaid."""
 
     OWN = (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Down)
+    # the window's undo / redo keys (main_window's Edit menu) besides the platform's standard ones
+    UNDO_KEYS = (QKeySequence("Ctrl+Z"),)
+    REDO_KEYS = (QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y"))
 
     def __init__(self, table: EventsTable, parent: Any = None) -> None:
         super().__init__(parent)
@@ -387,10 +392,23 @@ class FilterField(QLineEdit):
     def _own(self, e: QKeyEvent) -> bool:
         return e.key() in self.OWN and not (e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
 
+    def _lets_through(self, e: QKeyEvent) -> bool:
+        """An undo / redo key the field has no step for: the window's shortcut takes it."""
+        keys = QKeySequence(e.keyCombination())
+        if e.matches(QKeySequence.StandardKey.Undo) or keys in self.UNDO_KEYS:
+            return not self.isUndoAvailable()
+        if e.matches(QKeySequence.StandardKey.Redo) or keys in self.REDO_KEYS:
+            return not self.isRedoAvailable()
+        return False
+
     def event(self, e: QEvent) -> bool:
-        if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent) and self._own(e):
-            e.accept()
-            return True
+        if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent):
+            if self._own(e):
+                e.accept()
+                return True
+            if self._lets_through(e):
+                e.ignore()  # not overridden: the shortcut map runs the window's action
+                return True
         return super().event(e)
 
     def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802 - Qt override

@@ -485,7 +485,7 @@ class MainWindow(QMainWindow):
         self._action(e, "&New event from selection / marks", lambda: x(C.NewEvent), "C")
         self._action(e, "&Edit event…", lambda: x(C.EditEvent), ["Return", "Enter", "E"])  # Enter: the keypad's
         self._action(e, "&Delete event", lambda: x(C.DeleteEvent), ["Delete", "Backspace"])
-        self._action(e, "&Clear marks and selection", self.coding.clear_marks, "Esc")
+        self._action(e, "&Clear marks and selection", self.coding.clear_marks_and_selection, "Esc")
         self._action(e, "&Filter events…", self.filter_events, QKeySequence.StandardKey.Find)  # Ctrl+F
         e.addSeparator()
         self._action(e, "Set c&oder…", lambda: x(C.SetCoder))

@@ -1749,7 +1749,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         # the project file gone (its work kept with Save As, or not, or stay), a fine-tuning running (Keep training
         # keeps the window)
-        if not self.session.keep_lost_work():
+        if not self.session.keep_lost_work(window=True):  # a re-encoding too: the window's close stops it
             event.ignore()
             return
         remembered.save_layout(self, self.qsettings)
@@ -1761,6 +1761,13 @@ class MainWindow(QMainWindow):
         it: a modal box hangs a test."""
         return ask(self, question, [("stop", "Stop", QMessageBox.ButtonRole.DestructiveRole),
                                     ("keep", "Keep analysing", QMessageBox.ButtonRole.RejectRole)],
+                   default="keep", escape="keep") == "stop"
+
+    def ask_stop_reencode(self, question: str) -> bool:
+        """A copy File > Re-encode is making, which the close would stop: Stop (True) or Keep re-encoding (False,
+        also Escape). Tests patch it: a modal box hangs a test."""
+        return ask(self, question, [("stop", "Stop", QMessageBox.ButtonRole.DestructiveRole),
+                                    ("keep", "Keep re-encoding", QMessageBox.ButtonRole.RejectRole)],
                    default="keep", escape="keep") == "stop"
 
     def ask_lost_project(self, question: str) -> str:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QMessageBox
 from merstudio.atomic import fitted_name, name_bytes, name_max
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.gui import commands as C
-from merstudio.gui import remembered
+from merstudio.gui import reencode, remembered
 from merstudio.gui.places import store_video, stored_video
 from merstudio.gui.plain_text import menu_text
 from merstudio.gui.questions import CANCEL, ask
@@ -640,20 +640,35 @@ class Session(QObject):
         if self._gone():
             self.win.ctx.execute(C.SaveProjectAs)
 
-    def keep_lost_work(self) -> bool:
+    def keep_lost_work(self, window: bool = False) -> bool:
         """Before the open project closes (the window closing, another project opened or made, a video's own
         project opened): the one place that asks about the work the close would lose. Where its file is gone, Save
         As / Discard / Cancel, its work being only in this window; then an analysis running, "Stop it?" (stopped by
-        the close itself: AnalysisControl.project_closing); then a fine-tuning running, "Stop it?" (asked last: a
-        stop cannot be taken back, so no later Cancel may keep the project open without it). True: go on closing
-        (saved, discarded, stopped, or nothing to ask)."""
-        return self._keep_file_work() and self._analysis_may_stop() and self.stop_finetune()
+        the close itself: AnalysisControl.project_closing); with ``window`` (the window closing, which alone stops
+        it) a re-encoding running, "Stop it?" (stopped by MainWindow.shutdown); then a fine-tuning running, "Stop
+        it?" (asked last: a stop cannot be taken back, so no later Cancel may keep the project open without it).
+        True: go on closing (saved, discarded, stopped, or nothing to ask)."""
+        return (self._keep_file_work() and self._analysis_may_stop() and (not window or self._reencode_may_stop())
+                and self.stop_finetune())
 
     def _analysis_may_stop(self) -> bool:
         """An analysis running asks "Stop it?" (it was cancelled without a word: minutes of a long video's run
         gone). True: it may stop (or none runs); False: Keep analysing, the close is not done."""
         question = self.win.analysis.stop_question()
         return question is None or self.win.ask_stop_analysis(question)
+
+    def _reencode_may_stop(self) -> bool:
+        """A copy File > Re-encode is making asks "Stop it?" as an analysis does (it was cancelled and its partial
+        file removed without a word: minutes of an hour-long video's copy gone on one Ctrl+Q). True: it may stop
+        (or none runs); False: Keep re-encoding, the close is not done."""
+        job = reencode.running(self.win)
+        if job is None or not job.worker.isRunning():
+            return True
+        bar = job.progress  # its QProgressDialog: the frames done of the total (0 until the first is known)
+        done = f" ({100 * max(0, bar.value()) // bar.maximum()}% done)" if bar.maximum() > 0 else ""
+        return self.win.ask_stop_reencode(
+            f"The copy of {job.src.name} is being made{done}. Stop it?\n\nStopped, the partial {job.dst.name} is "
+            "removed; File > Re-encode video for exact seeking… makes it again.")
 
     def _keep_file_work(self) -> bool:
         if self.project is None or self.project.read_only:

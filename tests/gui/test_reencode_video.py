@@ -126,6 +126,7 @@ def test_closing_the_window_cancels_the_copy(qtbot, opened, monkeypatch, tmp_pat
     job = R.running(win)
     qtbot.waitUntil(gate.parked.is_set, timeout=10000)
     threading.Timer(0.3, gate.gate.set).start()  # the worker's next frame sees the cancel
+    monkeypatch.setattr(win, "ask_stop_reencode", lambda q: True)  # "Stop it?" (h284): Stop
     win.close()
     assert not job.worker.isRunning() and not out.exists() and R.running(win) is None
 

@@ -825,21 +825,26 @@ class NextProposal(AppCommand):
         ctx.win.coding.goto_next_proposal()
 
 
+def frame_seen(win: MainWindow) -> int:
+    """The frame a key pressed "at the play head" acts on: paused, the play head; while playing, the frame whose
+    picture is on screen. The play head then runs on the clock and its decoded picture comes later (1-2 frames on a
+    busy machine): the coder presses the key at the picture they saw (I / A / O, Shift+I / Shift+O, a behaviour's
+    key, Shift+Del, Y / X, , / ., Ctrl+G's default)."""
+    view = win.video_view
+    if win.transport.playing and view.frame_index >= 0 and view.loading is None:
+        return int(view.frame_index)
+    return int(win.current_frame)
+
+
 class MarkPoint(AppCommand):
-    """I / A / O: mark onset, apex or offset at the play head (while playing, at the picture shown); with onset and
-    offset marked, make the event."""
+    """I / A / O: mark onset, apex or offset at the play head (while playing, at the picture shown: frame_seen);
+    with onset and offset marked, make the event."""
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
         win = ctx.win
         win.require_video()
-        frame = win.current_frame
-        view = win.video_view
-        if win.transport.playing and view.frame_index >= 0 and view.loading is None:
-            # while playing the play head runs on the clock and its decoded picture comes later (1-2 frames on a
-            # busy machine): the coder presses the key at the picture they saw, so that frame is the one marked
-            frame = view.frame_index
-        win.marks.set(params["which"], params.get("frame", frame))
+        win.marks.set(params["which"], params.get("frame", frame_seen(win)))
         win.coding.show_marks()
         # the event is made when its second end is marked, whichever key came first (O, then I works too), from
         # the marks: never from a timeline selection left over from something else
@@ -928,7 +933,7 @@ class GoToFrame(AppCommand):
         from merstudio.gui.state import goto_frame
 
         text, ok = QInputDialog.getText(win, "Go to", f"Frame (0-{win.frame_count - 1}) or time hh:mm:ss.mmm:",
-                                        text=str(win.current_frame))
+                                        text=str(frame_seen(win)))
         if not ok:
             return False
         try:

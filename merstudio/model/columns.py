@@ -11,12 +11,18 @@ from collections.abc import Iterable, Sequence
 NONE_CLASS = "none"
 
 
+# names that are one class whatever the dataset calls it (their class_key: the key of the class they stand for):
+# SAMM's 5 classes say 'other' where CASME II, CAS(ME)^3 and the FACS objective class VII say 'others'
+CLASS_ALIASES = {"other": "others"}
+
+
 def class_key(name: str) -> str:
     """How class names and emotion labels compare, the one rule of the colours, the Event dialog's choices and
     fine-tuning's match of events to classes: case, spacing, punctuation and '_' ignored ('Class I', 'class i' and
-    the column tail 'class_i' that merstudio wrote before 2026-12-07 are one class). Displayed names keep the
-    lab's own spelling; only comparisons use this."""
-    return " ".join(re.sub(r"[\W_]+", " ", str(name)).casefold().split())
+    the column tail 'class_i' that merstudio wrote before 2026-12-07 are one class), CLASS_ALIASES one class
+    (SAMM's 'Other' is 'others'). Displayed names keep the lab's own spelling; only comparisons use this."""
+    key = " ".join(re.sub(r"[\W_]+", " ", str(name)).casefold().split())
+    return CLASS_ALIASES.get(key, key)
 
 
 def class_column(name: str) -> str:

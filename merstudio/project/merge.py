@@ -41,8 +41,9 @@ this one has not, merged in one transaction, the other file opened read-only and
   written, nor copied on disk).
 - Undone (:func:`undo_merge`), a video the merge added that holds work made since (an analysis run, events, behaviour
   events, overlays, neutral frames or who is in it, none of them the merge's) stays, with that work: only what the
-  merge brought to it goes (:class:`MergeUndone` says which and why). Merged again (a redo), it is matched by its
-  content, not added twice.
+  merge brought to it goes (:class:`MergeUndone` says which and why); so does a coder it added whom events,
+  behaviour events or coded marks left in the project name. Merged again (a redo), it is matched by its content,
+  not added twice.
 """
 
 from __future__ import annotations
@@ -302,10 +303,12 @@ class MergeUndone:
     """What :func:`undo_merge` left: ``kept``, the videos the merge added that hold work made since (not the
     merge's), kept with it, only what the merge brought to them taken back ({video id: (its name, that work: 'an
     analysis', '3 open proposals', ...)}); ``behaviours``: the names of behaviours the merge added that behaviour
-    events made since code, kept."""
+    events made since code, kept; ``coders``: the coders the merge added that events, behaviour events or coded
+    marks left in the project name (made since, or kept by the undo), kept recorded."""
 
     kept: dict[int, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     behaviours: list[str] = field(default_factory=list)
+    coders: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         """'second.mp4 kept in the project: it holds an analysis and 4 open proposals made since the merge (what
@@ -314,6 +317,9 @@ class MergeUndone:
                "it was taken back)" for name, what in self.kept.values()]
         if self.behaviours:
             out.append(f"behaviour {_listed(self.behaviours)} kept: behaviour events made since the merge code it")
+        if self.coders:
+            out.append(f"coder {_listed(self.coders)} kept: events, behaviour events or coded marks made since the "
+                       "merge name them")
         return "; ".join(out)
 
 
@@ -828,8 +834,9 @@ def undo_merge(project: Project, done: MergeDone) -> MergeUndone:
     frame folders' rates it carried are as they were. A video it added that holds work made since (an analysis run,
     events, ...: :func:`_work_since`) stays with that work, only what the merge brought to it going (its rate mark
     stays with its row; its neutral frames, changed since, stay as they are), as does a behaviour it added that
-    behaviour events made since code: the result says which and why. An added video that goes takes its per-video
-    settings with it (Project.remove_video: a video added later may get its id)."""
+    behaviour events made since code, and a coder it added whom events, behaviour events or coded marks left in the
+    project name: the result says which and why. An added video that goes takes its per-video settings with it
+    (Project.remove_video: a video added later may get its id)."""
     from merstudio.features.neutral import setting_key
 
     undone = MergeUndone()
@@ -873,9 +880,23 @@ def undo_merge(project: Project, done: MergeDone) -> MergeUndone:
         con.executemany("DELETE FROM settings WHERE key = ?", [(k,) for v in gone for k in video_setting_keys(v)])
         # the app's last video (gui.places.VIDEO_KEY) when it was one that went, as Project.remove_video does
         con.executemany("DELETE FROM settings WHERE key = 'view_video' AND value = ?", [(json.dumps(v),) for v in gone])
-        con.executemany("DELETE FROM coders WHERE name = ?", [(c,) for c in done.coders])
         project._mark_coded(con, done.coded, keep=False)
+        # a coder it added whom work left here names (made since: picked from the list the merge gave) stays recorded
+        named = _coders_named(con)
+        undone.coders = [c for c in done.coders if c in named]
+        con.executemany("DELETE FROM coders WHERE name = ?", [(c,) for c in done.coders if c not in named])
     return undone
+
+
+def _coders_named(con: sqlite3.Connection) -> set[str]:
+    """The coders the project's events (the model's proposals are no coder's), behaviour events and coded marks
+    name, as Project.coders finds those unrecorded."""
+    named = {str(c) for (c,) in con.execute(
+        "SELECT DISTINCT coder FROM events WHERE coder != '' AND NOT (source = 'model' AND coder = 'model') "
+        "UNION SELECT DISTINCT coder FROM behaviour_events WHERE coder != ''")}
+    for (value,) in con.execute("SELECT value FROM settings WHERE key LIKE 'coded:%'"):  # settings.coded_key
+        named.update(str(c) for c in json.loads(value) or [])
+    return named
 
 
 # ----------------------------------------------------------------------------------------------------------- helpers

@@ -5,35 +5,15 @@ added twice. A video the merge added and nothing touched since goes, with its pe
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from support.merge_copies import study
+from support.merge_copies import two_videos_copies
 
 from merstudio.project import Project
-from merstudio.project.behaviours import Behaviour, BehaviourEvent
+from merstudio.project.behaviours import BehaviourEvent
 from merstudio.project.events import Event
 from merstudio.project.merge import apply_merge, plan_merge, undo_merge
-
-
-def _copies(root: Path) -> tuple[Path, Path]:
-    """A (study: clip.avi), B copied from it with a second video 'second.avi' holding bob's event, a behaviour of
-    its own with an event there, and an overlay."""
-    a = study(root / "A")
-    shutil.copytree(a.parent, root / "B")
-    b = root / "B" / a.name
-    clip = root / "B" / "second.avi"
-    clip.write_bytes(np.random.default_rng(3).integers(0, 256, 20_000, np.uint8).tobytes())
-    with Project.open(b) as p:
-        v = p.add_video(clip, 30.0, 90, 64, 48)
-        p.add_event(Event(v.id, 10, 15, 20, coder="bob", emotion="happiness"))
-        beh = p.add_behaviour(Behaviour("nod", key="n"))
-        p.add_behaviour_event(BehaviourEvent(v.id, beh.id, 5, 8, coder="bob"))
-        p.save_overlay(v.id, "openface", pd.DataFrame({"frame": range(5), "face_id": 0, "AU12_r": 1.0}),
-                       kind="openface")
-    return a, b
 
 
 def _analyse(p: Project, vid: int) -> None:
@@ -47,7 +27,7 @@ def _analyse(p: Project, vid: int) -> None:
 
 
 def test_an_analysis_run_on_an_added_video_keeps_it_through_the_undo(tmp_path: Path) -> None:
-    a, b = _copies(tmp_path)
+    a, b = two_videos_copies(tmp_path)
     with Project.open(a) as p:
         plan = plan_merge(p, b)
         done = apply_merge(p, plan)
@@ -79,7 +59,7 @@ def test_an_analysis_run_on_an_added_video_keeps_it_through_the_undo(tmp_path: P
 def test_events_behaviour_events_overlays_and_neutral_frames_made_since_keep_the_video(tmp_path: Path) -> None:
     from merstudio.features.neutral import setting_key
 
-    a, b = _copies(tmp_path)
+    a, b = two_videos_copies(tmp_path)
     with Project.open(a) as p:
         done = apply_merge(p, plan_merge(p, b))
         [vid] = done.videos
@@ -101,7 +81,7 @@ def test_events_behaviour_events_overlays_and_neutral_frames_made_since_keep_the
 
 
 def test_an_added_video_nothing_touched_since_goes_with_its_settings(tmp_path: Path) -> None:
-    a, b = _copies(tmp_path)
+    a, b = two_videos_copies(tmp_path)
     with Project.open(a) as p:
         first = p.videos()[0].id
         done = apply_merge(p, plan_merge(p, b))
@@ -118,7 +98,7 @@ def test_an_added_video_nothing_touched_since_goes_with_its_settings(tmp_path: P
 def test_a_kept_videos_neutral_frames_from_the_merge_go_and_come_back_with_the_redo(tmp_path: Path) -> None:
     from merstudio.features.neutral import setting_key
 
-    a, b = _copies(tmp_path)
+    a, b = two_videos_copies(tmp_path)
     with Project.open(b) as p:
         theirs = next(v for v in p.videos() if v.name == "second.avi")
         p.set_setting(setting_key(theirs.id), [{"face_id": 0, "frames": [3, 4]}])

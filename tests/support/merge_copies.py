@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from merstudio import interchange as ix
 from merstudio.project import Project
@@ -108,6 +109,24 @@ def two_copies(root: Path, clip: Path | None = None, size: tuple[int, int] = (64
     with Project.open(a) as p:
         vid = p.videos()[0].id
         p.add_event(Event(vid, 500, 505, 510, coder="alice", emotion="fear", note="coded after the copy"))
+    return a, b
+
+
+def two_videos_copies(root: Path) -> tuple[Path, Path]:
+    """(A, B): alice's study under root/A (clip.avi), and B copied from it given a second video 'second.avi'
+    holding bob's event, a behaviour 'nod' of its own with bob's event there, and an overlay 'openface' (h282's
+    and h290's undone merges)."""
+    a = study(root / "A")
+    b = copy_of(a, root / "B")
+    clip = root / "B" / "second.avi"
+    clip.write_bytes(np.random.default_rng(3).integers(0, 256, 20_000, np.uint8).tobytes())
+    with Project.open(b) as p:
+        v = p.add_video(clip, 30.0, 90, 64, 48)
+        p.add_event(Event(v.id, 10, 15, 20, coder="bob", emotion="happiness"))
+        beh = p.add_behaviour(Behaviour("nod", key="n"))
+        p.add_behaviour_event(BehaviourEvent(v.id, beh.id, 5, 8, coder="bob"))
+        p.save_overlay(v.id, "openface", pd.DataFrame({"frame": range(5), "face_id": 0, "AU12_r": 1.0}),
+                       kind="openface")
     return a, b
 
 

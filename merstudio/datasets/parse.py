@@ -90,14 +90,21 @@ def parse_aus(value: Any) -> tuple[frozenset[int], str]:
     return frozenset(a for a in aus if 0 < a < 100), raw
 
 
+# A subject as the datasets spell it (datasets.md): a number (6, 006, 6.0 as Excel stores it) or one after sub,
+# subject, s or spNO. (sub01, sub-01, s1, S01, spNO.1). The digits of any other text are no subject: a footnote's
+# "Davison et al. 2018" was read as subject 2018.
+_SUBJECT = re.compile(r"(?:(?:sub(?:j(?:ect)?)?|s|sp(?:no)?)[\s._-]*)?(\d+)(?:\.0+)?", re.IGNORECASE)
+
+
 def subject_number(value: Any, where: str = "") -> int:
-    """The subject number in any of `sub01`, `01`, `1`, `1.0`, `s1`, `s01`, `006`, `6`, `spNO.1`."""
+    """The subject number in any of `sub01`, `01`, `1`, `1.0`, `s1`, `s01`, `006`, `6`, `spNO.1`; any other cell
+    is a one-line InputError (``where``: the row, first)."""
     text = cell_text(value)
-    nums = re.findall(r"\d+", re.sub(r"(\d)\.0+$", r"\1", text))
-    if not nums:
-        msg = f"subject {_quote(text)} has no number"
+    m = _SUBJECT.fullmatch(text)
+    if m is None:
+        msg = f"subject {_quote(text)} has no number as subjects are written (6, 006, sub06, s6, spNO.6)"
         raise InputError(f"{where}: {msg}" if where else msg)
-    return _number(nums[-1], "subject", where)
+    return _number(m.group(1), "subject", where)
 
 
 def frame_number(value: Any) -> int | None:
@@ -456,7 +463,7 @@ def find_files(roots: Iterable[Path], patterns: Sequence[str]) -> list[Path]:
             continue
         files = sorted((p for p in root.iterdir() if p.is_file() and not p.name.startswith("~$")),
                        key=lambda p: natural_key(p.name))
-        rxs = [re.compile(_glob_to_re(pat), re.IGNORECASE) for pat in patterns]
+        rxs = [re.compile(glob_to_re(pat), re.IGNORECASE) for pat in patterns]
         for rx in rxs:
             hits = [p for p in files if rx.fullmatch(p.name)]
             if hits:
@@ -471,12 +478,17 @@ def find_dir(root: Path, patterns: Sequence[str]) -> Path | None:
     except OSError:
         return None
     for pat in patterns:
-        rx = re.compile(_glob_to_re(pat), re.IGNORECASE)
+        rx = re.compile(glob_to_re(pat), re.IGNORECASE)
         for p in dirs:
             if rx.fullmatch(p.name):
                 return p
     return None
 
 
-def _glob_to_re(pat: str) -> str:
+def glob_to_re(pat: str) -> str:
+    """A name pattern (``*`` any text, ``?`` one character; every other character itself, as the parentheses of
+    ``cas(me)*``) as a regular expression for ``re.fullmatch``: how find_file, find_dir and the loaders match names."""
     return "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pat)
+
+
+_glob_to_re = glob_to_re  # h289: until loaders.py's import of glob_to_re is committed (h285 has the file open)

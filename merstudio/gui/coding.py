@@ -156,8 +156,8 @@ class Coding(QObject):
         that onset are next), else from the play head. Only the events the table's filter shows (:meth:`shown`),
         in the video's order (by onset), whatever the table's sort: the keys move through the video from the play
         head, and a sort by emotion or coder would send them back and forth in it; Up/Down in the table walk the
-        sorted rows."""
-        frame = self.win.current_frame
+        sorted rows. While playing, from the picture shown (:func:`C.frame_seen`)."""
+        frame = C.frame_seen(self.win)
         events = self.shown()
         sel = self.find(self.selected_event_id)
         if sel is not None and sel not in events:
@@ -172,8 +172,10 @@ class Coding(QObject):
         self.message.emit(event_line(ev), 6000)  # replaces an earlier "No previous event", or another event's line
 
     def _proposal_here(self, events: list[Event]) -> Event | None:
-        """The first (video's order) of these events' open proposals under the play head."""
-        here = [e for e in events if e.status == "proposal" and e.onset <= self.win.current_frame <= e.offset]
+        """The first (video's order) of these events' open proposals under the play head (while playing, under the
+        picture shown: :func:`C.frame_seen`)."""
+        f = C.frame_seen(self.win)
+        here = [e for e in events if e.status == "proposal" and e.onset <= f <= e.offset]
         return min(here, key=event_order) if here else None
 
     def current_proposal_id(self) -> tuple[int | None, str]:
@@ -206,7 +208,7 @@ class Coding(QObject):
         selected = self.find(self.selected_event_id)
         events = self.shown()  # the proposals the table's filter shows, as `,`/`.`
         here = None if selected is not None else self._proposal_here(events)
-        ev = here if here is not None else next_proposal(events, self.win.current_frame, selected)
+        ev = here if here is not None else next_proposal(events, C.frame_seen(self.win), selected)
         if ev is None:
             text = self.filter_text() if events is not self.events else ""
             self.message.emit("No open proposals" + (f" the filter '{text}' shows" if text else ""), 3000)
@@ -241,12 +243,12 @@ class Coding(QObject):
         self.apply_region(ev.id, onset, offset)
 
     def snap_boundary(self, which: str) -> None:
-        """Put the selected event's onset or offset on the play head (undoable; refused where it would cross the
-        other boundary)."""
+        """Put the selected event's onset or offset on the play head, while playing on the picture shown
+        (:func:`C.frame_seen`) (undoable; refused where it would cross the other boundary)."""
         ev = self.selected()
         if ev is None or ev.id is None:
             return
-        f = self.win.current_frame
+        f = C.frame_seen(self.win)
         if (which == "onset" and f > ev.offset) or (which == "offset" and f < ev.onset):
             where = "after the offset" if which == "onset" else "before the onset"
             self.message.emit(f"The play head is {where}: not moved", 4000)
@@ -304,11 +306,14 @@ class Coding(QObject):
         self.show_marks()
 
     def clear_marks_and_selection(self) -> None:
-        """Esc (Edit > Clear marks and selection): the marks, the dragged range and the selected event, as
-        docs/gui.md says; the event stayed selected, and Delete, Return or Shift+I/O after Esc still acted on it."""
+        """Esc (Edit > Clear marks and selection): the marks, the dragged range and the selected event, coded or
+        behaviour, as docs/gui.md says; the event stayed selected, and Delete, Return or Shift+I/O after Esc still
+        acted on it."""
         self.clear_marks()
         if self.selected_event_id is not None:
             self.select(None)
+        if self.win.behaviours.selected_id is not None:  # a behaviour event too: Delete after Esc deleted it
+            self.win.behaviours.select(None)
 
     def show_marks(self, say: bool = True) -> None:
         """Draw the pending marks on the timeline (and, with `say`, list them in the status bar)."""

@@ -151,6 +151,16 @@ def big_font(qapp):
 
 
 @pytest.fixture
+def copies(tmp_path):
+    """(alice's A, bob's B): support.merge_copies.two_copies on a real 600-frame video the app opens."""
+    from gui_fixtures import FPS, H, W
+    from support.merge_copies import two_copies
+
+    assert FPS == 30.0  # as study() adds the video
+    return two_copies(tmp_path / "copies", write_video(tmp_path / "src.avi", n=600), (W, H))
+
+
+@pytest.fixture
 def alice_and_bob(window, video_path):
     """The window on a video alice and bob coded: one event each, matching (frames 10-12-15 and 11-12-16)."""
     from merstudio.gui import commands as C

@@ -6,20 +6,12 @@ uses (interchange.export_project_events) (audit a98 findings 1, 2; h226)."""
 from __future__ import annotations
 
 import pytest
-from gui_fixtures import FPS, H, W, write_video
 from helpers import accepted_previews
-from support.merge_copies import behaviour_tiers_alone, two_copies
+from support.merge_copies import behaviour_tiers_alone
 
 from merstudio.gui import commands as C
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def copies(tmp_path):
-    assert FPS == 30.0
-    clip = write_video(tmp_path / "src.avi", n=600)
-    return two_copies(tmp_path / "copies", clip, (W, H))
 
 
 def test_the_apps_elan_file_with_behaviour_tiers_imports_back_as_one_step(qtbot, window, copies, monkeypatch,

@@ -5,19 +5,10 @@ finding 5). And a `_behaviours.csv` imported through File > Import events (refus
 from __future__ import annotations
 
 import pytest
-from gui_fixtures import FPS, H, W, write_video
-from support.merge_copies import two_copies
 
 from merstudio.gui import commands as C
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def copies(tmp_path):
-    assert FPS == 30.0
-    clip = write_video(tmp_path / "src.avi", n=600)
-    return two_copies(tmp_path / "copies", clip, (W, H))
 
 
 def _open(window, path):

@@ -5,32 +5,18 @@ stored analysis measured at the old one). Now both are said, joined (StatusBar.a
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import cv2
-import numpy as np
-from gui_fixtures import reopened
+from gui_fixtures import frame_folder_project, reopened
 
-from merstudio.cli.main import main
 from merstudio.gui import commands as C
 from merstudio.gui import video_opening
 from merstudio.project import Event
 
 
-def _project(tmp_path: Path) -> Path:
-    folder = tmp_path / "burst"
-    folder.mkdir()
-    for k in range(12):
-        cv2.imwrite(str(folder / f"img{k + 1:04d}.png"), np.full((48, 64, 3), 20 * k, np.uint8))
-    path = tmp_path / "study.merproj"
-    assert main(["project", "new", str(path), str(folder)]) == 0
-    return path
-
-
 def test_the_rate_line_joins_the_video_switch_lines(qtbot, qsettings, tmp_path, monkeypatch) -> None:
     """The open within the grace: the video's lines first, then the rate's joined to them, the analysis said once."""
     monkeypatch.setattr(video_opening, "ask_folder_rate", lambda *a: (60.0, False))
-    win = reopened(qtbot, qsettings, _project(tmp_path))
+    win = reopened(qtbot, qsettings, frame_folder_project(tmp_path, 12))
     try:
         qtbot.waitUntil(lambda: win.session.source is not None)
         assert win.ctx.execute(C.RunAnalysis), win.errors
@@ -59,7 +45,7 @@ def test_the_rate_line_joins_a_switch_that_outlasts_the_grace(qtbot, qsettings, 
     import merstudio.io as mio
 
     monkeypatch.setattr(video_opening, "ask_folder_rate", lambda *a: (60.0, False))
-    win = reopened(qtbot, qsettings, _project(tmp_path))
+    win = reopened(qtbot, qsettings, frame_folder_project(tmp_path, 12))
     try:
         qtbot.waitUntil(lambda: win.session.source is not None)
         assert win.ctx.execute(C.RunAnalysis), win.errors

@@ -3,11 +3,10 @@ here, frames 102-110-120 in the other copy" where emotion and note differed)."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from support.merge_copies import study
+from support.merge_copies import copy_of, study
 
 from merstudio.project import Project
 from merstudio.project.merge import plan_merge
@@ -21,8 +20,7 @@ def _edit(path: Path, **changes: object) -> None:
 
 def test_a_conflict_of_equal_frames_says_what_differs(tmp_path: Path) -> None:
     a = study(tmp_path / "A")
-    shutil.copytree(a.parent, tmp_path / "B")
-    b = tmp_path / "B" / a.name
+    b = copy_of(a, tmp_path / "B")
     _edit(a, emotion="fear", note="A says fear")
     _edit(b, emotion="happiness", note="B says happy")
     with Project.open(a) as p:
@@ -35,8 +33,7 @@ def test_a_conflict_of_equal_frames_says_what_differs(tmp_path: Path) -> None:
 
 def test_a_conflict_of_frames_alone_says_only_the_frames(tmp_path: Path) -> None:
     a = study(tmp_path / "A")
-    shutil.copytree(a.parent, tmp_path / "B")
-    b = tmp_path / "B" / a.name
+    b = copy_of(a, tmp_path / "B")
     _edit(a, onset=104)
     _edit(b, onset=98, emotion="fear")
     with Project.open(a) as p:

@@ -4,13 +4,12 @@ coded after the copy (audit a96, findings 5 and 6; behaviour events could not tr
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
-from support.merge_copies import behaviour_coding, coding, study, two_copies
+from support.merge_copies import behaviour_coding, coding, copy_of, study, two_copies
 
 from merstudio.errors import InputError
 from merstudio.project import Project
@@ -47,8 +46,7 @@ def test_an_edit_in_the_other_copy_replaces_the_original_and_nothing_of_this_cop
 
 def test_changed_in_both_keeps_both_and_a_deletion_travels(tmp_path: Path) -> None:
     a = study(tmp_path / "A")
-    shutil.copytree(a.parent, tmp_path / "B")
-    b = tmp_path / "B" / a.name
+    b = copy_of(a, tmp_path / "B")
     with Project.open(b) as p:
         e = next(e for e in p.events() if e.status == "accepted")
         p.update_event(replace(e, onset=98))

@@ -4,12 +4,11 @@ has not is named, with the hint to run the analysis here (analyses are not merge
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from support.merge_copies import study
+from support.merge_copies import copy_of, study
 
 from merstudio.project import Project
 from merstudio.project.merge import apply_merge, plan_merge, undo_merge
@@ -17,8 +16,7 @@ from merstudio.project.merge import apply_merge, plan_merge, undo_merge
 
 def _copies(root: Path) -> tuple[Path, Path]:
     a = study(root / "A")
-    shutil.copytree(a.parent, root / "B")
-    return a, root / "B" / a.name
+    return a, copy_of(a, root / "B")
 
 
 def _table(level: float, n: int = 20) -> pd.DataFrame:

@@ -193,27 +193,6 @@ def _left_out(preview: Any, statuses: list[str] | None) -> None:
                                 "statuses left out")
 
 
-def _class_note(project: Any, vid: int, preview: Any) -> None:
-    """A note naming the emotions to import that are none of the classes of the model the video's analysis ran
-    with (a typo, another vocabulary: 'Happy' for 'happiness'), compared as fine-tuning compares them
-    (model.columns.class_key), while they can still be fixed: fine-tuning leaves such events out. Only where a
-    model's classes are known for the video; imported all the same."""
-    from merstudio.model.columns import NONE_CLASS, class_key, class_name
-    from merstudio.project.analyses import model_identity
-
-    run = project.analysis(vid)
-    classes = [class_name(c) for c in (run.columns if run is not None else ()) if c.startswith("p_")]
-    keys = {class_key(c) for c in classes} - {NONE_CLASS}
-    odd = sorted({e.emotion for e in preview.events if e.emotion.strip() and class_key(e.emotion) not in keys})
-    if not keys or not odd:
-        return
-    n = sum(1 for e in preview.events if e.emotion in odd)
-    model = model_identity(run).get("name") or "its model"
-    preview.notes.append(f"{n} event(s) name no class of the model {model} ({', '.join(odd)}; its classes: "
-                         f"{', '.join(c for c in classes if class_key(c) != NONE_CLASS)}): imported as they are, "
-                         "fine-tuning leaves them out")
-
-
 def _rows(preview: Any) -> str:
     return "annotation(s)" if preview.format.startswith("ELAN") else "row(s)"
 
@@ -846,7 +825,6 @@ def _import_all(project: Any, args: argparse.Namespace) -> int:
                          f"imported (the project's: {name_list([v.name for v in project.videos()], 4)})")
     for v, prev in found.parts:
         _left_out(prev, args.status)
-        _class_note(project, v.id, prev)
         print(f"{v.name}: {prev.summary()}", file=sys.stderr)
     # every video checked before any is written; one whose rows were all open proposals reviewed here already
     # brings nothing, said below (it refused the whole file)
@@ -943,7 +921,6 @@ def _run_project(args: argparse.Namespace) -> int:
                     project, args.import_file, vid, fps_override=args.force_fps, fmt=fmt, times=times(),
                     coder=args.coder, replace=args.replace, statuses=args.status, **_kwargs(args, fmt), **more))
         _left_out(preview, args.status)  # left out before the preview counted its skips and duplicates
-        _class_note(project, vid, preview)
         _show(preview)
         if _nothing_kept(preview):
             raise _all_left_out(args.import_file, args.status, preview.left_out, _rows(preview))

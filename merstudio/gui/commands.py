@@ -1663,7 +1663,10 @@ def _import_done(preview: Any, events: list[Event], gone: list[Event], new: list
              f"{len(preview.duplicates)} already in the project" if preview.duplicates else "",
              _reviewed_here(preview)]
     extra = [x for x in extra if x]
-    return line + (f" ({', '.join(extra)})" if extra else "")
+    # emotions none of the video's model's classes (interchange.class_note): said after the import too, as the CLI
+    # does, for the events fine-tuning will leave out
+    note = getattr(preview, "class_note", "")
+    return line + (f" ({', '.join(extra)})" if extra else "") + (f"; {note}" if note else "")
 
 
 class _SettingsMade:

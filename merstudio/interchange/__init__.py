@@ -298,6 +298,9 @@ class ProjectImport(ImportPreview):
     # the file's events of other statuses than the import's ``statuses`` (convert --status): left out before
     # anything was counted, so the skipped, duplicates and reviewed_here above are only of the events it keeps
     left_out: int = 0
+    # the note (among ``notes``) naming the events to import whose emotion is none of the classes of the model the
+    # video's run used (:func:`class_note`): also the app's status line after the import
+    class_note: str = ""
 
     @property
     def resolves(self) -> list[Event]:
@@ -521,7 +524,29 @@ def project_preview(project: Any, preview: ImportPreview, video_id: int, replace
     held = {_identity(e) for e in [*prev.events, *prev.duplicates]}
     prev.open_proposals = [x for x in existing if is_model_proposal(x) and x.id not in taken
                            and _identity(x) not in held]
+    prev.class_note = class_note(project, video_id, prev.events)
+    if prev.class_note:
+        prev.notes.append(prev.class_note)
     return prev
+
+
+def class_note(project: Any, video_id: int, events: Iterable[Event]) -> str:
+    """One line naming the ``events``' emotions that are none of the classes of the model the video's analysis ran
+    with (a typo, another vocabulary: 'Happy' for 'happiness'), compared as fine-tuning compares them
+    (model.columns.class_key), while they can still be fixed: fine-tuning leaves such events out; '' where all are
+    its classes or no model's classes are known for the video (the CLI's import and the app's alike)."""
+    from merstudio.model.columns import NONE_CLASS, class_key
+    from merstudio.project.analyses import model_identity, run_classes
+
+    run = project.analysis(video_id) if hasattr(project, "analysis") else None
+    classes = [c for c in run_classes(run) if class_key(c) != NONE_CLASS]
+    keys = {class_key(c) for c in classes}
+    evs = [e for e in events if e.emotion.strip() and class_key(e.emotion) not in keys]
+    if not keys or not evs:
+        return ""
+    model = model_identity(run).get("name") or "its model"
+    return (f"{len(evs)} event(s) name no class of the model {model} ({', '.join(sorted({e.emotion for e in evs}))}; "
+            f"its classes: {', '.join(classes)}): imported as they are, fine-tuning leaves them out")
 
 
 def resolved_line(n: int) -> str:

@@ -94,6 +94,24 @@ def model_identity(analysis: Analysis | None) -> dict[str, str]:
     return {"name": file_name(analysis.model)}  # a path written on Windows too
 
 
+def run_classes(analysis: Analysis | None) -> list[str]:
+    """The classes of the model a run used ('none' too), in its columns' order, spelt as the checkpoint spells them:
+    its p_<class> columns' names (model.columns.class_name). A run stored before 2026-12-07 wrote p_class_i for
+    'class i' and records no class names: where such a column is found (a '_' in its tail) the names come from the
+    checkpoint still at the run's ``model`` path (its metadata, read without torch), a column mapped to the class it
+    compares equal to by class_key; without that file, the columns' tails. [] for a run without a model's classes."""
+    from merstudio.model.columns import class_name
+
+    cols = [c for c in (analysis.columns if analysis is not None else ()) if c.startswith("p_")]
+    known: list[str] = []
+    if analysis is not None and analysis.model and any("_" in c[2:] for c in cols):
+        from merstudio.model.checkpoint_meta import peek_checkpoint_meta
+
+        meta = peek_checkpoint_meta(analysis.model) or {}  # None for a file gone, moved or not a checkpoint
+        known = [str(n) for n in meta.get("class_names") or ()]
+    return [class_name(c, known) for c in cols]
+
+
 def model_text(analysis: Analysis | None, short: bool = False) -> str:
     """Which model made a run's class curves and proposals, in words (model.checkpoint_meta.identity_text):
     "starter.pt (SHA-256 …, merstudio 0.1.0, created …)"; "" where it used none (the FACS rules' emotions)."""
@@ -470,6 +488,7 @@ class AnalysisTables(StoreBase):
         import pandas as pd
 
         from merstudio.analysis.table import frame_table_dtypes
+        from merstudio.model.columns import class_column
 
         a = self.analysis(video_id)
         cols = list(a.columns) if a else []
@@ -497,17 +516,21 @@ class AnalysisTables(StoreBase):
             "confidence": np.asarray(base[3], dtype=np.float64),
             "success": np.asarray(base[4], dtype=np.int64),
         })
+        # an older run's class columns (p_class_i) as the checkpoint names its classes (p_class i): legends, readouts,
+        # the Event dialog's choices and exports read 'class i' from the column, as of a run made today
+        named = dict(zip([c for c in cols if c.startswith("p_")], map(class_column, run_classes(a)), strict=True))
         if columns is not None:
             kept = [c for c in cols if columns(c)]
             vals = vals[:, [cols.index(c) for c in kept]]
             # presence flags 0/1, NaN where unknown (the AU's intensity is: a cover, lids shut), never 0 (absent)
-            return pd.concat([df, pd.DataFrame(vals, index=df.index, columns=kept)], axis=1)
+            return pd.concat([df, pd.DataFrame(vals, index=df.index, columns=[named.get(c, c) for c in kept])],
+                             axis=1)
         # every column in one go: replacing the presence columns one by one left a frame of ~100 blocks, which
         # pandas reports as a PerformanceWarning at the next insert (merstudio agreement)
         data = vals.astype(np.float64)
         types = frame_table_dtypes(cols)
-        extra = pd.DataFrame({c: _typed(data[:, j], types[c]) for j, c in enumerate(cols)}, index=df.index,
-                             columns=cols)
+        extra = pd.DataFrame({named.get(c, c): _typed(data[:, j], types[c]) for j, c in enumerate(cols)},
+                             index=df.index, columns=[named.get(c, c) for c in cols])
         return pd.concat([df, extra], axis=1).copy()  # consolidated: one block per dtype
 
     def landmarks(self, video_id: int, frame: int) -> dict[int, np.ndarray]:

@@ -15,3 +15,53 @@ def test_samm_other_is_the_facs_class_others() -> None:
     assert class_key("Other") == class_key("others") == class_key("OTHERS")
     assert model_class("others", [*SAMM5, "none"]) == "other"  # the model's own spelling
     assert model_class("other", ["negative", "positive", "surprise", "others"]) == "others"
+
+
+def _older_run(tmp_path, model: str, columns: dict[str, float]):
+    """A project whose video's run (model ``model``) wrote ``columns``, as a run before h280 wrote them."""
+    from support.cli_run import tiny_video
+
+    from merstudio.project import Project
+
+    p = Project.create(tmp_path / "study.merproj")
+    vid = p.add_video(tiny_video(tmp_path / "a.avi", n=30), fps=30.0, frame_count=30, width=64, height=48).id
+    aid = p.begin_analysis(vid, model=model)
+    p.append_frames(aid, [{"frame": f, "face_id": 0, "timestamp": f / 30, "confidence": 1.0, "success": 1,
+                           **columns} for f in range(30)])
+    p.finish_analysis(aid)
+    return p, vid
+
+
+def test_an_import_note_has_one_home_the_core_preview(tmp_path) -> None:
+    from merstudio.interchange import preview_import
+
+    p, vid = _older_run(tmp_path, "five.pt", {"p_disgust": .5, "p_happiness": .3, "p_none": .2})
+    with p:
+        (tmp_path / "zoe.csv").write_text("video,onset,apex,offset,emotion,aus,coder\na.avi,3,5,8,Happy,12,zoe\n"
+                                          "a.avi,10,12,14,Disgust,9,zoe\n", encoding="utf-8")
+        prev = preview_import(p, tmp_path / "zoe.csv", vid)
+    want = ("1 event(s) name no class of the model five.pt (Happy; its classes: disgust, happiness): imported as "
+            "they are, fine-tuning leaves them out")
+    assert prev.class_note == want and prev.notes.count(want) == 1
+
+
+def test_an_older_runs_columns_read_back_as_its_checkpoints_classes(tmp_path) -> None:
+    from support.finetune_project import tiny_checkpoint
+
+    from merstudio.interchange import class_note
+    from merstudio.project import Event
+    from merstudio.project.analyses import run_classes
+
+    ckpt = tiny_checkpoint(tmp_path / "lab.pt", classes=("Class I", "class ii", "none"))
+    p, vid = _older_run(tmp_path, str(ckpt), {"p_Class_I": .6, "p_class_ii": .3, "p_none": .1})
+    with p:
+        assert run_classes(p.analysis(vid)) == ["Class I", "class ii", "none"]
+        df = p.load_frames(vid)
+        assert [c for c in df.columns if c.startswith("p_")] == ["p_Class I", "p_class ii", "p_none"]
+        curves = p.load_frames(vid, columns=lambda c: c.startswith("p_"))  # the app's curves (legends, dialog)
+        assert [c for c in curves.columns if c.startswith("p_")] == ["p_Class I", "p_class ii", "p_none"]
+        ev = Event(video_id=vid, onset=1, apex=2, offset=3, emotion="happiness")
+        assert "its classes: Class I, class ii)" in class_note(p, vid, [ev])
+    ckpt.unlink()  # the checkpoint gone: the columns' tails, as before
+    with type(p).open(tmp_path / "study.merproj", read_only=True) as q:
+        assert run_classes(q.analysis(vid)) == ["Class_I", "class_ii", "none"]

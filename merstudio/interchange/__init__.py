@@ -418,6 +418,10 @@ def preview_import(project: Any, path: str | os.PathLike[str] | EafDocument, vid
         # BORIS's own files have no coder: the observation id, which they would take instead, names the session
         # (two coders' projects of one session share it) and merged two coders into one
         kwargs.setdefault("coder", coder.strip())
+    if statuses is not None:
+        statuses = list(statuses)  # read twice
+        if f == "events-csv":  # its other statuses' rows left out unread: a bad one is no skip to confirm (h289)
+            kwargs.setdefault("statuses", statuses)
     prev = read_events(doc or path, fps=video.fps, video_id=video_id, video_name=named_as or video.name,
                        fps_override=fps_override, fmt=fmt, times=media.times, **kwargs)
     named = doc.coders(kwargs.get("tier_coders"), kwargs.get("tier_roles")) if doc is not None else set()
@@ -440,7 +444,8 @@ def project_preview(project: Any, preview: ImportPreview, video_id: int, replace
                          replace=replace)
     if statuses is not None:  # before every check: a row never to be imported is no skip, duplicate or coder
         wanted = set(statuses)
-        prev.left_out = sum(1 for e in prev.events if e.status not in wanted)
+        # with the rows an events CSV's reader left out unread (EventsCsvPreview.left_out)
+        prev.left_out = getattr(preview, "left_out", 0) + sum(1 for e in prev.events if e.status not in wanted)
         prev.events = [e for e in prev.events if e.status in wanted]
     name = (coder or "").strip()
     # ``coder`` names only what the file leaves unnamed: its events without a coder, or a file naming no coder at

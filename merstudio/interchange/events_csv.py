@@ -51,7 +51,7 @@ from merstudio.interchange.common import (
     write_dict_table,
 )
 from merstudio.project.event_store import is_model_proposal
-from merstudio.project.events import Event
+from merstudio.project.events import STATUSES, Event
 from merstudio.textfile import csv_rows, read_head, read_table_text, sniff_delimiter
 
 EVENT_CSV_COLUMNS = ("video", "face_id", "onset", "apex", "offset", "onset_time", "apex_time", "offset_time",
@@ -293,11 +293,24 @@ class VariableRateFile(FrameRateMismatch):
         self.spread = spread
 
 
+@dataclass
+class EventsCsvPreview(ImportPreview):
+    """An events CSV's :class:`ImportPreview`. ``left_out``: its rows of other statuses than the reader's
+    ``statuses=`` (convert --status), left out unread: no event, and no skip where the row is bad."""
+
+    left_out: int = 0
+
+
+def _status(r: Sequence[Any], cells: _Cells) -> str:
+    """A row's status as its event has it: an empty cell is an accepted (coded) event's."""
+    return cells.get(r, "status") or "accepted"
+
+
 def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
                     video_name: str | None = None, fps_override: bool = False,
                     source: str | None = None, times: np.ndarray | None = None,
                     only_video: bool = False, progress: Callable[[int, int], None] | None = None,
-                    rate_known: bool = False) -> ImportPreview:
+                    rate_known: bool = False, statuses: Iterable[str] | None = None) -> EventsCsvPreview:
     """Read our events CSV (or the project's report CSV) into an :class:`ImportPreview`.
 
     The file's frame rate is estimated from frame / time (from ``video_name``'s rows where the file holds several
@@ -311,6 +324,9 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     ``rate_known``: the caller read the video's own frame times (``times``; None for a constant rate, as a project
     import does where the video's file is here): a file whose frames fit no constant rate is then not a constant-rate
     video's own, whatever video it names (its own name: re-encoded in place since), and its times place the events.
+    ``statuses``: only the rows of these are read; a row whose status cell names another status is left out before
+    it is read (``left_out`` counts them): one that could not be read (a frame ``x``) is then no skip to confirm. A
+    bad status cell's row is read, and skipped as bad.
     """
     p = Path(path)
     if not p.is_file():
@@ -375,13 +391,21 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     skipped: list[Skip] = []
     au_reader = AUReader()
     imputed: list[str] = []  # "row 3 (6)": rows whose apex nobody coded
+    unwanted = None if statuses is None else set(STATUSES) - set(statuses)
+    left_out = 0
     for i, (rowno, r) in enumerate(body):
         if progress is not None and i % _PROGRESS_ROWS == 0 and i:
             progress(i, len(body))
         where = f"{p.name}: row {rowno}"
-        if video_name and len(videos) > 1 and not same_name(cells.get(r, "video"), video_name):
-            if not only_video or not cells.get(r, "video"):  # a row of no video is no other video's either
-                skipped.append(Skip(where, f"video {quote(cells.get(r, 'video'))} is not {quote(video_name)}"))
+        other = bool(video_name and len(videos) > 1 and not same_name(cells.get(r, "video"), video_name))
+        if other and only_video and cells.get(r, "video"):
+            continue  # the video it names is imported from it in turn (a row of no video is no other video's)
+        if unwanted and _status(r, cells) in unwanted:
+            # never to be imported: not read, so that a row of them no event can be made of is no skip to confirm
+            left_out += 1
+            continue
+        if other:
+            skipped.append(Skip(where, f"video {quote(cells.get(r, 'video'))} is not {quote(video_name)}"))
             continue
         ev = _row_event(r, where, cells, place if from_times else None, au_reader, video_id, source, skipped)
         if ev is not None:
@@ -396,8 +420,9 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     notes += au_reader.notes()
     if proposals := coders_proposals_note(events):  # said by every import (CLI, one video, all videos), not the app alone
         notes.append(f"{p.name}: {proposals}")
-    return ImportPreview(path=p, format=fmt, events=events, skipped=skipped, notes=notes,
-                         fps=float(use_fps) if use_fps else None, media=media_name(next(iter(videos))) if len(videos) == 1 else "")
+    return EventsCsvPreview(path=p, format=fmt, events=events, skipped=skipped, notes=notes,
+                            fps=float(use_fps) if use_fps else None,
+                            media=media_name(next(iter(videos))) if len(videos) == 1 else "", left_out=left_out)
 
 
 def coders_proposals_note(events: Iterable[Event]) -> str:
@@ -600,4 +625,4 @@ def _row_event(r: Sequence[Any], where: str, cells: _Cells, clock: FrameClock | 
                       aus=cells.get(r, "aus"), coder=cells.get(r, "coder"), confidence=conf,
                       model_confidence=model_conf,
                       note=note, source=source or cells.get(r, "source") or "imported",
-                      status=cells.get(r, "status") or "accepted", model=cells.get(r, "model"))
+                      status=_status(r, cells), model=cells.get(r, "model"))

@@ -293,9 +293,13 @@ class EventTables(StoreBase):
             sql += " WHERE event_id = ?"
             args = (event_id,)
         out = []
+        classes: dict[int, list[str]] | None = None  # the videos' models' classes, read where first needed
         for r in self._query(sql + " ORDER BY id", args):
             after = json.loads(r[6]) if r[6] else None
-            if r[3] == "create" and after and (emotion := _rule_emotion(Event.from_dict(after))):
+            ev = Event.from_dict(after) if r[3] == "create" and after else None
+            if ev is not None and _rule_emotion(ev) and classes is None:
+                classes = _run_classes(self._query(_ACTIVE_RUNS))
+            if ev is not None and after and (emotion := _rule_emotion(ev, (classes or {}).get(ev.video_id, ()))):
                 after["emotion"] = emotion  # the model's proposal as the current rule reads it (_by_current_rule)
             out.append({"id": r[0], "event_id": r[1], "time": r[2], "action": r[3], "coder": r[4],
                         "before": json.loads(r[5]) if r[5] else None, "after": after})
@@ -320,21 +324,45 @@ _MODEL_PROPOSALS = "video_id = ? AND status = 'proposal' AND source = 'model'"
 _FACS_NOTE = "FACS class"
 
 
-def _rule_emotion(ev: Event) -> str:
+# the videos' active runs, whose models' classes name an older proposal's FACS class (_rule_emotion)
+_ACTIVE_RUNS = "SELECT video_id, columns, model FROM analyses WHERE active = 1"
+
+
+def _run_classes(rows: Iterable[Sequence[Any]]) -> dict[int, list[str]]:
+    """{video id: the classes of the model its active run used} of _ACTIVE_RUNS' rows (project.analyses.run_classes:
+    an older run's p_class_i as its checkpoint's 'class i'); runs without a model's classes left out."""
+    from merstudio.project.analyses import Analysis, run_classes
+
+    out = {}
+    for vid, cols, model in rows:
+        run = Analysis(0, int(vid), "", tuple(json.loads(cols or "[]")), {}, "", str(model or ""), 0.0)
+        if found := run_classes(run):
+            out[int(vid)] = found
+    return out
+
+
+def _rule_emotion(ev: Event, classes: Sequence[str] = ()) -> str:
     """The emotion the FACS rule (merstudio.facs.objective_emotion) now gives an open model proposal stored with none,
     where its emotion is that rule's alone, a function of its AU string: a run without a checkpoint, or one whose model
     was not asked (see _FACS_NOTE); '' for any other event. Since 2026-12-07 AUs that fit no objective class (AU14
     alone) are class VII "others": a run before stored '' for them, and its AU values are the same (no new analysis
-    revision), so nothing else would tell the coder."""
+    revision), so nothing else would tell the coder. ``classes``: those of the model of the video's run, where it had
+    one: the FACS class as one of them (analysis.proposals.model_class, as a proposal made today names it: 'negative'
+    for anger in a megc2019 project, SAMM's 'other' for 'others'), '' where none is."""
     # a model's number: in model_confidence since schema 9, in confidence in a history record of before
     if (ev.emotion or ev.status != "proposal" or ev.source != "model" or ev.model_confidence is not None
             or ev.confidence is not None
             or not ev.aus or not (ev.note == "" or _FACS_NOTE in ev.note)):
         return ""
     try:
-        return objective_emotion(au_numbers(ev.aus))
+        facs = objective_emotion(au_numbers(ev.aus))
     except ValueError:  # an AU string an older file holds that the grammar refuses: left as stored
         return ""
+    if not facs or not classes:
+        return facs
+    from merstudio.analysis.proposals import model_class
+
+    return model_class(facs, classes)
 
 
 def _by_current_rule(con: sqlite3.Connection, evs: list[Event]) -> list[Event]:
@@ -343,7 +371,11 @@ def _by_current_rule(con: sqlite3.Connection, evs: list[Event]) -> list[Event]:
     its history that did: the coder cleared a suggested emotion, typed AUs): nothing is written, so a read-only
     project reads so too, and the events a coder reviewed (accepted, rejected) or edited keep what they hold. One
     history query, only where a proposal is read so."""
-    ruled = {e.id: emotion for e in evs if e.id is not None and (emotion := _rule_emotion(e))}
+    if not any(e.id is not None and _rule_emotion(e) for e in evs):
+        return evs
+    classes = _run_classes(con.execute(_ACTIVE_RUNS).fetchall())
+    ruled = {e.id: emotion for e in evs
+             if e.id is not None and (emotion := _rule_emotion(e, classes.get(e.video_id, ())))}
     if not ruled:
         return evs
     ids = sorted(ruled)

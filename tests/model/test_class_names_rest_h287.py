@@ -65,3 +65,27 @@ def test_an_older_runs_columns_read_back_as_its_checkpoints_classes(tmp_path) ->
     ckpt.unlink()  # the checkpoint gone: the columns' tails, as before
     with type(p).open(tmp_path / "study.merproj", read_only=True) as q:
         assert run_classes(q.analysis(vid)) == ["Class_I", "class_ii", "none"]
+
+
+GATED = "model uncertain: it was not asked (too little motion ...); the emotion is the AUs' FACS class"
+
+
+def test_an_older_open_proposal_reads_the_facs_class_as_the_runs_models(tmp_path) -> None:
+    from merstudio.project import Event
+
+    p, vid = _older_run(tmp_path, "megc.pt", {"p_negative": .5, "p_positive": .2, "p_surprise": .2, "p_none": .1})
+    with p:
+        made = [p.add_event(Event(vid, on, on + 2, on + 4, 0, "", aus, "model", None, GATED, "model", "proposal"))
+                for on, aus in ((2, "4+7"), (12, "14"), (20, "12"))]
+        assert [e.emotion for e in p.events(vid)] == ["negative", "", "positive"]  # anger; others: not a class
+        history = {r["event_id"]: r["after"]["emotion"] for r in p.event_history() if r["action"] == "create"}
+        assert [history[e.id] for e in made] == ["negative", "", "positive"]
+
+
+def test_without_a_models_classes_the_plain_facs_class(tmp_path) -> None:
+    from merstudio.project import Event
+
+    p, vid = _older_run(tmp_path, "", {"AU04_r": 1.0})  # no checkpoint: the FACS rule's emotion, as before
+    with p:
+        p.add_event(Event(vid, 2, 4, 6, 0, "", "4+7", "model", None, "", "model", "proposal"))
+        assert [e.emotion for e in p.events(vid)] == ["anger"]

@@ -36,6 +36,28 @@ def objective_emotion(aus: Iterable[int]) -> str:
     return next((emotion for emotion, combos in FACS_OBJECTIVE_CLASSES.values() if not combos), "")
 
 
+def objective_class(aus: Iterable[int]) -> str:
+    """The objective class (its numeral, "I" to "VII") of a set of AUs, as objective_emotion finds it: how MEGC2018
+    labelled CASME II, whose sheet codes no objective class; '' for no AUs."""
+    emotion = objective_emotion(aus)
+    return next((roman for roman, (e, _) in FACS_OBJECTIVE_CLASSES.items() if e == emotion), "") if emotion else ""
+
+
+_ROMAN = {str(i): roman for i, roman in enumerate(FACS_OBJECTIVE_CLASSES, start=1)}
+
+
+def read_objective_class(text: str) -> str | None:
+    """An objective-class cell as the sheets write it (SAMM "3" or "3.0", CAS(ME)^3 "III", "Class III", "class 3")
+    -> its numeral "III"; '' for a blank cell (not coded); None for text that is no class I-VII."""
+    t = re.sub(r"^(?:objective\s*)?class\s*", "", (text or "").strip(), flags=re.IGNORECASE).strip().upper()
+    if t in ("", "NULL", "NAN", "NONE", "-", "/"):
+        return ""
+    t = re.sub(r"^(\d+)\.0+$", r"\1", t)
+    if t in FACS_OBJECTIVE_CLASSES:
+        return t
+    return _ROMAN.get(t)
+
+
 # ------------------------------------------------------------------------------------------ AU strings
 # The one AU grammar. What an event stores is the canonical string ``4+7+L12C``: terms joined by "+", each an
 # optional side (L or R, as FACS coders write unilateral AUs), the AU number 1-99 and an optional intensity letter

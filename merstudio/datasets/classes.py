@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from merstudio.errors import InputError
+from merstudio.facs import FACS_OBJECTIVE_CLASSES
 from merstudio.model.columns import class_key
 
 _UNKNOWN = object()
@@ -39,6 +40,9 @@ class ClassMap:
     mapping: dict[str, dict[str, str | None]] = field(default_factory=dict)  # dataset|"*" -> raw -> class
     identity: bool = False  # unknown labels become their own class (the table's labels as they are)
     drop_others: bool = False  # labels found nowhere are dropped (counted), not unknown
+    # rows are labelled by their FACS objective class (the sheet's column where it codes one, else the class of
+    # their AUs), not by their emotion column: the loaders hand lookup() the class's numeral, "I" to "VII"
+    objective: bool = False
     # an identity map's classes as the table spells them: {class_key: the first spelling read} ('Class I' stays
     # 'Class I', 'class I' further down is that class too); each class_map() call gets its own
     spellings: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -64,6 +68,9 @@ class ClassMap:
             lines.append("  labels used as they are (one class per label, case and spacing ignored)")
         if self.drop_others:
             lines.append("  every other label dropped")
+        if self.objective:
+            lines.append("  labels: the sheet's objective class (SAMM, CAS(ME)^3), else the class of the row's AUs "
+                         "(merstudio.facs; AUs in no class: VII)")
         for scope, table in self.mapping.items():
             where = "any dataset" if scope == "*" else scope
             parts = [f"{raw} -> {cls if cls is not None else '(dropped)'}" for raw, cls in table.items()]
@@ -71,7 +78,7 @@ class ClassMap:
         return "\n".join(lines)
 
     def with_classes(self, classes: tuple[str, ...]) -> ClassMap:
-        return ClassMap(self.name, classes, self.mapping, self.identity, self.drop_others, self.spellings)
+        return replace(self, classes=classes)
 
 
 def _m(**kw: str | None) -> dict[str, str | None]:
@@ -102,6 +109,17 @@ _MEGC2019 = ClassMap(
     },
 )
 
+def _objective(name: str, keep: int) -> ClassMap:
+    """The FACS objective classes (Davison et al. 2018; merstudio.facs) as a map: classes named as the table names
+    them ("I happiness" ... "VII others"), the first `keep` kept, the others dropped (MEGC2018 trained on I-V). The
+    emotion words map to their class too: a coder's "happiness" (fine-tuning) is class I."""
+    named = [(roman, f"{roman} {emotion}", emotion) for roman, (emotion, _) in FACS_OBJECTIVE_CLASSES.items()]
+    table: dict[str, str | None] = {}
+    for i, (roman, cls, emotion) in enumerate(named):
+        table[_norm(roman)] = table[_norm(emotion)] = cls if i < keep else None
+    return ClassMap(name, tuple(cls for _, cls, _ in named[:keep]), {"*": table}, objective=True)
+
+
 _BUILTIN: dict[str, ClassMap] = {
     "casme2-5": _casme2_5("drop"),
     "casme2-5-merge": _casme2_5("others"),
@@ -130,6 +148,8 @@ _BUILTIN: dict[str, ClassMap] = {
         {"*": _m(happiness="happy", sadness="sad", other="others")},
     ),
     "megc2019": _MEGC2019,
+    "objective": _objective("objective", 7),
+    "objective-5": _objective("objective-5", 5),  # MEGC2018's protocol: VI (fear) and VII (others) dropped
     "raw": ClassMap("raw", (), {}, identity=True),
 }
 

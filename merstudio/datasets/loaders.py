@@ -20,7 +20,6 @@ from merstudio.datasets.parse import (
     IMAGE_EXTS,
     TEXT_SHEET_SUFFIXES,
     SheetRow,
-    _glob_to_re,
     cell_text,
     f_twin,
     find_child,
@@ -28,6 +27,7 @@ from merstudio.datasets.parse import (
     find_file,
     find_files,
     frame_number,
+    glob_to_re,
     list_images,
     numbered_dirs,
     numbered_frames,
@@ -41,6 +41,7 @@ from merstudio.datasets.parse import (
 )
 from merstudio.datasets.sample import Sample, SampleSet, Skipped, note
 from merstudio.errors import InputError
+from merstudio.facs import objective_class, read_objective_class
 from merstudio.io import VIDEO_EXTENSIONS
 from merstudio.textfile import csv_rows, read_table_text
 
@@ -83,6 +84,9 @@ class _Ctx:
         self.select: Callable[[str, int, str, str], tuple[str, Path, int, str] | None] | None = None
         self.relabelled: list[str] = []  # "casme2 sub01/EP02_01f: happiness -> GT negative": GT against own label
         self.listed: set[tuple[str, int, str]] = set()  # (dataset, subject no., lower-case name) the sheet codes
+        # an objective class map: (dataset, "sheet" | "aus") -> rows whose class came from the sheet's objective
+        # class column or from their AUs (said in the notes)
+        self.objective_from: Counter[tuple[str, str]] = Counter()
 
     def problem(self, file: Path | str, row: int | None, reason: str) -> None:
         if not self.allow_missing:
@@ -91,9 +95,14 @@ class _Ctx:
         self.skipped.append(Skipped(str(file), row, reason))
 
     def label(self, dataset: str, raw: Any, file: Path, row: int | None,
-              subject_no: int | None = None, name: str = "") -> tuple[str, str] | None:
-        """(class, raw label) for a row, or None when the row is left out (dropped, unselected, or bad)."""
+              subject_no: int | None = None, name: str = "", aus: Any = None,
+              objective: Any = None) -> tuple[str, str] | None:
+        """(class, raw label) for a row, or None when the row is left out (dropped, unselected, or bad). `aus` (the
+        row's AU cell) and `objective` (its objective class cell, where the sheet has the column) label the row
+        under an objective class map; `aus` None: the row has no AU column at all."""
         raw_text = cell_text(raw)
+        if self.cmap.objective:
+            return self._objective_label(dataset, raw_text, file, row, subject_no, name, aus, objective)
         if self.select is not None:
             if subject_no is None:
                 return None
@@ -126,6 +135,45 @@ class _Ctx:
             return None
         return str(mapped), raw_text
 
+    def _objective_label(self, dataset: str, raw_text: str, file: Path, row: int | None, subject_no: int | None,
+                         name: str, aus: Any, objective: Any) -> tuple[str, str] | None:
+        """ctx.label under an objective class map (MEGC2018's protocol): the sheet's objective class where it codes
+        one (SAMM "3", CAS(ME)^3 "III"), else the class of the row's AUs (merstudio.facs: CASME II has no column;
+        AUs in no class are VII). A composite's ground truth chooses the samples, not their class."""
+        if self.select is not None and (subject_no is None or self.select(
+                dataset, subject_no, name, f"{file.name}: row {row}" if row is not None else str(file)) is None):
+            return None
+        cell = cell_text(objective)
+        numeral = read_objective_class(cell)
+        if numeral is None:
+            self.problem(file, row, f"objective class '{cell}' is none of I-VII (or 1-7), which class map "
+                                    f"{self.cmap.name} reads")
+            return None
+        source = "sheet"
+        if not numeral:
+            if aus is None:  # a structural fault of the file, not of one row: refused whatever --allow-missing says
+                raise InputError(f"{file}: row {row}: class map {self.cmap.name} labels each row by its FACS "
+                                 f"objective class, and label '{raw_text}' is none (I-VII) while the table has no "
+                                 "aus column to find it from: add one (e.g. 4+7), or label the rows I-VII")
+            numeral, source = objective_class(parse_aus(aus)[0]), "aus"
+            if not numeral:
+                self.dropped[f"{dataset}:no AUs coded"] += 1  # nothing moved to classify: counted, as a drop is
+                return None
+        mapped = self.cmap.lookup(dataset, numeral)
+        if mapped is None or is_unknown(mapped):
+            self.dropped[f"{dataset}:class {numeral}"] += 1
+            return None
+        self.objective_from[(dataset, source)] += 1
+        return str(mapped), raw_text or numeral
+
+    def objective_notes(self) -> None:
+        """Per dataset, where its rows' objective classes came from (the notes)."""
+        for dataset in dict.fromkeys(d for d, _ in self.objective_from):
+            sheet, aus = self.objective_from[(dataset, "sheet")], self.objective_from[(dataset, "aus")]
+            parts = ([f"from the sheet's objective class column for {_rows(sheet)}"] if sheet else []) + \
+                ([f"from the AUs for {_rows(aus)}" + (" (their cell blank)" if sheet else "")] if aus else [])
+            note(self.notes, f"{dataset}: objective class {' and '.join(parts)} (class map {self.cmap.name})")
+
     def add(self, sample: Sample, file: Path, row: int | None) -> None:
         # The same row twice is one clip counted twice: a problem. A clip named again with another onset is a
         # second expression in it (a raw clip coded twice; CAS(ME)^3 keys its repeats by onset itself): keyed by
@@ -148,6 +196,10 @@ class _Ctx:
         self.keys.add(key)
         self.by_key[key] = sample
         self.samples.append(sample)
+
+
+def _rows(n: int) -> str:
+    return f"{n} row{'s' * (n != 1)}"
 
 
 def _replace(s: Sample, **kw: Any) -> Sample:
@@ -277,7 +329,7 @@ def _tree(ctx: _Ctx, root: Path, variant: str | None, default: list[str], by_var
             return False
 
     def is_variant(name: str, key: str) -> bool:
-        return any(re.fullmatch(_glob_to_re(p), name, re.IGNORECASE) for p in by_variant[key])
+        return any(re.fullmatch(glob_to_re(p), name, re.IGNORECASE) for p in by_variant[key])
 
     def which(name: str) -> str | None:
         if variant is not None and is_variant(name, variant.lower()):
@@ -367,11 +419,12 @@ def _clip_folder(ctx: _Ctx, ann: Path, row: int, sdir: Path | None, name: str, o
     return folder
 
 
-def _labelled_rows(ctx: _Ctx, dataset: str, ann: Path, rows: list[SheetRow],
-                   emotion: str) -> Iterator[tuple[SheetRow, str, int, tuple[str, str]]]:
+def _labelled_rows(ctx: _Ctx, dataset: str, ann: Path, rows: list[SheetRow], emotion: str, aus: str,
+                   objective: str = "") -> Iterator[tuple[SheetRow, str, int, tuple[str, str]]]:
     """(row, clip name, subject number, ctx.label's (class, raw label)) of the sheet rows that can make samples, as
     the CASME, SAMM and CAS(ME)^3 sheets are read: a row whose subject is no number is a problem (said); one whose
-    ``emotion`` column ctx.label leaves out (dropped, not selected, bad) is skipped."""
+    ``emotion`` column ctx.label leaves out (dropped, not selected, bad) is skipped. ``aus`` and ``objective``: the
+    AU and objective class columns an objective class map labels by."""
     for r in rows:
         v = r.values
         name = cell_text(v["filename"])
@@ -380,7 +433,8 @@ def _labelled_rows(ctx: _Ctx, dataset: str, ann: Path, rows: list[SheetRow],
         except InputError as exc:
             ctx.problem(ann, r.row, str(exc))
             continue
-        label = ctx.label(dataset, v[emotion], ann, r.row, subj, _canon(dataset, name))
+        label = ctx.label(dataset, v[emotion], ann, r.row, subj, _canon(dataset, name), aus=v[aus],
+                          objective=v.get(objective))
         if label is None:
             continue
         if not name:  # not the subject's folder "not found": the row names no clip
@@ -395,7 +449,7 @@ def _casme_rows(ctx: _Ctx, dataset: str, ann: Path, rows: list[SheetRow], tree: 
     c_on, c_apex, c_off, c_au, c_emo = cols
     subjects = numbered_dirs(tree)
     listed = _listed(ctx, dataset, rows)
-    for r, name, subj, label in _labelled_rows(ctx, dataset, ann, rows, c_emo):
+    for r, name, subj, label in _labelled_rows(ctx, dataset, ann, rows, c_emo, c_au):
         v = r.values
         apex = frame_number(v[c_apex])
         if apex is None and dataset == "casme":
@@ -426,7 +480,8 @@ def _load_samm(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str | N
                  r"\d{3}")
     subjects = numbered_dirs(tree)
     listed = _listed(ctx, "samm", rows)
-    for r, name, subj, label in _labelled_rows(ctx, "samm", ann, rows, "estimatedemotion"):
+    for r, name, subj, label in _labelled_rows(ctx, "samm", ann, rows, "estimatedemotion", "actionunits",
+                                               "objectiveclasses"):
         v = r.values
         folder = _clip_folder(ctx, ann, r.row, subjects.get(subj), name, listed.get(subj, set()))
         if folder is None:
@@ -570,7 +625,7 @@ def _load_casme_sq(ctx: _Ctx, root: Path, sheet: str | Path | None, variant: str
         participant = int(float(cell_text(cells[0])))
         folder_no = subj_map.get(participant, participant)
         expr = cell_text(cells[1])
-        label = ctx.label("casme_sq", cells[6], ann, i, folder_no, expr.lower())
+        label = ctx.label("casme_sq", cells[6], ann, i, folder_no, expr.lower(), aus=cells[5])
         if label is None:
             continue
         sdir = subjects.get(folder_no)
@@ -625,7 +680,7 @@ def _load_casme3a(ctx: _Ctx, root: Path, sheet: str | Path | None) -> None:
     subjects = numbered_dirs(tree)
     listed = _listed(ctx, "casme3a", rows)
     frame_cache: dict[Path, dict[int, Path]] = {}
-    for r, name, subj, label in _labelled_rows(ctx, "casme3a", ann, rows, "emotion"):
+    for r, name, subj, label in _labelled_rows(ctx, "casme3a", ann, rows, "emotion", "au", "objectiveclass"):
         v = r.values
         onset = frame_number(v["onset"])
         if onset is None:  # the onset names the sample (Filenames repeat): a row without one has no id
@@ -678,8 +733,10 @@ def _load_megc2019(ctx: _Ctx, root: Path, gt: str | Path | None, roots: dict[str
     base = root if root.is_dir() else root.parent
     given = {k.lower(): Path(v) for k, v in (roots or {}).items()}
     found: dict[str, Path] = {}
+    # MEGC2018's objective-class protocol reads CASME II and SAMM: SMIC codes no AUs to find a class from
+    objective = ctx.cmap.objective
     for name, pats in (("casme2", ["CASME2", "CASME_2", "CASME II", "CASMEII", "CASME2*", "CASME_II*"]),
-                       ("samm", ["SAMM", "SAMM*"]), ("smic", ["SMIC", "SMIC*"])):
+                       ("samm", ["SAMM", "SAMM*"]), *(() if objective else (("smic", ["SMIC", "SMIC*"]),))):
         d = given.get(name) or find_dir(base, pats)
         if d is None or not d.is_dir():
             raise InputError(f"{base}: no {name} folder for the MEGC2019 composite (ROOT must hold the CASME II, SAMM "
@@ -694,20 +751,30 @@ def _load_megc2019(ctx: _Ctx, root: Path, gt: str | Path | None, roots: dict[str
     other = None if variant is not None and variant.lower() == "selected" else variant
     _load_casme2(ctx, found["casme2"], None, variant)
     _load_samm(ctx, found["samm"], None, other)
-    _load_smic(ctx, found["smic"], "HS", other)
+    if objective:
+        note(ctx.notes, f"{base}: SMIC left out: it codes no AUs or objective classes, which class map "
+                        f"{ctx.cmap.name} labels by (MEGC2018's objective-class protocol: CASME II and SAMM)")
+    else:
+        _load_smic(ctx, found["smic"], "HS", other)
     ctx.select = None
     if truth is None:
-        note(ctx.notes, f"{base}: no ground-truth file (*3class*gt*.csv) found: the composite is made from each "
-                        "dataset's own labels mapped to the 3 classes (give the official one: gt= / --gt FILE)")
+        made = f"its rows' objective classes ({ctx.cmap.name})" if objective else \
+            "each dataset's own labels mapped to the 3 classes"
+        note(ctx.notes, f"{base}: no ground-truth file (*3class*gt*.csv) found: the composite is made from {made} "
+                        "(give the official one: gt= / --gt FILE)")
         return
-    note(ctx.notes, truth.summary(len(ctx.samples)))
+    summary = truth.summary(len(ctx.samples))
+    if objective:  # its 3-class labels are not the classes trained on here
+        summary = summary.replace("chose the samples and their labels",
+                                  f"chose the samples (their classes: the objective ones, {ctx.cmap.name})")
+    note(ctx.notes, summary)
     if ctx.relabelled:
         shown = "; ".join(ctx.relabelled[:5]) + (f"; and {len(ctx.relabelled) - 5} more" if len(ctx.relabelled)
                                                  > 5 else "")
         note(ctx.notes, f"{truth.path}: {len(ctx.relabelled)} sample(s) labelled otherwise than their dataset's own "
                         f"label maps to: {shown}")
     for key, (row, _, written) in sorted(truth.wanted.items(), key=lambda kv: kv[1][0]):
-        if key not in truth.hits:
+        if key not in truth.hits and key[0] in found:
             ctx.problem(truth.path, row, f"{key[0]} sample {written} of subject {key[1]} is not in the "
                                          f"{key[0]} sheet/tree ({found[key[0]]})")
 
@@ -838,6 +905,13 @@ def _int_cell(value: str, what: str, ctx: _Ctx, file: Path, row: int) -> tuple[b
     return True, int(f)
 
 
+def _table_objective(label: str) -> str | None:
+    """A table's label as an objective class ("III", "Class III", "III anger" as the objective maps name it), or
+    None; never a bare digit, which in a table is as likely MEGC2019's class index (1: positive) as class I."""
+    m = re.fullmatch(r"((?:class\s*)?[IVX]+)(?:\s+[A-Za-z]+)?", label.strip(), re.IGNORECASE)
+    return m.group(1) if m and read_objective_class(m.group(1)) else None
+
+
 def _load_table(ctx: _Ctx, root: Path) -> None:
     path = root
     if root.is_dir():
@@ -853,7 +927,9 @@ def _load_table(ctx: _Ctx, root: Path) -> None:
         if not subject or not name or not rel:
             ctx.problem(path, rowno, "subject, sample and path must not be empty")
             continue
-        label = ctx.label(dataset, get["label"], path, rowno)
+        # an objective class map: a label that is an objective class (I-VII) is the row's, else its AUs say it
+        objective = _table_objective(get["label"])
+        label = ctx.label(dataset, get["label"], path, rowno, aus=get.get("aus"), objective=objective)
         if label is None:
             continue
         ok = True
@@ -980,6 +1056,10 @@ def load_samples(kind: str, root: str | Path, *, classes: str | Path | dict | Cl
         raise InputError(f"{path}: not found")
     _check_file_root(k, path)
     cmap = class_map(classes, k, sadness_fear)
+    if cmap.objective and k == "smic":
+        raise InputError(f"{path}: SMIC codes no AUs or objective classes, which class map {cmap.name} labels by: "
+                         "use smic-3 for SMIC (the objective maps read casme2, casme, samm, casme_sq, casme3a, a "
+                         "table with an aus column, and megc2019's CASME II and SAMM)")
     ctx = _Ctx(cmap, allow_missing, check_images)
     if k == "casme2":
         _load_casme2(ctx, path, sheet, variant)
@@ -999,6 +1079,7 @@ def load_samples(kind: str, root: str | Path, *, classes: str | Path | dict | Cl
         _load_table(ctx, path)
     if cmap.identity:
         cmap = cmap.with_classes(tuple(sorted({s.label for s in ctx.samples})))
+    ctx.objective_notes()
     if not ctx.samples:
         raise InputError(f"{path}: no samples loaded" + (f" ({len(ctx.skipped)} skipped, first: {ctx.skipped[0]})"
                                                          if ctx.skipped else ""))

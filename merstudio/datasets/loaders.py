@@ -1078,7 +1078,11 @@ def load_samples(kind: str, root: str | Path, *, classes: str | Path | dict | Cl
     else:
         _load_table(ctx, path)
     if cmap.identity:
-        cmap = cmap.with_classes(tuple(sorted({s.label for s in ctx.samples})))
+        # in class_key's order (the table's spelling kept): 'Surprise' not before 'anger' for its capital, and a
+        # checkpoint's classes the same whatever case a lab types; lower-case names sort as they always did
+        from merstudio.model.columns import class_key
+
+        cmap = cmap.with_classes(tuple(sorted({s.label for s in ctx.samples}, key=lambda c: (class_key(c), c))))
     ctx.objective_notes()
     if not ctx.samples:
         raise InputError(f"{path}: no samples loaded" + (f" ({len(ctx.skipped)} skipped, first: {ctx.skipped[0]})"

@@ -89,3 +89,21 @@ def test_without_a_models_classes_the_plain_facs_class(tmp_path) -> None:
     with p:
         p.add_event(Event(vid, 2, 4, 6, 0, "", "4+7", "model", None, "", "model", "proposal"))
         assert [e.emotion for e in p.events(vid)] == ["anger"]
+
+
+def test_a_raw_maps_classes_sort_by_class_key(tmp_path) -> None:
+    import cv2
+    import numpy as np
+
+    from merstudio.datasets import load_samples
+
+    cv2.imwrite(str(tmp_path / "flow.png"), np.zeros((28, 28, 3), np.uint8))
+    labels = ["Surprise", "anger", "Class II", "class i"]  # a plain sort put the capitalised ones first
+    (tmp_path / "samples.csv").write_text("subject,sample,label,path\n" + "".join(
+        f"p{k},s{k},{label},flow.png\n" for k, label in enumerate(labels)), encoding="utf-8")
+    assert load_samples("table", tmp_path).classes == ("anger", "class i", "Class II", "Surprise")
+    # lower-case names (the dev data's, the starter's) in the order they always had
+    (tmp_path / "samples.csv").write_text("subject,sample,label,path\n" + "".join(
+        f"p{k},s{k},{label},flow.png\n" for k, label in enumerate(["surprise", "positive", "negative"])),
+        encoding="utf-8")
+    assert load_samples("table", tmp_path).classes == ("negative", "positive", "surprise")

@@ -489,6 +489,3 @@ def glob_to_re(pat: str) -> str:
     """A name pattern (``*`` any text, ``?`` one character; every other character itself, as the parentheses of
     ``cas(me)*``) as a regular expression for ``re.fullmatch``: how find_file, find_dir and the loaders match names."""
     return "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pat)
-
-
-_glob_to_re = glob_to_re  # h289: until loaders.py's import of glob_to_re is committed (h285 has the file open)

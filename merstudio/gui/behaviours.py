@@ -337,9 +337,7 @@ class Behaviours:
         self.lane = BehaviourLane(win.timeline, self._region_edited, lambda eid: self.select(eid))
         self.dialog: BehavioursDialog | None = None
         self._key: tuple[Any, ...] | None = None
-        from merstudio.gui.coders import _menu
-
-        c = _menu(win, "&Coding")
+        c = win.menus["coding"]
         c.addSeparator()
         x = win.ctx.execute
         win._action(c, "&Behaviours… (your own tiers and keys)", lambda: x(EditBehaviours))
@@ -354,7 +352,7 @@ class Behaviours:
         self.table.setAccessibleName("behaviour events")
         self.dock = win._dock("Behaviours", self.table, Qt.DockWidgetArea.RightDockWidgetArea)
         win.tabify_when_shown(win.events_dock, self.dock)
-        _menu(win, "&View").addAction(self.dock.toggleViewAction())
+        win.menus["view"].addAction(self.dock.toggleViewAction())
         self.dock.toggleViewAction().setText("&Behaviours")  # its mnemonic (the dock's title has none)
         # one selection at a time, as in ELAN: picking a coded event drops the behaviour event's
         win.coding.selectionChanged.connect(lambda: self.select(None) if win.selected_event_id is not None else None)

@@ -63,9 +63,9 @@ class CoderView:
         self._key: tuple[Any, ...] | None = None
         self.menu = QMenu("Code&rs shown", win)
         self.menu.aboutToShow.connect(self._build_menu)
-        self.blind_action = win._action(_menu(win, "&Coding"), "B&lind coding (hide others' codes and the model's)",
+        self.blind_action = win._action(win.menus["coding"], "B&lind coding (hide others' codes and the model's)",
                                         self._toggle_blind, checkable=True)
-        _menu(win, "&View").addMenu(self.menu)
+        win.menus["view"].addMenu(self.menu)
         self.badge = QLabel("blind coding", win)
         self.badge.setStyleSheet("QLabel { color: white; background: #4a148c; padding: 0 6px; }")
         self.badge.setToolTip("Blind coding: the other coders' events and the model's proposals and curves are "
@@ -252,8 +252,5 @@ class SetBlindCoding(AppCommand):
 
 
 def _menu(win: MainWindow, title: str) -> QMenu:
-    """One of the window's menus by its title (``&Coding``)."""
-    for act in win.menuBar().actions():
-        if act.text() == title and act.menu() is not None:
-            return act.menu()  # type: ignore[return-value]
-    raise KeyError(title)
+    """One of the window's menus by its title (``&Analysis``): win.menus under its plain lowercase name."""
+    return win.menus[title.replace("&", "").lower()]

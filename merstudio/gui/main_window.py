@@ -393,6 +393,10 @@ class MainWindow(QMainWindow):
         """The menus in menu-bar order, then the parts that add their own actions, toolbar and lanes (first run,
         coders, behaviours, model note). In this order because later steps use what earlier ones made: the neutral
         calibration adds to Analysis and View, the coders and behaviours to Coding, the first run enables Run."""
+        # the menu bar's menus by their plain lowercase name ("coding"): the one way the parts find a menu to add to.
+        # Held here, not looked up again via QAction.menu(): before PySide6 6.11.2 that wrapper of a menu made as a
+        # local is already deleted ("Internal C++ object (QMenu) already deleted" at start)
+        self.menus: dict[str, QMenu] = {}
         self._file_menu()
         self._edit_menu()
         self._coding_menu()
@@ -402,10 +406,16 @@ class MainWindow(QMainWindow):
         self._menu_parts()
         self._help_menu()
 
+    def _top_menu(self, title: str) -> QMenu:
+        """A menu of the menu bar, kept in self.menus under its title without the '&', lowercase."""
+        menu = self.menuBar().addMenu(title)
+        self.menus[title.replace("&", "").lower()] = menu
+        return menu
+
     def _file_menu(self) -> None:
         """File: projects, videos, exports, event and AU-table interchange, re-encoding, Quit."""
         x = self.ctx.execute
-        f = self.menuBar().addMenu("&File")
+        f = self._top_menu("&File")
         self._action(f, "&New project…", lambda: x(C.NewProject), QKeySequence.StandardKey.New)
         self._action(f, "&Open project…", lambda: x(C.OpenProject), QKeySequence.StandardKey.Open)
         self._action(f, "Open &video…", lambda: x(C.OpenVideo), "Ctrl+Shift+O")
@@ -473,7 +483,7 @@ class MainWindow(QMainWindow):
     def _edit_menu(self) -> None:
         """Edit: the undo stack's Undo/Redo (window shortcuts too), the selected event's edits, the coder."""
         x = self.ctx.execute
-        e = self.menuBar().addMenu("&Edit")
+        e = self._top_menu("&Edit")
         undo = self.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence("Ctrl+Z"))
         redo = self.undo_stack.createRedoAction(self, "&Redo")
@@ -494,7 +504,7 @@ class MainWindow(QMainWindow):
     def _coding_menu(self) -> None:
         """Coding: the I/A/O marks that make an event, reviewing proposals, the agreement report."""
         x = self.ctx.execute
-        c = self.menuBar().addMenu("&Coding")
+        c = self._top_menu("&Coding")
         self._action(c, "Mark &onset", lambda: x(C.MarkPoint, which="onset"), "I")
         self._action(c, "Mark &apex", lambda: x(C.MarkPoint, which="apex"), "A")
         self._action(c, "Mark o&ffset (makes the event)", lambda: x(C.MarkPoint, which="offset"), "O")
@@ -511,7 +521,7 @@ class MainWindow(QMainWindow):
         of seconds and pages, the edges) are in submenus, their keys as they were: 30 items at a 16-pt font were
         taller than a 768-px screen, wrapped into a second column cut at its edge."""
         t = self.transport
-        p = self.menuBar().addMenu("&Playback")
+        p = self._top_menu("&Playback")
         self._action(p, "&Play / pause", t.toggle_play, "Space")
         self._action(p, "Play back&wards / pause", lambda: t.playback.toggle(-1), "Shift+J")
         self._action(p, "Play &selection (event, selection or I..O marks)", self.play_selection, "Shift+Space")
@@ -563,7 +573,7 @@ class MainWindow(QMainWindow):
         """Analysis: run and cancel, the checkpoint, the next analysis' settings (faces, turn, covers, model gate),
         merging and splitting faces, fine-tuning. Returned: the neutral calibration adds to it (_view_menu)."""
         x = self.ctx.execute
-        a = self.menuBar().addMenu("&Analysis")
+        a = self._top_menu("&Analysis")
         self.run_action = self._action(a, "&Run analysis", lambda: x(C.RunAnalysis), "Ctrl+R")
         self.cancel_action = self._action(a, "&Cancel analysis", lambda: x(C.CancelAnalysis), "Ctrl+.")
         self.cancel_action.setEnabled(False)
@@ -599,7 +609,7 @@ class MainWindow(QMainWindow):
         """View: the face overlay and following, the timeline's lanes (the neutral calibration's actions among
         them, its Analysis ones after a separator in `a`), overlay curves, then zoom, videos and docks
         (_view_zoom_actions)."""
-        v = self.menuBar().addMenu("&View")
+        v = self._top_menu("&View")
         self.overlay_action = self._action(v, "&Face overlay", self._toggle_overlay, "F", checkable=True)
         self.overlay_action.setChecked(True)
         self.follow_action = self._action(v, "F&ollow face", self._toggle_follow, "Shift+F", checkable=True)
@@ -653,7 +663,7 @@ class MainWindow(QMainWindow):
     def _help_menu(self) -> None:
         """Help: every key of the window (read from the menus when asked, so the project's behaviour keys are in
         it), and About. Both non-modal: a coder keeps the keys open beside the video."""
-        h = self.menuBar().addMenu("&Help")
+        h = self._top_menu("&Help")
         self._action(h, "&Keyboard shortcuts…", self.show_keys, "F1")
         self._action(h, "&About merstudio…", self.show_about)
 

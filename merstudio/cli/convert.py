@@ -180,9 +180,11 @@ def _keep_status(preview: Any, statuses: list[str] | None) -> None:
     if not statuses:
         return
     left = [e for e in preview.events if e.status not in statuses]
+    unread = int(getattr(preview, "left_out", 0) or 0)  # an events CSV's, left out by its reader
     if left:
         preview.events = [e for e in preview.events if e.status in statuses]
-        preview.notes.append(f"{len(left)} event(s) not {' or '.join(statuses)} left out (--status)")
+    if left or unread:
+        preview.notes.append(f"{len(left) + unread} event(s) not {' or '.join(statuses)} left out (--status)")
 
 
 def _left_out(preview: Any, statuses: list[str] | None) -> None:
@@ -475,6 +477,8 @@ def run(args: argparse.Namespace) -> int:
     # was re-encoded (in place, say) since the file was written from its variable-rate original, and its times
     # place the events, with a note, as a project import does where the video's file is found
     known = {"rate_known": True} if read and fmt == "events-csv" else {}
+    # an events CSV's rows of other statuses are left out unread: a bad one is then no skip to confirm (h289)
+    known |= {"statuses": list(args.status)} if args.status and fmt == "events-csv" else {}
     from merstudio.interchange.events_csv import VariableRateFile
 
     try:
@@ -491,7 +495,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"note: {named} (the video the file names) has a variable frame rate: times placed on its own "
               "frame times", file=sys.stderr)
         preview = ix.read_events(args.input, fps=args.fps or media_fps, video_name=_video_name(args, fmt),
-                                 fps_override=args.force_fps, fmt=fmt, times=times, **_kwargs(args, fmt))
+                                 fps_override=args.force_fps, fmt=fmt, times=times,
+                                 **{k: v for k, v in known.items() if k == "statuses"}, **_kwargs(args, fmt))
     from merstudio.interchange.common import foreign_path, fps_differs
 
     _keep_status(preview, args.status)

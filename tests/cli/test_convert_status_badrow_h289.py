@@ -69,3 +69,13 @@ def test_a_bad_row_that_may_be_kept_is_still_a_skip(
     assert code == 2 and out == ""
     assert "confirm skipping 1 item(s)" in err.strip().splitlines()[-1], err
     assert _events(proj) == []
+
+
+def test_a_file_to_file_conversion_leaves_it_out_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`convert IN OUT --status accepted` (no project): the same bad row of another status is left out, counted in
+    the --status note, not a skip to confirm (the conversion filtered after reading)."""
+    _, src = _setup(tmp_path, GOOD, _bad("rejected"))
+    code, out, err = run(capsys, "convert", src, tmp_path / "out.csv", "--status", "accepted", "--fps", "30")
+    assert code == 0, err
+    assert "skip" not in err and "1 event(s) not accepted left out (--status)" in err, err
+    assert "bob" in (tmp_path / "out.csv").read_text(encoding="utf-8")

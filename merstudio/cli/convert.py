@@ -476,7 +476,7 @@ def run(args: argparse.Namespace) -> int:
     # an events CSV whose frames fit no rate is then no frames of --media's (a constant rate has one): the video
     # was re-encoded (in place, say) since the file was written from its variable-rate original, and its times
     # place the events, with a note, as a project import does where the video's file is found
-    known = {"rate_known": True} if read and fmt == "events-csv" else {}
+    known: dict[str, Any] = {"rate_known": True} if read and fmt == "events-csv" else {}
     # an events CSV's rows of other statuses are left out unread: a bad one is then no skip to confirm (h289)
     known |= {"statuses": list(args.status)} if args.status and fmt == "events-csv" else {}
     from merstudio.interchange.events_csv import VariableRateFile

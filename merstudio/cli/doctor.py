@@ -12,6 +12,7 @@ import errno
 import importlib.util
 import os
 import platform
+import re
 import shlex
 import sys
 import tempfile
@@ -38,6 +39,11 @@ ESSENTIAL_CODECS = ("mp4v", "MJPG")
 FULL_PASS_S = 300.0
 PROBE_BYTES = 64 * 1024  # room the codec check needs in TMPDIR: more than any test video (1-9 KB)
 SEEK_SAMPLES = 16  # frames spread over the video that random access must decode as the sequential pass did
+# the oldest releases that work, as pyproject's dependencies say (tests/cli/test_doctor_versions_h291.py keeps them
+# equal): PyAV before 14.1 has no av.stream.Disposition (every analysis failed on it); PySide6 before 6.11.2 hands
+# back dead QMenu wrappers (QAction.menu()), and the app crashed at start or after F1
+MIN_AV = (14, 1)
+MIN_PYSIDE = (6, 11, 2)
 
 EPILOG = """examples:
   merstudio doctor                          # versions, device, codecs, the face model
@@ -342,6 +348,30 @@ def _check_starter() -> tuple[str, str]:
     return "ok", f"{ckpt} ({ckpt.stat().st_size / 1e6:.1f} MB): the demo's class confidences, the fine-tuning base"
 
 
+def _release(version: str) -> tuple[int, ...]:
+    """'6.9.3' -> (6, 9, 3), '14.1.0rc1' -> (14, 1, 0): only the numbered release is compared."""
+    numbers = re.match(r"\d+(\.\d+)*", version)
+    return tuple(int(n) for n in numbers.group().split(".")) if numbers else ()
+
+
+def _too_old(version: str, oldest: tuple[int, ...], dist: str) -> str | None:
+    """The fix for a release older than `oldest`, one line; None when it is new enough."""
+    if _release(version) >= oldest:
+        return None
+    need = ".".join(map(str, oldest))
+    return f"{dist} {version} is older than {need}, the oldest merstudio works with: pip install '{dist}>={need}'"
+
+
+def _check_av() -> tuple[str, str]:
+    """PyAV, through which every video and its audio is read: an older one than MIN_AV installed beside merstudio (a
+    pinned site, another tool's requirement) failed every analysis with an AttributeError."""
+    version = _dist_version("av")
+    if version is None:
+        return "FAIL", "PyAV (av) is not installed: pip install 'av>=" + ".".join(map(str, MIN_AV)) + "'"
+    old = _too_old(version, MIN_AV, "av")
+    return ("FAIL", old) if old else ("ok", f"PyAV {version}")
+
+
 def _check_qt() -> tuple[str, str]:
     pyside = _dist_version("PySide6-Essentials", "PySide6")
     pg = _dist_version("pyqtgraph")
@@ -349,6 +379,8 @@ def _check_qt() -> tuple[str, str]:
     detail = f"PySide6 {pyside or 'missing'}, pyqtgraph {pg or 'missing'}"
     if not (pyside and pg and found):
         return "FAIL", detail + " (the desktop app needs both; analysis from the CLI still works)"
+    if old := _too_old(pyside, MIN_PYSIDE, "PySide6-Essentials"):
+        return "FAIL", f"{detail}: {old} (the desktop app fails; analysis from the CLI still works)"
     return "ok", detail
 
 
@@ -565,6 +597,7 @@ def run(args: argparse.Namespace) -> int:
     rep.line("ok", "platform", f"{platform.platform()}, {platform.machine()}, {os.cpu_count()} CPU(s)")
     rep.check("torch", _check_torch)
     rep.check("opencv", _check_cv2)
+    rep.check("pyav", _check_av)
     for fourcc, ext in CODECS:
         rep.check(f"codec {fourcc}", partial(_codec_roundtrip, fourcc, ext), essential=fourcc in ESSENTIAL_CODECS)
     rep.check("face model", _check_face)

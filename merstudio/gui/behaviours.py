@@ -46,7 +46,7 @@ from shiboken6 import isValid
 
 from merstudio.errors import InputError
 from merstudio.gui.coders import visible_events
-from merstudio.gui.commands import AppCommand, CommandContext, Params
+from merstudio.gui.commands import AppCommand, CommandContext, Params, frame_seen
 from merstudio.gui.events_table import list_style
 from merstudio.gui.look import fit_screen, readable
 from merstudio.gui.plain_text import literal_tip, menu_text
@@ -404,8 +404,9 @@ class Behaviours:
     def step(self, direction: int) -> None:
         """Select the next (direction > 0) or previous behaviour event shown and put the play head on its start:
         next to the selected one while the play head is on its start (events sharing a start each in turn), else
-        the nearest start after (before) the play head. The status bar names it."""
-        frame = self.win.current_frame
+        the nearest start after (before) the play head (while playing, the picture shown: frame_seen). The status bar
+        names it."""
+        frame = frame_seen(self.win)
         order = sorted(self.events, key=lambda e: (e.onset, e.id or 0))
         sel = self.find(self.selected_id)
         if sel is not None and sel.onset == frame:
@@ -523,7 +524,9 @@ class Behaviours:
         self._push(BehaviourCommand(proj, b, None, self.reload))
 
     def code(self, behaviour_id: int, frame: int | None = None) -> BehaviourEvent | None:
-        """The behaviour's key at the play head: a point event, or start / end a state event."""
+        """The behaviour's key at the play head (while playing, at the picture shown: the coder pressed it at what
+        they saw, and the clock's frame runs 1-2 ahead of it on a busy machine): a point event, or start / end a
+        state event."""
         win = self.win
         video = win.require_video()
         proj = win.require_writable()
@@ -531,7 +534,7 @@ class Behaviours:
         b = proj.behaviour(behaviour_id)
         if b is None:
             raise InputError("behaviour: no longer exists")
-        f = win.current_frame if frame is None else int(frame)
+        f = frame_seen(win) if frame is None else int(frame)
         face = win.timeline.face or 0
         if b.kind == "point":
             ev = BehaviourEvent(video.id, behaviour_id, f, f, coder=coder, face_id=face)
@@ -559,10 +562,11 @@ class Behaviours:
         return cmd.after
 
     def delete_at_playhead(self) -> bool:
-        """Delete the latest shown behaviour event under the play head (an open state counts from its start)."""
+        """Delete the latest shown behaviour event under the play head, while playing the picture shown (an open state
+        counts from its start)."""
         win = self.win
         win.require_writable()
-        f = win.current_frame
+        f = frame_seen(win)
         here = [e for e in self.events if e.onset <= f and (e.offset is None or f <= e.offset)]
         if not here:
             win.statusBar().showMessage("No behaviour event at the play head", 3000)

@@ -107,8 +107,10 @@ def run(args: argparse.Namespace) -> int:
         unseen = m.get("unseen")
         from merstudio.cli.train import write_data_record
 
+        if named:  # data.md said nothing of them, which summary.md, run.json and metrics.json name (h288)
+            info = {**info, "notes": [*(info.get("notes") or []), named_note(named, unseen is not None)]}
         write_data_record(args.out, info, len(data), cache)
-    from merstudio.training.run import NAMED_LIKE_WHY, included_known
+    from merstudio.training.run import included_known
 
     n_subjects = len(data.subject_list)
     # what the headline's figures are, said on its own line: fit when every subject trained it; fit and accuracy
@@ -143,9 +145,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"note: the checkpoint was trained on {args.data} read with {other}; this evaluation read it with "
               f"{options.flags() or 'the loader defaults'} (give the same options to evaluate on the same data)")
     if named:
-        print(f"note: {len(named)} of these subjects ({', '.join(named[:6])}{' ...' if len(named) > 6 else ''}) "
-              f"{NAMED_LIKE_WHY}" + ("; the unseen subjects' figures leave them out" if unseen is not None else ""))
+        print(f"note: {named_note(named, unseen is not None)}")
     return 0
+
+
+def named_note(named: list[str], unseen: bool) -> str:
+    """The line on the evaluated subjects that share a name with the checkpoint's training subjects
+    (named_like_training), as the console and data.md say it; ``unseen``: the unseen subjects' figures are given."""
+    from merstudio.training.run import NAMED_LIKE_WHY
+
+    return (f"{len(named)} of these subjects ({', '.join(named[:6])}{' ...' if len(named) > 6 else ''}) "
+            f"{NAMED_LIKE_WHY}" + ("; the unseen subjects' figures leave them out" if unseen else ""))
 
 
 def checkpoint_record(path: Path, meta: dict) -> dict:

@@ -94,6 +94,7 @@ class Provenance:
     parent_trained_on: str = ""  # fine-tuned: its parent's training data, which its metadata keeps
     evaluation: str = ""  # one line: protocol and figures (fine-tuned: its hold-out's, with what they rest on)
     parent_evaluation: str = ""  # fine-tuned: the parent's own evaluation, named, which `metrics` replaced
+    not_measured: str = ""  # the classes the evaluation had no samples of, named (a fine-tuning's hold-out)
     created: str = ""
     finetuned: str = ""  # one line when fine-tuned on corrections
     classes: list[str] = field(default_factory=list)
@@ -163,10 +164,15 @@ def provenance(path: str | Path | None, meta: dict[str, Any] | None) -> Provenan
         if tuned is not None and "basis" not in m and str(m.get("protocol", "")).startswith("fine-tuning hold-out"):
             m = _judged_from_counts(m, tuned, prov.classes)
         prov.evaluation = _evaluation(m)
+        prov.not_measured = _not_measured(m)
         origin = _block(m, "config_origin")
         if origin.get("seen_subjects"):
             prov.evaluation += (f"; its settings were chosen by a search that saw {origin['seen_subjects']} of these "
                                 f"{origin.get('n_subjects', '?')} subjects: not a nested estimate")
+        if origin.get("named_like_search"):  # training.run.NAMED_LIKE_SEARCH: ids shared, inputs not (h288)
+            prov.evaluation += (f"; {origin['named_like_search']} of these subjects share a name with subjects the "
+                                "search that chose its settings looked at (with other inputs): if the same people, "
+                                "not a nested estimate")
         if synthetic_data and tuned is None:
             prov.evaluation += ", on synthetic faces: says nothing about real footage"
     if tuned is not None:
@@ -192,6 +198,16 @@ def _evaluation(m: dict[str, Any]) -> str:
     return f"{text}; {basis}" if isinstance(basis, str) and basis else text
 
 
+def _not_measured(m: dict[str, Any]) -> str:
+    """The classes a hold-out had no samples of, named as the fine-tuning's report names them (metric_rows: "others:
+    not measured (no held-out samples)"); '' when it measured every class or records no counts. h288: the Evaluation
+    row's "3 of 5 classes" left the reader to guess which two."""
+    per = m.get("per_class_n")
+    missing = [str(c) for c, k in per.items() if not k] if isinstance(per, dict) else []
+    return f"{', '.join(missing)}: no held-out samples, so the Evaluation's figures leave them out" \
+        if missing else ""
+
+
 def _judged_from_counts(m: dict[str, Any], tuned: dict[str, Any], classes: list[str]) -> dict[str, Any]:
     """`metrics` of a checkpoint fine-tuned before its hold-out's basis was recorded (2026-12-07), with the verdict
     a fine-tuning gives now (finetune_split.holdout_basis) drawn from the per-class counts it does record: a61's
@@ -204,7 +220,7 @@ def _judged_from_counts(m: dict[str, Any], tuned: dict[str, Any], classes: list[
     labels = [str(c) for c, k in counts.items() if isinstance(k, int) for _ in range(max(0, k))]
     b = holdout_basis(labels, classes or list(counts))
     per = ", ".join(f"{c} {k}" for c, k in counts.items())
-    return {**m, "estimate": b["estimate"],
+    return {**m, "estimate": b["estimate"], "per_class_n": m.get("per_class_n") or b["per_class"],
             "basis": f"{b['text']} (held out {per}: the counts it records, judged as a fine-tuning is now)"}
 
 
@@ -313,6 +329,7 @@ class CheckpointDialog(QDialog):
             row("Class map", str(data["class_map"]))
         row("Evaluation", self.prov.evaluation or "not recorded")
         row("Parent's evaluation", self.prov.parent_evaluation)  # beside the hold-out's: the figures it replaced
+        row("Not measured", self.prov.not_measured)
         m = meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {}
         per = m.get("per_class") if isinstance(m.get("per_class"), dict) else {}
         if per:

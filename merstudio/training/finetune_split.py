@@ -807,25 +807,38 @@ def check_counts(items: Sequence[Item], class_names: Sequence[str], min_per_clas
     and with `suggest` (no class map given) names the preset map that would use them (suggest_class_map)."""
     counts = Counter(it.label for it in items)
     real = [c for c in class_names if c != NONE_CLASS]
-    left = _left_out(class_names, skipped or {}, suggest)
+    left, emotions = _left_out(class_names, skipped or {}, suggest)
     if not items:
-        raise InputError(f"{where}: no accepted events with an emotion among the model's classes "
-                         f"({', '.join(real)}){left}; accept or code some events first")
+        raise _refusal(where, f": no accepted events with an emotion among the model's classes ({', '.join(real)}): "
+                              f"accept or code some events first{left}", emotions)
     thin = [c for c in real if 0 < counts[c] < min_per_class]
     if thin:
         c = thin[0]
-        # the ways out before `left`: the CLI shortens a long error line at its end
         way = f"lower it (--min-per-class {min(counts[t] for t in thin)} / Min events per class)"
         if sum(1 for k in real if counts[k] >= min_per_class) >= 2:  # enough left to train without them
             way += (f" or leave {'it' if len(thin) == 1 else 'them'} out (--classes "
                     f"{','.join(k for k in real if k not in thin)} / Class map)")
-        raise InputError(f"{where}: too few events to fine-tune: class '{c}' has {counts[c]} accepted "
-                         f"event{'s' if counts[c] != 1 else ''} (need at least {min_per_class}): {way}{left}")
+        raise _refusal(where, f": too few events to fine-tune: class '{c}' has {counts[c]} accepted "
+                              f"event{'s' if counts[c] != 1 else ''} (need at least {min_per_class}): {way}{left}",
+                       emotions)
     used = [c for c in real if counts[c]]
     if len(used) < 2:
         have = f"only '{used[0]}' ({counts[used[0]]} events)" if used else "none"
-        raise InputError(f"{where}: too few events to fine-tune: events of at least 2 classes are needed, the "
-                         f"project has {have}{left}")
+        raise _refusal(where, f": too few events to fine-tune: events of at least 2 classes are needed, the "
+                              f"project has {have}{left}", emotions)
+
+
+def _refusal(where: str, text: str, emotions: str) -> InputError:
+    """check_counts' refusal: `where` (the project's path, shortened from its start when it would push the rest
+    past the CLI's line: merstudio.messages.MESSAGE_CHARS), `text` (what is wrong and the ways out: whole) and
+    `emotions` (the coders' own words, bounded, last: a cut line loses only them). h288: a105's line was 432
+    characters and its class map hint was cut ("--classes cas…")."""
+    from merstudio.messages import MESSAGE_CHARS
+
+    room = MESSAGE_CHARS - len(text)
+    if len(where) > room >= 24:
+        where = "…" + where[len(where) - room + 1:]
+    return InputError(f"{where}{text}{emotions}")
 
 
 def thin_classes_text(counts: dict[str, int], class_names: Sequence[str], few: int = MIN_TRAIN_PER_CLASS) -> str:
@@ -841,18 +854,21 @@ def thin_classes_text(counts: dict[str, int], class_names: Sequence[str], few: i
             "dataset that has them (--mix DATA, in the app Mix with)")
 
 
-def _left_out(class_names: Sequence[str], skipped: dict[str, int], suggest: bool) -> str:
-    """'; N accepted events left out, their emotion naming none of the model's classes (sadness 4, ...)', with the
-    preset map that would use them when `suggest`; '' when none was left out by its name."""
+def _left_out(class_names: Sequence[str], skipped: dict[str, int], suggest: bool) -> tuple[str, str]:
+    """('; N accepted events left out, their emotion not a class of the model', '; by emotion: sadness 4, ...'),
+    the first with the preset map that would use them when `suggest` (a way out, so never after the coders'
+    emotions); ('', '') when none was left out by its name."""
     named = {k: v for k, v in skipped.items() if k != "(no emotion)"}
     n = sum(named.values())
     if not n:
-        return ""
-    text = (f"; {n} accepted event{'s' * (n != 1)} left out, {'their' if n != 1 else 'its'} emotion naming none of "
-            f"the model's classes ({', '.join(f'{k} {v}' for k, v in sorted(named.items()))})")
+        return "", ""
+    from merstudio.interchange.common import name_list  # each coder-typed emotion bounded, 8 at most
+
+    text = f"; {n} accepted event{'s' * (n != 1)} left out, {'their' if n != 1 else 'its'} emotion not a class of the model"
     hint = suggest_class_map(class_names, named) if suggest else None
-    return text + (f"; the class map {hint[0]} (class_map={hint[0]!r} / --classes {hint[0]}) would use "
-                   f"{hint[1]} of them" if hint else "")
+    if hint:
+        text += f": --classes {hint[0]} (Class map) would use {'it' if n == 1 else f'{hint[1]} of them'}"
+    return text, f"; by emotion: {name_list(f'{k} {v}' for k, v in sorted(named.items()))}"
 
 
 def none_windows(busy: Sequence[tuple[int, int]], frame_count: int, length: int, n: int,

@@ -214,6 +214,8 @@ def resolved_threads(settings: TrainSettings, backend: Backend) -> TrainSettings
 # config_origin's record of the searched subjects (ids, and their samples' input hashes: subject_fingerprints, 12 hex
 # digits a sample), carried in run.json so that a rerun on other data counts them among its own (_carried_origin)
 SEARCHED = "searched"
+# config_origin's count of these subjects that share an id, but no input, with a searched subject (_seen_counts)
+NAMED_LIKE_SEARCH = "named_like_search"
 
 
 def config_origin(path: str | Path, cfg: dict[str, Any], data: DataArrays) -> dict[str, Any]:
@@ -257,6 +259,12 @@ def _seen_counts(data: DataArrays, record: dict[str, Any]) -> dict[str, Any]:
     counts: dict[str, Any] = {"seen_subjects": len(seen), "n_subjects": len(data.subject_list)}
     if by_name:  # a choice that recorded one hash per subject, or ids alone: those known by their names
         counts["seen_by_name"] = len(by_name)
+    # a searched subject's id with none of its inputs (per-sample record): perhaps the same person, perhaps another
+    # dataset's "sub01", as evaluate says a checkpoint's (named_like_training): said, not counted as seen (h288)
+    searched = {str(s) for s in record.get("subjects") or []}
+    named = [str(s) for s in data.subject_list if str(s) in searched and str(s) not in seen]
+    if named:
+        counts[NAMED_LIKE_SEARCH] = len(named)
     return counts
 
 
@@ -279,7 +287,7 @@ def _carried_origin(path: str | Path, cfg: dict[str, Any], recorded: dict[str, A
     record = recorded.get(SEARCHED)
     fingerprint = data_fingerprint(data)
     if recorded.get("chosen_by") and cfg.get("data_fingerprint") != fingerprint:
-        for key in ("seen_subjects", "n_subjects", "seen_by_name"):
+        for key in ("seen_subjects", "n_subjects", "seen_by_name", NAMED_LIKE_SEARCH):
             origin.pop(key, None)
         if recorded.get("search_fingerprint") == fingerprint:
             origin.update(seen_subjects=len(data.subject_list), n_subjects=len(data.subject_list))
@@ -893,6 +901,9 @@ BY_NAME_WHY = ("the checkpoint records one fingerprint per training subject (sav
 # the same person, perhaps not (another dataset's "sub01"), so neither counted as trained nor among the unseen
 NAMED_LIKE_WHY = ("share a name with subjects that trained this checkpoint (with other inputs): if they are the same "
                   "people, other clips of them score higher than new people would")
+# the same for the subjects a `merstudio tune` search that chose a run's configuration looked at (NAMED_LIKE_SEARCH)
+NAMED_LIKE_SEARCH_WHY = ("share a name with subjects the search that chose the configuration looked at (with other "
+                         "inputs): if they are the same people, their figures are not a nested estimate")
 
 
 def included_known(seen: int, named: int, trained: str = "it was trained on") -> str:
@@ -959,9 +970,14 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
         # a run.json of before 2026-12-07 trained again on other data: its searched subjects are not recorded
         overlap = "none of these subjects" if "seen_subjects" in origin else \
             "which of these subjects it saw is not recorded"
+        if origin.get(NAMED_LIKE_SEARCH):
+            overlap = "none of these subjects' inputs"  # but some of their names: the next line
         lines.append(f"- configuration: {named}" + (
             f", chosen by {origin['chosen_by']} on {origin.get('search_data') or 'other data'} ({overlap})"
             if origin.get("chosen_by") else ""))
+    if origin.get(NAMED_LIKE_SEARCH):
+        lines.append(f"- **{origin[NAMED_LIKE_SEARCH]} of these {origin.get('n_subjects', spec.get('n_subjects', '?'))}"
+                     f" subjects {NAMED_LIKE_SEARCH_WHY}** (not counted as seen)")
     if spec.get("arithmetic"):
         path = f"; the CPU's bfloat16: {spec['cpu_bfloat16']}" if spec.get("cpu_bfloat16") else ""
         lines.append(f"- training arithmetic: {spec['arithmetic']} (precision {spec.get('train', {}).get('precision', '?')}"

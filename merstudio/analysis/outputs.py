@@ -31,10 +31,12 @@ pathlib would collapse ``local:///abs`` into ``local:/abs``.
 from __future__ import annotations
 
 import contextlib
+import getpass
 import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -362,14 +364,37 @@ def local_input(location: str | Path) -> Iterator[Path]:
 
 def staging_dir(url: str) -> Path:
     """The local folder where the results for the output URL `url` are written before they are published: the
-    same folder for the same URL (so the lock and the partial files of an interrupted run work as locally)."""
+    same folder for the same URL (so the lock and the partial files of an interrupted run work as locally). Its
+    parent, `staging_root`, is made here, this user's only (`own_private_folder`)."""
     key = hashlib.sha1(url.rstrip("/").encode("utf-8")).hexdigest()[:16]
-    return staging_root() / key
+    return own_private_folder(staging_root()) / key
 
 
 def staging_root() -> Path:
-    """The folder holding every output URL's staging folder (`staging_dir`), in TMPDIR."""
-    return Path(tempfile.gettempdir()) / "merstudio-staging"
+    """The folder holding every output URL's staging folder (`staging_dir`): this user's, in TMPDIR. One for all
+    users (the fixed merstudio-staging) was made 0755 by whoever ran first, and every other user's run to a URL
+    failed (Permission denied); the uid in the name as in merstudio.project.lock's merstudio-locks-<uid>."""
+    who = os.getuid() if hasattr(os, "getuid") else getpass.getuser()
+    return Path(tempfile.gettempdir()) / f"merstudio-staging-{who}"
+
+
+def own_private_folder(folder: Path) -> Path:
+    """`folder` made (mode 0700) or found as this user's own private folder, and returned; OutputError (one line)
+    when it cannot be made, or is a link, or belongs to someone else: a guessable name in a shared TMPDIR could be
+    planted by another user, who would then read or replace the results staged there."""
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        st = folder.lstat()
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot create the folder ({exc.strerror or exc}): set TMPDIR to a folder "
+                          "of your own") from None
+    if not stat.S_ISDIR(st.st_mode) or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
+        raise OutputError(f"{folder}: not a folder of yours (a link, a file or another user's): not used for "
+                          "staging; remove it, or set TMPDIR to a folder of your own")
+    if st.st_mode & 0o077:
+        with contextlib.suppress(OSError):
+            folder.chmod(0o700)  # ours but open to others (made with another umask, or by hand): close it
+    return folder
 
 
 def remove_stale_staging(keep: Path | None = None, now: float | None = None) -> list[tuple[Path, int]]:

@@ -304,11 +304,12 @@ class MergeUndone:
     merge's), kept with it, only what the merge brought to them taken back ({video id: (its name, that work: 'an
     analysis', '3 open proposals', ...)}); ``behaviours``: the names of behaviours the merge added that behaviour
     events made since code, kept; ``coders``: the coders the merge added that events, behaviour events or coded
-    marks left in the project name (made since, or kept by the undo), kept recorded."""
+    marks left in the project name (made since), kept recorded, ``named_by`` saying which of those name them."""
 
     kept: dict[int, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     behaviours: list[str] = field(default_factory=list)
     coders: list[str] = field(default_factory=list)
+    named_by: tuple[str, ...] = ()  # ('events', 'behaviour events', 'coded marks'), those that name ``coders``
 
     def line(self) -> str:
         """'second.mp4 kept in the project: it holds an analysis and 4 open proposals made since the merge (what
@@ -318,8 +319,7 @@ class MergeUndone:
         if self.behaviours:
             out.append(f"behaviour {_listed(self.behaviours)} kept: behaviour events made since the merge code it")
         if self.coders:
-            out.append(f"coder {_listed(self.coders)} kept: events, behaviour events or coded marks made since the "
-                       "merge name them")
+            out.append(f"coder {_listed(self.coders)} kept: {_and(self.named_by)} made since the merge name them")
         return "; ".join(out)
 
 
@@ -884,18 +884,25 @@ def undo_merge(project: Project, done: MergeDone) -> MergeUndone:
         # a coder it added whom work left here names (made since: picked from the list the merge gave) stays recorded
         named = _coders_named(con)
         undone.coders = [c for c in done.coders if c in named]
+        undone.named_by = tuple(k for k in ("events", "behaviour events", "coded marks")
+                                if any(k in named[c] for c in undone.coders))
         con.executemany("DELETE FROM coders WHERE name = ?", [(c,) for c in done.coders if c not in named])
     return undone
 
 
-def _coders_named(con: sqlite3.Connection) -> set[str]:
-    """The coders the project's events (the model's proposals are no coder's), behaviour events and coded marks
-    name, as Project.coders finds those unrecorded."""
-    named = {str(c) for (c,) in con.execute(
-        "SELECT DISTINCT coder FROM events WHERE coder != '' AND NOT (source = 'model' AND coder = 'model') "
-        "UNION SELECT DISTINCT coder FROM behaviour_events WHERE coder != ''")}
+def _coders_named(con: sqlite3.Connection) -> dict[str, set[str]]:
+    """{coder: what names them ('events', 'behaviour events', 'coded marks')} of the coders the project's events (the
+    model's proposals are no coder's), behaviour events and coded marks name, as Project.coders finds those
+    unrecorded."""
+    named: dict[str, set[str]] = {}
+    for kind, sql in (("events", "SELECT DISTINCT coder FROM events WHERE coder != '' AND "
+                                 "NOT (source = 'model' AND coder = 'model')"),
+                      ("behaviour events", "SELECT DISTINCT coder FROM behaviour_events WHERE coder != ''")):
+        for (c,) in con.execute(sql):
+            named.setdefault(str(c), set()).add(kind)
     for (value,) in con.execute("SELECT value FROM settings WHERE key LIKE 'coded:%'"):  # settings.coded_key
-        named.update(str(c) for c in json.loads(value) or [])
+        for c in json.loads(value) or []:
+            named.setdefault(str(c), set()).add("coded marks")
     return named
 
 

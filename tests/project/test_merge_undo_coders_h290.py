@@ -32,8 +32,7 @@ def test_a_coder_the_merge_added_stays_while_events_made_since_name_them(tmp_pat
         assert [e.coder for e in p.events(vid)] == ["bob"] and undone.kept[vid][1] == ("an event",)
         assert _recorded(p) == ["bob", "carol"] and p.coders() == ["bob", "carol", "alice"]
         assert undone.coders == ["bob"]
-        assert undone.line().endswith("; coder bob kept: events, behaviour events or coded marks made since the "
-                                      "merge name them")
+        assert undone.line().endswith("; coder bob kept: events made since the merge name them")
 
 
 @pytest.mark.parametrize("made_since", ["behaviour event", "coded mark"])
@@ -54,8 +53,7 @@ def test_a_behaviour_event_or_a_coded_mark_on_a_video_of_before_keeps_the_coder(
         undone = undo_merge(p, done)
         assert _recorded(p) == ["bob"]  # dave, whom nothing names, went
         assert undone.kept == {} and undone.coders == ["bob"]
-        assert undone.line() == ("coder bob kept: events, behaviour events or coded marks made since the merge "
-                                 "name them")
+        assert undone.line() == f"coder bob kept: {made_since}s made since the merge name them"
 
 
 def test_the_merges_own_coded_marks_and_events_take_the_coder_with_them(tmp_path: Path) -> None:

@@ -388,6 +388,12 @@ def config_note(args: argparse.Namespace, origin: dict[str, Any] | None) -> str 
                 f"{args.config} does not record: if it saw some of these, their scores here are not a nested "
                 "estimate (use --tune for one)")
     if not o.get("seen_subjects"):
+        from merstudio.training.run import NAMED_LIKE_SEARCH
+
+        if o.get(NAMED_LIKE_SEARCH):  # none of its inputs, some of its names: maybe the same people
+            return (f"note: {via} was chosen by a search whose subjects' names {o[NAMED_LIKE_SEARCH]} of these "
+                    f"{o.get('n_subjects', '?')} subjects share (with other inputs): if they are the same people, "
+                    "their scores here are not a nested estimate (use --tune for one)")
         return None
     return (f"note: {via} was chosen by a search that saw {o['seen_subjects']} of these "
             f"{o['n_subjects']} subjects; their scores here are not a nested estimate (use --tune for one)")

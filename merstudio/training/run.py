@@ -796,6 +796,7 @@ def _searched_on_test(spec: dict[str, Any]) -> str:
 
 
 _UNRECORDED = "?"  # _selection: the search's subjects are not recorded (an older run.json on other data)
+_NAMED_LIKE = "~"  # _selection: none of the search's inputs, but some of its subjects' names (NAMED_LIKE_SEARCH)
 
 
 def _selection(train: dict[str, Any], tuned: Any = (), searched: str = "") -> str:
@@ -810,7 +811,10 @@ def _selection(train: dict[str, Any], tuned: Any = (), searched: str = "") -> st
         how = f"an exponential moving average of the weights (decay {train.get('ema_decay')} per step)"
     else:
         how = "the last epoch's weights"
-    if searched == _UNRECORDED:
+    if searched == _NAMED_LIKE:
+        held_out = ("the test fold is not trained on; some of its subjects share a name with ones the search that "
+                    "chose the configuration looked at (next lines)")
+    elif searched == _UNRECORDED:
         held_out = ("the test fold is not trained on; whether the search that chose the configuration saw these "
                     "subjects is not recorded (next line)")
     elif searched:
@@ -953,8 +957,9 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
         o = spec.get("config_origin") or {}
         # a run.json of before 2026-12-07 trained again on other data: nothing says the test fold was never seen
         unknown = not searched and bool(o.get("chosen_by")) and "seen_subjects" not in o
+        said = _UNRECORDED if unknown else _NAMED_LIKE if not searched and o.get(NAMED_LIKE_SEARCH) else searched
         lines.append("- model selection: " + _selection(spec["train"], (spec.get("tune") or {}).get("params", {}),
-                                                        _UNRECORDED if unknown else searched))
+                                                        said))
     origin = spec.get("config_origin") or {}
     # a run trained again from a run.json: its settings' file, and the run.json they were read from
     named = origin.get("file", "?") + (f" (read from {origin['via']})" if origin.get("via") else "")

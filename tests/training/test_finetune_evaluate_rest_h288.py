@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -114,6 +116,12 @@ def test_a_searched_id_with_other_inputs_is_named_not_seen():
                           {"n_folds": 2, "uf1": 0.5, "uar": 0.5, "accuracy": 0.5, "n": 4, "per_class": {},
                            "confusion": [], "class_names": []})
     assert "(none of these subjects' inputs)" in text
+    selection = next(line for line in text.splitlines() if line.startswith("- model selection:"))
+    assert "never looked at" not in selection and "share a name" in selection  # not said beside the bold line
+    from merstudio.cli.train import config_note
+
+    note = config_note(argparse.Namespace(config=Path("chosen.json")), origin)  # the console says it too
+    assert note is not None and "4 of these 4 subjects share" in note and "not a nested estimate" in note
     assert "- **4 of these 4 subjects share a name with subjects the search that chose the configuration looked " \
            "at (with other inputs): if they are the same people, their figures are not a nested estimate** (not " \
            "counted as seen)" in text

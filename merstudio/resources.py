@@ -56,9 +56,38 @@ def missing_hint() -> str:
     readme = resources_dir() / "models" / "README.md"
     if os.environ.get(ENV_VAR):
         return f"{ENV_VAR}={os.environ[ENV_VAR]}: point it at a complete copy of merstudio's resources, or unset it"
-    where = "restore resources/ (git checkout -- resources)" if _is_checkout() else \
-        "reinstall merstudio (pip install --force-reinstall --no-deps merstudio)"
+    where = "restore resources/ (git checkout -- resources)" if _is_checkout() else _reinstall_hint()
     return f"they ship with merstudio, listed in {readme}: {where}, or set {ENV_VAR} to a complete copy"
+
+
+def _reinstall_hint() -> str:
+    """How to reinstall an installed merstudio: from the file it was installed from. Never by its bare name:
+    merstudio is not on PyPI, and `pip install merstudio` would install whatever someone registered under it."""
+    source = installed_from()
+    if source is None:
+        return ("reinstall merstudio from the wheel you installed it from (pip install --force-reinstall --no-deps "
+                "merstudio-<version>-py3-none-any.whl)")
+    return f"reinstall merstudio (pip install --force-reinstall --no-deps {shlex.quote(source)})"
+
+
+def installed_from() -> str | None:
+    """The wheel file, folder or URL this installation of merstudio came from, as pip records it (direct_url.json,
+    PEP 610); None when it recorded none (an index, another installer) or it cannot be read."""
+    # here: every command imports this module, few ask this (urllib.request alone took 0.1 s)
+    import json
+    from importlib import metadata
+    from urllib.parse import urlparse
+    from urllib.request import url2pathname
+
+    try:
+        info = json.loads(metadata.distribution("merstudio").read_text("direct_url.json") or "null")
+        url = str(info["url"])
+    except (metadata.PackageNotFoundError, OSError, ValueError, TypeError, KeyError):
+        return None
+    if url.startswith("file:"):
+        return url2pathname(urlparse(url).path)
+    vcs = info.get("vcs_info", {}).get("vcs")
+    return f"{vcs}+{url}" if vcs else url
 
 
 def demo_video() -> Path:

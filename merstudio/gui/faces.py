@@ -15,7 +15,7 @@ from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QInputDialog, QMenu
 
 from merstudio.errors import InputError
-from merstudio.gui.commands import AppCommand, CommandContext, Params
+from merstudio.gui.commands import AppCommand, CommandContext, Params, frame_seen
 from merstudio.gui.undo import Notify, ProjectCommand
 from merstudio.project.faces import merge_faces
 from merstudio.project.portraits import Portraits, decode
@@ -138,7 +138,7 @@ class SplitFace(AppCommand):
         face = params.get("face", win.selected_face())
         if face is None:
             raise InputError("split face: run the analysis first (it finds the faces)")
-        at = int(params.get("at", win.transport.current_frame))
+        at = int(params.get("at", frame_seen(win)))
         cmd = split_command(proj, video.id, face, at, lambda: faces_changed(win, video.id), win)
         win.coding.push(cmd)
         new = cmd.done.target if cmd.done is not None else None
@@ -166,7 +166,7 @@ def face_menu(win: MainWindow, face: int) -> QMenu:
                            lambda: win.ctx.execute(MergeFaces, keep=shown, merged=face))
     writable = win.project is not None and not win.project.read_only
     merge.setEnabled(shown is not None and shown != face and writable)
-    at = win.transport.current_frame
+    at = frame_seen(win)  # while playing, the picture clicked, not the clock ahead of it
     split = menu.addAction(f"Split face {face}: a new face from frame {at} on (another person)",
                            lambda: win.ctx.execute(SplitFace, face=face, at=at))
     split.setEnabled(writable)

@@ -24,7 +24,7 @@ from merstudio.features.neutral import (
     relative,
     store_baselines,
 )
-from merstudio.gui.commands import AppCommand, CommandContext, Params
+from merstudio.gui.commands import AppCommand, CommandContext, Params, frame_seen
 from merstudio.gui.undo import ProjectCommand
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def neutral_range(win: MainWindow) -> tuple[int, int] | None:
     if not ends:
         return None
     if len(ends) == 1:
-        ends.append(win.current_frame)
+        ends.append(frame_seen(win))  # while playing, the picture shown (the clock runs ahead of it)
     return min(ends), max(ends)
 
 

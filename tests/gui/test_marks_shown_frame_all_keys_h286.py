@@ -124,3 +124,17 @@ def test_esc_clears_a_selected_behaviour_event(qtbot, opened):
     assert bh.selected_id is None and bh.table.selectedItems() == []
     qtbot.keyClick(win, Qt.Key.Key_Delete)  # nothing selected: nothing deleted
     assert len(win.project.behaviour_events(win.video.id)) == 1
+
+
+def test_the_neutral_range_and_the_face_split_take_the_picture_shown(qtbot, opened, playing):
+    """Analysis > Neutral frames > Set from … with an I mark alone runs to the picture shown, and a face's
+    right-click menu offers to split it at the picture clicked, not at the clock ahead of them."""
+    from merstudio.gui.faces import face_menu
+    from merstudio.gui.neutral import neutral_range
+
+    win = opened
+    win.marks.onset = 5
+    _behind(qtbot, win, shown=20, clock=23)
+    assert neutral_range(win) == (5, 20)
+    split = next(a for a in face_menu(win, 0).actions() if a.text().startswith("Split face"))
+    assert "from frame 20 on" in split.text(), split.text()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import zlib
 
+from merstudio.facs import FACS_OBJECTIVE_CLASSES
 from merstudio.features.aus import AUS
 from merstudio.model.columns import NONE_CLASS, class_key
 
@@ -27,6 +28,8 @@ EMOTION_COLOURS = {"positive": "#0072b2", "happiness": "#0072b2", "negative": "#
                    "fear": "#003d73", "sadness": "#6a51a3", "anger": "#8c1c00", "contempt": "#7a5c00"}
 # another dataset's spelling of a class above, drawn in its colour (SAMM's "Other" is CASME II's "others")
 EMOTION_ALIASES = {"other": "others"}
+# the FACS objective classes as `--classes objective` names them ("I happiness" ... "VII others"): their emotion's colour
+EMOTION_ALIASES |= {class_key(f"{k} {emotion}"): emotion for k, (emotion, _) in FACS_OBJECTIVE_CLASSES.items()}
 NONE_COLOUR = "#8a8a8a"  # the model's "none" class: grey, behind the named classes (3.4:1; #9e9e9e was 2.7)
 UNNAMED_EMOTION_COLOUR = "#78909c"  # an event without an emotion: blue-grey (the blue of before was positive's hue)
 # a class curve's dash pattern (dash, gap, .. in line widths; () solid): a second cue beside its colour, the same in

@@ -22,3 +22,14 @@ def test_au_colours_follow_the_au_number() -> None:
     assert au_colour("AU12_r") == au_colour("AU12_m") == AU_COLOURS[8]  # AU12 is the ninth of OpenFace's 17
     assert au_colour("AU01_c") == AU_COLOURS[0]
     assert au_colour("AU43_r") in AU_COLOURS  # not one of the 17: still stable
+
+
+def test_objective_classes_take_their_emotions_colour():
+    """`--classes objective` names classes 'I happiness' ... 'VII others' (h285): drawn in happiness's, others'
+    colour, as the coder's 'happiness' event beside them; 'class i' (another lab's name) is not an objective one."""
+    from merstudio.palette import class_colour, emotion_colour
+
+    assert emotion_colour("I happiness") == emotion_colour("happiness") == class_colour("p_I happiness")
+    assert emotion_colour("VII others") == emotion_colour("others")
+    assert emotion_colour("IV disgust") == emotion_colour("disgust")
+    assert emotion_colour("class i") != emotion_colour("happiness")

@@ -13,16 +13,12 @@ from pathlib import Path
 
 import pytest
 from support.cli_run import run, tiny_video
+from support.model_proposals import proposal
 
 from merstudio.interchange import Media, write_events_csv
 from merstudio.project import Event, Project
 
 N = 40  # frames of the video
-
-
-def _proposal(vid: int, on: int, off: int) -> Event:
-    return Event(vid, on, (on + off) // 2, off, emotion="surprise", aus="1+2", coder="model", source="model",
-                 status="proposal")
 
 
 def _project(tmp_path: Path, *more: str) -> tuple[Path, Path]:
@@ -34,7 +30,7 @@ def _project(tmp_path: Path, *more: str) -> tuple[Path, Path]:
         vid = p.add_video(tiny_video(tmp_path / "clip.avi", n=N), fps=30.0, frame_count=N, width=64, height=48).id
         rejected = Event(vid, 20, 22, 25, emotion="surprise", aus="1+2", coder="alice", source="model",
                          status="rejected")
-        p.add_events([_proposal(vid, 2, 6), rejected,
+        p.add_events([proposal(vid, 2, 6), rejected,
                       Event(vid, 30, 32, 35, emotion="surprise", aus="1+2", coder="alice", source="model",
                             status="accepted")])
         file_events = [Event(vid, 2, 4, 6, emotion="surprise", aus="1+2", coder="bob", source="model",
@@ -42,7 +38,7 @@ def _project(tmp_path: Path, *more: str) -> tuple[Path, Path]:
                        Event(vid, 10, 12, 14, emotion="happiness", aus="6+12", coder="bob", source="manual",
                              status="accepted"),
                        Event(vid, 8, 8, 9, emotion="anger", aus="4", coder="bob", source="manual", status="rejected"),
-                       _proposal(vid, 20, 25), _proposal(vid, 30, 35), rejected]
+                       proposal(vid, 20, 25), proposal(vid, 30, 35), rejected]
         file_events += [Event(vid, on, on + 1, on + 3, emotion="anger", aus="4", coder="carol", source="manual",
                               status="rejected") for on in (50, 60, 70)]
     src = write_events_csv(file_events, tmp_path / "copy.events.csv", Media("clip.avi", fps=30.0))

@@ -9,21 +9,12 @@ from pathlib import Path
 
 import pytest
 from support.cli_run import run, tiny_video
+from support.model_proposals import proposal, rejected, reviewed_elan
 
 from merstudio import interchange as ix
-from merstudio.project import Behaviour, BehaviourEvent, Event, Project
+from merstudio.project import Event, Project
 
 SAID = "1 open proposal in the file skipped: reviewed here already"
-
-
-def _proposal(vid: int, on: int, off: int) -> Event:
-    return Event(vid, on, (on + off) // 2, off, emotion="surprise", aus="1+2", coder="model", source="model",
-                 status="proposal")
-
-
-def _rejected(vid: int, on: int, off: int) -> Event:
-    return Event(vid, on, (on + off) // 2, off, emotion="surprise", aus="1+2", coder="bob", source="model",
-                 status="rejected")
 
 
 def _events(proj: Path, vid: int) -> list[tuple]:
@@ -39,8 +30,8 @@ def test_all_videos_imports_the_others_beside_a_video_of_reviewed_proposals(
                         height=48).id
         # another clip (the same bytes would be the same video)
         b = p.add_video(tiny_video(tmp_path / "clip2.avi", n=90), fps=30.0, frame_count=90, width=64, height=48).id
-        p.add_events([_rejected(a, 60, 65)])
-    src = ix.write_events_csv([_proposal(a, 60, 65), Event(b, 40, 45, 50, emotion="fear", coder="bob")],
+        p.add_events([rejected(a, 60, 65)])
+    src = ix.write_events_csv([proposal(a, 60, 65), Event(b, 40, 45, 50, emotion="fear", coder="bob")],
                               tmp_path / "all.csv", {a: ix.Media("interview.avi", fps=30.0),
                                                      b: ix.Media("clip2.avi", fps=30.0)})
     code, out, err = run(capsys, "convert", "--project", proj, "--import", src, "--video", "all", "--yes")
@@ -56,12 +47,8 @@ def test_elan_behaviours_alone_remove_the_proposals_their_reviews_cover(
     with Project.create(proj) as p:
         vid = p.add_video(tiny_video(tmp_path / "clip.avi", n=80), fps=30.0, frame_count=80, width=64,
                           height=48).id
-        p.add_events([_rejected(vid, 60, 65)])
-        gaze = p.add_behaviour(Behaviour("gaze away", key="g"))
-        ev = p.add_behaviour_event(BehaviourEvent(vid, gaze.id, 2, 6, coder="alice"))
-        [eaf] = ix.export_project_events(p, vid, tmp_path / "r.eaf")
-        p.delete_behaviour_event(ev.id)
-        p.add_events([_proposal(vid, 60, 65)])  # open again here: a re-run before bob's review came in
+        eaf = reviewed_elan(p, vid, 60, 65, tmp_path / "r.eaf")
+        p.add_events([proposal(vid, 60, 65)])  # open again here: a re-run before bob's review came in
     code, out, err = run(capsys, "convert", "--project", proj, "--import", eaf, "--video", str(vid), "--yes")
     assert code == 0, err
     done = out.strip().splitlines()[-1]

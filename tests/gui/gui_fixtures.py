@@ -206,18 +206,39 @@ def shown_window(qtbot, qsettings, size: tuple[int, int] = (1300, 850), analysis
     return win
 
 
+def frame_folder(folder, frames: int):
+    """The frame folder ``folder`` (made, with its parents) of ``frames`` 64x48 PNGs img0001.png…, each a shade
+    brighter."""
+    folder.mkdir(parents=True)
+    for k in range(frames):
+        cv2.imwrite(str(folder / f"img{k + 1:04d}.png"), np.full((48, 64, 3), 20 * k, np.uint8))
+    return folder
+
+
 def frame_folder_project(root, frames: int = 4, fps: str | None = None):
     """root/study.merproj as `merstudio project new` makes it of the frame folder root/burst (``frames`` PNGs
     img0001.png…, each a shade brighter) added at ``fps`` (None: no --fps, the 30 image files are assumed to have)."""
     from merstudio.cli.main import main
 
-    folder = root / "burst"
-    folder.mkdir()
-    for k in range(frames):
-        cv2.imwrite(str(folder / f"img{k + 1:04d}.png"), np.full((48, 64, 3), 20 * k, np.uint8))
+    folder = frame_folder(root / "burst", frames)
     path = root / "study.merproj"
     assert main(["project", "new", str(path), str(folder), *(["--fps", fps] if fps else [])]) == 0
     return path
+
+
+def frame_folder_copies(root, second: int = 0):
+    """(A, B): root/A/study.merproj, a 12-frame folder 'burst' at the 30 fps assumed (frame_folder_project), and
+    root/B copied from it, folder and all; ``second``: B given a folder 'second' of that many frames besides."""
+    import shutil
+
+    from merstudio.cli.main import main
+
+    a = frame_folder_project(root / "A", 12)
+    shutil.copytree(root / "A", root / "B")
+    b = root / "B" / a.name
+    if second:
+        assert main(["project", "add", str(b), str(frame_folder(root / "B" / "second", second))]) == 0
+    return a, b
 
 
 def reopened(qtbot, qsettings, path, **params):

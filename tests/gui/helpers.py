@@ -108,6 +108,37 @@ def run_analysis(qtbot, win) -> None:
     qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
 
 
+def analysed_shown(qtbot, win) -> None:
+    """The video shown, once open, analysed as Ctrl+R does (RunAnalysis with no settings), waited for until the
+    project stores its run."""
+    from merstudio.gui import commands as C
+
+    qtbot.waitUntil(lambda: win.session.source is not None)
+    assert win.ctx.execute(C.RunAnalysis), win.errors
+    qtbot.waitUntil(lambda: win.analysis.worker is None and win.project.analysis(win.video.id) is not None)
+
+
+def slow_opens(monkeypatch, grace_ms: int) -> None:
+    """Every video opened from now on takes 0.3 s longer than ``grace_ms``, the app's wait for an open (the
+    ``open_grace`` fixture): it goes on in the background, its lines said after the grace."""
+    import time
+
+    import merstudio.io as mio
+
+    opened = mio.open_source
+
+    def slow(*a, **k):
+        time.sleep(grace_ms / 1000 + 0.3)
+        return opened(*a, **k)
+
+    monkeypatch.setattr(mio, "open_source", slow)
+
+
+def event_states(win, *videos) -> list[tuple]:
+    """(video id, onset, coder, status) of every event the project stores on ``videos``, sorted."""
+    return sorted((e.video_id, e.onset, e.coder, e.status) for v in videos for e in win.project.events(v.id))
+
+
 def stored_spans(win) -> list[tuple[int, int]]:
     """(onset, offset) of every event the project stores on the window's video, as stored (not as shown)."""
     return [(e.onset, e.offset) for e in win.project.events(win.video.id)]

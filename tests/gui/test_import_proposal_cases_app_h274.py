@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import pytest
 from gui_fixtures import two_video_project
+from helpers import event_states
+from support.model_proposals import proposal, rejected, reviewed_elan
 
 from merstudio import interchange as ix
 from merstudio.gui import commands as C
@@ -22,25 +24,11 @@ pytestmark = pytest.mark.gui
 SAID = "1 open proposal in the file skipped: reviewed here already"
 
 
-def _proposal(vid: int, on: int, off: int) -> Event:
-    return Event(vid, on, (on + off) // 2, off, emotion="surprise", aus="1+2", coder="model", source="model",
-                 status="proposal")
-
-
-def _rejected(vid: int, on: int, off: int) -> Event:  # bob's review of the model's proposal there
-    return Event(vid, on, (on + off) // 2, off, emotion="surprise", aus="1+2", coder="bob", source="model",
-                 status="rejected")
-
-
-def _events(window, *videos) -> list[tuple]:
-    return sorted((e.video_id, e.onset, e.coder, e.status) for v in videos for e in window.project.events(v.id))
-
-
 def test_all_videos_import_takes_the_others_beside_a_video_of_reviewed_proposals(qtbot, window, tmp_path,
                                                                                  monkeypatch):
     a, b = two_video_project(window, tmp_path)
-    window.project.add_events([_rejected(a.id, 3, 8)])
-    src = ix.write_events_csv([_proposal(a.id, 3, 8), Event(b.id, 20, 22, 25, emotion="fear", coder="bob")],
+    window.project.add_events([rejected(a.id, 3, 8)])
+    src = ix.write_events_csv([proposal(a.id, 3, 8), Event(b.id, 20, 22, 25, emotion="fear", coder="bob")],
                               tmp_path / "all.csv", {a.id: ix.Media(a.name, fps=30.0), b.id: ix.Media(b.name, fps=30.0)})
     asked: list[str] = []
     monkeypatch.setattr(window, "confirm", lambda q: asked.append(q) or True)
@@ -49,7 +37,7 @@ def test_all_videos_import_takes_the_others_beside_a_video_of_reviewed_proposals
     assert len(asked) == 1 and f"{a.name}: 0 new, {SAID}" in asked[0], asked
     assert window.statusBar().currentMessage() == f"Imported 1 into {b.name} from all.csv ({SAID})"
     assert window.undo_stack.undoText() == "Import 1 event(s) into 1 video from all.csv"  # not "1 videos"
-    assert _events(window, a, b) == [(a.id, 3, "bob", "rejected"), (b.id, 20, "bob", "accepted")]
+    assert event_states(window, a, b) == [(a.id, 3, "bob", "rejected"), (b.id, 20, "bob", "accepted")]
 
 
 def test_elan_behaviours_alone_remove_the_proposals_their_reviews_cover(qtbot, window, tmp_path, monkeypatch):
@@ -57,22 +45,18 @@ def test_elan_behaviours_alone_remove_the_proposals_their_reviews_cover(qtbot, w
 
     a, b = two_video_project(window, tmp_path)
     p = window.project
-    gaze = p.add_behaviour(Behaviour("gaze away", key="g"))
-    p.add_events([_rejected(b.id, 10, 15)])
-    ev = p.add_behaviour_event(BehaviourEvent(b.id, gaze.id, 2, 6, coder="alice"))
-    [eaf] = ix.export_project_events(p, b.id, tmp_path / "r.eaf")
-    p.delete_behaviour_event(ev.id)
-    p.add_events([_proposal(b.id, 10, 15)])  # open here again: a re-run before bob's review came in
-    before = _events(window, b)
+    eaf = reviewed_elan(p, b.id, 10, 15, tmp_path / "r.eaf")
+    p.add_events([proposal(b.id, 10, 15)])  # open here again: a re-run before bob's review came in
+    before = event_states(window, b)
     monkeypatch.setattr(D.ImportPreviewDialog, "exec", lambda self: D.QDialog.DialogCode.Accepted)
     steps = window.undo_stack.count()
     assert window.ctx.execute(C.ImportEvents, path=str(eaf)), window.errors
     assert window.errors == []
     assert window.statusBar().currentMessage() == f"Imported 1 behaviour event(s) from r.eaf ({ix.resolved_line(1)})"
-    assert _events(window, b) == [(b.id, 10, "bob", "rejected")] and len(p.behaviour_events(b.id)) == 1
+    assert event_states(window, b) == [(b.id, 10, "bob", "rejected")] and len(p.behaviour_events(b.id)) == 1
     assert window.undo_stack.count() == steps + 1  # one step takes both back
     window.undo_stack.undo()
-    assert _events(window, b) == before and p.behaviour_events(b.id) == []
+    assert event_states(window, b) == before and p.behaviour_events(b.id) == []
 
 
 def test_behaviours_csv_all_known_says_the_one_line(qtbot, window, tmp_path, monkeypatch):

@@ -12,6 +12,8 @@ import csv
 
 import pytest
 from gui_fixtures import two_video_project
+from helpers import event_states
+from support.model_proposals import proposal, rejected
 
 from merstudio import interchange as ix
 from merstudio.gui import commands as C
@@ -22,32 +24,18 @@ pytestmark = pytest.mark.gui
 SAID = "1 open proposal in the file skipped: reviewed here already"
 
 
-def _proposal(vid: int, on: int, off: int) -> Event:
-    return Event(vid, on, (on + off) // 2, off, emotion="surprise", aus="1+2", coder="model", source="model",
-                 status="proposal")
-
-
-def _rejected(vid: int, on: int, off: int) -> Event:  # bob's review of the model's proposal there
-    return Event(vid, on, (on + off) // 2, off, emotion="surprise", aus="1+2", coder="bob", source="model",
-                 status="rejected")
-
-
-def _events(window, *videos) -> list[tuple]:
-    return sorted((e.video_id, e.onset, e.coder, e.status) for v in videos for e in window.project.events(v.id))
-
-
 def test_one_video_import_names_the_proposals_reviewed_here(qtbot, window, tmp_path, monkeypatch):
     from merstudio.gui import dialogs as D
 
     a, b = two_video_project(window, tmp_path)
-    window.project.add_events([_rejected(b.id, 10, 15)])
-    src = ix.write_events_csv([_proposal(b.id, 10, 15), Event(b.id, 20, 22, 25, emotion="fear", coder="bob")],
+    window.project.add_events([rejected(b.id, 10, 15)])
+    src = ix.write_events_csv([proposal(b.id, 10, 15), Event(b.id, 20, 22, 25, emotion="fear", coder="bob")],
                               tmp_path / "b.csv", ix.Media(b.name, fps=30.0))
     monkeypatch.setattr(D.ImportPreviewDialog, "exec", lambda self: D.QDialog.DialogCode.Accepted)
     assert window.ctx.execute(C.ImportEvents, path=str(src)), window.errors
     assert window.errors == []
     assert window.statusBar().currentMessage() == f"Imported 1 event from b.csv ({SAID})"
-    assert _events(window, b) == [(b.id, 10, "bob", "rejected"), (b.id, 20, "bob", "accepted")]
+    assert event_states(window, b) == [(b.id, 10, "bob", "rejected"), (b.id, 20, "bob", "accepted")]
 
 
 def test_the_same_file_again_names_them_in_its_refusal(qtbot, window, tmp_path, monkeypatch):
@@ -55,27 +43,27 @@ def test_the_same_file_again_names_them_in_its_refusal(qtbot, window, tmp_path, 
     from merstudio.gui import dialogs as D
 
     a, b = two_video_project(window, tmp_path)
-    window.project.add_events([_rejected(b.id, 10, 15), Event(b.id, 20, 22, 25, emotion="fear", coder="bob")])
-    src = ix.write_events_csv([_proposal(b.id, 10, 15), Event(b.id, 20, 22, 25, emotion="fear", coder="bob")],
+    window.project.add_events([rejected(b.id, 10, 15), Event(b.id, 20, 22, 25, emotion="fear", coder="bob")])
+    src = ix.write_events_csv([proposal(b.id, 10, 15), Event(b.id, 20, 22, 25, emotion="fear", coder="bob")],
                               tmp_path / "b.csv", ix.Media(b.name, fps=30.0))
     monkeypatch.setattr(D.ImportPreviewDialog, "exec", lambda self: D.QDialog.DialogCode.Accepted)
-    before = _events(window, b)
+    before = event_states(window, b)
     assert not window.ctx.execute(C.ImportEvents, path=str(src))
     assert window.errors == [f"{src}: no events to import (its 1 event(s) are already in the project; {SAID})"]
-    assert _events(window, b) == before
+    assert event_states(window, b) == before
 
 
 def test_all_videos_import_names_the_proposals_reviewed_here(qtbot, window, tmp_path, monkeypatch):
     a, b = two_video_project(window, tmp_path)
-    window.project.add_events([_rejected(a.id, 3, 8)])
-    src = ix.write_events_csv([_proposal(a.id, 3, 8), Event(a.id, 12, 14, 16, emotion="fear", coder="ann"),
+    window.project.add_events([rejected(a.id, 3, 8)])
+    src = ix.write_events_csv([proposal(a.id, 3, 8), Event(a.id, 12, 14, 16, emotion="fear", coder="ann"),
                                Event(b.id, 20, 22, 25, emotion="fear", coder="bob")],
                               tmp_path / "all.csv", {a.id: ix.Media(a.name, fps=30.0), b.id: ix.Media(b.name, fps=30.0)})
     monkeypatch.setattr(window, "confirm", lambda q: True)
     assert window.ctx.execute(C.ImportEvents, path=str(src)), window.errors
     assert window.errors == []
     assert window.statusBar().currentMessage() == f"Imported 1 into {a.name}, 1 into {b.name} from all.csv ({SAID})"
-    assert _events(window, a, b) == [(a.id, 3, "bob", "rejected"), (a.id, 12, "ann", "accepted"),
+    assert event_states(window, a, b) == [(a.id, 3, "bob", "rejected"), (a.id, 12, "ann", "accepted"),
                                      (b.id, 20, "bob", "accepted")]
 
 
@@ -120,14 +108,14 @@ def test_behaviours_csv_all_in_the_project_says_so(qtbot, window, tmp_path, monk
 def test_all_videos_file_again_names_them_in_its_refusal(qtbot, window, tmp_path, monkeypatch):
     a, b = two_video_project(window, tmp_path)
     ann, carl = Event(a.id, 12, 14, 16, emotion="fear", coder="ann"), Event(b.id, 20, 22, 25, coder="carl")
-    window.project.add_events([_rejected(a.id, 3, 8), ann, carl])
-    src = ix.write_events_csv([_proposal(a.id, 3, 8), ann, carl], tmp_path / "all.csv",
+    window.project.add_events([rejected(a.id, 3, 8), ann, carl])
+    src = ix.write_events_csv([proposal(a.id, 3, 8), ann, carl], tmp_path / "all.csv",
                               {a.id: ix.Media(a.name, fps=30.0), b.id: ix.Media(b.name, fps=30.0)})
     monkeypatch.setattr(window, "confirm", lambda q: True)
-    before = _events(window, a, b)
+    before = event_states(window, a, b)
     assert not window.ctx.execute(C.ImportEvents, path=str(src))
     assert window.errors == [f"{src}: no events to import (its 2 event(s) are already in the project; {SAID})"]
-    assert _events(window, a, b) == before
+    assert event_states(window, a, b) == before
 
 
 def test_elan_file_of_behaviours_and_a_reviewed_proposal_names_it(qtbot, window, tmp_path, monkeypatch):
@@ -138,13 +126,13 @@ def test_elan_file_of_behaviours_and_a_reviewed_proposal_names_it(qtbot, window,
     a, b = two_video_project(window, tmp_path)
     p = window.project
     gaze = p.add_behaviour(Behaviour("gaze away", key="g"))
-    [prop] = p.add_events([_proposal(b.id, 10, 15)])
+    [prop] = p.add_events([proposal(b.id, 10, 15)])
     ev = p.add_behaviour_event(BehaviourEvent(b.id, gaze.id, 2, 6, coder="alice"))
     [eaf] = ix.export_project_events(p, b.id, tmp_path / "n.eaf")
-    p.replace_events([prop.id], [_rejected(b.id, 10, 15)])  # bob rejected it since
+    p.replace_events([prop.id], [rejected(b.id, 10, 15)])  # bob rejected it since
     p.delete_behaviour_event(ev.id)
     monkeypatch.setattr(D.ImportPreviewDialog, "exec", lambda self: D.QDialog.DialogCode.Accepted)
     assert window.ctx.execute(C.ImportEvents, path=str(eaf)), window.errors
     assert window.errors == []
     assert window.statusBar().currentMessage() == f"Imported 1 behaviour event(s) from n.eaf ({SAID})"
-    assert _events(window, b) == [(b.id, 10, "bob", "rejected")] and len(p.behaviour_events(b.id)) == 1
+    assert event_states(window, b) == [(b.id, 10, "bob", "rejected")] and len(p.behaviour_events(b.id)) == 1

@@ -6,28 +6,14 @@ different rates names that conflict in the status line rather than saying this p
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
-from gui_fixtures import reopened
+from gui_fixtures import frame_folder_copies, reopened
+from helpers import analysed_shown, slow_opens
 
 from merstudio.cli.main import main
 from merstudio.gui import commands as C
-
-
-def _copies(tmp_path: Path) -> tuple[Path, Path]:
-    """A: a 12-frame folder 'burst' added at the 30 fps assumed; B copied from it (folder and all)."""
-    folder = tmp_path / "A" / "burst"
-    folder.mkdir(parents=True)
-    for k in range(12):
-        cv2.imwrite(str(folder / f"img{k + 1:04d}.png"), np.full((48, 64, 3), 20 * k, np.uint8))
-    a = tmp_path / "A" / "study.merproj"
-    assert main(["project", "new", str(a), str(folder)]) == 0
-    shutil.copytree(tmp_path / "A", tmp_path / "B")
-    return a, tmp_path / "B" / "study.merproj"
 
 
 def _set_fps(path: Path, fps: str) -> None:
@@ -36,7 +22,7 @@ def _set_fps(path: Path, fps: str) -> None:
 
 def test_a_merge_that_sets_the_shown_folders_rate_shows_it_at_that_rate(qtbot, qsettings, tmp_path,
                                                                         monkeypatch) -> None:
-    a, b = _copies(tmp_path)
+    a, b = frame_folder_copies(tmp_path)
     _set_fps(b, "60")  # bob set the rate in his copy; alice's still holds the 30 assumed
     monkeypatch.setattr(C, "ask_merge", lambda win, plan: True)
     win = reopened(qtbot, qsettings, a)
@@ -61,7 +47,7 @@ def test_a_merge_that_sets_the_shown_folders_rate_shows_it_at_that_rate(qtbot, q
 
 
 def test_a_rate_conflict_alone_is_named_not_nothing_to_merge(qtbot, qsettings, tmp_path, monkeypatch) -> None:
-    a, b = _copies(tmp_path)
+    a, b = frame_folder_copies(tmp_path)
     _set_fps(a, "25")
     _set_fps(b, "50")  # set in both copies, to different rates: this copy's is kept, a conflict
     monkeypatch.setattr(C, "ask_merge", lambda win, plan: pytest.fail("asked to merge nothing"))
@@ -84,25 +70,13 @@ def test_the_merge_line_joins_a_switch_that_outlasts_the_grace(qtbot, qsettings,
                                                               open_grace) -> None:
     """An analysed folder opened again more slowly than the app's 250 ms: its own lines come after, the merge's stays
     with them, first; the videos list shows the rate merged, and the one put back by undo."""
-    import time
-
-    import merstudio.io as mio
-
-    a, b = _copies(tmp_path)
+    a, b = frame_folder_copies(tmp_path)
     _set_fps(b, "60")
     monkeypatch.setattr(C, "ask_merge", lambda win, plan: True)
     win = reopened(qtbot, qsettings, a)
     try:
-        qtbot.waitUntil(lambda: win.session.source is not None)
-        assert win.ctx.execute(C.RunAnalysis), win.errors
-        qtbot.waitUntil(lambda: win.analysis.worker is None and win.project.analysis(win.video.id) is not None)
-        opened = mio.open_source
-
-        def slow(*a, **k):
-            time.sleep(open_grace / 1000 + 0.3)
-            return opened(*a, **k)
-
-        monkeypatch.setattr(mio, "open_source", slow)
+        analysed_shown(qtbot, win)
+        slow_opens(monkeypatch, open_grace)
         assert win.ctx.execute(C.MergeProject, path=str(b)), win.errors
         qtbot.waitUntil(lambda: win.session.source.fps == 60, timeout=10000)
         qtbot.wait(300)

@@ -10,40 +10,21 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-import cv2
-import numpy as np
 import pytest
-from gui_fixtures import reopened, two_video_project
+from gui_fixtures import frame_folder_copies, reopened, two_video_project
+from helpers import analysed_shown, slow_opens
+from support.model_proposals import proposal, rejected, reviewed_elan
 
 from merstudio import interchange as ix
 from merstudio.cli.main import main
 from merstudio.gui import commands as C
-from merstudio.project import Behaviour, BehaviourEvent, Event
+from merstudio.project import Event
 
 pytestmark = pytest.mark.gui
 
 
-def _folder(path: Path, n: int = 12) -> Path:
-    path.mkdir(parents=True)
-    for k in range(n):
-        cv2.imwrite(str(path / f"img{k + 1:04d}.png"), np.full((48, 64, 3), 20 * k, np.uint8))
-    return path
-
-
-def _copies(tmp_path: Path) -> tuple[Path, Path]:
-    """A: a 12-frame folder 'burst' at the 30 fps assumed; B copied from it (folder and all)."""
-    a = tmp_path / "A" / "study.merproj"
-    assert main(["project", "new", str(a), str(_folder(tmp_path / "A" / "burst"))]) == 0
-    shutil.copytree(tmp_path / "A", tmp_path / "B")
-    return a, tmp_path / "B" / "study.merproj"
-
-
 def test_undoing_a_merge_that_added_the_video_shown_moves_the_view(qtbot, qsettings, tmp_path, monkeypatch) -> None:
-    a, b = _copies(tmp_path)
-    assert main(["project", "add", str(b), str(_folder(tmp_path / "B" / "second", 8))]) == 0
+    a, b = frame_folder_copies(tmp_path, second=8)
     monkeypatch.setattr(C, "ask_merge", lambda win, plan: True)
     win = reopened(qtbot, qsettings, a)
     try:
@@ -70,12 +51,7 @@ def test_undoing_a_merge_that_added_the_video_shown_moves_the_view(qtbot, qsetti
 
 def test_the_undo_line_stays_through_a_switch_that_outlasts_the_grace(qtbot, qsettings, tmp_path, monkeypatch,
                                                                       open_grace) -> None:
-    import time
-
-    import merstudio.io as mio
-
-    a, b = _copies(tmp_path)
-    assert main(["project", "add", str(b), str(_folder(tmp_path / "B" / "second", 8))]) == 0
+    a, b = frame_folder_copies(tmp_path, second=8)
     monkeypatch.setattr(C, "ask_merge", lambda win, plan: True)
     win = reopened(qtbot, qsettings, a)
     try:
@@ -84,13 +60,7 @@ def test_the_undo_line_stays_through_a_switch_that_outlasts_the_grace(qtbot, qse
         [second] = [v for v in win.project.videos() if v.name == "second"]
         win.session.select_video(second.id)
         qtbot.waitUntil(lambda: win.session.source.frame_count == 8, timeout=10000)
-        opened = mio.open_source
-
-        def slow(*a, **k):
-            time.sleep(open_grace / 1000 + 0.3)
-            return opened(*a, **k)
-
-        monkeypatch.setattr(mio, "open_source", slow)
+        slow_opens(monkeypatch, open_grace)
         win.undo_stack.undo()
         qtbot.wait(50)
         said = "second is no longer in the project (Merge study.merproj undone): showing burst"
@@ -104,14 +74,12 @@ def test_the_undo_line_stays_through_a_switch_that_outlasts_the_grace(qtbot, qse
 
 def test_a_merge_that_retimes_the_analysed_folder_shown_says_measured_once(qtbot, qsettings, tmp_path,
                                                                          monkeypatch) -> None:
-    a, b = _copies(tmp_path)
+    a, b = frame_folder_copies(tmp_path)
     assert main(["project", "set-fps", str(b), "burst", "60"]) == 0
     monkeypatch.setattr(C, "ask_merge", lambda win, plan: True)
     win = reopened(qtbot, qsettings, a)
     try:
-        qtbot.waitUntil(lambda: win.session.source is not None)
-        assert win.ctx.execute(C.RunAnalysis), win.errors
-        qtbot.waitUntil(lambda: win.analysis.worker is None and win.project.analysis(win.video.id) is not None)
+        analysed_shown(qtbot, win)
         assert win.ctx.execute(C.MergeProject, path=str(b)), win.errors
         qtbot.waitUntil(lambda: win.session.source.fps == 60)
         qtbot.wait(50)
@@ -123,21 +91,12 @@ def test_a_merge_that_retimes_the_analysed_folder_shown_says_measured_once(qtbot
         win.shutdown()
 
 
-def _rejected(vid: int, on: int, off: int) -> Event:  # bob's review of the model's proposal there
-    return Event(vid, on, (on + off) // 2, off, emotion="surprise", aus="1+2", coder="bob", source="model",
-                 status="rejected")
-
-
 def test_elan_behaviours_alone_record_the_files_coders(qtbot, window, tmp_path, monkeypatch) -> None:
     from merstudio.gui import dialogs as D
 
     _, b = two_video_project(window, tmp_path)
     p = window.project
-    gaze = p.add_behaviour(Behaviour("gaze away", key="g"))
-    p.add_events([_rejected(b.id, 10, 15)])
-    ev = p.add_behaviour_event(BehaviourEvent(b.id, gaze.id, 2, 6, coder="alice"))
-    [eaf] = ix.export_project_events(p, b.id, tmp_path / "r.eaf")
-    p.delete_behaviour_event(ev.id)
+    eaf = reviewed_elan(p, b.id, 10, 15, tmp_path / "r.eaf")
     assert "bob" not in p.coded_by(b.id)
     monkeypatch.setattr(D.ImportPreviewDialog, "exec", lambda self: D.QDialog.DialogCode.Accepted)
     steps = window.undo_stack.count()
@@ -153,9 +112,8 @@ def test_elan_behaviours_alone_record_the_files_coders(qtbot, window, tmp_path, 
 
 def test_all_videos_confirmation_says_the_proposals_the_reviews_replace(qtbot, window, tmp_path, monkeypatch) -> None:
     a, b = two_video_project(window, tmp_path)
-    window.project.add_events([Event(a.id, 3, 5, 8, emotion="surprise", aus="1+2", coder="model", source="model",
-                                     status="proposal")])
-    src = ix.write_events_csv([_rejected(a.id, 3, 8), Event(b.id, 20, 22, 25, emotion="fear", coder="bob")],
+    window.project.add_events([proposal(a.id, 3, 8)])
+    src = ix.write_events_csv([rejected(a.id, 3, 8), Event(b.id, 20, 22, 25, emotion="fear", coder="bob")],
                               tmp_path / "all.csv", {a.id: ix.Media(a.name, fps=30.0), b.id: ix.Media(b.name, fps=30.0)})
     asked: list[str] = []
     monkeypatch.setattr(window, "confirm", lambda q: asked.append(q) or True)

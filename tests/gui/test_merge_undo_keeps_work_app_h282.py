@@ -6,12 +6,9 @@ window on the empty state (it stayed on the video taken away)."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
-from gui_fixtures import reopened
+from gui_fixtures import frame_folder, frame_folder_copies, reopened
 
 from merstudio.cli.main import main
 from merstudio.gui import commands as C
@@ -20,19 +17,8 @@ from merstudio.project import Project
 pytestmark = pytest.mark.gui
 
 
-def _folder(path: Path, n: int) -> Path:
-    path.mkdir(parents=True)
-    for k in range(n):
-        cv2.imwrite(str(path / f"img{k + 1:04d}.png"), np.full((48, 64, 3), 20 * k, np.uint8))
-    return path
-
-
 def test_an_added_video_analysed_since_stays_through_the_undo(qtbot, qsettings, tmp_path, monkeypatch) -> None:
-    a = tmp_path / "A" / "study.merproj"
-    assert main(["project", "new", str(a), str(_folder(tmp_path / "A" / "burst", 12))]) == 0
-    shutil.copytree(tmp_path / "A", tmp_path / "B")
-    b = tmp_path / "B" / "study.merproj"
-    assert main(["project", "add", str(b), str(_folder(tmp_path / "B" / "second", 8))]) == 0
+    a, b = frame_folder_copies(tmp_path, second=8)
     monkeypatch.setattr(C, "ask_merge", lambda win, plan: True)
     win = reopened(qtbot, qsettings, a)
     try:
@@ -68,7 +54,7 @@ def test_undoing_a_merge_that_brought_the_only_video_shows_the_empty_state(qtbot
     Project.create(a).close()
     shutil.copytree(tmp_path / "A", tmp_path / "B")
     b = tmp_path / "B" / "study.merproj"
-    assert main(["project", "add", str(b), str(_folder(tmp_path / "B" / "only", 8))]) == 0
+    assert main(["project", "add", str(b), str(frame_folder(tmp_path / "B" / "only", 8))]) == 0
     monkeypatch.setattr(C, "ask_merge", lambda win, plan: True)
     win = reopened(qtbot, qsettings, a)
     try:

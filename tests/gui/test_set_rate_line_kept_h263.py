@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from gui_fixtures import frame_folder_project, reopened
+from helpers import analysed_shown, slow_opens
 
 from merstudio.gui import commands as C
 from merstudio.gui import video_opening
@@ -18,9 +19,7 @@ def test_the_rate_line_joins_the_video_switch_lines(qtbot, qsettings, tmp_path, 
     monkeypatch.setattr(video_opening, "ask_folder_rate", lambda *a: (60.0, False))
     win = reopened(qtbot, qsettings, frame_folder_project(tmp_path, 12))
     try:
-        qtbot.waitUntil(lambda: win.session.source is not None)
-        assert win.ctx.execute(C.RunAnalysis), win.errors
-        qtbot.waitUntil(lambda: win.analysis.worker is None and win.project.analysis(win.video.id) is not None)
+        analysed_shown(qtbot, win)
         win.project.add_event(Event(win.video.id, 3, 4, 6, emotion="positive", coder="ann"))  # its events: said
         assert win.ctx.execute(C.SetFolderRate), win.errors
         qtbot.waitUntil(lambda: win.session.source.fps == 60)
@@ -40,23 +39,11 @@ def test_the_rate_line_joins_the_video_switch_lines(qtbot, qsettings, tmp_path, 
 def test_the_rate_line_joins_a_switch_that_outlasts_the_grace(qtbot, qsettings, tmp_path, monkeypatch,
                                                              open_grace) -> None:
     """The app's 250 ms for the open: a folder opened again more slowly comes in the background, its lines after."""
-    import time
-
-    import merstudio.io as mio
-
     monkeypatch.setattr(video_opening, "ask_folder_rate", lambda *a: (60.0, False))
     win = reopened(qtbot, qsettings, frame_folder_project(tmp_path, 12))
     try:
-        qtbot.waitUntil(lambda: win.session.source is not None)
-        assert win.ctx.execute(C.RunAnalysis), win.errors
-        qtbot.waitUntil(lambda: win.analysis.worker is None and win.project.analysis(win.video.id) is not None)
-        opened = mio.open_source
-
-        def slow(*a, **k):
-            time.sleep(open_grace / 1000 + 0.3)
-            return opened(*a, **k)
-
-        monkeypatch.setattr(mio, "open_source", slow)
+        analysed_shown(qtbot, win)
+        slow_opens(monkeypatch, open_grace)
         assert win.ctx.execute(C.SetFolderRate), win.errors
         qtbot.waitUntil(lambda: win.session.source.fps == 60, timeout=10000)
         qtbot.wait(300)

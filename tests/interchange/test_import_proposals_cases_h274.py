@@ -13,22 +13,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support.model_proposals import proposal, rejected
 
 from merstudio import interchange as ix
 from merstudio.errors import InputError
 from merstudio.project import Behaviour, BehaviourEvent, Event, Project
 
 SAID = "1 open proposal in the file skipped: reviewed here already"
-
-
-def _proposal(vid: int, on: int, off: int) -> Event:
-    return Event(vid, on, (on + off) // 2, off, emotion="surprise", aus="1+2", coder="model", source="model",
-                 status="proposal")
-
-
-def _rejected(vid: int, on: int, off: int) -> Event:  # bob's review of the model's proposal there
-    return Event(vid, on, (on + off) // 2, off, emotion="surprise", aus="1+2", coder="bob", source="model",
-                 status="rejected")
 
 
 def _shape(p: Project, vid: int) -> list[tuple]:
@@ -44,7 +35,7 @@ def two(tmp_path: Path):
             video = tmp_path / name
             video.write_bytes(np.random.default_rng(len(ids)).integers(0, 256, 4096, dtype=np.uint8).tobytes())
             ids.append(p.add_video(video, fps=30.0, frame_count=200, width=64, height=48).id)
-        p.add_events([_rejected(ids[0], 60, 65)])
+        p.add_events([rejected(ids[0], 60, 65)])
         yield p, ids
 
 
@@ -55,7 +46,7 @@ def _all_csv(tmp_path: Path, ids: list[int], evs: list[Event]) -> Path:
 
 def test_a_video_of_reviewed_proposals_alone_does_not_block_the_others(two, tmp_path):
     p, (a, b) = two
-    src = _all_csv(tmp_path, [a, b], [_proposal(a, 60, 65), Event(b, 100, 105, 110, emotion="fear", coder="bob")])
+    src = _all_csv(tmp_path, [a, b], [proposal(a, 60, 65), Event(b, 100, 105, 110, emotion="fear", coder="bob")])
     found = ix.preview_all_events(p, src)
     parts = {v.id: prev for v, prev in found.parts}
     assert parts[a].only_reviewed_here and not parts[b].only_reviewed_here
@@ -73,8 +64,8 @@ def test_a_video_of_reviewed_proposals_alone_does_not_block_the_others(two, tmp_
 
 def test_every_video_of_reviewed_proposals_alone_is_refused_in_one_line(two, tmp_path):
     p, (a, b) = two
-    p.add_events([_rejected(b, 20, 25)])
-    src = _all_csv(tmp_path, [a, b], [_proposal(a, 60, 65), _proposal(b, 20, 25)])
+    p.add_events([rejected(b, 20, 25)])
+    src = _all_csv(tmp_path, [a, b], [proposal(a, 60, 65), proposal(b, 20, 25)])
     found = ix.preview_all_events(p, src)
     with pytest.raises(InputError) as err:
         found.accept(skip_bad=True)
@@ -89,7 +80,7 @@ def _behaviour_file(p: Project, vid: int, tmp_path: Path) -> Path:
     ev = p.add_behaviour_event(BehaviourEvent(vid, gaze.id, 2, 6, coder="alice"))
     [eaf] = ix.export_project_events(p, vid, tmp_path / "r.eaf")
     p.delete_behaviour_event(ev.id)
-    p.add_events([_proposal(vid, 60, 65)])
+    p.add_events([proposal(vid, 60, 65)])
     return eaf
 
 

@@ -23,7 +23,7 @@ from merstudio.gui.failures import failure_line
 from merstudio.gui.state import OVERLAY_LANDMARKS
 from merstudio.io.frames import adopt_index
 from merstudio.project import Event, Project
-from merstudio.project.analyses import EVENT_FACES, MODEL_IDENTITY
+from merstudio.project.analyses import EVENT_FACES, MODEL_CLASSES, MODEL_IDENTITY
 from merstudio.project.faces import EventFaces, carry_face_edits, describe_edit, remap_face, same_person_faces
 from merstudio.project.portraits import encode as encode_portraits
 from merstudio.project.review import unreviewed_proposals
@@ -281,10 +281,15 @@ class AnalysisWorker(QThread):
             model = str(getattr(settings, "checkpoint", "") or "")
             run_settings = {**_settings_dict(settings), "revision": ANALYSIS_REVISION}
             if model:  # which model: a path names a file only until it is replaced (`project show` says these)
-                from merstudio.model.checkpoint_meta import checkpoint_identity
+                from merstudio.model.checkpoint_meta import checkpoint_identity, peek_checkpoint_meta
 
                 run_settings[MODEL_IDENTITY] = checkpoint_identity(
                     model, str(getattr(analysis, "checkpoint_sha256", "") or ""))  # the digest of the file loaded
+                # its classes (run_classes): a p_<class> column's name may not spell its class, the file may move
+                names = list(getattr(analysis, "class_names", None) or ()) \
+                    or list((peek_checkpoint_meta(model) or {}).get("class_names") or ())
+                if names:
+                    run_settings[MODEL_CLASSES] = [str(n) for n in names]
             aid = self.project.begin_analysis(self.video_id, run_settings, device=device, model=model)
             self.analysis_id = aid
             batch: list[dict] = []

@@ -43,6 +43,10 @@ NOMINAL_TIMES = "nominal_times"
 # a run's settings key: the checkpoint it used (model.checkpoint_meta.checkpoint_identity: name, SHA-256, the
 # merstudio that made it), besides the path in ``model``; runs stored before 2026-12-07 have only the path
 MODEL_IDENTITY = "model_identity"
+# a run's settings key: the classes of the model it used, in its p_<class> columns' order, as the checkpoint spells
+# them (run_classes reads them: its columns' names alone may not say them, the checkpoint may be moved); runs stored
+# before 2026-12-07 record none
+MODEL_CLASSES = "model_classes"
 # a run's settings key, written when a re-run finishes (finish_analysis' ``event_faces``): the events and behaviour
 # events it gave the face that is, in its tracks, the person they were coded on, {"from_run": the run it re-did,
 # "moves": [[kind ("event" | "behaviour"), id, face before, face after], ...], "lost": [[kind, id, face, [[frame, x0,
@@ -96,15 +100,17 @@ def model_identity(analysis: Analysis | None) -> dict[str, str]:
 
 def run_classes(analysis: Analysis | None) -> list[str]:
     """The classes of the model a run used ('none' too), in its columns' order, spelt as the checkpoint spells them:
-    its p_<class> columns' names (model.columns.class_name). A run stored before 2026-12-07 wrote p_class_i for
-    'class i' and records no class names: where such a column is found (a '_' in its tail) the names come from the
-    checkpoint still at the run's ``model`` path (its metadata, read without torch), a column mapped to the class it
-    compares equal to by class_key; without that file, the columns' tails. [] for a run without a model's classes."""
+    its p_<class> columns' names (model.columns.class_name), read by the class names the run recorded
+    (MODEL_CLASSES). A run stored before 2026-12-07 wrote p_class_i for 'class i' and records no class names: where
+    such a column is found (a '_' in its tail) the names come from the checkpoint still at the run's ``model`` path
+    (its metadata, read without torch), a column mapped to the class it compares equal to by class_key; without that
+    file, the columns' tails. [] for a run without a model's classes."""
     from merstudio.model.columns import class_name
 
     cols = [c for c in (analysis.columns if analysis is not None else ()) if c.startswith("p_")]
-    known: list[str] = []
-    if analysis is not None and analysis.model and any("_" in c[2:] for c in cols):
+    stored = analysis.settings.get(MODEL_CLASSES) if analysis is not None else None
+    known: list[str] = [str(n) for n in stored] if isinstance(stored, list) else []
+    if not known and analysis is not None and analysis.model and any("_" in c[2:] for c in cols):
         from merstudio.model.checkpoint_meta import peek_checkpoint_meta
 
         meta = peek_checkpoint_meta(analysis.model) or {}  # None for a file gone, moved or not a checkpoint

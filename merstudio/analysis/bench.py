@@ -5,11 +5,12 @@ Figures, not tests: nothing here asserts a time. Each function returns a dict of
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import resource
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from merstudio.analysis.files import analyze_file, output_paths, prepare_output_dir
@@ -243,7 +244,23 @@ def ffmpeg_binary() -> str:
     except (ImportError, RuntimeError) as e:
         from merstudio.errors import InputError
 
-        raise InputError("the H.264 seek benchmark needs an ffmpeg binary: install ffmpeg or imageio-ffmpeg") from e
+        raise InputError("the H.264 seek benchmark needs an ffmpeg binary: install ffmpeg or imageio-ffmpeg "
+                         "(pip install imageio-ffmpeg), or leave 'seek' out") from e
+
+
+def check_needs(what: Iterable[str]) -> None:
+    """InputError (one line) now for a chosen benchmark that cannot run here, not when its turn comes after the
+    others took minutes: 'seek' needs an ffmpeg binary, 'gui' and 'memory' (its long clip opened in the app's
+    frame loader) need PySide6."""
+    chosen = set(what)
+    if "seek" in chosen:
+        ffmpeg_binary()
+    qt = [w for w in ("gui", "memory") if w in chosen]
+    if qt and importlib.util.find_spec("PySide6") is None:
+        from merstudio.errors import InputError
+
+        raise InputError(f"the {qt[0]!r} benchmark needs PySide6 (the desktop app's Qt): pip install "
+                         f"PySide6-Essentials, or leave {' and '.join(repr(w) for w in qt)} out")
 
 
 def make_h264_clip(src_video: Path, dst: Path, minutes: float, gop: int = 250) -> Path:

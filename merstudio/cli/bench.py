@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from merstudio import __version__
+from merstudio import __version__, interrupts
 from merstudio.atomic import check_not_input
 from merstudio.cli.bounds import JOBS_MAX, real, whole
 from merstudio.cli.main import EpilogFormatter
@@ -84,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
         check_not_input(args.json, video, " (the video measured); write the figures to another file")
         check_output_file(args.json, args.overwrite, "bench.json")  # an earlier run's figures are kept unasked
         check_writable_file(args.json)  # fail now, not after minutes (loso: 14-30) of benchmarks
+    bench.check_needs(what)  # seek's ffmpeg, the app's Qt: now, not after the benchmarks before them
     before = os.sched_getaffinity(0)
     try:
         return _run(args, what, video, bench.limit_cores(args.cores))
@@ -148,10 +150,6 @@ def _has_flag(flag: str) -> bool | None:
 
 
 def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: list[int]) -> int:
-    from merstudio.analysis import bench
-    from merstudio.resources import starter_checkpoint
-
-    quiet = bool(args.quiet)
     cpu = cpu_model()
     report: dict = {"merstudio": __version__, "cpu": cpu, "machine": platform.machine(),
                     "cores": len(cores), "cpu_cores": os.cpu_count(), **_cpu_bfloat16(), "video": str(video)}
@@ -160,6 +158,36 @@ def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: li
         print(f"merstudio: --cores {args.cores} asked, but this process may use {len(cores)}: the figures are "
               f"{len(cores)} cores'", file=sys.stderr)
 
+    try:
+        _measure(args, what, video, cores, report)
+    except BaseException as exc:  # a later benchmark failed, or Ctrl-C: the figures measured before it are kept
+        # after a Ctrl-C (or SIGTERM) only into a new file: an earlier run's figures are never replaced then
+        stopped = not isinstance(exc, Exception)
+        if args.json and not (stopped and args.json.exists()):
+            report["incomplete"] = f"stopped: {exc.__class__.__name__}: {exc}" if str(exc) else "stopped"
+            with interrupts.keeping() if stopped else contextlib.nullcontext():
+                _write(args.json, report)
+            print(f"merstudio: the figures of the benchmarks that ran are written to {args.json}", file=sys.stderr)
+        raise
+    if args.json:
+        _write(args.json, report)
+        print(f"figures written to {args.json}")
+    return 0
+
+
+def _write(path: Path, report: dict) -> None:
+    from merstudio.atomic import atomic_path
+
+    with atomic_path(path) as part:
+        part.write_text(json.dumps(report, indent=2), encoding="utf-8")
+
+
+def _measure(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: list[int], report: dict) -> None:
+    """Each benchmark chosen, in turn; its figures printed and put in `report` as they come."""
+    from merstudio.analysis import bench
+    from merstudio.resources import starter_checkpoint
+
+    quiet = bool(args.quiet)
     if "decode" in what:
         report["decode"] = r = bench.bench_decode(video)
         print(f"decode only (OpenCV)          : {r['fps']:8.1f} frames/s  ({r['frames']} frames {r['size']})")
@@ -258,10 +286,3 @@ def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: li
               f"(10,000 rows: {m['write_ms_10k_rows']} ms); "
               f"plan a rerun {m['plan_rerun_s']} s ({m['rerun']}), with --retry-failed {m['plan_retry_failed_s']} s; "
               f"hash of a 256 MiB video {m['hash_ms_per_video_256MiB']} ms")
-    if args.json:
-        from merstudio.atomic import atomic_path
-
-        with atomic_path(args.json) as part:
-            part.write_text(json.dumps(report, indent=2), encoding="utf-8")
-        print(f"figures written to {args.json}")
-    return 0

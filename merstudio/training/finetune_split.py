@@ -16,7 +16,7 @@ import datetime as _dt
 import itertools
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,8 @@ class Item:
     # the other events of the same expression merged into this sample (coded twice: a second coder, or an accepted
     # proposal over a coded event; collect_samples), which the split and the records count as this one
     merged: tuple[int, ...] = ()
+    # the emotion as its coder wrote it (the kept event's): what a class map would label it (suggest_class_map)
+    emotion: str = ""
 
     def event_ids(self) -> tuple[int, ...]:
         """The project events this sample stands for: its own and those merged into it (none for a `none` window)."""
@@ -242,7 +244,7 @@ def collect_samples(project: Any, class_names: Sequence[str], *, by: str = "vide
             aus = next((tuple(au_numbers(x.aus)) for x in used if x.aus), None)
             mine.append(Item(f"event:{e.id}", e.id, video.id, group, str(labels[e.id]), e.onset, e.apex,
                              e.offset, aus, e.coder, project.face_box(video.id, e.onset, e.face_id),
-                             tuple(x.id for x in used[1:])))
+                             tuple(x.id for x in used[1:]), e.emotion))
         items += sorted(mine, key=lambda it: (it.onset, it.event_id or 0))
     got.skipped = dict(skipped)
     return got
@@ -361,9 +363,13 @@ def class_map_record(class_map: Any) -> dict[str, Any] | None:
     return {"name": cmap.name, "spec": given, "classes": list(cmap.classes), "mapping": cmap.mapping}
 
 
-def suggest_class_map(class_names: Sequence[str], skipped: dict[str, int]) -> tuple[str, int] | None:
+def suggest_class_map(class_names: Sequence[str], skipped: dict[str, int], items: Sequence[Item] | None = None,
+                      min_per_class: int = MIN_TRAIN_PER_CLASS) -> tuple[str, int] | None:
     """The preset class map that would use the most of the events left out for want of a class (collect_events'
-    `skipped`), and how many: (name, n), or None when no preset uses any."""
+    `skipped`), and how many: (name, n), or None when no preset uses any. With `items` (the samples used without a
+    map: check_counts' refusal), only a map under which those and the left-out events would pass check_counts'
+    per-class counts at `min_per_class`: h288's hint of casme2-5-merge (fear -> others: 1 event) was refused again
+    for its thin 'repression' and 'others'."""
     from merstudio.datasets.classes import class_map_names
 
     best: tuple[str, int] | None = None
@@ -375,6 +381,14 @@ def suggest_class_map(class_names: Sequence[str], skipped: dict[str, int]) -> tu
         except InputError:
             continue  # its classes are not the model's
         n = sum(k for emotion, k in skipped.items() if resolve(emotion) is not None)
+        if items is not None and n:
+            # each sample relabelled by the map (as collect_samples would label its event), the left-out ones added
+            counts = Counter(resolve(it.emotion or it.label) for it in items if it.label != NONE_CLASS)
+            for emotion, k in skipped.items():
+                counts[resolve(emotion)] += k
+            counts.pop(None, None)
+            if _counts_problem(counts, class_names, min_per_class):
+                continue  # its refusal again: no way out
         if n and (best is None or n > best[1]):
             best = (name, n)
     return best
@@ -807,7 +821,7 @@ def check_counts(items: Sequence[Item], class_names: Sequence[str], min_per_clas
     and with `suggest` (no class map given) names the preset map that would use them (suggest_class_map)."""
     counts = Counter(it.label for it in items)
     real = [c for c in class_names if c != NONE_CLASS]
-    left, emotions = _left_out(class_names, skipped or {}, suggest)
+    left, emotions = _left_out(class_names, skipped or {}, suggest, items, min_per_class)
     if not items:
         raise _refusal(where, f": no accepted events with an emotion among the model's classes ({', '.join(real)}): "
                               f"accept or code some events first{left}", emotions)
@@ -826,6 +840,14 @@ def check_counts(items: Sequence[Item], class_names: Sequence[str], min_per_clas
         have = f"only '{used[0]}' ({counts[used[0]]} events)" if used else "none"
         raise _refusal(where, f": too few events to fine-tune: events of at least 2 classes are needed, the "
                               f"project has {have}{left}", emotions)
+
+
+def _counts_problem(counts: Mapping[Any, int], class_names: Sequence[str], min_per_class: int) -> bool:
+    """Whether check_counts refuses these per-class counts: a class of the model (not 'none') with some but fewer
+    than `min_per_class` events, or fewer than two classes with any."""
+    real = [c for c in class_names if c != NONE_CLASS]
+    thin = any(0 < counts.get(c, 0) < min_per_class for c in real)
+    return thin or sum(1 for c in real if counts.get(c, 0)) < 2
 
 
 def _refusal(where: str, text: str, emotions: str) -> InputError:
@@ -854,10 +876,12 @@ def thin_classes_text(counts: dict[str, int], class_names: Sequence[str], few: i
             "dataset that has them (--mix DATA, in the app Mix with)")
 
 
-def _left_out(class_names: Sequence[str], skipped: dict[str, int], suggest: bool) -> tuple[str, str]:
+def _left_out(class_names: Sequence[str], skipped: dict[str, int], suggest: bool, items: Sequence[Item] = (),
+              min_per_class: int = MIN_TRAIN_PER_CLASS) -> tuple[str, str]:
     """('; N accepted events left out, their emotion not a class of the model', '; by emotion: sadness 4, ...'),
     the first with the preset map that would use them when `suggest` (a way out, so never after the coders'
-    emotions); ('', '') when none was left out by its name."""
+    emotions, and only a map whose counts would pass: suggest_class_map with `items`); ('', '') when none was left
+    out by its name."""
     named = {k: v for k, v in skipped.items() if k != "(no emotion)"}
     n = sum(named.values())
     if not n:
@@ -865,7 +889,7 @@ def _left_out(class_names: Sequence[str], skipped: dict[str, int], suggest: bool
     from merstudio.interchange.common import name_list  # each coder-typed emotion bounded, 8 at most
 
     text = f"; {n} accepted event{'s' * (n != 1)} left out, {'their' if n != 1 else 'its'} emotion not a class of the model"
-    hint = suggest_class_map(class_names, named) if suggest else None
+    hint = suggest_class_map(class_names, named, items, min_per_class) if suggest else None
     if hint:
         text += f": --classes {hint[0]} (Class map) would use {'it' if n == 1 else f'{hint[1]} of them'}"
     return text, f"; by emotion: {name_list(f'{k} {v}' for k, v in sorted(named.items()))}"

@@ -32,16 +32,26 @@ def _a105_items() -> list[Item]:
     return [Item(f"event:{i}", i, 1, "v1", c, 0, 2, 4, None, "ann") for i, c in enumerate(labels)]
 
 
+def _helped_items() -> list[Item]:
+    """As _a105_items with 'others' 2 and 'repression' 3: casme2-5-merge (fear -> others) would make it pass (h292:
+    a map is named only then; under it a105's 'repression' 1 is refused again)."""
+    labels = ["disgust"] * 3 + ["happiness"] * 3 + ["others"] * 2 + ["surprise"] * 3 + ["repression"] * 3
+    return [Item(f"event:{i}", i, 1, "v1", c, 0, 2, 4, None, "ann") for i, c in enumerate(labels)]
+
+
 def test_the_too_few_refusal_is_one_whole_line_with_the_class_map_that_would_help():
     with pytest.raises(InputError) as err:
-        check_counts(_a105_items(), CASME2, 3, "/tmp/h288/ft/labmap.merproj", skipped={"fear": 1}, suggest=True)
+        check_counts(_helped_items(), CASME2, 3, "/tmp/h288/ft/labmap.merproj", skipped={"fear": 1}, suggest=True)
     shown = one_line(err.value)  # as `merstudio finetune` prints it
     assert "…" not in shown and len(shown) <= MESSAGE_CHARS, shown
-    assert shown.startswith("/tmp/h288/ft/labmap.merproj: too few events to fine-tune: class 'repression' has 1 "
-                            "accepted event (need at least 3): lower it (--min-per-class 1 / Min events per class) "
-                            "or leave it out (--classes disgust,happiness,others,surprise / Class map)")
+    assert shown.startswith("/tmp/h288/ft/labmap.merproj: too few events to fine-tune: class 'others' has 2 "
+                            "accepted events (need at least 3): lower it (--min-per-class 2 / Min events per class) "
+                            "or leave it out (--classes disgust,happiness,repression,surprise / Class map)")
     assert shown.endswith("; 1 accepted event left out, its emotion not a class of the model: --classes "
                           "casme2-5-merge (Class map) would use it; by emotion: fear 1")
+    with pytest.raises(InputError) as err:  # a105's own counts: the map would be refused too, so not named
+        check_counts(_a105_items(), CASME2, 3, "/tmp/h288/ft/labmap.merproj", skipped={"fear": 1}, suggest=True)
+    assert "casme2-5-merge" not in str(err.value)
 
 
 def test_a_long_path_and_many_emotions_cut_only_the_emotions():
@@ -49,13 +59,13 @@ def test_a_long_path_and_many_emotions_cut_only_the_emotions():
     where = "/home/lab/studies/2026/micro-expressions/cohort-b/session-04/study.merproj"
     skipped = {f"{'x' * 60}{k}": 1 for k in range(12)} | {"fear": 2}
     with pytest.raises(InputError) as err:
-        check_counts(_a105_items(), CASME2, 3, where, skipped=skipped, suggest=True)
+        check_counts(_helped_items(), CASME2, 3, where, skipped=skipped, suggest=True)
     text = str(err.value)
     assert "14 accepted events left out" in text and "(13 in all)" in text and len(text) < 1000
     shown = one_line(err.value)
     # the path shortened from its start so that every way out fits the line; the emotions cut
-    assert shown.startswith("…/2026/micro-expressions/cohort-b/session-04/study.merproj: too few events")
-    assert "--classes disgust,happiness,others,surprise / Class map)" in shown
+    assert shown.startswith("…2026/micro-expressions/cohort-b/session-04/study.merproj: too few events")
+    assert "--classes disgust,happiness,repression,surprise / Class map)" in shown
     assert "--classes casme2-5-merge (Class map) would use 2 of them" in shown
 
 

@@ -78,4 +78,6 @@ def test_finetune_refuses_with_the_count_and_the_hint(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert rc == 2 and len(err.splitlines()) == 1
     assert "need at least 100" in err and "3 accepted events left out" in err and "happiness 3" in err
-    assert "--classes megc2019" in err and "would use 3 of them" in err
+    # megc2019 would use them, but its classes would have too few at 100 as well: no map is named (h292; the hint
+    # on a refusal: test_the_refusal_counts_the_events_left_out_by_name_and_names_the_preset)
+    assert "--classes megc2019" not in err and "would use" not in err

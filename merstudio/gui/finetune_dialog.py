@@ -417,7 +417,9 @@ class FinetuneDialog(QDialog):
         if skipped:
             left = "left out: " + ", ".join(f"{k} {v}" for k, v in sorted(skipped.items()))
             text = f"{text}; {left}" if text else left
-            hint = suggest_class_map(classes, skipped) if self._class_map() is None else None
+            # only a map under which the counts would pass: the hint must not lead to the same refusal (h292)
+            hint = suggest_class_map(classes, skipped, items, self.min_per_class.value()) \
+                if self._class_map() is None else None
             if hint is not None:
                 text += f" (Class map {hint[0]} would use {hint[1]} of them)"
             typos = _typo_hints(skipped, classes, self._class_map())

@@ -617,16 +617,19 @@ def _mix_in(train: DataArrays, mix_with: str, parent: _Parent, plan: _Plan, *, c
 
 
 def _train_settings(parent: _Parent, *, epochs: int, lr: float, batch_size: int, seed: int,
-                    device: str) -> TrainSettings:
+                    device: str, keeps: bool = True) -> TrainSettings:
     """The parent's training settings (augmentation, sampling, averaging) with this run's epochs, lr, batch size,
-    seed and device, and none of what a few events cannot use: no inner validation, warm-up or mixup."""
+    seed and device, and none of what a few events cannot use: no inner validation, warm-up or mixup. ``keeps``:
+    some classes have no events, so the parent's probabilities are learnt too; else no distillation (recorded as
+    off, not as the weight a run without it never used)."""
     stored = parent.meta.get("training")
     settings = TrainSettings.from_dict({**TrainSettings().to_dict(), **(stored if isinstance(stored, dict) else {})})
     return dataclasses.replace(settings, epochs=int(epochs), lr=float(lr), batch_size=int(batch_size),
                                seed=int(seed), device=device, val_fraction=0.0, warmup_epochs=0, mixup=0.0,
                                # the parent's own teachers are not retrained; its probabilities are the target of
                                # the classes the project has no events of (KEEP_DISTILL_WEIGHT)
-                               distill_teachers=0, distill_weight=KEEP_DISTILL_WEIGHT, distill_temperature=1.0,
+                               distill_teachers=0, distill_weight=KEEP_DISTILL_WEIGHT if keeps else 0.0,
+                               distill_temperature=1.0,
                                # predicts as its parent does (flip-averaged or not): before/after compare alike
                                tta_flip=getattr(parent.model, "tta_flip", None) is not None)
 
@@ -871,7 +874,8 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     stage_fn("before")
     p_before = predict(parent.model, held.X)[0]
     before = _metrics(held.y, p_before, class_names)
-    settings = _train_settings(parent, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, device=device)
+    settings = _train_settings(parent, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, device=device,
+                               keeps=bool(keep))
     prior = _au_prior(parent, train)
     # the parent's probabilities on these samples, learnt alongside the labels when classes are kept (learning
     # without forgetting: what the project cannot teach, it should not unlearn)

@@ -176,3 +176,19 @@ def test_it_says_what_it_would_learn_from_and_why_it_would_refuse_before_start(q
         assert dlg.data_label.text() == "" and dlg.start_button.isEnabled()  # Start says what is missing
     finally:
         project.close()
+
+
+def test_the_class_map_hint_is_one_that_would_pass(qtbot, qapp, proj, cache):
+    """The "Coded events" row suggests a class map only where its counts would pass at the dialog's "Min events per
+    class" (h292): at 100 even megc2019's happiness -> positive leaves every class short, so no map is named."""
+    from merstudio.project import Project
+
+    path, ckpt = proj
+    project = Project.open(path)
+    try:
+        dlg = _dialog(qtbot, path, ckpt, cache, project=project)
+        assert "(Class map megc2019 would use 3 of them)" in dlg.data_label.text()
+        dlg.min_per_class.setValue(100)
+        assert "left out:" in dlg.data_label.text() and "Class map" not in dlg.data_label.text()
+    finally:
+        project.close()

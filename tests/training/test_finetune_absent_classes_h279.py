@@ -131,3 +131,18 @@ def test_too_few_events_names_the_ways_out():
         check_counts(items, ["negative", "positive", "surprise", "none"], 4)
     assert "(need at least 4): lower it (--min-per-class 1 / Min events per class)" in str(err.value)
     assert "--classes" not in str(err.value)
+
+
+def test_a_run_with_every_class_records_no_distillation(built, proj, cache, tmp_path):
+    """Every class of the parent has events: nothing is distilled, and the checkpoint's training settings say so
+    (a109: they recorded weight 0.5 at temperature 1 though none was applied); a run keeping a class records it."""
+    from merstudio.model.checkpoint import read_checkpoint_meta
+
+    path, _ = proj
+    parent = tiny_checkpoint(tmp_path / "three.pt", classes=("negative", "positive", "surprise"))
+    res = F.finetune(path, parent, tmp_path / "ft.pt", epochs=1, cache_dir=cache)
+    assert set(res.train_counts) == {"negative", "positive", "surprise"}
+    assert read_checkpoint_meta(res.checkpoint)["training"]["distill_weight"] == 0.0
+    four = tiny_checkpoint(tmp_path / "four.pt", classes=("negative", "others", "positive", "surprise"))
+    kept = F.finetune(path, four, tmp_path / "ft4.pt", epochs=1, cache_dir=cache)
+    assert read_checkpoint_meta(kept.checkpoint)["training"]["distill_weight"] == F.KEEP_DISTILL_WEIGHT

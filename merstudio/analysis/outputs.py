@@ -36,7 +36,6 @@ import hashlib
 import json
 import os
 import shutil
-import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -45,6 +44,7 @@ from typing import Any
 
 import numpy as np
 
+from merstudio import private_dirs
 from merstudio.errors import InputError, OutputError, no_room
 from merstudio.regular_files import sha256_of
 from merstudio.resources import CLUSTER_INSTALL_HINT
@@ -379,22 +379,18 @@ def staging_root() -> Path:
 
 
 def own_private_folder(folder: Path) -> Path:
-    """`folder` made (mode 0700) or found as this user's own private folder, and returned; OutputError (one line)
-    when it cannot be made, or is a link, or belongs to someone else: a guessable name in a shared TMPDIR could be
-    planted by another user, who would then read or replace the results staged there."""
+    """`folder` made (mode 0700) or found as this user's own private folder (merstudio.private_dirs' rule), and
+    returned; OutputError (one line) when it cannot be made, or is a link, or belongs to someone else: a guessable
+    name in a shared TMPDIR could be planted by another user, who would then read or replace the results staged
+    there."""
     try:
-        folder.mkdir(mode=0o700, exist_ok=True)
-        st = folder.lstat()
+        return private_dirs.own_private_folder(folder)
+    except private_dirs.NotPrivate:
+        raise OutputError(f"{folder}: not a folder of yours (a link, a file or another user's): not used for "
+                          "staging; remove it, or set TMPDIR to a folder of your own") from None
     except OSError as exc:
         raise OutputError(f"{folder}: cannot create the folder ({exc.strerror or exc}): set TMPDIR to a folder "
                           "of your own") from None
-    if not stat.S_ISDIR(st.st_mode) or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
-        raise OutputError(f"{folder}: not a folder of yours (a link, a file or another user's): not used for "
-                          "staging; remove it, or set TMPDIR to a folder of your own")
-    if st.st_mode & 0o077:
-        with contextlib.suppress(OSError):
-            folder.chmod(0o700)  # ours but open to others (made with another umask, or by hand): close it
-    return folder
 
 
 def remove_stale_staging(keep: Path | None = None, now: float | None = None) -> list[tuple[Path, int]]:

@@ -42,6 +42,7 @@ from pathlib import Path
 
 from merstudio.errors import InputError, OutputError
 from merstudio.locks import Busy, LockFile, pid_alive
+from merstudio.private_dirs import own_private_folder
 
 LOCK_SUFFIX = ".lock"
 HEARTBEAT_EVERY = 60.0  # seconds between heartbeats of an open project (the app's timer)
@@ -213,9 +214,7 @@ class ProjectLock(LockFile):
             claim._linked, replacing._linked = replacing._linked, None
         elif linked is not None:
             try:
-                linked.parent.mkdir(mode=0o700, exist_ok=True)
-                if hasattr(os, "getuid") and linked.parent.stat().st_uid != os.getuid():
-                    raise PermissionError("not this user's folder")  # someone else's, made first: not used
+                own_private_folder(linked.parent)  # someone else's, made first, or a link: NotPrivate, not used
                 claim._linked = cls._claim(proj, linked)
             except ProjectInUse:
                 claim.release()

@@ -261,6 +261,10 @@ class AnalysisWorker(QThread):
         self.new_proposals: list[Event] | None = None
         self.frames_done = 0  # frames analysed (known at the end): a cancelled run's proposals are of these
         self.last_stored: int | None = None  # the last frame stored so far (a run stopped from outside says it)
+        # rows read but not sent yet (they wait up to batch_seconds): a progress said meanwhile waits with them
+        # (_held), so that the bar never counts frames whose curves the window has not got (a109)
+        self._unsent = False
+        self._held: tuple[int, int] | None = None
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -296,6 +300,7 @@ class AnalysisWorker(QThread):
             last = time.monotonic()
             for row in analysis.rows(progress=self._progress, cancel=self._cancel.is_set):
                 batch.append(row)
+                self._unsent = True
                 now = time.monotonic()
                 if now - last >= self._batch_seconds or len(batch) >= 500:
                     self._flush(aid, batch)
@@ -410,18 +415,24 @@ class AnalysisWorker(QThread):
         self.errored.emit(msg)
 
     def _progress(self, done: int, total: int) -> None:
-        self.progress.emit(done, total)
+        if self._unsent:
+            self._held = (done, total)  # said after the rows it counts (_flush)
+        else:
+            self.progress.emit(done, total)
 
     def _flush(self, aid: int, batch: list[dict]) -> None:
-        if not batch:
-            return
-        self.project.append_frames(aid, batch, landmark_subset=OVERLAY_LANDMARKS)
-        frames = [int(r["frame"]) for r in batch if r.get("frame") is not None]
-        if frames:
-            self.last_stored = max(frames if self.last_stored is None else [self.last_stored, *frames])
-        # the GUI needs no landmarks from the stream (the overlay reads them back from the project)
-        self.rows.emit([{k: v for k, v in r.items() if not is_landmark_column(k)}
-                        for r in batch])
+        if batch:
+            self.project.append_frames(aid, batch, landmark_subset=OVERLAY_LANDMARKS)
+            frames = [int(r["frame"]) for r in batch if r.get("frame") is not None]
+            if frames:
+                self.last_stored = max(frames if self.last_stored is None else [self.last_stored, *frames])
+            # the GUI needs no landmarks from the stream (the overlay reads them back from the project)
+            self.rows.emit([{k: v for k, v in r.items() if not is_landmark_column(k)}
+                            for r in batch])
+        self._unsent = False
+        if self._held is not None:
+            held, self._held = self._held, None
+            self.progress.emit(*held)
 
 
 def _settings_dict(settings: Any) -> dict[str, Any]:

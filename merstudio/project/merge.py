@@ -63,7 +63,7 @@ from merstudio.errors import InputError, OutputError
 from merstudio.project.behaviours import behaviour_event_row, next_behaviour_event_id
 from merstudio.project.events import Event
 from merstudio.project.overlays import OVERLAY_TABLE
-from merstudio.project.settings import _put_settings, video_setting_keys
+from merstudio.project.settings import _put_settings, coders_named, video_setting_keys
 from merstudio.project.store import NeedsUpgrade, Project, ProjectDamaged
 from merstudio.project.videos import _relpath, rate_set_key, set_folder_rate
 
@@ -882,28 +882,12 @@ def undo_merge(project: Project, done: MergeDone) -> MergeUndone:
         con.executemany("DELETE FROM settings WHERE key = 'view_video' AND value = ?", [(json.dumps(v),) for v in gone])
         project._mark_coded(con, done.coded, keep=False)
         # a coder it added whom work left here names (made since: picked from the list the merge gave) stays recorded
-        named = _coders_named(con)
+        named = coders_named(con)
         undone.coders = [c for c in done.coders if c in named]
         undone.named_by = tuple(k for k in ("events", "behaviour events", "coded marks")
                                 if any(k in named[c] for c in undone.coders))
         con.executemany("DELETE FROM coders WHERE name = ?", [(c,) for c in done.coders if c not in named])
     return undone
-
-
-def _coders_named(con: sqlite3.Connection) -> dict[str, set[str]]:
-    """{coder: what names them ('events', 'behaviour events', 'coded marks')} of the coders the project's events (the
-    model's proposals are no coder's), behaviour events and coded marks name, as Project.coders finds those
-    unrecorded."""
-    named: dict[str, set[str]] = {}
-    for kind, sql in (("events", "SELECT DISTINCT coder FROM events WHERE coder != '' AND "
-                                 "NOT (source = 'model' AND coder = 'model')"),
-                      ("behaviour events", "SELECT DISTINCT coder FROM behaviour_events WHERE coder != ''")):
-        for (c,) in con.execute(sql):
-            named.setdefault(str(c), set()).add(kind)
-    for (value,) in con.execute("SELECT value FROM settings WHERE key LIKE 'coded:%'"):  # settings.coded_key
-        for c in json.loads(value) or []:
-            named.setdefault(str(c), set()).add("coded marks")
-    return named
 
 
 # ----------------------------------------------------------------------------------------------------------- helpers

@@ -48,12 +48,9 @@ class SettingTables(StoreBase):
         any coder whose events, behaviour events or `coded:` record are in the project unrecorded (events added
         through the Python API record none: `project show` said 'coders: none' above events by alice and bob);
         the model's proposals ('model') are no coder's."""
-        recorded = [str(r[0]) for r in self._query("SELECT name FROM coders ORDER BY created, name")]
-        seen = {str(r[0]) for r in self._query(
-            "SELECT DISTINCT coder FROM events WHERE coder != '' AND NOT (source = 'model' AND coder = 'model')")}
-        if self._query("SELECT 1 FROM sqlite_master WHERE name = 'behaviour_events'"):  # schema 5 on
-            seen.update(str(r[0]) for r in self._query("SELECT DISTINCT coder FROM behaviour_events WHERE coder != ''"))
-        seen.update(c for cs in self.coded().values() for c in cs)
+        with self._lock:
+            recorded = [str(r[0]) for r in self._con.execute("SELECT name FROM coders ORDER BY created, name")]
+            seen = set(coders_named(self._con))
         return _nfc_names([*recorded, *sorted(seen - set(_nfc_names(recorded)))])
 
     # A coder who coded a video and found nothing leaves no event there; an import of a file of theirs (even one
@@ -65,14 +62,7 @@ class SettingTables(StoreBase):
 
     def coded(self) -> dict[int, list[str]]:
         """{video id: :meth:`coded_by`} of every video with a record."""
-        out: dict[int, list[str]] = {}
-        for key, value in self._query("SELECT key, value FROM settings WHERE key LIKE 'coded:%'"):
-            try:
-                vid = int(key.split(":", 1)[1])
-            except ValueError:
-                continue
-            out[vid] = sorted(_nfc_names(str(c) for c in json.loads(value) or []))
-        return out
+        return _coded(self._query("SELECT key, value FROM settings WHERE key LIKE 'coded:%'"))
 
     def mark_coded(self, video_id: int, coders: Iterable[str]) -> None:
         """Record that ``coders`` coded the video (kept with those recorded before)."""
@@ -96,6 +86,38 @@ class SettingTables(StoreBase):
                 con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, json.dumps(sorted(now))))
             else:
                 con.execute("DELETE FROM settings WHERE key = ?", (key,))
+
+
+def coders_named(con: sqlite3.Connection) -> dict[str, set[str]]:
+    """{coder (NFC): what names them ('events', 'behaviour events', 'coded marks')} of the coders the project's
+    events (the model's proposals, source and coder 'model', are no coder's), behaviour events (schema 5 on) and
+    coded marks name: those Project.coders lists though unrecorded, and those a merge's undo keeps recorded."""
+    named: dict[str, set[str]] = {}
+
+    def add(kind: str, names: Iterable[Any]) -> None:
+        for c in names:
+            named.setdefault(name_key(str(c)), set()).add(kind)
+
+    add("events", (r[0] for r in con.execute(
+        "SELECT DISTINCT coder FROM events WHERE coder != '' AND NOT (source = 'model' AND coder = 'model')")))
+    if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'behaviour_events'").fetchone():  # schema 5 on
+        add("behaviour events", (r[0] for r in con.execute(
+            "SELECT DISTINCT coder FROM behaviour_events WHERE coder != ''")))
+    coded = _coded(con.execute("SELECT key, value FROM settings WHERE key LIKE 'coded:%'").fetchall())
+    add("coded marks", (c for cs in coded.values() for c in cs))
+    return named
+
+
+def _coded(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[str]]:
+    """{video id: its coders, NFC, sorted} of the settings rows (key, value) of coded marks (coded_key)."""
+    out: dict[int, list[str]] = {}
+    for key, value in rows:
+        try:
+            vid = int(key.split(":", 1)[1])
+        except ValueError:
+            continue
+        out[vid] = sorted(_nfc_names(str(c) for c in json.loads(value) or []))
+    return out
 
 
 def _nfc_names(names: Iterable[str]) -> list[str]:

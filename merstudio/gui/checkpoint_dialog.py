@@ -445,9 +445,7 @@ class ModelNote:
         self._short = ""  # the note in the legend column
         self._style: dict[str, Any] = {}
         self.dialog: CheckpointDialog | None = None
-        from merstudio.gui.coders import _menu
-
-        win._action(_menu(win, "&Analysis"), "&Model in use… (what it was trained on)",
+        win._action(win.menus["analysis"], "&Model in use… (what it was trained on)",
                     lambda: win.ctx.execute(ShowModelInfo))
 
     def model_path(self) -> str:

@@ -249,8 +249,3 @@ class SetBlindCoding(AppCommand):
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
         ctx.win.coders_view.set_blind(bool(params["on"]))
-
-
-def _menu(win: MainWindow, title: str) -> QMenu:
-    """One of the window's menus by its title (``&Analysis``): win.menus under its plain lowercase name."""
-    return win.menus[title.replace("&", "").lower()]

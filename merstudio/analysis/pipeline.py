@@ -581,7 +581,8 @@ class Analysis:
         # frame the reader read first as variable, not from when this thread learns it: the reader runs a few
         # frames ahead, and the frames it read as constant-rate before a hole lost their motion at the switch.
         vfr_time = t if self._timed(i) else None
-        self._complete(flight, estimator.push(tf.track_id, tf.obs, aligned, i, covered, vfr_time))
+        self._complete(flight, estimator.push(tf.track_id, tf.obs, aligned, i, covered, vfr_time,
+                                             seen_as=tf.seen_as))
 
     def _complete(self, flight: _InFlight, acts: list) -> None:
         """Fill the rows of the faces the AU estimator has finished; each is ready once the model has judged it
@@ -706,7 +707,8 @@ class Analysis:
                         covered[region] = max(covered[region], check.decide(tf.track_id, j))
                 if items is not _STALE:
                     items = [(tf if tracker.final_id(tf.track_id) == tf.track_id
-                              else replace(tf, track_id=tracker.final_id(tf.track_id)), aligned, covered)
+                              else replace(tf, track_id=tracker.final_id(tf.track_id), seen_as=tf.track_id),
+                              aligned, covered)
                              for tf, aligned, covered in items]
                     if self._labels is not None:  # a new track, by the id its rows carry
                         k = bisect.bisect_right(planned, j) - 1

@@ -139,6 +139,9 @@ class AdaptiveDetector(Detector, Protocol):
 class TrackedFace:
     track_id: int
     obs: FaceObservation
+    # the id the tracker gave the face on its frame where rule 2d later gave it another (`final_id`), else None:
+    # per-track state read over time (AU6's window) starts afresh where a face's frames change from one to the other
+    seen_as: int | None = None
 
 
 def _visible(obs: FaceObservation, shape: tuple[int, ...], idx: list[int]) -> np.ndarray:

@@ -323,6 +323,7 @@ class _Track:
     au6_eye: deque = field(default_factory=deque)  # recent (L, R) eye evidence for AU6
     au6_times: deque = field(default_factory=deque)  # their frame times (None on a constant rate)
     last_frame: int | None = None  # the frame it was last read on: after a gap the evidence window starts afresh
+    seen_as: int | None = None  # the tracker's id on that frame, where it differs (_Pending.seen_as)
     # frame -> whether it is one of a blink's shut frames (BlinkMarker), from the oldest baseline frame still to
     # come (lag frames back; on a variable rate the last frame lag_s or more before the newest)
     blinks: dict[int, bool] = field(default_factory=dict)
@@ -347,6 +348,7 @@ class _Pending:
     micro: MicroMotion
     covered: dict[str, float]
     time: float | None = None  # the frame's time on a variable-rate source (None: constant rate)
+    seen_as: int | None = None  # the tracker's id on the frame, where it later gave the face another (TrackedFace)
 
 
 class AUEstimator:
@@ -394,17 +396,19 @@ class AUEstimator:
         return out[-1]
 
     def push(self, track_id: int, obs: ObservationLike, aligned: AlignedLike, frame_index: int,
-             covered: dict[str, float] | None = None, time: float | None = None) -> list[AUActivation]:
+             covered: dict[str, float] | None = None, time: float | None = None,
+             seen_as: int | None = None) -> list[AUActivation]:
         """Queue one face; returns the activations that are complete (possibly none). `time`: the frame's time in
         seconds on a variable-rate source, so that the micro-motion baseline and AU6's window go by time (None on a
-        constant rate: they count frames)."""
+        constant rate: they count frames). `seen_as`: the id the tracker gave the face on this frame where it later
+        gave it `track_id` (a face back over the frame's edge, merstudio.face.tracker rule 2d), else None."""
         pose = head_pose(obs.landmarks, obs.z)
         mesh = None
         if obs.refined is not None and len(obs.refined) >= 478:
             mesh = np.asarray(obs.refined, dtype=np.float64)
         micro = self.micro.update(track_id, frame_index, aligned.image, aligned.landmarks, None, pose, time)
         self._pushed[track_id] = frame_index
-        self._queue.append(_Pending(track_id, frame_index, mesh, pose, micro, dict(covered or {}), time))
+        self._queue.append(_Pending(track_id, frame_index, mesh, pose, micro, dict(covered or {}), time, seen_as))
         return self._run_batch() if len(self._queue) >= self.batch else []
 
     def flush(self) -> list[AUActivation]:
@@ -461,12 +465,15 @@ class AUEstimator:
         t = self._tracks.setdefault(m.track, _Track({a: 0 for a in AUS}))
         covered = p.covered
         nan = float("nan")
-        if t.last_frame is not None and not 0 < m.frame - t.last_frame <= 1:
+        if t.last_frame is not None and (not 0 < m.frame - t.last_frame <= 1 or p.seen_as != t.seen_as):
             # a gap (the face away, a seek, a person re-identified after a cut): older eye evidence is another
-            # moment's, maybe another look-alike's; AU6's median window starts again
+            # moment's, maybe another look-alike's; AU6's median window starts again. So it does where a face back
+            # over the frame's edge, its first frames given its old id (rule 2d), is first tracked as that face: the
+            # half-visible frames' eye evidence (5.0 on smile_man back over the top edge) is not the whole face's,
+            # and read as before rule 2d relabelled them (a track of their own)
             t.au6_eye.clear()
             t.au6_times.clear()
-        t.last_frame = m.frame
+        t.last_frame, t.seen_as = m.frame, p.seen_as
         unseen = _unseen_sides(covered)
         if reading is not None:
             intensity, sides, blink = reading.intensity, reading.sides, reading.blink

@@ -347,8 +347,8 @@ class Analysis:
     def rows(self, progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> Iterator[dict]:
         """Stream the per-frame rows: a dict per face and frame, keyed by `columns()` (a frame without a face: one
         row, face_id -1, success 0), in frame order, each as soon as it is known. Unknown values are NaN (an
-        AUxx_c's: None). `progress(done, total)` after each frame; `cancel()` is asked before each (True: stop,
-        `cancelled` set). Read it to the end or `close()` it (a partly read generator holds the reader thread and
+        AUxx_c's: None). `progress(done, total)` after each frame read (done: the frames whose rows have all been
+        given; the last call comes after the last row); `cancel()` is asked before each (True: stop, `cancelled` set). Read it to the end or `close()` it (a partly read generator holds the reader thread and
         process-wide thread limits until then); afterwards `spots()`, `warnings` and the counters are set. A
         source opened from a path here is closed when it ends.
 
@@ -446,6 +446,7 @@ class Analysis:
         # The threads are the parallelism: numpy's BLAS and OpenCV spreading each small call over the cores as
         # well only competes with them (merstudio.threads).
         unseen = False  # the frames before this one were stale (damaged data before them): unknown
+        told = 0  # the frames progress has counted
         with single_threaded_numerics():
             reader.start()
             try:
@@ -476,11 +477,13 @@ class Analysis:
                     yield from _drain(flight.pending, flight.ready, start, (flight.au_done, flight.model_done))
                     self.frames_done = max(0, i + 1 - start)
                     if progress is not None:
-                        progress(self.frames_done, total)
+                        told = _tell(progress, told, flight.given(i, start), total)
             finally:
                 self._stop_reading(frames, halt, reader, tracker, looker, hands)
             # Not in a `finally`: a generator closed early (break, GeneratorExit) must not yield again.
             yield from self._finish(flight, estimator, start)
+            if progress is not None:
+                _tell(progress, told, self.frames_done, total, end=True)
 
     def _stages(self) -> tuple[Any, Any, Any, _HandSchedule | None]:
         """The per-run stages of `rows()`: face tracker, aligner, AU estimator, and the hand schedule (None without
@@ -1198,6 +1201,11 @@ class _InFlight:
     # judged without the eyes (merstudio.model.inference). Aligned faces wait here until then.
     faces_waiting: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
 
+    def given(self, last: int, start: int) -> int:
+        """The frames from `start` whose rows have all left, `last` the last frame read: those before the first
+        frame still waiting (~1 s of frames wait for the AU batch, the blink look-ahead and the model)."""
+        return max(0, (next(iter(self.pending))[1] if self.pending else last + 1) - start)
+
 
 def _add_hands(faces: list, outlines: list, covered_regions) -> None:  # noqa: ANN001 - face.occlusion's
     """Add the hands' share of what covers each face region to the reader's (the frame's edge, the lips' and
@@ -1205,6 +1213,17 @@ def _add_hands(faces: list, outlines: list, covered_regions) -> None:  # noqa: A
     for tf, _aligned, covered in faces:
         for region, share in covered_regions(outlines, tf.obs.landmarks).items():
             covered[region] = max(covered[region], share)
+
+
+def _tell(progress: ProgressFn, told: int, given: int, total: int, end: bool = False) -> int:
+    """Progress counts the frames whose rows have all left (`given`), never those read (they ran ~1 s ahead: a bar at
+    100 % with the last rows still to come). Called once a frame read, it is told once, one frame further at most
+    (rows leave in batches): a caller counting its calls or waiting for a particular count sees each; `end`: every
+    count up to `given` in turn. The count told."""
+    for n in range(told + 1, given + 1) if end else [min(told + 1, given)]:
+        progress(n, total)
+        told = n
+    return told
 
 
 def _drain(pending: dict[tuple[int, int], dict], ready: set[tuple[int, int]], start: int = 0,

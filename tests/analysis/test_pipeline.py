@@ -126,14 +126,10 @@ def test_interrupt_keeps_rows_written(clip, tmp_path):
         analyze_file(clip, tmp_path, "c", progress=boom)
     with open(tmp_path / "c.partial.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    # Rows whose AUs were finished survive, in order; the AU estimator's batch (< 8 faces) was still queued, and
-    # the faces it had read were waiting for the frames that tell a blink (AUEstimator.delay).
-    from merstudio.features.aus import AUEstimator
-
-    with open_source(clip) as src:
-        delay = AUEstimator(fps=src.fps).delay
+    # Rows given survive, in order: progress 25 counts frames whose rows have all left (h295), so those 25 at least
+    # (a few more may have left in the same AU batch)
     frames = [int(r["frame"]) for r in rows]
-    assert frames == list(range(len(frames))) and 25 - 8 - delay <= len(frames) <= 25 - delay
+    assert frames == list(range(len(frames))) and 25 <= len(frames) < 60
     assert '"status": "partial"' in (tmp_path / "c.partial.meta.json").read_text()
 
 

@@ -406,7 +406,11 @@ class AUEstimator:
         mesh = None
         if obs.refined is not None and len(obs.refined) >= 478:
             mesh = np.asarray(obs.refined, dtype=np.float64)
-        micro = self.micro.update(track_id, frame_index, aligned.image, aligned.landmarks, None, pose, time)
+        # the micro-motion baseline of a face back over the edge, as AU6's window (_mark): its relabelled first frames
+        # go by the tracker's id (retired once relabelled), so that its first frames tracked as itself find no
+        # half-visible frame to compare with (smile_man back over the top edge read motion_nose 14 there, NaN before)
+        micro = self.micro.update(track_id if seen_as is None else seen_as, frame_index, aligned.image,
+                                  aligned.landmarks, None, pose, time)
         self._pushed[track_id] = frame_index
         self._queue.append(_Pending(track_id, frame_index, mesh, pose, micro, dict(covered or {}), time, seen_as))
         return self._run_batch() if len(self._queue) >= self.batch else []

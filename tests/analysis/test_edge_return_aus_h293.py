@@ -1,11 +1,13 @@
-"""A face back over the frame's edge: AU6 where it is tracked as itself again reads as before h272 (h293).
+"""A face back over the frame's edge: AU6 and the micro-motion where it is tracked as itself again read as before h272
+(h293).
 
 Since h272 the frames of a face coming back over the edge carry its old id from its first frame (rule 2d, the
 analysis holds them and releases them relabelled). They used to be a track of their own, so AU6's window of eye
 evidence started afresh where the tracker knew the face again; relabelled, the half-visible frames' saturated
 readings (5.0) filled the face's window and AU6 read 5.0 for 6 frames that read "not measured" before (smile_man
-back over the top edge at 15 px a frame, 30 fps). The run without rule 2d's relabelling (`final_id` the tracker's
-own id, as before h272) is the reference for the frames after the relabelled ones."""
+back over the top edge at 15 px a frame, 30 fps), and the micro-motion lane compared its first frames tracked as
+itself with half-visible ones (motion_nose 14, NaN before). The run without rule 2d's relabelling (`final_id` the
+tracker's own id, as before h272) is the reference for the frames after the relabelled ones."""
 
 from __future__ import annotations
 
@@ -22,7 +24,8 @@ from merstudio.io import open_source
 
 pytestmark = NEEDS_REAL
 
-AU6 = ("AU06_r", "AU06_L", "AU06_R")
+# AU6, and the micro-motion lane (its baseline k frames back was a half-visible frame: motion_nose 14, NaN before)
+COLUMNS = ("AU06_r", "AU06_L", "AU06_R", "motion_eyes", "motion_cheeks", "motion_nose", "motion_mouth", "motion_chin")
 
 
 def _leave_and_return(faces: list[np.ndarray], speed: int = 15, out: int = 24, gap: int = 5) -> list[np.ndarray]:
@@ -76,7 +79,7 @@ def test_au6_after_a_return_over_the_edge_reads_as_without_the_relabelling(real,
     now = {r["frame"]: r for r in rows if r["frame"] in back}
     assert len(now) == len(back) >= 10
     for f in sorted(back):
-        for col in AU6:
+        for col in COLUMNS:
             # was 5.0 on the 6 frames after the relabelled ones (the reference: NaN), and too high after them
             np.testing.assert_equal(now[f][col], back[f][col], err_msg=f"{col} at frame {f}")
     assert any(np.isfinite(r["AU06_r"]) for r in now.values())  # AU6 is read there, not only NaN

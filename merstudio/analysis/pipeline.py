@@ -446,7 +446,6 @@ class Analysis:
         # The threads are the parallelism: numpy's BLAS and OpenCV spreading each small call over the cores as
         # well only competes with them (merstudio.threads).
         unseen = False  # the frames before this one were stale (damaged data before them): unknown
-        told = 0  # the frames progress has counted
         with single_threaded_numerics():
             reader.start()
             try:
@@ -476,14 +475,14 @@ class Analysis:
                             self._push_face(flight, estimator, i, t, face, start, stop, photo)
                     yield from _drain(flight.pending, flight.ready, start, (flight.au_done, flight.model_done))
                     self.frames_done = max(0, i + 1 - start)
-                    if progress is not None:
-                        told = _tell(progress, told, flight.given(i, start), total)
+                    if progress is not None:  # the frames whose rows have left, not those read: these ran ~1 s
+                        progress(flight.given(i, start), total)  # ahead, 100 % with the last rows to come (a109)
             finally:
                 self._stop_reading(frames, halt, reader, tracker, looker, hands)
             # Not in a `finally`: a generator closed early (break, GeneratorExit) must not yield again.
             yield from self._finish(flight, estimator, start)
             if progress is not None:
-                _tell(progress, told, self.frames_done, total, end=True)
+                progress(self.frames_done, total)
 
     def _stages(self) -> tuple[Any, Any, Any, _HandSchedule | None]:
         """The per-run stages of `rows()`: face tracker, aligner, AU estimator, and the hand schedule (None without
@@ -1213,17 +1212,6 @@ def _add_hands(faces: list, outlines: list, covered_regions) -> None:  # noqa: A
     for tf, _aligned, covered in faces:
         for region, share in covered_regions(outlines, tf.obs.landmarks).items():
             covered[region] = max(covered[region], share)
-
-
-def _tell(progress: ProgressFn, told: int, given: int, total: int, end: bool = False) -> int:
-    """Progress counts the frames whose rows have all left (`given`), never those read (they ran ~1 s ahead: a bar at
-    100 % with the last rows still to come). Called once a frame read, it is told once, one frame further at most
-    (rows leave in batches): a caller counting its calls or waiting for a particular count sees each; `end`: every
-    count up to `given` in turn. The count told."""
-    for n in range(told + 1, given + 1) if end else [min(told + 1, given)]:
-        progress(n, total)
-        told = n
-    return told
 
 
 def _drain(pending: dict[tuple[int, int], dict], ready: set[tuple[int, int]], start: int = 0,

@@ -102,7 +102,7 @@ def test_ctrl_c_inside_the_run_keeps_the_frames_its_caller_got(clip: Path) -> No
     """Ctrl-C lands in the pipeline's own code (waiting for the next frame) most of the time: here from its progress
     call, after frame 45 was read, while the rows of the last frames still wait for their AUs."""
     def stop(done: int, total: int) -> None:
-        if done == 45:
+        if done >= 45:  # frames whose rows have left: it may pass 45 by a batch (h295)
             raise KeyboardInterrupt
 
     got: list[dict] = []

@@ -119,7 +119,7 @@ def test_files_complete_and_cancelled(clip, tmp_path):
 
 def test_interrupt_keeps_rows_written(clip, tmp_path):
     def boom(done, total):
-        if done == 25:
+        if done >= 25:  # frames whose rows have left: it may pass 25 by a batch (h295)
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):

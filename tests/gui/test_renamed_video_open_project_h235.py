@@ -82,7 +82,7 @@ def test_the_open_projects_work_is_asked_about_before_it_closes(qtbot, window, r
     moved, _coded, study = renamed
     _answer(monkeypatch, window, "earlier")
     asked = []
-    monkeypatch.setattr(window.session, "keep_lost_work", lambda: asked.append(1) or False)
+    monkeypatch.setattr(window.session, "keep_lost_work", lambda *a, **k: asked.append(1) or False)
     window.ctx.execute(C.OpenVideo, path=str(moved))
     assert asked == [1] and window.project.path == study and window.video.name == "other.avi"
     assert [v.name for v in window.project.videos()] == ["other.avi"]

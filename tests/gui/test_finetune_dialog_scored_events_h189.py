@@ -80,6 +80,7 @@ def test_the_dialog_says_what_the_figures_measure(qtbot, project):
     assert dlg.scope_label.isVisible()
     assert text.startswith("What the figures measure: each held-out event's coded onset -> apex frames")
     assert "not the app's proposals" in text and "motion gate" in text and "0.2 s" in text
-    assert dlg.table.geometry().bottom() <= dlg.scope_label.geometry().top()
+    # laid out once the scroll area's content has taken its new height (a moment later when it outgrows the view)
+    qtbot.waitUntil(lambda: dlg.table.geometry().bottom() <= dlg.scope_label.geometry().top(), timeout=5000)
     for label in (dlg.scope_label, dlg.events_label):  # every line in sight (a hidden label kept an old height)
         assert label.height() >= label.heightForWidth(label.width()) > label.fontMetrics().lineSpacing()

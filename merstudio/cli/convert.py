@@ -476,15 +476,15 @@ def run(args: argparse.Namespace) -> int:
     # an events CSV whose frames fit no rate is then no frames of --media's (a constant rate has one): the video
     # was re-encoded (in place, say) since the file was written from its variable-rate original, and its times
     # place the events, with a note, as a project import does where the video's file is found
-    known: dict[str, Any] = {"rate_known": True} if read and fmt == "events-csv" else {}
+    known = {"rate_known": True} if read and fmt == "events-csv" else {}
     # an events CSV's rows of other statuses are left out unread: a bad one is then no skip to confirm (h289)
-    known |= {"statuses": list(args.status)} if args.status and fmt == "events-csv" else {}
+    only: dict[str, Any] = {"statuses": list(args.status)} if args.status and fmt == "events-csv" else {}
     from merstudio.interchange.events_csv import VariableRateFile
 
     try:
         preview = _sheet_hinted(args.input, lambda: ix.read_events(
             args.input, fps=args.fps or media_fps, video_name=_video_name(args, fmt), fps_override=args.force_fps,
-            fmt=fmt, times=times, **known, **_kwargs(args, fmt)))
+            fmt=fmt, times=times, **known, **only, **_kwargs(args, fmt)))
     except VariableRateFile as exc:  # the reader's advice is a project's (relink): convert's own options instead
         raise _variable_rate_refusal(args, exc) from None
     named = _named_media(args.input, preview) if args.media is None else None
@@ -495,8 +495,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"note: {named} (the video the file names) has a variable frame rate: times placed on its own "
               "frame times", file=sys.stderr)
         preview = ix.read_events(args.input, fps=args.fps or media_fps, video_name=_video_name(args, fmt),
-                                 fps_override=args.force_fps, fmt=fmt, times=times,
-                                 **{k: v for k, v in known.items() if k == "statuses"}, **_kwargs(args, fmt))
+                                 fps_override=args.force_fps, fmt=fmt, times=times, **only, **_kwargs(args, fmt))
     from merstudio.interchange.common import foreign_path, fps_differs
 
     _keep_status(preview, args.status)

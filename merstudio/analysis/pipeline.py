@@ -348,7 +348,8 @@ class Analysis:
         """Stream the per-frame rows: a dict per face and frame, keyed by `columns()` (a frame without a face: one
         row, face_id -1, success 0), in frame order, each as soon as it is known. Unknown values are NaN (an
         AUxx_c's: None). `progress(done, total)` after each frame read (done: the frames whose rows have all been
-        given; the last call comes after the last row); `cancel()` is asked before each (True: stop, `cancelled` set). Read it to the end or `close()` it (a partly read generator holds the reader thread and
+        given; the last call comes after the last row); `cancel()` is asked before each (True: stop, `cancelled`
+        set). Read it to the end or `close()` it (a partly read generator holds the reader thread and
         process-wide thread limits until then); afterwards `spots()`, `warnings` and the counters are set. A
         source opened from a path here is closed when it ends.
 

@@ -26,10 +26,9 @@ AU_COLOURS = ("#c00048", "#38a848", "#0050e0", "#e07040", "#911eb4", "#6898b8", 
 EMOTION_COLOURS = {"positive": "#0072b2", "happiness": "#0072b2", "negative": "#d55e00", "surprise": "#cc79a7",
                    "disgust": "#1b7837", "repression": "#993404", "others": "#5c5c5c", "tense": "#762a83",
                    "fear": "#003d73", "sadness": "#6a51a3", "anger": "#8c1c00", "contempt": "#7a5c00"}
-# another dataset's spelling of a class above, drawn in its colour (SAMM's "Other" is CASME II's "others")
-EMOTION_ALIASES = {"other": "others"}
-# the FACS objective classes as `--classes objective` names them ("I happiness" ... "VII others"): their emotion's colour
-EMOTION_ALIASES |= {class_key(f"{k} {emotion}"): emotion for k, (emotion, _) in FACS_OBJECTIVE_CLASSES.items()}
+# the FACS objective classes as `--classes objective` names them ("I happiness" ... "VII others"): their emotion's
+# colour (another dataset's spelling of one class, SAMM's "Other", is class_key's own: CLASS_ALIASES)
+EMOTION_ALIASES = {class_key(f"{k} {emotion}"): emotion for k, (emotion, _) in FACS_OBJECTIVE_CLASSES.items()}
 NONE_COLOUR = "#8a8a8a"  # the model's "none" class: grey, behind the named classes (3.4:1; #9e9e9e was 2.7)
 UNNAMED_EMOTION_COLOUR = "#78909c"  # an event without an emotion: blue-grey (the blue of before was positive's hue)
 # a class curve's dash pattern (dash, gap, .. in line widths; () solid): a second cue beside its colour, the same in

@@ -153,9 +153,10 @@ def _mirror(container: object, stream: object) -> Orientation | None:
     try:
         for n, packet in enumerate(container.demux(stream)):  # type: ignore[attr-defined]
             for frame in packet.decode():
-                for data in frame.side_data:
-                    if getattr(data.type, "name", "") == "DISPLAYMATRIX" and data.buffer_size >= 36:
-                        return mirror_of(np.frombuffer(bytes(data), dtype="<i4", count=9))
+                # Looked up by name: iterating the container gives the data up to PyAV 18.1.0, its types after
+                data = frame.side_data.get("DISPLAYMATRIX")
+                if data is not None and data.buffer_size >= 36:
+                    return mirror_of(np.frombuffer(bytes(data), dtype="<i4", count=9))
                 return None
             if n >= _DECODE_PACKETS:
                 break

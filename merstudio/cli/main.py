@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # Module names under merstudio.cli; each defines register(subparsers) and sets `func` on its parser.
 SUBCOMMANDS = ("analyze", "doctor", "bench", "demo", "gui", "train", "tune", "evaluate", "ablate", "datasets",
-               "finetune", "agreement", "convert", "project", "neutral", "spotting", "reencode")
+               "finetune", "agreement", "convert", "project", "neutral", "spotting", "reencode", "docs")
 
 
 # what scripts around merstudio can rely on (README, Command line)

@@ -110,7 +110,7 @@ class _Bars:
 
 def run(args: argparse.Namespace) -> int:
     from merstudio.datasets.options import LoadOptions
-    from merstudio.training.finetune import figures_scope, finetune, fresh_text, suggest_class_map
+    from merstudio.training.finetune import figures_scope, finetune, fresh_text
     from merstudio.training.finetune_split import held_out_text, trained_text
 
     mix_options = LoadOptions.from_args(args, prefix="mix-")
@@ -140,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         bars.close()
     if res.skipped:
-        hint = suggest_class_map(res.class_names, res.skipped) if args.classes is None else None
+        hint = res.class_map_hint  # only a map whose counts would pass at --min-per-class (h292's rule)
         print("not used (emotion not among the model's classes): "
               + ", ".join(f"{k} {v}" for k, v in sorted(res.skipped.items()))
               + (f" (--classes {hint[0]} would use {hint[1]} of them)" if hint else ""))

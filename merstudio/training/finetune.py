@@ -132,6 +132,10 @@ class FinetuneResult:
     train_counts: dict[str, int]
     holdout_counts: dict[str, int]
     skipped: dict[str, int] = field(default_factory=dict)  # emotion -> events not in the model's classes
+    # the preset class map that would use the `skipped` events, (name, n), named only where the run's samples and
+    # those events under it would pass check_counts at the run's min_per_class (suggest_class_map with its items,
+    # as the refusal and the dialog name it); None when a map was given or none would pass
+    class_map_hint: tuple[str, int] | None = None
     n_mix: int = 0  # mixed dataset samples trained on
     n_mix_held_out: int = 0  # mixed samples left out: their frames come from a held-out video
     history: list[dict[str, Any]] = field(default_factory=list)
@@ -902,6 +906,8 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
         coders=sorted({it.coder for it in train_items if it.event_id is not None and it.coder}),
         train_counts=dict(trained_counts),
         holdout_counts=dict(Counter(class_names[k] for k in held.y)), skipped=plan.skipped,
+        class_map_hint=(suggest_class_map(class_names, plan.skipped, plan.items, min_per_class)
+                        if class_map is None and plan.skipped else None),
         n_mix=n_mix, n_mix_held_out=n_mix_held, history=history,
         basis=holdout_basis([class_names[k] for k in held.y], class_names),
         scored=scored_samples(held_items, held.y, p_before, p_after, class_names, plan.video_names),

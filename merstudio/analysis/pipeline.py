@@ -46,7 +46,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -58,6 +58,9 @@ from merstudio.errors import InputError
 from merstudio.face.boxes import Box, box_area
 from merstudio.face.landmarks import LANDMARK_X, LANDMARK_Y, N_LANDMARKS, landmark_columns
 from merstudio.face.orientation import TURNS
+
+if TYPE_CHECKING:  # the tracker itself is imported where an analysis runs (start-up cost)
+    from merstudio.face.tracker import TrackedFace
 from merstudio.features.aus import (
     AUS,
     MICRO_COLUMNS,
@@ -709,9 +712,7 @@ class Analysis:
                     for region, check in checks.items():
                         covered[region] = max(covered[region], check.decide(tf.track_id, j))
                 if items is not _STALE:
-                    items = [(tf if tracker.final_id(tf.track_id) == tf.track_id
-                              else replace(tf, track_id=tracker.final_id(tf.track_id), seen_as=tf.track_id),
-                              aligned, covered)
+                    items = [(_as_final(tf, tracker.final_id(tf.track_id)), aligned, covered)
                              for tf, aligned, covered in items]
                     if self._labels is not None:  # a new track, by the id its rows carry
                         k = bisect.bisect_right(planned, j) - 1
@@ -1173,6 +1174,12 @@ def returns(aus: np.ndarray, onset: int, offset: int, lag: int) -> bool:
 
 _END = object()
 _STALE = object()  # in place of a frame's faces: its picture is stale (damaged data before it), not looked at
+
+
+def _as_final(tf: TrackedFace, final: int) -> TrackedFace:
+    """A tracked face under the id its track finally carries (`seen_as`: the id it was first given), itself where
+    that is its own."""
+    return tf if final == tf.track_id else replace(tf, track_id=final, seen_as=tf.track_id)
 
 
 def _faces(items: Any) -> list:

@@ -176,20 +176,21 @@ def _kwargs(args: argparse.Namespace, fmt: str) -> dict:
 
 
 def _keep_status(preview: Any, statuses: list[str] | None) -> None:
-    """--status: leave the preview's other events out (a note says how many)."""
+    """--status of a conversion IN OUT: leave the preview's other events out, before it is fitted to the video (its
+    skips past the end are then of the kept ones), counted in ``left_out`` and said by an import's note
+    (_left_out): h297, it said "N event(s) not accepted left out (--status)", last."""
     if not statuses:
         return
-    left = [e for e in preview.events if e.status not in statuses]
     unread = int(getattr(preview, "left_out", 0) or 0)  # an events CSV's, left out by its reader
-    if left:
-        preview.events = [e for e in preview.events if e.status in statuses]
-    if left or unread:
-        preview.notes.append(f"{len(left) + unread} event(s) not {' or '.join(statuses)} left out (--status)")
+    preview.left_out = unread + sum(1 for e in preview.events if e.status not in statuses)
+    preview.events = [e for e in preview.events if e.status in statuses]
+    _left_out(preview, statuses)
 
 
 def _left_out(preview: Any, statuses: list[str] | None) -> None:
-    """--status of an import: one note, first, on how many of the file's events the preview left out before it
-    counted anything (ProjectImport.left_out: its skips, duplicates and proposals reviewed here are of the others)."""
+    """--status of an import or a conversion: one note, first, on how many of the file's events the preview left
+    out before it counted anything (ProjectImport.left_out: its skips, duplicates and proposals reviewed here are
+    of the others)."""
     if statuses and preview.left_out:
         preview.notes.insert(0, f"--status {' or '.join(statuses)}: {preview.left_out} {_rows(preview)} of other "
                                 "statuses left out")
@@ -549,7 +550,9 @@ def run(args: argparse.Namespace) -> int:
         print("note: the video's length is not known: the BORIS project gives it the last event's end plus 1 s "
               "(--media VIDEO, a video merstudio reads, for its real length)", file=sys.stderr)
     _boris_losses(out, args.to_fmt, events)
-    print(f"wrote {len(events)} event(s) to {out}{said}")
+    # --yes: what it skipped, as an import's done line says it
+    print(f"wrote {len(events)} event(s) to {out}{said}" + (f"; skipped {len(preview.skipped)}" if preview.skipped
+                                                             else ""))
     return 0
 
 

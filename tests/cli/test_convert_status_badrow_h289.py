@@ -77,5 +77,5 @@ def test_a_file_to_file_conversion_leaves_it_out_too(tmp_path: Path, capsys: pyt
     _, src = _setup(tmp_path, GOOD, _bad("rejected"))
     code, out, err = run(capsys, "convert", src, tmp_path / "out.csv", "--status", "accepted", "--fps", "30")
     assert code == 0, err
-    assert "skip" not in err and "1 event(s) not accepted left out (--status)" in err, err
+    assert "skip" not in err and "--status accepted: 1 row(s) of other statuses left out" in err, err
     assert "bob" in (tmp_path / "out.csv").read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ def test_status_filters_a_conversion(tmp_path, capsys):
     rows = list(csv.DictReader((tmp_path / "st.csv").open(newline="", encoding="utf-8")))
     assert {r["status"] for r in rows} == {"accepted"}
     assert len(rows) == sum(e.status == "accepted" for e in sample_events())
-    assert "3 event(s) not accepted left out (--status)" in capsys.readouterr().err
+    assert "--status accepted: 3 row(s) of other statuses left out" in capsys.readouterr().err
 
 
 def test_status_filters_an_import_and_is_refused_with_replace(tmp_path, capsys, project):

@@ -192,8 +192,12 @@ def _left_out(preview: Any, statuses: list[str] | None) -> None:
     out before it counted anything (ProjectImport.left_out: its skips, duplicates and proposals reviewed here are
     of the others)."""
     if statuses and preview.left_out:
-        preview.notes.insert(0, f"--status {' or '.join(statuses)}: {preview.left_out} {_rows(preview)} of other "
-                                "statuses left out")
+        preview.notes.insert(0, _left_out_text(statuses, preview.left_out, _rows(preview)))
+
+
+def _left_out_text(statuses: list[str], n: int, rows: str) -> str:
+    """What --status left out, in the words of every preview's note and --video all's done line."""
+    return f"--status {' or '.join(statuses)}: {n} {rows} of other statuses left out"
 
 
 def _rows(preview: Any) -> str:
@@ -837,21 +841,26 @@ def _import_all(project: Any, args: argparse.Namespace) -> int:
     # brings nothing, said below (it refused the whole file)
     found.accept(skip_bad=args.yes)
     if all(_nothing_kept(prev) for _v, prev in found.parts):
-        raise _all_left_out(path, args.status, sum(prev.left_out for _v, prev in found.parts), "row(s)")
+        # the file's count (a row naming no video is in every video's left_out): a one-video import's (h297)
+        raise _all_left_out(path, args.status, found.left_out, "row(s)")
     lines = []
     for v, prev in found.parts:
         if prev.only_reviewed_here:
             lines.append(f"nothing new into video {v.id} ({v.name}), {ix.reviewed_here_line(len(prev.reviewed_here))}")
             continue
-        # a video whose rows --status all left out: nothing written (its coders not recorded either)
-        added = [] if _nothing_kept(prev) else _commit(project, prev, args)
+        if _nothing_kept(prev):  # --status left out all its rows: nothing written, its coders not recorded either
+            lines.append(f"nothing into video {v.id} ({v.name}: its {prev.left_out} row(s) all of other statuses)")
+            continue
+        added = _commit(project, prev, args)
         lines.append(f"{len(added)} into video {v.id} ({v.name})"
                      + (f", replacing {len(prev.replaces)}" if args.replace else "")
                      + (f", skipped {len(prev.skipped)}" if prev.skipped else "")  # --yes: as one video's line
                      + (f", {ix.resolved_line(len(prev.resolves))}" if prev.resolves else "")
                      + (f", {len(prev.duplicates)} already there" if prev.duplicates else "")
                      + (f", {ix.reviewed_here_line(len(prev.reviewed_here))}" if prev.reviewed_here else ""))
-    print(f"imported {'; '.join(lines)} of {args.project}")
+    # what --status left out of the file, as a one-video import's note counts it (each video's note counts its own)
+    print(f"imported {'; '.join(lines)} of {args.project}"
+          + (f"; {_left_out_text(args.status, found.left_out, 'row(s)')}" if args.status and found.left_out else ""))
     return 0
 
 

@@ -49,6 +49,7 @@ from merstudio.interchange.common import (
 from merstudio.interchange.eaf import EafDocument, EafPreview, parse_eaf, read_eaf, tier_name, write_eaf
 from merstudio.interchange.events_csv import (
     EVENT_CSV_COLUMNS,
+    events_csv_left_out,
     events_csv_videos,
     looks_events_table,
     read_events_csv,
@@ -940,12 +941,15 @@ class AllEventsImport:
     """What :func:`preview_all_events` found in an events CSV of several videos: a preview per project video the
     file names (``parts``: (video, its :class:`ProjectImport`), in the file's name order) and the names it holds
     that match no video of the project (``unknown``: their rows are in no preview); ``old_names``: {video id: the
-    earlier name of it the file uses} (a file written before the video was renamed)."""
+    earlier name of it the file uses} (a file written before the video was renamed); ``left_out``: the file's rows
+    of other statuses than ``statuses=``, each once (:func:`events_csv_left_out`: each part's ``left_out`` also
+    counts the rows naming no video)."""
 
     path: Path
     parts: list[tuple[Any, ProjectImport]]
     unknown: list[str] = field(default_factory=list)
     old_names: dict[int, str] = field(default_factory=dict)
+    left_out: int = 0
 
     def lines(self) -> list[str]:
         """One line per video the file names: how many of its events are new, already there, to skip; then one
@@ -997,6 +1001,7 @@ def preview_all_events(project: Any, path: str | os.PathLike[str],
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: not found")
+    statuses = None if statuses is None else list(statuses)  # read for each video, and for the file's count
     named = events_csv_videos(p)
     if not named:
         raise InputError(f"{p}: no video column (or it is empty): import it into one video")
@@ -1030,7 +1035,7 @@ def preview_all_events(project: Any, path: str | os.PathLike[str],
                                  "renamed or relinked since)")
         parts.append((v, prev))
     return AllEventsImport(p, parts, [n for n in named if name_key(n) not in by_name and n not in was],
-                           {v.id: n for n, v in was.items()})
+                           {v.id: n for n, v in was.items()}, events_csv_left_out(p, statuses))
 
 
 def _old_names_in(project: Any, names: Iterable[str]) -> dict[str, Any]:

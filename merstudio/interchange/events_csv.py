@@ -306,6 +306,26 @@ def _status(r: Sequence[Any], cells: _Cells) -> str:
     return cells.get(r, "status") or "accepted"
 
 
+def _unwanted(statuses: Iterable[str] | None) -> set[str]:
+    """The statuses whose rows ``statuses=`` leaves out unread (none without it): a status cell naming no status is
+    read, and skipped as bad."""
+    return set() if statuses is None else set(STATUSES) - set(statuses)
+
+
+def events_csv_left_out(path: str | os.PathLike[str], statuses: Iterable[str] | None) -> int:
+    """How many rows of an events table :func:`read_events_csv` with ``statuses=`` leaves out, whichever video each
+    names, each counted once: the file's count (a one-video import's ``left_out``) where each video of an import of
+    all videos counts its own rows and every row naming no video (h297: their sum said 'all 4 row(s) of the
+    file' of a file of 3)."""
+    unwanted = _unwanted(statuses)
+    if not unwanted:
+        return 0
+    p = Path(path)
+    rows, fmt, decimal_comma = _rows(p)
+    cells = _Cells(_column_index(p, rows, []), decimal_comma, fmt != XLSX_FORMAT)
+    return sum(1 for r in rows[1:] if any(cell_text(c) for c in r) and _status(r, cells) in unwanted)
+
+
 def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, video_id: int = 0,
                     video_name: str | None = None, fps_override: bool = False,
                     source: str | None = None, times: np.ndarray | None = None,
@@ -391,7 +411,7 @@ def read_events_csv(path: str | os.PathLike[str], fps: float | None = None, vide
     skipped: list[Skip] = []
     au_reader = AUReader()
     imputed: list[str] = []  # "row 3 (6)": rows whose apex nobody coded
-    unwanted = None if statuses is None else set(STATUSES) - set(statuses)
+    unwanted = _unwanted(statuses)
     left_out = 0
     for i, (rowno, r) in enumerate(body):
         if progress is not None and i % _PROGRESS_ROWS == 0 and i:

@@ -132,5 +132,7 @@ def test_all_videos_line_says_the_proposals_reviewed_here_and_counts_the_kept_ro
                          "accepted")
     assert code == 0, err
     assert "--status accepted: 7 row(s) of other statuses left out" in err and "skip" not in err, err
+    # what --status left out said in the done line too (h297)
     assert out.strip().splitlines()[-1] == (f"imported 2 into video 1 (clip.avi), 1 open proposal replaced by the "
-                                            f"imported reviewed events of {proj2}"), out
+                                            f"imported reviewed events of {proj2}; --status accepted: 7 row(s) of "
+                                            "other statuses left out"), out

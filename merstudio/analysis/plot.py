@@ -29,19 +29,44 @@ if TYPE_CHECKING:
 _AU_R = re.compile(r"^AU(\d+)_r$")
 SHORT_SERIES = 12  # frames: up to this many, every frame of a curve is drawn as a dot as well
 # matplotlib's own warning for each character its font lacks, at every draw (a CJK file name in a title: one line a
-# character, twice): _save says it once for the figure instead (ignored inside _drawing only)
+# character, twice): _save says it once for the figure instead (ignored inside drawing only)
 _GLYPH_MISSING = r"Glyph \d+ .*missing from"
 
 
+# fonts for the characters matplotlib's DejaVu Sans lacks (a Chinese or Japanese file, coder or emotion name), each
+# used where installed: matplotlib (>= 3.6) draws a glyph the first family of font.family lacks from the next one
+# that has it. Only installed ones are named (matplotlib logs a warning for a missing family at every draw)
+CJK_FAMILIES = ("Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans CJK TC", "Noto Sans CJK KR", "Noto Sans SC",
+                "Noto Sans TC", "Noto Sans JP", "Noto Sans KR", "Source Han Sans", "Source Han Sans SC",
+                "Source Han Sans CN", "Source Han Sans TC", "Source Han Sans JP", "Source Han Sans K",
+                "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Droid Sans Fallback", "AR PL UMing CN",
+                "Microsoft YaHei", "Microsoft JhengHei", "SimHei", "Yu Gothic", "Meiryo", "MS Gothic",
+                "Malgun Gothic", "PingFang SC", "Hiragino Sans GB", "Hiragino Sans", "Apple SD Gothic Neo",
+                "Arial Unicode MS")
+
+
+def font_families() -> list[str]:
+    """font.family of merstudio's drawings (the one plot style: drawing()): the family configured (matplotlib's
+    DejaVu Sans unless a user's matplotlibrc says otherwise) first, then each CJK family installed, as fallbacks."""
+    from matplotlib import font_manager, rcParams
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return list(dict.fromkeys([*rcParams["font.family"], *(f for f in CJK_FAMILIES if f in installed)]))
+
+
 @contextmanager
-def _drawing() -> Iterator[None]:
-    """Around a plot's drawing: matplotlib's configuration folder writable, its glyph warnings left to _save. No
-    pyplot and no backend chosen, and the warning filter only inside the block: a notebook's backend (inline, svg)
-    and filters stay as they were."""
+def drawing() -> Iterator[None]:
+    """Around a drawing of merstudio's (--plot's PNGs, the app's summary PNG): matplotlib's configuration folder
+    writable, the fonts of font_families(), its glyph warnings left to the caller (missing_glyphs_line). No pyplot
+    and no backend chosen, and the fonts and the warning filter only inside the block: a notebook's backend (inline,
+    svg), style and filters stay as they were."""
     writable_mpl_config()
-    with warnings.catch_warnings():
+    from matplotlib import rc_context
+
+    with warnings.catch_warnings(), rc_context({"font.family": font_families()}):
         warnings.filterwarnings("ignore", _GLYPH_MISSING, UserWarning)
         yield
+
 
 
 def _figure(**kwargs: Any) -> Figure:
@@ -89,7 +114,7 @@ def plot_au_curves(
     bar chart of its AU intensities instead. ``model``: the checkpoint behind the class curves (its name and short
     SHA-256), written into a PNG's Description (model.checkpoint_meta.png_metadata). Leaves matplotlib's backend and
     the warning filters as they were."""
-    with _drawing():
+    with drawing():
         df = frames[frames["success"] == 1]
         if face_id is None and len(df):
             face_id = int(df["face_id"].mode().iloc[0])
@@ -109,36 +134,52 @@ def _save(fig: Figure, png: str | os.PathLike[str], model: str = "") -> Path:
     from merstudio.model.checkpoint_meta import png_metadata
 
     png = Path(png)
-    missing = _missing_glyphs(fig)
-    if missing:
-        warnings.warn(f"{png}: {len(missing)} character(s) of its text ({missing[:12]}) are not in the plot's font "
-                      f"and are drawn as boxes", UserWarning, stacklevel=3)
+    line = missing_glyphs_line(fig, png)
+    if line:
+        warnings.warn(line, UserWarning, stacklevel=3)
     fmt = png.suffix.lstrip(".").lower() or "png"
     with atomic_path(png, "cannot write plot") as tmp:  # other formats take other metadata keys: theirs as was
         fig.savefig(tmp, dpi=110, format=fmt, metadata=png_metadata(model) if fmt == "png" else None)
     return png
 
 
+def missing_glyphs_line(fig: Any, png: str | os.PathLike[str]) -> str:
+    """One line for the figure about to be written as ``png`` where its fonts cannot draw some of its text (a CJK
+    file name on a machine without a CJK font: drawn as boxes); "" where they can. The command line warns it (--plot),
+    the app says it in its status bar (the summary export)."""
+    missing = _missing_glyphs(fig)
+    if not missing:
+        return ""
+    return (f"{png}: {len(missing)} character(s) of its text ({missing[:12]}) are in none of the plot's "
+            "fonts and are drawn as boxes (install a font that has them, e.g. Noto Sans CJK)")
+
+
 def _missing_glyphs(fig: Any) -> str:
-    """The characters of the figure's text that its default font has no glyph for (each once, in order)."""
+    """The characters of the figure's text that none of its fonts (font_families(), per-glyph fallback) has a glyph
+    for (each once, in order)."""
     from matplotlib import font_manager, ft2font
     from matplotlib.text import Text
 
     chars = dict.fromkeys(c for t in fig.findobj(Text) for c in t.get_text() if ord(c) > 0x7E and not c.isspace())
     if not chars:
         return ""
-    try:
-        font = ft2font.FT2Font(font_manager.findfont(font_manager.FontProperties()))
-    except (OSError, RuntimeError, ValueError):
+    fonts = []
+    for family in font_families():
+        try:
+            path = font_manager.findfont(font_manager.FontProperties(family=[family]), fallback_to_default=False)
+            fonts.append(ft2font.FT2Font(path))
+        except (OSError, RuntimeError, ValueError):
+            continue
+    if not fonts:
         return ""
-    return "".join(c for c in chars if font.get_char_index(ord(c)) == 0)
+    return "".join(c for c in chars if all(f.get_char_index(ord(c)) == 0 for f in fonts))
 
 
 def plot_face_map(rgb: np.ndarray, faces: Sequence[tuple[int, tuple[float, float, float, float], str]],
                   png: str | os.PathLike[str], title: str = "") -> Path:
     """The photo with each face's box, its id and its note (`faces`: (id, (x0, y0, x1, y1), "AU 6+12"), from
     features.aus.face_note), so that the per-face bar charts (<name>_face<k>.png) can be told apart."""
-    with _drawing():
+    with drawing():
         from matplotlib.patches import Rectangle
 
         h, w = rgb.shape[:2]
@@ -162,7 +203,7 @@ def plot_face_sheet(faces: Sequence[tuple[int, np.ndarray, str]], png: str | os.
                     title: str = "") -> Path:
     """One picture per face track of a video (`faces`: (id, RGB crop, caption)), in the colours of the face map,
     so that the per-face charts (<name>_face<k>.png) can be told apart: which person is face 2."""
-    with _drawing():
+    with drawing():
         cols = min(6, max(1, len(faces)))
         rows = max(1, math.ceil(len(faces) / cols))
         # wide enough for the title's line (about 0.075 in a character at 10 pt) as well as the faces

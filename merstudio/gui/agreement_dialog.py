@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -59,6 +58,7 @@ from PySide6.QtWidgets import (
 from merstudio.agreement.report import COLUMN_HELP, MODEL_CODER, _integer_columns, coefficient_text
 from merstudio.errors import MerstudioError
 from merstudio.gui.look import fit_screen
+from merstudio.gui.numbers import DecimalBox
 from merstudio.gui.plain_text import literal_tip
 from merstudio.gui.workers import TaskWorker
 
@@ -332,7 +332,7 @@ class AgreementDialog(QDialog):
         self.tolerance.setRange(0, 1000)
         self.tolerance.setSuffix(" frames")
         self.tolerance.setValue(tolerance)
-        self.iou = QDoubleSpinBox(self)
+        self.iou = DecimalBox(self)
         self.iou.setRange(0.05, 1.0)
         self.iou.setSingleStep(0.05)
         self.iou.setValue(iou)

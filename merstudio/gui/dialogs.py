@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,6 +26,7 @@ from merstudio.errors import MerstudioError
 from merstudio.gui.checkpoint_dialog import CheckpointDialog
 from merstudio.gui.events_table import NO_NUMBER, model_p_text, model_p_tip
 from merstudio.gui.look import ERROR_COLOUR, fit_screen, on_window
+from merstudio.gui.numbers import DecimalBox
 from merstudio.messages import one_line
 from merstudio.project.events import SOURCES, STATUSES, Event, normalize_aus
 
@@ -57,7 +57,7 @@ class EventDialog(QDialog):
         self.aus = QLineEdit(event.aus, self)
         self.aus.setPlaceholderText("e.g. 4+7, L12, 1+2+R6")
         self.coder = QLineEdit(event.coder, self)
-        self.confidence = QDoubleSpinBox(self)
+        self.confidence = DecimalBox(self)
         self.confidence.setDecimals(3)  # as stored (result_event rounds to 3): 0.626 is not shown as 0.63
         self.confidence.setRange(-0.01, 1.0)
         self.confidence.setSingleStep(0.05)

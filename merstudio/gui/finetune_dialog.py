@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -41,6 +40,7 @@ from merstudio.errors import MerstudioError
 from merstudio.gui.checkpoint_dialog import WARN_COLOUR
 from merstudio.gui.failures import failure_line
 from merstudio.gui.look import fit_screen, on_window
+from merstudio.gui.numbers import DecimalBox
 from merstudio.gui.questions import ask
 from merstudio.model.columns import NONE_CLASS
 from merstudio.training.finetune_split import (
@@ -183,7 +183,7 @@ class FinetuneDialog(QDialog):
         self.epochs.setRange(1, 1000)
         self.epochs.setValue(15)
         form.addRow("Epochs", self.epochs)
-        self.lr = QDoubleSpinBox(self)
+        self.lr = DecimalBox(self, exponent=True)  # `1e-4`, as `merstudio finetune --lr` takes it
         self.lr.setDecimals(5)
         self.lr.setRange(1e-5, 1.0)
         self.lr.setSingleStep(1e-4)
@@ -204,7 +204,7 @@ class FinetuneDialog(QDialog):
         the split the run would use."""
         self.holdout = QComboBox(self)
         self.holdout.addItems(["video", "subject"])
-        self.fraction = QDoubleSpinBox(self)
+        self.fraction = DecimalBox(self)
         self.fraction.setRange(0.05, 0.9)
         self.fraction.setSingleStep(0.05)
         self.fraction.setValue(0.25)

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QToolButton,
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from merstudio.gui.failures import failure_line
+from merstudio.gui.numbers import DecimalBox
 from merstudio.io.frames import IndexCancelled, VideoSource, indexing, known_index
 from merstudio.io.identity import changed_line
 from merstudio.project.videos import ChangedVideo
@@ -159,7 +159,7 @@ class FolderRateDialog(QDialog):
         label.setWordWrap(True)
         lay.addWidget(label)
         form = QFormLayout()
-        self.spin = QDoubleSpinBox(self)
+        self.spin = DecimalBox(self)  # `29.97` typed under a German locale is 29.97 fps, never 2997 (a111)
         self.spin.setRange(0.01, 10_000.0)  # the CLI's --fps bounds (cli.bounds.FPS_MIN, FPS_MAX)
         self.spin.setDecimals(3)
         self.spin.setSuffix(" fps")

@@ -1,9 +1,14 @@
 """Names and limits the command line's parsers show (choices, help texts), kept apart from the modules that use them:
 building every parser (`merstudio --help`, any command's argument check) must import no cv2, numpy or pandas
 (half a second before). Each is defined here only; its module re-exports it (features.flow, io.frames,
-analysis.pipeline), and either import is the same object."""
+analysis.pipeline), and either import is the same object. And how people's and labels' names (coders, emotions,
+classes) compare and sort as their readers do: :func:`fold_name`, :func:`name_sort_key`."""
 
 from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
 
 # Optical flow methods (merstudio.features.flow says what each is and costs).
 FLOW_METHODS = ("dis", "dis_fast", "farneback", "tvl1")
@@ -25,3 +30,36 @@ VIDEO_EXTENSIONS = frozenset({".mp4", ".avi", ".mov", ".mkv", ".m4v", ".webm", "
 VIDEO_MAX_FACES = 4
 PHOTO_MAX_FACES = 16
 FACE_LIMIT_AUTO = f"{VIDEO_MAX_FACES} in a video, {PHOTO_MAX_FACES} in a photo"  # what None means, in words
+
+
+# Turkish and Azeri write I/ı and İ/i: str.casefold maps 'İ' to 'i' + U+0307 and keeps 'ı', so 'İğrenme' and
+# 'iğrenme', 'Irkılma' and 'ırkılma' would differ. Folded to the plain 'i' (as a Turkish reader's ignoring case does).
+_TURKISH_I = str.maketrans({"ı": "i"})
+_DOT_ABOVE_I = "i\u0307"
+
+
+def fold_name(name: str) -> str:
+    """A name or label as it compares with letter case ignored, the one rule for coders, emotion labels and class
+    names: Unicode NFKC (a Mac's decomposed "Zoë" is the typed one, full-width "ｊｏｙ" is "joy"), casefolded
+    ("Straße" is "strasse"), the Turkish dotted and dotless i one letter ('İlker' is 'ilker', 'Irkılma' is
+    'ırkılma'). Only comparisons use it: a name is shown as its user wrote it."""
+    folded = unicodedata.normalize("NFKC", name).casefold().replace(_DOT_ABOVE_I, "i").translate(_TURKISH_I)
+    return unicodedata.normalize("NFKC", folded)  # casefold may decompose a letter (U+01F0 to j + U+030C)
+
+
+# letters no Unicode decomposition takes to a base letter, sorted beside it as their readers expect ('Øystein'
+# among the O's, 'Łukasz' among the L's)
+_BASE_LETTERS = str.maketrans({"ø": "o", "đ": "d", "ð": "d", "ł": "l", "ħ": "h", "æ": "ae", "œ": "oe", "þ": "th"})
+_DIGIT_RUNS = re.compile(r"([0-9]+)")
+
+
+def name_sort_key(name: str) -> tuple[Any, ...]:
+    """Sort key of names (coders, emotion labels, classes) in the order people read them, the same on every machine
+    (not the locale's collation, which differs between machines): letter case and accents ignored ('alice, Änne,
+    Bob, Zoë'; 'ärger' before 'Freude'), numbers by value ('coder2' before 'coder10'); names equal so far by
+    :func:`fold_name`, then by the name itself, so that the order is total and repeatable."""
+    folded = fold_name(name)
+    plain = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+    parts = _DIGIT_RUNS.split(plain.translate(_BASE_LETTERS))
+    # re.split with a group alternates text (even positions) and digits (odd): positions compare like with like
+    return tuple(int(p) if k % 2 else p for k, p in enumerate(parts)), folded, name

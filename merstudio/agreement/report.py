@@ -27,6 +27,7 @@ from merstudio.agreement.stats import (
     percent_agreement,
 )
 from merstudio.errors import InputError, MerstudioError
+from merstudio.names import fold_name, name_sort_key
 from merstudio.pathnames import name_key
 from merstudio.project.apex import apex_imputed
 from merstudio.project.events import Event, parse_aus
@@ -195,7 +196,8 @@ def coder_key(name: str) -> str:
 
 
 def _emotion(e: Event) -> str | None:
-    label = name_key((e.emotion or "").strip()).casefold()  # NFC as coder_of: "Überraschung" from a Mac agrees
+    # as labels compare (names.fold_name): "Überraschung" from a Mac agrees, Turkish "İğrenme" with "iğrenme"
+    label = fold_name((e.emotion or "").strip())
     return label or None
 
 
@@ -378,6 +380,12 @@ class AgreementReport:
 
     def summary(self) -> str:
         """A plain-text rendering of the main tables, for the terminal."""
+        # a CJK name ('王芳') is two columns wide on a terminal: pandas counts it one unless told, and every column
+        # right of it slid (set here only: the option is process-wide)
+        with pd.option_context("display.unicode.east_asian_width", True):
+            return self._summary()
+
+    def _summary(self) -> str:
         fmt = {"float_format": coefficient_text, "index": False, "na_rep": "-"}
         out = [self.header(), ""]
         if len(self.pairs):
@@ -506,10 +514,10 @@ def _chosen_coders(evs: list[Event], coders: Sequence[str] | None, recorded: Map
     """(the coders compared, their events, the coders who coded and found nothing): ``coders`` as given (stripped,
     each once) or every coder with events or recorded as having coded a video. A named coder with neither is
     refused (a typo, most likely), unless ``all_coded`` and the project knows them: then they found nothing."""
-    present = sorted({coder_of(e) for e in evs})
-    silent = sorted({c for cs in recorded.values() for c in cs} - set(present))  # coded, found nothing
+    present = sorted({coder_of(e) for e in evs}, key=name_sort_key)  # as people read them: alice, Änne, Bob
+    silent = sorted({c for cs in recorded.values() for c in cs} - set(present), key=name_sort_key)  # found nothing
     if coders is None:
-        return sorted({*present, *silent}), evs, silent
+        return sorted({*present, *silent}, key=name_sort_key), evs, silent
     chosen = list(dict.fromkeys(coder_key(c) for c in coders if c.strip()))
     missing = [c for c in chosen if c not in present and c not in silent]
     if all_coded:  # the caller says every named coder coded every video: a registered one found nothing

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from merstudio.names import fold_name
+
 # The class of "no micro-expression": fine-tuning adds it from a project's uncoded windows, and a proposal is not
 # labelled with a class that scores below it.
 NONE_CLASS = "none"
@@ -20,8 +22,11 @@ def class_key(name: str) -> str:
     """How class names and emotion labels compare, the one rule of the colours, the Event dialog's choices and
     fine-tuning's match of events to classes: case, spacing, punctuation and '_' ignored ('Class I', 'class i' and
     the column tail 'class_i' that merstudio wrote before 2026-12-07 are one class), CLASS_ALIASES one class
-    (SAMM's 'Other' is 'others'). Displayed names keep the lab's own spelling; only comparisons use this."""
-    key = " ".join(re.sub(r"[\W_]+", " ", str(name)).casefold().split())
+    (SAMM's 'Other' is 'others'), letters as merstudio.names.fold_name compares them (Turkish 'İğrenme' is
+    'iğrenme', a Mac's decomposed 'Überraschung' the typed one). Displayed names keep the lab's own spelling; only
+    comparisons use this."""
+    # folded first: a decomposed letter's accent (U+0308) or 'İ''s dot (U+0307) is not \w, and would split the word
+    key = " ".join(re.sub(r"[\W_]+", " ", fold_name(str(name))).split())
     return CLASS_ALIASES.get(key, key)
 
 

@@ -24,13 +24,13 @@ def test_one_coder_in_both_forms_is_one_coder() -> None:
     evs = [Event(1, 10, 12, 15, coder=ZOE), Event(1, 40, 42, 45, coder=ZOE_MAC),
            Event(1, 10, 12, 15, coder="ann"), Event(1, 40, 42, 45, coder="ann")]
     rep = agreement_from_events(evs, frame_counts={1: 60})
-    assert rep.coders == [ZOE, "ann"]
+    assert rep.coders == ["ann", ZOE]  # as people read them (h303: names.name_sort_key)
     pair = rep.pairs.iloc[0]
     assert (pair["matched"], pair["only_a"], pair["only_b"]) == (2, 0, 0)
     # named either way, recorded either way: the one coder
     assert agreement_from_events(evs, coders=[ZOE_MAC, "ann"], frame_counts={1: 60}).coders == [ZOE, "ann"]
     rec = agreement_from_events(evs[2:], coded={1: [ZOE_MAC]}, frame_counts={1: 60})
-    assert rec.coders == [ZOE, "ann"] and rec.pairs.iloc[0]["only_b"] == 2  # she found nothing
+    assert rec.coders == ["ann", ZOE] and rec.pairs.iloc[0]["only_a"] == 2  # she found nothing
 
 
 def test_one_emotion_label_in_both_forms_agrees() -> None:
@@ -58,8 +58,8 @@ def test_a_stored_decomposed_coder_is_one_coder_in_the_project_report(tmp_path: 
     with Project.open(path) as p:
         assert ZOE_MAC in {e.coder for e in p.events()}
         rep = agreement_report(p)
-    assert rep.coders == [ZOE, "bob"]
-    assert rep.header(cli=True).startswith(f"Agreement of {ZOE}, bob ")
+    assert rep.coders == ["bob", ZOE]
+    assert rep.header(cli=True).startswith(f"Agreement of bob, {ZOE} ")
 
 
 def test_the_tables_join_on_au_and_video(project: Project) -> None:

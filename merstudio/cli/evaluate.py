@@ -185,9 +185,11 @@ def other_loader_options(meta: dict, spec: str, given: dict) -> str | None:
     """The loader options (--modality VIS, ...) the checkpoint's training read this same --data with, as flags, when
     they are not the ones given now (None otherwise, and for a checkpoint trained on other data)."""
     from merstudio.datasets.options import LoadOptions
+    from merstudio.model.checkpoint_meta import training_sets
 
-    td = meta.get("training_data")
-    if not isinstance(td, dict) or td.get("spec") != spec:
+    # its training's data or a set fine-tuning mixed in (`finetune --mix DATA --mix-modality VIS`)
+    td = next((t for t in training_sets(meta) if t.get("spec") == spec), None)
+    if td is None:
         return None
     recorded = td.get("loader_options") or {}
     if not isinstance(recorded, dict):
@@ -204,14 +206,16 @@ def other_loader_options(meta: dict, spec: str, given: dict) -> str | None:
 
 def named_like_training(meta: dict, data) -> list[str]:  # noqa: ANN001 - merstudio.training.data.DataArrays
     """The evaluated subjects named as a training subject of the checkpoint (its subject_inputs' keys or its
-    subjects list): perhaps the same people (a dataset keeps its subject ids, whatever clips they bring now),
-    perhaps not (another dataset's "sub01"): said as sharing a name, and left out of the unseen subjects' figures."""
-    td = meta.get("training_data")
-    if not isinstance(td, dict):
-        return []
-    listed = td.get("subjects")
-    names = set(td["subject_inputs"]) if isinstance(td.get("subject_inputs"), dict) else \
-        {str(s) for s in listed} if isinstance(listed, list) else set()
+    subjects list, of each of its training sets: checkpoint_meta.training_sets): perhaps the same people (a dataset
+    keeps its subject ids, whatever clips they bring now), perhaps not (another dataset's "sub01"): said as sharing
+    a name, and left out of the unseen subjects' figures."""
+    from merstudio.model.checkpoint_meta import training_sets
+
+    names: set[str] = set()
+    for td in training_sets(meta):
+        listed = td.get("subjects")
+        names |= set(td["subject_inputs"]) if isinstance(td.get("subject_inputs"), dict) else \
+            {str(s) for s in listed} if isinstance(listed, list) else set()
     return [str(s) for s in data.subject_list if str(s) in names]
 
 
@@ -225,12 +229,26 @@ def trained_by(meta: dict, spec: str, data) -> tuple[list[str], list[str]]:  # n
     their names alone. Seen: a subject with any sample whose input trained it (checkpoints since 2026-12-07 record
     one fingerprint per sample: training.run.trained_subjects); with an older record (one hash per subject, or the
     ids alone) also one named as a training subject, which may have lost a sample to --classes since; for a
-    checkpoint saved before any of those were recorded, all of them when it was trained on the same --data."""
+    checkpoint saved before any of those were recorded, all of them when it was trained on the same --data. Each of
+    the checkpoint's training sets counts (checkpoint_meta.training_sets: a fine-tuned one's parent's training and
+    the data sets fine-tuning mixed in); a subject seen by its inputs in one is not "by name" for another."""
+    from merstudio.model.checkpoint_meta import training_sets
+
+    seen: set[str] = set()
+    by_name: set[str] = set()
+    for td in training_sets(meta):
+        one, named = _trained_by_one(td, spec, data)
+        seen |= set(one) - set(named)
+        by_name |= set(named)
+    by_name -= seen
+    order = [str(s) for s in data.subject_list]
+    return [s for s in order if s in seen or s in by_name], [s for s in order if s in by_name]
+
+
+def _trained_by_one(td: dict, spec: str, data) -> tuple[list[str], list[str]]:  # noqa: ANN001 - DataArrays
+    """trained_by for one training-set record (training_data, or a data set fine-tuning mixed in)."""
     from merstudio.training.run import trained_subjects
 
-    td = meta.get("training_data")
-    if not isinstance(td, dict):
-        return [], []
     if isinstance(td.get("subject_inputs"), dict) or isinstance(td.get("subjects"), list):
         names = td["subjects"] if isinstance(td.get("subjects"), list) else None
         return trained_subjects(data, td.get("subject_inputs"), names)

@@ -68,6 +68,35 @@ def peek_checkpoint_meta(path: str | Path, verify: bool = False) -> dict[str, An
     return meta
 
 
+# the data sets fine-tuning mixed in (`merstudio finetune --mix`), each recorded as `training_data` records a training
+# set (spec, loader_options, subjects, subject_inputs, data_fingerprint, ...): this fine-tuning's and its ancestors'
+# (the fine-tuned weights inherit them). Always written by a fine-tuning since 2026-12-07, [] for none.
+MIXED_TRAINING_DATA = "mixed_training_data"
+
+
+def mixed_training_sets(meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """The data sets fine-tuning mixed into the checkpoint (MIXED_TRAINING_DATA). A fine-tuned checkpoint saved
+    before 2026-12-07 recorded its own mix by its spec alone (finetune.mix): that spec as a record without subjects
+    (evaluate then counts all subjects of the same --data, as for a training_data record without them)."""
+    mixed = meta.get(MIXED_TRAINING_DATA)
+    if isinstance(mixed, list):
+        return [m for m in mixed if isinstance(m, dict)]
+    ft = meta.get("finetune")
+    mix = ft.get("mix") if isinstance(ft, dict) else None
+    if isinstance(mix, dict) and mix.get("spec"):
+        return [{"spec": mix["spec"], **({"loader_options": mix["loader_options"]}
+                                         if isinstance(mix.get("loader_options"), dict) else {})}]
+    return []
+
+
+def training_sets(meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every data set whose samples trained the checkpoint's weights, as `training_data` records: its training's (a
+    fine-tuned checkpoint's is the first ancestor's) and those fine-tuning mixed in (mixed_training_sets). The
+    project events a fine-tuning trained on are in its ``finetune`` record, not here (no --data names them)."""
+    td = meta.get("training_data")
+    return ([td] if isinstance(td, dict) else []) + mixed_training_sets(meta)
+
+
 def checkpoint_identity(path: str | Path, sha256: str = "") -> dict[str, str]:
     """Which model a result came from, as a project run and the exports record it: {"name": the file's name,
     "sha256": its content's SHA-256, "merstudio_version"/"created": from its metadata, where it has them}. A path

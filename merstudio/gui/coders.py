@@ -19,6 +19,7 @@ from merstudio.agreement.report import MODEL_CODER, coder_of
 from merstudio.errors import InputError, MerstudioError
 from merstudio.gui.commands import AppCommand, CommandContext, Params
 from merstudio.gui.plain_text import menu_text
+from merstudio.names import name_sort_key
 from merstudio.project import Event
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def visible_events(events: Iterable[T], hidden: Iterable[str] = (), blind_coder:
 
 def human_coders(events: Iterable[Event]) -> list[str]:
     """The coders of a video's events other than the model (rejected proposals do not count)."""
-    return sorted({coder_of(e) for e in events if e.status != "rejected"} - {MODEL_CODER})
+    return sorted({coder_of(e) for e in events if e.status != "rejected"} - {MODEL_CODER}, key=name_sort_key)
 
 
 def _now() -> str:

@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
 
 from merstudio.gui.look import mix, readable
 from merstudio.gui.state import timecode
-from merstudio.io import natural_sort_key
 from merstudio.io.timebase import Timebase
+from merstudio.names import fold_name, name_sort_key
 from merstudio.project.events import Event
 
 # what coders read first (the frames, emotion, AUs, coder, status) on the left: in the narrow pane of a 1280x720
@@ -97,7 +97,8 @@ FILTERED = ("emotion", "aus", "coder", "note", "status")
 FILTER_HINT = "Filter: emotion, AUs, coder, note, status (Ctrl+F)"
 
 # a column's sort key: numbers by value (a frame 1000 after 999, not after 100), the time by its onset, text in
-# natural order ("AU2" before "AU12", "coder2" before "coder10"); an empty cell goes last either way
+# natural order ("AU2" before "AU12", "coder2" before "coder10") as people read it (names.name_sort_key: "ärger"
+# beside "Ärger" before "Freude", not after "Zorn"); an empty cell goes last either way
 _SORT_NUMBER = {**_NUMBER, "conf": "confidence"}
 
 
@@ -105,18 +106,19 @@ def _sort_value(e: Event, col: str) -> Any:
     if col in _SORT_NUMBER:
         return getattr(e, _SORT_NUMBER[col])
     text = getattr(e, _ATTR.get(col, col))
-    return natural_sort_key(text) if text else None
+    return name_sort_key(text) if text else None
 
 
 def filter_words(text: str) -> tuple[str, ...]:
-    """The filter's words, case-folded: a row shows when each is in one of its FILTERED fields."""
-    return tuple(text.casefold().split())
+    """The filter's words, case-folded as names compare (names.fold_name: 'ilker' finds 'İlker'): a row shows when
+    each is in one of its FILTERED fields."""
+    return tuple(fold_name(text).split())
 
 
 def matches(e: Event, words: tuple[str, ...]) -> bool:
     if not words:
         return True
-    hay = "\n".join(getattr(e, f) or "" for f in FILTERED).casefold()
+    hay = fold_name("\n".join(getattr(e, f) or "" for f in FILTERED))
     return all(w in hay for w in words)
 
 

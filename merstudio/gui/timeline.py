@@ -64,6 +64,7 @@ from merstudio.gui.timeline_items import (
     side_legend,
 )
 from merstudio.io.timebase import Timebase
+from merstudio.names import name_sort_key
 from merstudio.palette import AU_COLOURS, au_colour, au_dash, class_colour, class_dash
 from merstudio.project.events import Event
 from merstudio.series import lone_finite
@@ -1500,7 +1501,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         from merstudio.agreement.report import coder_of
 
         evs = [e for e in self._events if e.status != "rejected"]
-        lanes = sorted({coder_of(e) for e in evs})
+        lanes = sorted({coder_of(e) for e in evs}, key=name_sort_key)  # as the coders menu lists them
         for name in [n for n in self.coder_bars if n not in lanes]:
             self.coder_plot.removeItem(self.coder_bars.pop(name))
         centre: dict[int, float] = {}  # event id -> the middle of its bar (apex marks)

@@ -36,6 +36,7 @@ from merstudio.io.timebase import Timebase
 from merstudio.model.checkpoint_meta import png_metadata
 from merstudio.model.columns import class_key
 from merstudio.mpl_config import literal, thread_fonts_released
+from merstudio.names import name_sort_key
 from merstudio.palette import au_colour, au_linestyle, class_colour, class_linestyle, emotion_colour
 from merstudio.project.analyses import model_text
 from merstudio.project.behaviours import BehaviourEvent
@@ -413,7 +414,7 @@ NO_CODER = "(no coder)"  # the summary's coder of accepted events that name none
 
 def summary_coders(data: SummaryData) -> list[str]:
     """The coders whose accepted events the summary counts, sorted (:data:`NO_CODER` for events naming none)."""
-    return sorted({e.coder or NO_CODER for e in data.events if e.status == "accepted"})
+    return sorted({e.coder or NO_CODER for e in data.events if e.status == "accepted"}, key=name_sort_key)
 
 
 ALL_FACES = "all"  # the summary's face of a row pooled over the faces (a coder's event counts), labelled so

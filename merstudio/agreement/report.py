@@ -312,23 +312,33 @@ class AgreementReport:
                 "matches": self.matches}
 
     def write_csv(self, out_dir: str | os.PathLike[str],
-                  progress: Callable[[int, int], None] | None = None) -> list[Path]:
+                  progress: Callable[[int, int], None] | None = None, spreadsheet_safe: bool = False,
+                  decimal_comma: bool = False, cells: list[int] | None = None) -> list[Path]:
         """Write ``agreement_<table>.csv`` for every table plus ``agreement_notes.txt`` (REPORT_FILES); returns the
         paths. One set (atomic.write_set): a failure leaves an earlier report's files there whole, never some of
         them replaced by this run's (one-line OutputError saying so). ``progress(done, total)``: called before
         each file is written; what it raises stops the set, none of it moved into place (the app's Cancel
-        export)."""
+        export). ``spreadsheet_safe`` / ``decimal_comma`` (implies it): the tables for a spreadsheet as every
+        export writes them (interchange.events_csv.make_spreadsheet_safe: a byte-order mark, formula- and
+        date-like cells after an apostrophe; ';' and 0,5), each before the set is moved into place; ``cells``: the
+        number of cells given an apostrophe is appended to it."""
         d = Path(out_dir)
         from merstudio.atomic import ensure_dir, write_set
         from merstudio.csv_write import frame_to_csv
+        from merstudio.interchange.events_csv import make_spreadsheet_safe
 
         ensure_dir(d)
         notes = (self.header() + "\n" + "".join(f"{n}\n" for n in self.notes) + "\n"
                  + "".join(f"{line}\n" for line in self.provenance()))
+        made_safe = [0]
 
         def table(df: pd.DataFrame) -> Callable[[Path], None]:
-            # full precision, no %g rounding; a coder's name or note holding a line break stays in its cell
-            return lambda tmp: frame_to_csv(_integer_columns(df), tmp, index=False)
+            def write(tmp: Path) -> None:
+                # full precision, no %g rounding; a coder's name or note holding a line break stays in its cell
+                frame_to_csv(_integer_columns(df), tmp, index=False)
+                if spreadsheet_safe or decimal_comma:
+                    made_safe[0] += make_spreadsheet_safe(tmp, ",", decimal_comma)
+            return write
 
         writers: dict[Path, Callable[[Path], object]] = {
             d / f"agreement_{k}.csv": table(v) for k, v in self.tables().items()}
@@ -338,7 +348,10 @@ class AgreementReport:
                 return lambda tmp: (progress(i, len(writers)), write(tmp))[1]
 
             writers = {p: stepped(i, w) for i, (p, w) in enumerate(writers.items())}
-        return write_set(writers)  # the umask's permissions; OSError -> one-line OutputError
+        paths = write_set(writers)  # the umask's permissions; OSError -> one-line OutputError
+        if cells is not None:
+            cells.append(made_safe[0])
+        return paths
 
     def provenance(self, when: str | None = None) -> list[str]:
         """What this report compared, as agreement_notes.txt ends: the project file, each video by id, name and the

@@ -18,6 +18,7 @@ EPILOG = """examples:
   merstudio agreement study.merproj                  # every video that two or more coders coded
   merstudio agreement study.merproj --coders ann,bob --video interview1.mp4 -o agreement
   merstudio agreement study.merproj --all-coded --tolerance 5 --au-sides
+  merstudio agreement study.merproj -o agreement --decimal-comma   # tables a German or French Excel opens
   merstudio agreement study.merproj --video interview1.mp4 --frames openface=of/interview1.csv --one-based"""
 
 
@@ -67,6 +68,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--out", type=Path, metavar="OUT_DIR", help="write the tables as CSV files here (default: "
                    "printed only)")
     p.add_argument("--overwrite", action="store_true", help="replace agreement tables already in OUT_DIR")
+    p.add_argument("--spreadsheet-safe", action="store_true",
+                   help="-o's tables for a spreadsheet (as `merstudio convert --spreadsheet-safe`): UTF-8 with a "
+                        "byte-order mark, so Excel shows names such as Zoë as written, and a note or name it would "
+                        "take for a formula or a date after an apostrophe; off by default: the tables then stay "
+                        "exact for R and pandas")
+    p.add_argument("--decimal-comma", action="store_true",
+                   help="--spreadsheet-safe for a spreadsheet whose locale writes 0,5 (German, French, ...; implies "
+                        "it): ';' between cells and a decimal comma in the numbers")
     p.add_argument("-q", "--quiet", "--no-progress", action="store_true",
                    help="no progress bar (one is drawn on stderr when the report takes more than a moment)")
     p.set_defaults(func=run)
@@ -138,6 +147,10 @@ def run(args: argparse.Namespace) -> int:
     coders = list(dict.fromkeys(c.strip() for c in args.coders.split(",") if c.strip())) if args.coders else None
     if coders is not None and len(coders) < 2:
         raise InputError(f"--coders {args.coders}: name at least two different coders")
+    args.spreadsheet_safe = args.spreadsheet_safe or args.decimal_comma
+    if args.spreadsheet_safe and args.out is None:
+        flag = "--decimal-comma" if args.decimal_comma else "--spreadsheet-safe"
+        raise InputError(f"{flag} applies to the tables -o writes; add -o OUT_DIR (the report printed is plain text)")
     if args.out is not None:  # before the report: an earlier report's tables are not replaced without a word
         from merstudio.errors import OutputError
 
@@ -182,6 +195,11 @@ def run(args: argparse.Namespace) -> int:
             progress.close()
     print(report.summary(), end="")
     if args.out is not None:
-        paths = report.write_csv(args.out)
+        cells: list[int] = []
+        paths = report.write_csv(args.out, spreadsheet_safe=args.spreadsheet_safe, decimal_comma=args.decimal_comma,
+                                 cells=cells)
         print(f"wrote {len(paths)} files to {args.out}")
+        if sum(cells):  # as convert says it
+            print(f"note: {sum(cells)} cell(s) that a spreadsheet would take for a formula or a date start with an "
+                  "apostrophe (--spreadsheet-safe)", file=sys.stderr)
     return 0

@@ -761,11 +761,15 @@ class AgreementDialog(QDialog):
         self.save_button.setEnabled(report is not None)
 
     def save_csv(self, folder: str | Path | None = None) -> list[Path]:
-        """Write the report's CSVs (agreement_<table>.csv) to ``folder``, asking for it when not given."""
+        """Write the report's CSVs (agreement_<table>.csv) to ``folder``, asking for it when not given; spreadsheet-
+        safe (and with decimal commas) where the window's File > Export options say so, as every export is."""
         if self.report is None:
             return []
         if folder is None:
             folder = QFileDialog.getExistingDirectory(self, "Save agreement CSVs in")
             if not folder:
                 return []
-        return self.report.write_csv(folder)
+        win = self.parent()
+        comma = bool(getattr(win, "decimal_comma", False))
+        return self.report.write_csv(folder, spreadsheet_safe=comma or bool(getattr(win, "spreadsheet_safe", False)),
+                                     decimal_comma=comma)

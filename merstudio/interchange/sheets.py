@@ -43,6 +43,7 @@ from merstudio.interchange.common import (
     quote,
     shorten,
 )
+from merstudio.pathnames import name_key
 from merstudio.project.events import Event, normalize_aus
 
 # kind -> (subject, filename, onset, apex, offset, AUs, emotion) as written in the sheet
@@ -210,13 +211,19 @@ def _row_subject(v: dict[str, Any], cols: _Cols) -> int | str:
         return cell_text(v.get(cols.subject))
 
 
+def _clip_key(name: str) -> str:
+    """A clip's name as a sheet's Filename and a --clip compare: case ignored, in Unicode NFC (a clip folder copied
+    from a Mac names "Müller" decomposed, the sheet typed it as one ü: pathnames.name_key)."""
+    return name_key(name.strip(), fold=True)
+
+
 def _clip_name(rows: list[SheetRow], cols: _Cols, clip: str, subject: int | None) -> str:
-    """The Filename (lower case) whose rows are the clip's: ``clip`` itself when a row (of ``subject``, if known)
+    """The Filename (its _clip_key) whose rows are the clip's: ``clip`` itself when a row (of ``subject``, if known)
     names it, else its CASME II twin differing by one trailing f (sheets and trees disagree on EP15_01f vs
     EP15_01). Never both: sub17's EP05_03 and EP05_03f are two clips, as the loaders' find_child keeps them."""
-    want = clip.strip().lower()
+    want = _clip_key(clip)
     for r in rows:
-        if cell_text(r.values.get(cols.name)).lower() == want and (subject is None
+        if _clip_key(cell_text(r.values.get(cols.name))) == want and (subject is None
                                                                    or _row_subject(r.values, cols) == subject):
             return want
     return f_twin(want)
@@ -257,12 +264,12 @@ def preview_sheet(sheet: str | os.PathLike[str], kind: str, clip: str, video_id:
     want_subj = _clip_subject(k, path, clip, rows, cols, clip_folder, subject, given, notes)
     name = _clip_name(rows, cols, clip, want_subj)
     clip_rows = _ClipRows(path, k, cols, positions, first_frame, video_id, coder, notes)
-    if name != clip.strip().lower():
+    if name != _clip_key(clip):
         notes.append(f"no row names clip {quote(clip)}; the rows of {quote(name)} are read (the names differ by a "
                      "trailing f, as CASME II's sheet and folders may)")
     matched = 0
     for r in rows:
-        if cell_text(r.values.get(cols.name)).lower() != name:
+        if _clip_key(cell_text(r.values.get(cols.name))) != name:
             continue
         where = f"{path.name}: row {r.row}"
         if want_subj is not None and not clip_rows.of_subject(r.values, want_subj, where):
@@ -332,7 +339,7 @@ def _clip_subject(k: str, path: Path, clip: str, rows: list[SheetRow], cols: _Co
                              f"{from_folder[0]}'s ({quote(from_folder[1])}); give the clip folder of that subject")
     if want_subj is None:
         name = _clip_name(rows, cols, clip, None)
-        found = {_row_subject(r.values, cols) for r in rows if cell_text(r.values.get(cols.name)).lower() == name}
+        found = {_row_subject(r.values, cols) for r in rows if _clip_key(cell_text(r.values.get(cols.name))) == name}
         if len(found) > 1:
             listed = ", ".join(str(x) for x in sorted(found, key=str)[:8]) + (", …" if len(found) > 8 else "")
             raise InputError(f"{path}: clip {clip!r} has rows of {len(found)} subjects ({listed}); name the subject "

@@ -52,9 +52,9 @@ SWITCH = r"""
 import json, locale
 from PySide6.QtCore import QCoreApplication
 app = QCoreApplication([])  # setlocale(LC_ALL, "") as the app does
-from merstudio.face.mp_import import neutral_ctype
+from merstudio.face.mp_import import neutral_locale
 before = locale.setlocale(locale.LC_CTYPE)
-with neutral_ctype():
+with neutral_locale():
     inside = locale.setlocale(locale.LC_CTYPE)
 print(json.dumps({"before": before, "inside": inside, "after": locale.setlocale(locale.LC_CTYPE)}))
 """

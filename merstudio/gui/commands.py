@@ -1070,13 +1070,15 @@ class Export(AppCommand):
             out = [ex.export_behaviours_csv(proj, path, video_id=video.id, progress=progress, times=times)]
         elif kind == "summary":  # seconds of matplotlib, 0.2 s of reading: both in the worker
             copy, png = _own_times(times), path.with_suffix(".png")  # the timeline PNG beside the CSV
+            boxes: list[str] = []  # the worker's line on characters drawn as boxes
             ex.check_summary_paths(path, png)  # a folder for either: refused now, and neither written
             _export_in_worker(win, proj, f"summary export of {video.name} ({path.name} and {png.name})", [path, png],
                               lambda reader, progress: ex.write_summary(ex.summary_data(reader, vid, copy), path,
-                                                                        png, progress=progress),
+                                                                        png, progress=progress, notes=boxes),
                               busy="Exporting the summary…")
-            if short:
-                _say_after(win, f"Exported {path} and {png.name}; {short}")
+            # after "Exported …": a short analysis, and the PNG's characters no font has (said as --plot says them)
+            _say_after(win, lambda: "; ".join([f"Exported {path} and {png.name}", *filter(None, (short, *boxes))])
+                       if short or boxes else "")
             return
         elif kind == "labelled":
             said: list[str] = []  # how the subjects were named, the expressions merged or left out

@@ -18,6 +18,7 @@ half-written report under the real name. An unwritable path raises OutputError.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from merstudio.analysis.plot import au_intensity_columns, draw_au_bars
+from merstudio.analysis.plot import au_intensity_columns, draw_au_bars, drawing, missing_glyphs_line
 from merstudio.atomic import atomic_path as _atomic
 from merstudio.csv_write import frame_to_csv
 from merstudio.errors import InputError, OutputError
@@ -525,15 +526,19 @@ def check_summary_paths(*paths: str | os.PathLike[str] | None) -> None:
 
 
 def write_summary(data: SummaryData, csv_path: str | os.PathLike[str],
-                  png_path: str | os.PathLike[str] | None = None, progress: Progress = None) -> list[Path]:
+                  png_path: str | os.PathLike[str] | None = None, progress: Progress = None,
+                  notes: list[str] | None = None) -> list[Path]:
     """:func:`export_summary` of data read before: touches no project (the app runs it in a worker). The CSV and
     the PNG are a pair: a path that is a folder is refused before anything is written (:func:`check_summary_paths`);
     both are written to temporaries first, and neither replaces its file unless both were written (the PNG is moved
     into place first, then the CSV: a PNG that cannot be written or moved leaves the old CSV as it was).
     ``progress(1, 2)`` comes once both are written to their temporaries, before either is moved into place (what it
     raises, the app's export stopped as its window closes, leaves both old files as they were and no temporary);
-    ``progress(2, 2)`` once both are in place."""
+    ``progress(2, 2)`` once both are in place. Characters of the PNG's text no font has (a CJK file name without a
+    CJK font: drawn as boxes) are said in one line (:func:`draw_timeline_png`'s), appended to ``notes`` (the app's
+    status bar), or without it warned as `analyze --plot` warns it."""
     check_summary_paths(csv_path, png_path)
+    missing = ""
     with _atomic(csv_path) as csv_tmp:
         frame_to_csv(_plain(summary_of(data)), csv_tmp, index=False)
         if png_path is None:
@@ -541,11 +546,15 @@ def write_summary(data: SummaryData, csv_path: str | os.PathLike[str],
                 progress(1, 2)
         else:
             with _atomic(png_path) as png_tmp:
-                draw_timeline_png(data, png_tmp)
+                missing = draw_timeline_png(data, png_tmp, named=png_path)
                 if progress:
                     progress(1, 2)
     if progress:
         progress(2, 2)
+    if missing and notes is not None:
+        notes.append(missing)
+    elif missing:
+        warnings.warn(missing, UserWarning, stacklevel=2)
     return [Path(csv_path)] + ([Path(png_path)] if png_path is not None else [])
 
 
@@ -587,10 +596,17 @@ def _photo_faces(data: SummaryData) -> list[tuple[int, pd.DataFrame]]:
 
 
 @thread_fonts_released()  # the app draws it on a worker thread of its own each time
-def draw_photo_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 100) -> None:
+def draw_photo_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 100,
+                   named: str | os.PathLike[str] | None = None) -> str:
     """The summary PNG of a one-frame input (a photo): a bar chart of each face's AU intensities, one above another,
     drawn as `merstudio analyze --plot` draws a photo's (analysis.plot.draw_au_bars); a timeline of one frame is
-    empty axes (a line through one point draws nothing)."""
+    empty axes (a line through one point draws nothing). Returns :func:`draw_timeline_png`'s line."""
+    with drawing():  # the plots' one style: CJK fonts as fallbacks where installed
+        return _draw_photo_png(data, path, dpi, named)
+
+
+def _draw_photo_png(data: SummaryData, path: str | os.PathLike[str], dpi: int,
+                    named: str | os.PathLike[str] | None) -> str:
     from matplotlib.figure import Figure  # no pyplot: no global backend state, renders with Agg
 
     faces = _photo_faces(data)
@@ -609,7 +625,9 @@ def draw_photo_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 1
         axes[0].set_axis_off()
         fig.suptitle(literal(f"{data.video}: not analysed"))
     fig.tight_layout()
+    missing = missing_glyphs_line(fig, named or path)
     fig.savefig(path, format="png", metadata=png_metadata(data.model))
+    return missing
 
 
 # A timeline of many faces draws this many panels at most (a crowd's every face was a PNG metres tall): the faces
@@ -646,16 +664,25 @@ def _lane_of(e: Event) -> str:
 
 
 @thread_fonts_released()  # the app draws it on a worker thread of its own each time
-def draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 100) -> None:
+def draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 100,
+                      named: str | os.PathLike[str] | None = None) -> str:
     """The timeline PNG of data read before: a panel per face (:func:`timeline_faces`, named as imports named it),
     its AU curves, class confidence and events, the events on a lane per coder and one for the open proposals
     (:func:`_event_lanes`); a one-frame input's is :func:`draw_photo_png`'s bars. Until 2026-12-07 it drew the
-    curves of the face seen most under every face's events, proposals among the coder's."""
+    curves of the face seen most under every face's events, proposals among the coder's. Drawn in the plots' one
+    style (analysis.plot.drawing: CJK fonts as fallbacks where installed); returns the line saying which characters
+    of its text no font has, naming ``named`` (the file it becomes; default ``path``), as `analyze --plot` warns it
+    ("": none)."""
+    with drawing():
+        return _draw_timeline_png(data, path, dpi, named)
+
+
+def _draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int,
+                       named: str | os.PathLike[str] | None) -> str:
     from matplotlib.figure import Figure  # no pyplot: no global backend state, renders with Agg
 
     if data.frame_count == 1:
-        draw_photo_png(data, path, dpi)
-        return
+        return _draw_photo_png(data, path, dpi, named)
     df = data.frames
     tb = data.timebase
     faces, left_out = timeline_faces(data)
@@ -721,7 +748,9 @@ def draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int 
     fig.suptitle(literal(title + (f" ({_analysed_text(data.analysed, data.frame_count)})" if data.analysed is not None
                                   else "")))
     fig.tight_layout()
+    missing = missing_glyphs_line(fig, named or path)
     fig.savefig(path, format="png", metadata=png_metadata(data.model, part))  # what made it: merstudio, the model
+    return missing
 
 
 def _short(text: str, most: int = 16) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 from merstudio.cli.bounds import frame_rate
 from merstudio.cli.main import EpilogFormatter
 from merstudio.errors import InputError
+from merstudio.names import name_sort_key
 
 EPILOG = """examples:
   merstudio project new study.merproj interview1.mp4 interview2.mp4
@@ -405,7 +406,8 @@ def _show(project: Any, check: bool = False) -> None:
 
     videos = project.videos()
     named = subjects(project)
-    print(f"{project.path}: {len(videos)} video(s); coders: {', '.join(project.coders()) or 'none'}")
+    coders = sorted(project.coders(), key=name_sort_key)  # as people read them, the header as each video's lines
+    print(f"{project.path}: {len(videos)} video(s); coders: {', '.join(coders) or 'none'}")
     size, free = project.space()
     if free >= MB_SHOWN:  # what a removed video or a re-run left
         print(f"space: {_mb(size)}, of which {_mb(free)} free (left by deleted rows): `merstudio project compact "
@@ -443,7 +445,7 @@ def _show(project: Any, check: bool = False) -> None:
             counts[coder or "(no coder)", status] += n
         if not counts:
             print("  events: none")
-        for (coder, status), n in sorted(counts.items()):
+        for (coder, status), n in sorted(counts.items(), key=lambda kv: (name_sort_key(kv[0][0]), kv[0][1])):
             print(f"  events by {coder}: {n} {status}")
 
 

@@ -546,7 +546,8 @@ def write_summary(data: SummaryData, csv_path: str | os.PathLike[str],
                 progress(1, 2)
         else:
             with _atomic(png_path) as png_tmp:
-                missing = draw_timeline_png(data, png_tmp, named=png_path)
+                # the app's status line names the file it has just said exported; a warning, the whole path
+                missing = draw_timeline_png(data, png_tmp, named=Path(png_path).name if notes is not None else png_path)
                 if progress:
                     progress(1, 2)
     if progress:

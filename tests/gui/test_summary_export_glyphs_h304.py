@@ -35,4 +35,4 @@ def test_the_summary_export_says_what_was_drawn_as_boxes(qtbot, window, video_pa
     qtbot.waitUntil(lambda: "drawn as boxes" in window.statusBar().currentMessage(), timeout=5000)
     said = window.statusBar().currentMessage()
     assert said.startswith(f"Exported {out} and s.png; "), said
-    assert f"({lacking})" in said and "s.png:" in said and not window.errors
+    assert f"; s.png: 2 character(s) of its text ({lacking})" in said and not window.errors

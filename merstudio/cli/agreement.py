@@ -18,7 +18,6 @@ EPILOG = """examples:
   merstudio agreement study.merproj                  # every video that two or more coders coded
   merstudio agreement study.merproj --coders ann,bob --video interview1.mp4 -o agreement
   merstudio agreement study.merproj --all-coded --tolerance 5 --au-sides
-  merstudio agreement study.merproj -o agreement --decimal-comma   # tables a German or French Excel opens
   merstudio agreement study.merproj --video interview1.mp4 --frames openface=of/interview1.csv --one-based"""
 
 

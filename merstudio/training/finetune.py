@@ -83,6 +83,8 @@ from merstudio.training.finetune_split import (
     suggest_class_map,
     thin_classes_text,
     trained_events,
+    trained_samples,
+    trained_windows,
     video_groups,
 )
 from merstudio.training.metrics import compute_metrics
@@ -492,6 +494,13 @@ class _Plan:
     held_records: list[Any]  # ... and their project records
     videos: dict[int, Any] = field(default_factory=dict)  # the project's Video records by id (the checkpoint names them)
     collected: Collected | None = None  # what collect_samples merged and left out
+    parent_windows: set[str] = field(default_factory=set)  # the `none` windows on frames the parent trained on
+
+    def parent_fit(self, items: Sequence[Item]) -> tuple[int, int]:
+        """How many of `items` (events, `none` windows) the parent trained on: their 'before' and 'after' scores are
+        fit, not held out (the new model starts from the parent's weights)."""
+        n_events = sum(1 for it in items if it.event_id is not None and self.parent_trained.intersection(it.event_ids()))
+        return n_events, sum(1 for it in items if it.event_id is None and it.sample in self.parent_windows)
 
     def train_items(self) -> list[Item]:
         """The training samples: the events outside the held-out groups, then their `none` windows."""
@@ -538,11 +547,12 @@ def _read_project(ppath: Path, parent: _Parent, *, by: str, fraction: float, see
         got = collect_samples(project, class_names, by=by, class_map=class_map, where=where)
         items, skipped = got.items, got.skipped
         check_counts(items, class_names, min_per_class, where, skipped=skipped, suggest=class_map is None)
-        parent_trained = trained_events(parent.meta, ppath)
+        videos = {v.id: v for v in project.videos()}
+        # by id in this project, and by video content and frames (a copied or moved project's events)
+        parent_trained = trained_events(parent.meta, ppath, items, videos)
         names = group_names(project, by)  # the messages name videos by file name, not by id
         split = run_split(project, items, by, fraction, seed=seed, fresh=fresh_split, min_train=min_per_class,
                           avoid=parent_trained, names=names, where=where, say=say)
-        videos = {v.id: v for v in project.videos()}
         paths = _video_paths(project, sorted({it.video_id for it in items}), videos, where)
         held_paths, held_records = (_held_out_frames(project, by, split.groups, videos, paths, where) if mix_with
                                     else ([], []))
@@ -551,7 +561,8 @@ def _read_project(ppath: Path, parent: _Parent, *, by: str, fraction: float, see
         if none:  # the held-out ones the split locked: later runs score on the same samples
             none = locked_none(split, none, project, items)
         return _Plan(items, skipped, split, none, parent_trained, names, group_names(project, "video"), paths,
-                     {vid: videos[vid].fps for vid in paths}, held_paths, held_records, videos, got)
+                     {vid: videos[vid].fps for vid in paths}, held_paths, held_records, videos, got,
+                     trained_windows(parent.meta, none, videos))
     finally:
         project.close()
 
@@ -684,7 +695,7 @@ def _span_s(meta: dict[str, Any]) -> float:
 
 
 def _fresh_figures(fresh: DataArrays, items: Sequence[Item], before_model: Any, after_model: Any,
-                   class_names: Sequence[str]) -> dict[str, Any]:
+                   class_names: Sequence[str], parent_fit: int = 0) -> dict[str, Any]:
     """Before/after on the events coded on the held-out videos since the split was locked (a fresh set: no earlier
     run's choice saw them), what the figures rest on, and the events."""
     summary = lambda m: {k: m[k] for k in ("uf1", "uar", "accuracy", "n", "per_class")}  # noqa: E731
@@ -692,7 +703,7 @@ def _fresh_figures(fresh: DataArrays, items: Sequence[Item], before_model: Any, 
     return {"n": len(fresh), "events": _event_ids(items),
             "before": summary(_metrics(fresh.y, predict(before_model, fresh.X)[0], class_names)),
             "after": summary(_metrics(fresh.y, predict(after_model, fresh.X, device="cpu")[0], class_names)),
-            "basis": holdout_basis(labels, class_names)}
+            "basis": holdout_basis(labels, class_names, parent_fit)}
 
 
 def _event_ids(items: Sequence[Item]) -> list[int]:
@@ -738,7 +749,8 @@ def _checkpoint_meta(result: FinetuneResult, parent: _Parent, parent_hash: str, 
                     # what they rest on: a reader of the file alone can tell 2 samples of one class from a test
                     "per_class_n": result.basis["per_class"], "classes_present": result.basis["classes_present"],
                     "n_classes": result.basis["n_classes"], "estimate": result.basis["estimate"],
-                    "basis": result.basis["text"]},
+                    # held-out samples the parent trained on: fit, not held out (not an estimate when any)
+                    "parent_fit": result.basis.get("parent_fit", 0), "basis": result.basis["text"]},
         # the parent's own evaluation, which "metrics" replaces: kept, named (a fine-tuned parent's with its own)
         "parent_metrics": result.parent_metrics,
         "finetune": {
@@ -752,6 +764,8 @@ def _checkpoint_meta(result: FinetuneResult, parent: _Parent, parent_hash: str, 
             "split_seed": plan.split.record.get("seed"),
             # with the fine-tunings this one descends from (same project): what a later run must not score on
             "trained_events": sorted(parent_trained | {e for it in plan.train_items() for e in it.event_ids()}),
+            # the same by video content and frames, 'none' windows included: found in a copied or moved project too
+            "trained_samples": trained_samples(parent.meta, plan.train_items(), plan.videos),
             "coders": result.coders,
             "train_counts": result.train_counts,
             "holdout": result.holdout,
@@ -890,7 +904,8 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     stage_fn("after")
     model.cpu()
     p_after = predict(model, held.X, device="cpu")[0]
-    fresh_figures = _fresh_figures(fresh, fresh_items, parent.model, model, class_names) if len(fresh) else None
+    fresh_figures = (_fresh_figures(fresh, fresh_items, parent.model, model, class_names,
+                                    sum(plan.parent_fit(fresh_items))) if len(fresh) else None)
     after = _metrics(held.y, p_after, class_names)
 
     _check_cancel(cancel_fn)
@@ -909,7 +924,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
         class_map_hint=(suggest_class_map(class_names, plan.skipped, plan.items, min_per_class)
                         if class_map is None and plan.skipped else None),
         n_mix=n_mix, n_mix_held_out=n_mix_held, history=history,
-        basis=holdout_basis([class_names[k] for k in held.y], class_names),
+        basis=holdout_basis([class_names[k] for k in held.y], class_names, sum(plan.parent_fit(held_items))),
         scored=scored_samples(held_items, held.y, p_before, p_after, class_names, plan.video_names),
         span_s=_span_s(parent.meta))
     parent_hash = file_sha256(parent.path)
@@ -928,7 +943,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
         out.unlink(missing_ok=True)
         raise
     # counts the runs of every split of the project scored on these events, spent ones included
-    held_ids = {e for it in held_items for e in it.event_ids()}  # merged events too: the parent may have had either
+    fit_events, fit_windows = plan.parent_fit(held_items)  # merged events too: the parent may have had either
     result.split_note = " ".join(t for t in (plan.split.note, split_note(
-        result.split, parent_overlap=len(plan.parent_trained & held_ids))) if t)
+        result.split, parent_overlap=fit_events, parent_windows=fit_windows)) if t)
     return result

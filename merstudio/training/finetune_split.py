@@ -417,12 +417,13 @@ def parse_holdout(holdout: str | float) -> tuple[str, float]:
 
 
 def split_holdout(items: Sequence[Item], fraction: float, *, min_train: int = MIN_TRAIN_PER_CLASS, seed: int = 0,
-                  where: str = "project", by: str = "video",
-                  avoid: set[int] | frozenset[int] = frozenset()) -> tuple[set[str], list[int], list[int]]:
+                  where: str = "project", by: str = "video", avoid: set[int] | frozenset[int] = frozenset(),
+                  parent: set[int] | frozenset[int] = frozenset()) -> tuple[set[str], list[int], list[int]]:
     """Choose whole groups to hold out: about `fraction` of them (at least one, at least one left), preferring
     a split where every class keeps >= min_train training events, then one that holds out the fewest events of
-    `avoid` (event ids: the ones the parent model trained on, or that earlier splits held out), then one whose
-    held-out part covers the most classes, then the one closest to `fraction` of the events. Returns (held-out
+    `parent` (event ids the parent model trained on: its and the new model's scores on them are fit, no estimate),
+    then the fewest of `avoid` (the ones earlier splits held out: choices made by their scores saw them), then one
+    whose held-out part covers the most classes, then the one closest to `fraction` of the events. Returns (held-out
     groups, train indices, held-out indices) into `items`. Refuses (InputError) when no split leaves enough
     training events."""
     groups = sorted({it.group for it in items}, key=natural_sort_key)
@@ -433,6 +434,7 @@ def split_holdout(items: Sequence[Item], fraction: float, *, min_train: int = MI
     labels = sorted({it.label for it in items})
     per_group = {g: Counter(it.label for it in items if it.group == g) for g in groups}
     avoided = {g: sum(1 for it in items if it.group == g and avoid.intersection(it.event_ids())) for g in groups}
+    fit = {g: sum(1 for it in items if it.group == g and parent.intersection(it.event_ids())) for g in groups}
     total = Counter(it.label for it in items)
     rng = np.random.default_rng(seed)
     n_combos = math.comb(len(groups), n_hold)
@@ -453,7 +455,7 @@ def split_holdout(items: Sequence[Item], fraction: float, *, min_train: int = MI
         short = min(labels, key=lambda c: (train[c] - min_train, c))
         valid = train[short] >= min_train
         n_held = sum(h.values())
-        key = (valid, -sum(avoided[g] for g in held), sum(1 for c in labels if h[c] > 0),
+        key = (valid, -sum(fit[g] for g in held), -sum(avoided[g] for g in held), sum(1 for c in labels if h[c] > 0),
                -abs(n_held / len(items) - fraction), -rank)
         if best_key is None or key > best_key:
             best, best_key, best_short = held, key, (short, train[short])
@@ -718,7 +720,7 @@ def _draw_split(project: Any, previous: Any, items: Sequence[Item], by: str, fra
     spent = _spent(previous, items, by) if had else []
     spent_events = {e for s in spent for e in s.get("held_events", [])}
     held_groups, train_idx, held_idx = split_holdout(items, fraction, min_train=min_train, seed=split_seed,
-                                                     where=where, by=by, avoid=avoid | spent_events)
+                                                     where=where, by=by, avoid=spent_events, parent=avoid)
     record: dict[str, Any] = {
         "by": by, "fraction": fraction, "seed": split_seed, "groups": sorted(held_groups, key=natural_sort_key),
         "held_events": sorted(e for i in held_idx for e in items[i].event_ids()),
@@ -727,6 +729,13 @@ def _draw_split(project: Any, previous: Any, items: Sequence[Item], by: str, fra
         "seen_groups": sorted({it.group for it in items}, key=natural_sort_key),
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), "runs": [], "spent": spent}
     reused = 0
+    if avoid:  # the parent's events: held out, its 'before' and 'after' scores on them are fit (holdout_basis)
+        usable = {e for it in items for e in it.event_ids()} & set(avoid)
+        fit = usable & set(record["held_events"])
+        if usable:
+            say(f"the parent checkpoint trained on {len(usable)} of the project's usable events: "
+                + (f"{len(fit)} of them are held out (no split avoids them all), so the held-out figures are not "
+                   "an estimate" if fit else "the new split holds out none of them"))
     if had:
         last = spent[-1]
         reused = len(spent_events & set(record["held_events"]))
@@ -741,27 +750,120 @@ def _draw_split(project: Any, previous: Any, items: Sequence[Item], by: str, fra
     return RunSplit(held_groups, train_idx, held_idx, record, reused)
 
 
-def trained_events(meta: dict[str, Any], project_path: str | Path) -> set[int]:
-    """The project's events a checkpoint (and the fine-tunings it descends from) trained on; empty for a model
-    trained elsewhere (a checkpoint of another project's events says nothing about this one's ids)."""
+def trained_events(meta: dict[str, Any], project_path: str | Path, items: Sequence[Item] = (),
+                   videos: Mapping[int, Any] | None = None) -> set[int]:
+    """The project's events a checkpoint (and the fine-tunings it descends from) trained on: the ids it recorded when
+    it was fine-tuned on this project (its recorded path is this one), and, among `items`, those of the same video
+    content and frames as an event it records training on (trained_content: a copied or moved project, Save As, has
+    the same events under another path; a112 held out three events its parent trained on there, unsaid). Empty for
+    a model trained elsewhere on other videos. `videos`: the project's Video records by id (their content hash)."""
     ft = meta.get("finetune") or {}
     try:
         same = Path(str(ft.get("project", ""))).resolve() == Path(project_path).expanduser().resolve()
     except (OSError, ValueError):
         same = False
-    if not same:
-        return set()
-    ids = ft.get("trained_events", ft.get("events")) or []
-    return {int(i) for i in ids if isinstance(i, int)}
+    ids = (ft.get("trained_events", ft.get("events")) or []) if same else []
+    found = {int(i) for i in ids if isinstance(i, int)}
+    events, _windows, _videos = trained_content(meta)
+    if events and videos:
+        found |= {e for it in items if it.event_id is not None
+                  and _on_trained_frames(it, events.get(str(getattr(videos.get(it.video_id), "hash", "")), ()))
+                  for e in it.event_ids()}
+    return found
 
 
-def split_note(record: dict[str, Any], parent_overlap: int = 0) -> str:
-    """What to say about held-out scores of the record's last run: on events the parent model trained on (its
-    'before' score is fit, not held out), on events an earlier, spent split held out (its runs were scored on
-    them), and how many earlier runs of any split of the project were scored on these events (scored_runs; ''
-    when none of these)."""
-    first = (f"{parent_overlap} of these held-out events trained the parent checkpoint (or a fine-tuning it "
-             "descends from): its 'before' score on them is not a held-out score. " if parent_overlap else "")
+def trained_windows(meta: dict[str, Any], none: Sequence[Item], videos: Mapping[int, Any]) -> set[str]:
+    """The `none` windows among `none` (their sample names) on frames the checkpoint (or a fine-tuning it descends
+    from) trained on as `none`, matched by video content. A checkpoint fine-tuned before 2026-12-07 records how
+    many windows it trained on but not which: then every window of a video whose events it trained on counts (it
+    drew its windows from those videos, by the same rule)."""
+    _events, windows, videos_only = trained_content(meta)
+    out = set()
+    for it in none:
+        h = getattr(videos.get(it.video_id), "hash", None)
+        if h is not None and (h in videos_only or _on_trained_frames(it, windows.get(h, ()))):
+            out.add(it.sample)
+    return out
+
+
+def trained_content(meta: dict[str, Any]) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[tuple[int, int]]],
+                                                      set[str]]:
+    """What a checkpoint and the fine-tunings it descends from trained on, by video content: ({video hash: [(onset,
+    offset) of each event]}, the same of each `none` window, the video hashes whose windows it trained on without
+    recording which). From finetune.trained_samples (since 2026-12-07: the lineage's), else its own run's trained_on
+    (events only)."""
+    ft = meta.get("finetune") or {}
+    records: Any = ft.get("trained_samples")
+    older = not isinstance(records, list)
+    if older:
+        records = ft.get("trained_on") if isinstance(ft.get("trained_on"), list) else []
+    events: dict[str, list[tuple[int, int]]] = {}
+    windows: dict[str, list[tuple[int, int]]] = {}
+    for r in records:
+        if not (isinstance(r, dict) and isinstance(r.get("video_hash"), str)
+                and isinstance(r.get("onset"), int) and isinstance(r.get("offset"), int)):
+            continue
+        to = windows if r.get("label") == NONE_CLASS and r.get("event") is None else events
+        to.setdefault(r["video_hash"], []).append((r["onset"], r["offset"]))
+    n_none = ft.get("n_none_train")
+    videos_only = set(events) if older and isinstance(n_none, int) and n_none > 0 else set()
+    return events, windows, videos_only
+
+
+def trained_samples(meta: dict[str, Any], items: Sequence[Item], videos: Mapping[int, Any]) -> list[dict[str, Any]]:
+    """The new checkpoint's finetune.trained_samples: what it and its fine-tuned ancestors trained on by video
+    content (hash, onset, offset, label; a `none` window labelled so, with no event), the parent's first, so a later
+    fine-tuning in a copied or moved project knows them (trained_content)."""
+    ft = meta.get("finetune") or {}
+    old: Any = ft.get("trained_samples") if isinstance(ft.get("trained_samples"), list) else ft.get("trained_on")
+    old = old if isinstance(old, list) else []
+    keep = ("video_hash", "onset", "offset", "label", "event")
+    out = [{k: r.get(k) for k in keep} for r in old if isinstance(r, dict) and isinstance(r.get("video_hash"), str)]
+    for it in items:
+        h = getattr(videos.get(it.video_id), "hash", None)
+        if isinstance(h, str):
+            out.append({"video_hash": h, "onset": it.onset, "offset": it.offset, "label": it.label,
+                        "event": it.event_id})
+    # a sample trained again by a later fine-tuning: recorded once
+    return list({tuple(r.values()): r for r in out}.values())
+
+
+def _on_trained_frames(it: Item, spans: Iterable[tuple[int, int]]) -> bool:
+    """Whether the sample lies on trained frames of its video: an event, the same expression as a trained one (the
+    agreement report's rule, as collect_samples merges: IoU >= .5, or onset and offset within 3 frames); a `none`
+    window, any overlap with one (its frames were trained as `none`)."""
+    from merstudio.agreement.matching import interval_iou
+
+    for on, off in spans:
+        if it.event_id is None:
+            if on <= it.offset and it.onset <= off:
+                return True
+        elif interval_iou(it.onset, it.offset, on, off) >= SAME_EXPRESSION_IOU or (
+                abs(it.onset - on) <= SAME_EXPRESSION_TOLERANCE and abs(it.offset - off) <= SAME_EXPRESSION_TOLERANCE):
+            return True
+    return False
+
+
+def parent_fit_text(n_events: int, n_windows: int = 0) -> str:
+    """'10 of these held-out events (and 2 'none' windows) trained the parent checkpoint ...': held-out samples the
+    parent trained on, as the split note and the figures' basis say it ('' when none). The new model starts from
+    the parent's weights, so its 'after' score on them is fit as much as the parent's 'before' score (a112)."""
+    if not n_events and not n_windows:
+        return ""
+    w = f"{n_windows} 'none' window{'s' * (n_windows != 1)}"
+    what = (f"{n_events} of these held-out events" + (f" (and {w})" if n_windows else "")) if n_events else \
+        f"{n_windows} of these held-out 'none' windows"
+    return (f"{what} trained the parent checkpoint (or a fine-tuning it descends from): the new model starts from "
+            "its weights, so both the 'before' and the 'after' score on them are fit, not held out")
+
+
+def split_note(record: dict[str, Any], parent_overlap: int = 0, parent_windows: int = 0) -> str:
+    """What to say about held-out scores of the record's last run: on events (and `none` windows) the parent model
+    trained on (parent_fit_text: its 'before' and the new model's 'after' score are fit, not held out), on events
+    an earlier, spent split held out (its runs were scored on them), and how many earlier runs of any split of the
+    project were scored on these events (scored_runs; '' when none of these)."""
+    fit = parent_fit_text(parent_overlap, parent_windows)
+    first = f"{fit}: the held-out figures are not an estimate. " if fit else ""
     spent_events = {e for s in record.get("spent") or [] if isinstance(s, dict) for e in s.get("held_events") or []}
     reused = len(set(record.get("held_events") or []) & spent_events)
     if reused:
@@ -1045,21 +1147,28 @@ def metric_rows(before: dict[str, Any], after: dict[str, Any],
     return rows
 
 
-def holdout_basis(labels: Sequence[str], class_names: Sequence[str]) -> dict[str, Any]:
+def holdout_basis(labels: Sequence[str], class_names: Sequence[str], parent_fit: int = 0) -> dict[str, Any]:
     """What held-out figures rest on (a fine-tuning's, or an older checkpoint's from the counts it records): the
-    samples per class (every class of the model, 0 included), how many classes have any, whether the figures are an
-    estimate (at least HOLDOUT_MIN_SAMPLES samples of at least HOLDOUT_MIN_CLASSES classes) and that in words, as the
-    CLI, the fine-tuning dialog and the checkpoint dialog say it: "not an estimate: 2 samples, 1 of 3 classes
-    (UAR/UF1 over the classes present only); too few to compare models"."""
+    samples per class (every class of the model, 0 included), how many classes have any, how many of them trained
+    the parent checkpoint (`parent_fit`), whether the figures are an estimate (at least HOLDOUT_MIN_SAMPLES samples
+    of at least HOLDOUT_MIN_CLASSES classes, none of them fit by the parent) and that in words, as the CLI, the
+    fine-tuning dialog and the checkpoint dialog say it: "not an estimate: 2 samples, 1 of 3 classes (UAR/UF1 over
+    the classes present only); too few to compare models". a112: 10 of 18 held-out events had trained the parent,
+    so the new model's 'after' score on them was fit too, and the figures were called an estimate."""
     per = {str(c): 0 for c in class_names}
     for label in labels:
         per[str(label)] = per.get(str(label), 0) + 1
     n, present = sum(per.values()), sum(1 for k in per.values() if k)
-    estimate = n >= HOLDOUT_MIN_SAMPLES and present >= HOLDOUT_MIN_CLASSES
+    few = n < HOLDOUT_MIN_SAMPLES or present < HOLDOUT_MIN_CLASSES
+    estimate = not few and not parent_fit
     text = f"{n} sample{'s' * (n != 1)}, {present} of {len(per)} classes"
     if present < len(per):  # compute_metrics averages over the classes the samples have
         text += " (UAR/UF1 over the classes present only)"
     if not estimate:
-        text = f"not an estimate: {text}; too few to compare models"
+        why = ["too few to compare models"] if few else []
+        if parent_fit:
+            why.append(f"{parent_fit} of them trained the parent checkpoint (or a fine-tuning it descends from), so "
+                       "the 'before' and the 'after' score on them are fit, not held out")
+        text = f"not an estimate: {text}; {'; '.join(why)}"
     return {"n": n, "per_class": per, "classes_present": present, "n_classes": len(per), "estimate": estimate,
-            "text": text}
+            "parent_fit": int(parent_fit), "text": text}

@@ -20,6 +20,7 @@ from typing import Any
 from merstudio.errors import InputError
 from merstudio.facs import FACS_OBJECTIVE_CLASSES
 from merstudio.model.columns import class_key
+from merstudio.names import name_sort_key
 
 _UNKNOWN = object()
 
@@ -249,12 +250,14 @@ TYPO_CUTOFF = 0.85  # difflib's similarity above which a rare label is taken for
 
 def likely_typo(name: str, names: Iterable[str]) -> str | None:
     """The one of `names` that `name` looks like a mistyping of ('postive' -> 'positive'), compared without case;
-    None when none is that close. The one rule of `merstudio train`, `datasets inspect` and the fine-tuning dialog."""
-    key = name.strip().lower()
-    others = sorted({n for n in names if n.strip().lower() != key})
-    lowered = {n.strip().lower(): n for n in others}
-    close = difflib.get_close_matches(key, sorted(lowered), n=1, cutoff=TYPO_CUTOFF)
-    return lowered[close[0]] if close else None
+    None when none is that close. The one rule of `merstudio train`, `datasets inspect` and the fine-tuning dialog.
+    Names compare as classes do (class_key: 'İğrenme' is 'iğrenme', a Mac's decomposed 'Überaschung' the typed
+    one), so a spelling of the same class is no typo of it and a decomposed typo is still found."""
+    key = class_key(name)
+    keyed = {class_key(n): n for n in sorted(set(names))}
+    keyed.pop(key, None)
+    close = difflib.get_close_matches(key, sorted(keyed), n=1, cutoff=TYPO_CUTOFF)
+    return keyed[close[0]] if close else None
 
 
 def rare_classes_note(labels: Iterable[str]) -> str:
@@ -264,7 +267,7 @@ def rare_classes_note(labels: Iterable[str]) -> str:
     counts = Counter(labels)
     total = sum(counts.values())
     rare = sorted((c for c, n in counts.items() if n < RARE_MIN or n < RARE_SHARE * total),
-                  key=lambda c: (counts[c], c))
+                  key=lambda c: (counts[c], name_sort_key(c)))
     parts = []
     for c in rare:
         close = likely_typo(c, [o for o in counts if counts[o] > counts[c]])

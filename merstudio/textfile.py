@@ -2,9 +2,11 @@
 dataset sheets and sample tables, pandas reads).
 
 Coders' tables come from Excel and other tools: UTF-8 with or without a byte-order mark, UTF-16 ("Unicode text"),
-8-bit Latin-1 ("Text" on Windows). The encoding is read from the BOM, UTF-16 without one is recognised by its NUL
-bytes, and undecodable UTF-8 falls back to Latin-1; a binary file or bytes that break the announced encoding is one
-InputError line. A csv error (a field over the module's limit, a quote left open) is one line naming the record.
+Windows-1252 (Excel's "CSV" on a Western Windows). The encoding is read from the BOM, UTF-16 without one is recognised
+by its NUL bytes; a file that is not UTF-8 is read as Windows-1252 only where that reads as Latin text, and says so
+(:func:`table_notes`); any other (GBK, Shift-JIS, a UTF-8 file with a stray byte), a binary file or bytes that break
+the announced encoding is one InputError line: nothing is read as mojibake. A csv error (a field over the module's
+limit, a quote left open) is one line naming the record.
 The delimiter (",", ";" as Excel writes CSV in comma-decimal locales, or a tab) is told by the header line alone
 (:func:`sniff_delimiter`).
 """
@@ -15,6 +17,10 @@ import codecs
 import csv
 import io
 import re
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from merstudio.errors import InputError
@@ -26,7 +32,8 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
 def sniff_encoding(head: bytes) -> tuple[str, int]:
     """(encoding, length of the byte-order mark) of a text file from its first bytes: the BOM when there is one
     (UTF-8, UTF-16 LE/BE as Excel's "Unicode text" writes it, UTF-32), else UTF-16 without a BOM when every other
-    byte is NUL, else ``utf-8`` (the caller falls back to Latin-1). A file with other NUL bytes is ``binary``."""
+    byte is NUL, else ``utf-8`` (:func:`decode_table` tells Windows-1252 from it). A file with other NUL bytes is
+    ``binary``."""
     for bom, enc in _BOMS:
         if head.startswith(bom):
             return enc, len(bom)
@@ -61,13 +68,113 @@ def decode_table(path: Path, data: bytes) -> str:
     if enc == "utf-8":
         try:
             return data[skip:].decode("utf-8")
-        except UnicodeDecodeError:
-            return data[skip:].decode("latin-1")  # an 8-bit export (Excel's "Text" on Windows)
+        except UnicodeDecodeError as exc:
+            return _not_utf8(path, data[skip:], exc, bom=skip > 0)
     try:
         return data[skip:].decode(enc)
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not valid {enc.upper()} text (byte {exc.start + skip:,}), although it "
                          "starts like it; save it again as UTF-8 or UTF-16 text") from None
+
+
+CP1252_NOTE = 'not UTF-8: read as Windows-1252 (Excel\'s "CSV", Notepad\'s "ANSI" on Windows)'
+UTF8_HOW = 'save it as "CSV UTF-8" in Excel, or re-encode it as UTF-8'
+
+# the 8-bit text of a non-UTF-8 file: quotes, dashes, "…" may stand beside a word's letters or each other
+_CLINGING = set("\u2018\u2019\u201a\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a\u2013\u2014\u2026\u2022\u00a0")
+_JOINING = set("\u2019\u2018\u00b7\u2013\u2014\u00ad")  # between two letters: l’été, col·lecció, a–b
+# Turkish Windows-1254's ş ğ ı İ Ş Ğ read as Windows-1252: þ ð ý Ý Þ Ð (Ayşe as "Ayþe"): not taken for Latin
+_TURKISH_TELLS = set("\u00fe\u00f0\u00fd\u00dd\u00de\u00d0")
+_notes: ContextVar[list[str] | None] = ContextVar("merstudio_textfile_notes", default=None)
+
+
+@contextmanager
+def table_notes() -> Iterator[list[str]]:
+    """The notes of the tables read within (a file that is not UTF-8 read as Windows-1252), collected for the
+    caller to show (an import preview's notes) rather than warned: outside, each is a UserWarning, which the CLI
+    prints as a warning line and the app's commands show in the status bar."""
+    said: list[str] = []
+    token = _notes.set(said)
+    try:
+        yield said
+    finally:
+        _notes.reset(token)
+
+
+def _say(note: str) -> None:
+    sink = _notes.get()
+    if sink is None:
+        warnings.warn(note, UserWarning, stacklevel=4)
+    elif note not in sink:  # a file read twice (its videos, then its rows) is said once
+        sink.append(note)
+
+
+def _latin(text: str) -> bool:
+    """Whether Windows-1252 text reads as Latin text: its non-ASCII characters are a word's accented letters (2 or 3
+    together only touching an ASCII letter: Müßig, ação), quotes, dashes and "…" beside them ("„Über“", "café…"), or
+    a symbol standing alone (5 €, 20°C). GBK or Shift-JIS read so is runs of symbols and letters with no ASCII word
+    about them (王芳 as "Íõ·¼", 中 as "’†"); Windows-1250 Polish has symbols inside words ("by³a")."""
+    if _TURKISH_TELLS.intersection(text):
+        return False
+    clinging = "".join(_CLINGING)
+    for m in re.finditer(r"[^\x00-\x7f]+", text):
+        run = m.group()
+        before = text[m.start() - 1] if m.start() else " "
+        after = text[m.end()] if m.end() < len(text) else " "
+        lead = len(run) - len(run.lstrip(clinging))
+        core = run[lead:].rstrip(clinging)
+        trail = len(run) - lead - len(core)
+        if lead > 2 or trail > 2:
+            return False
+        if len(core) == 1 and not core.isalpha():
+            if lead or trail or (before.isalpha() and after.isalpha() and core not in _JOINING):
+                return False  # a symbol in quotes, or inside a word
+        elif len(core) > 1:
+            letters = len(core) <= 3 and all(c.isalpha() and c not in "ªºµ" for c in core)
+            in_word = (not lead and before.isascii() and before.isalpha()) or (
+                not trail and after.isascii() and after.isalpha())
+            if not (letters and in_word):
+                return False
+    return True
+
+
+def _not_utf8(path: Path, data: bytes, exc: UnicodeDecodeError, bom: bool) -> str:
+    """The text of a table that is not UTF-8 (``exc``: its first bad byte): Windows-1252 where that reads as Latin
+    text (said: :func:`table_notes`); InputError naming the line and the byte where the rest is UTF-8 (one stray
+    byte made every accent of the file mojibake), where the file announces UTF-8 by its BOM, or where Windows-1252
+    reads as no Latin text (GBK, Shift-JIS, another code page)."""
+    line = data.count(b"\n", 0, exc.start) + 1
+    where = f"{path}: line {line}: byte 0x{data[exc.start]:02X} is not UTF-8"
+    loose = data.decode("utf-8", errors="surrogateescape")
+    bad = len(re.findall("[\udc80-\udcff]", loose))
+    good = len(re.findall("[^\x00-\x7f\udc80-\udcff]", loose))  # whole UTF-8 sequences of 2 to 4 bytes
+    if bom or good >= bad:
+        raise InputError(f"{where}, though the file is UTF-8 elsewhere: fix that character, or {UTF8_HOW}; "
+                         "nothing read") from None
+    try:
+        text = data.decode("cp1252")  # strict: its 5 unassigned bytes (0x81 0x8D 0x8F 0x90 0x9D) are not text
+    except UnicodeDecodeError:
+        text = ""
+    if not text or not _latin(text):
+        raise InputError(f"{where}, nor Latin text in Windows-1252 (saved in another code page, such as GBK or "
+                         f"Shift-JIS?): {UTF8_HOW}; nothing read") from None
+    _say(f"{path.name}: {CP1252_NOTE}")
+    return text
+
+
+def shown_name(text: str) -> str:
+    """A path or file name as text any file or terminal takes: the bytes of a name that are no UTF-8 (the surrogate
+    escapes os.listdir gives them: an old Windows zip's b'Gespr\\xe4ch.mp4') written ``\\xe4`` as ``ls -b`` does;
+    other text as it is."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate no file name gave
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def read_table_text(path: Path, what: str) -> str:

@@ -80,6 +80,7 @@ from merstudio.io import (
     natural_sort_key,
     photo_set,
 )
+from merstudio.textfile import shown_name
 
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = ("video", "hash", "status", "frames", "fps", "duration", "device", "error", "output",
@@ -97,7 +98,7 @@ DEFAULT_RETRIES = 2  # runs of a video again after its worker process died
 def read_list(path: Path) -> list[Path]:
     """The paths named in a list file: one per line, `#` comments and blank lines ignored; relative paths are
     relative to the list file's folder. Any text encoding (`merstudio.textfile.decode_table`: UTF-8 with or
-    without a byte-order mark, UTF-16, Latin-1)."""
+    without a byte-order mark, UTF-16, Windows-1252 said in a warning; GBK and the like refused in one line)."""
     from merstudio.textfile import decode_table
 
     try:
@@ -106,7 +107,7 @@ def read_list(path: Path) -> list[Path]:
         raise InputError(f"{path}: no such file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read the list ({exc.strerror or exc})") from None
-    text = decode_table(Path(path), data)  # the one text decoder: a BOM, UTF-16 (Notepad's "Unicode"), Latin-1
+    text = decode_table(Path(path), data)  # the one text decoder: a BOM, UTF-16 (Notepad's "Unicode"), ANSI
     out: list[Path] = []
     for line in text.splitlines():
         # a comment starts a line or follows a space: take#2.mp4 is a file name
@@ -116,6 +117,13 @@ def read_list(path: Path) -> list[Path]:
         p = Path(entry).expanduser()
         out.append(p if p.is_absolute() else Path(path).parent / p)
     return out
+
+
+def odd_name(shown: str) -> str:
+    """Why an input whose name's bytes are no UTF-8 (an old Windows zip's b'Gespr\\xe4ch.mp4'; ``shown``: its path
+    as `shown_name` writes it) is one failed row: its results would be named by bytes that are no text either."""
+    return (f"{shown}: its name is not UTF-8 text (the bytes shown as \\xNN): rename it with UTF-8 characters "
+            "(e.g. convmv -f latin1 -t utf8), then run again")
 
 
 def frames_fps(path: Path | str, fps: float | None) -> float | None:
@@ -323,8 +331,9 @@ class Manifest:
 
     @staticmethod
     def key(video: Path) -> str:
-        # normalised, so that lists/../clips/a.mp4 and clips/a.mp4 are one input (and one row) across runs
-        return os.path.normpath(Path(video).expanduser().absolute())
+        # normalised, so that lists/../clips/a.mp4 and clips/a.mp4 are one input (and one row) across runs; a name
+        # whose bytes are no UTF-8 as `\xe4` (shown_name): the text the manifest holds and reads back
+        return shown_name(os.path.normpath(Path(video).expanduser().absolute()))
 
     @property
     def where(self) -> str:
@@ -362,7 +371,7 @@ class Manifest:
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(MANIFEST_COLUMNS)
         for row in self.rows.values():
-            w.writerow(row.as_csv())
+            w.writerow([shown_name(c) for c in row.as_csv()])  # an output or error naming such a file too
         return buf.getvalue()
 
     def write(self) -> None:
@@ -730,6 +739,8 @@ def plan_batch(inputs: Sequence[Path], out: Path | str, *, retry_failed: bool = 
             digest, error = "", f"{p}: no such file or folder"
         except OSError as exc:
             digest, error = "", f"{p}: cannot read ({exc.strerror or exc})"
+        if error is None and shown_name(str(p)) != str(p):
+            error = odd_name(key)  # one failed row, the rest of the batch runs (it stopped at the manifest's write)
         found = None
         if row is None and error is None:
             found = digest if gone.get(digest) else _legacy_found(Path(p), gone)

@@ -281,7 +281,7 @@ def content_hash(path: Path) -> str:
         stats = [f.stat() for f in files]
         total = sum(st.st_size for st in stats)
         for f, st in zip(files, stats, strict=True):
-            h.update(f"{f.name}\t{st.st_size}\n".encode())
+            h.update(f"{f.name}\t{st.st_size}\n".encode("utf-8", "surrogateescape"))  # a name of no UTF-8: its bytes
         if total <= FULL_HASH_LIMIT:
             for f in files:
                 _whole(h, f)

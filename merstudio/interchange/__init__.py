@@ -62,7 +62,7 @@ from merstudio.project.behaviours import BEHAVIOUR_KINDS, Behaviour, BehaviourEv
 from merstudio.project.event_store import is_model_proposal
 from merstudio.project.events import Event
 from merstudio.project.review import decided_proposals
-from merstudio.textfile import csv_rows, read_table_text, sniff_delimiter
+from merstudio.textfile import csv_rows, read_table_text, sniff_delimiter, table_notes
 
 FORMATS = ("eaf", "boris-tsv", "boris-csv", "boris-xlsx", "boris-project", "events-csv")
 
@@ -129,7 +129,16 @@ def read_events(path: str | os.PathLike[str] | EafDocument, fps: float | None = 
     """Read any supported annotation file into an :class:`ImportPreview` (extra keyword arguments go to the
     format's reader: ``tier_coders`` for ELAN, ``emotions`` for BORIS, ``source`` and ``times`` (a variable-rate
     video's frame times) for all). ``path`` may be an ELAN file parsed already (:func:`parse_eaf`): it is not
-    parsed again. ``fps``: the video's frame rate (None: the file's own); 0, a negative or NaN rate is refused."""
+    parsed again. ``fps``: the video's frame rate (None: the file's own); 0, a negative or NaN rate is refused. A
+    text table read as Windows-1252 (not UTF-8: merstudio.textfile) says so in the first note."""
+    with table_notes() as said:
+        prev = _read_events(path, fps, video_id, video_name, fps_override, fmt, **kwargs)
+    prev.notes[:0] = said
+    return prev
+
+
+def _read_events(path: str | os.PathLike[str] | EafDocument, fps: float | None, video_id: int,
+                 video_name: str | None, fps_override: bool, fmt: str | None, **kwargs: Any) -> ImportPreview:
     fps = given_fps(fps, str(path.path if isinstance(path, EafDocument) else path))
     f = _format(path, fmt)
     if f == "eaf":
@@ -780,11 +789,12 @@ def preview_behaviours(project: Any, path: str | os.PathLike[str], video_id: int
 
     p = Path(path)
     video = project.video(video_id)
-    text = read_table_text(p, BEHAVIOURS_FORMAT)
+    with table_notes() as said:  # read as Windows-1252: the first note
+        text = read_table_text(p, BEHAVIOURS_FORMAT)
     first = text.splitlines()[0] if text else ""
     delimiter = sniff_delimiter(first)
     rows = csv_rows(p, text, delimiter)
-    prev = ProjectImport(path=p, format=BEHAVIOURS_FORMAT, video_id=video_id)
+    prev = ProjectImport(path=p, format=BEHAVIOURS_FORMAT, video_id=video_id, notes=said)
     if not rows:
         raise InputError(f"{p}: empty {BEHAVIOURS_FORMAT}")
     head = [h.strip().lower() for h in rows[0]]

@@ -39,6 +39,7 @@ import numpy as np
 from merstudio.errors import InputError
 from merstudio.names import VIDEO_EXTENSIONS as VIDEO_EXTENSIONS
 from merstudio.regular_files import not_a_file
+from merstudio.textfile import shown_name
 
 # FFmpeg's decoder errors ("Missing reference picture", "mmco: unref short failure": ~1,200 lines for 12 seeks in an
 # MPEG-TS file) went to the terminal and the app's console: merstudio tells damage and seek trouble in its own
@@ -350,6 +351,13 @@ class ImageSequenceSource(FrameSource):
             raise InputError(f"{path}: no images")
         if not fps > 0 or not math.isfinite(fps):
             raise InputError(f"{path}: fps must be a positive number, got {fps}")
+        # OpenCV's binding crashes (segfault) on a path of no UTF-8 (an old Windows zip's names): refused, named
+        odd = next((f for f in files if shown_name(str(f)) != str(f)), None)
+        if odd is not None:
+            what = (f"{shown_name(str(path))}: image {shown_name(odd.name)}" if shown_name(odd.name) != odd.name
+                    else shown_name(str(path)))
+            raise InputError(f"{what}: its name is not UTF-8 text (the bytes shown as \\xNN): rename it with UTF-8 "
+                             "characters (e.g. convmv -f latin1 -t utf8)")
         self.path = path
         self.files = files
         self.fps = float(fps)

@@ -19,6 +19,7 @@ from merstudio.cli.main import EpilogFormatter
 from merstudio.errors import InputError, MerstudioError, OutputError
 from merstudio.names import ANALYSIS_FLOW_METHODS, FACE_LIMIT_AUTO, VIDEO_EXTENSIONS
 from merstudio.resources import CLUSTER_INSTALL_HINT
+from merstudio.textfile import shown_name
 
 # The analysis (pandas, cv2, numpy: half a second) is imported where a command runs, not to build the parser
 # (`merstudio --help`, every command's argument check); tqdm where a bar is drawn.
@@ -380,7 +381,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"merstudio: {_plots_missing_text(result.plots_missing, url)}", file=sys.stderr)
     if failed:
         if plan.total > 1:  # the errors went by among the bars: the last line names whose they were
-            names = [str(p) for p, _ in result.failures] + [row.video for row in result.skipped_failed]
+            names = [shown_name(str(p)) for p, _ in result.failures] + [row.video for row in result.skipped_failed]
             print(f"merstudio: {failed} of {plan.total} inputs failed: {_named(names)}", file=sys.stderr)
         return 2
     if result.plots_missing:

@@ -36,6 +36,8 @@ def test_an_odd_name_is_one_failed_row_and_the_rest_completes(tmp_path: Path, ca
     assert rows[str(archive / "sub" / "ok.avi")]["status"] == "done"
     assert rows[shown]["status"] == "failed" and rows[shown]["error"].startswith(f"{shown}: its name is not UTF-8")
     assert f"merstudio: error: {shown}: its name is not UTF-8 text" in err and "rename it" in err, err
+    # the last line names it as the manifest does, not by its surrogate escape
+    assert err.strip().splitlines()[-1] == f"merstudio: 1 of 2 inputs failed: {shown}", err
 
     def refuse(*args, **kwargs):
         raise AssertionError("analysed again")

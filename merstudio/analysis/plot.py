@@ -147,14 +147,18 @@ def missing_glyphs_line(fig: Any, png: str | os.PathLike[str]) -> str:
     """One line for the figure about to be written as ``png`` where its fonts cannot draw some of its text (a CJK
     file name on a machine without a CJK font: drawn as boxes); "" where they can. The command line warns it (--plot),
     the app says it in its status bar (the summary export)."""
-    missing = _missing_glyphs(fig)
+    return glyphs_line(png, missing_glyphs(fig))
+
+
+def glyphs_line(png: str | os.PathLike[str], missing: str) -> str:
+    """:func:`missing_glyphs_line` of the characters ``missing`` (:func:`missing_glyphs`) of a figure drawn before."""
     if not missing:
         return ""
     return (f"{png}: {len(missing)} character(s) of its text ({missing[:12]}) are in none of the plot's "
             "fonts and are drawn as boxes (install a font that has them, e.g. Noto Sans CJK)")
 
 
-def _missing_glyphs(fig: Any) -> str:
+def missing_glyphs(fig: Any) -> str:
     """The characters of the figure's text that none of its fonts (font_families(), per-glyph fallback) has a glyph
     for (each once, in order)."""
     from matplotlib import font_manager, ft2font

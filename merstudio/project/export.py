@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from merstudio.analysis.plot import au_intensity_columns, draw_au_bars, drawing, missing_glyphs_line
+from merstudio.analysis.plot import au_intensity_columns, draw_au_bars, drawing, glyphs_line, missing_glyphs
 from merstudio.atomic import atomic_path as _atomic
 from merstudio.csv_write import frame_to_csv
 from merstudio.errors import InputError, OutputError
@@ -546,16 +546,15 @@ def write_summary(data: SummaryData, csv_path: str | os.PathLike[str],
                 progress(1, 2)
         else:
             with _atomic(png_path) as png_tmp:
-                # the app's status line names the file it has just said exported; a warning, the whole path
-                missing = draw_timeline_png(data, png_tmp, named=Path(png_path).name if notes is not None else png_path)
+                missing = draw_timeline_png(data, png_tmp) or ""
                 if progress:
                     progress(1, 2)
     if progress:
         progress(2, 2)
-    if missing and notes is not None:
-        notes.append(missing)
-    elif missing:
-        warnings.warn(missing, UserWarning, stacklevel=2)
+    if missing and notes is not None:  # the app's status line names the file it has just said exported
+        notes.append(glyphs_line(Path(png_path or "").name, missing))
+    elif missing:  # a warning, the whole path, as --plot's
+        warnings.warn(glyphs_line(png_path or "", missing), UserWarning, stacklevel=2)
     return [Path(csv_path)] + ([Path(png_path)] if png_path is not None else [])
 
 
@@ -597,17 +596,15 @@ def _photo_faces(data: SummaryData) -> list[tuple[int, pd.DataFrame]]:
 
 
 @thread_fonts_released()  # the app draws it on a worker thread of its own each time
-def draw_photo_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 100,
-                   named: str | os.PathLike[str] | None = None) -> str:
+def draw_photo_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 100) -> str:
     """The summary PNG of a one-frame input (a photo): a bar chart of each face's AU intensities, one above another,
     drawn as `merstudio analyze --plot` draws a photo's (analysis.plot.draw_au_bars); a timeline of one frame is
-    empty axes (a line through one point draws nothing). Returns :func:`draw_timeline_png`'s line."""
+    empty axes (a line through one point draws nothing). Returns what :func:`draw_timeline_png` returns."""
     with drawing():  # the plots' one style: CJK fonts as fallbacks where installed
-        return _draw_photo_png(data, path, dpi, named)
+        return _draw_photo_png(data, path, dpi)
 
 
-def _draw_photo_png(data: SummaryData, path: str | os.PathLike[str], dpi: int,
-                    named: str | os.PathLike[str] | None) -> str:
+def _draw_photo_png(data: SummaryData, path: str | os.PathLike[str], dpi: int) -> str:
     from matplotlib.figure import Figure  # no pyplot: no global backend state, renders with Agg
 
     faces = _photo_faces(data)
@@ -626,7 +623,7 @@ def _draw_photo_png(data: SummaryData, path: str | os.PathLike[str], dpi: int,
         axes[0].set_axis_off()
         fig.suptitle(literal(f"{data.video}: not analysed"))
     fig.tight_layout()
-    missing = missing_glyphs_line(fig, named or path)
+    missing = missing_glyphs(fig)
     fig.savefig(path, format="png", metadata=png_metadata(data.model))
     return missing
 
@@ -665,25 +662,22 @@ def _lane_of(e: Event) -> str:
 
 
 @thread_fonts_released()  # the app draws it on a worker thread of its own each time
-def draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 100,
-                      named: str | os.PathLike[str] | None = None) -> str:
+def draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int = 100) -> str:
     """The timeline PNG of data read before: a panel per face (:func:`timeline_faces`, named as imports named it),
     its AU curves, class confidence and events, the events on a lane per coder and one for the open proposals
     (:func:`_event_lanes`); a one-frame input's is :func:`draw_photo_png`'s bars. Until 2026-12-07 it drew the
     curves of the face seen most under every face's events, proposals among the coder's. Drawn in the plots' one
-    style (analysis.plot.drawing: CJK fonts as fallbacks where installed); returns the line saying which characters
-    of its text no font has, naming ``named`` (the file it becomes; default ``path``), as `analyze --plot` warns it
-    ("": none)."""
+    style (analysis.plot.drawing: CJK fonts as fallbacks where installed); returns the characters of its text no
+    font has ("": none; analysis.plot.missing_glyphs), which write_summary says."""
     with drawing():
-        return _draw_timeline_png(data, path, dpi, named)
+        return _draw_timeline_png(data, path, dpi)
 
 
-def _draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int,
-                       named: str | os.PathLike[str] | None) -> str:
+def _draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int) -> str:
     from matplotlib.figure import Figure  # no pyplot: no global backend state, renders with Agg
 
     if data.frame_count == 1:
-        return _draw_photo_png(data, path, dpi, named)
+        return _draw_photo_png(data, path, dpi)
     df = data.frames
     tb = data.timebase
     faces, left_out = timeline_faces(data)
@@ -749,7 +743,7 @@ def _draw_timeline_png(data: SummaryData, path: str | os.PathLike[str], dpi: int
     fig.suptitle(literal(title + (f" ({_analysed_text(data.analysed, data.frame_count)})" if data.analysed is not None
                                   else "")))
     fig.tight_layout()
-    missing = missing_glyphs_line(fig, named or path)
+    missing = missing_glyphs(fig)
     fig.savefig(path, format="png", metadata=png_metadata(data.model, part))  # what made it: merstudio, the model
     return missing
 

@@ -58,6 +58,7 @@ from merstudio.interchange.events_csv import (
 from merstudio.interchange.openface import OpenFaceTable, looks_openface, read_openface
 from merstudio.interchange.pyfeat import PyFeatTable, looks_pyfeat, read_pyfeat
 from merstudio.interchange.sheets import clip_frame_files, events_from_samples, preview_sheet
+from merstudio.names import name_sort_key
 from merstudio.project.behaviours import BEHAVIOUR_KINDS, Behaviour, BehaviourEvent
 from merstudio.project.event_store import is_model_proposal
 from merstudio.project.events import Event
@@ -471,7 +472,7 @@ def project_preview(project: Any, preview: ImportPreview, video_id: int, replace
             prev.notes.append(f"coder {shorten(name, 40)} not recorded: every event of the file names its coder")
         name = ""
     prev.file_coders = sorted({e.coder for e in prev.events if e.coder} | {c for c in file_coders if c}
-                              | ({name} if name else set()))
+                              | ({name} if name else set()), key=name_sort_key)  # as the preview lists them
     prev.coded_before = list(project.coded_by(video_id)) if hasattr(project, "coded_by") else []
     if isinstance(preview, EafPreview) and preview.behaviours and hasattr(project, "behaviour_events"):
         _eaf_behaviours(project, prev, preview)
@@ -560,7 +561,8 @@ def class_note(project: Any, video_id: int, events: Iterable[Event]) -> str:
     if not keys or not evs:
         return ""
     model = model_identity(run).get("name") or "its model"
-    return (f"{len(evs)} event(s) name no class of the model {model} ({', '.join(sorted({e.emotion for e in evs}))}; "
+    named = ", ".join(sorted({e.emotion for e in evs}, key=name_sort_key))
+    return (f"{len(evs)} event(s) name no class of the model {model} ({named}; "
             f"its classes: {', '.join(classes)}): imported as they are, fine-tuning leaves them out")
 
 
@@ -674,7 +676,8 @@ def commit_import(project: Any, preview: ImportPreview, skip_bad: bool = False) 
         raise InputError(f"{preview.path}: no events and no coder in the file: nothing to import (to record a coder "
                          "who found nothing on this video, name them: coder= / --coder NAME)")
     known = set(project.coders())
-    new = sorted(({e.coder for e in events if e.coder} | {c for cs in coded.values() for c in cs if c}) - known)
+    new = sorted(({e.coder for e in events if e.coder} | {c for cs in coded.values() for c in cs if c}) - known,
+                 key=name_sort_key)
     # the old events go (a replace) and the new come in one transaction, their coders and coded records with them:
     # a bad event raises before anything is written
     try:
@@ -843,7 +846,7 @@ def preview_behaviours(project: Any, path: str | os.PathLike[str], video_id: int
             continue
         have.add((name_key(name, True), who, face, onset, offset))
         prev.behaviour_rows.append((name, kind, (row.get("key") or "").strip(), ev))
-    prev.file_coders = sorted({e.coder for *_, e in prev.behaviour_rows if e.coder})
+    prev.file_coders = sorted({e.coder for *_, e in prev.behaviour_rows if e.coder}, key=name_sort_key)
     return prev
 
 

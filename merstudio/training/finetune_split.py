@@ -863,7 +863,7 @@ def split_note(record: dict[str, Any], parent_overlap: int = 0, parent_windows: 
     an earlier, spent split held out (its runs were scored on them), and how many earlier runs of any split of the
     project were scored on these events (scored_runs; '' when none of these)."""
     fit = parent_fit_text(parent_overlap, parent_windows)
-    first = f"{fit}: the held-out figures are not an estimate. " if fit else ""
+    first = f"{fit}; the held-out figures are not an estimate. " if fit else ""
     spent_events = {e for s in record.get("spent") or [] if isinstance(s, dict) for e in s.get("held_events") or []}
     reused = len(set(record.get("held_events") or []) & spent_events)
     if reused:

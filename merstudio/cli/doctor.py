@@ -42,7 +42,7 @@ SEEK_SAMPLES = 16  # frames spread over the video that random access must decode
 # the oldest releases that work, as pyproject's dependencies say (tests/cli/test_doctor_versions_h291.py keeps them
 # equal): PyAV before 14.1 has no av.stream.Disposition (every analysis failed on it); PySide6 before 6.11.2 hands
 # back dead QMenu wrappers (QAction.menu()), and the app crashed at start or after F1
-MIN_AV = (14, 1)
+MIN_AV = (17, 1)
 MIN_PYSIDE = (6, 11, 2)
 
 EPILOG = """examples:
@@ -364,7 +364,8 @@ def _too_old(version: str, oldest: tuple[int, ...], dist: str) -> str | None:
 
 def _check_av() -> tuple[str, str]:
     """PyAV, through which every video and its audio is read: an older one than MIN_AV installed beside merstudio (a
-    pinned site, another tool's requirement) failed every analysis with an AttributeError."""
+    pinned site, another tool's requirement) failed every analysis (below 14.1) or wrote re-encoded .avi copies whose
+    header says 600 fps (below 17.1)."""
     version = _dist_version("av")
     if version is None:
         return "FAIL", "PyAV (av) is not installed: pip install 'av>=" + ".".join(map(str, MIN_AV)) + "'"

@@ -62,7 +62,8 @@ class OverlayTables(StoreBase):
             raise InputError(f"overlay {name}: frame numbers must be 0 or more")
         face = df["face_id"].to_numpy() if "face_id" in df.columns else np.zeros(n)
         keys = np.column_stack([frames, face]).astype(np.int64) if n else np.zeros((0, 2), np.int64)
-        vals = df[cols].to_numpy(dtype=np.float32) if cols else np.zeros((n, 0), np.float32)
+        # na_value: a nullable-integer column's gaps (pd.NA) are NaN here; pandas before 2.2.1 raised without it
+        vals = df[cols].to_numpy(dtype=np.float32, na_value=np.nan) if cols else np.zeros((n, 0), np.float32)
         ints = [c for c in cols if pd.api.types.is_integer_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c])]
         with self._tx() as con:
             con.execute("DELETE FROM overlays WHERE video_id = ? AND name = ?", (video_id, name))

@@ -22,18 +22,18 @@ def _bound(dist: str) -> tuple[int, ...]:
 
 
 def test_the_oldest_versions_are_pyprojects_bounds() -> None:
-    assert _bound("av") == doctor.MIN_AV == (14, 1)
+    assert _bound("av") == doctor.MIN_AV == (17, 1)
     assert _bound("PySide6-Essentials") == doctor.MIN_PYSIDE == (6, 11, 2)
 
 
-@pytest.mark.parametrize(("version", "status"), [("12.3.0", "FAIL"), ("14.0.1", "FAIL"), ("14.1.0", "ok"),
-                                                 ("18.1.0", "ok"), ("15.0.0rc1", "ok")])
+@pytest.mark.parametrize(("version", "status"), [("12.3.0", "FAIL"), ("16.1.0", "FAIL"), ("17.1.0", "ok"),
+                                                 ("18.1.1", "ok"), ("18.0.0rc1", "ok")])
 def test_pyav_line(monkeypatch: pytest.MonkeyPatch, version: str, status: str) -> None:
     monkeypatch.setattr(doctor, "_dist_version", lambda *names: version if names == ("av",) else None)
     got, detail = doctor._check_av()
     assert got == status and version in detail
     if status == "FAIL":
-        assert "pip install 'av>=14.1'" in detail and "\n" not in detail
+        assert "pip install 'av>=17.1'" in detail and "\n" not in detail
 
 
 def test_an_old_pyside_is_named_with_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:

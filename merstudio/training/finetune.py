@@ -47,6 +47,7 @@ import torch
 
 from merstudio.errors import CheckpointError, InputError
 from merstudio.io import natural_sort_key
+from merstudio.model.checkpoint_meta import MIXED_TRAINING_DATA, mixed_training_sets
 from merstudio.model.columns import NONE_CLASS
 from merstudio.regular_files import sha256_of
 from merstudio.training.finetune_split import (
@@ -140,6 +141,9 @@ class FinetuneResult:
     class_map_hint: tuple[str, int] | None = None
     n_mix: int = 0  # mixed dataset samples trained on
     n_mix_held_out: int = 0  # mixed samples left out: their frames come from a held-out video
+    # the model's time steps when the mixed data holds single flow images, each repeated at every step (0: none);
+    # the CLI warns as train and evaluate do (cli.train.single_images_warning)
+    mix_images_repeated: int = 0
     history: list[dict[str, Any]] = field(default_factory=list)
     # The project's locked held-out split with this run added (store it with store_split; finetune() does when
     # it can open the project for writing: split_saved), and what the caller must say about the comparison.
@@ -348,16 +352,31 @@ def held_out_match(sample: Any, held: Sequence[str | Path], videos: Sequence[Any
     return "clip" if names & clips else None
 
 
+@dataclass
+class Mixed:
+    """A mixed-in dataset as load_mix prepared it: the arrays (subjects and samples named "mix:<id>"), the samples
+    left out ({"path" | "copy" | "clip": count}), what trained the model as a `training_data` record (the checkpoint's
+    MIXED_TRAINING_DATA: `merstudio evaluate` on these people is fit, not accuracy) and whether it holds single flow
+    images (one step each: repeated at every step of a T > 1 model)."""
+
+    data: DataArrays
+    left: dict[str, int]
+    record: dict[str, Any]
+    images: bool = False
+
+
 def load_mix(spec: str, class_names: Sequence[str], prep: Any, aus: Sequence[int], *, classes: Any = None,
              cache_dir: str | Path | None = None, log: Callable[..., Any] = print,
              held_out: Sequence[str | Path] = (),
-             held_videos: Sequence[Any] = (), options: Any = None) -> tuple[DataArrays, dict[str, int]]:
+             held_videos: Sequence[Any] = (), options: Any = None) -> Mixed:
     """A dataset (a --data spec, read with the loader `options`: a LoadOptions, the --mix-modality, ... flags)
     prepared with the checkpoint's input settings, its labels re-indexed to the
     checkpoint's classes (default class map: the model's own class names), less the samples that come from one
-    of the held-out videos (held_out_match: where they are, `held_out`, and their project records, `held_videos`).
-    Returns the arrays and {"path" | "copy" | "clip": samples left out}."""
+    of the held-out videos (held_out_match: where they are, `held_out`, and their project records, `held_videos`),
+    with the record of what it trains (Mixed)."""
+    from merstudio.synth.dataset import DATASET_NAME as SYNTHETIC
     from merstudio.training.data import PREP_TO_MODALITY, load_arrays
+    from merstudio.training.run import data_fingerprint, subject_fingerprints
 
     real = [c for c in class_names if c != NONE_CLASS]
     cls = classes if classes is not None else ",".join(real)
@@ -381,9 +400,17 @@ def load_mix(spec: str, class_names: Sequence[str], prep: Any, aus: Sequence[int
         left.update(w for w in why if w is not None)
         if left:
             data = data.subset(np.flatnonzero([w is None for w in why]))
+    # recorded as `merstudio train --final` records its data (its subjects' ids and inputs as evaluate reads this
+    # --data: before the "mix:" names), so that evaluate says which of them trained the fine-tuned model
+    record = {"description": info["description"], "spec": spec, "loader_options": info["loader_options"],
+              "n_samples": len(data), "n_subjects": len(data.subject_list), "class_map": info.get("class_map", ""),
+              "subjects": list(data.subject_list), "subject_inputs": subject_fingerprints(data),
+              "data_fingerprint": data_fingerprint(data),
+              "synthetic": bool(len(data)) and all(str(d) == SYNTHETIC for d in data.datasets)}
     data.subjects = np.array([f"mix:{s}" for s in data.subjects], dtype=object)
     data.samples = np.array([f"mix:{s}" for s in data.samples], dtype=object)
-    return data, dict(left)
+    images = any(getattr(x, "kind", None) == "image" for x in (listed[0] if listed else ()))
+    return Mixed(data, dict(left), record, images)
 
 
 # --------------------------------------------------------------------------------------------- files
@@ -615,12 +642,13 @@ def _build_arrays(train_items: Sequence[Item], held_items: Sequence[Item], plan:
 
 
 def _mix_in(train: DataArrays, mix_with: str, parent: _Parent, plan: _Plan, *, classes: Any, options: Any,
-            cache_dir: str | Path | None, say: Callable[..., Any]) -> tuple[DataArrays, int, int]:
-    """`train` with the mixed dataset appended (load_mix), less its samples taken from a held-out video; and how
-    many mixed samples are trained on and how many were left out (said, with why)."""
-    mix, left = load_mix(mix_with, parent.class_names, parent.prep, parent.cfg.aus, classes=classes,
-                         cache_dir=cache_dir, log=say, held_out=plan.held_paths, held_videos=plan.held_records,
-                         options=options)
+            cache_dir: str | Path | None, say: Callable[..., Any]) -> tuple[DataArrays, Mixed]:
+    """`train` with the mixed dataset appended (load_mix), less its samples taken from a held-out video (said, with
+    why), and the mixed dataset (Mixed: how many samples trained, how many were left out, its record)."""
+    mixed = load_mix(mix_with, parent.class_names, parent.prep, parent.cfg.aus, classes=classes,
+                     cache_dir=cache_dir, log=say, held_out=plan.held_paths, held_videos=plan.held_records,
+                     options=options)
+    mix, left = mixed.data, mixed.left
     n_mix, n_held = len(mix), sum(left.values())
     if n_held:
         how = ", ".join(f"{left[k]} {what}" for k, what in (("path", "the same file or frame folder"),
@@ -628,7 +656,7 @@ def _mix_in(train: DataArrays, mix_with: str, parent: _Parent, plan: _Plan, *, c
                                                              ("clip", "the same clip name")) if left.get(k))
         say(f"mixed dataset {mix_with} (mix_with= / --mix): left out {n_held} sample{'s' * (n_held != 1)} taken "
             f"from the held-out video(s) ({how}); training on the other {n_mix}")
-    return _concat(train, mix), n_mix, n_held
+    return _concat(train, mix), mixed
 
 
 def _train_settings(parent: _Parent, *, epochs: int, lr: float, batch_size: int, seed: int,
@@ -726,11 +754,12 @@ def _holdout_info(held_items: Sequence[Item], held: DataArrays, held_events: lis
 def _checkpoint_meta(result: FinetuneResult, parent: _Parent, parent_hash: str, ppath: Path,
                      settings: TrainSettings, prior: torch.Tensor | None, *, parent_trained: set[int],
                      n_none_train: int, mix_with: str | None, mix_opts: Any, freeze_norm: bool,
-                     plan: _Plan, class_map: Any) -> dict[str, Any]:
+                     plan: _Plan, class_map: Any, mixed: Mixed | None = None) -> dict[str, Any]:
     """The new checkpoint's metadata: the parent's, less what describes the parent's own file, plus its lineage,
     the run's training settings, the held-out metrics, and the fine-tuning record (events, coders, split, before
-    and after, mixed data, history). ``training_data`` stays the parent's (what `merstudio evaluate` checks for
-    people the model has seen, the parent's included); what this run trained on, readable without the project
+    and after, mixed data, history). ``training_data`` stays the parent's and MIXED_TRAINING_DATA adds the mixed
+    dataset to the parent's own (what `merstudio evaluate` checks for people the model has seen: every one of
+    checkpoint_meta.training_sets); what this run trained on, readable without the project
     (each event's video by name and content, its frames, mapped label and coder), the held-out events the same
     way, the class map and the seed are in ``finetune``."""
     summary = lambda m: {k: m[k] for k in ("uf1", "uar", "accuracy", "n", "per_class", "confusion")}  # noqa: E731
@@ -753,6 +782,9 @@ def _checkpoint_meta(result: FinetuneResult, parent: _Parent, parent_hash: str, 
                     "parent_fit": result.basis.get("parent_fit", 0), "basis": result.basis["text"]},
         # the parent's own evaluation, which "metrics" replaces: kept, named (a fine-tuned parent's with its own)
         "parent_metrics": result.parent_metrics,
+        # the parent's mixed-in datasets (one of before 2026-12-07 by its spec alone) and this run's: the weights
+        # were fit to them all
+        MIXED_TRAINING_DATA: [*mixed_training_sets(parent.meta), *([mixed.record] if mixed is not None else [])],
         "finetune": {
             "project": str(ppath.resolve()),
             "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
@@ -878,9 +910,11 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     fresh = held.subset(np.arange(len(held_items), len(held)))  # scored apart from the locked events
     held = held.subset(np.arange(len(held_items)))
     n_mix = n_mix_held = 0
+    mixed = None
     if mix_with:
-        train, n_mix, n_mix_held = _mix_in(train, mix_with, parent, plan, classes=mix_classes, options=mix_opts,
-                                           cache_dir=cache_dir, say=say)
+        train, mixed = _mix_in(train, mix_with, parent, plan, classes=mix_classes, options=mix_opts,
+                               cache_dir=cache_dir, say=say)
+        n_mix, n_mix_held = len(mixed.data), sum(mixed.left.values())
 
     trained_counts = Counter(class_names[k] for k in train.y)
     thin = thin_classes_text(trained_counts, class_names)
@@ -924,6 +958,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
         class_map_hint=(suggest_class_map(class_names, plan.skipped, plan.items, min_per_class)
                         if class_map is None and plan.skipped else None),
         n_mix=n_mix, n_mix_held_out=n_mix_held, history=history,
+        mix_images_repeated=int(parent.prep.T) if mixed is not None and mixed.images and parent.prep.T > 1 else 0,
         basis=holdout_basis([class_names[k] for k in held.y], class_names, sum(plan.parent_fit(held_items))),
         scored=scored_samples(held_items, held.y, p_before, p_after, class_names, plan.video_names),
         span_s=_span_s(parent.meta))
@@ -933,7 +968,8 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
     result.fresh = fresh_figures
     meta = _checkpoint_meta(result, parent, parent_hash, ppath, settings, prior, parent_trained=plan.parent_trained,
                             n_none_train=sum(1 for it in train_items if it.event_id is None), mix_with=mix_with,
-                            mix_opts=mix_opts, freeze_norm=freeze_norm, plan=plan, class_map=class_map)
+                            mix_opts=mix_opts, freeze_norm=freeze_norm, plan=plan, class_map=class_map,
+                            mixed=mixed)
     mix_read = mix_opts.describe(mix_with) if mix_with else mix_with
     result.split = _with_run(plan.split.record, out, meta, result, mix_read)
     save_checkpoint(out, model, meta)  # atomic: the whole file or none

@@ -48,7 +48,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -58,7 +57,7 @@ from PySide6.QtWidgets import (
 from merstudio.agreement.report import COLUMN_HELP, MODEL_CODER, _integer_columns, coefficient_text
 from merstudio.errors import MerstudioError
 from merstudio.gui.look import fit_screen
-from merstudio.gui.numbers import DecimalBox
+from merstudio.gui.numbers import DecimalBox, WholeBox
 from merstudio.gui.plain_text import literal_tip
 from merstudio.gui.workers import TaskWorker
 
@@ -328,7 +327,7 @@ class AgreementDialog(QDialog):
             it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             it.setCheckState(Qt.CheckState.Checked)
             self.coder_list.addItem(it)
-        self.tolerance = QSpinBox(self)
+        self.tolerance = WholeBox(self)
         self.tolerance.setRange(0, 1000)
         self.tolerance.setSuffix(" frames")
         self.tolerance.setValue(tolerance)

@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QStyle,
     QTableWidget,
     QTableWidgetItem,
@@ -49,6 +48,7 @@ from merstudio.gui.coders import visible_events
 from merstudio.gui.commands import AppCommand, CommandContext, Params, frame_seen
 from merstudio.gui.events_table import list_style
 from merstudio.gui.look import fit_screen, readable
+from merstudio.gui.numbers import WholeBox
 from merstudio.gui.plain_text import literal_tip, menu_text
 from merstudio.gui.state import timecode
 from merstudio.gui.timeline import PLAYHEAD_COLOUR
@@ -881,8 +881,8 @@ class BehaviourEventDialog(QDialog):
                 self.behaviour.addItem(b.name, b.id)
         self.behaviour.setCurrentIndex(max(0, self.behaviour.findData(ev.behaviour_id)))
         last = max(0, frame_count - 1)
-        self.onset = QSpinBox(self)
-        self.offset = QSpinBox(self)
+        self.onset = WholeBox(self)
+        self.offset = WholeBox(self)
         for spin, value in ((self.onset, ev.onset), (self.offset, ev.offset if ev.offset is not None else ev.onset)):
             spin.setRange(0, max(last, value))
             spin.setValue(value)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QSpinBox,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -26,7 +25,7 @@ from merstudio.errors import MerstudioError
 from merstudio.gui.checkpoint_dialog import CheckpointDialog
 from merstudio.gui.events_table import NO_NUMBER, model_p_text, model_p_tip
 from merstudio.gui.look import ERROR_COLOUR, fit_screen, on_window
-from merstudio.gui.numbers import DecimalBox
+from merstudio.gui.numbers import DecimalBox, WholeBox
 from merstudio.messages import one_line
 from merstudio.project.events import SOURCES, STATUSES, Event, normalize_aus
 
@@ -46,7 +45,7 @@ class EventDialog(QDialog):
         self.setWindowTitle("Event" if event.id is None else f"Event {event.id}")
         self._event = event
         form = QFormLayout()
-        self.onset, self.apex, self.offset = (QSpinBox(self) for _ in range(3))
+        self.onset, self.apex, self.offset = (WholeBox(self) for _ in range(3))
         for box, v in ((self.onset, event.onset), (self.apex, event.apex), (self.offset, event.offset)):
             box.setRange(0, max(0, frame_count - 1))
             box.setValue(v)

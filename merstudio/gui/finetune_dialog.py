@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -40,7 +39,7 @@ from merstudio.errors import MerstudioError
 from merstudio.gui.checkpoint_dialog import WARN_COLOUR
 from merstudio.gui.failures import failure_line
 from merstudio.gui.look import fit_screen, on_window
-from merstudio.gui.numbers import DecimalBox
+from merstudio.gui.numbers import DecimalBox, WholeBox
 from merstudio.gui.questions import ask
 from merstudio.model.columns import NONE_CLASS
 from merstudio.training.finetune_split import (
@@ -179,7 +178,7 @@ class FinetuneDialog(QDialog):
         self.out = QLineEdit(self)
         self.out.setPlaceholderText("automatic: <checkpoint>-ftN.pt beside the project")
         form.addRow("New checkpoint", self.out)
-        self.epochs = QSpinBox(self)
+        self.epochs = WholeBox(self)
         self.epochs.setRange(1, 1000)
         self.epochs.setValue(15)
         form.addRow("Epochs", self.epochs)
@@ -191,7 +190,7 @@ class FinetuneDialog(QDialog):
         form.addRow("Learning rate", self.lr)
         # `merstudio finetune --min-per-class`: a lab's rare class (1 repression event) refused the run with no way
         # out in the app (a105)
-        self.min_per_class = QSpinBox(self)
+        self.min_per_class = WholeBox(self)
         self.min_per_class.setRange(1, 1000)
         self.min_per_class.setValue(int(self._extra.pop("min_per_class", MIN_TRAIN_PER_CLASS)))
         self.min_per_class.setToolTip("The fewest accepted events a class the project has events of needs to train "

@@ -1,37 +1,44 @@
-"""Decimal numbers typed into the app mean what the user typed, in every locale: the one spin box every dialog takes a
-decimal in (a confidence, a frame rate, an IoU, a learning rate, a fraction).
+"""Numbers typed into the app mean what the user typed, in every locale: the one spin box every dialog takes a decimal
+in (a confidence, a frame rate, an IoU, a learning rate, a fraction), and the one it takes a whole number in (a frame,
+a tolerance, epochs, a face).
 
 A plain QDoubleSpinBox reads its text by the system locale: under a German, Portuguese or Turkish locale `.` is the
 thousands separator, so the CLI's and the docs' `29.97` became 2997 fps (accepted) and `0.8` a confidence of 0; under
 en_US `0,8` became 0 (a111). These values are never in the thousands with grouping, so both `.` and `,` are the decimal
-sign here."""
+sign here.
+
+A plain QSpinBox refuses the `.` key and reads `,` (or the locale's group separator) as a thousands separator, in every
+locale: a frame typed `1.5` became frame 15, `12.34` 1234 and `1,000` 1000 (h305). No whole number here is in the
+thousands with grouping, so WholeBox takes digits alone: a decimal sign or a separator keeps the text as typed but not
+a number, and the box goes back to the value it had before the edit."""
 
 from __future__ import annotations
 
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 
+from PySide6.QtCore import QLocale
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QDoubleSpinBox, QWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox, QWidget
 
 # a number as typed, once read into ASCII (_plain): sign, digits, a decimal sign, digits, an exponent (`1e-4`, the
 # CLI's --lr form)
 _NUMBER = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?(?:e([+-]?)([0-9]*))?", re.ASCII)
 DECIMAL_SIGNS = ".,\u066b"  # point, comma, the Arabic decimal separator: each read as the decimal sign
 MINUS_SIGNS = "-\u2212"  # hyphen-minus, the minus sign (a locale's negativeSign may be either)
+# what some locale writes between thousands (point, comma, apostrophes, spaces): in a whole number, never a digit's place
+GROUP_SIGNS = DECIMAL_SIGNS + "'\u2019 \u00a0\u202f\u066c"
+_WHOLE = re.compile(r"([+-]?)([0-9]*)", re.ASCII)
 
 
-class DecimalBox(QDoubleSpinBox):
-    """A QDoubleSpinBox that shows the locale's decimal sign and never groups thousands, and takes `.` or `,` typed
-    (or pasted) as the decimal sign; with ``exponent`` also `1e-4` (a learning rate as the CLI takes it). What is not
-    a number is refused as it is typed, so the box keeps its value: it is never read as 0 or as thousands. Range,
-    decimals, step, prefix, suffix and special value text are set as on a QDoubleSpinBox."""
+class _Typed:
+    """What a spin box of this module reads of its text (QAbstractSpinBox's prefix(), suffix(), locale())."""
 
-    def __init__(self, parent: QWidget | None = None, *, exponent: bool = False) -> None:
-        super().__init__(parent)
-        self.exponent = exponent
-        self.setGroupSeparatorShown(False)
+    prefix: Callable[[], str]
+    suffix: Callable[[], str]
+    locale: Callable[[], QLocale]
 
     def _body(self, text: str) -> tuple[str, int, int]:
         """``text`` without the prefix and suffix (as QAbstractSpinBox strips them), trimmed, and where that body
@@ -66,6 +73,18 @@ class DecimalBox(QDoubleSpinBox):
                 digit = unicodedata.decimal(ch, None)
                 out.append(str(digit) if digit is not None else ch)
         return "".join(out)
+
+
+class DecimalBox(_Typed, QDoubleSpinBox):
+    """A QDoubleSpinBox that shows the locale's decimal sign and never groups thousands, and takes `.` or `,` typed
+    (or pasted) as the decimal sign; with ``exponent`` also `1e-4` (a learning rate as the CLI takes it). What is not
+    a number is refused as it is typed, so the box keeps its value: it is never read as 0 or as thousands. Range,
+    decimals, step, prefix, suffix and special value text are set as on a QDoubleSpinBox."""
+
+    def __init__(self, parent: QWidget | None = None, *, exponent: bool = False) -> None:
+        super().__init__(parent)
+        self.exponent = exponent
+        self.setGroupSeparatorShown(False)
 
     def _read(self, text: str) -> tuple[QValidator.State, float | None]:
         """How far ``text`` is from a value of this box, and the value (rounded to its decimals) when it is one."""
@@ -116,4 +135,88 @@ class DecimalBox(QDoubleSpinBox):
 
     def fixup(self, text: str) -> str:
         # QDoubleSpinBox.fixup drops the locale's group separator: under de_DE that is the `.` typed as a decimal sign
+        return text
+
+
+class WholeBox(_Typed, QSpinBox):
+    """A QSpinBox that never groups thousands and reads digits alone (the locale's or 0-9): `1.5`, `12.34` and
+    `1,000` stay in the box as typed, not a number, and once taken (Enter, leaving the field) the box has the value it
+    had before the edit, never 15, 1234 or 1000. Range, step, prefix, suffix and special value text are set as on a
+    QSpinBox."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setGroupSeparatorShown(False)
+        self._kept = self.value()  # the value before the text being typed: where a text not whole goes back to
+        self._typing = False  # keys typed (or a paste) since the text was last taken
+        # textEdited (the user's edits alone) comes before the textChanged QAbstractSpinBox reads a value from
+        self.lineEdit().textEdited.connect(self._typed)
+        self.valueChanged.connect(self._keep)
+        self.editingFinished.connect(self._taken)
+
+    def _typed(self, _text: str) -> None:
+        self._typing = True
+
+    def _keep(self, value: int) -> None:
+        # a value set or stepped is kept; one read from a prefix as it is typed ('1' of '1.5') is not
+        if not self._typing:
+            self._kept = value
+
+    def _taken(self) -> None:
+        """The text was taken (Enter, leaving the field, interpretText, a step): its value is the one kept now."""
+        self._typing = False
+        self._kept = self.value()
+
+    def interpretText(self) -> None:
+        super().interpretText()
+        self._taken()
+
+    def value(self) -> int:
+        # read before the text is taken (a Mac's OK clicked leaves the focus in the box): the value it will have
+        if getattr(self, "_typing", False) and self._read(self.lineEdit().displayText())[1] is None:
+            return self._kept
+        return super().value()
+
+    def stepBy(self, steps: int) -> None:
+        super().stepBy(steps)
+        self._taken()
+
+    def _read(self, text: str) -> tuple[QValidator.State, int | None]:
+        """How far ``text`` is from a value of this box, and the value when it is one."""
+        special = self.specialValueText()
+        if special and text == special:
+            return QValidator.State.Acceptable, self.minimum()
+        body = self._plain(self._body(text)[0])
+        m = _WHOLE.fullmatch(body)
+        if m is None:
+            loc = self.locale()
+            signs = GROUP_SIGNS + loc.groupSeparator() + loc.decimalPoint()
+            if _WHOLE.fullmatch("".join(c for c in body if c not in signs)) and any(c in signs for c in body):
+                # a decimal or thousands typed: shown as typed, never read (refusing the `.` key made 1.5 read 15)
+                return QValidator.State.Intermediate, None
+            return QValidator.State.Invalid, None
+        sign, digits = m.groups()
+        if sign == "-" and self.minimum() >= 0:
+            return QValidator.State.Invalid, None
+        if not digits:
+            return QValidator.State.Intermediate, None  # '', '-': on the way to a number
+        value = int(body)
+        if value > self.maximum():
+            return QValidator.State.Invalid, None  # refused as typed: more digits only make it larger
+        if value < self.minimum():
+            return QValidator.State.Intermediate, None  # '1' on the way to '15' where the least is 10
+        return QValidator.State.Acceptable, value
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        return self._read(text)[0], text, pos
+
+    def valueFromText(self, text: str) -> int:
+        _state, value = self._read(text)
+        return self.value() if value is None else value
+
+    def fixup(self, text: str) -> str:
+        # QSpinBox.fixup drops the locale's group separator, reading `1,000` as 1000; a text that is not a whole number
+        # goes back to the value before it was typed (not the '1' read of the way to '1.5')
+        if self._read(text)[1] is None and self._typing:
+            return self.textFromValue(self._kept)
         return text

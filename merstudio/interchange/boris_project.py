@@ -74,6 +74,7 @@ from merstudio.interchange.common import (
     quote,
     same_name,
 )
+from merstudio.names import name_sort_key
 from merstudio.project.events import STATUSES, Event
 
 _PINNED = re.compile(r"merstudio face (\d{1,9})")  # our exports' subject description: the face a name is
@@ -174,7 +175,7 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
         groups[(e.video_id, e.coder, order.index(e.status))].append(e)
     if not groups and isinstance(media, Media):
         groups[(media.video_id, "", 0)] = []  # an empty observation on the video: a start for coding in BORIS
-    emotions = sorted({e.emotion or UNLABELLED for e in evs})
+    emotions = sorted({e.emotion or UNLABELLED for e in evs}, key=name_sort_key)  # the ethogram as people read it
     # a behaviour whose every event is one frame is a point event (one read from BORIS is): never a one-frame state
     # plus an apex point
     points = frozenset(c for c in emotions if all(e.onset == e.offset for e in evs if (e.emotion or UNLABELLED) == c))

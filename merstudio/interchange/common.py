@@ -43,6 +43,7 @@ from merstudio.csv_write import dict_row_writer
 from merstudio.errors import FrameRateMismatch, InputError
 from merstudio.facs import parse_aus, read_aus
 from merstudio.io.timebase import Timebase, detect_vfr
+from merstudio.names import name_sort_key
 from merstudio.pathnames import file_name as file_name
 from merstudio.pathnames import foreign_path as foreign_path
 from merstudio.pathnames import name_key as name_key
@@ -422,7 +423,7 @@ class ImportPreview:
 
     @property
     def coders(self) -> list[str]:
-        return sorted({e.coder for e in self.events})
+        return sorted({e.coder for e in self.events}, key=name_sort_key)  # as the summary says them
 
     @property
     def ok(self) -> bool:

@@ -461,7 +461,7 @@ def summary_of(data: SummaryData) -> pd.DataFrame:
     def label(e: Event) -> str:
         return shown[class_key(e.emotion)] if e.emotion else "(none)"
 
-    classes = sorted(set(shown.values()) | {"(none)" for e in evs if not e.emotion})
+    classes = sorted(set(shown.values()) | {"(none)" for e in evs if not e.emotion}, key=name_sort_key)
     aus = sorted({n for e in evs for n in set(au_numbers(e.aus))})
     for coder in coders:
         mine = [e for e in evs if (e.coder or NO_CODER) == coder]

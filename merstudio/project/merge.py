@@ -60,6 +60,7 @@ from pathlib import Path
 from typing import Any
 
 from merstudio.errors import InputError, OutputError
+from merstudio.names import name_sort_key
 from merstudio.project.behaviours import behaviour_event_row, next_behaviour_event_id
 from merstudio.project.events import Event
 from merstudio.project.overlays import OVERLAY_TABLE
@@ -188,7 +189,7 @@ class MergePlan:
             by_coder: dict[str, Counter[str]] = {}
             for c in changes:
                 by_coder.setdefault(c.coder or "(no coder)", Counter())[c.kind] += 1
-            for coder in sorted(by_coder):
+            for coder in sorted(by_coder, key=name_sort_key):  # as people read them
                 out.append(f"    {coder}: {_counted(by_coder[coder], all_kinds=False)}")
         # deletions made before schema 8 left no trace: neither way can they be told from an addition
         if self.behaviour_kept_unlogged:
@@ -433,7 +434,7 @@ def _plan(us: Project, them: Project, other: Path) -> MergePlan:
     _plan_rates(us, them, plan, name_of)
     plan.coded = {vid: list(cs) for vid, cs in them.coded().items() if vid in plan.video_map}
     coming = {str(c.theirs["coder"]) for c in plan.events + plan.behaviour_events if c.theirs and c.theirs["coder"]}
-    plan.coders = sorted((set(them.coders()) | coming) - set(us.coders()))
+    plan.coders = sorted((set(them.coders()) | coming) - set(us.coders()), key=name_sort_key)
     return plan
 
 

@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSpinBox,
     QStyle,
     QVBoxLayout,
     QWidget,
 )
 
 from merstudio.gui.look import ERROR_COLOUR, TITLE_BAR, fit_screen, on_window
+from merstudio.gui.numbers import WholeBox
 from merstudio.gui.plain_text import escaped, literal_tip, menu_text
 
 __all__ = ["EMOTION_WORDS", "ROLE_LABELS", "TierMapDialog", "coder_clashes", "looks_coded", "memory_key",
@@ -305,7 +305,7 @@ class TierMapDialog(QDialog):
             lab = QLabel(f"<b>{text}</b>", self)
             grid.addWidget(lab, 0, col)
         self.rows: dict[str, tuple[QCheckBox, QLineEdit, QComboBox]] = {}
-        self.face_boxes: dict[str, QSpinBox] = {}
+        self.face_boxes: dict[str, WholeBox] = {}
         self.prefilled_faces: dict[str, int] = {}  # each row's face by the participant rule (faces(): the others)
         filled = prefill(info, remembered)
         name_px = self.fontMetrics().horizontalAdvance("x") * TIER_CHARS
@@ -344,7 +344,7 @@ class TierMapDialog(QDialog):
                             "emotion | AUs: merstudio's own 'happiness | 6+12', or an emotion alone; apex: the "
                             "coder's apex, an annotation inside one of their events setting its apex (a Phase "
                             "tier's 'apex' part)")
-            face = QSpinBox(self)
+            face = WholeBox(self)
             face.setRange(0, 999)
             who = str(getattr(t, "participant", "") or "")
             rule = self.participant_face.get(who, int(getattr(t, "face", 0))) if who else nobody

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from merstudio.gui.look import ERROR_COLOUR, TITLE_BAR, fit_screen, on_window
 from merstudio.gui.numbers import WholeBox
 from merstudio.gui.plain_text import escaped, literal_tip, menu_text
+from merstudio.names import fold_name, name_sort_key
 
 __all__ = ["EMOTION_WORDS", "ROLE_LABELS", "TierMapDialog", "coder_clashes", "looks_coded", "memory_key",
            "prefill", "remembered_face", "remembered_value"]
@@ -121,15 +122,15 @@ def remembered_face(tier: Any, remembered: dict[str, Any] | None) -> int | None:
     face = got.get("face")
     if isinstance(face, bool) or not isinstance(face, int) or face < 0:
         return None
-    then = str(got.get("participant") or "").casefold()
-    return face if then == str(getattr(tier, "participant", "") or "").casefold() else None
+    then = fold_name(str(got.get("participant") or ""))
+    return face if then == fold_name(str(getattr(tier, "participant", "") or "")) else None
 
 
 def _renamed(info: Any, tier: Any, got: dict[str, Any]) -> bool:
     """The remembered coder applies to this tier: the file names nobody, or names whom it named when the coder was
     chosen (the same person's file again)."""
     named = _file_coder(info, tier)
-    return not named or named.casefold() == str(got.get("named") or "").casefold()
+    return not named or fold_name(named) == fold_name(str(got.get("named") or ""))
 
 
 _NAME_SEPARATORS = re.compile(r"[\s_\-./:|()\[\]]+")
@@ -137,7 +138,7 @@ NAME_WORDS = 2  # the most words a tier name's rest may have to be read as a per
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in _NAME_SEPARATORS.split(text.casefold()) if w]
+    return [w for w in _NAME_SEPARATORS.split(fold_name(text)) if w]
 
 
 def _coder_from_name(tier: str) -> str:
@@ -202,10 +203,10 @@ def _one_apex_tier(info: Any, out: dict[str, tuple[bool, str, str]], remembered:
     named = sorted(apexes, key=lambda t: not re.search(r"(?i)apex", t))  # stable: file order among equals
     for tier in named:
         on, coder, role = out[tier]
-        if coder.casefold() in chosen:
+        if fold_name(coder) in chosen:
             out[tier] = (False, coder, role)
         else:
-            chosen[coder.casefold()] = tier
+            chosen[fold_name(coder)] = tier
 
 
 def looks_coded(tier: Any) -> bool:
@@ -252,7 +253,7 @@ def coder_clashes(info: Any, remembered: dict[str, Any] | None) -> list[tuple[st
         if not got or not got.get("coder") or _renamed(info, t, got):
             continue
         filled = _default_coder(info, t) if _file_coder(info, t) else ""
-        if filled and filled.casefold() != str(got["coder"]).casefold():
+        if filled and fold_name(filled) != fold_name(str(got["coder"])):
             out.append((t.tier, str(got["coder"]), filled))
     return out
 
@@ -273,7 +274,7 @@ class TierMapDialog(QDialog):
 
         self.participant_face = participant_faces(getattr(info, "participants", ()), known_faces)
         nobody = unnamed_face(self.participant_face, known_faces)  # a tier naming no participant: nobody's face
-        known_names = {n.casefold() for n in (known_faces or {}).values()}
+        known_names = {fold_name(n) for n in (known_faces or {}).values()}
         self.setWindowTitle(f"Map ELAN tiers: {file_name}")
         self.info = info
         self.from_memory = bool(remembered)
@@ -291,7 +292,8 @@ class TierMapDialog(QDialog):
         note = "Filled in as you mapped these tiers the last time in this project."
         self.clashes = coder_clashes(info, remembered)
         if self.clashes:  # the same tier names from another coder's file: the file's coder, said so
-            said = sorted({(old, new) for _, old, new in self.clashes})
+            said = sorted({(old, new) for _, old, new in self.clashes},  # coders as people read them
+                          key=lambda p: (name_sort_key(p[0]), name_sort_key(p[1])))
             note += (" The coder is the one this file names (its ANNOTATOR / AUTHOR): "
                      + "; ".join(f"{new}, not {old} as remembered" for old, new in said[:3])
                      + ("; …" if len(said) > 3 else "") + ".")
@@ -350,7 +352,7 @@ class TierMapDialog(QDialog):
             rule = self.participant_face.get(who, int(getattr(t, "face", 0))) if who else nobody
             # as the user set it for a file with these tiers before, unless this video knows the participant's face
             # (one person is one face across coders' files)
-            kept = None if who.casefold() in known_names else remembered_face(t, remembered)
+            kept = None if fold_name(who) in known_names else remembered_face(t, remembered)
             face.setValue(rule if kept is None else kept)
             face.setAccessibleName(f"face of tier {t.tier}")
             face.setToolTip(literal_tip(f"the face whose events the tier holds; the file names its participant "

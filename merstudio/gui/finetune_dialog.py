@@ -42,6 +42,7 @@ from merstudio.gui.look import fit_screen, on_window
 from merstudio.gui.numbers import DecimalBox, WholeBox
 from merstudio.gui.questions import ask
 from merstudio.model.columns import NONE_CLASS
+from merstudio.names import name_sort_key
 from merstudio.training.finetune_split import (
     MIN_TRAIN_PER_CLASS,
     fresh_text,
@@ -414,7 +415,7 @@ class FinetuneDialog(QDialog):
                 f"({', '.join(f'{c} {counts[c]}' for c in classes if counts[c])}) in {groups} "
                 f"{by}{'s' if groups != 1 else ''}") if items else ""
         if skipped:
-            left = "left out: " + ", ".join(f"{k} {v}" for k, v in sorted(skipped.items()))
+            left = "left out: " + ", ".join(f"{k} {skipped[k]}" for k in sorted(skipped, key=name_sort_key))
             text = f"{text}; {left}" if text else left
             # only a map under which the counts would pass: the hint must not lead to the same refusal (h292)
             hint = suggest_class_map(classes, skipped, items, self.min_per_class.value()) \
@@ -837,10 +838,11 @@ def _read_meta(path: str) -> dict[str, Any]:
 def _typo_hints(skipped: dict[str, int], classes: list[str], class_map: Any) -> str:
     """"'postive' looks like a typo of 'positive'" for each left-out emotion one edit or so from a name the model
     would use (its classes, the class map's labels) or from a left-out emotion coded more often; '' when none is.
-    Matched as `merstudio train` and `datasets inspect` name a likely typo (datasets.classes.likely_typo)."""
+    Matched as `merstudio train` and `datasets inspect` name a likely typo (datasets.classes.likely_typo, which
+    compares names as classes do: class_key); a class is named as the model spells it."""
     from merstudio.datasets.classes import likely_typo
 
-    names = {c.strip().lower() for c in classes if c != NONE_CLASS}
+    names = {c.strip() for c in classes if c != NONE_CLASS}
     if class_map is not None:
         from merstudio.datasets.classes import class_map as resolve_map
 
@@ -849,11 +851,11 @@ def _typo_hints(skipped: dict[str, int], classes: list[str], class_map: Any) -> 
         except (MerstudioError, OSError):
             pass  # the row already says why the map cannot be used
     hints = []
-    for emotion, n in sorted(skipped.items()):
-        key = emotion.strip().lower()
+    for emotion in sorted(skipped, key=name_sort_key):  # as the 'left out' list names them
+        n = skipped[emotion]
         if emotion == "(no emotion)":
             continue
-        close = likely_typo(key, names | {k.strip().lower() for k, m in skipped.items() if m > n})
+        close = likely_typo(emotion, names | {k.strip() for k, m in skipped.items() if m > n})
         if close:
             hints.append(f"'{emotion}' looks like a typo of '{close}'")
     return "; ".join(hints)

@@ -27,6 +27,7 @@ from merstudio.gui.events_table import NO_NUMBER, model_p_text, model_p_tip
 from merstudio.gui.look import ERROR_COLOUR, fit_screen, on_window
 from merstudio.gui.numbers import DecimalBox, WholeBox
 from merstudio.messages import one_line
+from merstudio.names import name_sort_key
 from merstudio.project.events import SOURCES, STATUSES, Event, normalize_aus
 
 __all__ = ["DEFAULT_EMOTIONS", "CheckpointDialog", "EventDialog", "ImportPreviewDialog"]
@@ -256,7 +257,8 @@ class CoderField(QWidget):
 
     def _line(self, read: Any) -> str:
         """The line under the field for ``read``, read for :attr:`coder`."""
-        kept = sorted({e.coder for e in self.events(read) if e.coder and e.coder != self.coder}) if self.coder else []
+        kept = sorted({e.coder for e in self.events(read) if e.coder and e.coder != self.coder},
+                      key=name_sort_key) if self.coder else []
         if not kept:
             return self.note
         if self.note is CODER_NOTE:
@@ -386,7 +388,8 @@ class ImportPreviewDialog(QDialog):
                 text += f"\n  - ... {gone - 200} more to remove"
         self.text.setPlainText(text)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        new = sorted(set(getattr(preview, "file_coders", ())) - set(getattr(preview, "coded_before", ())))
+        new = sorted(set(getattr(preview, "file_coders", ())) - set(getattr(preview, "coded_before", ())),
+                     key=name_sort_key)
         verb = f"Replace {gone} by {n}" if replace else f"Import {n}"
         if not n and not gone and beh:  # an ELAN file of behaviour tiers alone
             verb = f"Import {beh} behaviour event(s)"

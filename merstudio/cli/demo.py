@@ -57,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
 
     video = demo_video()
     if shows_app(args):
+        from merstudio.cli.gui import run_in_utf8_mode
+
+        run_in_utf8_mode()  # under an 8-bit locale: file names as Qt's (UTF-8)
         from merstudio.gui.app import run_app
 
         return run_app([str(video)], demo=True)

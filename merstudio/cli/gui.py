@@ -85,7 +85,10 @@ def run_in_utf8_mode() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os.environ["PYTHONUTF8"] = "1"
-    os.execv(sys.executable, [sys.executable, "-X", "utf8", *sys.orig_argv[1:]])
+    try:
+        os.execv(sys.executable, [sys.executable, "-X", "utf8", *sys.orig_argv[1:]])
+    except OSError:  # the interpreter cannot be run again (gone, no exec rights): the app as before, ASCII paths work
+        del os.environ["PYTHONUTF8"]
 
 
 def run(args: argparse.Namespace) -> int:

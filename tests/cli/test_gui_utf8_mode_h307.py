@@ -106,3 +106,14 @@ def test_gui_and_demo_run_again_before_qt_starts(monkeypatch: pytest.MonkeyPatch
         G.run(argparse.Namespace(path=None))
     with pytest.raises(Restarted):
         demo.run(argparse.Namespace(headless=False, out=Path("merstudio-demo"), overwrite=False))
+
+
+def test_an_interpreter_that_cannot_run_again_opens_the_app_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(path: str, argv: list[str]) -> None:
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(G, "needs_utf8_mode", lambda *a: True)
+    monkeypatch.setattr(G.os, "execv", refuse)
+    monkeypatch.delenv("PYTHONUTF8", raising=False)
+    G.run_in_utf8_mode()  # returns: the app opens in the locale's mode
+    assert "PYTHONUTF8" not in os.environ  # its workers are not told otherwise

@@ -382,7 +382,20 @@ def _check_qt() -> tuple[str, str]:
         return "FAIL", detail + " (the desktop app needs both; analysis from the CLI still works)"
     if old := _too_old(pyside, MIN_PYSIDE, "PySide6-Essentials"):
         return "FAIL", f"{detail}: {old} (the desktop app fails; analysis from the CLI still works)"
-    return "ok", detail
+    return "ok", detail + _utf8_mode_note()
+
+
+def _utf8_mode_note() -> str:
+    """Under an 8-bit locale the app runs itself in Python's UTF-8 mode (cli.gui.run_in_utf8_mode): said here, as
+    the app says nothing of it."""
+    import locale
+
+    from merstudio.cli.gui import needs_utf8_mode
+
+    charset = locale.getencoding()
+    if not needs_utf8_mode(sys.platform, sys.flags.utf8_mode, charset, "PYTHONUTF8" in os.environ, [], True):
+        return ""
+    return f"; the app runs in Python's UTF-8 mode (file names as Qt's), this locale's charset being {charset}"
 
 
 def _check_settings() -> tuple[str, str]:

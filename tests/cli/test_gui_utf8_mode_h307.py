@@ -117,3 +117,16 @@ def test_an_interpreter_that_cannot_run_again_opens_the_app_as_before(monkeypatc
     monkeypatch.delenv("PYTHONUTF8", raising=False)
     G.run_in_utf8_mode()  # returns: the app opens in the locale's mode
     assert "PYTHONUTF8" not in os.environ  # its workers are not told otherwise
+
+
+def test_doctor_says_the_app_runs_in_utf8_mode_under_an_8bit_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    from merstudio.cli import doctor
+
+    monkeypatch.setattr(doctor.sys, "platform", "linux")
+    monkeypatch.setattr(doctor.sys, "flags", argparse.Namespace(utf8_mode=0))
+    monkeypatch.delenv("PYTHONUTF8", raising=False)
+    monkeypatch.setattr("locale.getencoding", lambda: "ISO-8859-1")
+    assert doctor._utf8_mode_note() == ("; the app runs in Python's UTF-8 mode (file names as Qt's), this locale's "
+                                        "charset being ISO-8859-1")
+    monkeypatch.setattr("locale.getencoding", lambda: "UTF-8")
+    assert doctor._utf8_mode_note() == ""

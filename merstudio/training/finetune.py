@@ -49,6 +49,7 @@ from merstudio.errors import CheckpointError, InputError
 from merstudio.io import natural_sort_key
 from merstudio.model.checkpoint_meta import MIXED_TRAINING_DATA, mixed_training_sets
 from merstudio.model.columns import NONE_CLASS
+from merstudio.names import name_sort_key
 from merstudio.regular_files import sha256_of
 from merstudio.training.finetune_split import (
     DEFAULT_HOLDOUT_FRACTION,
@@ -952,7 +953,7 @@ def finetune(project_path: str | Path, checkpoint_path: str | Path, out_path: st
         checkpoint=out, class_names=class_names, before=before, after=after,
         holdout=_holdout_info(held_items, held, held_events, plan, by, fraction, class_names),
         train_events=train_events, holdout_events=held_events,
-        coders=sorted({it.coder for it in train_items if it.event_id is not None and it.coder}),
+        coders=sorted({it.coder for it in train_items if it.event_id is not None and it.coder}, key=name_sort_key),
         train_counts=dict(trained_counts),
         holdout_counts=dict(Counter(class_names[k] for k in held.y)), skipped=plan.skipped,
         class_map_hint=(suggest_class_map(class_names, plan.skipped, plan.items, min_per_class)

@@ -185,3 +185,17 @@ def three_events(window, video_path):
     for on in (5, 20, 40):
         assert window.ctx.execute(C.NewEvent, onset=on, apex=on + 1, offset=on + 4)
     return window
+
+
+@pytest.fixture(params=["de_DE", "en_US"])
+def locale(request):
+    """The app's locale (as LANG sets it) for the dialogs made in the test: German (decimal comma, `.` groups
+    thousands) and US English; the one before restored after."""
+    from PySide6.QtCore import QLocale
+
+    chosen = {"de_DE": QLocale(QLocale.Language.German, QLocale.Country.Germany),
+              "en_US": QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)}[request.param]
+    before = QLocale()
+    QLocale.setDefault(chosen)
+    yield chosen
+    QLocale.setDefault(before)

@@ -12,23 +12,11 @@ import types
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale
 
 from merstudio.project import Event
 
 pytestmark = pytest.mark.gui
 
-GERMAN = QLocale(QLocale.Language.German, QLocale.Country.Germany)
-US = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
-
-
-@pytest.fixture(params=[GERMAN, US], ids=["de_DE", "en_US"])
-def locale(request):
-    """The app's locale (as LANG sets it) for the dialogs made in the test; the one before restored after."""
-    before = QLocale()
-    QLocale.setDefault(request.param)
-    yield request.param
-    QLocale.setDefault(before)
 
 
 def typed(qtbot, box, text: str) -> float:

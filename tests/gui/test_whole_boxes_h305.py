@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale
 from support.elan_files import tier_values_eaf
 
 from merstudio.project import Event
@@ -17,18 +16,7 @@ from merstudio.project.behaviours import Behaviour, BehaviourEvent
 
 pytestmark = pytest.mark.gui
 
-GERMAN = QLocale(QLocale.Language.German, QLocale.Country.Germany)
-US = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
 NOT_WHOLE = ["12.34", "1,000", "1.5", "1.000", "1 000"]
-
-
-@pytest.fixture(params=[GERMAN, US], ids=["de_DE", "en_US"])
-def locale(request):
-    """The app's locale (as LANG sets it) for the dialogs made in the test; the one before restored after."""
-    before = QLocale()
-    QLocale.setDefault(request.param)
-    yield request.param
-    QLocale.setDefault(before)
 
 
 def typed(qtbot, box, text: str) -> int:

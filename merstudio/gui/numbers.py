@@ -18,6 +18,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QLocale
 from PySide6.QtGui import QValidator
@@ -75,16 +76,69 @@ class _Typed:
         return "".join(out)
 
 
-class DecimalBox(_Typed, QDoubleSpinBox):
+
+class _KeepsValue(_Typed):
+    """A spin box whose text, once taken (Enter, leaving the field, interpretText), that is no value of the box goes
+    back to the value before the edit: Qt keeps the last value read while typing, the `1` of `1.5` or of `1e-6`."""
+
+    _read: Callable[[str], tuple[QValidator.State, float | None]]
+    textFromValue: Callable[..., str]
+
+    def _keep_values(self) -> None:
+        box: Any = self
+        self._kept = box.value()  # the value before the text being typed: where a text that is none goes back to
+        self._typing = False  # keys typed (or a paste) since the text was last taken
+        # textEdited (the user's edits alone) comes before the textChanged QAbstractSpinBox reads a value from
+        box.lineEdit().textEdited.connect(self._typed)
+        box.valueChanged.connect(self._keep)
+        box.editingFinished.connect(self._taken)
+
+    def _typed(self, _text: str) -> None:
+        self._typing = True
+
+    def _keep(self, value: float) -> None:
+        # a value set or stepped is kept; one read from a prefix as it is typed ('1' of '1.5') is not
+        if not self._typing:
+            self._kept = value
+
+    def _taken(self) -> None:
+        """The text was taken (Enter, leaving the field, interpretText, a step): its value is the one kept now."""
+        self._typing = False
+        self._kept = self.value()
+
+    def _back_to_kept(self, text: str) -> str:
+        if self._read(text)[1] is None and self._typing:
+            return self.textFromValue(self._kept)
+        return text
+
+    def interpretText(self) -> None:
+        super().interpretText()  # type: ignore[misc]
+        self._taken()
+
+    def value(self) -> Any:
+        # read before the text is taken (a Mac's OK clicked leaves the focus in the box): the value it will have
+        box: Any = self
+        if getattr(self, "_typing", False) and self._read(box.lineEdit().displayText())[1] is None:
+            return self._kept
+        return super().value()  # type: ignore[misc]
+
+    def stepBy(self, steps: int) -> None:
+        super().stepBy(steps)  # type: ignore[misc]
+        self._taken()
+
+class DecimalBox(_KeepsValue, QDoubleSpinBox):
     """A QDoubleSpinBox that shows the locale's decimal sign and never groups thousands, and takes `.` or `,` typed
     (or pasted) as the decimal sign; with ``exponent`` also `1e-4` (a learning rate as the CLI takes it). What is not
-    a number is refused as it is typed, so the box keeps its value: it is never read as 0 or as thousands. Range,
+    a number is refused as it is typed, so the box keeps its value: it is never read as 0 or as thousands; a text
+    left short of a value of the box (`1e-6` below its least, `1e-`) goes back to the value before the edit, not the
+    `1` read on the way to it. Range,
     decimals, step, prefix, suffix and special value text are set as on a QDoubleSpinBox."""
 
     def __init__(self, parent: QWidget | None = None, *, exponent: bool = False) -> None:
         super().__init__(parent)
         self.exponent = exponent
         self.setGroupSeparatorShown(False)
+        self._keep_values()
 
     def _read(self, text: str) -> tuple[QValidator.State, float | None]:
         """How far ``text`` is from a value of this box, and the value (rounded to its decimals) when it is one."""
@@ -135,10 +189,10 @@ class DecimalBox(_Typed, QDoubleSpinBox):
 
     def fixup(self, text: str) -> str:
         # QDoubleSpinBox.fixup drops the locale's group separator: under de_DE that is the `.` typed as a decimal sign
-        return text
+        return self._back_to_kept(text)
 
 
-class WholeBox(_Typed, QSpinBox):
+class WholeBox(_KeepsValue, QSpinBox):
     """A QSpinBox that never groups thousands and reads digits alone (the locale's or 0-9): `1.5`, `12.34` and
     `1,000` stay in the box as typed, not a number, and once taken (Enter, leaving the field) the box has the value it
     had before the edit, never 15, 1234 or 1000. Range, step, prefix, suffix and special value text are set as on a
@@ -147,39 +201,7 @@ class WholeBox(_Typed, QSpinBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setGroupSeparatorShown(False)
-        self._kept = self.value()  # the value before the text being typed: where a text not whole goes back to
-        self._typing = False  # keys typed (or a paste) since the text was last taken
-        # textEdited (the user's edits alone) comes before the textChanged QAbstractSpinBox reads a value from
-        self.lineEdit().textEdited.connect(self._typed)
-        self.valueChanged.connect(self._keep)
-        self.editingFinished.connect(self._taken)
-
-    def _typed(self, _text: str) -> None:
-        self._typing = True
-
-    def _keep(self, value: int) -> None:
-        # a value set or stepped is kept; one read from a prefix as it is typed ('1' of '1.5') is not
-        if not self._typing:
-            self._kept = value
-
-    def _taken(self) -> None:
-        """The text was taken (Enter, leaving the field, interpretText, a step): its value is the one kept now."""
-        self._typing = False
-        self._kept = self.value()
-
-    def interpretText(self) -> None:
-        super().interpretText()
-        self._taken()
-
-    def value(self) -> int:
-        # read before the text is taken (a Mac's OK clicked leaves the focus in the box): the value it will have
-        if getattr(self, "_typing", False) and self._read(self.lineEdit().displayText())[1] is None:
-            return self._kept
-        return super().value()
-
-    def stepBy(self, steps: int) -> None:
-        super().stepBy(steps)
-        self._taken()
+        self._keep_values()
 
     def _read(self, text: str) -> tuple[QValidator.State, int | None]:
         """How far ``text`` is from a value of this box, and the value when it is one."""
@@ -215,8 +237,5 @@ class WholeBox(_Typed, QSpinBox):
         return self.value() if value is None else value
 
     def fixup(self, text: str) -> str:
-        # QSpinBox.fixup drops the locale's group separator, reading `1,000` as 1000; a text that is not a whole number
-        # goes back to the value before it was typed (not the '1' read of the way to '1.5')
-        if self._read(text)[1] is None and self._typing:
-            return self.textFromValue(self._kept)
-        return text
+        # QSpinBox.fixup drops the locale's group separator, reading `1,000` as 1000
+        return self._back_to_kept(text)

@@ -114,6 +114,24 @@ def test_the_finetune_fraction_and_learning_rate_are_the_numbers_typed(qtbot, tm
     assert typed(qtbot, spin, "lots") == before
 
 
+@pytest.mark.parametrize("text", ["1e-6", "1e-7", "1e-", "0.5e-6", "5e-9"])
+def test_a_learning_rate_left_short_of_a_value_goes_back_to_the_one_before(qtbot, tmp_path, locale, text):
+    """a113: `1e-6` (below the box's least) was taken as the `1` read on the way to it: a learning rate of 1.0."""
+    from merstudio.gui.finetune_dialog import FinetuneDialog
+
+    dlg = FinetuneDialog(tmp_path / "p.merproj", tmp_path / "starter.pt", model_in_use=lambda: None)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    before = dlg.lr.value()
+    assert before < 0.1
+    dlg.lr.setFocus()
+    dlg.lr.lineEdit().selectAll()
+    qtbot.keyClicks(dlg.lr.lineEdit(), text)
+    assert dlg.lr.value() == before  # read before the text is taken (a Mac's OK with the focus in the box)
+    dlg.lr.interpretText()
+    assert dlg.lr.value() == before
+
+
 def test_every_decimal_box_of_the_app_is_the_one_that_reads_both_signs():
     """One home: a plain QDoubleSpinBox made anywhere else in the app reads `29.97` as 2997 under a German locale."""
     gui = Path(__file__).resolve().parents[2] / "merstudio" / "gui"

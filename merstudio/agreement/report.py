@@ -419,6 +419,8 @@ class AgreementReport:
             wide = self.kappa.assign(pair=self.kappa["coder_a"] + " / " + self.kappa["coder_b"], cell=cell).pivot(
                 index="variable", columns="pair", values="cell")
             wide = wide.reindex(list(dict.fromkeys(self.kappa["variable"])))
+            # the pairs in the report's order (coders as people read them), not pivot's code-point sort of them
+            wide = wide[list(dict.fromkeys(self.kappa["coder_a"] + " / " + self.kappa["coder_b"]))]
             out += ["Cohen's kappa on matched events (percent agreement in brackets; kappa '-': undefined, one "
                     "category throughout):", wide.reset_index().fillna("-").to_string(**fmt), ""]
         if len(self.alpha):

@@ -46,3 +46,12 @@ def test_terminal_tables_line_up_with_cjk_names() -> None:
         assert len(table) >= 2 and "王芳" in "".join(table)
         # right-aligned columns: every row of a table as wide on the terminal as its header
         assert {_width(line) for line in table} == {_width(table[0])}, table
+
+
+def test_the_kappa_table_lists_pairs_in_the_reports_order() -> None:
+    """a113: its columns came from pivot, in code-point order ('Bob / Zoë' first), unlike the rest of the report."""
+    evs = [Event(1, 10, 12, 15, emotion="joy", coder=c) for c in ("Bob", "Zoë", "Änne")]
+    lines = agreement_from_events(evs, frame_counts={1: 60}).summary().splitlines()
+    start = next(k for k, line in enumerate(lines) if line.startswith("Cohen's kappa")) + 1
+    header = lines[start]
+    assert header.index("Änne / Bob") < header.index("Änne / Zoë") < header.index("Bob / Zoë"), header

@@ -116,6 +116,7 @@ def _latin(text: str) -> bool:
     about them (王芳 as "Íõ·¼", 中 as "’†"); Windows-1250 Polish has symbols inside words ("by³a")."""
     if _TURKISH_TELLS.intersection(text):
         return False
+    text = text.replace("\u00a0", " ")  # a no-break space is a space: French and German Excel write "5 €", "20 °C"
     clinging = "".join(_CLINGING)
     for m in re.finditer(r"[^\x00-\x7f]+", text):
         run = m.group()

@@ -24,6 +24,8 @@ LATIN = [
     "10,12,15,alegria,12,João,ação e emoção, à tarde; 20°C\n",
     "10,12,15,glädje,12,Åsa Öberg,Müßiggang; “quoted” — dash\n",
     "10,12,15,alegria,12,Núria,col·lecció; 5 £, ½ min\n",
+    # a no-break space before a unit, as French and German Excel write it (a113)
+    "10;12;15;Freude;12;Zoë;coût 5\u00a0€, à 20\u00a0°C\n",
 ]
 
 

@@ -21,17 +21,19 @@ _STALLED = """
 import signal, sys, time
 signal.signal(signal.SIGHUP, signal.SIG_DFL)  # a terminal's writer (a suite run under nohup passes SIGHUP ignored)
 from merstudio.io.reencode import reencode
-reencode(sys.argv[1], sys.argv[2], progress=lambda done, total: time.sleep(3600))
+reencode(sys.argv[1], sys.argv[2], progress=lambda done, total: (print("stalled", flush=True), time.sleep(3600)))
 """
 
 
 def _stalled_writer(src: Path, out: Path) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-c", _STALLED, str(src), str(out)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while not [p for p in out.parent.iterdir() if p.name.startswith(".")]:
-        assert proc.poll() is None and time.monotonic() < deadline, "the writer never started its temporary"
-        time.sleep(0.05)
+    """A writer stopped in its first frame's progress call: by then it has made every temporary it makes (two: the
+    picture's and the one joined with the sound; waiting for the first alone raced the second on a loaded machine)."""
+    proc = subprocess.Popen([sys.executable, "-c", _STALLED, str(src), str(out)], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()  # blocks until the writer is stalled, or "" where it died first
+    assert line.strip() == "stalled", f"the writer never reached its first frame (exit {proc.poll()})"
+    assert [p for p in out.parent.iterdir() if p.name.startswith(".")], "the writer made no temporary"
     return proc
 
 

@@ -88,6 +88,9 @@ def neutral_locale() -> Iterator[None]:
     the rest (LC_TIME, LC_COLLATE...) is left as it is. Under a UTF-8 locale with a decimal point nothing is switched:
     the locale is the process', and other threads' C-library text and number handling would change with it for the
     moment of the import or build."""
+    if not hasattr(locale, "nl_langinfo"):  # Windows: no C-library locale query of this kind, no switch
+        yield
+        return
     with _locale_lock:
         ctype = locale.setlocale(locale.LC_CTYPE)
         numeric = locale.setlocale(locale.LC_NUMERIC)

@@ -100,3 +100,15 @@ def test_only_what_breaks_mediapipe_is_switched_and_restored(monkeypatch: pytest
     switched = {category for category, _ in fake.set}
     assert switched == {c for c, before, now in [(locale.LC_CTYPE, ctype, inside[0]),
                                                  (locale.LC_NUMERIC, numeric, inside[1])] if before != now}
+
+
+def test_without_the_c_librarys_locale_query_nothing_is_switched(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows' locale module has no nl_langinfo: the import and graph builds run as they are, not in an error."""
+    monkeypatch.delattr(locale, "nl_langinfo", raising=False)
+
+    def refuse(*args: object) -> str:
+        raise AssertionError("setlocale called")
+
+    monkeypatch.setattr(locale, "setlocale", refuse)
+    with mp_import.neutral_locale():
+        pass

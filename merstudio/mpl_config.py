@@ -1,6 +1,8 @@
 """matplotlib's configuration folder made writable before matplotlib is imported, and the fonts of a drawing made on
-a thread other than the main one let go when it ends: standard library only, so the command line's start (cli.main,
-before every command) imports no plotting, numpy or pandas for it."""
+a thread other than the main one let go when it ends, and the drawings' one style (drawing: CJK fonts as fallbacks,
+missing_glyphs_line: text no font has, said once): standard library only at import, so the command line's start
+(cli.main, before every command) imports no plotting, numpy or pandas for it, and every layer that draws (analysis'
+plots, training's confusion matrix) can use them."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ import shutil
 import sys
 import tempfile
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 def writable_mpl_config() -> None:
@@ -75,3 +79,80 @@ def literal(text: str) -> str:
     """``text`` drawn as it is by matplotlib: a pair of dollar signs in it (a file named ``clip$_2$.mp4``, a coder's
     name) started mathtext, drawn as "clip₂.mp4", or failed the drawing with a raw ValueError (``x$\\frac$.mp4``)."""
     return text.replace("$", r"\$")
+
+
+# matplotlib's own warning for each character its font lacks, at every draw (a CJK file name in a title: one line a
+# character, twice): the drawing's caller says it once for the figure instead, missing_glyphs_line (ignored inside
+# drawing only)
+_GLYPH_MISSING = r"Glyph \d+ .*missing from"
+
+
+# fonts for the characters matplotlib's DejaVu Sans lacks (a Chinese or Japanese file, coder or emotion name), each
+# used where installed: matplotlib (>= 3.6) draws a glyph the first family of font.family lacks from the next one
+# that has it. Only installed ones are named (matplotlib logs a warning for a missing family at every draw)
+CJK_FAMILIES = ("Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans CJK TC", "Noto Sans CJK KR", "Noto Sans SC",
+                "Noto Sans TC", "Noto Sans JP", "Noto Sans KR", "Source Han Sans", "Source Han Sans SC",
+                "Source Han Sans CN", "Source Han Sans TC", "Source Han Sans JP", "Source Han Sans K",
+                "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Droid Sans Fallback", "AR PL UMing CN",
+                "Microsoft YaHei", "Microsoft JhengHei", "SimHei", "Yu Gothic", "Meiryo", "MS Gothic",
+                "Malgun Gothic", "PingFang SC", "Hiragino Sans GB", "Hiragino Sans", "Apple SD Gothic Neo",
+                "Arial Unicode MS")
+
+
+def font_families() -> list[str]:
+    """font.family of merstudio's drawings (the one plot style: drawing()): the family configured (matplotlib's
+    DejaVu Sans unless a user's matplotlibrc says otherwise) first, then each CJK family installed, as fallbacks."""
+    from matplotlib import font_manager, rcParams
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return list(dict.fromkeys([*rcParams["font.family"], *(f for f in CJK_FAMILIES if f in installed)]))
+
+
+@contextmanager
+def drawing() -> Iterator[None]:
+    """Around a drawing of merstudio's (--plot's PNGs, the app's summary PNG, training's confusion.png): matplotlib's
+    configuration folder writable, the fonts of font_families(), its glyph warnings left to the caller
+    (missing_glyphs_line). No pyplot and no backend chosen, and the fonts and the warning filter only inside the
+    block: a notebook's backend (inline, svg), style and filters stay as they were."""
+    writable_mpl_config()
+    from matplotlib import rc_context
+
+    with warnings.catch_warnings(), rc_context({"font.family": font_families()}):
+        warnings.filterwarnings("ignore", _GLYPH_MISSING, UserWarning)
+        yield
+
+
+def missing_glyphs_line(fig: Any, png: str | os.PathLike[str]) -> str:
+    """One line for the figure about to be written as ``png`` where its fonts cannot draw some of its text (a CJK
+    file name on a machine without a CJK font: drawn as boxes); "" where they can. The command line warns it (--plot,
+    training's confusion.png), the app says it in its status bar (the summary export)."""
+    return glyphs_line(png, missing_glyphs(fig))
+
+
+def glyphs_line(png: str | os.PathLike[str], missing: str) -> str:
+    """:func:`missing_glyphs_line` of the characters ``missing`` (:func:`missing_glyphs`) of a figure drawn before."""
+    if not missing:
+        return ""
+    return (f"{png}: {len(missing)} character(s) of its text ({missing[:12]}) are in none of the plot's "
+            "fonts and are drawn as boxes (install a font that has them, e.g. Noto Sans CJK)")
+
+
+def missing_glyphs(fig: Any) -> str:
+    """The characters of the figure's text that none of its fonts (font_families(), per-glyph fallback) has a glyph
+    for (each once, in order)."""
+    from matplotlib import font_manager, ft2font
+    from matplotlib.text import Text
+
+    chars = dict.fromkeys(c for t in fig.findobj(Text) for c in t.get_text() if ord(c) > 0x7E and not c.isspace())
+    if not chars:
+        return ""
+    fonts = []
+    for family in font_families():
+        try:
+            path = font_manager.findfont(font_manager.FontProperties(family=[family]), fallback_to_default=False)
+            fonts.append(ft2font.FT2Font(path))
+        except (OSError, RuntimeError, ValueError):
+            continue
+    if not fonts:
+        return ""
+    return "".join(c for c in chars if all(f.get_char_index(ord(c)) == 0 for f in fonts))

@@ -10,8 +10,7 @@ import math
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,10 @@ import numpy as np
 import pandas as pd
 
 from merstudio.atomic import atomic_path
-from merstudio.mpl_config import literal, writable_mpl_config
+
+# the plots' one style and its glyph check (mpl_config: a layer down, as training's confusion matrix draws with them
+# too); glyphs_line and missing_glyphs named here as well, where the summary export finds them
+from merstudio.mpl_config import drawing, glyphs_line, literal, missing_glyphs, missing_glyphs_line  # noqa: F401
 from merstudio.palette import class_colour, class_linestyle
 from merstudio.series import lone_finite
 
@@ -28,45 +30,6 @@ if TYPE_CHECKING:
 
 _AU_R = re.compile(r"^AU(\d+)_r$")
 SHORT_SERIES = 12  # frames: up to this many, every frame of a curve is drawn as a dot as well
-# matplotlib's own warning for each character its font lacks, at every draw (a CJK file name in a title: one line a
-# character, twice): _save says it once for the figure instead (ignored inside drawing only)
-_GLYPH_MISSING = r"Glyph \d+ .*missing from"
-
-
-# fonts for the characters matplotlib's DejaVu Sans lacks (a Chinese or Japanese file, coder or emotion name), each
-# used where installed: matplotlib (>= 3.6) draws a glyph the first family of font.family lacks from the next one
-# that has it. Only installed ones are named (matplotlib logs a warning for a missing family at every draw)
-CJK_FAMILIES = ("Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans CJK TC", "Noto Sans CJK KR", "Noto Sans SC",
-                "Noto Sans TC", "Noto Sans JP", "Noto Sans KR", "Source Han Sans", "Source Han Sans SC",
-                "Source Han Sans CN", "Source Han Sans TC", "Source Han Sans JP", "Source Han Sans K",
-                "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Droid Sans Fallback", "AR PL UMing CN",
-                "Microsoft YaHei", "Microsoft JhengHei", "SimHei", "Yu Gothic", "Meiryo", "MS Gothic",
-                "Malgun Gothic", "PingFang SC", "Hiragino Sans GB", "Hiragino Sans", "Apple SD Gothic Neo",
-                "Arial Unicode MS")
-
-
-def font_families() -> list[str]:
-    """font.family of merstudio's drawings (the one plot style: drawing()): the family configured (matplotlib's
-    DejaVu Sans unless a user's matplotlibrc says otherwise) first, then each CJK family installed, as fallbacks."""
-    from matplotlib import font_manager, rcParams
-
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return list(dict.fromkeys([*rcParams["font.family"], *(f for f in CJK_FAMILIES if f in installed)]))
-
-
-@contextmanager
-def drawing() -> Iterator[None]:
-    """Around a drawing of merstudio's (--plot's PNGs, the app's summary PNG): matplotlib's configuration folder
-    writable, the fonts of font_families(), its glyph warnings left to the caller (missing_glyphs_line). No pyplot
-    and no backend chosen, and the fonts and the warning filter only inside the block: a notebook's backend (inline,
-    svg), style and filters stay as they were."""
-    writable_mpl_config()
-    from matplotlib import rc_context
-
-    with warnings.catch_warnings(), rc_context({"font.family": font_families()}):
-        warnings.filterwarnings("ignore", _GLYPH_MISSING, UserWarning)
-        yield
-
 
 
 def _figure(**kwargs: Any) -> Figure:
@@ -141,42 +104,6 @@ def _save(fig: Figure, png: str | os.PathLike[str], model: str = "") -> Path:
     with atomic_path(png, "cannot write plot") as tmp:  # other formats take other metadata keys: theirs as was
         fig.savefig(tmp, dpi=110, format=fmt, metadata=png_metadata(model) if fmt == "png" else None)
     return png
-
-
-def missing_glyphs_line(fig: Any, png: str | os.PathLike[str]) -> str:
-    """One line for the figure about to be written as ``png`` where its fonts cannot draw some of its text (a CJK
-    file name on a machine without a CJK font: drawn as boxes); "" where they can. The command line warns it (--plot),
-    the app says it in its status bar (the summary export)."""
-    return glyphs_line(png, missing_glyphs(fig))
-
-
-def glyphs_line(png: str | os.PathLike[str], missing: str) -> str:
-    """:func:`missing_glyphs_line` of the characters ``missing`` (:func:`missing_glyphs`) of a figure drawn before."""
-    if not missing:
-        return ""
-    return (f"{png}: {len(missing)} character(s) of its text ({missing[:12]}) are in none of the plot's "
-            "fonts and are drawn as boxes (install a font that has them, e.g. Noto Sans CJK)")
-
-
-def missing_glyphs(fig: Any) -> str:
-    """The characters of the figure's text that none of its fonts (font_families(), per-glyph fallback) has a glyph
-    for (each once, in order)."""
-    from matplotlib import font_manager, ft2font
-    from matplotlib.text import Text
-
-    chars = dict.fromkeys(c for t in fig.findobj(Text) for c in t.get_text() if ord(c) > 0x7E and not c.isspace())
-    if not chars:
-        return ""
-    fonts = []
-    for family in font_families():
-        try:
-            path = font_manager.findfont(font_manager.FontProperties(family=[family]), fallback_to_default=False)
-            fonts.append(ft2font.FT2Font(path))
-        except (OSError, RuntimeError, ValueError):
-            continue
-    if not fonts:
-        return ""
-    return "".join(c for c in chars if all(f.get_char_index(ord(c)) == 0 for f in fonts))
 
 
 def plot_face_map(rgb: np.ndarray, faces: Sequence[tuple[int, tuple[float, float, float, float], str]],

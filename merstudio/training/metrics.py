@@ -17,6 +17,8 @@ a class without samples), so its UF1 is the same under either rule.
 
 from __future__ import annotations
 
+import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from merstudio.atomic import atomic_path
+from merstudio.mpl_config import drawing, missing_glyphs_line
 
 # Class indices: a list of ints or an integer array (e.g. probs.argmax(1)).
 Labels = Sequence[int] | np.ndarray
@@ -143,15 +146,24 @@ def save_confusion_png(cm: np.ndarray | list, class_names: Sequence[str], path: 
                        title: str = "") -> Path:
     """Write the confusion matrix (`confusion_image`) to ``path``, in the format its suffix names (PNG)."""
     path = Path(path)
-    image = confusion_image(cm, class_names, title, path.suffix.lstrip(".").lower() or "png")
+    image = confusion_image(cm, class_names, title, path.suffix.lstrip(".").lower() or "png", name=path)
     with atomic_path(path) as tmp:
         tmp.write_bytes(image)
     return path
 
 
-def confusion_image(cm: np.ndarray | list, class_names: Sequence[str], title: str = "", fmt: str = "png") -> bytes:
-    """The confusion matrix (counts, row-normalised colour) drawn with the Agg backend, as a ``fmt`` file's bytes
-    (a run folder writes it with its other results, as one set)."""
+def confusion_image(cm: np.ndarray | list, class_names: Sequence[str], title: str = "", fmt: str = "png",
+                    name: str | os.PathLike[str] = "confusion.png") -> bytes:
+    """The confusion matrix (counts, row-normalised colour) drawn with the Agg backend in the plots' one style
+    (mpl_config.drawing: CJK fonts as fallbacks, for a lab's classes named in Chinese or Japanese), as a ``fmt``
+    file's bytes (a run folder writes it with its other results, as one set). Class names no installed font can draw
+    are said in one warning naming the file as ``name``, as `analyze --plot` says them."""
+    with drawing():
+        return _confusion_image(cm, class_names, title, fmt, name)
+
+
+def _confusion_image(cm: np.ndarray | list, class_names: Sequence[str], title: str, fmt: str,
+                     name: str | os.PathLike[str]) -> bytes:
     import io
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -177,6 +189,9 @@ def confusion_image(cm: np.ndarray | list, class_names: Sequence[str], title: st
                     color="white" if norm[i, j] > 0.5 else "black", fontsize=9)
     ax.set_title((title + "\n" if title else "") + "counts; colour normalised per row", fontsize=9)
     fig.tight_layout()
+    line = missing_glyphs_line(fig, name)
+    if line:  # once for the figure (drawing() keeps matplotlib's own, a line a character at every draw, quiet)
+        warnings.warn(line, UserWarning, stacklevel=3)
     buf = io.BytesIO()
     from merstudio.model.checkpoint_meta import png_metadata  # "Software: merstudio X", not matplotlib
 

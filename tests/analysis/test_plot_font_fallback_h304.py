@@ -1,6 +1,6 @@
 """CJK text in merstudio's plots (audit a111 finding 8): no font fallback was configured, so a Chinese user's
 installed Noto Sans CJK / WenQuanYi went unused and a title "Lächeln 笑顔.mp4" was drawn "Lächeln □□.mp4". The
-drawings' one style (analysis.plot.drawing) puts each installed CJK family after the configured one in font.family
+drawings' one style (mpl_config.drawing) puts each installed CJK family after the configured one in font.family
 (matplotlib's per-glyph fallback), and the missing-glyph warning counts a character any of them has as drawn. This
 machine has no CJK font: STIXGeneral (matplotlib's own, which has glyphs DejaVu Sans lacks) stands in for one."""
 
@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from matplotlib import font_manager, ft2font
 
+from merstudio import mpl_config
 from merstudio.analysis import plot
 from merstudio.analysis.plot import plot_au_curves
 
@@ -33,13 +34,13 @@ def _has(family: str, char: str) -> bool:
 def test_the_usual_cjk_families_are_the_fallbacks() -> None:
     for family in ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei",
                    "WenQuanYi Micro Hei", "Droid Sans Fallback", "Microsoft YaHei", "PingFang SC"):
-        assert family in plot.CJK_FAMILIES
+        assert family in mpl_config.CJK_FAMILIES
 
 
 def test_installed_fallbacks_follow_the_configured_family(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(plot, "CJK_FAMILIES", ("Not Installed Sans", "STIXGeneral"))
+    monkeypatch.setattr(mpl_config, "CJK_FAMILIES", ("Not Installed Sans", "STIXGeneral"))
     # only installed ones are named: matplotlib logs a warning at every draw for a family it cannot find
-    assert plot.font_families() == [*matplotlib.rcParams["font.family"], "STIXGeneral"]
+    assert mpl_config.font_families() == [*matplotlib.rcParams["font.family"], "STIXGeneral"]
     before = list(matplotlib.rcParams["font.family"])
     with plot.drawing():
         assert list(matplotlib.rcParams["font.family"]) == [*before, "STIXGeneral"]
@@ -49,7 +50,7 @@ def test_installed_fallbacks_follow_the_configured_family(monkeypatch: pytest.Mo
 def test_a_glyph_of_a_fallback_font_is_drawn_and_not_called_missing(monkeypatch: pytest.MonkeyPatch,
                                                                     tmp_path: Path) -> None:
     assert _has("STIXGeneral", SCRIPT_G) and not _has("DejaVu Sans", SCRIPT_G)  # the stand-in's premise
-    monkeypatch.setattr(plot, "CJK_FAMILIES", ("STIXGeneral",), raising=False)
+    monkeypatch.setattr(mpl_config, "CJK_FAMILIES", ("STIXGeneral",), raising=False)
     lacking = "".join(c for c in "笑顔" if not _has("STIXGeneral", c) and not _has("DejaVu Sans", c))
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
@@ -78,5 +79,5 @@ def test_matplotlib_itself_draws_the_glyph_from_the_fallback(monkeypatch: pytest
         return [str(w.message) for w in seen if "missing from" in str(w.message)]
 
     assert glyph_warnings()  # DejaVu Sans alone: drawn as a box
-    monkeypatch.setattr(plot, "CJK_FAMILIES", ("STIXGeneral",), raising=False)
+    monkeypatch.setattr(mpl_config, "CJK_FAMILIES", ("STIXGeneral",), raising=False)
     assert not glyph_warnings()

@@ -17,10 +17,10 @@ NAME = "Lächeln 笑顔.mp4"
 
 
 def test_the_summary_export_says_what_was_drawn_as_boxes(qtbot, window, video_path, tmp_path, monkeypatch):
-    from merstudio.analysis import plot
+    from merstudio import mpl_config
     from merstudio.project import export as ex
 
-    monkeypatch.setattr(plot, "CJK_FAMILIES", (), raising=False)  # as without a CJK font (CI), whatever is here
+    monkeypatch.setattr(mpl_config, "CJK_FAMILIES", (), raising=False)  # as without a CJK font (CI), whatever is here
     font = ft2font.FT2Font(font_manager.findfont(font_manager.FontProperties()))
     lacking = "".join(c for c in "笑顔" if font.get_char_index(ord(c)) == 0)
     if not lacking:

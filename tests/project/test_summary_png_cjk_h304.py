@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from matplotlib import font_manager, ft2font
 
-from merstudio.analysis import plot
+from merstudio import mpl_config
 from merstudio.io.timebase import Timebase
 from merstudio.project.export import SummaryData, write_summary
 
@@ -24,7 +24,7 @@ NAME = "Lächeln 笑顔.mp4"
 @pytest.fixture(autouse=True)
 def _no_cjk_font(monkeypatch: pytest.MonkeyPatch) -> None:
     """As on a machine without a CJK font (CI's), whatever is installed here."""
-    monkeypatch.setattr(plot, "CJK_FAMILIES", (), raising=False)
+    monkeypatch.setattr(mpl_config, "CJK_FAMILIES", (), raising=False)
 
 
 def _data(name: str, n: int = 20) -> SummaryData:
@@ -67,7 +67,7 @@ def test_the_summary_draws_with_the_fallback_fonts(tmp_path: Path, monkeypatch: 
     """STIXGeneral stands in for an installed CJK font: what the figure is drawn with names it after the default."""
     from matplotlib.figure import Figure
 
-    monkeypatch.setattr(plot, "CJK_FAMILIES", ("STIXGeneral",), raising=False)
+    monkeypatch.setattr(mpl_config, "CJK_FAMILIES", ("STIXGeneral",), raising=False)
     families: list[list[str]] = []
     real = Figure.savefig
 

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from merstudio.gui.commands import AppCommand, CommandContext, Params
 from merstudio.gui.look import ElidedLabel, fit_screen, on_window, small_text
 from merstudio.gui.plain_text import escaped, literal_tip
+from merstudio.model.checkpoint_meta import mixed_training_sets
 from merstudio.regular_files import not_a_file, sha256_of
 
 if TYPE_CHECKING:
@@ -97,6 +98,8 @@ class Provenance:
     not_measured: str = ""  # the classes the evaluation had no samples of, named (a fine-tuning's hold-out)
     created: str = ""
     finetuned: str = ""  # one line when fine-tuned on corrections
+    # one line per data set fine-tuning mixed in (`finetune --mix`, the dialog's Mix with): this one's and its ancestors'
+    mixed_in: list[str] = field(default_factory=list)
     classes: list[str] = field(default_factory=list)
 
     def lane_note(self) -> str:
@@ -181,7 +184,20 @@ def provenance(path: str | Path | None, meta: dict[str, Any] | None) -> Provenan
         prov.finetuned = f"fine-tuned on {n} coded event(s) of {Path(str(tuned.get('project', '?'))).name} " \
                          f"(coders {coders})"
         prov.parent_evaluation = _parent_evaluation(meta)
+    prov.mixed_in = [_mixed_text(r) for r in mixed_training_sets(meta)]
     return prov
+
+
+def _mixed_text(record: dict[str, Any]) -> str:
+    """A mixed-in data set (a checkpoint_meta.training_sets record) in a few words: 'CASME II (casme2:/data/casme2;
+    120 samples, 24 subjects)'. One recorded by its spec alone (fine-tuned before 2026-12-07) says so."""
+    spec, desc = str(record.get("spec") or ""), str(record.get("description") or "")
+    n, subjects = record.get("n_samples"), record.get("subjects")
+    k = record.get("n_subjects", len(subjects) if isinstance(subjects, list) else 0)
+    counts = (f"{n} sample{'s' * (n != 1)}, {k} subject{'s' * (k != 1)}" if isinstance(n, int)
+              else "samples and subjects not recorded")  # 0 is a count: every sample came from a held-out video
+    name = desc or spec or "?"
+    return f"{name} ({'; '.join([*([spec] if spec and spec != name else []), counts])})"
 
 
 def _evaluation(m: dict[str, Any]) -> str:
@@ -338,6 +354,8 @@ class CheckpointDialog(QDialog):
         row("Training", "; ".join(f"{k.replace('_', ' ')} {_fmt(v)}" for k, v in training.items()
                                   if not isinstance(v, dict | list) or len(str(v)) <= 60))
         row("Fine-tuned", self.prov.finetuned)
+        # beside the parent's training data: these samples trained the weights too (evaluate on them is fit)
+        row("Mixed in by fine-tuning", "\n".join(self.prov.mixed_in))
         row("Parent", str(meta.get("parent") or ""))
         inp = meta.get("input") if isinstance(meta.get("input"), dict) else {}
         if inp:

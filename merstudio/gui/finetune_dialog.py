@@ -152,6 +152,7 @@ class FinetuneDialog(QDialog):
         self.result: Any = None
         self.error = ""
         self._losses: list[float] = []
+        self._run_inputs = ("", "")  # the run's checkpoint and Mix with, as its warnings name them
         # (grouping, locked held-out events, fresh ones) as the run would count them (_data_text), for the split row
         self._lock_counts: tuple[str, int, int] | None = None
 
@@ -478,6 +479,7 @@ class FinetuneDialog(QDialog):
         self.use_label.setText("")
         self._cancelling = False
         self._left = ""
+        self._run_inputs = (ckpt, self.mix.text().strip())
         kwargs = {"holdout": f"{self.holdout.currentText()}:{self.fraction.value():.2f}",
                   "epochs": self.epochs.value(), "lr": self.lr.value(),
                   "mix_with": self.mix.text().strip() or None, "fresh_split": self.fresh_split.isChecked(),
@@ -640,10 +642,14 @@ class FinetuneDialog(QDialog):
                 text += f"\n{line[:1].upper()}{line[1:]}."
         if note:
             text += f"\n⚠ {note}"
+        repeated = int(getattr(res, "mix_images_repeated", 0) or 0)
+        if repeated:
+            text += f"\n⚠ {self._mix_images_text(repeated)}"
         if record and not saved:
             text += "\n⚠ The held-out split could not be recorded in the project: the next run may hold out others."
         self.summary.setText(text)
-        self.summary.setStyleSheet(f"color: {on_window(self, WARN_COLOUR)};" if note or (record and not saved) else "")
+        warned = note or repeated or (record and not saved)
+        self.summary.setStyleSheet(f"color: {on_window(self, WARN_COLOUR)};" if warned else "")
         self.split_label.setText(self._split_text())
         self.fresh_split.setChecked(False)
         self.stage_label.setText("Done.")
@@ -652,6 +658,18 @@ class FinetuneDialog(QDialog):
         self.rerun_button.setEnabled(True)
         self.show_model_in_use()
         self.finetuned.emit(str(res.checkpoint))
+
+    def _mix_images_text(self, steps: int) -> str:
+        """`merstudio finetune`'s warning that the mixed data holds single flow images, each repeated at every one
+        of the model's `steps` time steps, worded as the CLI's (train and evaluate say it too), Mix with for --mix."""
+        from merstudio.cli.train import single_images_warning  # the one wording (light: no torch, no Qt)
+
+        ckpt, mix = self._run_inputs
+        line = single_images_warning(Path(ckpt).name or "the model", steps, f"Mix with {mix or 'the mixed data'}",
+                                     "the fine-tuned model learns still images at every step, no movement unfolding "
+                                     "(mix clips instead, or train a one-step model on flow images with `merstudio "
+                                     "train`)")
+        return line.removeprefix("warning: ")  # the ⚠ says it; the line starts with the file's name, as written
 
     def _on_failed(self, message: str) -> None:
         self._show_error(message)

@@ -148,13 +148,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"note: {res.samples_note}")
     print(trained_text(res))
     if res.mix_images_repeated:  # as `train --steps 2` and `evaluate` say of flow images under a T-step model
-        from merstudio.cli.train import single_images_warning
+        from merstudio.cli.train import MIX_IMAGES_CONSEQUENCE, single_images_warning
 
         steps = res.mix_images_repeated
-        print(single_images_warning(args.checkpoint.name, steps, f"--mix {args.mix}",
-                                    "the fine-tuned model learns still images at every step, no movement unfolding "
-                                    "(mix clips instead, or train a one-step model on flow images with `merstudio "
-                                    "train`)"))
+        print(single_images_warning(args.checkpoint.name, steps, f"--mix {args.mix}", MIX_IMAGES_CONSEQUENCE))
     if res.n_mix_held_out:
         k = res.n_mix_held_out
         print(f"left out {k} mixed sample{'s' * (k != 1)} taken from the held-out video(s) (the same file, frame "

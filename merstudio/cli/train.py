@@ -601,6 +601,11 @@ def rerun_command(args: argparse.Namespace, options: Any, settings: Any) -> str:
     return f"cd {shlex.quote(os.getcwd())} && {shlex.join(argv)}"
 
 
+# what a fine-tune learns from single flow images mixed into a T-step model (`finetune --mix`, the app's Mix with)
+MIX_IMAGES_CONSEQUENCE = ("the fine-tuned model learns still images at every step, no movement unfolding (mix clips "
+                          "instead, or train a one-step model on flow images with `merstudio train`)")
+
+
 def single_images_warning(who: str, steps: int, data: str, consequence: str) -> str:
     """The line train, tune and ablate print when a model of `steps` time steps meets precomputed flow images (each
     sample's one image fills every step); worded as evaluate's for a T-step checkpoint, which can call it too."""

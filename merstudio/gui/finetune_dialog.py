@@ -66,6 +66,8 @@ class WrappedLabel(QLabel):
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
         self.setWordWrap(True)
+        # plain text: it shows paths and names (a folder named '<b>x' is not markup)
+        self.setTextFormat(Qt.TextFormat.PlainText)
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
         super().setText(text)
@@ -662,13 +664,12 @@ class FinetuneDialog(QDialog):
     def _mix_images_text(self, steps: int) -> str:
         """`merstudio finetune`'s warning that the mixed data holds single flow images, each repeated at every one
         of the model's `steps` time steps, worded as the CLI's (train and evaluate say it too), Mix with for --mix."""
-        from merstudio.cli.train import single_images_warning  # the one wording (light: no torch, no Qt)
+        # the one wording (light: no torch, no Qt)
+        from merstudio.cli.train import MIX_IMAGES_CONSEQUENCE, single_images_warning
 
         ckpt, mix = self._run_inputs
         line = single_images_warning(Path(ckpt).name or "the model", steps, f"Mix with {mix or 'the mixed data'}",
-                                     "the fine-tuned model learns still images at every step, no movement unfolding "
-                                     "(mix clips instead, or train a one-step model on flow images with `merstudio "
-                                     "train`)")
+                                     MIX_IMAGES_CONSEQUENCE)
         return line.removeprefix("warning: ")  # the ⚠ says it; the line starts with the file's name, as written
 
     def _on_failed(self, message: str) -> None:

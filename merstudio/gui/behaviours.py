@@ -47,8 +47,8 @@ from merstudio.errors import InputError
 from merstudio.gui.coders import visible_events
 from merstudio.gui.commands import AppCommand, CommandContext, Params, frame_seen
 from merstudio.gui.events_table import list_style
-from merstudio.gui.look import fit_screen, readable
-from merstudio.gui.numbers import WholeBox
+from merstudio.gui.look import ERROR_COLOUR, fit_screen, on_window, readable
+from merstudio.gui.numbers import WholeBox, unread_line
 from merstudio.gui.plain_text import literal_tip, menu_text
 from merstudio.gui.state import timecode
 from merstudio.gui.timeline import PLAYHEAD_COLOUR
@@ -881,14 +881,14 @@ class BehaviourEventDialog(QDialog):
                 self.behaviour.addItem(b.name, b.id)
         self.behaviour.setCurrentIndex(max(0, self.behaviour.findData(ev.behaviour_id)))
         last = max(0, frame_count - 1)
-        self.onset = WholeBox(self)
-        self.offset = WholeBox(self)
+        self.onset = WholeBox(self, what="frame number")
+        self.offset = WholeBox(self, what="frame number")
         for spin, value in ((self.onset, ev.onset), (self.offset, ev.offset if ev.offset is not None else ev.onset)):
             spin.setRange(0, max(last, value))
             spin.setValue(value)
         self.still_open = QCheckBox("still open (no end yet)", self)
         self.still_open.setChecked(ev.open)
-        self.still_open.toggled.connect(lambda on: self.offset.setEnabled(not on))
+        self.still_open.toggled.connect(self._still_open)
         self.offset.setEnabled(not ev.open and not self.point)
         self.still_open.setVisible(not self.point)
         self.note = QLineEdit(ev.note, self)
@@ -897,11 +897,29 @@ class BehaviourEventDialog(QDialog):
         form.addRow("End frame" + (" (a point: its start)" if self.point else ""), self.offset)
         form.addRow("", self.still_open)
         form.addRow("Note", self.note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
-                                   parent=self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.problem = QLabel("", self)
+        self.problem.setStyleSheet(f"color: {on_window(self, ERROR_COLOUR)}")
+        form.addRow(self.problem)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                        parent=self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        for spin in (self.onset, self.offset):
+            spin.textValid.connect(self.validate)  # `1.5` typed: said and OK off, not the old frame taken in silence
+        self.validate()
+
+    def _still_open(self, on: bool) -> None:
+        self.offset.setEnabled(not on)
+        self.validate()  # an end not used is not asked
+
+    def validate(self) -> str:
+        """'' when the frames typed are frames, else the one line why (shown, and OK is disabled)."""
+        msg = unread_line((("Start frame", self.onset), ("End frame", self.offset)))
+        self.problem.setText(msg)
+        self.problem.setVisible(bool(msg))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not msg)
+        return msg
 
     def changes(self) -> dict[str, Any]:
         onset = self.onset.value()

@@ -25,7 +25,7 @@ from merstudio.errors import MerstudioError
 from merstudio.gui.checkpoint_dialog import CheckpointDialog
 from merstudio.gui.events_table import NO_NUMBER, model_p_text, model_p_tip
 from merstudio.gui.look import ERROR_COLOUR, fit_screen, on_window
-from merstudio.gui.numbers import DecimalBox, WholeBox
+from merstudio.gui.numbers import DecimalBox, WholeBox, unread_line
 from merstudio.messages import one_line
 from merstudio.names import name_sort_key
 from merstudio.project.events import SOURCES, STATUSES, Event, normalize_aus
@@ -46,7 +46,7 @@ class EventDialog(QDialog):
         self.setWindowTitle("Event" if event.id is None else f"Event {event.id}")
         self._event = event
         form = QFormLayout()
-        self.onset, self.apex, self.offset = (WholeBox(self) for _ in range(3))
+        self.onset, self.apex, self.offset = (WholeBox(self, what="frame number") for _ in range(3))
         for box, v in ((self.onset, event.onset), (self.apex, event.apex), (self.offset, event.offset)):
             box.setRange(0, max(0, frame_count - 1))
             box.setValue(v)
@@ -107,6 +107,8 @@ class EventDialog(QDialog):
         lay.addWidget(self.buttons)
         for box in (self.onset, self.apex, self.offset):
             box.valueChanged.connect(self.validate)
+        for typed in (self.onset, self.apex, self.offset, self.confidence):
+            typed.textValid.connect(self.validate)  # `1.5` typed: said and OK off, not the old frame taken in silence
         self.aus.textChanged.connect(self.validate)
         self.validate()
         self._fitted = False
@@ -135,11 +137,13 @@ class EventDialog(QDialog):
 
     def validate(self) -> str:
         """'' when the fields make a valid event, else the reason (shown, and OK is disabled)."""
-        msg = ""
-        try:
-            normalize_aus(self.aus.text())
-        except ValueError as exc:
-            msg = str(exc)
+        msg = unread_line((("Onset", self.onset), ("Apex", self.apex), ("Offset", self.offset),
+                           ("Confidence", self.confidence)))
+        if not msg:
+            try:
+                normalize_aus(self.aus.text())
+            except ValueError as exc:
+                msg = str(exc)
         if not msg and not self.onset.value() <= self.apex.value() <= self.offset.value():
             msg = "need onset <= apex <= offset"
         self.problem.setText(msg)

@@ -10,18 +10,22 @@ sign here.
 A plain QSpinBox refuses the `.` key and reads `,` (or the locale's group separator) as a thousands separator, in every
 locale: a frame typed `1.5` became frame 15, `12.34` 1234 and `1,000` 1000 (h305). No whole number here is in the
 thousands with grouping, so WholeBox takes digits alone: a decimal sign or a separator keeps the text as typed but not
-a number, and the box goes back to the value it had before the edit."""
+a number, and the box goes back to the value it had before the edit.
+
+Text in either box that is no value (`1.5` for a frame) is said while it is there, not taken in silence (h309): the box
+emits textValid(False), and Enter leaves it in the box instead of taking the old value and pressing the dialog's OK;
+a dialog shows unread_line() of its boxes and disables OK meanwhile (the event and behaviour-event dialogs)."""
 
 from __future__ import annotations
 
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QLocale
-from PySide6.QtGui import QValidator
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QValidator
 from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox, QWidget
 
 # a number as typed, once read into ASCII (_plain): sign, digits, a decimal sign, digits, an exponent (`1e-4`, the
@@ -78,20 +82,57 @@ class _Typed:
 
 
 class _KeepsValue(_Typed):
-    """A spin box whose text, once taken (Enter, leaving the field, interpretText), that is no value of the box goes
-    back to the value before the edit: Qt keeps the last value read while typing, the `1` of `1.5` or of `1e-6`."""
+    """A spin box whose text, once taken (leaving the field, interpretText; Enter leaves it, to be said), that is no
+    value of the box goes back to the value before the edit: Qt keeps the last value read while typing, the `1` of
+    `1.5` or of `1e-6`."""
 
     _read: Callable[[str], tuple[QValidator.State, float | None]]
     textFromValue: Callable[..., str]
+    textValid: Any  # each box's Signal(bool)
+    what: str  # what a value of the box is, as unread_line says it ("frame number")
 
     def _keep_values(self) -> None:
         box: Any = self
         self._kept = box.value()  # the value before the text being typed: where a text that is none goes back to
         self._typing = False  # keys typed (or a paste) since the text was last taken
+        self._valid = True
         # textEdited (the user's edits alone) comes before the textChanged QAbstractSpinBox reads a value from
         box.lineEdit().textEdited.connect(self._typed)
+        box.lineEdit().textChanged.connect(self._text_changed)
         box.valueChanged.connect(self._keep)
         box.editingFinished.connect(self._taken)
+
+    def text_valid(self) -> bool:
+        """Whether the box's text is a value of it (False: `1.5` typed for a frame, nothing, a number out of range)."""
+        box: Any = self
+        return self._read(box.lineEdit().displayText())[1] is not None
+
+    def unread_line(self, label: str) -> str:
+        """One line naming the field (``label``) and its text that is no value, "" where the text is one."""
+        if self.text_valid():
+            return ""
+        box: Any = self
+        body = self._body(box.lineEdit().displayText())[0]
+        said = f"{body} is not a {self.what}" if body else f"type a {self.what}"
+        return f"{label}: {said}{self._range_note()}"
+
+    def _range_note(self) -> str:
+        return ""
+
+    def _text_changed(self, _text: str) -> None:
+        # each text that is no value (what is said names it: `1.` then `1.5`), and the first that is one again
+        valid = self.text_valid()
+        if not valid or not self._valid:
+            self._valid = valid
+            self.textValid.emit(valid)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        # Enter on text that is no value: left in the box, said (textValid), and not passed on to the dialog, whose
+        # OK took the old value with no word (the box went back to it first)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._typing and not self.text_valid():
+            event.accept()
+            return
+        super().keyPressEvent(event)  # type: ignore[misc]
 
     def _typed(self, _text: str) -> None:
         self._typing = True
@@ -100,11 +141,13 @@ class _KeepsValue(_Typed):
         # a value set or stepped is kept; one read from a prefix as it is typed ('1' of '1.5') is not
         if not self._typing:
             self._kept = value
+        self._text_changed("")  # Qt shows a value's text with the line edit's signals blocked
 
     def _taken(self) -> None:
         """The text was taken (Enter, leaving the field, interpretText, a step): its value is the one kept now."""
         self._typing = False
         self._kept = self.value()
+        self._text_changed("")  # the text gone back to the value before the edit: a value again
 
     def _back_to_kept(self, text: str) -> str:
         if self._read(text)[1] is None and self._typing:
@@ -134,9 +177,12 @@ class DecimalBox(_KeepsValue, QDoubleSpinBox):
     `1` read on the way to it. Range,
     decimals, step, prefix, suffix and special value text are set as on a QDoubleSpinBox."""
 
-    def __init__(self, parent: QWidget | None = None, *, exponent: bool = False) -> None:
+    textValid = Signal(bool)  # each text typed that is no value (False), and the first that is one again (True)
+
+    def __init__(self, parent: QWidget | None = None, *, exponent: bool = False, what: str = "number") -> None:
         super().__init__(parent)
         self.exponent = exponent
+        self.what = what
         self.setGroupSeparatorShown(False)
         self._keep_values()
 
@@ -194,14 +240,20 @@ class DecimalBox(_KeepsValue, QDoubleSpinBox):
 
 class WholeBox(_KeepsValue, QSpinBox):
     """A QSpinBox that never groups thousands and reads digits alone (the locale's or 0-9): `1.5`, `12.34` and
-    `1,000` stay in the box as typed, not a number, and once taken (Enter, leaving the field) the box has the value it
-    had before the edit, never 15, 1234 or 1000. Range, step, prefix, suffix and special value text are set as on a
-    QSpinBox."""
+    `1,000` stay in the box as typed, not a number (said: textValid, unread_line; Enter leaves them there), and once
+    taken (leaving the field) the box has the value it had before the edit, never 15, 1234 or 1000. Range, step,
+    prefix, suffix and special value text are set as on a QSpinBox."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    textValid = Signal(bool)  # each text typed that is no value (False), and the first that is one again (True)
+
+    def __init__(self, parent: QWidget | None = None, *, what: str = "whole number") -> None:
         super().__init__(parent)
+        self.what = what
         self.setGroupSeparatorShown(False)
         self._keep_values()
+
+    def _range_note(self) -> str:
+        return f" ({self.minimum()} to {self.maximum()})"
 
     def _read(self, text: str) -> tuple[QValidator.State, int | None]:
         """How far ``text`` is from a value of this box, and the value when it is one."""
@@ -239,3 +291,9 @@ class WholeBox(_KeepsValue, QSpinBox):
     def fixup(self, text: str) -> str:
         # QSpinBox.fixup drops the locale's group separator, reading `1,000` as 1000
         return self._back_to_kept(text)
+
+
+def unread_line(boxes: Iterable[tuple[str, DecimalBox | WholeBox]]) -> str:
+    """The first of the (label, box) pairs whose box holds text that is no value, as one line ("Onset: 1.5 is not a
+    frame number (0 to 299)"); "" where each holds a value. Boxes disabled are not asked (their value is not used)."""
+    return next((line for label, box in boxes if box.isEnabled() and (line := box.unread_line(label))), "")

@@ -759,7 +759,7 @@ def summarise(out_dir: str | Path, folds: Sequence[Fold] | None, class_names: Se
     pooled = f"all {metrics['n']} samples{seen}" if "checkpoint" in spec else \
         f"pooled over {metrics['n_folds']} fold{'s' if metrics['n_folds'] != 1 else ''}"
     image = confusion_image(np.asarray(metrics["confusion"]), names,
-                            title=f"{pooled}, UF1 {metrics['uf1']:.3f}{named}")
+                            title=f"{pooled}, UF1 {metrics['uf1']:.3f}{named}", name=out / "confusion.png")
     summary = render_summary(spec, metrics)
     write_set({**(more or {}),
                out / "predictions.csv": lambda tmp: pred.to_csv(tmp, index=False),

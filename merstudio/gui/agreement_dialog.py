@@ -56,8 +56,8 @@ from PySide6.QtWidgets import (
 
 from merstudio.agreement.report import COLUMN_HELP, MODEL_CODER, _integer_columns, coefficient_text
 from merstudio.errors import MerstudioError
-from merstudio.gui.look import fit_screen
-from merstudio.gui.numbers import DecimalBox, WholeBox
+from merstudio.gui.look import ERROR_COLOUR, fit_screen, on_window
+from merstudio.gui.numbers import DecimalBox, WholeBox, unread_line
 from merstudio.gui.plain_text import literal_tip
 from merstudio.gui.workers import TaskWorker
 
@@ -327,11 +327,11 @@ class AgreementDialog(QDialog):
             it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             it.setCheckState(Qt.CheckState.Checked)
             self.coder_list.addItem(it)
-        self.tolerance = WholeBox(self)
+        self.tolerance = WholeBox(self, what="number of frames")
         self.tolerance.setRange(0, 1000)
         self.tolerance.setSuffix(" frames")
         self.tolerance.setValue(tolerance)
-        self.iou = DecimalBox(self)
+        self.iou = DecimalBox(self, what="number")
         self.iou.setRange(0.05, 1.0)
         self.iou.setSingleStep(0.05)
         self.iou.setValue(iou)
@@ -358,6 +358,11 @@ class AgreementDialog(QDialog):
         form.addRow("Coders", coders_box)
         form.addRow("Onset/apex/offset tolerance", self.tolerance)
         form.addRow("or IoU at least", self.iou)
+        # text in either box that is no value, said (the report stays that of the values before it) (h310)
+        self.number_problem = QLabel("", self)
+        self.number_problem.setStyleSheet(f"color: {on_window(self, ERROR_COLOUR)}")
+        self.number_problem.setVisible(False)
+        form.addRow(self.number_problem)
         form.addRow("Videos", self.scope)
         form.addRow("", self.all_coded)
         self.header = QLabel(self)
@@ -426,6 +431,8 @@ class AgreementDialog(QDialog):
         self.coder_list.itemChanged.connect(self._ticked)
         self.tolerance.valueChanged.connect(lambda *_: self.recompute())
         self.iou.valueChanged.connect(lambda *_: self.recompute())
+        for box in (self.tolerance, self.iou):
+            box.textValid.connect(self._numbers_typed)  # `1.5` typed: said and Recompute off, not Enter doing nothing
         self.scope.currentIndexChanged.connect(lambda *_: self._scope_changed())
         self.all_coded.toggled.connect(lambda *_: self.recompute())
         _abandoned_workers().idle.connect(self._start_waiting)  # a closed dialog's computation ended
@@ -546,6 +553,14 @@ class AgreementDialog(QDialog):
                 self.coder_list.addItem(it)
         self.coder_list.blockSignals(False)
         self._fit_list()
+
+    def _numbers_typed(self) -> str:
+        """'' when the tolerance and IoU typed are values, else the one line why (shown; Recompute is disabled)."""
+        msg = unread_line((("Tolerance", self.tolerance), ("IoU", self.iou)))
+        self.number_problem.setText(msg)
+        self.number_problem.setVisible(bool(msg))
+        self.recompute_button.setEnabled(not msg)
+        return msg
 
     def _recompute_clicked(self) -> None:
         self._offer(self._new_coders)  # the coders new since the report was marked out of date

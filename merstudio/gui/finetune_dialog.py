@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
 from merstudio.errors import MerstudioError
 from merstudio.gui.checkpoint_dialog import WARN_COLOUR
 from merstudio.gui.failures import failure_line
-from merstudio.gui.look import fit_screen, on_window
-from merstudio.gui.numbers import DecimalBox, WholeBox
+from merstudio.gui.look import ERROR_COLOUR, fit_screen, on_window
+from merstudio.gui.numbers import DecimalBox, WholeBox, unread_line
 from merstudio.gui.questions import ask
 from merstudio.model.columns import NONE_CLASS
 from merstudio.names import name_sort_key
@@ -182,11 +182,11 @@ class FinetuneDialog(QDialog):
         self.out = QLineEdit(self)
         self.out.setPlaceholderText("automatic: <checkpoint>-ftN.pt beside the project")
         form.addRow("New checkpoint", self.out)
-        self.epochs = WholeBox(self)
+        self.epochs = WholeBox(self, what="number of epochs")
         self.epochs.setRange(1, 1000)
         self.epochs.setValue(15)
         form.addRow("Epochs", self.epochs)
-        self.lr = DecimalBox(self, exponent=True)  # `1e-4`, as `merstudio finetune --lr` takes it
+        self.lr = DecimalBox(self, exponent=True, what="learning rate")  # `1e-4`, as `merstudio finetune --lr` takes it
         self.lr.setDecimals(5)
         self.lr.setRange(1e-5, 1.0)
         self.lr.setSingleStep(1e-4)
@@ -194,7 +194,7 @@ class FinetuneDialog(QDialog):
         form.addRow("Learning rate", self.lr)
         # `merstudio finetune --min-per-class`: a lab's rare class (1 repression event) refused the run with no way
         # out in the app (a105)
-        self.min_per_class = WholeBox(self)
+        self.min_per_class = WholeBox(self, what="number of events")
         self.min_per_class.setRange(1, 1000)
         self.min_per_class.setValue(int(self._extra.pop("min_per_class", MIN_TRAIN_PER_CLASS)))
         self.min_per_class.setToolTip("The fewest accepted events a class the project has events of needs to train "
@@ -207,7 +207,7 @@ class FinetuneDialog(QDialog):
         the split the run would use."""
         self.holdout = QComboBox(self)
         self.holdout.addItems(["video", "subject"])
-        self.fraction = DecimalBox(self)
+        self.fraction = DecimalBox(self, what="fraction")
         self.fraction.setRange(0.05, 0.9)
         self.fraction.setSingleStep(0.05)
         self.fraction.setValue(0.25)
@@ -330,6 +330,11 @@ class FinetuneDialog(QDialog):
         body = QVBoxLayout(content)
         body.setContentsMargins(0, 0, 0, 0)
         body.addLayout(form)
+        # text in a number box that is no value, said (Start is off meanwhile): Enter did nothing, unexplained (h310)
+        self.number_problem = QLabel("", self)
+        self.number_problem.setStyleSheet(f"color: {on_window(self, ERROR_COLOUR)}")
+        self.number_problem.setVisible(False)
+        body.addWidget(self.number_problem)
         body.addWidget(self.stage_label)
         body.addWidget(self.bar)
         body.addWidget(self.plot, 1)
@@ -364,6 +369,8 @@ class FinetuneDialog(QDialog):
         self.fraction.valueChanged.connect(self.update_data)  # how many groups are held out: the hold-out check
         self.fresh_split.toggled.connect(self.update_data)
         self.min_per_class.valueChanged.connect(self.update_data)
+        for box in (self.epochs, self.lr, self.min_per_class, self.fraction):
+            box.textValid.connect(self._numbers_typed)  # `1.5` epochs typed: said and Start off
 
     def _class_map(self) -> Any:
         return self.class_map.currentText().strip() or self._extra.get("class_map")
@@ -380,7 +387,17 @@ class FinetuneDialog(QDialog):
         self.split_label.setText(self._split_text())  # its counts follow the events, as the row above
         self.data_label.setStyleSheet("" if ok else f"QLabel {{ color: {on_window(self, WARN_COLOUR)}; }}")
         if not self.is_running():
-            self.start_button.setEnabled(ok)
+            self.start_button.setEnabled(ok and not self._numbers_typed())
+
+    def _numbers_typed(self) -> str:
+        """'' when each number box holds a value, else the one line why (shown; Start is disabled meanwhile)."""
+        msg = unread_line((("Epochs", self.epochs), ("Learning rate", self.lr),
+                           ("Min events per class", self.min_per_class), ("Hold-out fraction", self.fraction)))
+        self.number_problem.setText(msg)
+        self.number_problem.setVisible(bool(msg))
+        if not self.is_running():
+            self.start_button.setEnabled(self._data_ok and not msg)
+        return msg
 
     def _data_text(self) -> tuple[str, bool]:
         ckpt = self.checkpoint.text().strip()
@@ -579,7 +596,7 @@ class FinetuneDialog(QDialog):
 
     # ------------------------------------------------------------------ slots
     def _set_running(self, running: bool) -> None:
-        self.start_button.setEnabled(not running and self._data_ok)
+        self.start_button.setEnabled(not running and self._data_ok and not self._numbers_typed())
         self.cancel_button.setEnabled(running)
         for w in (self.checkpoint, self.browse_button, self.out, self.epochs, self.lr, self.min_per_class,
                   self.holdout, self.fraction, self.mix, self.fresh_split, self.class_map):

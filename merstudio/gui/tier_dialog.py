@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from merstudio.gui.look import ERROR_COLOUR, TITLE_BAR, fit_screen, on_window
-from merstudio.gui.numbers import WholeBox
+from merstudio.gui.numbers import WholeBox, unread_line
 from merstudio.gui.plain_text import escaped, literal_tip, menu_text
 from merstudio.names import fold_name, name_sort_key
 
@@ -346,7 +346,7 @@ class TierMapDialog(QDialog):
                             "emotion | AUs: merstudio's own 'happiness | 6+12', or an emotion alone; apex: the "
                             "coder's apex, an annotation inside one of their events setting its apex (a Phase "
                             "tier's 'apex' part)")
-            face = WholeBox(self)
+            face = WholeBox(self, what="face number")
             face.setRange(0, 999)
             who = str(getattr(t, "participant", "") or "")
             rule = self.participant_face.get(who, int(getattr(t, "face", 0))) if who else nobody
@@ -366,8 +366,8 @@ class TierMapDialog(QDialog):
             self.rows[t.tier] = (box, name, kind)
             self.face_boxes[t.tier] = face
             self.prefilled_faces[t.tier] = rule  # where the import puts it unless told: a remembered face is passed
-            box.toggled.connect(self.validate)
             name.textChanged.connect(self.validate)
+            face.textValid.connect(self.validate)  # `1.5` typed: said and OK off, not Enter doing nothing (h310)
         grid.setColumnStretch(2, 1)
         grid.setRowStretch(len(info.tiers) + 1, 1)  # rows at the top, under their headings, not spread out
         self.tick_all = QPushButton("Tick all", self)
@@ -408,6 +408,7 @@ class TierMapDialog(QDialog):
             for w in (name, kind, self.face_boxes[tier]):
                 box.toggled.connect(w.setEnabled)
                 w.setEnabled(box.isChecked())
+            box.toggled.connect(self.validate)  # after the face box follows the tick: an unticked row's is not asked
         self.validate()
         self.rows_area = scroll
         self.resize(self._natural_size())
@@ -469,8 +470,10 @@ class TierMapDialog(QDialog):
         """'' when the rows make a mapping to import, else why not (shown; the OK button is disabled)."""
         on = [t for t in self.rows if self.row(t)[0]]
         unnamed = [t for t in on if not self.row(t)[1]]
-        msg = ""
-        if unnamed:
+        msg = unread_line((f"Face of tier {t}", self.face_boxes[t]) for t in on)
+        if msg:
+            pass  # the face typed is no face number: said first, as the event dialog says its frames
+        elif unnamed:
             msg = f"Name the coder of tier {unnamed[0]!r}" + (f" (and {len(unnamed) - 1} more)" if len(unnamed) > 1
                                                                else "")
         elif not on and not self.info.has_own:

@@ -42,7 +42,8 @@ from PySide6.QtWidgets import (
 )
 
 from merstudio.gui.failures import failure_line
-from merstudio.gui.numbers import DecimalBox
+from merstudio.gui.look import ERROR_COLOUR, on_window
+from merstudio.gui.numbers import DecimalBox, unread_line
 from merstudio.io.frames import IndexCancelled, VideoSource, indexing, known_index
 from merstudio.io.identity import changed_line
 from merstudio.project.videos import ChangedVideo
@@ -159,7 +160,7 @@ class FolderRateDialog(QDialog):
         label.setWordWrap(True)
         lay.addWidget(label)
         form = QFormLayout()
-        self.spin = DecimalBox(self)  # `29.97` typed under a German locale is 29.97 fps, never 2997 (a111)
+        self.spin = DecimalBox(self, what="frame rate")  # `29.97` typed under a German locale is 29.97 fps, never 2997 (a111)
         self.spin.setRange(0.01, 10_000.0)  # the CLI's --fps bounds (cli.bounds.FPS_MIN, FPS_MAX)
         self.spin.setDecimals(3)
         self.spin.setSuffix(" fps")
@@ -170,12 +171,26 @@ class FolderRateDialog(QDialog):
         self.rerun.setChecked(analysed)
         self.rerun.setVisible(analysed)
         lay.addWidget(self.rerun)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        self.problem = QLabel("", self)
+        self.problem.setStyleSheet(f"color: {on_window(self, ERROR_COLOUR)}")
+        lay.addWidget(self.problem)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                        self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        self.spin.textValid.connect(self.validate)  # `0.` typed: said and OK off, not Enter doing nothing (h310)
+        self.validate()
         self.spin.setFocus()
         self.spin.selectAll()
+
+    def validate(self) -> str:
+        """'' when the rate typed is a rate, else the one line why (shown, and OK is disabled)."""
+        msg = unread_line((("Frame rate", self.spin),))
+        self.problem.setText(msg)
+        self.problem.setVisible(bool(msg))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not msg)
+        return msg
 
 
 def ask_folder_rate(win: Any, video: Any, assumed: bool, analysed: bool, events: int) -> tuple[float, bool] | None:

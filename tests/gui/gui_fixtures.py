@@ -332,3 +332,23 @@ def wrapped_readout(qtbot, one: str, two: str):
     r.set_lines(one, two)
     assert r.item.textWidth() > 0  # wrapped onto several lines
     return r
+
+
+def shown_agreement_dialog(qtbot):
+    """The agreement dialog over two coders' one matched event each (tolerance and IoU boxes at their defaults)."""
+    from merstudio.agreement import agreement_from_events
+    from merstudio.gui.agreement_dialog import AgreementDialog
+    from merstudio.project import Event
+
+    evs = [Event(1, 10, 12, 15, emotion="happiness", coder="ann", id=1),
+           Event(1, 11, 12, 16, emotion="happiness", coder="bob", id=2)]
+
+    def compute(**kw):
+        return agreement_from_events(evs, coders=kw["coders"], tolerance=kw["tolerance"], iou=kw["iou"],
+                                     frame_counts={1: 600})
+
+    dlg = AgreementDialog(compute, ["ann", "bob"])
+    qtbot.addWidget(dlg)
+    dlg.show()
+    return dlg
+

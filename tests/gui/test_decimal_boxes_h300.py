@@ -12,6 +12,7 @@ import types
 from pathlib import Path
 
 import pytest
+from gui_fixtures import shown_agreement_dialog
 
 from merstudio.project import Event
 
@@ -82,19 +83,7 @@ def test_a_frame_rate_is_shown_without_grouping_and_garbage_keeps_it(qtbot, loca
 
 @pytest.mark.parametrize("text", ["0.3", "0,3"])
 def test_the_agreement_iou_is_the_number_typed(qtbot, locale, text):
-    from merstudio.agreement import agreement_from_events
-    from merstudio.gui.agreement_dialog import AgreementDialog
-
-    evs = [Event(1, 10, 12, 15, emotion="happiness", coder="ann", id=1),
-           Event(1, 11, 12, 16, emotion="happiness", coder="bob", id=2)]
-
-    def compute(**kw):
-        return agreement_from_events(evs, coders=kw["coders"], tolerance=kw["tolerance"], iou=kw["iou"],
-                                     frame_counts={1: 600})
-
-    dlg = AgreementDialog(compute, ["ann", "bob"])
-    qtbot.addWidget(dlg)
-    dlg.show()
+    dlg = shown_agreement_dialog(qtbot)
     assert dlg.iou.value() == 0.5
     assert typed(qtbot, dlg.iou, text) == pytest.approx(0.3)
 

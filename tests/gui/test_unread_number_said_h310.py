@@ -8,11 +8,10 @@ from __future__ import annotations
 import types
 
 import pytest
+from gui_fixtures import shown_agreement_dialog
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from support.elan_files import tier_values_eaf
-
-from merstudio.project import Event
 
 pytestmark = pytest.mark.gui
 
@@ -47,19 +46,7 @@ def test_the_frame_rate_dialog_says_a_rate_that_is_none(qtbot):
 
 
 def test_the_agreement_dialog_says_a_tolerance_or_iou_that_is_none(qtbot):
-    from merstudio.agreement import agreement_from_events
-    from merstudio.gui.agreement_dialog import AgreementDialog
-
-    evs = [Event(1, 10, 12, 15, emotion="happiness", coder="ann", id=1),
-           Event(1, 11, 12, 16, emotion="happiness", coder="bob", id=2)]
-
-    def compute(**kw):
-        return agreement_from_events(evs, coders=kw["coders"], tolerance=kw["tolerance"], iou=kw["iou"],
-                                     frame_counts={1: 600})
-
-    dlg = AgreementDialog(compute, ["ann", "bob"])
-    qtbot.addWidget(dlg)
-    dlg.show()
+    dlg = shown_agreement_dialog(qtbot)
     _type(qtbot, dlg.tolerance, "1.5")
     assert dlg.number_problem.isVisible()
     assert dlg.number_problem.text() == "Tolerance: 1.5 is not a number of frames (0 to 1000)"

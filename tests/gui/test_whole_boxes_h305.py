@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gui_fixtures import shown_agreement_dialog
 from support.elan_files import tier_values_eaf
 
 from merstudio.project import Event
@@ -43,23 +44,6 @@ def behaviour_dialog(qtbot):
 
     gaze = Behaviour("gaze away", kind="state", id=1)
     dlg = BehaviourEventDialog(BehaviourEvent(video_id=1, behaviour_id=1, onset=10, offset=20), [gaze], 5000)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    return dlg
-
-
-def agreement_dialog(qtbot):
-    from merstudio.agreement import agreement_from_events
-    from merstudio.gui.agreement_dialog import AgreementDialog
-
-    evs = [Event(1, 10, 12, 15, emotion="happiness", coder="ann", id=1),
-           Event(1, 11, 12, 16, emotion="happiness", coder="bob", id=2)]
-
-    def compute(**kw):
-        return agreement_from_events(evs, coders=kw["coders"], tolerance=kw["tolerance"], iou=kw["iou"],
-                                     frame_counts={1: 600})
-
-    dlg = AgreementDialog(compute, ["ann", "bob"])
     qtbot.addWidget(dlg)
     dlg.show()
     return dlg
@@ -120,7 +104,7 @@ def test_a_step_then_a_decimal_keeps_the_stepped_value(qtbot, locale):
 
 
 def test_every_whole_box_reads_digits_alone(qtbot, tmp_path, locale):
-    ev, bh, ag = event_dialog(qtbot), behaviour_dialog(qtbot), agreement_dialog(qtbot)
+    ev, bh, ag = event_dialog(qtbot), behaviour_dialog(qtbot), shown_agreement_dialog(qtbot)
     ft, tier = finetune_dialog(qtbot, tmp_path), tier_dialog(qtbot, tmp_path)
     boxes = {"onset": ev.onset, "apex": ev.apex, "offset": ev.offset, "behaviour start": bh.onset,
              "behaviour end": bh.offset, "tolerance": ag.tolerance, "epochs": ft.epochs,
@@ -136,7 +120,7 @@ def test_every_whole_box_reads_digits_alone(qtbot, tmp_path, locale):
 
 
 def test_the_tolerance_keeps_its_suffix_and_reads_what_is_typed_before_it(qtbot, locale):
-    dlg = agreement_dialog(qtbot)
+    dlg = shown_agreement_dialog(qtbot)
     tol = dlg.tolerance
     assert tol.text().endswith(" frames")
     assert typed(qtbot, tol, "5") == 5

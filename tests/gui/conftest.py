@@ -199,3 +199,15 @@ def locale(request):
     QLocale.setDefault(chosen)
     yield chosen
     QLocale.setDefault(before)
+
+
+@pytest.fixture
+def class_project(tmp_path):
+    """A project of one video (smile.mp4) with events of the classes negative, positive and surprise, for the
+    fine-tuning dialog's tests; closed after."""
+    from gui_fixtures import class_coded_project
+
+    project = class_coded_project(tmp_path, ["smile.mp4"], ["negative", "positive", "surprise"])
+    yield project
+    project.close()
+

@@ -352,3 +352,26 @@ def shown_agreement_dialog(qtbot):
     dlg.show()
     return dlg
 
+
+def shown_event_dialog(qtbot, frames: int):
+    """The event dialog over an event at 10-12-15 coded by Zoë, in a video of ``frames`` frames."""
+    from merstudio.gui.dialogs import EventDialog
+    from merstudio.project import Event
+
+    dlg = EventDialog(Event(video_id=1, onset=10, apex=12, offset=15, coder="Zoë"), frames)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    return dlg
+
+
+def shown_behaviour_dialog(qtbot, frames: int):
+    """The behaviour-event dialog over a 'gaze away' state at 10-20, in a video of ``frames`` frames."""
+    from merstudio.gui.behaviours import BehaviourEventDialog
+    from merstudio.project.behaviours import Behaviour, BehaviourEvent
+
+    gaze = Behaviour("gaze away", kind="state", id=1)
+    dlg = BehaviourEventDialog(BehaviourEvent(video_id=1, behaviour_id=1, onset=10, offset=20), [gaze], frames)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    return dlg
+

@@ -7,7 +7,7 @@ from __future__ import annotations
 import types
 
 import pytest
-from gui_fixtures import class_coded_project, shown_finetune_dialog
+from gui_fixtures import shown_finetune_dialog
 
 pytestmark = pytest.mark.gui
 
@@ -15,10 +15,8 @@ CLASSES = ["negative", "positive", "surprise"]
 
 
 @pytest.fixture
-def project(tmp_path):
-    project = class_coded_project(tmp_path, ["smile.mp4"], CLASSES)
-    yield project
-    project.close()
+def project(class_project):
+    return class_project
 
 
 def _result(project, labels):

@@ -6,11 +6,9 @@ event and behaviour-event dialogs show one line naming the field and disable OK 
 from __future__ import annotations
 
 import pytest
+from gui_fixtures import shown_behaviour_dialog, shown_event_dialog
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
-
-from merstudio.project import Event
-from merstudio.project.behaviours import Behaviour, BehaviourEvent
 
 pytestmark = pytest.mark.gui
 
@@ -28,27 +26,8 @@ def _type(qtbot, box, text: str) -> None:
         qtbot.keyClick(box, Qt.Key.Key_Delete)
 
 
-def _event_dialog(qtbot):
-    from merstudio.gui.dialogs import EventDialog
-
-    dlg = EventDialog(Event(video_id=1, onset=10, apex=12, offset=15, coder="Zoë"), 300)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    return dlg
-
-
-def _behaviour_dialog(qtbot):
-    from merstudio.gui.behaviours import BehaviourEventDialog
-
-    gaze = Behaviour("gaze away", kind="state", id=1)
-    dlg = BehaviourEventDialog(BehaviourEvent(video_id=1, behaviour_id=1, onset=10, offset=20), [gaze], 300)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    return dlg
-
-
 def test_enter_on_a_decimal_frame_is_said_and_accepts_nothing(qtbot, locale):
-    dlg = _event_dialog(qtbot)
+    dlg = shown_event_dialog(qtbot, 300)
     accepted = []
     dlg.accepted.connect(lambda: accepted.append(True))
     _type(qtbot, dlg.onset, "1.5")
@@ -68,7 +47,7 @@ def test_enter_on_a_decimal_frame_is_said_and_accepts_nothing(qtbot, locale):
 
 
 def test_the_event_dialog_says_each_box_and_what_comes_first(qtbot, locale):
-    dlg = _event_dialog(qtbot)
+    dlg = shown_event_dialog(qtbot, 300)
     _type(qtbot, dlg.offset, "")
     assert dlg.problem.text() == "Offset: type a frame number (0 to 299)" and not _ok(dlg).isEnabled()
     _type(qtbot, dlg.offset, "1,000")
@@ -84,7 +63,7 @@ def test_the_event_dialog_says_each_box_and_what_comes_first(qtbot, locale):
 
 
 def test_the_behaviour_event_dialog_says_it_too(qtbot, locale):
-    dlg = _behaviour_dialog(qtbot)
+    dlg = shown_behaviour_dialog(qtbot, 300)
     accepted = []
     dlg.accepted.connect(lambda: accepted.append(True))
     assert dlg.problem.text() == "" and _ok(dlg).isEnabled()

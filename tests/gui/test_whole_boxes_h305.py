@@ -9,11 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gui_fixtures import shown_agreement_dialog
+from gui_fixtures import shown_agreement_dialog, shown_behaviour_dialog, shown_event_dialog
 from support.elan_files import tier_values_eaf
-
-from merstudio.project import Event
-from merstudio.project.behaviours import Behaviour, BehaviourEvent
 
 pytestmark = pytest.mark.gui
 
@@ -28,25 +25,6 @@ def typed(qtbot, box, text: str) -> int:
     qtbot.keyClicks(box, text)
     box.interpretText()
     return box.value()
-
-
-def event_dialog(qtbot):
-    from merstudio.gui.dialogs import EventDialog
-
-    dlg = EventDialog(Event(video_id=1, onset=10, apex=12, offset=15, coder="Zoë"), 5000)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    return dlg
-
-
-def behaviour_dialog(qtbot):
-    from merstudio.gui.behaviours import BehaviourEventDialog
-
-    gaze = Behaviour("gaze away", kind="state", id=1)
-    dlg = BehaviourEventDialog(BehaviourEvent(video_id=1, behaviour_id=1, onset=10, offset=20), [gaze], 5000)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    return dlg
 
 
 def finetune_dialog(qtbot, tmp_path):
@@ -70,7 +48,7 @@ def tier_dialog(qtbot, tmp_path):
 
 
 def test_a_number_with_a_decimal_or_thousands_sign_is_never_a_frame(qtbot, locale):
-    dlg = event_dialog(qtbot)
+    dlg = shown_event_dialog(qtbot, 5000)
     for text in NOT_WHOLE:
         assert typed(qtbot, dlg.onset, text) == 10, (text, dlg.onset.text())
         assert dlg.onset.text() == "10"  # shown back as the value it kept
@@ -82,7 +60,7 @@ def test_a_number_with_a_decimal_or_thousands_sign_is_never_a_frame(qtbot, local
 
 
 def test_the_text_typed_stays_as_typed_until_taken(qtbot, locale):
-    dlg = event_dialog(qtbot)
+    dlg = shown_event_dialog(qtbot, 5000)
     dlg.onset.setFocus()
     dlg.onset.lineEdit().selectAll()
     qtbot.keyClicks(dlg.onset, "1.5")
@@ -98,13 +76,14 @@ def test_the_text_typed_stays_as_typed_until_taken(qtbot, locale):
 
 
 def test_a_step_then_a_decimal_keeps_the_stepped_value(qtbot, locale):
-    dlg = event_dialog(qtbot)
+    dlg = shown_event_dialog(qtbot, 5000)
     dlg.onset.stepBy(3)
     assert typed(qtbot, dlg.onset, "12.34") == 13
 
 
 def test_every_whole_box_reads_digits_alone(qtbot, tmp_path, locale):
-    ev, bh, ag = event_dialog(qtbot), behaviour_dialog(qtbot), shown_agreement_dialog(qtbot)
+    ev, bh = shown_event_dialog(qtbot, 5000), shown_behaviour_dialog(qtbot, 5000)
+    ag = shown_agreement_dialog(qtbot)
     ft, tier = finetune_dialog(qtbot, tmp_path), tier_dialog(qtbot, tmp_path)
     boxes = {"onset": ev.onset, "apex": ev.apex, "offset": ev.offset, "behaviour start": bh.onset,
              "behaviour end": bh.offset, "tolerance": ag.tolerance, "epochs": ft.epochs,
@@ -130,7 +109,7 @@ def test_the_tolerance_keeps_its_suffix_and_reads_what_is_typed_before_it(qtbot,
 
 def test_the_keys_typed_into_the_line_edit_read_the_same(qtbot, locale):
     """As the h300 test types (keys to the line edit itself)."""
-    dlg = event_dialog(qtbot)
+    dlg = shown_event_dialog(qtbot, 5000)
     for text in ("12.34", "1,000", "1.5"):
         dlg.onset.setFocus()
         dlg.onset.lineEdit().selectAll()

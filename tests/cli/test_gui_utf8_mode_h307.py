@@ -123,7 +123,11 @@ def test_doctor_says_the_app_runs_in_utf8_mode_under_an_8bit_locale(monkeypatch:
     from merstudio.cli import doctor
 
     monkeypatch.setattr(doctor.sys, "platform", "linux")
-    monkeypatch.setattr(doctor.sys, "flags", argparse.Namespace(utf8_mode=0))
+    # every flag kept but utf8_mode: doctor.sys is the sys module, and an import inside (codecs.lookup of a codec
+    # not yet loaded, as when this test runs early in a worker) reads sys.flags.verbose
+    flags = {name: getattr(sys.flags, name) for name in dir(sys.flags) if not name.startswith(("_", "n_"))
+             and not callable(getattr(sys.flags, name))}
+    monkeypatch.setattr(doctor.sys, "flags", argparse.Namespace(**{**flags, "utf8_mode": 0}))
     monkeypatch.delenv("PYTHONUTF8", raising=False)
     monkeypatch.setattr("locale.getencoding", lambda: "ISO-8859-1")
     assert doctor._utf8_mode_note() == ("; the app runs in Python's UTF-8 mode (file names as Qt's), this locale's "

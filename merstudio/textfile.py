@@ -157,8 +157,8 @@ def _not_utf8(path: Path, data: bytes, exc: UnicodeDecodeError, bom: bool) -> st
     except UnicodeDecodeError:
         text = ""
     if not text or not _latin(text):
-        raise InputError(f"{where}, nor Latin text in Windows-1252 (saved in another code page, such as GBK or "
-                         f"Shift-JIS?): {UTF8_HOW}; nothing read") from None
+        raise InputError(f"{where}, nor Latin text in Windows-1252 (saved in another code page: Cyrillic, Greek, "
+                         f"Central European, Turkish, Chinese, Japanese?): {UTF8_HOW}; nothing read") from None
     _say(f"{path.name}: {CP1252_NOTE}")
     return text
 

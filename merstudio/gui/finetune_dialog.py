@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -281,6 +281,7 @@ class FinetuneDialog(QDialog):
         self.use_label = WrappedLabel("", self)  # whether the next analyses use the new model
         self._stage = ""  # the run's stage now (STAGE_TEXT's keys)
         self._cancelling = False
+        self.stop_line = ""  # how the run ask_stop last stopped ended, in one line (Session.stop_finetune says it)
         self._clock: Callable[[], float] = time.monotonic  # the epochs' times, for the time left (tests set it)
         self._training_since: float | None = None
         self._left = ""  # "about 9 min left", as the stage line last said it ("" before an epoch ended)
@@ -558,15 +559,29 @@ class FinetuneDialog(QDialog):
     def ask_stop(self) -> bool:
         """Before something that ends a running fine-tuning (this dialog's Close, another project opened, the
         window closed): ask "Stop it?" (it was cancelled without a word: 9-16 minutes of training gone). True: nothing
-        runs now (stopped, its thread ended, ``stopped`` said so); False: keep training, the close is not done."""
+        runs now (stopped, its thread ended, ``stopped`` said so; or it finished meanwhile, ``finetuned`` said so), and
+        ``stop_line`` says how it ended; False: keep training, the close is not done."""
         if not self.is_running():
             return True
         left = f" ({self._left})" if self._left else ""
         if not self._ask_stop_question(f"A fine-tuning is running{left}. Stop it?"):
             return False
         self.shutdown()
-        self.stage_label.setText("Cancelled: no checkpoint was written.")
-        self.stopped.emit("Fine-tuning stopped: no checkpoint was written.")
+        # The run may have ended on its own while the question was up, or before it saw the cancel (scoring and
+        # saving look at it no more): its last signals, still queued, are taken now (the window may close before
+        # they arrive), and its end is said as it was. It said "no checkpoint was written" beside the one saved (a114).
+        QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
+        assert self.worker is not None
+        outcome = self.worker.outcome
+        if outcome == "ok" and self.result is not None:  # finished: _on_done said so (Done., finetuned)
+            self.stop_line = f"The fine-tuning finished before it could stop: {self.result.checkpoint} was saved."
+            return True
+        if outcome == "failed":
+            self.stop_line = f"Fine-tuning stopped by an error: {self.error}"
+        else:
+            self.stage_label.setText("Cancelled: no checkpoint was written.")
+            self.stop_line = "Fine-tuning stopped: no checkpoint was written."
+        self.stopped.emit(self.stop_line)
         return True
 
     def _ask_stop_question(self, question: str) -> bool:

@@ -687,14 +687,14 @@ class Session(QObject):
     def stop_finetune(self) -> bool:
         """A fine-tuning running asks "A fine-tuning is running (about N min left). Stop it?" (its dialog's
         ask_stop, which its own Close asks too; it was cancelled without a word: minutes of training gone). True:
-        none runs now (stopped: said in a box, as the project's video going clears the status line); False: Keep
-        training, the close is not done."""
+        none runs now (stopped, or finished while it asked: said in a box, as the project's video going clears the
+        status line); False: Keep training, the close is not done."""
         dlg = getattr(self.win, "finetune_dialog", None)
         if dlg is None or not dlg.is_running():
             return True
         if not dlg.ask_stop():
             return False
-        self.win.show_info("Fine-tuning stopped: no checkpoint was written.")
+        self.win.show_info(dlg.stop_line)  # stopped, or finished while the question was up (its checkpoint named)
         return True
 
     def save_project_as(self, path: Path, reopen: bool = True) -> Path | None:

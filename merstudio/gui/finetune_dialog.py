@@ -105,6 +105,7 @@ class FinetuneThread(QThread):
         self._fn, self._args, self._kwargs = fn, args, kwargs
         self._cancel = threading.Event()
         self.outcome = ""  # "ok" | "cancelled" | "failed"
+        self.result: Any = None  # the FinetuneResult of an "ok" run
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -123,7 +124,7 @@ class FinetuneThread(QThread):
             self.outcome = "failed"
             self.failed.emit(failure_line("fine-tuning", exc))
         else:
-            self.outcome = "ok"
+            self.outcome, self.result = "ok", res
             self.succeeded.emit(res)
 
 
@@ -573,8 +574,9 @@ class FinetuneDialog(QDialog):
         QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
         assert self.worker is not None
         outcome = self.worker.outcome
-        if outcome == "ok" and self.result is not None:  # finished: _on_done said so (Done., finetuned)
-            self.stop_line = f"The fine-tuning finished before it could stop: {self.result.checkpoint} was saved."
+        if outcome == "ok":  # finished: _on_done said so (Done., finetuned)
+            saved = getattr(self.worker.result, "checkpoint", None) or "its checkpoint"
+            self.stop_line = f"The fine-tuning finished before it could stop: {saved} was saved."
             return True
         if outcome == "failed":
             self.stop_line = f"Fine-tuning stopped by an error: {self.error}"

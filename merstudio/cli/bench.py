@@ -19,6 +19,7 @@ from merstudio.atomic import check_not_input
 from merstudio.cli.bounds import JOBS_MAX, real, whole
 from merstudio.cli.main import EpilogFormatter
 from merstudio.errors import InputError
+from merstudio.training.cpu import cpu_model
 
 ALL = ("decode", "landmarks", "pipeline", "stages", "model", "gui", "memory", "seek", "loso", "batch")
 DEFAULT = ("decode", "landmarks", "pipeline", "stages", "model", "gui")
@@ -107,46 +108,19 @@ def _drive(bar: Any) -> Callable[[int, int], None]:
     return progress
 
 
-def cpu_model() -> str:
-    """The CPU's model name, which the figures depend on: /proc/cpuinfo's "model name" on Linux (x86; ARM's
-    kernels may give none), else what the platform says (its processor, at least its architecture)."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
-            for line in f:
-                key, sep, value = line.partition(":")
-                if sep and key.strip() == "model name" and value.strip():
-                    return " ".join(value.split())
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def _cpu_bfloat16() -> dict[str, Any]:
     """The CPU's bfloat16 hardware (doctor's line): whether it has any, the flags that decide training's
-    arithmetic (amx_bf16, avx512_bf16; bfloat16 only with AMX) and that arithmetic, so that a figure can be
+    arithmetic (amx_bf16, avx512_bf16; bfloat16 with AMX, or AVX512-BF16 on AMD) and that arithmetic, so that a figure can be
     matched to a machine of the same kind. None where unknown."""
     try:
-        from merstudio.training.run import cpu_bfloat16_path
-        from merstudio.training.trainer import cpu_computes_bfloat16
+        from merstudio.training.cpu import cpu_bfloat16_path, cpu_computes_bfloat16, has_flag
 
         path = cpu_bfloat16_path()
         return {"cpu_bfloat16": path != "none",
-                "cpu_flags": {"amx_bf16": path == "AMX", "avx512_bf16": _has_flag("avx512_bf16")},
+                "cpu_flags": {"amx_bf16": path == "AMX", "avx512_bf16": has_flag("avx512_bf16")},
                 "training_arithmetic": "bfloat16" if cpu_computes_bfloat16() else "float32"}
     except (ImportError, OSError, RuntimeError):  # no usable torch: the figures are still worth writing
         return {"cpu_bfloat16": None, "cpu_flags": None, "training_arithmetic": None}
-
-
-def _has_flag(flag: str) -> bool | None:
-    """Whether /proc/cpuinfo lists `flag` (None where it cannot be read)."""
-    from merstudio.training.run import CPUINFO
-
-    try:
-        text = CPUINFO.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    return any(flag in line.partition(":")[2].split() for line in text.splitlines()
-               if line.startswith(("flags", "Features")))
 
 
 def _run(args: argparse.Namespace, what: tuple[str, ...], video: Path, cores: list[int]) -> int:

@@ -121,19 +121,10 @@ def _check_torch() -> tuple[str, str]:
 
     if torch.cuda.is_available():
         return "ok", f"{torch.__version__}, CUDA {torch.version.cuda}: {torch.cuda.get_device_name(0)}"
-    from merstudio.training.run import cpu_bfloat16_path
-    from merstudio.training.trainer import cpu_computes_bfloat16
+    from merstudio.training.cpu import why_arithmetic
 
     # the path, not only "bfloat16": AMX and AVX512-BF16 round differently (run.json records it as "cpu_bfloat16")
-    path = cpu_bfloat16_path()
-    # and why: only AMX makes bfloat16 training faster; AVX512-BF16 alone measured slower than float32
-    if cpu_computes_bfloat16():
-        trains = "trains in bfloat16, faster than float32 with AMX"
-    elif path == "AVX512-BF16":
-        trains = "trains in float32, as bfloat16 without AMX measured slower"
-    else:
-        trains = "trains in float32"
-    arith = f"bfloat16 in hardware: {path}, {trains}" if path != "none" else f"no bfloat16 in hardware: {trains}"
+    arith = why_arithmetic()
     return "ok", f"{torch.__version__}, CPU ({torch.get_num_threads()} threads; {arith}; no CUDA device)"
 
 

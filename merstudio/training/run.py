@@ -46,6 +46,7 @@ from merstudio.model.config import (
     TRAIN_ABLATION_NAMES,
 )
 from merstudio.training.checks import fold_class_gaps
+from merstudio.training.cpu import cpu_bfloat16_path
 from merstudio.training.metrics import (
     compute_metrics,
     confusion_image,
@@ -88,26 +89,6 @@ _RECORD_ONLY = ("merstudio_version", "arithmetic", "cpu_bfloat16", "data", "conf
 # the input's record of what the training inputs were (training.data: precomputed flow images, clips), beside the
 # settings the app prepares video with: recorded, not compared (an older run folder lacks it and still resumes)
 _INPUT_RECORD_ONLY = ("training_source",)
-CPUINFO = Path("/proc/cpuinfo")
-
-
-def cpu_bfloat16_path() -> str:
-    """Which hardware computes this CPU's bfloat16: "AMX" (its tiles, where oneDNN goes first), "AVX512-BF16" or
-    "none". The two paths round differently, so one seed's bfloat16 figures agree only between machines of the same
-    path (an AMX Xeon and an AVX512-BF16 EPYC both "train in bfloat16"). From /proc/cpuinfo's flags (amx_bf16,
-    avx512_bf16); without it (not Linux), from torch's probes."""
-    try:
-        flags = {f for line in CPUINFO.read_text(encoding="utf-8", errors="replace").splitlines()
-                 if line.startswith(("flags", "Features")) for f in line.partition(":")[2].split()}
-    except OSError:
-        probe = {name: getattr(torch.cpu, f"_is_{name}_supported", None) for name in ("amx_tile", "avx512_bf16")}
-        try:  # private, hence looked up
-            flags = {"amx_bf16" if name == "amx_tile" else name for name, fn in probe.items() if fn and fn()}
-        except RuntimeError:
-            flags = set()
-    if "amx_bf16" in flags:
-        return "AMX"
-    return "AVX512-BF16" if "avx512_bf16" in flags else "none"
 
 
 def parse_ablate(spec: str | Sequence[str] | None) -> list[str]:

@@ -25,6 +25,7 @@ from merstudio.errors import InputError, MerstudioError
 from merstudio.model.device import pick_device
 from merstudio.model.tta import flip_flow, probabilities
 from merstudio.training.checks import check_settings
+from merstudio.training.cpu import cpu_computes_bfloat16
 from merstudio.training.metrics import compute_metrics
 from merstudio.training.protocols import DataArrays, inner_validation_split
 
@@ -152,18 +153,6 @@ class TrainProgress:
 
 
 ProgressFn = Callable[[TrainProgress], None]
-
-
-def cpu_computes_bfloat16() -> bool:
-    """Whether training gains from bfloat16 on this CPU: AMX tiles, where oneDNN's bfloat16 convolutions take
-    ~27 % less time than float32 ones. AVX512-BF16 alone is not enough: on a Xeon with avx512_bf16 and no amx_*
-    flags a training step took 57-65 CPU-ms in bfloat16 against 42-44 in float32, each of 4 alternated pairs
-    slower (2026-12-07; docs/model.md, Speed); without either, bfloat16 is emulated and slower still."""
-    fn = getattr(torch.cpu, "_is_amx_tile_supported", None)  # private, hence looked up
-    try:
-        return bool(fn is not None and fn())
-    except RuntimeError:
-        return False
 
 
 def training_precision(setting: str, device: torch.device) -> str:

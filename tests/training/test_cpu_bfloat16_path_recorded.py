@@ -11,6 +11,7 @@ import json
 
 import pytest
 
+import merstudio.training.cpu as cpu_mod
 import merstudio.training.run as run_mod
 
 XEON_AMX = "fpu vme avx512f avx512_bf16 amx_bf16 amx_tile amx_int8"
@@ -23,7 +24,7 @@ def cpu(tmp_path, monkeypatch):
     def set_flags(flags: str) -> None:
         info = tmp_path / "cpuinfo"
         info.write_text("".join(f"processor\t: {i}\nmodel name\t: x\nflags\t\t: {flags}\n\n" for i in range(2)))
-        monkeypatch.setattr(run_mod, "CPUINFO", info)
+        monkeypatch.setattr(cpu_mod, "CPUINFO", info)
     return set_flags
 
 
@@ -35,7 +36,7 @@ def test_doctor_names_the_bfloat16_path(cpu, flags, path, monkeypatch):
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     cpu(flags)
-    assert run_mod.cpu_bfloat16_path() == path
+    assert cpu_mod.cpu_bfloat16_path() == path
     status, detail = _check_torch()
     assert status == "ok"
     assert (f"bfloat16 in hardware: {path}," in detail) if path != "none" else ("no bfloat16 in hardware" in detail)

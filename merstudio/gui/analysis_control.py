@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from merstudio.errors import InputError, MerstudioError
+from merstudio.gui.coding import rerun_faces
 from merstudio.gui.dialogs import DEFAULT_EMOTIONS
 from merstudio.gui.failures import failure_line
 from merstudio.gui.results_loader import ResultsLoader, read_curves
@@ -33,6 +34,7 @@ from merstudio.messages import one_line
 from merstudio.model.columns import NONE_CLASS, class_key, class_name
 from merstudio.project import Event
 from merstudio.project.event_store import is_model_proposal
+from merstudio.project.faces import EventFaces, same_person_items
 from merstudio.project.review import same_interval
 
 if TYPE_CHECKING:
@@ -369,14 +371,17 @@ class AnalysisControl(QObject):
             return f"Analysis of {name} stopped as its project closed"
         try:
             total = proj.video(w.video_id).frame_count
-            restored = proj.restore_complete_run(w.video_id, w.replaced_proposals) if not proj.read_only else None
+            back = w.faces_back() if not proj.read_only else EventFaces()
+            restored = proj.restore_complete_run(w.video_id, w.replaced_proposals, event_faces=back.moves()) \
+                if not proj.read_only else None
         except (KeyError, MerstudioError) as exc:
-            total, restored = 0, None
+            total, restored, back = 0, None, EventFaces()
             log.warning("%s: the complete run not made active again (%s)", name, exc)
         line = f"Stopped the analysis of {name} at frame {w.frames_done}" + (f" of {total}" if total else "") + \
             " as its project closed: "
         if restored is not None:
-            return line + "the complete run before it is active again, with its proposals (Ctrl+R re-runs it)"
+            return line + "the complete run before it is active again, with its proposals (Ctrl+R re-runs it)" + \
+                (f"; {m}" if (m := back.back_line()) else "")
         return line + "the frames analysed are kept (Ctrl+R analyses it again)"
 
     def shutdown(self) -> None:
@@ -572,6 +577,7 @@ class AnalysisControl(QObject):
         self._at = (0, 0)
         proj = self.win.project  # the open proposals as the run starts: an edit from now on is kept (_keep_edited)
         self._open_at_start = {e.id: _review_fields(e) for e in proj.proposals(w.video_id)} if proj else {}
+        w.steps_mark = self.win.coding.mark_steps()  # their events are numbered as the run re-done (rerun_faces)
         self._refresh.start()
         w.start()
         if note or kept:
@@ -713,7 +719,8 @@ class AnalysisControl(QObject):
                 self.last_warnings.append(kept)
             # only checks the new run is the active one (nothing is re-analysed); the steps the coder undid while
             # it ran stay redoable above it
-            self.win.coding.push_background(step)
+            self.win.coding.push_background(step, rerun_faces(step.project, vid, step.previous_id, step.new_id,
+                                                              w.faces_at_start, w.steps_mark))
         video = self.win.video
         if video is not None and vid == video.id:
             # the stored rows, as a reopen shows them; a switch to another video before they are in: said, as below
@@ -733,13 +740,19 @@ class AnalysisControl(QObject):
         kept = [e for e in w.replaced_proposals if e.id in start and _review_fields(e) != start[e.id]]
         if not kept:
             return ""
+        # numbered as the run re-done (unless given a face of this run's while it went): to their person's face
+        was = {e.id: e.face_id for e in kept}
+        kept = same_person_items(proj, w.video_id, step.previous_id, step.new_id, kept, w.faces_at_start)[0] \
+            if w.faces_at_start is not None else kept
         new = [p for p in w.new_proposals if not any(same_interval(p, k) for k in kept)]
         try:
             step.after = proj.replace_proposals(w.video_id, new + kept)
         except MerstudioError as exc:
             return f"the {len(kept)} proposal(s) you edited during the run were replaced ({exc}): Edit > Undo " \
                    "brings them back"
-        what = ", ".join(f"{e.emotion or 'proposal'} {e.onset}-{e.offset}" for e in kept)
+        what = ", ".join(f"{e.emotion or 'proposal'} {e.onset}-{e.offset}"
+                         + (f" to face {e.face_id}, its person's in the new run" if was[e.id] != e.face_id else "")
+                         for e in kept)
         return f"kept {len(kept)} proposal{'s' * (len(kept) != 1)} you edited during the run ({what}) in place " \
                "of the new run's"
 
@@ -786,7 +799,8 @@ class AnalysisControl(QObject):
             return ""
         name = self.video_name(vid)
         try:
-            restored = proj.restore_complete_run(vid, w.replaced_proposals)
+            back = w.faces_back()  # the events coded on the re-run's faces: to their person's in the run restored
+            restored = proj.restore_complete_run(vid, w.replaced_proposals, event_faces=back.moves())
         except MerstudioError as exc:
             if how == "cancelled":  # the cancelled run stays active: the undo step puts the complete one back
                 self.win.show_error(f"{name}: the cancelled re-run could not be set aside ({exc}); Edit > Undo "
@@ -802,8 +816,9 @@ class AnalysisControl(QObject):
             self.win.video_view.set_turn(self.view_turn())
             self.win.transport.request_current()
         ended = "was cancelled" if how == "cancelled" else how
+        moved = back.back_line()
         return (f"{name}: the re-run {ended}; the complete run before it is shown again, with its proposals (the "
-                f"{how} run's frames are kept, inactive, until the next run)")
+                f"{how} run's frames are kept, inactive, until the next run)" + (f"; {moved}" if moved else ""))
 
     # ---------------------------------------------------------------- model runs kept as overlays
     def keep_predictions(self) -> str | None:

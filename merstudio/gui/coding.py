@@ -7,7 +7,7 @@ selection is announced with ``eventsChanged`` and the views (timeline, events ta
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
@@ -24,11 +24,14 @@ from merstudio.gui.undo import (
     ImportEventsCommand,
     ProjectCommand,
     ProjectUndoStack,
+    RerunAnalysisCommand,
     StepGuard,
     set_status,
 )
 from merstudio.pathnames import name_key
-from merstudio.project import Event
+from merstudio.project import Event, Project
+from merstudio.project.behaviours import BehaviourEvent
+from merstudio.project.faces import same_person_items
 
 if TYPE_CHECKING:
     from merstudio.gui.main_window import MainWindow
@@ -362,15 +365,30 @@ class Coding(QObject):
         finally:
             self._pushing = False
 
-    def push_background(self, cmd: ProjectCommand) -> None:
+    def mark_steps(self) -> object:
+        """Mark the steps in the history now (a re-run begins: the events they hold are numbered as the run it
+        re-does numbers the faces, :func:`rerun_faces`); returns the mark."""
+        mark = object()
+        for i in range(self.undo_stack.count()):
+            if isinstance(c := self.undo_stack.command(i), ProjectCommand):
+                setattr(c, _MARK, mark)  # a step's state is its attributes: its twin (_moved) keeps it
+        return mark
+
+    def push_background(self, cmd: ProjectCommand,
+                        renumber: Callable[[ProjectCommand, list[Any]], list[Any]] | None = None) -> None:
         """:meth:`push` a step that happened without the coder (a re-run ending) where the coder stands in the
         history, keeping the steps they undid redoable above it (a plain push drops them: Ctrl+Z during a re-run
-        then lost "Add negative 70-75" for good). Those steps are moved as they are, still undone: nothing in the
-        project changes but ``cmd``'s own change."""
+        then lost "Add negative 70-75" for good). Those steps are moved still undone: nothing in the project changes
+        but ``cmd``'s own change. ``renumber(step, items)``: the events and behaviour events a moved step holds, as
+        they are to be above ``cmd`` (a re-run numbers the people anew: a redo must put an event on its person's
+        face in it, not on the number that person had before)."""
         stack = self.undo_stack
         index = stack.index()
         undone = [_moved(c) for c in (stack.command(i) for i in range(index, stack.count()))
                   if isinstance(c, ProjectCommand) and not c.isObsolete()]
+        if renumber is not None:
+            for c in undone:
+                _renumber_step(c, renumber)
         self.push(cmd)  # QUndoStack deletes the undone steps: their twins go back above it
         if not undone:
             return
@@ -488,6 +506,50 @@ def _moved(cmd: ProjectCommand) -> ProjectCommand:
     QUndoCommand.__init__(twin, text if action == text or not text else f"{text}\n{action}")
     vars(twin).update(vars(cmd))
     return twin
+
+
+_MARK = "rerun_mark"  # the attribute Coding.mark_steps sets
+
+
+def rerun_faces(project: Project, video_id: int, old_run: int, new_run: int,
+                at_start: Mapping[tuple[str, int], int] | None,
+                mark: object | None) -> Callable[[ProjectCommand, list[Any]], list[Any]]:
+    """:meth:`Coding.push_background`'s ``renumber`` for a re-run of ``video_id`` (``old_run`` re-done by
+    ``new_run``): a step in the history as it began (``mark``, Coding.mark_steps) holds events numbered as
+    ``old_run``: each goes to its person's face in ``new_run`` (project.faces.same_person_items); a step made while
+    it went, only those still as they were then (``at_start``, project.faces.faces_at_start: the rest were coded
+    on the re-run's faces)."""
+    def renumber(step: ProjectCommand, items: list[Any]) -> list[Any]:
+        before = mark is not None and getattr(step, _MARK, None) is mark
+        if not before and at_start is None:
+            return items
+        return same_person_items(project, video_id, old_run, new_run, items, None if before else at_start)[0]
+    return renumber
+
+
+def _renumber_step(cmd: ProjectCommand, renumber: Callable[[ProjectCommand, list[Any]], list[Any]]) -> None:
+    """Give the events and behaviour events ``cmd`` holds (AddEventCommand.event, EditEventCommand.before/after,
+    ImportEventsCommand.events, BehaviourEventCommand.before/after, ...: a step's state is its attributes) the
+    faces ``renumber`` gives them. A re-run's own step is left alone (its proposals are its runs')."""
+    if isinstance(cmd, RerunAnalysisCommand):
+        return
+    held: list[tuple[str, int | None]] = []  # (attribute, index in its list or None) of each item, in order
+    items: list[Any] = []
+    for name, value in vars(cmd).items():
+        for i, v in ([(None, value)] if not isinstance(value, list) else list(enumerate(value))):
+            if isinstance(v, Event | BehaviourEvent):
+                held.append((name, i))
+                items.append(v)
+    if not items:
+        return
+    lists: dict[str, list[Any]] = {}  # new lists: the dropped original shares the old ones
+    for (name, i), new in zip(held, renumber(cmd, items), strict=True):
+        if i is None:
+            setattr(cmd, name, new)
+        else:
+            lists.setdefault(name, list(getattr(cmd, name)))[i] = new
+    for name, value in lists.items():
+        setattr(cmd, name, value)
 
 
 def _nothing() -> None:

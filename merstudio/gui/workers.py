@@ -24,7 +24,17 @@ from merstudio.gui.state import OVERLAY_LANDMARKS
 from merstudio.io.frames import adopt_index
 from merstudio.project import Event, Project
 from merstudio.project.analyses import EVENT_FACES, MODEL_CLASSES, MODEL_IDENTITY
-from merstudio.project.faces import EventFaces, carry_face_edits, describe_edit, remap_face, same_person_faces
+from merstudio.project.faces import (
+    EventFaces,
+    carry_face_edits,
+    coded_on_faces,
+    describe_edit,
+    faces_at_start,
+    faces_back,
+    numbered_before,
+    remap_face,
+    same_person_faces,
+)
 from merstudio.project.portraits import encode as encode_portraits
 from merstudio.project.review import unreviewed_proposals
 
@@ -254,6 +264,9 @@ class AnalysisWorker(QThread):
         self.status = ""
         self.error = ""
         self.analysis_id: int | None = None  # the run this worker stores
+        # the video's events' faces as it began ((kind, id): face; project.faces.faces_at_start), None before
+        self.faces_at_start: dict[tuple[str, int], int] | None = None
+        self.steps_mark: object | None = None  # the undo steps in the history as it began (Coding.mark_steps)
         self.warnings: list[str] = []  # the run's (known at the end): a damaged file, a turned input
         self.turned: int | None = None  # degrees clockwise the run turned the frames (known at the end)
         # a re-run's proposals: those it replaced and those it stored (None: not replaced, e.g. cancelled)
@@ -295,6 +308,9 @@ class AnalysisWorker(QThread):
                 if names:
                     run_settings[MODEL_CLASSES] = [str(n) for n in names]
             aid = self.project.begin_analysis(self.video_id, run_settings, device=device, model=model)
+            # before its first row: from here on the window shows this run's faces, and an event coded or given a
+            # face is numbered as this run numbers them (the run's end moves only those numbered before)
+            self.faces_at_start = faces_at_start(self.project, self.video_id)
             self.analysis_id = aid
             batch: list[dict] = []
             last = time.monotonic()
@@ -377,8 +393,22 @@ class AnalysisWorker(QThread):
         prev = self.project.previous_analysis(self.video_id)
         if prev is None:
             return None
+        coded = coded_on_faces(self.project, self.video_id)
+        if self.faces_at_start is not None:  # one coded on this run's faces while it went stays where it was coded
+            coded = [c for c in coded if numbered_before(self.faces_at_start, c)]
         return same_person_faces(self.project, self.video_id, prev.id, aid,
-                                 last=self.project.last_frame_stored(self.video_id))
+                                 last=self.project.last_frame_stored(self.video_id), coded=coded)
+
+    def faces_back(self) -> EventFaces:
+        """This re-run ended cancelled or failed over a complete run, which is to be made active again: the events
+        coded on this run's faces while it went, each to its person's face in that run (project.faces.faces_back).
+        None to move when it is no such run (a first run, a complete one, or one over a run not complete either)."""
+        proj, vid, at_start = self.project, self.video_id, self.faces_at_start
+        cur, prev = proj.analysis(vid), proj.previous_analysis(vid)
+        if at_start is None or cur is None or cur.id != self.analysis_id or cur.status == "complete" \
+                or prev is None or prev.status != "complete":
+            return EventFaces()
+        return faces_back(proj, vid, cur.id, prev.id, at_start)
 
     def _event_faces_line(self, aid: int, faces: EventFaces) -> str:
         """What the run did with the events' faces, as the project made it ("" when it kept them all where they

@@ -174,6 +174,21 @@ class EventFaces:
         return "; ".join(parts)
 
 
+    def back_line(self) -> str:
+        """:meth:`line` for :func:`faces_back`: the events coded during a re-run set aside ("" when none moved or
+        was left)."""
+        parts = []
+        if self.moved:
+            one = len(self.moved) == 1
+            parts.append(f"{_events(len(self.moved))} coded during the re-run moved to the face of "
+                         f"{'its person' if one else 'their people'} in the run shown again: "
+                         + ", ".join(f"{c} from face {c.face} to face {f}" for c, f in self.moved))
+        if left := self.lost + self.unchecked:
+            parts.append(f"{_events(len(left))} coded during the re-run left on the re-run's face number (its person "
+                         "not found in the run shown again): " + ", ".join(f"{c} on face {c.face}" for c in left))
+        return "; ".join(parts)
+
+
 def _events(n: int) -> str:
     return f"{n} event{'s' * (n != 1)}"
 
@@ -188,6 +203,61 @@ def coded_on_faces(project: Project, video_id: int) -> list[Coded]:
                   names.get(b.behaviour_id, ""))
             for b in project.behaviour_events(video_id) if b.id is not None]
     return out
+
+
+def faces_at_start(project: Project, video_id: int) -> dict[tuple[str, int], int]:
+    """Each of the video's events' (open proposals too) and behaviour events' face as a re-run begins, by (kind, id)
+    (:class:`Coded`'s kinds): taken once the re-run is the active run and before it stores a row. From then on the
+    app shows the re-run's faces, so an event's face id is numbered as the run re-done numbered its faces only while
+    it is the one it had then (:func:`numbered_before`); one coded, or given another face, while the run goes is
+    numbered as the re-run numbers them."""
+    out = {("event", int(e.id)): e.face_id for e in project.events(video_id) if e.id is not None}
+    out.update({("behaviour", int(b.id)): b.face_id for b in project.behaviour_events(video_id) if b.id is not None})
+    return out
+
+
+def numbered_before(at_start: Mapping[tuple[str, int], int], c: Coded) -> bool:
+    """Whether ``c``'s face id is the run re-done's number (:func:`faces_at_start`): it was there, on that face,
+    as the re-run began (an undo step's event re-added by a redo during the run keeps its id and face: still so)."""
+    return at_start.get((c.kind, c.id)) == c.face
+
+
+def coded_item(item: Any) -> Coded | None:
+    """An Event or BehaviourEvent (an undo step holds them; a proposal too) as :func:`same_person_faces` checks it;
+    None for one not stored yet (no id)."""
+    if getattr(item, "id", None) is None:
+        return None
+    if isinstance(item, Event):
+        return Coded("event", int(item.id), item.onset, item.offset, item.face_id)  # type: ignore[arg-type]
+    end = item.onset if item.offset is None else item.offset
+    return Coded("behaviour", int(item.id), item.onset, end, item.face_id)
+
+
+def same_person_items(project: Project, video_id: int, old_run: int, new_run: int, items: Sequence[Any],
+                      numbered: Mapping[tuple[str, int], int] | None = None) -> tuple[list[Any], EventFaces]:
+    """``items`` (Events, proposals, BehaviourEvents of the video: what an undo step or a kept proposal holds), each
+    on the face of ``new_run`` that is the person it has in ``old_run`` (:func:`same_person_faces`); with
+    ``numbered`` (:func:`faces_at_start`), only those numbered as ``old_run`` there (the rest already are as
+    ``new_run``). Those whose person it does not find stay as they are. Returns (the items, what it found)."""
+    coded = [(item, c) for item in items if (c := coded_item(item)) is not None
+             and getattr(item, "video_id", video_id) == video_id and (numbered is None or numbered_before(numbered, c))]
+    if not coded:
+        return list(items), EventFaces()
+    found = same_person_faces(project, video_id, old_run, new_run, coded=[c for _, c in coded])
+    to = {(c.kind, c.id, c.face): f for c, f in found.moved}
+    out = [replace(item, face_id=to[(c.kind, c.id, c.face)])
+           if (c := coded_item(item)) is not None and (c.kind, c.id, c.face) in to else item for item in items]
+    return out, found
+
+
+def faces_back(project: Project, video_id: int, left_run: int, back_run: int,
+               at_start: Mapping[tuple[str, int], int]) -> EventFaces:
+    """A re-run (``left_run``) cancelled or failed, set aside for the complete run it re-did (``back_run``): the
+    events and behaviour events coded, or given their face, while it went are numbered as its faces
+    (:func:`faces_at_start`), so each goes to ``back_run``'s face that is its person (:func:`same_person_faces`);
+    those coded before it are on ``back_run``'s numbers already (it moved none: Project.finish_analysis)."""
+    coded = [c for c in coded_on_faces(project, video_id) if not numbered_before(at_start, c)]
+    return same_person_faces(project, video_id, left_run, back_run, coded=coded) if coded else EventFaces()
 
 
 def same_person_faces(project: Project, video_id: int, old_run: int, new_run: int, last: int | None = None,

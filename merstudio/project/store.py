@@ -1024,17 +1024,23 @@ class Project(SettingTables, VideoTables, AnalysisTables, OverlayTables, EventTa
                         restored[int(vid)] = run
         return restored
 
-    def restore_complete_run(self, video_id: int, proposals: Iterable[Event] | None = None) -> int | None:
+    def restore_complete_run(self, video_id: int, proposals: Iterable[Event] | None = None,
+                             event_faces: Sequence[Sequence[Any]] = ()) -> int | None:
         """After a re-run failed or was interrupted: when the video's active run did not complete and its previous
         run did, make the previous one active again (the partial run stays, inactive: a record, and the run a next
         re-run replaces, see :meth:`begin_analysis`); with ``proposals``, the open proposals become those (what the
-        re-run replaced, should it have got that far), in the same transaction. Returns the run made active, None
-        when nothing changed (a first run, or the active run is complete)."""
+        re-run replaced, should it have got that far), in the same transaction. ``event_faces``: (kind, id, face
+        before, face after) of the events coded on the re-run's faces while it went, each to its person's face in
+        the run made active (:func:`merstudio.project.faces.faces_back`), moved in the same transaction (one still on
+        its face). Returns the run made active, None when nothing changed (a first run, or the active run is
+        complete)."""
         evs = self._checked_proposals(video_id, proposals) if proposals is not None else None
         with self._tx() as con:
             restored = self._restore_complete_run(con, video_id)
             if restored is not None and evs is not None:
                 self._replace_proposals(con, video_id, evs)
+            if restored is not None and event_faces:
+                self._move_event_faces(con, video_id, event_faces)
             return restored
 
     @staticmethod

@@ -43,7 +43,8 @@ this one has not, merged in one transaction, the other file opened read-only and
   events, overlays, neutral frames or who is in it, none of them the merge's) stays, with that work: only what the
   merge brought to it goes (:class:`MergeUndone` says which and why); so does a coder it added whom events,
   behaviour events or coded marks left in the project name. Merged again (a redo), it is matched by its content,
-  not added twice.
+  not added twice. A redo (``apply_merge(project, plan, again=undone)``) gives every row the merge inserted the id
+  it had, its history records their place: the undo steps after the merge that name them redo.
 """
 
 from __future__ import annotations
@@ -284,6 +285,11 @@ class MergeDone:
     rates_before: dict[int, float] = field(default_factory=dict)  # frame folders given the other copy's rate: as was
     # the settings it wrote (neutral frames, rate marks) as written: an undo tells them from ones changed since
     settings_written: dict[str, Any] = field(default_factory=dict)
+    # the id each row it inserted got, by what the row is: ("video", the other copy's id), ("behaviour", the other
+    # copy's id), ("event", i), ("bevent", i), ("overlay", i), i its place in the plan's list; and the history
+    # records it appended for each plan item ("event"/"bevent", i), with their row ids: what a redo gives back
+    ids: dict[tuple[str, int], int] = field(default_factory=dict)
+    logged: dict[tuple[str, int], list[tuple[int, Rec]]] = field(default_factory=dict)
 
     def line(self, analysis_said: Collection[int] = ()) -> str:
         """The done line (``analysis_said``: see MergePlan.rate_text)."""
@@ -311,6 +317,10 @@ class MergeUndone:
     behaviours: list[str] = field(default_factory=list)
     coders: list[str] = field(default_factory=list)
     named_by: tuple[str, ...] = ()  # ('events', 'behaviour events', 'coded marks'), those that name ``coders``
+    done: MergeDone | None = None  # what it took back: a redo (apply_merge's ``again``) gives its rows their ids
+    # the largest event_history and behaviour_event_history row ids once undone: a record under a taken-back id
+    # past these is another event's (one that got the id since), so the redo leaves that id to it
+    tops: tuple[int, int] = (0, 0)
 
     def line(self) -> str:
         """'second.mp4 kept in the project: it holds an analysis and 4 open proposals made since the merge (what
@@ -689,11 +699,35 @@ def _plan_rates(us: Project, them: Project, plan: MergePlan, name_of: Any) -> No
                                    "project set-fps to change it)")
 
 
-def apply_merge(project: Project, plan: MergePlan) -> MergeDone:
+def apply_merge(project: Project, plan: MergePlan, again: MergeUndone | None = None) -> MergeDone:
     """Write ``plan`` into ``project`` in one transaction (all of it or, on any failure, nothing). Returns what was
-    written, for :func:`undo_merge`."""
+    written, for :func:`undo_merge`. ``again``: what undo_merge returned of this plan's last apply (a redo): every
+    video, behaviour, event, behaviour event, overlay and history record that apply inserted comes back under the id
+    it had (its history records as they were, in their place), as an undone add's redo keeps its event's id, so the
+    undo steps after the merge that name them (an edit of an event it brought) redo; an id something else took
+    since is left to it, the row numbered on as a first apply numbers it."""
     done = MergeDone(plan)
+    prior = again.done if again is not None and again.done is not None else MergeDone(plan)
+    top, btop = again.tops if again is not None else (0, 0)
     with project._tx() as con:
+        def back(key: tuple[str, int], table: str, history: str = "", since: int = 0) -> int | None:
+            """The id the last apply gave ``key``, where still free: no row of ``table`` has it, and (``history``)
+            no record of another event was logged under it after the undo."""
+            rid = prior.ids.get(key)
+            if rid is None or con.execute(f"SELECT 1 FROM {table} WHERE id = ?", (rid,)).fetchone():
+                return None
+            if history and con.execute(f"SELECT 1 FROM {history} WHERE event_id = ? AND id > ? LIMIT 1",
+                                       (rid, since)).fetchone():
+                return None
+            return rid
+
+        def log(key: tuple[str, int], eid: int, hist: Sequence[Rec], table: str = "event_history") -> list[int]:
+            """``hist`` appended under ``eid``, each record under its row id of the last apply where free (the
+            history in its order: records logged since by the steps after the merge come after it)."""
+            rows = _append(con, eid, hist, table, [n for n, _ in prior.logged.get(key, [])])
+            done.logged[key] = list(zip(rows, hist, strict=True))
+            return rows
+
         vmap = {k: v for k, v in plan.video_map.items() if v is not None}
         found: set[int] = set()  # the other copy's ids of new videos that are here now (matched as they are)
         for theirs_id, r in zip([k for k, v in plan.video_map.items() if v is None], plan.videos_new, strict=True):
@@ -705,33 +739,45 @@ def apply_merge(project: Project, plan: MergePlan) -> MergeDone:
                 vmap[theirs_id] = int(here[0])
                 found.add(theirs_id)
                 continue
-            row = {k: r[k] for k in _VIDEO_COPY if k in r}
+            vrow = {"id": back(("video", theirs_id), "videos"), **{k: r[k] for k in _VIDEO_COPY if k in r}}
             place = Path(str(r["path"]))
-            row["relpath"] = _relpath(place, project.path.parent) if place.is_absolute() else r.get("relpath")
-            vmap[theirs_id] = _insert(con, "videos", row)
+            vrow["relpath"] = _relpath(place, project.path.parent) if place.is_absolute() else r.get("relpath")
+            vmap[theirs_id] = done.ids["video", theirs_id] = _insert(con, "videos", vrow)
             done.videos.append(vmap[theirs_id])
         bmap = {k: v for k, v in plan.behaviour_map.items() if v is not None}
         new_beh = [k for k, v in plan.behaviour_map.items() if v is None]
         for theirs_id, r in zip(new_beh, plan.behaviours_new, strict=True):
-            bmap[theirs_id] = _insert(con, "behaviours", {k: v for k, v in r.items() if k != "id"})
+            kept = prior.ids.get(("behaviour", theirs_id))
+            if kept is not None and con.execute("SELECT 1 FROM behaviours WHERE id = ? AND name = ?",
+                                                (kept, r["name"])).fetchone():
+                # kept by the undo (behaviour events made since code it): the one, as a video kept is found
+                bmap[theirs_id] = done.ids["behaviour", theirs_id] = kept
+                continue
+            bmap[theirs_id] = done.ids["behaviour", theirs_id] = _insert(
+                con, "behaviours", {**r, "id": back(("behaviour", theirs_id), "behaviours")})
             done.behaviours.append(bmap[theirs_id])
         for name in plan.coders:
             if con.execute("INSERT OR IGNORE INTO coders VALUES (?, ?)", (name, time.time())).rowcount:
                 done.coders.append(name)
         cols = _columns(con, "events")
-        for c in plan.events:
+        for i, c in enumerate(plan.events):
             if c.kind in ("new", "conflict") and c.theirs is not None:
                 t = {k: v for k, v in c.theirs.items() if k in cols}
                 t["video_id"] = vmap[int(t["video_id"])]
-                eid = int(t["id"])
-                if not (c.keep_id and not _taken(con, eid)):
-                    eid = project._next_event_id(con)
-                t["id"] = eid
+                kept = back(("event", i), "events", "event_history", top)
+                if kept is not None:  # a redo: its id and the records the last apply logged, as they were
+                    eid, hist = kept, [r for _, r in prior.logged.get(("event", i), [])]
+                else:
+                    eid = int(t["id"])
+                    if not (c.keep_id and not _taken(con, eid)):
+                        eid = project._next_event_id(con)
+                    hist = list(c.history) if c.history else [
+                        (time.time(), "create", project.coder or str(t["coder"] or ""), None, _event_json(
+                            {**t, "id": eid}))]
+                t["id"] = done.ids["event", i] = eid
                 _insert(con, "events", t)
                 done.events_added.append(eid)
-                hist = c.history if c.history else ((time.time(), "create", project.coder or str(t["coder"] or ""),
-                                                     None, _event_json(t)),)
-                done.history += _append(con, eid, hist)
+                done.history += log(("event", i), eid, hist)
             elif c.kind == "updated" and c.ours is not None and c.theirs is not None:
                 before = _row(con, "events", int(c.ours["id"]))
                 if before is None:
@@ -742,32 +788,37 @@ def apply_merge(project: Project, plan: MergePlan) -> MergeDone:
                 con.execute(f"UPDATE events SET {', '.join(f'{k} = ?' for k in t)} WHERE id = ?",
                             [*t.values(), before["id"]])
                 done.events_before.append(before)
-                done.history += _append(con, int(before["id"]), c.history)
+                done.history += log(("event", i), int(before["id"]), c.history)
             elif c.kind == "deleted" and c.ours is not None:
                 before = _row(con, "events", int(c.ours["id"]))
                 if before is None:
                     continue
                 con.execute("DELETE FROM events WHERE id = ?", (before["id"],))
                 done.events_before.append(before)
-                done.history += _append(con, int(before["id"]), c.history)
+                done.history += log(("event", i), int(before["id"]), c.history)
         bcols = _columns(con, "behaviour_events")
-        for c in plan.behaviour_events:
+        for i, c in enumerate(plan.behaviour_events):
             if c.theirs is not None and (c.kind == "new" or c.kind == "conflict"):
                 t = {k: v for k, v in c.theirs.items() if k in bcols}
                 t["video_id"], t["behaviour_id"] = vmap[int(t["video_id"])], bmap[int(t["behaviour_id"])]
-                keep = c.keep_id and not con.execute(
+                kept = back(("bevent", i), "behaviour_events", "behaviour_event_history", btop)
+                keep = kept is not None or c.keep_id and not con.execute(
                     "SELECT 1 FROM behaviour_events WHERE id = ? UNION ALL SELECT 1 FROM behaviour_event_history "
                     "WHERE event_id = ? LIMIT 1", (t["id"], t["id"])).fetchone()
-                if not keep:
+                if kept is not None:
+                    t["id"] = kept
+                elif not keep:
                     t["id"] = next_behaviour_event_id(con)
-                bid = _insert(con, "behaviour_events", t)
+                bid = done.ids["bevent", i] = _insert(con, "behaviour_events", t)
                 done.bevents_added.append(bid)
-                # its history comes with an event kept under its id (merging again finds it the same); else, or
-                # with none logged (stored before schema 8), its creation here
-                hist = c.history if keep and c.history else (
-                    (time.time(), "create", project.coder or str(t["coder"]), None,
-                     json.dumps(behaviour_event_row(con, bid))),)
-                done.bhistory += _append(con, bid, hist, "behaviour_event_history")
+                # a redo: the records the last apply logged, as they were; else its history comes with an event
+                # kept under its id (merging again finds it the same); else, or with none logged (stored before
+                # schema 8), its creation here
+                hist = [r for _, r in prior.logged.get(("bevent", i), [])] if kept is not None else \
+                    list(c.history) if keep and c.history else [
+                        (time.time(), "create", project.coder or str(t["coder"]), None,
+                         json.dumps(behaviour_event_row(con, bid)))]
+                done.bhistory += log(("bevent", i), bid, hist, "behaviour_event_history")
             elif c.ours is not None and c.kind in ("updated", "deleted"):
                 before = _row(con, "behaviour_events", int(c.ours["id"]))
                 if before is None:
@@ -780,7 +831,7 @@ def apply_merge(project: Project, plan: MergePlan) -> MergeDone:
                     t["video_id"], t["behaviour_id"] = vmap[int(t["video_id"])], bmap[int(t["behaviour_id"])]
                     con.execute(f"UPDATE behaviour_events SET {', '.join(f'{k} = ?' for k in t)} WHERE id = ?",
                                 [*t.values(), before["id"]])
-                done.bhistory += _append(con, int(before["id"]), c.history, "behaviour_event_history")
+                done.bhistory += log(("bevent", i), int(before["id"]), c.history, "behaviour_event_history")
         # neutral frames: the other copy's faces this one lacks (the setting as it was kept for undo)
         from merstudio.features.neutral import setting_key
 
@@ -798,11 +849,12 @@ def apply_merge(project: Project, plan: MergePlan) -> MergeDone:
             done.settings_written[name] = value
             _put_settings(con, {name: value})
         # overlays this copy lacks (one of the name made here since the preview stays: this copy's is kept)
-        for _, r in plan.overlays:
+        for i, (_, r) in enumerate(plan.overlays):
             vid = vmap[int(r["video_id"])]
             if not con.execute("SELECT 1 FROM overlays WHERE video_id = ? AND name = ?", (vid, r["name"])).fetchone():
-                done.overlays.append(_insert(con, "overlays", {**{k: v for k, v in r.items() if k != "id"},
-                                                               "video_id": vid}))
+                done.ids["overlay", i] = _insert(con, "overlays", {**r, "id": back(("overlay", i), "overlays"),
+                                                                   "video_id": vid})
+                done.overlays.append(done.ids["overlay", i])
         # frame folders' rates the other copy's user set: a new video's mark; a matched one's rate and mark, its runs
         # retimed as setting it here does (one whose rate was set here since the preview keeps it)
         for tvid, rate in plan.rates.items():
@@ -837,7 +889,8 @@ def undo_merge(project: Project, done: MergeDone) -> MergeUndone:
     stays with its row; its neutral frames, changed since, stay as they are), as does a behaviour it added that
     behaviour events made since code, and a coder it added whom events, behaviour events or coded marks left in the
     project name: the result says which and why. An added video that goes takes its per-video settings with it
-    (Project.remove_video: a video added later may get its id)."""
+    (Project.remove_video: a video added later may get its id). The result, given back to :func:`apply_merge` as
+    ``again``, is its redo: the same ids."""
     from merstudio.features.neutral import setting_key
 
     undone = MergeUndone()
@@ -888,6 +941,10 @@ def undo_merge(project: Project, done: MergeDone) -> MergeUndone:
         undone.named_by = tuple(k for k in ("events", "behaviour events", "coded marks")
                                 if any(k in named[c] for c in undone.coders))
         con.executemany("DELETE FROM coders WHERE name = ?", [(c,) for c in done.coders if c not in named])
+        undone.done = done
+        top, btop = (int(con.execute(f"SELECT COALESCE(MAX(id), 0) FROM {t}").fetchone()[0])
+                     for t in ("event_history", "behaviour_event_history"))
+        undone.tops = (top, btop)
     return undone
 
 
@@ -921,11 +978,17 @@ def _taken(con: sqlite3.Connection, eid: int) -> bool:
                             "event_id = ? LIMIT 1", (eid, eid)).fetchone())
 
 
-def _append(con: sqlite3.Connection, eid: int, hist: Iterable[Rec], table: str = "event_history") -> list[int]:
+def _append(con: sqlite3.Connection, eid: int, hist: Iterable[Rec], table: str = "event_history",
+            ids: Sequence[int] = ()) -> list[int]:
+    """The records ``hist`` appended under event ``eid``: their row ids. ``ids``: the row id each should have where
+    free (a redo's), the others numbered on."""
     out = []
-    for tm, action, coder, before, after in hist:
-        cur = con.execute(f"INSERT INTO {table} (event_id, time, action, coder, before, after) "
-                          "VALUES (?,?,?,?,?,?)", (eid, tm, action, coder, before, after))
+    for n, (tm, action, coder, before, after) in enumerate(hist):
+        want = ids[n] if n < len(ids) else None
+        if want is not None and con.execute(f"SELECT 1 FROM {table} WHERE id = ?", (want,)).fetchone():
+            want = None
+        cur = con.execute(f"INSERT INTO {table} (id, event_id, time, action, coder, before, after) "
+                          "VALUES (?,?,?,?,?,?,?)", (want, eid, tm, action, coder, before, after))
         out.append(int(cur.lastrowid or 0))
     return out
 

@@ -1420,7 +1420,8 @@ class MergeStep(ProjectCommand):
     def _do(self) -> None:
         from merstudio.project.merge import apply_merge
 
-        self.done, self.undone = apply_merge(self.project, self.plan), None
+        # a redo: the ids the undone do gave (events, videos, ...), which the steps after it name
+        self.done, self.undone = apply_merge(self.project, self.plan, again=self.undone), None
 
     def _undo(self) -> None:
         from merstudio.project.merge import undo_merge
@@ -1520,29 +1521,37 @@ def ask_merge(win: Any, plan: Any) -> bool:
 # ----------------------------------------------------------------------------- a behaviour events CSV imported
 class BehaviourImportStep(ProjectCommand):
     """A behaviour events CSV (``<stem>_behaviours.csv``) imported as one undo step: its previews' events (each
-    video's) and the behaviours it made, added in one transaction, removed in one."""
+    video's) and the behaviours it made, added in one transaction, removed in one. A redo puts back the behaviours
+    and events the first do stored, under their ids (as an undone add's redo does): the undo steps after it that
+    name them (an edit of an imported event, one coded on a behaviour it made) redo."""
 
     def __init__(self, project: Any, previews: list[Any], notify: Callable[[], None], text: str) -> None:
         super().__init__(text, project, notify)
         self.previews = previews
-        self.added: list[int] = []
-        self.made: list[int] = []
+        self.stored: list[Any] | None = None  # the behaviour events as the first do stored them (with their ids)
+        self.made: list[Any] = []  # the behaviours it made, as stored (with their ids)
 
     def _do(self) -> None:
         from merstudio.interchange import commit_behaviours
 
-        had = {b.id for b in self.project.behaviours()}
         with self.project.transaction():
-            self.added = [e.id for p in self.previews for e in commit_behaviours(self.project, p, skip_bad=True)
-                          if e.id is not None]
-            self.made = [b.id for b in self.project.behaviours() if b.id is not None and b.id not in had]
+            if self.stored is not None:  # a redo: as the first do stored them
+                for b in self.made:
+                    self.project.add_behaviour(b)  # (keeps b.id)
+                for e in self.stored:
+                    self.project.add_behaviour_event(e)  # (keeps e.id)
+                return
+            had = {b.id for b in self.project.behaviours()}
+            self.stored = [e for p in self.previews for e in commit_behaviours(self.project, p, skip_bad=True)
+                           if e.id is not None]
+            self.made = [b for b in self.project.behaviours() if b.id is not None and b.id not in had]
 
     def _undo(self) -> None:
         with self.project.transaction():
-            for eid in self.added:
-                self.project.delete_behaviour_event(eid)
-            for bid in self.made:
-                self.project.delete_behaviour(bid)
+            for e in self.stored or ():
+                self.project.delete_behaviour_event(e.id)
+            for b in self.made:
+                self.project.delete_behaviour(b.id)
 
 
 def _behaviour_previews(ctx: CommandContext, params: Params) -> list[Any]:

@@ -111,6 +111,9 @@ class FinetuneThread(QThread):
         self._cancel.set()
 
     def run(self) -> None:
+        # torch loads here, on this thread, against DEVELOPERS.md's rule, by measure (h314): its C extension holds the
+        # GIL wherever it loads, so the first Start stutters the window 0.2-0.45 s a few times; loaded on the GUI
+        # thread (at Start, or at the dialog's open: test_finetune_dialog_no_torch) it froze it 1.4-2.3 s in one go
         from merstudio.training.trainer import TrainingCancelled
 
         try:

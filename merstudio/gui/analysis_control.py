@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from merstudio.errors import InputError, MerstudioError
-from merstudio.gui.coding import rerun_faces
+from merstudio.gui.coding import rerun_faces, set_aside_faces
 from merstudio.gui.dialogs import DEFAULT_EMOTIONS
 from merstudio.gui.failures import failure_line
 from merstudio.gui.results_loader import ResultsLoader, read_curves
@@ -809,6 +809,9 @@ class AnalysisControl(QObject):
             return f"{name}: the re-run {how} and the complete run before it could not be made active again ({exc})"
         if restored is None:
             return ""
+        # the steps made while it went hold events on its faces: to their person's in the run shown again
+        self.win.coding.renumber_steps(set_aside_faces(proj, vid, w.analysis_id, restored, w.faces_at_start,
+                                                       w.steps_mark))
         video = self.win.video
         if video is not None and video.id == vid:
             self.load()

@@ -374,6 +374,13 @@ class Coding(QObject):
                 setattr(c, _MARK, mark)  # a step's state is its attributes: its twin (_moved) keeps it
         return mark
 
+    def renumber_steps(self, renumber: Callable[[ProjectCommand, list[Any]], list[Any]]) -> None:
+        """Give the events and behaviour events every step in the history holds the faces ``renumber(step, items)``
+        gives them (a re-run set aside: those coded on its faces go to their person's in the run shown again)."""
+        for i in range(self.undo_stack.count()):
+            if isinstance(c := self.undo_stack.command(i), ProjectCommand) and not c.isObsolete():
+                _renumber_step(c, renumber)
+
     def push_background(self, cmd: ProjectCommand,
                         renumber: Callable[[ProjectCommand, list[Any]], list[Any]] | None = None) -> None:
         """:meth:`push` a step that happened without the coder (a re-run ending) where the coder stands in the
@@ -524,6 +531,20 @@ def rerun_faces(project: Project, video_id: int, old_run: int, new_run: int,
         if not before and at_start is None:
             return items
         return same_person_items(project, video_id, old_run, new_run, items, None if before else at_start)[0]
+    return renumber
+
+
+def set_aside_faces(project: Project, video_id: int, left_run: int, back_run: int,
+                    at_start: Mapping[tuple[str, int], int] | None,
+                    mark: object | None) -> Callable[[ProjectCommand, list[Any]], list[Any]]:
+    """:meth:`Coding.renumber_steps`'s ``renumber`` for a re-run of ``video_id`` (``left_run``) cancelled or failed,
+    the complete run it re-did (``back_run``) made active again: a step made while it went (no ``mark``) holds
+    events coded on its faces (those not as they were at its start, ``at_start``): each goes to its person's face
+    in ``back_run``, as the project's did (project.faces.faces_back). A step from before it is left alone."""
+    def renumber(step: ProjectCommand, items: list[Any]) -> list[Any]:
+        if at_start is None or (mark is not None and getattr(step, _MARK, None) is mark):
+            return items
+        return same_person_items(project, video_id, left_run, back_run, items, at_start, during=True)[0]
     return renumber
 
 

@@ -334,10 +334,12 @@ class AnalysisWorker(QThread):
             # cancelled too: the spots of the frames analysed, as the command line keeps them
             # (<name>.spots.partial.csv: Analysis.spots over frames_done, one rule)
             mark = len(self.warnings)  # where this run's own lines go (a cancelled run's frames line goes first)
+            # those numbered as the run re-done, told before the face edits made again below move any of them
+            numbered = self._numbered_before()
             edits = self._carry_face_edits()
             # a re-run may number the people otherwise (fewer faces a frame, a cut tracked anew): the coded events
             # go to the face that is their person in its tracks, with the status below (one undo step with it)
-            faces = self._event_faces(aid)
+            faces = self._event_faces(aid, numbered)
             stay = self.project.events(self.video_id)
             # a re-run: proposals matching reviewed ones (on their person's face) are dropped (the review stands);
             # coded events stay
@@ -388,14 +390,24 @@ class AnalysisWorker(QThread):
         self.warnings += [f"not done again: {line}" for line in missed]
         return done
 
-    def _event_faces(self, aid: int) -> EventFaces | None:
-        """The re-run's face of the person each coded event was coded on (None: a first run)."""
+    def _numbered_before(self) -> set[tuple[str, int]] | None:
+        """(kind, id) of the coded events numbered as the run re-done (project.faces.numbered_before): those the
+        run's end moves to their person's face; None: all (the faces as it began not taken)."""
+        if self.faces_at_start is None:
+            return None
+        return {(c.kind, c.id) for c in coded_on_faces(self.project, self.video_id)
+                if numbered_before(self.faces_at_start, c)}
+
+    def _event_faces(self, aid: int, numbered: set[tuple[str, int]] | None = None) -> EventFaces | None:
+        """The re-run's face of the person each coded event was coded on (None: a first run); ``numbered``
+        (:meth:`_numbered_before`): only those (one coded on this run's faces while it went stays where it was
+        coded)."""
         prev = self.project.previous_analysis(self.video_id)
         if prev is None:
             return None
         coded = coded_on_faces(self.project, self.video_id)
-        if self.faces_at_start is not None:  # one coded on this run's faces while it went stays where it was coded
-            coded = [c for c in coded if numbered_before(self.faces_at_start, c)]
+        if numbered is not None:
+            coded = [c for c in coded if (c.kind, c.id) in numbered]
         return same_person_faces(self.project, self.video_id, prev.id, aid,
                                  last=self.project.last_frame_stored(self.video_id), coded=coded)
 

@@ -234,13 +234,16 @@ def coded_item(item: Any) -> Coded | None:
 
 
 def same_person_items(project: Project, video_id: int, old_run: int, new_run: int, items: Sequence[Any],
-                      numbered: Mapping[tuple[str, int], int] | None = None) -> tuple[list[Any], EventFaces]:
+                      numbered: Mapping[tuple[str, int], int] | None = None,
+                      during: bool = False) -> tuple[list[Any], EventFaces]:
     """``items`` (Events, proposals, BehaviourEvents of the video: what an undo step or a kept proposal holds), each
     on the face of ``new_run`` that is the person it has in ``old_run`` (:func:`same_person_faces`); with
-    ``numbered`` (:func:`faces_at_start`), only those numbered as ``old_run`` there (the rest already are as
-    ``new_run``). Those whose person it does not find stay as they are. Returns (the items, what it found)."""
+    ``numbered`` (:func:`faces_at_start` of a re-run), only those numbered as the run it re-did (the rest are as
+    the re-run already), or with ``during`` only the rest (coded on the re-run's faces while it went). Those whose
+    person it does not find stay as they are. Returns (the items, what it found)."""
     coded = [(item, c) for item in items if (c := coded_item(item)) is not None
-             and getattr(item, "video_id", video_id) == video_id and (numbered is None or numbered_before(numbered, c))]
+             and getattr(item, "video_id", video_id) == video_id
+             and (numbered is None or numbered_before(numbered, c) != during)]
     if not coded:
         return list(items), EventFaces()
     found = same_person_faces(project, video_id, old_run, new_run, coded=[c for _, c in coded])

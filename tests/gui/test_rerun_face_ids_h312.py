@@ -109,3 +109,26 @@ def test_an_open_proposal_edited_during_the_rerun_is_kept_on_its_person(qtbot, q
         line = win.statusBar().currentMessage()
         assert "kept 1 proposal you edited during the run (positive 30-36 to face 1, its person's in the new run)" \
             in line
+
+
+def test_steps_made_during_a_cancelled_rerun_redo_on_their_person(qtbot, qsettings, video_path, tmp_path):
+    """Coded on the run's face 1 (the person on the right) while it goes, then it is cancelled: the complete run
+    is back, where that person is face 2; undoing and redoing the step, or redoing one undone during the run, puts
+    the event there too."""
+    with people_window(qtbot, qsettings, video_path, tmp_path / "two.merproj") as win:
+        vid = win.video.id
+        with parked_rerun(qtbot, win) as gate:
+            win.pick_face(1)
+            assert win.ctx.execute(C.NewEvent, onset=4, apex=6, offset=8, emotion="negative"), win.errors
+            assert win.ctx.execute(C.NewEvent, onset=20, apex=22, offset=24, emotion="positive"), win.errors
+            win.undo_stack.undo()  # "Add positive 20-24" taken back while the run goes
+            win.analysis.cancel()
+            _finish(qtbot, win, gate)
+        assert [(e.onset, e.face_id) for e in win.project.events(vid)] == [(4, 2)]
+        win.undo_stack.redo()
+        assert [(e.onset, e.face_id) for e in win.project.events(vid)] == [(4, 2), (20, 2)]
+        win.undo_stack.undo()
+        win.undo_stack.undo()
+        assert win.project.events(vid) == []
+        win.undo_stack.redo()
+        assert [(e.onset, e.face_id) for e in win.project.events(vid)] == [(4, 2)]

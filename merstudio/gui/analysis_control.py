@@ -819,9 +819,9 @@ class AnalysisControl(QObject):
             self.win.video_view.set_turn(self.view_turn())
             self.win.transport.request_current()
         ended = "was cancelled" if how == "cancelled" else how
-        moved = back.back_line()
-        return (f"{name}: the re-run {ended}; the complete run before it is shown again, with its proposals (the "
-                f"{how} run's frames are kept, inactive, until the next run)" + (f"; {moved}" if moved else ""))
+        moved = back.back_line()  # said before the note in brackets: the status line shows its start
+        return (f"{name}: the re-run {ended}; the complete run before it is shown again, with its proposals"
+                + (f"; {moved}" if moved else "") + f" (the {how} run's frames are kept, inactive, until the next run)")
 
     # ---------------------------------------------------------------- model runs kept as overlays
     def keep_predictions(self) -> str | None:

@@ -180,12 +180,12 @@ class EventFaces:
         parts = []
         if self.moved:
             one = len(self.moved) == 1
-            parts.append(f"{_events(len(self.moved))} coded during the re-run moved to the face of "
-                         f"{'its person' if one else 'their people'} in the run shown again: "
+            parts.append(f"{_events(len(self.moved))} coded during the re-run moved to "
+                         f"{'its person' if one else 'their people'}'s face{'' if one else 's'} there: "
                          + ", ".join(f"{c} from face {c.face} to face {f}" for c, f in self.moved))
         if left := self.lost + self.unchecked:
             parts.append(f"{_events(len(left))} coded during the re-run left on the re-run's face number (its person "
-                         "not found in the run shown again): " + ", ".join(f"{c} on face {c.face}" for c in left))
+                         "not found there): " + ", ".join(f"{c} on face {c.face}" for c in left))
         return "; ".join(parts)
 
 

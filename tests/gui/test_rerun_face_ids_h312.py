@@ -64,8 +64,9 @@ def test_an_event_coded_during_a_cancelled_rerun_goes_to_its_person_in_the_run_s
         (ev,) = win.project.events(vid)
         assert ev.face_id == 2  # the complete run is back: there the person on the right is face 2
         line = win.statusBar().currentMessage()
-        assert "the complete run before it is shown again" in line
-        assert f"event {ev.id} (frames 4-8) from face 1 to face 2" in line
+        assert line.startswith("clip.avi: the re-run was cancelled; the complete run before it is shown again, with "
+                               "its proposals; 1 event coded during the re-run moved to its person's face there: "
+                               f"event {ev.id} (frames 4-8) from face 1 to face 2 (the cancelled run's frames")
 
 
 def test_a_step_undone_during_the_rerun_is_redone_on_its_person(qtbot, qsettings, video_path, tmp_path):

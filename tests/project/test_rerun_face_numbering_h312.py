@@ -87,8 +87,7 @@ def test_a_rerun_set_aside_moves_the_events_coded_during_it_back(proj):
     assert p.analysis(vid).id == first
     assert {e.id: e.face_id for e in p.events(vid)} == {before.id: 1, during.id: 1}  # the right person: 1 here
     assert [x.face_id for x in p.behaviour_events(vid)] == [0]  # the left person
-    assert back.back_line().startswith("2 events coded during the re-run moved to the face of their people in the "
-                                       "run shown again: ")
+    assert back.back_line().startswith("2 events coded during the re-run moved to their people's faces there: ")
 
 
 def test_restore_moves_nothing_when_the_complete_run_does_not_come_back(proj):

@@ -32,6 +32,7 @@ from merstudio.project.events import SOURCES, STATUSES, Event, normalize_aus
 
 __all__ = ["DEFAULT_EMOTIONS", "CheckpointDialog", "EventDialog", "ImportPreviewDialog"]
 
+ORDER_LINE = "need onset <= apex <= offset"  # the event dialog's frames out of order
 NOTE_LINES = 4  # lines of the Edit-event note shown before it scrolls: 70 px at 9 pt, 2 lines at 16 pt were cut
 DEFAULT_EMOTIONS = ("positive", "negative", "surprise", "happiness", "disgust", "repression", "others", "tense",
                     "fear", "sadness", "anger", "contempt")
@@ -107,6 +108,7 @@ class EventDialog(QDialog):
         lay.addWidget(self.buttons)
         for box in (self.onset, self.apex, self.offset):
             box.valueChanged.connect(self.validate)
+            box.lineEdit().textEdited.connect(self._order_typed)
         for typed in (self.onset, self.apex, self.offset, self.confidence):
             typed.textValid.connect(self.validate)  # `1.5` typed: said and OK off, not the old frame taken in silence
         self.aus.textChanged.connect(self.validate)
@@ -121,6 +123,20 @@ class EventDialog(QDialog):
             # which at 16 pt on a 768-px screen squeezed the note to its least (2 lines)
             self.resize(self.size().expandedTo(self.sizeHint()))
             fit_screen(self)
+
+    def _order_typed(self) -> None:
+        # frames out of order are said once taken (h311: never of the `1` on the way to `120`), and no more as soon as
+        # the frames typed are in order: OK, off meanwhile, is on again for the click that takes them
+        if self.problem.text() == ORDER_LINE and self.onset.value() <= self.apex.value() <= self.offset.value():
+            self.validate()
+
+    def accept(self) -> None:
+        # OK clicked on a Mac leaves the focus in a frame box, its text not taken: validate() ran at the last value
+        # taken, not at the frames typed (valueChanged waits for the text to be taken, h311), so the order is checked
+        # here, on the values result_event() reads
+        if self.validate():
+            return
+        super().accept()
 
     def _offer_statuses(self) -> None:
         """The statuses Status offers for the source chosen: "proposal" is the model's (its open proposals, which a
@@ -145,7 +161,7 @@ class EventDialog(QDialog):
             except ValueError as exc:
                 msg = str(exc)
         if not msg and not self.onset.value() <= self.apex.value() <= self.offset.value():
-            msg = "need onset <= apex <= offset"
+            msg = ORDER_LINE
         self.problem.setText(msg)
         # a border is a line: 3:1 is enough (WCAG's non-text contrast)
         self.aus.setStyleSheet(f"border: 1px solid {on_window(self, ERROR_COLOUR, 3.0)}" if "AU" in msg else "")

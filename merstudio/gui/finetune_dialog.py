@@ -608,6 +608,15 @@ class FinetuneDialog(QDialog):
         if not self.is_running():
             self.update_data()  # events coded while it was closed
 
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        # Enter in a field takes what it holds (a number box's value) and presses no button: Browse…, the first
+        # button, was the dialog's default, so Enter after epochs typed opened a file dialog (h311); Start, a run of
+        # minutes, is clicked. A button with the focus still takes Enter itself.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not isinstance(self.focusWidget(), QPushButton):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         if not self.ask_stop():
             event.ignore()

@@ -14,7 +14,12 @@ a number, and the box goes back to the value it had before the edit.
 
 Text in either box that is no value (`1.5` for a frame) is said while it is there, not taken in silence (h309): the box
 emits textValid(False), and Enter leaves it in the box instead of taking the old value and pressing the dialog's OK;
-a dialog shows unread_line() of its boxes and disables OK meanwhile (the event and behaviour-event dialogs)."""
+a dialog shows unread_line() of its boxes and disables OK meanwhile (the event and behaviour-event dialogs).
+
+A value reaches the dialog (valueChanged) only once it is taken: Enter, leaving the field, a step (the arrows, the
+wheel, PageUp), never a prefix on the way to it (h311): with Qt's keyboard tracking, `12` typed into the agreement
+dialog's tolerance computed the whole report at 1 first. value() read before the text is taken (OK clicked on a Mac,
+where the button takes no focus) is the value typed, so OK never uses the one before the edit."""
 
 from __future__ import annotations
 
@@ -93,6 +98,7 @@ class _KeepsValue(_Typed):
 
     def _keep_values(self) -> None:
         box: Any = self
+        box.setKeyboardTracking(False)  # valueChanged for the value taken, never for `1` on the way to `12` (h311)
         self._kept = box.value()  # the value before the text being typed: where a text that is none goes back to
         self._typing = False  # keys typed (or a paste) since the text was last taken
         self._valid = True
@@ -117,7 +123,17 @@ class _KeepsValue(_Typed):
         return f"{label}: {said}{self._range_note()}"
 
     def _range_note(self) -> str:
-        return ""
+        """The values the box takes, written as it shows them: " (0.05 to 1.00)"; its special value text (the least
+        value's) beside the numbers: " (0.000 to 1.000, or none)"."""
+        box: Any = self
+        low, high, special = box.minimum(), box.maximum(), box.specialValueText()
+        if not special:
+            return f" ({box.textFromValue(low)} to {box.textFromValue(high)})"
+        # the special value is a notch below the numbers (a confidence's none at -0.01, steps of 0.05): they start at
+        # the first step above it (0), not at -0.009
+        step = box.singleStep()
+        first = min(high, (math.floor(round(low / step, 9)) + 1) * step) if step > 0 else high
+        return f" ({box.textFromValue(first)} to {box.textFromValue(high)}, or {special})"
 
     def _text_changed(self, _text: str) -> None:
         # each text that is no value (what is said names it: `1.` then `1.5`), and the first that is one again
@@ -159,10 +175,12 @@ class _KeepsValue(_Typed):
         self._taken()
 
     def value(self) -> Any:
-        # read before the text is taken (a Mac's OK clicked leaves the focus in the box): the value it will have
+        # read before the text is taken (a Mac's OK clicked leaves the focus in the box): the value it will have, the
+        # one typed (without keyboard tracking Qt's is still the one before the edit) or, text that is none, that one
         box: Any = self
-        if getattr(self, "_typing", False) and self._read(box.lineEdit().displayText())[1] is None:
-            return self._kept
+        if getattr(self, "_typing", False):
+            typed = self._read(box.lineEdit().displayText())[1]
+            return self._kept if typed is None else typed
         return super().value()  # type: ignore[misc]
 
     def stepBy(self, steps: int) -> None:
@@ -251,9 +269,6 @@ class WholeBox(_KeepsValue, QSpinBox):
         self.what = what
         self.setGroupSeparatorShown(False)
         self._keep_values()
-
-    def _range_note(self) -> str:
-        return f" ({self.minimum()} to {self.maximum()})"
 
     def _read(self, text: str) -> tuple[QValidator.State, int | None]:
         """How far ``text`` is from a value of this box, and the value when it is one."""

@@ -54,11 +54,13 @@ def test_the_event_dialog_says_each_box_and_what_comes_first(qtbot, locale):
     assert dlg.problem.text() == "Offset: 1,000 is not a frame number (0 to 299)"
     _type(qtbot, dlg.offset, "15")
     _type(qtbot, dlg.confidence, "-")
-    assert dlg.problem.text() == "Confidence: - is not a number" and not _ok(dlg).isEnabled()
+    shown = "0,000 to 1,000" if locale.decimalPoint() == "," else "0.000 to 1.000"  # as the box shows numbers (h311)
+    assert dlg.problem.text() == f"Confidence: - is not a number ({shown}, or none)" and not _ok(dlg).isEnabled()
     _type(qtbot, dlg.confidence, "0.5")
     assert dlg.validate() == "" and _ok(dlg).isEnabled()
-    # the order check is said as before, once the frames are frames
+    # the order check is said as before, once the frames are frames and taken (Enter: h311)
     _type(qtbot, dlg.apex, "20")
+    qtbot.keyClick(dlg.apex, Qt.Key.Key_Return)
     assert dlg.problem.text() == "need onset <= apex <= offset"
 
 

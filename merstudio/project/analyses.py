@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import os
 import socket
 import sqlite3
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -35,6 +38,7 @@ if TYPE_CHECKING:  # imported where used: `merstudio project show` needs neither
 
     from merstudio.face.boxes import Box
     from merstudio.io import Timebase
+    from merstudio.project.store import Project
 
 BASE_COLUMNS = ("frame", "face_id", "timestamp", "confidence", "success")
 # a run's settings key, written when it finishes: n where it stored frames 0..n-1, every row's timestamp frame / fps
@@ -52,8 +56,15 @@ MODEL_CLASSES = "model_classes"
 # "moves": [[kind ("event" | "behaviour"), id, face before, face after], ...], "lost": [[kind, id, face, [[frame, x0,
 # y0, x1, y1], ...]], ...]} (those whose person it did not analyse, with that person's boxes: a later re-run finds
 # them by those); making that run active again (undoing the re-run) moves them back, making this one active again
-# (redo) moves them once more
+# (redo) moves them once more. The person's other data follows by the same rule: "moves" also lists ["neutral", face,
+# before, after] (a neutral baseline, matched on its frames: project.neutral) and ["face", face, before, after] (a
+# face's rows in the model overlays, matched on its track), applied as "neutral": [the baselines before, after] and
+# "overlays": [[name, its face column before, after (packed_faces)], ...], which undo and redo put back where
+# nothing changed them since
 EVENT_FACES = "event_faces"
+# a run's settings key, written when it begins (kept in the row, not among ``settings``): the video's neutral
+# baselines then, numbered as the run it re-does; one set while it runs is on its faces already, not moved at its end
+NEUTRAL_AT_START = "neutral_at_start"
 
 
 @dataclass(frozen=True)
@@ -163,9 +174,13 @@ class AnalysisTables(StoreBase):
         (running, interrupted, failed or cancelled) while the run kept before it did: then the incomplete one is
         replaced as before this version and the complete one stays. When neither completed, the newer is kept
         (it is the data there is). All of it, with the insert, in one transaction."""
+        from merstudio.project.neutral import neutral_key  # here: it imports this module (through faces)
+
         now = time.time()
         owner = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": now})
         with self._tx() as con:
+            neutral = con.execute("SELECT value FROM settings WHERE key = ?", (neutral_key(video_id),)).fetchone()
+            noted = {**dict(settings or {}), **({NEUTRAL_AT_START: json.loads(neutral[0])} if neutral else {})}
             runs = con.execute("SELECT id, status, active FROM analyses WHERE video_id = ? ORDER BY id",
                                (video_id,)).fetchall()
             current = next((r for r in runs if r[2]), None)
@@ -179,7 +194,7 @@ class AnalysisTables(StoreBase):
             cur = con.execute(
                 "INSERT INTO analyses (video_id, created, status, columns, settings, device, model, owner, active)"
                 " VALUES (?,?,?,?,?,?,?,?,1)",
-                (video_id, now, "running", "[]", json.dumps(dict(settings or {}), default=str),
+                (video_id, now, "running", "[]", json.dumps(noted, default=str),
                  device, model, owner))
             aid = inserted_id(cur)
         self._storing[aid] = threading.get_ident()
@@ -246,16 +261,17 @@ class AnalysisTables(StoreBase):
         :meth:`set_active_analysis` undoes and redoes), unless the run did not complete while the run it re-did
         did: that one is made active again (:meth:`restore_complete_run`) and the events stay as they are."""
         try:
-            return self._finish(analysis_id, status, found, proposals, event_faces)
+            follow = self._person_faces(analysis_id) if event_faces is not None else None
+            return self._finish(analysis_id, status, found, proposals, event_faces, follow)
         finally:  # its thread is done with it, whatever happened (a run it could not mark is nobody's to wait for)
             self._storing.pop(analysis_id, None)
 
     def _finish(self, analysis_id: int, status: str, found: Mapping[str, Any] | None,
-                proposals: Iterable[Event] | None,
-                event_faces: Mapping[str, Any] | None = None) -> tuple[list[Event], list[Event]] | None:
+                proposals: Iterable[Event] | None, event_faces: Mapping[str, Any] | None = None,
+                follow: Mapping[str, Any] | None = None) -> tuple[list[Event], list[Event]] | None:
         with self._tx() as con:
             if event_faces is not None:
-                self._finish_event_faces(con, analysis_id, status, event_faces)
+                self._finish_event_faces(con, analysis_id, status, event_faces, follow)
             swapped = None
             if proposals is not None:
                 row = con.execute(f"SELECT {self._ANALYSIS_COLS} FROM analyses WHERE id = ?",
@@ -280,8 +296,9 @@ class AnalysisTables(StoreBase):
             return swapped
 
     def _finish_event_faces(self, con: sqlite3.Connection, analysis_id: int, status: str,
-                            record: Mapping[str, Any]) -> None:
-        """finish_analysis' ``event_faces``, inside its transaction."""
+                            record: Mapping[str, Any], follow: Mapping[str, Any] | None = None) -> None:
+        """finish_analysis' ``event_faces``, inside its transaction; ``follow``: :meth:`_person_faces`' moves of the
+        neutral frames and overlay rows, made with the events'."""
         row = con.execute("SELECT video_id FROM analyses WHERE id = ?", (analysis_id,)).fetchone()
         if row is None:
             return
@@ -291,8 +308,124 @@ class AnalysisTables(StoreBase):
         if prev is None or (status != "complete" and prev[1] == "complete"):
             return  # a first run; or one the app sets aside, the complete run and its faces coming back
         done = self._move_event_faces(con, video_id, record.get("moves") or [])
-        self._note_run(con, analysis_id, {EVENT_FACES: {"from_run": int(prev[0]), "moves": done,
-                                                        "lost": list(record.get("lost") or [])}})
+        noted: dict[str, Any] = {"from_run": int(prev[0]), "moves": done, "lost": list(record.get("lost") or [])}
+        if follow is not None and follow.get("from_run") == int(prev[0]):
+            noted["moves"] += self._move_person_data(con, video_id, follow, noted)
+            noted["lost"] += list(follow.get("lost") or [])
+        self._note_run(con, analysis_id, {EVENT_FACES: noted})
+
+    def _person_faces(self, analysis_id: int) -> dict[str, Any] | None:
+        """For a re-run (``analysis_id``, the active run) ending: the face of it that is, in the run it re-did, the
+        person of each neutral baseline (on its frames) and of each face the model overlays hold rows of (on its
+        track), by the events' rule (:func:`merstudio.project.faces.same_person_faces`): {"from_run", "moves":
+        [[kind, id, before, after], ...], "lost": the baselines whose person it did not analyse (stay, with that
+        person's boxes)}; None for a first run. Read before the run's end is written, as the events' faces are."""
+        # here: faces and neutral import this module
+        from merstudio.project.faces import Coded, same_person_faces
+        from merstudio.project.neutral import neutral_items, neutral_key
+
+        row = self._query("SELECT video_id, (SELECT MAX(frame) FROM frames WHERE analysis_id = analyses.id), settings"
+                          " FROM analyses WHERE id = ?", (analysis_id,))
+        if not row:
+            return None
+        video_id, last = int(row[0][0]), row[0][1]
+        prev = self.previous_analysis(video_id)
+        if prev is None or prev.id == analysis_id or last is None:
+            return None
+        stored = self._query("SELECT value FROM settings WHERE key = ?", (neutral_key(video_id),))
+        at_start = json.loads(row[0][2] or "{}").get(NEUTRAL_AT_START)
+        items = neutral_items(json.loads(stored[0][0]) if stored else None, last, at_start)
+        if self._query("SELECT 1 FROM overlays WHERE video_id = ? AND kind = 'model' LIMIT 1", (video_id,)):
+            items += [Coded("face", int(f), int(lo), min(int(hi), int(last)), int(f)) for f, lo, hi in self._query(
+                "SELECT face_id, MIN(frame), MAX(frame) FROM frames WHERE analysis_id = ? AND face_id >= 0"
+                " GROUP BY face_id", (prev.id,)) if lo <= last]
+        if not items:
+            return None
+        found = same_person_faces(cast("Project", self), video_id, prev.id, analysis_id, coded=items)
+        # a lost face's overlay rows stay; only a baseline keeps its person's boxes, as a lost event does (a later
+        # re-run finds them by those: the id it is left on names nobody by then)
+        record = found.record()
+        return {"from_run": prev.id, "moves": record["moves"],
+                "lost": [x for x in record["lost"] if x[0] == "neutral"],
+                "aside": sorted(c.face for c in found.lost if c.kind == "face")}
+
+    def _move_person_data(self, con: sqlite3.Connection, video_id: int, follow: Mapping[str, Any],
+                          noted: dict[str, Any]) -> list[list[Any]]:
+        """Make :meth:`_person_faces`' moves (all at once: two people swapped swap their data), noting in ``noted``
+        what undo and redo put back ("neutral", "overlays"). Returns the moves made."""
+        from merstudio.project.neutral import moved_baselines, neutral_key
+
+        moves = [m for m in follow.get("moves") or [] if isinstance(m, (list, tuple)) and len(m) == 4]
+        done: list[list[Any]] = []
+        key = neutral_key(video_id)
+        row = con.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        stored = json.loads(row[0]) if row else []
+        lost = {int(x[2]) for x in follow.get("lost") or []}
+        new, made = moved_baselines(stored, [m for m in moves if m[0] == "neutral"], lost)
+        if new != stored:  # a dropped one too: on its number it would be another person's
+            _put_settings(con, {key: new})
+            noted["neutral"] = [stored, new]
+            done += made
+        faces = {int(m[2]): int(m[3]) for m in moves if m[0] == "face"}
+        changed: list[list[Any]] = []
+        fresh: dict[int, int] = {}
+        # the numbers the re-run gives (someone's lane), and its faces a move takes
+        taken = set(faces.values()) | {int(f) for (f,) in con.execute(
+            "SELECT DISTINCT face_id FROM frames WHERE analysis_id = (SELECT id FROM analyses WHERE video_id = ? AND"
+            " active = 1) AND face_id >= 0", (video_id,))} if faces else set()
+        for name, n_rows, blob in con.execute("SELECT name, n_rows, keys FROM overlays WHERE video_id = ?"
+                                              " AND kind = 'model'", (video_id,)).fetchall() if faces else []:
+            keys = np.frombuffer(blob, dtype=np.int64).reshape(int(n_rows), 2)
+            moved = keys.copy()
+            for source, target in faces.items():
+                moved[keys[:, 1] == source, 1] = target
+            # a face whose person the re-run did not analyse, on a number it gives another person: its rows go to a
+            # number nobody has (that person's lane would show them as theirs), back on undo
+            for face in follow.get("aside") or []:
+                if face in taken and face not in faces and (keys[:, 1] == face).any():
+                    if face not in fresh:
+                        fresh[face] = max([*taken, *fresh.values(), int(keys[:, 1].max(initial=0))]) + 1
+                    moved[keys[:, 1] == face, 1] = fresh[face]
+            if (moved[:, 1] != keys[:, 1]).any():
+                con.execute("UPDATE overlays SET keys = ? WHERE video_id = ? AND name = ?",
+                            (moved.tobytes(), video_id, name))
+                changed.append([name, packed_faces(keys[:, 1]), packed_faces(moved[:, 1])])
+        if changed:
+            noted["overlays"] = changed
+            done += [["face", f, f, t] for f, t in sorted({**faces, **fresh}.items())]
+        return done
+
+    def _switch_person_data(self, con: sqlite3.Connection, video_id: int, noted: Mapping[str, Any],
+                            back: bool) -> None:
+        """Undo (``back``) or redo of :meth:`_move_person_data` as ``noted`` (EVENT_FACES) records it: each baseline
+        and overlay as the move left it goes back (or again); one changed since is left as it is."""
+        from merstudio.project.neutral import neutral_key, switched_baselines
+
+        pair = noted.get("neutral")
+        if isinstance(pair, list) and len(pair) == 2:
+            leaving, coming = (pair[1], pair[0]) if back else (pair[0], pair[1])
+            key = neutral_key(video_id)
+            row = con.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            stored = json.loads(row[0]) if row else []
+            new = switched_baselines(stored, leaving, coming)
+            if new != stored:
+                _put_settings(con, {key: new})
+        for entry in noted.get("overlays") or []:
+            try:
+                name, before, after = entry
+                leaving, coming = (unpacked_faces(after), unpacked_faces(before)) if back else \
+                    (unpacked_faces(before), unpacked_faces(after))
+            except (TypeError, ValueError, zlib.error, binascii.Error):
+                continue  # damaged: the overlay stays as it is
+            row = con.execute("SELECT n_rows, keys FROM overlays WHERE video_id = ? AND name = ?",
+                              (video_id, str(name))).fetchone()
+            if row is None or int(row[0]) != len(leaving) or len(coming) != len(leaving):
+                continue  # removed or saved again since
+            keys = np.frombuffer(row[1], dtype=np.int64).reshape(int(row[0]), 2).copy()
+            if np.array_equal(keys[:, 1], leaving):
+                keys[:, 1] = coming
+                con.execute("UPDATE overlays SET keys = ? WHERE video_id = ? AND name = ?",
+                            (keys.tobytes(), video_id, str(name)))
 
     def _move_event_faces(self, con: sqlite3.Connection, video_id: int, moves: Sequence[Sequence[Any]],
                           back: bool = False) -> list[list[Any]]:
@@ -308,8 +441,9 @@ class AnalysisTables(StoreBase):
                     continue  # deleted or given another face since: the coder's word stands
                 con.execute("UPDATE events SET face_id = ?, modified = ? WHERE id = ?", (target, now, ev.id))
                 self._log(con, int(ident), "update", ev, replace(ev, face_id=target))
-            elif not move_behaviour_event(con, int(ident), target, now, self.coder, video_id, source):
-                continue
+            elif kind != "behaviour" or not move_behaviour_event(con, int(ident), target, now, self.coder, video_id,
+                                                                 source):
+                continue  # a neutral baseline or overlay face: _move_person_data's
             done.append([str(kind), int(ident), int(before), int(after)])
         return done
 
@@ -322,8 +456,10 @@ class AnalysisTables(StoreBase):
         gone, back = noted.get(leaving), noted.get(coming)
         if isinstance(gone, dict) and gone.get("from_run") == coming:
             self._move_event_faces(con, video_id, gone.get("moves") or [], back=True)
+            self._switch_person_data(con, video_id, gone, back=True)
         elif isinstance(back, dict) and back.get("from_run") == leaving:
             self._move_event_faces(con, video_id, back.get("moves") or [])
+            self._switch_person_data(con, video_id, back, back=False)
 
     @staticmethod
     def _nominal_frames(con: sqlite3.Connection, analysis_id: int) -> int | None:
@@ -375,6 +511,7 @@ class AnalysisTables(StoreBase):
     @staticmethod
     def _analysis_row(r: Sequence[Any]) -> Analysis:
         settings = json.loads(r[4])
+        settings.pop(NEUTRAL_AT_START, None)
         noted = settings.pop(NOMINAL_TIMES, None)
         return Analysis(r[0], r[1], r[2], tuple(json.loads(r[3])), settings, r[5], r[6], r[7], _owner(r[8]),
                         bool(r[9]), noted if isinstance(noted, int) and not isinstance(noted, bool) else None)
@@ -861,3 +998,15 @@ def _num(v: Any, default: float = float("nan")) -> float:
         return float(v)
     except (TypeError, ValueError):
         return default
+
+
+def packed_faces(faces: np.ndarray) -> str:
+    """An overlay's face column as EVENT_FACES notes it: int32, zlib, base64 (a few bytes for an hour of two
+    faces)."""
+    return base64.b64encode(zlib.compress(np.asarray(faces, dtype="<i4").tobytes())).decode("ascii")
+
+
+def unpacked_faces(text: str) -> np.ndarray:
+    """:func:`packed_faces` read back (int64, as overlay keys hold them)."""
+    return np.frombuffer(zlib.decompress(base64.b64decode(text.encode("ascii"), validate=True)),
+                         dtype="<i4").astype(np.int64)

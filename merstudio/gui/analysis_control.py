@@ -372,8 +372,9 @@ class AnalysisControl(QObject):
         try:
             total = proj.video(w.video_id).frame_count
             back = w.faces_back() if not proj.read_only else EventFaces()
-            restored = proj.restore_complete_run(w.video_id, w.replaced_proposals, event_faces=back.moves()) \
-                if not proj.read_only else None
+            # the neutral frames set during it too (on its faces): to their person's
+            restored = proj.restore_complete_run(w.video_id, w.replaced_proposals, event_faces=[
+                *back.moves(), *proj.neutral_faces_back(w.video_id, w.analysis_id)]) if not proj.read_only else None
         except (KeyError, MerstudioError) as exc:
             total, restored, back = 0, None, EventFaces()
             log.warning("%s: the complete run not made active again (%s)", name, exc)
@@ -800,7 +801,9 @@ class AnalysisControl(QObject):
         name = self.video_name(vid)
         try:
             back = w.faces_back()  # the events coded on the re-run's faces: to their person's in the run restored
-            restored = proj.restore_complete_run(vid, w.replaced_proposals, event_faces=back.moves())
+            # the neutral frames set during it too (on its faces): to their person's
+            restored = proj.restore_complete_run(vid, w.replaced_proposals,
+                                                 event_faces=[*back.moves(), *proj.neutral_faces_back(vid, w.analysis_id)])
         except MerstudioError as exc:
             if how == "cancelled":  # the cancelled run stays active: the undo step puts the complete one back
                 self.win.show_error(f"{name}: the cancelled re-run could not be set aside ({exc}); Edit > Undo "

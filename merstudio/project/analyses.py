@@ -349,6 +349,27 @@ class AnalysisTables(StoreBase):
                 "lost": [x for x in record["lost"] if x[0] == "neutral"],
                 "aside": sorted(c.face for c in found.lost if c.kind == "face")}
 
+    def neutral_faces_back(self, video_id: int, left_run: int | None) -> list[list[Any]]:
+        """A re-run (``left_run``, the active run, not complete) to be set aside for the complete run it re-did
+        (:meth:`restore_complete_run`): the neutral baselines set while it went, on its faces, each as a move
+        ["neutral", face, face, the face of its person in the run coming back] (the events' rule, on their frames)
+        for restore_complete_run's ``event_faces``; [] when none, or it is no such run."""
+        # here: faces and neutral import this module
+        from merstudio.project.faces import same_person_faces
+        from merstudio.project.neutral import neutral_items, neutral_key
+
+        cur, prev = self.analysis(video_id), self.previous_analysis(video_id)
+        if cur is None or cur.id != left_run or cur.status == "complete" or prev is None or prev.status != "complete":
+            return []
+        row = self._query("SELECT settings FROM analyses WHERE id = ?", (left_run,))
+        stored = self._query("SELECT value FROM settings WHERE key = ?", (neutral_key(video_id),))
+        items = neutral_items(json.loads(stored[0][0]) if stored else None,
+                              at_start=json.loads(row[0][0] or "{}").get(NEUTRAL_AT_START), during=True)
+        if not items:
+            return []
+        found = same_person_faces(cast("Project", self), video_id, left_run, prev.id, coded=items)
+        return [list(m) for m in found.moves()]
+
     def _move_person_data(self, con: sqlite3.Connection, video_id: int, follow: Mapping[str, Any],
                           noted: dict[str, Any]) -> list[list[Any]]:
         """Make :meth:`_person_faces`' moves (all at once: two people swapped swap their data), noting in ``noted``
@@ -428,11 +449,24 @@ class AnalysisTables(StoreBase):
                             (keys.tobytes(), video_id, str(name)))
 
     def _move_event_faces(self, con: sqlite3.Connection, video_id: int, moves: Sequence[Sequence[Any]],
-                          back: bool = False) -> list[list[Any]]:
+                          back: bool = False, neutral: bool = True) -> list[list[Any]]:
         """Move each (kind, id, face before, face after) of ``moves`` (``back``: after to before) where the event is
-        still on the face it leaves; logged in the event history as a face merge's moves are. Returns those moved."""
+        still on the face it leaves; logged in the event history as a face merge's moves are. Returns those moved.
+        ``neutral``: the neutral baselines among them too (:meth:`neutral_faces_back`'s), all at once, each in place
+        of one on the face it goes to (the coder's latest word for that person); a re-run's undo and redo put its
+        own back from what it noted instead (:meth:`_switch_person_data`)."""
         now = time.time()
-        done = []
+        done: list[list[Any]] = []
+        if neutral and (people := [[m[0], m[1], m[3], m[2]] if back else list(m) for m in moves
+                                   if m[0] == "neutral"]):
+            from merstudio.project.neutral import moved_baselines, neutral_key
+
+            key = neutral_key(video_id)
+            row = con.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            stored = json.loads(row[0]) if row else []
+            new, done = moved_baselines(stored, people, {int(m[3]) for m in people})
+            if new != stored:
+                _put_settings(con, {key: new})
         for kind, ident, before, after in moves:
             source, target = (int(after), int(before)) if back else (int(before), int(after))
             if kind == "event":
@@ -455,10 +489,10 @@ class AnalysisTables(StoreBase):
             "SELECT id, settings FROM analyses WHERE id IN (?, ?)", (leaving, coming))}
         gone, back = noted.get(leaving), noted.get(coming)
         if isinstance(gone, dict) and gone.get("from_run") == coming:
-            self._move_event_faces(con, video_id, gone.get("moves") or [], back=True)
+            self._move_event_faces(con, video_id, gone.get("moves") or [], back=True, neutral=False)
             self._switch_person_data(con, video_id, gone, back=True)
         elif isinstance(back, dict) and back.get("from_run") == leaving:
-            self._move_event_faces(con, video_id, back.get("moves") or [])
+            self._move_event_faces(con, video_id, back.get("moves") or [], neutral=False)
             self._switch_person_data(con, video_id, back, back=False)
 
     @staticmethod

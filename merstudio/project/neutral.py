@@ -50,14 +50,15 @@ def _text(d: Any) -> str | None:
     return None if d is None else json.dumps(d, sort_keys=True)
 
 
-def neutral_items(stored: Any, last: int | None = None, at_start: Any = None) -> list[Coded]:
+def neutral_items(stored: Any, last: int | None = None, at_start: Any = None, during: bool = False) -> list[Coded]:
     """The baselines of ``stored`` (the setting's value) as same_person_faces checks them: kind "neutral", id and
     face the face's, on their frames; those starting after ``last`` (a cancelled re-run's last frame) left out, and
-    those not as ``at_start`` had them (the baselines as the re-run began): set during it, on its faces."""
+    those not as ``at_start`` had them (the baselines as the re-run began): set during it, on its faces. ``during``:
+    only those instead."""
     before = _by_face(at_start)[0]
     out = []
     for f, d in _by_face(stored)[0].items():
-        if _text(d) != _text(before.get(f)):
+        if (_text(d) != _text(before.get(f))) != during:
             continue
         try:
             first, end = int(d["first"]), int(d["last"])

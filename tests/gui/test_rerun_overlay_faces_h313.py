@@ -115,3 +115,28 @@ def test_a_cancelled_rerun_brings_the_complete_run_back_with_both(qtbot, two_peo
     assert _neutral_faces(win) == [2] and _relative_at_rest(win, 2) == pytest.approx(0, abs=0.05)
     assert _kept(win, 2) == pytest.approx((0.99, 0.99), abs=0.01)
     assert not win.errors, win.errors
+
+
+def test_neutral_frames_set_during_a_cancelled_rerun_go_to_their_person(qtbot, two_people):
+    """Set on the running re-run's face 1 (the person on the right, as it numbers them), then the run cancelled: the
+    complete run is shown again with them on face 2, the right person's there."""
+    win = two_people
+    vid = win.video.id
+    Resting.swap = True
+    Resting.gate = threading.Event()
+    win.analysis.batch_seconds = 0.0
+    try:
+        assert win.ctx.execute(C.RunAnalysis, settings={"landmarks": True}, confirmed=True), win.errors
+        qtbot.waitUntil(lambda: win.buffer is not None and win.buffer.frames_done >= 11, timeout=20000)
+        win.pick_face(1)
+        win.timeline.set_selection(4, 9)
+        assert win.ctx.execute(SetNeutral, mode="selection"), win.errors
+        win.analysis.cancel()
+        Resting.gate.set()
+        qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+    finally:
+        Resting.gate = None
+    assert {f: (b.first, b.last) for f, b in load_baselines(win.project, vid).items()} == {2: (4, 9)}
+    win.pick_face(2)
+    assert _relative_at_rest(win, 2) == pytest.approx(0, abs=0.05)
+    assert not win.errors, win.errors

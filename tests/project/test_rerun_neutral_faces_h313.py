@@ -187,3 +187,20 @@ def test_neutral_frames_set_during_the_rerun_are_on_its_faces_already(proj):
     # right person's of the run before: it goes to face 0, where face 0's own stays
     assert _levels(p, vid) == {0: 1.5}
     assert "neutral_at_start" not in p.analysis(vid).settings
+
+
+def test_neutral_frames_set_during_a_cancelled_rerun_go_to_their_person_in_the_run_shown_again(proj):
+    """Set on the re-run's face 0 (the right person there) while it went, then the re-run cancelled: the complete run
+    comes back, and the neutral frames with it to the right person's face there (1), in place of the ones they had
+    (the coder's latest word); those set before stay."""
+    p, vid = proj
+    first = p.analysis(vid).id
+    aid = p.begin_analysis(vid, {}, device="cpu")
+    p.append_frames(aid, _rows({"left": 1, "right": 0}))
+    p.set_setting(KEY.format(vid), [_baseline(0, 20, 30, 1.5), _baseline(1, 4, 16, 2.0)])  # face 0 chosen now
+    p.finish_analysis(aid, "cancelled", event_faces=same_person_faces(p, vid, first, aid).record())
+    back = p.neutral_faces_back(vid, aid)
+    assert back == [["neutral", 0, 0, 1]]
+    assert p.restore_complete_run(vid, event_faces=back) == first
+    assert {f: (b.first, b.values["AU04_r"]) for f, b in load_baselines(p, vid).items()} == {1: (20, 1.5)}
+    assert p.neutral_faces_back(vid, aid) == []  # no such run now

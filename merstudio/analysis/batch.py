@@ -49,6 +49,7 @@ from typing import Any
 from merstudio import execution, interrupts
 from merstudio.analysis.files import (
     HASH_CHUNK,  # noqa: F401 - re-exported: bytes hashed at each end of a file
+    MANIFEST_NAME,
     SEGMENTS_DIR,
     WORKING_FORMS,
     AnalysisOutput,
@@ -56,7 +57,10 @@ from merstudio.analysis.files import (
     OutputLost,
     analyze_file,
     content_hash,
+    existing_results,
     finish_commit,
+    folder_file_name,
+    folder_file_note,
     legacy_content_hash,
     lost_output,
     moved_result,
@@ -82,7 +86,7 @@ from merstudio.io import (
 )
 from merstudio.textfile import shown_name
 
-MANIFEST = "manifest.csv"
+MANIFEST = f"{MANIFEST_NAME}.csv"  # no result is named so (files.folder_file_name)
 MANIFEST_COLUMNS = ("video", "hash", "status", "frames", "fps", "duration", "device", "error", "output",
                     "seconds")
 STATUSES = ("done", "failed", "partial", "running")
@@ -802,6 +806,7 @@ def plan_batch(inputs: Sequence[Path], out: Path | str, *, retry_failed: bool = 
                 cand = f"{name}_{k}"
             owned[cand] = Manifest.key(item.input)
             item.name = cand
+            _say_folder_file(item.input, cand, notice)
         for item in new:
             if plan.out.is_dir():
                 finish_commit(_paths(plan.out, item.name, fmt), notice, metas)
@@ -819,6 +824,9 @@ def plan_batch(inputs: Sequence[Path], out: Path | str, *, retry_failed: bool = 
                 continue
             if not overwrite:
                 paths = _paths(plan.out, item.name, fmt)
+                if url is None:  # a file of its name that is no result (a coder's table) is refused as such; with
+                    # --overwrite its run refuses it (files.claim_result), after `spotting` names its ground truth
+                    existing_results(paths, overwrite=True)
                 existing = [q for q in (paths.csv, paths.spots) if _there(q, metas)]
                 if existing:
                     stale = None if item.error is not None else _own_result_changes(
@@ -843,6 +851,12 @@ def _say_moved(out: Path, item: BatchItem, metas: MetaFiles, notice: Callable[[s
                "moved since): taken as this input's")
 
 
+def _say_folder_file(source: Path, name: str, notice: Callable[[str], None] | None) -> None:
+    """Tell why an input named like the output folder's own files (`manifest.mp4`) has its result name."""
+    if notice is not None and (note := folder_file_note(source, name)) is not None:
+        notice(note)
+
+
 def _own_names(inputs: Sequence[Path], names: list[str], out: Path,
                notice: Callable[[str], None] | None = None, metas: MetaFiles | None = None) -> list[str]:
     """`names` with each input's own earlier result in `out` kept: an input whose finished result there (its meta
@@ -861,7 +875,8 @@ def _own_names(inputs: Sequence[Path], names: list[str], out: Path,
         except OSError:
             continue
         if mine and names[k] not in mine:
-            free = [n for n in mine if n not in names]
+            # an earlier merstudio's result named like the folder's own files is not kept: its files are theirs
+            free = [n for n in mine if n not in names and not folder_file_name(n)]
             if free:
                 names[k] = free[0]
         for other in mine:
@@ -904,6 +919,8 @@ def plain_plan(inputs: Sequence[Path], target: Path | str, overwrite: bool, fmt:
     out, url = _output(target)  # an output URL: its staging folder here, its published results read at the URL
     metas = MetaFiles(out, url)  # each meta file read once
     names = _own_names(inputs, output_names(list(inputs), out, metas), out, notice, metas)
+    for p, n in zip(inputs, names, strict=True):
+        _say_folder_file(p, n, notice)
     replot: list[BatchItem] = []
     if plot and settings is not None and not overwrite and url is None and Path(out).is_dir():
         for p, n in zip(list(inputs), list(names), strict=True):

@@ -3,7 +3,8 @@
 Output names (`output_names`): the input's name without its extension (`clip.mp4` -> `clip`) when no other input
 of the run, and no earlier result in the output folder, has that name; otherwise the whole file name (`x.mp4` and
 `x.jpg` -> `x.mp4`, `x.jpg`); inputs with the same file name in different folders get the folder's name in front
-(`a/x.mp4`, `b/x.mp4` -> `a_x.mp4`, `b_x.mp4`), and a number as the last resort. The meta file records the frames
+(`a/x.mp4`, `b/x.mp4` -> `a_x.mp4`, `b_x.mp4`), and a number as the last resort. No result is named like the
+output folder's own files (`manifest.mp4` -> `manifest.mp4`: manifest.csv is the batch's manifest). The meta file records the frames
 found and the frames the container claims (`frames_found`, `frames_claimed`), the input's warnings, and the frame
 images of a folder that are damaged and decode only in part (`unreadable_frames`: how many; `unreadable_files`: the
 first ten names); such frames are analysed as decoded (the missing part is grey), never dropped silently.
@@ -85,6 +86,7 @@ from merstudio.analysis.outputs import (
 )
 from merstudio.analysis.pipeline import (
     ANALYSIS_REVISION,
+    BASE_COLUMNS,
     Analysis,
     AnalysisSettings,
     CancelFn,
@@ -357,7 +359,10 @@ def output_names(inputs: Sequence[Path], out_dir: Path | None = None,
     would end like another result's working files (`x.partial` for x.partial.mp4: `x.partial.csv` is the rows in
     progress of the result `x`; see `working_name`) is never given: such an input gets its whole file name
     (`x.partial.mp4`), a folder `x.partial` the name `x_partial`. Nor is a name that ends like another result's
-    plots (`x_face1`, `x_faces`: `plot_name`): `x_face1.mp4` is named `x_face1.mp4`, a folder `x_face1` `x-face1`. `metas`: the plan's meta files (read once)."""
+    plots (`x_face1`, `x_faces`: `plot_name`): `x_face1.mp4` is named `x_face1.mp4`, a folder `x_face1` `x-face1`.
+    Nor is the name of the output folder's own files (`manifest`, `spotting`: `folder_file_name`): `manifest.mp4`
+    is named `manifest.mp4`, a folder `in/manifest` `in_manifest` (`folder_file_note` says so). `metas`: the plan's
+    meta files (read once)."""
     # `.` or `..` (a frame folder given as where one stands) is named by the folder it is
     paths = [Path(p).resolve() if Path(p).name in ("", ".", "..") else Path(p) for p in inputs]
     full = [p.name for p in paths]
@@ -365,10 +370,11 @@ def output_names(inputs: Sequence[Path], out_dir: Path | None = None,
     names = []
     for k, p in enumerate(paths):
         name = stems[k]
-        if (working_name(name) or plot_name(name) or stems.count(name) > 1
+        if (working_name(name) or plot_name(name) or folder_file_name(name) or stems.count(name) > 1
                 or (out_dir is not None and _taken_by_other(out_dir, name, p, metas))):
             name = full[k]
-            if full.count(name) > 1 or (out_dir is not None and _taken_by_other(out_dir, name, p, metas)):
+            if (full.count(name) > 1 or folder_file_name(name)
+                    or (out_dir is not None and _taken_by_other(out_dir, name, p, metas))):
                 name = f"{p.resolve().parent.name}_{name}"
         while working_name(name):  # a folder `x.partial`: x_partial
             head, _, tail = name.rpartition(".")
@@ -406,6 +412,31 @@ WORKING_FORMS = (".partial", ".spots", ".previous", ".spots.partial", ".spots.co
 # `<name>_faces.png` (the face sheet or map): a result named `<other>_face1` or `<other>_faces` would write a plot of
 # the result `<other>`, so no name ends so (case-insensitive file systems too).
 PLOT_ENDING = re.compile(r"_face(\d+|s)$", re.IGNORECASE)
+
+
+# The output folder's own files, named like a result's: the batch's manifest (`manifest.csv`, and its claim
+# `manifest.lock`: analysis.batch) and `merstudio spotting`'s report (`spotting.csv`, `spotting.md`:
+# analysis.spotting_eval). A result named so would write over them, or they over its rows (its claim would be the
+# batch's own: "another merstudio analyze is writing this result"), so no result is named so, in any case
+# (case-insensitive file systems), in any run: a folder analysed alone may take a batch or a spotting run later.
+MANIFEST_NAME, REPORT_NAME = "manifest", "spotting"
+FOLDER_FILES = {MANIFEST_NAME: "the batch's manifest", REPORT_NAME: "`merstudio spotting`'s report"}
+
+
+def folder_file_name(name: str) -> bool:
+    """True when a result named `name` would share its files with the output folder's own (`FOLDER_FILES`);
+    `output_names` never gives one."""
+    return name.lower() in FOLDER_FILES
+
+
+def folder_file_note(source: Path | str, name: str) -> str | None:
+    """The line that tells why the input `source` has the result name `name`, where its own name is one of the
+    output folder's files (`manifest.mp4`: named manifest.mp4, not manifest); None for any other input."""
+    p = Path(source)
+    stem = p.stem if p.suffix and not p.is_dir() else p.name
+    if not folder_file_name(stem) or folder_file_name(name):
+        return None
+    return f"{p}: its results are named {name} ({name}.csv, ...): {stem}.csv is {FOLDER_FILES[stem.lower()]}"
 
 
 def plot_name(name: str) -> bool:
@@ -595,6 +626,48 @@ def output_paths(out_dir: Path, name: str, fmt: str = "csv") -> OutputPaths:
                        out_dir / f"{name}.spots.csv", out_dir / f"{name}.meta.json", fmt)
 
 
+def existing_results(paths: OutputPaths, overwrite: bool) -> list[Path]:
+    """The result's files of `paths` that are there (its rows, its spots), refusing (OutputError, one line) one that
+    is not a merstudio result (no meta of ours beside it, and `not_a_result`: a coder's `interview.csv` beside
+    interview.mp4) even with `overwrite`, which replaces results only; and any, without `overwrite`."""
+    existing = [q for q in (paths.csv, paths.spots) if q.exists()]
+    meta = _read_json(paths.meta) if existing else None
+    mine = meta is not None and "merstudio" in meta  # a meta of ours beside them: its result's files
+    for q in existing:
+        if not mine and (why := not_a_result(q, q == paths.spots)) is not None:
+            raise OutputError(f"{q}: already exists and is not a merstudio result ({why}); --overwrite replaces "
+                              "results only: move or rename it, or write the results to another folder")
+    if existing and not overwrite:
+        raise OutputError(f"{existing[0]}: already exists (use --overwrite to replace it)")
+    return existing
+
+
+def not_a_result(path: Path, spots: bool = False) -> str | None:
+    """Why the file at `path`, named as a result's rows (`spots`: its spots), is not one merstudio wrote, in a few
+    words; None when it is. A result's CSV starts with merstudio's first columns (`frame,face_id,` for the rows,
+    `face_id,onset,` for the spots, in every revision), a Parquet table's schema with `frame, face_id`."""
+    if odd := not_a_file(path):
+        return odd
+    columns = SPOT_COLUMNS[:2] if spots else BASE_COLUMNS[:2]
+    if path.suffix.lower() == ".parquet":
+        try:
+            import pyarrow.parquet as pq
+
+            names = pq.read_schema(path).names
+        except Exception:  # noqa: BLE001 - pyarrow missing, or ArrowInvalid (and others) for a file not Parquet
+            return "not a Parquet table merstudio wrote"
+        return None if tuple(names[:2]) == columns else f"its columns are not merstudio's ({', '.join(names[:3])})"
+    head = (",".join(columns) + ",").encode()
+    try:
+        with open(path, "rb") as fh:
+            start = fh.read(len(head))
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror or exc}"
+    if start == head:
+        return None
+    return "an empty file" if not start else "its first line is not merstudio's columns"
+
+
 def finish_commit(paths: OutputPaths, notice: Callable[[str], None] | None = None,
                   metas: MetaFiles | None = None) -> bool:
     """Finish the commit a stopped run left for the result of `paths` (its meta is a `committing` record, written
@@ -621,7 +694,8 @@ def finish_commit(paths: OutputPaths, notice: Callable[[str], None] | None = Non
 def prepare_output_dir(out_dir: Path | str, paths: Sequence[OutputPaths], overwrite: bool,
                        notice: Callable[[str], None] | None = None, metas: MetaFiles | None = None) -> None:
     """Create the output folder, finish the commits stopped runs left (`finish_commit`) and refuse to clobber
-    earlier results unless `overwrite`. For an output URL only the file names of `paths` are used (checked at the
+    earlier results unless `overwrite`, and a file of a result's name that is no result always (`existing_results`).
+    For an output URL only the file names of `paths` are used (checked at the
     URL)."""
     out_dir = localize(out_dir)
     if is_url(out_dir):
@@ -635,9 +709,7 @@ def prepare_output_dir(out_dir: Path | str, paths: Sequence[OutputPaths], overwr
     ensure_dir(Path(out_dir))
     for p in paths:
         finish_commit(p, notice, metas)
-        existing = [q for q in (p.csv, p.spots) if q.exists()]
-        if existing and not overwrite:
-            raise OutputError(f"{existing[0]}: already exists (use --overwrite to replace it)")
+        existing_results(p, overwrite)
 
 
 def analyze_file(
@@ -695,10 +767,7 @@ def claim_result(paths: OutputPaths, overwrite: bool = True,
         run_started = time.time()
         if recover_result(paths) and notice is not None:
             notice(f"{paths.meta}: finished committing the result of a run that stopped while committing it")
-        if not overwrite:
-            existing = [q for q in (paths.csv, paths.spots) if q.exists()]
-            if existing:
-                raise OutputError(f"{existing[0]}: already exists (use --overwrite to replace it)")
+        existing_results(paths, overwrite)  # a file that is no result is never replaced (--overwrite or not)
         for target in paths.written():
             remove_stale_temps(target, run_started)
         yield claim

@@ -55,6 +55,9 @@ AUDIO_BITRATE = 96_000  # per channel, for AAC: transparent for speech
 _AAC_PRIMING = 1024  # samples FFmpeg's AAC encoder puts before the sound (its initial padding)
 WRITER_KEYINT_LIMIT = 2**31 - 1  # cv2.VideoWriter takes its parameters as C ints
 WRITER_FPS_LIMIT = 65_535.0  # MPEG-4 part 2 keeps its clock in 16 bits: FFmpeg opens no writer for a faster rate
+# OpenCV's FFmpeg AVI writer keeps a faster clip's clock at 600 fps and drops frames (1200 fps: 302 of 750 read
+# back), with no error: such a rate is refused before any frame is written (`rate_refusal`); MPEG-4 takes it
+FPS_LIMITS = {".avi": 1000.0}
 STRETCH = 9  # frame intervals: the shortest run of frames whose rate counts (a lone short frame does not)
 ROOM_SLACK = 1 << 20  # bytes: a write FFmpeg lost leaves less than this free (its buffers are 32 kB), or under the limit
 STANDARD_RATES = (23.976, 24.0, 25.0, 29.97, 30.0, 48.0, 50.0, 59.94, 60.0, 90.0, 100.0, 119.88, 120.0, 240.0)
@@ -106,6 +109,8 @@ def reencode(src: str | os.PathLike[str], dst: str | os.PathLike[str], keyint: i
         raise InputError(f"{dst}: fps must be a positive number up to {WRITER_FPS_LIMIT:g}, got {fps:g}")
     check_not_special(dst)  # a FIFO or device at dst: refused before minutes of encoding
     fourcc = check_output(src, dst, keyint, overwrite)
+    if fps is not None and (refusal := rate_refusal(dst, fps)):
+        raise InputError(refusal)
     if refusal := stream_facts(Path(src).expanduser()).copy_refusal(Path(src)):
         raise InputError(refusal)  # the copy would drop a recording without a word (a dual-camera file)
     kept_as_it_was = dst.exists()
@@ -197,6 +202,18 @@ def _showings(times: np.ndarray, end: float, rate: float) -> np.ndarray:
     return np.bincount(np.where(later, nxt, at), minlength=len(t))
 
 
+def rate_refusal(dst: str | os.PathLike[str], rate: float, given: bool = True) -> str:
+    """Why a copy at `rate` fps cannot be written to `dst`'s container type (`FPS_LIMITS`), in one line; '' when it
+    can. `given`: the rate is --fps's, else the input's own."""
+    dst = Path(dst)
+    limit = FPS_LIMITS.get(dst.suffix.lower(), WRITER_FPS_LIMIT)
+    if rate <= limit:
+        return ""
+    what = f"--fps {rate:g}" if given else f"the input's rate is {rate:g} fps"
+    return (f"{dst}: {dst.suffix} ({CODECS[dst.suffix.lower()]}) holds at most {limit:g} fps ({what}); use .mp4 "
+            f"(or .mov, .mkv), or --fps {limit:g} or less")
+
+
 @dataclass
 class _Kept:
     """What a resampling kept of the input (`_write`)."""
@@ -215,7 +232,7 @@ class _Kept:
             return ""
         i, t = self.first_left
         keep = math.ceil(1.0 / self.shortest - 1e-9) if self.shortest > 0 else math.inf
-        how = f"; a rate of {keep:g} fps (--fps {keep:g}) keeps every one" if keep <= WRITER_FPS_LIMIT else ""
+        how = f"; a rate of {keep:g} fps (--fps {keep:g}) keeps every one" if not rate_refusal(dst, keep) else ""
         return (f"{dst}: {self.left_out} of {self.read} input frames are left out of the copy (each lasts less than "
                 f"a frame of it, {1000 / rate:.1f} ms at {rate:g} fps; the first: input frame {i}, at {t:.3f} s)"
                 f"{how}")
@@ -230,6 +247,8 @@ def _write(src: str | os.PathLike[str], tmp: Path, dst: Path, fourcc: str, keyin
         rate = float(fps or source.fps)
         if source.is_vfr and fps is None and source.frame_count > 1:
             rate = fastest_rate(source.timestamps)  # the header's rate of a VFR file is a mean
+        if refusal := rate_refusal(dst, rate, fps is not None):  # the input's own rate: before any frame
+            raise InputError(refusal)
         w, h = source.size
         writer = cv2.VideoWriter(str(tmp), cv2.CAP_FFMPEG, cv2.VideoWriter.fourcc(*fourcc), rate, (w, h),
                                  [cv2.VIDEOWRITER_PROP_KEY_INTERVAL, int(keyint)])

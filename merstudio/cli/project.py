@@ -684,6 +684,22 @@ def _asked(question: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
+def refuse_unmade(path: Path) -> None:
+    """Refuse a project file whose creation never got past its first page (0 bytes, or SQLite's header alone:
+    `killed_before_created`) in the one line `project show` says of it, leaving the file as it is. The writer's
+    open makes such a file a new, empty project (the app does, and `project new` makes it afresh); a command that
+    does not create projects (`agreement`, `convert --project`, `finetune`, a `project` edit) turned it into one of
+    100 kB, then failed on what it lacks (no video, no events)."""
+    from merstudio.project import Project
+    from merstudio.project.store import killed_before_created
+
+    if not killed_before_created(path):
+        return
+    # the store's own line, from a read-only open (which writes nothing): one wording for one state
+    Project.open(path, read_only=True).close()
+    raise InputError(f"{path}: an empty project file (being created, or its creation was cut short)")
+
+
 def open_project(path: Path, reading: bool = False, *, writing: bool = False) -> Any:
     """The project as every CLI command opens it (`project`, `convert --project`, `agreement`): read-only for a
     command that only reads it; one an older merstudio made is upgraded first (read-only, it could not be read),
@@ -698,12 +714,14 @@ def open_project(path: Path, reading: bool = False, *, writing: bool = False) ->
     read-only location) is read through an upgraded copy in memory (Project.open_upgraded_copy: the file is never
     written; one warning line says so), so that `show`, an export or `agreement` still read it; an edit of that
     copy is refused with the reason, which names the remedy. ``writing`` (a command that only edits): no copy,
-    the refusal (NeedsUpgrade: close the other program, or copy the file somewhere writable) at once."""
+    the refusal (NeedsUpgrade: close the other program, or copy the file somewhere writable) at once. None of these
+    commands creates a project: an empty file is refused (`refuse_unmade`), not made a new project."""
     import warnings
 
     from merstudio.project import Project
     from merstudio.project.store import NeedsUpgrade
 
+    refuse_unmade(path)
     if reading:
         try:
             return Project.open(path, read_only=True)

@@ -27,6 +27,7 @@ import csv
 import io
 import json
 import math
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -44,6 +45,7 @@ DATA_KINDS = ("casme_sq", "table")
 CSV_COLUMNS = ("video", "kind", "onset", "offset", "type", "partner_onset", "partner_offset", "iou", "outcome")
 DEFAULT_FPS = 30.0
 REPORT_CSV, REPORT_MD = "spotting.csv", "spotting.md"  # written into the output folder on every run
+REPORT_TITLE = "# Spotting evaluation"  # the report's first line (foreign_reports tells ours by it)
 
 
 @dataclass(frozen=True)
@@ -400,9 +402,7 @@ def run_spotting(truth: GroundTruth, out: Path, settings: Any, backend: Any, *, 
         raise InputError(f"--iou must be within (0, 1], got {iou:g}")
     if expression not in EXPRESSIONS:
         raise InputError(f"--expression must be micro, macro or all (got {expression})")
-    # the report's files are written on every run: never over the ground truth itself (table:OUT/spotting.csv)
-    for report in (out / REPORT_CSV, out / REPORT_MD):
-        _refuse_truth_as_output(truth, report, "the report would replace it")
+    refuse_truth_as_report(truth, out)
     if settings.checkpoint is not None and model is None:
         model = checkpoint_record(settings.checkpoint)
     inputs = [v.path for v in truth.videos]
@@ -443,6 +443,33 @@ def run_spotting(truth: GroundTruth, out: Path, settings: Any, backend: Any, *, 
     write_csv(run, out / REPORT_CSV)
     write_report(run, out / REPORT_MD)
     return run
+
+
+def refuse_truth_as_report(truth: GroundTruth, out: Path) -> None:
+    """The report's files are written on every run: never over the ground truth itself (table:OUT/spotting.csv),
+    --overwrite or not (OutputError saying so, before any video is analysed)."""
+    for report in (out / REPORT_CSV, out / REPORT_MD):
+        _refuse_truth_as_output(truth, report, "the report would replace it")
+
+
+def foreign_reports(out: Path) -> list[str]:
+    """The report names (spotting.csv, spotting.md) that `out` holds as something an earlier spotting run did not
+    write (a user's own notes, another tool's table, a folder): a run rewrites its own reports, never those
+    (the CLI refuses them without --overwrite). Told by the first line each report starts with."""
+    heads = {REPORT_CSV: ",".join(CSV_COLUMNS), REPORT_MD: REPORT_TITLE}
+    foreign = []
+    for name, head in heads.items():
+        path = out / name
+        if not os.path.lexists(path):
+            continue
+        try:
+            with open(path, encoding="utf-8", newline="") as f:
+                first = f.readline(len(head) + 2).rstrip("\r\n")
+        except (OSError, ValueError):  # a folder, unreadable, not text: not a report of ours
+            first = None
+        if first != head:
+            foreign.append(name)
+    return foreign
 
 
 def _refuse_truth_as_output(truth: GroundTruth, path: Path, why: str) -> None:
@@ -542,7 +569,7 @@ def report_text(run: SpottingRun) -> str:
     scored = [r for r in run.results if r.scored]
     gt_types = Counter(g.type for r in scored for g in r.video.gt)
     lines = [
-        "# Spotting evaluation", "",
+        REPORT_TITLE, "",
         f"- data: {t.kind}:{t.source}",
         f"- videos: {len(run.results)} with ground truth, {len(scored)} scored"
         f" ({sum(1 for r in run.results if r.status == 'failed')} failed)"

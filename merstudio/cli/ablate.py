@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 EPILOG = """examples:
   merstudio ablate --data megc2019:/data/megc --out runs/ablation               # each part off in turn, LOSO
@@ -14,7 +13,7 @@ table (said when the run starts; the earlier variants' runs stay in their folder
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from merstudio.cli.bounds import COUNT_MAX, whole
+    from merstudio.cli.bounds import COUNT_MAX, output, whole
     from merstudio.cli.main import EpilogFormatter
     from merstudio.cli.train import add_data_args, add_progress_arg, add_train_args
 
@@ -26,7 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "variants' folds are tasks on one pool (--jobs, --ray).",
                        epilog=EPILOG, formatter_class=EpilogFormatter)
     add_data_args(p)
-    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the variants and the table")
+    p.add_argument("--out", required=True, action=output(), metavar="DIR", help="folder for the variants and the table")
+    p.add_argument("--overwrite", action="store_true", help="replace files in --out that no earlier ablation wrote "
+                   "(ablation.md, ...; an earlier ablation there is resumed either way)")
     from merstudio.cli.train import PARTS_HELP
     from merstudio.model.config import ALL_ABLATIONS
 

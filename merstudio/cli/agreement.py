@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from merstudio.cli.bounds import output
 from merstudio.cli.main import EpilogFormatter, warn_about
 from merstudio.errors import InputError
 
@@ -64,7 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "sides ignored, as most FACS reliability reports do (a note counts the pairs that differ in side)")
     p.add_argument("--frames-coder", metavar="NAME",
                    help="also read the project's per-frame AU presence as a coder of events named NAME")
-    p.add_argument("-o", "--out", type=Path, metavar="OUT_DIR", help="write the tables as CSV files here (default: "
+    p.add_argument("-o", "--out", action=output(), metavar="OUT_DIR", help="write the tables as CSV files here (default: "
                    "printed only)")
     p.add_argument("--overwrite", action="store_true", help="replace agreement tables already in OUT_DIR")
     p.add_argument("--spreadsheet-safe", action="store_true",

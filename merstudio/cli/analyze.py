@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from merstudio.atomic import check_not_input
-from merstudio.cli.bounds import FACES_MAX, JOBS_MAX, MINUTES_MAX, frame_rate, real, whole
+from merstudio.cli.bounds import FACES_MAX, JOBS_MAX, MINUTES_MAX, frame_rate, output, real, whole
 from merstudio.cli.fps_unused import FPS_REACHES, fps_unused_text, same_rate
 from merstudio.cli.main import EpilogFormatter
 from merstudio.errors import InputError, MerstudioError, OutputError
@@ -148,7 +148,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_execution_options(p, "inputs")
     p.add_argument("--format", choices=("csv", "parquet"), default="csv",
                    help="per-frame table format (default csv; parquet needs pyarrow)")
-    p.add_argument("-o", "--out", type=out_location, required=True,
+    p.add_argument("-o", "--out", action=output(convert=out_location), required=True,
                    help="output folder, or a URL (s3://bucket/out, local:///abs/out, memory://...)")
     p.add_argument("--overwrite", action="store_true", help="replace existing results in the output folder (an "
                    "existing result stays until the new one is complete; then its table in the other --format goes too). A "

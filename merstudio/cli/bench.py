@@ -16,7 +16,7 @@ from typing import Any
 
 from merstudio import __version__, interrupts
 from merstudio.atomic import check_not_input
-from merstudio.cli.bounds import JOBS_MAX, real, whole
+from merstudio.cli.bounds import JOBS_MAX, output, real, whole
 from merstudio.cli.main import EpilogFormatter
 from merstudio.errors import InputError
 from merstudio.training.cpu import cpu_model
@@ -61,7 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--checkpoint", type=Path, default=None, help="model for 'model' (default: starter)")
     p.add_argument("--videos", action=whole(1, 1000), default=8, help="videos in the 'batch' benchmark (default 8)")
     p.add_argument("--frames", action=whole(1, 100_000), default=30, help="frames per video in the 'batch' benchmark (default 30)")
-    p.add_argument("--json", type=Path, default=None,
+    p.add_argument("--json", action=output(folder=False), default=None,
                    help="also write the figures to this JSON file (default: printed only); checked before the "
                    "benchmarks run")
     p.add_argument("--overwrite", action="store_true", help="replace an existing --json file")

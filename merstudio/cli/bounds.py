@@ -5,6 +5,7 @@ memory, overflow a library's integers or mean nothing (a 10-hour neutral stretch
 Python keep their own checks.
 
 Use: ``p.add_argument("--lr", action=real(0, LR_MAX, above=True))``; the action sets the option's type itself.
+Output paths alike: ``p.add_argument("-o", "--out", action=output())`` refuses an empty one (-o '').
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import math
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from merstudio.errors import InputError
@@ -91,3 +93,33 @@ def real(low: float, high: float, *, above: bool = False, below_text: str = "") 
 def frame_rate() -> type[argparse.Action]:
     """--fps of every command: a frame rate from FPS_MIN to FPS_MAX."""
     return real(FPS_MIN, FPS_MAX)
+
+
+class _Output(argparse.Action):
+    """Stores an output path option (a folder or file a command writes) after refusing an empty one: argparse's
+    ``type=Path`` made ``-o ''`` the current folder (``Path('') == Path('.')``), so a variable left empty in a
+    script wrote results among whatever was there. ``.`` still names the current folder."""
+
+    what = "a file name"
+    convert: Any = Path
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs["type"] = str  # the text as typed: once a Path, '' cannot be told from '.'
+        super().__init__(option_strings, dest, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        if isinstance(values, str):
+            if not values.strip():
+                flag = option_string or (self.metavar if isinstance(self.metavar, str) else self.dest)
+                raise InputError(f"{flag} is empty: give {self.what}")
+            values = self.convert(values)
+        setattr(namespace, self.dest, values)
+
+
+def output(folder: bool = True, convert: Any = Path) -> type[argparse.Action]:
+    """The action of every command's output option (-o/--out, OUT, --final, --json, --cache): an empty or blank value
+    is one line naming the option (``-o is empty: give a folder (. for the current one)``, exit 2), as the command
+    line is read; otherwise the text as `convert` reads it (a Path; analyze's -o keeps a URL as text)."""
+    what = "a folder (. for the current one)" if folder else "a file name"
+    return type("Output", (_Output,), {"what": what, "convert": staticmethod(convert)})

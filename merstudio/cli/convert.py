@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from merstudio.cli.bounds import frame_rate
+from merstudio.cli.bounds import frame_rate, output
 from merstudio.cli.main import EpilogFormatter, check_output_file, warn_about
 from merstudio.cli.project import video_id
 from merstudio.errors import InputError
@@ -60,7 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "per-frame CSV, or import/export a project's events. Imports show a preview first.",
                        epilog=EPILOG, formatter_class=EpilogFormatter)
     p.add_argument("input", nargs="?", type=Path, metavar="IN", help="annotation file to convert")
-    p.add_argument("output", nargs="?", type=Path, metavar="OUT", help="file to write")
+    p.add_argument("output", nargs="?", action=output(folder=False), metavar="OUT", help="file to write")
     p.add_argument("--fps", action=frame_rate(), help="the video's frame rate (default: the one the input file records)")
     p.add_argument("--video", "--video-id", dest="video", metavar="VIDEO",
                    help="with --project: the video (its id, file name, or a path or path end that is unique, "
@@ -123,7 +123,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="--import: the coder of FILE's events that name none (a BORIS file's, before its observation "
                         "id, which names the session, not the coder); a FILE without events records NAME as "
                         "having coded the video and found nothing (compared by `merstudio agreement`)")
-    g.add_argument("--export", dest="export_file", type=Path, metavar="FILE",
+    g.add_argument("--export", dest="export_file", action=output(folder=False), metavar="FILE",
                    help="export the video's events from the project to FILE (with --video all: every video's, "
                         "to one events CSV; with --to openface / --to pyfeat: its analysis, the per-frame AU table, "
                         "to a .csv)")

@@ -6,7 +6,7 @@ import argparse
 import warnings
 from pathlib import Path
 
-from merstudio.cli.bounds import SIZE_MAX, STEPS_MAX, whole
+from merstudio.cli.bounds import SIZE_MAX, STEPS_MAX, output, whole
 from merstudio.cli.main import EpilogFormatter
 from merstudio.model.config import MIN_INPUT_SIZE
 from merstudio.names import FLOW_METHODS
@@ -120,7 +120,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                           "one a checkpoint or a --config records (input.flow_method) fills the cache its "
                           "`finetune`, `evaluate` or `train --config` read, dis_fast for a model trained on it")
     pre.add_argument("--no-align", action="store_true", help="centre-crop instead of detecting and aligning faces")
-    pre.add_argument("--cache", type=Path, help="cache folder (default $MERSTUDIO_CACHE, $XDG_CACHE_HOME/merstudio "
+    pre.add_argument("--cache", action=output(), help="cache folder (default $MERSTUDIO_CACHE, $XDG_CACHE_HOME/merstudio "
                      "or ~/.cache/merstudio)")
     pre.add_argument("-q", "--quiet", "--no-progress", action="store_true",
                      help="no progress bar (as the other commands' -q)")

@@ -8,6 +8,7 @@ import argparse
 import os
 from pathlib import Path
 
+from merstudio.cli.bounds import output
 from merstudio.cli.main import EpilogFormatter
 
 EPILOG = """examples:
@@ -27,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         epilog=EPILOG, formatter_class=EpilogFormatter,
     )
     p.add_argument("--headless", action="store_true", help="analyse in the terminal instead of opening the app")
-    p.add_argument("-o", "--out", type=Path, default=Path("merstudio-demo"),
+    p.add_argument("-o", "--out", action=output(), default=Path("merstudio-demo"),
                    help="output folder for --headless (default ./merstudio-demo)")
     p.add_argument("--overwrite", action="store_true",
                    help="replace interview.* results in --out that an earlier demo run did not write (a user's "

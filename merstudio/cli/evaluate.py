@@ -17,6 +17,7 @@ EPILOG = """examples:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from merstudio.cli.bounds import output
     from merstudio.cli.main import EpilogFormatter
     from merstudio.cli.train import add_data_args
 
@@ -27,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        epilog=EPILOG, formatter_class=EpilogFormatter)
     p.add_argument("--checkpoint", required=True, type=Path, help="a .pt checkpoint written by merstudio train")
     add_data_args(p)
-    p.add_argument("--out", type=Path, default=None,
+    p.add_argument("--out", action=output(), default=None,
                    help="folder for predictions.csv, metrics.json, summary.md, confusion.png")
     p.add_argument("--overwrite", action="store_true", help="replace the results already in --out")
     p.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default: CUDA when present)")
@@ -278,15 +279,6 @@ RESULT_FILES = ("run.json", "metrics.json", "predictions.csv", "summary.md", "fo
 _FRAMING_ADVICE = "precomputed flow images: their framing"
 
 
-def _holds(path: Path) -> bool:
-    """A result of an earlier evaluation: a file, or a folder with something in it (an empty folds/ is what a
-    Ctrl-C left before anything was written, no result)."""
-    try:
-        return path.is_file() or (path.is_dir() and any(path.iterdir()))
-    except OSError:
-        return path.exists()
-
-
 def data_classes(spec: str, classes: str | None, options: Any, allow_missing: bool) -> list[str] | None:
     """The classes `--data` is scored in, known without preparing an input: its class map's (megc2019: negative,
     positive, surprise), or a table's labels as they are (its rows read, no frame decoded). None where they depend on
@@ -332,18 +324,15 @@ def check_classes(data: list[str], names: list[str], args: argparse.Namespace) -
 def _check_out(out: Path, overwrite: bool) -> None:
     """Refuse a file, or a folder holding another command's run (train, ablate, tune: writing there would replace
     its predictions and summary, --overwrite or not), or an earlier evaluation unless --overwrite."""
-    from merstudio.cli.train import check_run_folder, held_run, run_record
+    from merstudio.cli.train import check_results_kept, check_run_folder, held_run, run_record
     from merstudio.errors import OutputError
 
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out}: is a file; give a folder")
     check_run_folder(out, "evaluate")
-    held = [n for n in RESULT_FILES if _holds(out / n)]
-    if held and not overwrite:
-        what = f" of an earlier evaluation (of {run_record(out).get('checkpoint', '?')})" \
-            if held_run(out) is not None else ""
-        raise OutputError(f"--out {out}: holds results already ({', '.join(held)}){what}; choose another folder or "
-                          "use --overwrite to replace them")
+    what = f" of an earlier evaluation (of {run_record(out).get('checkpoint', '?')})" \
+        if held_run(out) is not None else ""
+    check_results_kept(out, RESULT_FILES, overwrite, what=what)
 
 
 def write_evaluation(model, data, names, out: Path, spec: dict, seen: list[str] | None = None,

@@ -16,7 +16,7 @@ EPILOG = """examples:
   merstudio finetune --project study.merproj --checkpoint model.pt --mix casme2:/data/CASME2 -o mixed.pt"""
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from merstudio.cli.bounds import BATCH_MAX, COUNT_MAX, EPOCHS_MAX, LR_MAX, SEED_MAX, real, whole
+    from merstudio.cli.bounds import BATCH_MAX, COUNT_MAX, EPOCHS_MAX, LR_MAX, SEED_MAX, output, real, whole
 
     p = sub.add_parser(
         "finetune",
@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--project", required=True, type=Path, metavar="P", help="the project file (.merproj)")
     p.add_argument("--checkpoint", required=True, type=Path, metavar="C", help="the checkpoint to start from")
-    p.add_argument("-o", "--out", type=Path, default=None, metavar="OUT.pt",
+    p.add_argument("-o", "--out", action=output(folder=False), default=None, metavar="OUT.pt",
                    help="where to write the new checkpoint (default: <checkpoint>-ftN.pt beside the project, "
                         "N the next free version)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing -o file (never the --checkpoint)")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from merstudio.atomic import check_not_input
-from merstudio.cli.bounds import frame_rate, real
+from merstudio.cli.bounds import frame_rate, output, real
 from merstudio.cli.main import EpilogFormatter, check_output_file
 from merstudio.errors import InputError
 
@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "the face's calmest stretch.",
                        epilog=EPILOG, formatter_class=EpilogFormatter)
     p.add_argument("input", type=Path, metavar="IN", help="per-frame CSV (merstudio analyze output or OpenFace 2)")
-    p.add_argument("output", type=Path, metavar="OUT", help="CSV to write")
+    p.add_argument("output", action=output(folder=False), metavar="OUT", help="CSV to write")
     p.add_argument("--frames", metavar="A-B", help="the neutral frames, inclusive, in the file's own frame numbers "
                                                    "(default: each face's calmest stretch of --seconds)")
     p.add_argument("--face", type=int, action="append", metavar="N",

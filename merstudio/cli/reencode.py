@@ -8,7 +8,7 @@ import warnings
 from pathlib import Path
 from typing import TextIO
 
-from merstudio.cli.bounds import KEYINT_MAX, frame_rate, whole
+from merstudio.cli.bounds import KEYINT_MAX, frame_rate, output, whole
 from merstudio.cli.main import EpilogFormatter, check_output_file, warning_line
 from merstudio.errors import InputError
 
@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "sound, if any.",
                        epilog=EPILOG, formatter_class=EpilogFormatter)
     p.add_argument("input", type=Path, metavar="IN", help="video file or frame folder")
-    p.add_argument("output", type=Path, metavar="OUT",
+    p.add_argument("output", action=output(folder=False), metavar="OUT",
                    help="file to write: .avi (MJPG) or .mp4/.mov/.m4v/.mkv (MPEG-4 part 2)")
     p.add_argument("--keyint", action=whole(1, KEYINT_MAX), default=12, metavar="N",
                    help="MPEG-4 outputs: a keyframe every N frames where the OpenCV build allows it (default: 12)")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from merstudio.cli.analyze import FLOW_HELP, add_execution_options
-from merstudio.cli.bounds import frame_rate
+from merstudio.cli.bounds import frame_rate, output
 from merstudio.cli.main import EpilogFormatter
 from merstudio.errors import InputError
 from merstudio.names import ANALYSIS_FLOW_METHODS
@@ -46,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--data", required=True, metavar="KIND:PATH",
                    help="casme_sq:ROOT (CAS(ME)^2 as distributed) or table:FILE.csv (video,onset,offset[,type])")
-    p.add_argument("-o", "--out", type=Path, required=True, help="output folder (analyses, manifest, report)")
+    p.add_argument("-o", "--out", action=output(), required=True, help="output folder (analyses, manifest, report)")
     p.add_argument("--expression", choices=("micro", "macro", "all"), default="all",
                    help="the expression type(s) reported (default all: micro, macro and overall); matching always "
                    "uses every coded interval of a video")
@@ -61,7 +61,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--flow", choices=ANALYSIS_FLOW_METHODS, default="dis", help=f"{FLOW_HELP}, as merstudio analyze")
     p.add_argument("--overwrite", action="store_true", help="analyse every video again (default: a rerun "
                    "skips the videos the manifest lists as done with the same content and settings); the "
-                   "report files are rewritten on every run")
+                   "report files of an earlier spotting run are rewritten on every run, a spotting.md or "
+                   "spotting.csv no spotting run wrote only with --overwrite")
     p.add_argument("--retry-failed", action="store_true", help="analyse the videos that failed before again "
                    "(default: skipped, named in the report and left out of the scores)")
     p.add_argument("--allow-missing", action="store_true", help="leave out ground-truth rows that name missing "
@@ -98,6 +99,11 @@ def run(args: argparse.Namespace) -> int:
     # loaded whole now: a missing or bad checkpoint is one line before any video, not a failure of each
     model = E.checkpoint_record(args.checkpoint) if args.checkpoint is not None else None
     truth = E.load_truth(kind, path, sheet=args.sheet, allow_missing=args.allow_missing)
+    from merstudio.cli.train import check_results_kept
+
+    E.refuse_truth_as_report(truth, args.out)  # the ground truth named spotting.csv: said as that, first
+    # a spotting.md or spotting.csv no spotting run wrote (the user's notes) is not rewritten without --overwrite
+    check_results_kept(args.out, E.foreign_reports(args.out), args.overwrite, flag="-o")
     if args.fps is not None:
         truth.fps = args.fps
     E.select_videos(truth, args.video)

@@ -22,6 +22,7 @@ from merstudio.cli.bounds import (
     SIZE_MAX,
     STEPS_MAX,
     WIDTH_MAX,
+    output,
     real,
     whole,
 )
@@ -59,7 +60,7 @@ def add_data_args(p: argparse.ArgumentParser) -> None:
 def add_cache_arg(p: argparse.ArgumentParser) -> None:
     """--cache DIR: where the prepared inputs are kept, as `merstudio datasets prepare --cache` fills it (read with
     cache_dir)."""
-    p.add_argument("--cache", type=Path, default=None, metavar="DIR",
+    p.add_argument("--cache", action=output(), default=None, metavar="DIR",
                    help="preprocessing cache folder, e.g. the one `merstudio datasets prepare --cache DIR` filled "
                         "(default: $MERSTUDIO_CACHE, else $XDG_CACHE_HOME/merstudio, else ~/.cache/merstudio)")
 
@@ -233,15 +234,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         epilog=EPILOG, formatter_class=EpilogFormatter,
     )
     add_data_args(p)
-    p.add_argument("--out", required=True, type=Path, metavar="RUN", help="run folder")
+    p.add_argument("--out", required=True, action=output(), metavar="RUN", help="run folder")
     add_train_args(p)
     p.add_argument("--tune", action="store_true",
                    help="nested hyper-parameter search: every fold chooses its settings by --inner cross-validation "
                         "inside its own training subjects (see `merstudio tune`; slow: trials x inner folds per fold)")
     add_search_args(p)
-    p.add_argument("--final", type=Path, default=None, metavar="OUT.pt",
+    p.add_argument("--final", action=output(folder=False), default=None, metavar="OUT.pt",
                    help="afterwards, train on all subjects and save this checkpoint (with the protocol's metrics)")
-    p.add_argument("--overwrite", action="store_true", help="replace an existing --final checkpoint")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --final checkpoint, and files in "
+                   "--out that no earlier train run wrote (summary.md, predictions.csv, ...; an earlier run there "
+                   "is resumed either way)")
     add_progress_arg(p)
     p.set_defaults(func=run)
 
@@ -321,13 +324,92 @@ def held_run(out: Path) -> tuple[str, str] | None:
         return "evaluate", f"an evaluation (merstudio evaluate of {rec.get('checkpoint', '?')})"
     if rec.get("protocol") is not None:
         return "train", f"a `merstudio train` run ({rec['protocol']})"
-    try:  # an ablation stopped before its table: its variants' runs
-        variants = [c for c in out.iterdir() if c.is_dir() and (c.name == "full" or c.name.startswith("no-"))]
-    except OSError:
-        return None
-    if any((c / "run.json").exists() or any(c.glob("seed-*/run.json")) for c in variants):
+    if _ablation_variant_runs(out):  # an ablation stopped before its table
         return "ablate", "a `merstudio ablate` run"
     return None
+
+
+def _ablation_variant_runs(out: Path) -> bool:
+    """Whether `out` holds an ablation's variant runs (full/, no-<parts>/, each a run folder or seed-N/ ones)."""
+    try:
+        variants = [c for c in out.iterdir() if c.is_dir() and (c.name == "full" or c.name.startswith("no-"))]
+    except OSError:
+        return False
+    return any((c / "run.json").exists() or any(c.glob("seed-*/run.json")) for c in variants)
+
+
+# what each command writes at the top of its --out (merstudio.training.run.prepare_run/summarise, write_data_record,
+# tune.tune, run.run_ablation): names a folder not of its own earlier run must not already hold
+RUN_OUTPUTS = {
+    "train": ("run.json", "folds", "metrics.json", "predictions.csv", "summary.md", "confusion.png", "data.md",
+              "final_tune"),
+    "tune": ("tune.json", "search.json", "trials", "trials.csv", "chosen.json", "tune.md", "data.md"),
+    "ablate": ("ablation.md", "ablation.csv", "data.md", "full"),
+}
+
+
+def held_results(out: Path, names: Any) -> list[str]:
+    """Those of `names` in the folder `out` that hold a result: a file, or a folder with something in it (an empty
+    one is what a Ctrl-C left before anything was written, no result)."""
+    held = []
+    for name in names:
+        path = out / name
+        try:
+            if path.is_file() or (path.is_dir() and any(path.iterdir())):
+                held.append(name)
+        except OSError:
+            if path.exists():
+                held.append(name)
+    return held
+
+
+def check_results_kept(out: Path, names: Any, overwrite: bool, flag: str = "--out", what: str = "") -> None:
+    """Refuse (OutputError, one line, exit 3) an output folder that holds any of `names` (held_results) unless
+    `overwrite`: the one check of every command that writes fixed names into a folder it is given (evaluate,
+    train, tune, ablate, spotting), before any work. `what` says whose results they are where that is known."""
+    from merstudio.errors import OutputError
+
+    held = held_results(out, names)
+    if held and not overwrite:
+        raise OutputError(f"{flag} {out}: holds results already ({', '.join(held)}){what}; choose another folder or "
+                          "use --overwrite to replace them")
+
+
+def _own_run(out: Path, command: str) -> bool:
+    """Whether `out` is an earlier run of `command` (resumed there, its settings checked by the run itself): a
+    training run's run.json, a search's tune.json, an ablation's variant runs. A summary.md or ablation.md alone
+    is no run: it may be the user's own notes."""
+    if command == "train":
+        return run_record(out).get("protocol") not in (None, "evaluate")
+    if command == "tune":
+        return (out / "tune.json").is_file()
+    return command == "ablate" and _ablation_variant_runs(out)
+
+
+def check_new_run_folder(out: Path, command: str, overwrite: bool) -> None:
+    """Refuse an --out that is not an earlier run of `command` but holds files of the names it writes (a user's
+    summary.md, chosen.json, ...): the run replaced them without a word. --overwrite lets it."""
+    if _own_run(out, command):
+        return
+    names = list(RUN_OUTPUTS[command])
+    if command == "ablate":  # the variants' folders, by the parts they have off
+        names += sorted(p.name for p in out.glob("no-*")) if out.is_dir() else []
+    check_results_kept(out, names, overwrite)
+
+
+def check_final_apart(final: Path, out: Path) -> None:
+    """Refuse a --final that the run folder stands in place of: --out itself or a folder above it (the run makes it
+    a folder, and the checkpoint's write failed after the whole training), or a name the run writes in it
+    (summary.md, folds/...). Said before anything is done; a final.pt inside the run folder is fine."""
+    from merstudio.errors import OutputError
+
+    f, o = Path(os.path.abspath(final)).resolve(), Path(os.path.abspath(out)).resolve()
+    if f == o or f in o.parents:
+        where = "is the --out folder" if f == o else f"is a folder above --out {out}"
+        raise OutputError(f"--final {final}: {where}; give a checkpoint file, e.g. {out / 'final.pt'}")
+    if o in f.parents and f.relative_to(o).parts[0] in RUN_OUTPUTS["train"]:
+        raise OutputError(f"--final {final}: the run writes {f.relative_to(o).parts[0]} in --out {out} itself; give "
+                          f"another name, e.g. {out / 'final.pt'}")
 
 
 def check_run_folder(out: Path, command: str) -> None:
@@ -532,7 +614,8 @@ class Bars:
 def prepare_data(args: argparse.Namespace, options: Any, distributed: bool = True,
                  command: str = "train") -> tuple[Any, dict[str, Any], Callable[..., None]]:
     """What train, tune and ablate (``command``) do between checking their flags and their work, in this order:
-    refuse an --out that cannot be a run folder or holds another command's run, check --config, apply a --config's input (chosen.json's, where no
+    refuse an --out that cannot be a run folder, holds another command's run or, not being this command's earlier
+    run, files of the names it writes (without --overwrite), check --config, apply a --config's input (chosen.json's, where no
     flag gives it), join the DDP process group when torchrun started this process (``distributed``; tune does
     not), and prepare the data (a progress bar on rank 0 unless -q). Returns (data, info, say): ``say`` prints on
     rank 0 only, so that the ranks of a DDP run do not print each line once each."""
@@ -542,6 +625,7 @@ def prepare_data(args: argparse.Namespace, options: Any, distributed: bool = Tru
 
     check_output_folder(args.out)
     check_run_folder(args.out, command)
+    check_new_run_folder(args.out, command, bool(getattr(args, "overwrite", False)))
     if args.config is not None:
         read_config(args.config)  # a bad --config fails before the (slow) data preparation
     flow = apply_config_input(args)
@@ -638,6 +722,7 @@ def run(args: argparse.Namespace) -> int:
     if args.final is not None:
         from merstudio.cli.main import check_output_file, check_writable_file
 
+        check_final_apart(args.final, args.out)
         check_output_file(args.final, args.overwrite, "final.pt")  # before the protocol, not after it
         check_writable_file(args.final)  # makes its folder, as the write would
     data, info, say = prepare_data(args, options)

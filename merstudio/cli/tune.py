@@ -4,7 +4,6 @@ chosen.json for `merstudio train --config`."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 EPILOG = """examples:
@@ -21,6 +20,7 @@ model or for data the search never saw:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from merstudio.cli.bounds import output
     from merstudio.cli.main import EpilogFormatter
     from merstudio.cli.train import add_data_args, add_progress_arg, add_search_args, add_train_args
 
@@ -35,7 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "(trial, fold) pairs are tasks on local processes (--jobs) or Ray (--ray).",
         epilog=EPILOG, formatter_class=EpilogFormatter)
     add_data_args(p)
-    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the search and chosen.json")
+    p.add_argument("--out", required=True, action=output(), metavar="DIR", help="folder for the search and chosen.json")
+    p.add_argument("--overwrite", action="store_true", help="replace files in --out that no earlier search wrote "
+                   "(chosen.json, tune.md, ...; an earlier search there is resumed either way)")
     add_search_args(p)
     add_train_args(p, protocol=False)
     add_progress_arg(p)

@@ -763,6 +763,15 @@ def plan_batch(inputs: Sequence[Path], out: Path | str, *, retry_failed: bool = 
             # that failed named it relative to its own folder ('archive/broken1.mp4' said from another folder).
             # Written with the manifest's next change (a moved row's is one), never for this alone.
             row.error = _error_naming(row.error, named, key)
+        if row is not None and row.output and folder_file_name(row.output):
+            # an earlier merstudio named the result like the folder's own files (a spotting run's report then
+            # replaced its rows): analysed again under a name of today's rule, its old files left as they are
+            if notice is not None:
+                notice(f"{p}: its result {row.output} in {plan.out} was named like the folder's own files (an "
+                       "earlier merstudio's name): analysed again under another name")
+            owned.pop(row.output, None)
+            row.output, row.status = "", "partial"
+            manifest.dirty = True
         if row is not None and row.output and plan.out.is_dir():
             finish_commit(_paths(plan.out, row.output, fmt), notice, metas)
         same = row is not None and error is None and same_input(row.hash, Path(p), digest)

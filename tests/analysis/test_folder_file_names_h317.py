@@ -135,3 +135,30 @@ def test_overwrite_still_replaces_a_result(tmp_path: Path) -> None:
     prepare_output_dir(tmp_path, [paths], overwrite=True)  # no refusal
     with pytest.raises(OutputError, match=r"x\.csv: already exists \(use --overwrite to replace it\)"):
         prepare_output_dir(tmp_path, [paths], overwrite=False)
+
+
+def test_an_earlier_result_named_spotting_is_analysed_again_under_another_name(tmp_path: Path, capsys) -> None:
+    """A folder an earlier merstudio filled: its manifest names spotting.avi's result `spotting`, whose rows the
+    report spotting.csv replaced (the meta and the row still say done). A spotting run analyses it again."""
+    (tmp_path / "in").mkdir()
+    video = write_clip(tmp_path / "in" / "spotting.avi", n=3)
+    out = tmp_path / "O"
+    assert main(["analyze", str(tmp_path / "in"), "-o", str(out), "-q"]) == 0
+    for ending in (".csv", ".spots.csv", ".meta.json"):  # as the earlier merstudio named them
+        (out / f"spotting.avi{ending}").rename(out / f"spotting{ending}")
+    text = (out / "manifest.csv").read_text(encoding="utf-8")
+    (out / "manifest.csv").write_text(text.replace(",spotting.avi,", ",spotting,"), encoding="utf-8")
+    assert ",spotting," in (out / "manifest.csv").read_text(encoding="utf-8")
+    # ... and its spotting run's report replaced the rows
+    (out / "spotting.csv").write_text(",".join(spotting_eval.CSV_COLUMNS) + "\n", encoding="utf-8")
+    (out / "spotting.md").write_text("# Spotting evaluation\n", encoding="utf-8")
+    table = tmp_path / "truth.csv"
+    table.write_text(f"video,onset,offset\n{video},1,2\n", encoding="utf-8")
+    capsys.readouterr()
+    code = main(["spotting", "--data", f"table:{table}", "-o", str(out), "-q"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "was named like the folder's own files" in err, err
+    assert (out / "spotting.avi.csv").read_text(encoding="utf-8").startswith("frame,face_id,")
+    rows = list(csv.DictReader((out / "manifest.csv").open(encoding="utf-8")))
+    assert [(r["output"], r["status"]) for r in rows] == [("spotting.avi", "done")], rows

@@ -60,11 +60,17 @@ MODEL_CLASSES = "model_classes"
 # before, after] (a neutral baseline, matched on its frames: project.neutral) and ["face", face, before, after] (a
 # face's rows in the model overlays, matched on its track), applied as "neutral": [the baselines before, after] and
 # "overlays": [[name, its face column before, after (packed_faces)], ...], which undo and redo put back where
-# nothing changed them since
+# nothing changed them since. "coded_during": [[kind, id, the face of its person in the run re-done, its face], ...]:
+# the events and behaviour events coded, or given their face, while the re-run went (on its faces: not moved at its
+# end), which undo moves to the first face and redo back to the second, as it does "moves"
 EVENT_FACES = "event_faces"
 # a run's settings key, written when it begins (kept in the row, not among ``settings``): the video's neutral
 # baselines then, numbered as the run it re-does; one set while it runs is on its faces already, not moved at its end
 NEUTRAL_AT_START = "neutral_at_start"
+# a run's settings key, written when it begins in the transaction that makes it active (kept in the row, not among
+# ``settings``): the face of each of the video's events (open proposals too) and behaviour events then, [[kind, id,
+# face], ...] (project.faces.faces_at_start): one on another face at its end was coded, or given it, while it went
+FACES_AT_START = "faces_at_start"
 
 
 @dataclass(frozen=True)
@@ -181,6 +187,10 @@ class AnalysisTables(StoreBase):
         with self._tx() as con:
             neutral = con.execute("SELECT value FROM settings WHERE key = ?", (neutral_key(video_id),)).fetchone()
             noted = {**dict(settings or {}), **({NEUTRAL_AT_START: json.loads(neutral[0])} if neutral else {})}
+            noted[FACES_AT_START] = [["event", int(i), int(f)] for i, f in con.execute(
+                "SELECT id, face_id FROM events WHERE video_id = ? ORDER BY id", (video_id,))] + \
+                [["behaviour", int(i), int(f)] for i, f in con.execute(
+                    "SELECT id, face_id FROM behaviour_events WHERE video_id = ? ORDER BY id", (video_id,))]
             runs = con.execute("SELECT id, status, active FROM analyses WHERE video_id = ? ORDER BY id",
                                (video_id,)).fetchall()
             current = next((r for r in runs if r[2]), None)
@@ -262,6 +272,8 @@ class AnalysisTables(StoreBase):
         did: that one is made active again (:meth:`restore_complete_run`) and the events stay as they are."""
         try:
             follow = self._person_faces(analysis_id) if event_faces is not None else None
+            if event_faces is not None and (during := self._coded_during(analysis_id, event_faces)):
+                follow = {**(follow or {}), **during}  # both of the run before it (previous_analysis)
             return self._finish(analysis_id, status, found, proposals, event_faces, follow)
         finally:  # its thread is done with it, whatever happened (a run it could not mark is nobody's to wait for)
             self._storing.pop(analysis_id, None)
@@ -312,6 +324,8 @@ class AnalysisTables(StoreBase):
         if follow is not None and follow.get("from_run") == int(prev[0]):
             noted["moves"] += self._move_person_data(con, video_id, follow, noted)
             noted["lost"] += list(follow.get("lost") or [])
+            if follow.get("coded_during"):
+                noted["coded_during"] = list(follow["coded_during"])
         self._note_run(con, analysis_id, {EVENT_FACES: noted})
 
     def _person_faces(self, analysis_id: int) -> dict[str, Any] | None:
@@ -348,6 +362,41 @@ class AnalysisTables(StoreBase):
         return {"from_run": prev.id, "moves": record["moves"],
                 "lost": [x for x in record["lost"] if x[0] == "neutral"],
                 "aside": sorted(c.face for c in found.lost if c.kind == "face")}
+
+    def _coded_during(self, analysis_id: int, record: Mapping[str, Any]) -> dict[str, Any] | None:
+        """For a re-run (``analysis_id``, the active run) ending: the events and behaviour events coded, or given
+        their face, while it went (their face not the one it noted as it began, FACES_AT_START; none of ``record``'s,
+        the ones its end moves or leaves), on its faces already, each as [kind, id, the face of its person in the run
+        it re-did (the events' rule the other way round), its face]: what undoing it moves them to, and redo back.
+        {"from_run", "coded_during": those}; None for a first run, a run that noted no faces as it began, or none
+        whose person it finds on another face."""
+        # here: faces imports this module
+        from merstudio.project.faces import coded_on_faces, numbered_before, same_person_faces
+
+        row = self._query("SELECT video_id, (SELECT MAX(frame) FROM frames WHERE analysis_id = analyses.id), settings"
+                          " FROM analyses WHERE id = ?", (analysis_id,))
+        if not row:
+            return None
+        video_id, last = int(row[0][0]), row[0][1]
+        at_start = _noted_faces(json.loads(row[0][2] or "{}").get(FACES_AT_START))
+        prev = self.previous_analysis(video_id)
+        if at_start is None or prev is None or prev.id == analysis_id or last is None:
+            return None
+        told = {(str(m[0]), int(m[1])) for m in [*(record.get("moves") or []), *(record.get("lost") or [])]
+                if isinstance(m, (list, tuple)) and len(m) >= 2}
+        coded = [c for c in coded_on_faces(cast("Project", self), video_id)
+                 if not numbered_before(at_start, c) and (c.kind, c.id) not in told]
+        if not coded:
+            return None
+        found = same_person_faces(cast("Project", self), video_id, analysis_id, prev.id, last=int(last), coded=coded)
+        during = [[c.kind, c.id, int(face), c.face] for c, face in found.moved]
+        return {"from_run": prev.id, "coded_during": during} if during else None
+
+    def faces_noted_at_start(self, video_id: int) -> dict[tuple[str, int], int] | None:
+        """The faces the video's active run noted as it began (FACES_AT_START) by (kind, id); None when it noted
+        none (begun before this version) or there is no run."""
+        row = self._query("SELECT settings FROM analyses WHERE video_id = ? AND active = 1", (video_id,))
+        return _noted_faces(json.loads(row[0][0] or "{}").get(FACES_AT_START)) if row else None
 
     def neutral_faces_back(self, video_id: int, left_run: int | None) -> list[list[Any]]:
         """A re-run (``left_run``, the active run, not complete) to be set aside for the complete run it re-did
@@ -488,11 +537,14 @@ class AnalysisTables(StoreBase):
         noted = {int(i): json.loads(text or "{}").get(EVENT_FACES) for i, text in con.execute(
             "SELECT id, settings FROM analyses WHERE id IN (?, ?)", (leaving, coming))}
         gone, back = noted.get(leaving), noted.get(coming)
+        # "coded_during": on the re-run's faces already (its end moved none): undo moves them as it does "moves"
         if isinstance(gone, dict) and gone.get("from_run") == coming:
-            self._move_event_faces(con, video_id, gone.get("moves") or [], back=True, neutral=False)
+            self._move_event_faces(con, video_id, [*(gone.get("moves") or []), *_listed(gone.get("coded_during"))],
+                                   back=True, neutral=False)
             self._switch_person_data(con, video_id, gone, back=True)
         elif isinstance(back, dict) and back.get("from_run") == leaving:
-            self._move_event_faces(con, video_id, back.get("moves") or [], neutral=False)
+            self._move_event_faces(con, video_id, [*(back.get("moves") or []), *_listed(back.get("coded_during"))],
+                                   neutral=False)
             self._switch_person_data(con, video_id, back, back=False)
 
     @staticmethod
@@ -546,6 +598,7 @@ class AnalysisTables(StoreBase):
     def _analysis_row(r: Sequence[Any]) -> Analysis:
         settings = json.loads(r[4])
         settings.pop(NEUTRAL_AT_START, None)
+        settings.pop(FACES_AT_START, None)
         noted = settings.pop(NOMINAL_TIMES, None)
         return Analysis(r[0], r[1], r[2], tuple(json.loads(r[3])), settings, r[5], r[6], r[7], _owner(r[8]),
                         bool(r[9]), noted if isinstance(noted, int) and not isinstance(noted, bool) else None)
@@ -1044,3 +1097,22 @@ def unpacked_faces(text: str) -> np.ndarray:
     """:func:`packed_faces` read back (int64, as overlay keys hold them)."""
     return np.frombuffer(zlib.decompress(base64.b64decode(text.encode("ascii"), validate=True)),
                          dtype="<i4").astype(np.int64)
+
+
+def _noted_faces(raw: Any) -> dict[tuple[str, int], int] | None:
+    """FACES_AT_START as read back: {(kind, id): face}; None where the run noted none (a damaged entry skipped)."""
+    if not isinstance(raw, list):
+        return None
+    out = {}
+    for entry in raw:
+        try:
+            kind, ident, face = entry
+            out[(str(kind), int(ident))] = int(face)
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
+def _listed(raw: Any) -> list[Any]:
+    """EVENT_FACES' "coded_during" as read back: its [kind, id, face, face] entries (a damaged one left out)."""
+    return [m for m in raw if isinstance(m, (list, tuple)) and len(m) == 4] if isinstance(raw, list) else []

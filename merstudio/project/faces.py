@@ -156,8 +156,11 @@ class EventFaces:
 
     def line(self, moved: Iterable[Sequence[Any]] | None = None) -> str:
         """One line saying it ("" when every event stays on its face, the face of its person); ``moved``: the moves
-        the project made (Project.finish_analysis skips an event edited meanwhile), else all of them."""
-        made = {(str(m[0]), int(m[1])) for m in moved} if moved is not None else None
+        the project made (Project.finish_analysis skips an event edited meanwhile), else all of them; the neutral
+        frames and model overlay rows among those (EVENT_FACES' "neutral" and "face" moves) said last, in a few
+        words."""
+        moves = list(moved) if moved is not None else None  # read twice
+        made = {(str(m[0]), int(m[1])) for m in moves} if moves is not None else None
         done = [(c, f) for c, f in self.moved if made is None or (c.kind, c.id) in made]
         parts = []
         if done:
@@ -171,6 +174,8 @@ class EventFaces:
         if self.unchecked:
             parts.append(f"{_events(len(self.unchecked))} not checked against the new run's faces (no outline of "
                          "their face stored near them): " + ", ".join(f"{c} on face {c.face}" for c in self.unchecked))
+        if moves is not None and (data := _person_data_line(moves)):
+            parts.append(data)
         return "; ".join(parts)
 
 
@@ -187,6 +192,25 @@ class EventFaces:
             parts.append(f"{_events(len(left))} coded during the re-run left on the re-run's face number (its person "
                          "not found there): " + ", ".join(f"{c} on face {c.face}" for c in left))
         return "; ".join(parts)
+
+
+def _person_data_line(moved: Iterable[Sequence[Any]]) -> str:
+    """The neutral frames and the previous predictions' rows (model overlays) a re-run moved with their people
+    (EVENT_FACES' ["neutral" | "face", face, before, after] moves) in a few words; "" for none: "neutral frames and
+    previous predictions moved with their people: face 2's to face 1, face 1's to face 2"."""
+    pairs: dict[str, list[tuple[int, int]]] = {"neutral": [], "face": []}
+    for m in moved:
+        if str(m[0]) in pairs and int(m[2]) != int(m[3]):
+            pairs[str(m[0])].append((int(m[2]), int(m[3])))
+
+    def said(what: str, moves: list[tuple[int, int]]) -> str:
+        who = "its person" if len(moves) == 1 else "their people"
+        return f"{what} moved with {who}: " + ", ".join(f"face {a}'s to face {b}" for a, b in moves)
+
+    neutral, faces = sorted(pairs["neutral"]), sorted(pairs["face"])
+    if neutral and neutral == faces:
+        return said("neutral frames and previous predictions", neutral)
+    return "; ".join(said(what, p) for what, p in (("neutral frames", neutral), ("previous predictions", faces)) if p)
 
 
 def _events(n: int) -> str:
@@ -210,7 +234,11 @@ def faces_at_start(project: Project, video_id: int) -> dict[tuple[str, int], int
     (:class:`Coded`'s kinds): taken once the re-run is the active run and before it stores a row. From then on the
     app shows the re-run's faces, so an event's face id is numbered as the run re-done numbered its faces only while
     it is the one it had then (:func:`numbered_before`); one coded, or given another face, while the run goes is
-    numbered as the re-run numbers them."""
+    numbered as the re-run numbers them. Read from the run's record (begin_analysis notes them in the transaction that
+    makes it active: its end tells those coded during it by the same faces); taken now for a run begun by a version
+    that noted none."""
+    if (noted := project.faces_noted_at_start(video_id)) is not None:
+        return noted
     out = {("event", int(e.id)): e.face_id for e in project.events(video_id) if e.id is not None}
     out.update({("behaviour", int(b.id)): b.face_id for b in project.behaviour_events(video_id) if b.id is not None})
     return out
@@ -223,8 +251,11 @@ def numbered_before(at_start: Mapping[tuple[str, int], int], c: Coded) -> bool:
 
 
 def coded_item(item: Any) -> Coded | None:
-    """An Event or BehaviourEvent (an undo step holds them; a proposal too) as :func:`same_person_faces` checks it;
-    None for one not stored yet (no id)."""
+    """An Event or BehaviourEvent (an undo step holds them; a proposal too), or a NeutralBaseline (a "Neutral frames"
+    step: kind "neutral", on its frames, as the store moves them), as :func:`same_person_faces` checks it; None for
+    an event not stored yet (no id)."""
+    if not hasattr(item, "id") and all(hasattr(item, a) for a in ("face_id", "first", "last")):
+        return Coded("neutral", int(item.face_id), int(item.first), int(item.last), int(item.face_id))
     if getattr(item, "id", None) is None:
         return None
     if isinstance(item, Event):
@@ -236,11 +267,12 @@ def coded_item(item: Any) -> Coded | None:
 def same_person_items(project: Project, video_id: int, old_run: int, new_run: int, items: Sequence[Any],
                       numbered: Mapping[tuple[str, int], int] | None = None,
                       during: bool = False) -> tuple[list[Any], EventFaces]:
-    """``items`` (Events, proposals, BehaviourEvents of the video: what an undo step or a kept proposal holds), each
-    on the face of ``new_run`` that is the person it has in ``old_run`` (:func:`same_person_faces`); with
-    ``numbered`` (:func:`faces_at_start` of a re-run), only those numbered as the run it re-did (the rest are as
-    the re-run already), or with ``during`` only the rest (coded on the re-run's faces while it went). Those whose
-    person it does not find stay as they are. Returns (the items, what it found)."""
+    """``items`` (Events, proposals, BehaviourEvents of the video, NeutralBaselines: what an undo step or a kept
+    proposal holds), each on the face of ``new_run`` that is the person it has in ``old_run``
+    (:func:`same_person_faces`); with ``numbered`` (:func:`faces_at_start` of a re-run), only those numbered as the
+    run it re-did (the rest are as the re-run already; a baseline never is: its step's mark says), or with
+    ``during`` only the rest (coded on the re-run's faces while it went). Those whose person it does not find stay as
+    they are. Returns (the items, what it found)."""
     coded = [(item, c) for item in items if (c := coded_item(item)) is not None
              and getattr(item, "video_id", video_id) == video_id
              and (numbered is None or numbered_before(numbered, c) != during)]

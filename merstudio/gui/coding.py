@@ -388,7 +388,8 @@ class Coding(QObject):
         then lost "Add negative 70-75" for good). Those steps are moved still undone: nothing in the project changes
         but ``cmd``'s own change. ``renumber(step, items)``: the events and behaviour events a moved step holds, as
         they are to be above ``cmd`` (a re-run numbers the people anew: a redo must put an event on its person's
-        face in it, not on the number that person had before)."""
+        face in it, not on the number that person had before); a :class:`RerunFaces` also renumbers the steps left
+        below ``cmd`` (``below``)."""
         stack = self.undo_stack
         index = stack.index()
         undone = [_moved(c) for c in (stack.command(i) for i in range(index, stack.count()))
@@ -396,6 +397,10 @@ class Coding(QObject):
         if renumber is not None:
             for c in undone:
                 _renumber_step(c, renumber)
+        if isinstance(renumber, RerunFaces):  # those done stay below it: redone only with the run it re-did back
+            for step in (stack.command(i) for i in range(index)):
+                if isinstance(step, ProjectCommand) and not step.isObsolete():
+                    _renumber_step(step, renumber.below)
         self.push(cmd)  # QUndoStack deletes the undone steps: their twins go back above it
         if not undone:
             return
@@ -518,20 +523,34 @@ def _moved(cmd: ProjectCommand) -> ProjectCommand:
 _MARK = "rerun_mark"  # the attribute Coding.mark_steps sets
 
 
-def rerun_faces(project: Project, video_id: int, old_run: int, new_run: int,
-                at_start: Mapping[tuple[str, int], int] | None,
-                mark: object | None) -> Callable[[ProjectCommand, list[Any]], list[Any]]:
+class RerunFaces:
     """:meth:`Coding.push_background`'s ``renumber`` for a re-run of ``video_id`` (``old_run`` re-done by
-    ``new_run``): a step in the history as it began (``mark``, Coding.mark_steps) holds events numbered as
-    ``old_run``: each goes to its person's face in ``new_run`` (project.faces.same_person_items); a step made while
-    it went, only those still as they were then (``at_start``, project.faces.faces_at_start: the rest were coded
-    on the re-run's faces)."""
-    def renumber(step: ProjectCommand, items: list[Any]) -> list[Any]:
-        before = mark is not None and getattr(step, _MARK, None) is mark
-        if not before and at_start is None:
+    ``new_run``), called for a step the coder undid, moved above the re-run's: a step in the history as it began
+    (``mark``, Coding.mark_steps) holds events numbered as ``old_run``: each goes to its person's face in ``new_run``
+    (project.faces.same_person_items); a step made while it went, only those still as they were then (``at_start``,
+    project.faces.faces_at_start: the rest were coded on the re-run's faces). :meth:`below`: for a step made while it
+    went and left below the re-run's (done): it runs again only once an undo of the re-run has put ``old_run`` back,
+    so what it holds on the re-run's faces goes to its person's face there, as the undo moves the events
+    (EVENT_FACES' "coded_during")."""
+
+    def __init__(self, project: Project, video_id: int, old_run: int, new_run: int,
+                 at_start: Mapping[tuple[str, int], int] | None, mark: object | None) -> None:
+        self.project, self.video_id, self.old_run, self.new_run = project, video_id, old_run, new_run
+        self.at_start, self.mark = at_start, mark
+        self.below = set_aside_faces(project, video_id, new_run, old_run, at_start, mark)
+
+    def __call__(self, step: ProjectCommand, items: list[Any]) -> list[Any]:
+        before = self.mark is not None and getattr(step, _MARK, None) is self.mark
+        if (not before and self.at_start is None) or not _of_video(step, self.video_id):
             return items
-        return same_person_items(project, video_id, old_run, new_run, items, None if before else at_start)[0]
-    return renumber
+        return same_person_items(self.project, self.video_id, self.old_run, self.new_run, items,
+                                 None if before else self.at_start)[0]
+
+
+def rerun_faces(project: Project, video_id: int, old_run: int, new_run: int,
+                at_start: Mapping[tuple[str, int], int] | None, mark: object | None) -> RerunFaces:
+    """:class:`RerunFaces` for a re-run of ``video_id`` that ended complete (``old_run`` re-done by ``new_run``)."""
+    return RerunFaces(project, video_id, old_run, new_run, at_start, mark)
 
 
 def set_aside_faces(project: Project, video_id: int, left_run: int, back_run: int,
@@ -542,17 +561,27 @@ def set_aside_faces(project: Project, video_id: int, left_run: int, back_run: in
     events coded on its faces (those not as they were at its start, ``at_start``): each goes to its person's face
     in ``back_run``, as the project's did (project.faces.faces_back). A step from before it is left alone."""
     def renumber(step: ProjectCommand, items: list[Any]) -> list[Any]:
-        if at_start is None or (mark is not None and getattr(step, _MARK, None) is mark):
+        if at_start is None or (mark is not None and getattr(step, _MARK, None) is mark) or \
+                not _of_video(step, video_id):
             return items
         return same_person_items(project, video_id, left_run, back_run, items, at_start, during=True)[0]
     return renumber
 
 
+def _of_video(step: ProjectCommand, video_id: int) -> bool:
+    """Whether ``step`` may hold ``video_id``'s data: its video, or several (None; each event says its own)."""
+    return step.video_id is None or step.video_id == video_id
+
+
 def _renumber_step(cmd: ProjectCommand, renumber: Callable[[ProjectCommand, list[Any]], list[Any]]) -> None:
     """Give the events and behaviour events ``cmd`` holds (AddEventCommand.event, EditEventCommand.before/after,
     ImportEventsCommand.events, BehaviourEventCommand.before/after, ...: a step's state is its attributes) the
-    faces ``renumber`` gives them. A re-run's own step is left alone (its proposals are its runs')."""
+    faces ``renumber`` gives them. A re-run's own step is left alone (its proposals are its runs'); a step whose
+    face is its own (a "Neutral frames" step: gui.neutral.NeutralCommand) renumbers itself (``renumber_faces``)."""
     if isinstance(cmd, RerunAnalysisCommand):
+        return
+    if (own := getattr(cmd, "renumber_faces", None)) is not None:
+        own(renumber)
         return
     held: list[tuple[str, int | None]] = []  # (attribute, index in its list or None) of each item, in order
     items: list[Any] = []

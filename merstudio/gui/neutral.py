@@ -8,7 +8,8 @@ per-frame CSV) writes the relative ones."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,11 +40,31 @@ class NeutralCommand(ProjectCommand):
 
     def __init__(self, project: Project, video_id: int, face: int, after: NeutralBaseline | None,
                  notify: Any) -> None:
-        text = f"Neutral frames of face {face}: {after.first}–{after.last}" if after else \
-            f"Clear neutral frames of face {face}"
-        super().__init__(text, project, notify)
+        super().__init__(self._text(face, after), project, notify)
         self.video_id, self.face, self.after = video_id, face, after
         self.before = load_baselines(project, video_id).get(face)
+
+    @staticmethod
+    def _text(face: int, after: NeutralBaseline | None) -> str:
+        return f"Neutral frames of face {face}: {after.first}–{after.last}" if after else \
+            f"Clear neutral frames of face {face}"
+
+    def renumber_faces(self, renumber: Callable[[Any, list[Any]], list[Any]]) -> None:
+        """Put the step on the face ``renumber`` (gui.coding.rerun_faces, set_aside_faces) gives its baseline: a
+        re-run that numbers the people otherwise gives its person another face id, and a redo (or undo) must write
+        that person's. The baseline it sets (else the one it clears) is the person's, on its frames; the one it
+        replaces goes with it (the same face, so the same person)."""
+        held = self.after or self.before
+        if held is None:
+            return
+        (moved,) = renumber(self, [held])
+        face = int(moved.face_id)
+        if face == self.face:
+            return
+        self.face = face
+        self.after = replace(self.after, face_id=face) if self.after is not None else None
+        self.before = replace(self.before, face_id=face) if self.before is not None else None
+        self.setText(self._text(face, self.after))
 
     def unchanged(self) -> bool:
         """Whether ``after`` is the baseline stored already (as stored: JSON, where NaN equals NaN)."""

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from merstudio.cli.bounds import output
+from merstudio.cli.bounds import COUNT_MAX, output, real, whole
 from merstudio.cli.main import EpilogFormatter, warn_about
 from merstudio.errors import InputError
 
@@ -41,10 +41,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="a video to compare: its id, file name, or a path or path end that is unique "
                         "(P1/interview.mp4) (repeatable; default: every video with two or more coders)")
     p.add_argument("--coders", metavar="A,B", help="comma-separated coders to compare (default: all)")
-    p.add_argument("--tolerance", type=int, default=3, metavar="FRAMES",
+    # checked as the command line is read: -1 was refused only once the project was open, named by the project
+    p.add_argument("--tolerance", action=whole(0, COUNT_MAX), default=3, metavar="FRAMES",
                    help="boundary tolerance in frames for matching events (default 3)")
-    p.add_argument("--iou", type=float, default=0.5, help="IoU that matches two events regardless of "
-                   "the tolerance (default 0.5)")
+    p.add_argument("--iou", action=real(0, 1, above=True), default=0.5, help="IoU that matches two events regardless "
+                   "of the tolerance (default 0.5)")
     p.add_argument("--frames", action="append", metavar="NAME=CSV", default=[],
                    help="another coder's per-frame AU table (OpenFace 2 style CSV, or py-feat's) for the one "
                    "--video, compared with the project's own per-frame table by ICC and kappa on presence (py-feat's "

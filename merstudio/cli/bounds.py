@@ -33,7 +33,7 @@ STEPS_MAX = 64
 EPOCHS_MAX = 100_000
 BATCH_MAX = 100_000
 FACES_MAX = 100
-COUNT_MAX = 1_000_000  # other counts (trials, seeds, videos, frames, events per class)
+COUNT_MAX = 1_000_000  # other counts (trials, seeds, videos, frames, events per class, a tolerance in frames)
 
 
 class _Bounded(argparse.Action):
@@ -43,16 +43,51 @@ class _Bounded(argparse.Action):
     low: float = 0
     high: float = math.inf
     above = False  # low itself is refused (a positive number)
+    under = False  # high itself is refused (a fraction below 1)
     below_text = ""  # how a value at or under `low` is refused, where it differs from the range's words
 
     def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
-        kwargs.setdefault("type", int if self.integer else float)
+        # the value is read in __call__, where the option as typed is known: a malformed one ("1,5", "nan" for a
+        # whole number, "") is refused in the words of one out of range, not argparse's "invalid int value"
+        kwargs.setdefault("type", None)
         super().__init__(option_strings, dest, **kwargs)
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
                  option_string: str | None = None) -> None:
-        check(option_string or self.dest, values, type(self))
-        setattr(namespace, self.dest, values)
+        flag = option_string or self.dest
+        value = parse(flag, values, type(self)) if isinstance(values, str) else values
+        check(flag, value, type(self))
+        setattr(namespace, self.dest, value)
+
+
+def parse(flag: str, text: str, bounds: type[_Bounded]) -> int | float:
+    """`text` as the number `bounds` takes; InputError naming `flag` and what it takes where it is none."""
+    try:
+        return int(text) if bounds.integer else float(text)
+    except ValueError:
+        pass
+    hint = ""
+    if "," in text and not bounds.integer:
+        try:
+            float(text.replace(",", "."))
+            hint = f"; write a decimal with a point ({text.replace(',', '.')})"
+        except ValueError:
+            pass
+    raise InputError(f"{flag} must be {span(bounds)} (got {text!r}{hint})")
+
+
+def span(bounds: type[_Bounded]) -> str:
+    """What an option of `bounds` takes, in words: "a whole number from 1 to 100", "a positive number up to 10",
+    "a number from 0 to below 1"."""
+    b = bounds
+    if b.integer:
+        return f"a whole number from {int(b.low)} to {int(b.high)}"
+    if math.isinf(b.high):
+        return f"a finite number {'above' if b.above else 'of at least'} {b.low:g}"
+    top = f"below {b.high:g}" if b.under else f"{b.high:g}"
+    if b.low > 0 or b.above:
+        return "a positive number" + (f" from {b.low:g}" if b.low > 0 else "") + f" up to {top}"
+    return f"a number from {b.low:g} to {top}"
 
 
 def check(flag: str, value: Any, bounds: type[_Bounded]) -> None:
@@ -69,13 +104,9 @@ def check(flag: str, value: Any, bounds: type[_Bounded]) -> None:
     if under and b.below_text and math.isfinite(v):
         raise InputError(f"{flag} must be {b.below_text} (got {v:g})")
     if under or not math.isfinite(v):
-        if b.low > 0 or b.above:
-            span = "a positive number" + (f" from {b.low:g}" if b.low > 0 else "") + f" up to {b.high:g}"
-        else:
-            span = f"a number from {b.low:g} to {b.high:g}"
-        raise InputError(f"{flag} must be {span} (got {v:g})")
-    if v > b.high:
-        raise InputError(f"{flag} must be at most {b.high:g} (got {v:g})")
+        raise InputError(f"{flag} must be {span(b)} (got {v:g})")
+    if v > b.high or (b.under and v >= b.high):
+        raise InputError(f"{flag} must be {'below' if b.under else 'at most'} {b.high:g} (got {v:g})")
 
 
 def whole(low: int, high: int) -> type[argparse.Action]:
@@ -83,16 +114,18 @@ def whole(low: int, high: int) -> type[argparse.Action]:
     return type("Whole", (_Bounded,), {"integer": True, "low": low, "high": high})
 
 
-def real(low: float, high: float, *, above: bool = False, below_text: str = "") -> type[argparse.Action]:
-    """An action for a finite number within [low, high] (`above`: (low, high]); `below_text` words the refusal of
-    a value at or under `low` where a command has always said it so."""
-    return type("Real", (_Bounded,), {"integer": False, "low": low, "high": high, "above": above,
+def real(low: float, high: float, *, above: bool = False, under: bool = False,
+         below_text: str = "") -> type[argparse.Action]:
+    """An action for a finite number within [low, high] (`above`: low excluded; `under`: high excluded);
+    `below_text` words the refusal of a value at or under `low` where a command has always said it so."""
+    return type("Real", (_Bounded,), {"integer": False, "low": low, "high": high, "above": above, "under": under,
                                       "below_text": below_text})
 
 
 def frame_rate() -> type[argparse.Action]:
     """--fps of every command: a frame rate from FPS_MIN to FPS_MAX."""
     return real(FPS_MIN, FPS_MAX)
+
 
 
 class _Output(argparse.Action):

@@ -9,12 +9,13 @@ import importlib
 import io
 import locale
 import os
+import re
 import sys
 import warnings
 from collections.abc import Sequence
 from contextlib import nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from merstudio import __version__, interrupts
 from merstudio.errors import MerstudioError
@@ -51,8 +52,57 @@ class EpilogFormatter(argparse.RawDescriptionHelpFormatter):
         return super()._fill_text(text, width, indent)
 
 
+_USAGE_ERRORS = (  # argparse's own words (Python 3.10-3.13) -> ours: what the option takes, in one line
+    (re.compile(r"argument (?P<opt>\S+): invalid choice: (?P<got>.*) \(choose from (?P<choices>.*)\)$"),
+     lambda m: f"{m['opt']} must be one of {m['choices'].replace(chr(39), '')} (got {m['got']})", False),
+    (re.compile(r"argument (?P<opt>\S+): invalid int value: (?P<got>.*)$"),
+     lambda m: f"{m['opt']} must be a whole number (got {m['got']})", False),
+    (re.compile(r"argument (?P<opt>\S+): invalid float value: (?P<got>.*)$"),
+     lambda m: f"{m['opt']} must be a number (got {m['got']})", False),
+    (re.compile(r"argument (?P<opt>\S+): expected (?:one|at least one|at most one|\d+) arguments?$"),
+     lambda m: f"{m['opt']} needs a value; one that starts with '-' is written {m['opt']}=VALUE", True),
+    (re.compile(r"argument (?P<opt>\S+): not allowed with argument (?P<other>\S+)$"),
+     lambda m: f"{m['opt']} and {m['other']} cannot be given together", True),
+    (re.compile(r"argument (?P<opt>\S+): ignored explicit argument (?P<got>.*)$"),
+     lambda m: f"{m['opt']} takes no value (got {m['got']})", True),
+    (re.compile(r"the following arguments are required: (?P<names>.*)$"),
+     lambda m: f"missing {m['names']}", True),
+    (re.compile(r"argument (?P<opt>\S+): (?P<rest>.*)$"), lambda m: f"{m['opt']}: {m['rest']}", True),
+)
+
+
+def usage_error_line(prog: str, message: str) -> str:
+    """argparse's error `message` as the one line the CLI prints (without ``merstudio: error: ``): the option first
+    and what it takes, as merstudio.cli.bounds words a number out of range; where the line cannot say what the
+    command takes, it names the command's --help (argparse printed the usage, 3-19 lines, before it)."""
+    text, helps = one_line(message), True
+    for pattern, words, names_help in _USAGE_ERRORS:
+        m = pattern.match(text)
+        if m is not None:
+            text, helps = words(m), names_help
+            break
+    # "-j/--jobs": the long name, as the help lists the option
+    text = re.sub(r"^-\w/(--[\w-]+)", r"\1", text)
+    return f"{text} (see {prog} --help)" if helps else text
+
+
+class Parser(argparse.ArgumentParser):
+    """The CLI's parser (each subcommand's too: add_subparsers makes them of this class): a usage error is one
+    line, ``merstudio: error: --max-faces must be a whole number (got '1,5')``, exit status 2, as a number out of
+    bounds (merstudio.cli.bounds) and every other bad input are."""
+
+    def error(self, message: str) -> NoReturn:
+        m = re.match(r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)$", one_line(message))
+        if m is not None and any(isinstance(a, argparse._SubParsersAction) and m[1] in (a.metavar, a.dest)
+                                 for a in self._actions):
+            line = f"{m[2]}: no such command of {self.prog} (it has {m[3].replace(chr(39), '')})"
+        else:
+            line = usage_error_line(self.prog, message)
+        self.exit(2, f"merstudio: error: {line}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="merstudio",
         description="Micro-expression research studio. With no command, opens the desktop app.",
         epilog=EXIT_STATUSES,
@@ -121,6 +171,28 @@ def check_writable_file(path: Path) -> None:
         fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=path.parent)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    os.close(fd)
+    Path(probe).unlink(missing_ok=True)
+
+
+def check_folder_writable(path: Path, flag: str) -> None:
+    """Refuse, in one line (exit 3), an output folder that cannot be written: a probe file is made and removed in it,
+    or, where it does not exist yet, in the nearest folder above it that does (where it would be made). Nothing is
+    created; a folder a file stands in place of is check_output_folder's."""
+    import tempfile
+
+    from merstudio.errors import OutputError
+
+    where = Path(os.path.abspath(path))
+    while not where.exists() and where.parent != where:
+        where = where.parent
+    if not where.is_dir():
+        return  # a file in the way: check_output_folder's line
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".merstudio-", suffix=".probe", dir=where)
+    except OSError as exc:
+        what = "cannot write in it" if where == Path(os.path.abspath(path)) else f"cannot be made in {where}"
+        raise OutputError(f"{flag} {path}: {what} ({exc.strerror or exc}); give a folder you can write") from None
     os.close(fd)
     Path(probe).unlink(missing_ok=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
 import os
 import shlex
 import sys
@@ -103,11 +104,11 @@ def add_train_args(p: argparse.ArgumentParser, protocol: bool = True) -> None:
     p.add_argument("--lr", action=real(0, LR_MAX, above=True), default=None, help="peak learning rate of the cosine schedule (default 0.001)")
     p.add_argument("--width", action=whole(4, WIDTH_MAX), default=None,
                    help="backbone width: channels of the first stage (default 16)")
-    p.add_argument("--val-fraction", action=real(0, 1), default=None,
+    p.add_argument("--val-fraction", action=real(0, 1, under=True), default=None,
                    help="choose the epoch on an inner validation split of this fraction of TRAINING subjects "
                         "(default 0: a fixed number of epochs, their weights averaged as \"average\" in --config says: "
                         "SWA over the last quarter by default)")
-    p.add_argument("--mixup", type=float, default=None, help="mixup alpha (default 0.2; 0 = off)")
+    p.add_argument("--mixup", action=real(0, math.inf), default=None, help="mixup alpha (default 0.2; 0 = off)")
     p.add_argument("--ablate", default="", metavar="PARTS", help=f"switch parts off: any of {PARTS_HELP}")
     p.add_argument("--config", type=Path, default=None,
                    help='JSON file {"model": {...ModelConfig...}, "train": {...TrainSettings...}} to override '
@@ -508,30 +509,19 @@ def read_config(path: Path) -> dict[str, Any]:
     return cfg
 
 
-def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple[Any, Any]:
-    """(ModelConfig, TrainSettings) from defaults, --config, then flags; input fields from the data."""
-    from merstudio.model.config import ModelConfig
-    from merstudio.training.run import apply_ablation, parse_ablate
-    from merstudio.training.trainer import TrainSettings
-
+def _settings_dicts(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """(model fields, train fields, the --config read) from --config, then the flags."""
     model_d: dict[str, Any] = {}
     train_d: dict[str, Any] = {}
+    cfg: dict[str, Any] = {}
     if args.config is not None:
         cfg = read_config(args.config)
         model_d.update(cfg.get("model", {}))
         train_d.update(cfg.get("train", {}))
-        if cfg.get("tune") and not getattr(args, "tune", False):  # a run.json of `train --tune`: its search is not
-            print(f"merstudio: note: {args.config} records a nested search (--tune) whose choices were each fold's; "
-                  "this run trains every fold with the settings in it (give --tune to search again)", file=sys.stderr)
         if "seed" in cfg:
             train_d["seed"] = cfg["seed"]
-    model_d.update(in_channels=data_info["in_channels"], input_size=data_info["input_size"], T=data_info["T"],
-                   n_classes=len(data_info["class_names"]), class_names=list(data_info["class_names"]))
     if args.width is not None:
         model_d["width"] = args.width
-    base = ModelConfig().to_dict()
-    base.update(model_d)
-    model_cfg = ModelConfig.from_dict(base)
     for flag, key in (("epochs", "epochs"), ("batch_size", "batch_size"), ("lr", "lr"),
                       ("val_fraction", "val_fraction"), ("mixup", "mixup"), ("precision", "precision")):
         if getattr(args, flag, None) is not None:
@@ -540,20 +530,103 @@ def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple
         train_d["seed"] = args.seed
     train_d.setdefault("seed", 0)
     if not isinstance(train_d["seed"], int) or isinstance(train_d["seed"], bool):
-        raise InputError(f"seed must be a whole number, got {train_d['seed']!r}")
+        raise InputError(f"{_config_where(args)}seed must be a whole number, got {train_d['seed']!r}")
     train_d["device"] = args.device
     train_d["num_threads"] = max(1, args.threads)
+    return model_d, train_d, cfg
+
+
+def _config_where(args: argparse.Namespace) -> str:
+    """The prefix of a refused setting: every flag is checked as the command line is read (merstudio.cli.bounds),
+    so a value refused here came from the --config file, which is named ("lr must be ..., got 'fast'" named
+    neither the file nor that the flags' bounds had passed)."""
+    return f"{args.config}: " if args.config is not None else ""
+
+
+def check_device(device: str) -> None:
+    """Refuse --device bogus, or cuda where torch sees no GPU, in one line naming the flag, before the data is read
+    (the run said so only after preparing it: minutes on a clip dataset)."""
+    from merstudio.model.device import pick_device
+
+    try:
+        pick_device(device)
+    except InputError as exc:  # "device bogus: expected auto, cpu, cuda or cuda:N"
+        raise InputError(f"--{exc}") from None
+
+
+def check_before_data(args: argparse.Namespace) -> None:
+    """What train, tune and ablate can refuse before they read the data: --device, an --out that cannot be written
+    (a read-only folder failed once the data was prepared) and the training settings of --config and the flags
+    (the model's fields that come from the data are checked once it is read)."""
+    from merstudio.cli.main import check_folder_writable
+    from merstudio.model.config import ModelConfig
+    from merstudio.training.run import apply_ablation, parse_ablate
+    from merstudio.training.trainer import TrainSettings
+
+    check_device(args.device)
+    check_folder_writable(args.out, "--out")
+    model_d, train_d, _ = _settings_dicts(args)
+    where = _config_where(args)
+    try:
+        settings = TrainSettings.from_dict({**TrainSettings().to_dict(), **train_d})
+    except TypeError as exc:  # a field of the wrong shape (flip_channels 3)
+        raise InputError(f"{where}\"train\": {exc}") from None
+    _, settings = apply_ablation(ModelConfig(), settings, parse_ablate(args.ablate))  # --ablate mixup: mixup off
+    width = model_d.get("width", ModelConfig().width)
+    check_settings(settings, argparse.Namespace(width=width), where=where)
+
+
+def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple[Any, Any]:
+    """(ModelConfig, TrainSettings) from defaults, --config, then flags; input fields from the data."""
+    from merstudio.model.config import ModelConfig
+    from merstudio.training.run import apply_ablation, parse_ablate
+    from merstudio.training.trainer import TrainSettings
+
+    model_d, train_d, cfg = _settings_dicts(args)
+    if cfg.get("tune") and not getattr(args, "tune", False):  # a run.json of `train --tune`: its search is not
+        print(f"merstudio: note: {args.config} records a nested search (--tune) whose choices were each fold's; "
+              "this run trains every fold with the settings in it (give --tune to search again)", file=sys.stderr)
+    model_d.update(in_channels=data_info["in_channels"], input_size=data_info["input_size"], T=data_info["T"],
+                   n_classes=len(data_info["class_names"]), class_names=list(data_info["class_names"]))
+    base = ModelConfig().to_dict()
+    base.update(model_d)
+    where = _config_where(args)
+    try:
+        model_cfg = ModelConfig.from_dict(base)
+    except InputError as exc:  # "model config: ..." of a --config's "model"
+        raise InputError(f"{where}{exc}") from None
     if "flip_channels" not in train_d:
         train_d["flip_channels"] = data_info.get("flip_channels", [0])
     settings = TrainSettings.from_dict({**TrainSettings().to_dict(), **train_d})
     model_cfg, settings = apply_ablation(model_cfg, settings, parse_ablate(args.ablate))
-    check_settings(settings, model_cfg)
+    check_settings(settings, model_cfg, where=where)
     if settings.schedule == "cosine" and settings.epochs <= settings.warmup_epochs:
         # the learning rate is still rising when training stops: the weights hardly move (two trials or two
         # ablation variants score alike), which looks like a result and is not one
         print(f"merstudio: note: {settings.epochs} epoch(s) end within the {settings.warmup_epochs} warm-up epochs of "
               "the learning rate: the model hardly trains (a smoke test, not a figure)", file=sys.stderr)
     return model_cfg, settings
+
+
+def thin_fit_warning(args: argparse.Namespace, data: Any, settings: Any) -> str | None:
+    """The line `train` says when its inner validation split (--val-fraction, or the --config's val_fraction)
+    leaves a fold one training subject to fit on: the run trains anyway, each fold's model on one person."""
+    from merstudio.training.checks import thin_inner_fit
+    from merstudio.training.protocols import make_folds
+
+    if not settings.val_fraction > 0:
+        return None
+    try:
+        folds = make_folds(data.subjects, args.protocol, seed=settings.seed, datasets=data.datasets)
+    except InputError:
+        return None  # run_protocol refuses the protocol for these data, in its words
+    n = thin_inner_fit(data.subjects, folds, settings.val_fraction)
+    if n is None:
+        return None
+    given = (f"--val-fraction {settings.val_fraction:g}" if args.val_fraction is not None
+             else f"{args.config}'s val_fraction {settings.val_fraction:g}")
+    return (f"warning: {given} holds out {n - 1} of a fold's {n} training subjects to choose the epoch on, leaving "
+            "1 to train on: each model learns one person (a smaller fraction, e.g. 0.2, or leave it out)")
 
 
 def check_trials(spec: Any, model_cfg: Any, settings: Any) -> None:
@@ -628,6 +701,7 @@ def prepare_data(args: argparse.Namespace, options: Any, distributed: bool = Tru
     check_new_run_folder(args.out, command, bool(getattr(args, "overwrite", False)))
     if args.config is not None:
         read_config(args.config)  # a bad --config fails before the (slow) data preparation
+    check_before_data(args)  # its values, --device and a read-only --out too
     flow = apply_config_input(args)
     if distributed:
         init_distributed_from_env(args.device)
@@ -728,6 +802,9 @@ def run(args: argparse.Namespace) -> int:
     data, info, say = prepare_data(args, options)
     rank, world = dist_info()
     model_cfg, settings = build_settings(args, info)
+    thin = thin_fit_warning(args, data, settings) if rank == 0 else None
+    if thin is not None:
+        print(f"merstudio: {thin}", file=sys.stderr)
     if spec is not None:
         spec = search_spec(args, settings.seed)
         check_trials(spec, model_cfg, settings)

@@ -40,7 +40,7 @@ def check_settings(settings: Any, model_cfg: Any = None, where: str = "") -> Non
     if model_cfg is not None and not (_whole(model_cfg.width) and 4 <= model_cfg.width <= WIDTH_MAX):
         raise bad(f"width must be from 4 to {WIDTH_MAX}, got {model_cfg.width!r}")
     if not _real(s.val_fraction) or not 0 <= s.val_fraction < 1:
-        raise bad(f"val_fraction must be in [0, 1), got {s.val_fraction!r}")
+        raise bad(f"val_fraction must be a number from 0 to below 1, got {s.val_fraction!r}")
     if s.average not in AVERAGES:
         raise bad(f"average must be one of {', '.join(AVERAGES)}, got {s.average!r}")
     if s.schedule not in SCHEDULES:
@@ -51,10 +51,9 @@ def check_settings(settings: Any, model_cfg: Any = None, where: str = "") -> Non
             raise bad(f"{name} must be a whole number >= {1 if name == 'step_every' else 0}, got {v!r}")
     for name, lo, hi in RANGES:
         v = getattr(s, name)
-        if not _real(v) or not lo <= v <= hi:
-            raise bad(f"{name} must be within [{lo:g}, {hi:g}], got {v!r}")
-        if not math.isfinite(v):
-            raise bad(f"{name} must be a finite number, got {v!r}")
+        if not _real(v) or not lo <= v <= hi or not math.isfinite(v):  # "within [0, inf]" read as inf allowed
+            span = f"a finite number of at least {lo:g}" if math.isinf(hi) else f"a number from {lo:g} to {hi:g}"
+            raise bad(f"{name} must be {span}, got {v!r}")
     if not _whole(s.distill_teachers) or s.distill_teachers < 0 or not _real(s.distill_temperature) \
             or not 0 < s.distill_temperature < math.inf:
         raise bad(f"distill_teachers must be a whole number >= 0 and distill_temperature a number > 0, got "
@@ -67,6 +66,24 @@ def _whole(v: Any) -> bool:
 
 def _real(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def thin_inner_fit(subjects: Any, folds: Any, val_fraction: float) -> int | None:
+    """The training subjects of a fold (protocols.Fold, the largest such) whose inner validation split
+    (``val_fraction`` > 0: protocols.validation_subjects) leaves one subject to train on; None where every fold
+    keeps 2 or more, or there is no split. --val-fraction 0.99 trained every fold on one subject without a word."""
+    import numpy as np
+
+    if not val_fraction > 0:
+        return None
+    subjects = np.asarray(subjects)
+    thin = []
+    for f in folds:
+        n = len(set(subjects[f.train_idx].tolist()))
+        # validation_subjects' count (at least one, at most n - 1); n < 2 has no split and is refused there
+        if n >= 2 and n - min(n - 1, max(1, round(val_fraction * n))) < 2:
+            thin.append(n)
+    return max(thin) if thin else None
 
 
 def fold_class_gaps(y: Any, folds: Any, class_names: Any) -> list[str]:

@@ -99,7 +99,7 @@ def test_allow_missing_lists_skipped_and_bad_input_is_one_line(tmp_path, flow_ta
     rc = main(["train", "--data", str(table), "--out", str(tmp_path / "r3"), "--mixup", "-1", "--allow-missing",
                *TINY])
     err = capsys.readouterr().err
-    assert rc == 2 and "mixup must be within [0, inf], got -1.0" in err  # not quietly "off"
+    assert rc == 2 and "--mixup must be a finite number of at least 0 (got -1)" in err  # not quietly "off"
 
 
 def test_ablate_command(tmp_path, flow_table, tiny_model_config, capsys, monkeypatch):

@@ -62,7 +62,8 @@ MODEL_CLASSES = "model_classes"
 # "overlays": [[name, its face column before, after (packed_faces)], ...], which undo and redo put back where
 # nothing changed them since. "coded_during": [[kind, id, the face of its person in the run re-done, its face], ...]:
 # the events and behaviour events coded, or given their face, while the re-run went (on its faces: not moved at its
-# end), which undo moves to the first face and redo back to the second, as it does "moves"
+# end), which undo moves to the first face and redo back to the second, as it does "moves"; the neutral baselines set
+# while it went go likewise, in the "neutral" it notes (the baselines undo puts back hold them on their person's face)
 EVENT_FACES = "event_faces"
 # a run's settings key, written when it begins (kept in the row, not among ``settings``): the video's neutral
 # baselines then, numbered as the run it re-does; one set while it runs is on its faces already, not moved at its end
@@ -324,8 +325,8 @@ class AnalysisTables(StoreBase):
         if follow is not None and follow.get("from_run") == int(prev[0]):
             noted["moves"] += self._move_person_data(con, video_id, follow, noted)
             noted["lost"] += list(follow.get("lost") or [])
-            if follow.get("coded_during"):
-                noted["coded_during"] = list(follow["coded_during"])
+            if during := _listed(follow.get("coded_during")):
+                noted["coded_during"] = during
         self._note_run(con, analysis_id, {EVENT_FACES: noted})
 
     def _person_faces(self, analysis_id: int) -> dict[str, Any] | None:
@@ -364,21 +365,24 @@ class AnalysisTables(StoreBase):
                 "aside": sorted(c.face for c in found.lost if c.kind == "face")}
 
     def _coded_during(self, analysis_id: int, record: Mapping[str, Any]) -> dict[str, Any] | None:
-        """For a re-run (``analysis_id``, the active run) ending: the events and behaviour events coded, or given
-        their face, while it went (their face not the one it noted as it began, FACES_AT_START; none of ``record``'s,
-        the ones its end moves or leaves), on its faces already, each as [kind, id, the face of its person in the run
-        it re-did (the events' rule the other way round), its face]: what undoing it moves them to, and redo back.
-        {"from_run", "coded_during": those}; None for a first run, a run that noted no faces as it began, or none
-        whose person it finds on another face."""
-        # here: faces imports this module
+        """For a re-run (``analysis_id``, the active run) ending: what was coded, or given its face, while it went,
+        on its faces already (not moved at its end), each with the face of its person in the run it re-did (the
+        events' rule the other way round), which undoing the re-run moves it to, and redo back: {"from_run",
+        "coded_during": [[kind, id, that face, its face], ...] of the events and behaviour events (their face not the
+        one it noted as it began, FACES_AT_START; none of ``record``'s, which its end moves or leaves),
+        "neutral_during": the same of the neutral baselines set while it went (not as NEUTRAL_AT_START had them)};
+        None for a first run, a run that noted no faces as it began, or none whose person it finds on another face."""
+        # here: faces and neutral import this module
         from merstudio.project.faces import coded_on_faces, numbered_before, same_person_faces
+        from merstudio.project.neutral import neutral_items, neutral_key
 
         row = self._query("SELECT video_id, (SELECT MAX(frame) FROM frames WHERE analysis_id = analyses.id), settings"
                           " FROM analyses WHERE id = ?", (analysis_id,))
         if not row:
             return None
         video_id, last = int(row[0][0]), row[0][1]
-        at_start = _noted_faces(json.loads(row[0][2] or "{}").get(FACES_AT_START))
+        noted = json.loads(row[0][2] or "{}")
+        at_start = _noted_faces(noted.get(FACES_AT_START))
         prev = self.previous_analysis(video_id)
         if at_start is None or prev is None or prev.id == analysis_id or last is None:
             return None
@@ -386,11 +390,17 @@ class AnalysisTables(StoreBase):
                 if isinstance(m, (list, tuple)) and len(m) >= 2}
         coded = [c for c in coded_on_faces(cast("Project", self), video_id)
                  if not numbered_before(at_start, c) and (c.kind, c.id) not in told]
+        stored = self._query("SELECT value FROM settings WHERE key = ?", (neutral_key(video_id),))
+        coded += neutral_items(json.loads(stored[0][0]) if stored else None, int(last), noted.get(NEUTRAL_AT_START),
+                               during=True)
         if not coded:
             return None
         found = same_person_faces(cast("Project", self), video_id, analysis_id, prev.id, last=int(last), coded=coded)
         during = [[c.kind, c.id, int(face), c.face] for c, face in found.moved]
-        return {"from_run": prev.id, "coded_during": during} if during else None
+        if not during:
+            return None
+        return {"from_run": prev.id, "coded_during": [m for m in during if m[0] != "neutral"],
+                "neutral_during": [m for m in during if m[0] == "neutral"]}
 
     def faces_noted_at_start(self, video_id: int) -> dict[tuple[str, int], int] | None:
         """The faces the video's active run noted as it began (FACES_AT_START) by (kind, id); None when it noted
@@ -432,10 +442,16 @@ class AnalysisTables(StoreBase):
         stored = json.loads(row[0]) if row else []
         lost = {int(x[2]) for x in follow.get("lost") or []}
         new, made = moved_baselines(stored, [m for m in moves if m[0] == "neutral"], lost)
+        # those set while it went are on its faces (not moved): an undo puts each on its person's face in the run it
+        # re-did, in place of the one there (the coder's latest word), and redo back
+        during = _listed(follow.get("neutral_during"))
+        undone = moved_baselines(stored, [[m[0], m[1], m[3], m[2]] for m in during],
+                                 {int(m[2]) for m in during})[0] if during else stored
         if new != stored:  # a dropped one too: on its number it would be another person's
             _put_settings(con, {key: new})
-            noted["neutral"] = [stored, new]
             done += made
+        if new != stored or undone != stored:
+            noted["neutral"] = [undone, new]
         faces = {int(m[2]): int(m[3]) for m in moves if m[0] == "face"}
         changed: list[list[Any]] = []
         fresh: dict[int, int] = {}
@@ -1114,5 +1130,6 @@ def _noted_faces(raw: Any) -> dict[tuple[str, int], int] | None:
 
 
 def _listed(raw: Any) -> list[Any]:
-    """EVENT_FACES' "coded_during" as read back: its [kind, id, face, face] entries (a damaged one left out)."""
+    """EVENT_FACES' "coded_during" (or a re-run's "neutral_during") as read back: its [kind, id, face, face] entries
+    (a damaged one left out)."""
     return [m for m in raw if isinstance(m, (list, tuple)) and len(m) == 4] if isinstance(raw, list) else []

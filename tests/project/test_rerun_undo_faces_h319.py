@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from merstudio.features.neutral import load_baselines
 from merstudio.project import Behaviour, BehaviourEvent, Event, Project
 from merstudio.project.analyses import EVENT_FACES
 from merstudio.project.faces import (
@@ -71,6 +72,35 @@ def test_undo_puts_what_was_coded_during_the_rerun_on_its_person_and_redo_back(p
     p.set_active_analysis(vid, rerun)  # redo
     assert {e.id: e.face_id for e in p.events(vid)} == {before.id: 0, during.id: 0}
     assert [b.face_id for b in p.behaviour_events(vid)] == [1]
+
+
+def test_neutral_frames_set_during_the_rerun_follow_their_person_through_undo_and_redo(proj):
+    """Set on the re-run's face 0 (the right person there) while it went: they stay at its end, go to face 1 (the
+    right person in the first run) on undo, in place of the ones face 1 had then (the coder's latest word for that
+    person), and back on redo."""
+    p, vid, first, rerun, before = proj
+    key = f"neutral.video.{vid}"
+    p.set_setting(key, [_baseline(1, 2, 8)])  # before the re-run: the right person's, face 1 in the first run
+    at_start = faces_at_start(p, vid)
+    aid = p.begin_analysis(vid, {}, device="cpu")  # a re-run that notes them (the fixture's began before them)
+    p.append_frames(aid, _rows(left=1, right=0))
+    p.set_setting(key, [_baseline(0, 20, 30), _baseline(1, 2, 8)])  # face 0 chosen now: the right person
+    _finish(p, vid, p.previous_analysis(vid).id, aid, at_start)
+    assert _neutral(p, vid) == {0: 20}  # face 1's (the right person's of the first run) gives way to it
+    p.set_active_analysis(vid, p.previous_analysis(vid).id)
+    assert _neutral(p, vid) == {1: 20}
+    p.set_active_analysis(vid, aid)
+    assert _neutral(p, vid) == {0: 20}
+
+
+def _baseline(face: int, first: int, last: int) -> dict:
+    return {"face_id": face, "first": first, "last": last, "values": {"AU04_r": 1.0}, "frames": last - first + 1,
+            "auto": False, "spread": 0.0, "absolute": [], "hidden": [], "fallback": False}
+
+
+def _neutral(p: Project, vid: int) -> dict[int, int]:
+    """Each face's neutral frames' first frame."""
+    return {f: b.first for f, b in load_baselines(p, vid).items()}
 
 
 def test_one_given_another_face_since_stays_through_undo(proj):

@@ -65,3 +65,30 @@ def test_the_reruns_end_says_the_neutral_frames_it_moved(qtbot, qsettings, video
         assert sorted(load_baselines(win.project, win.video.id)) == [1]
         assert any("neutral frames moved with its person: face 2's to face 1" in w
                    for w in win.analysis.last_warnings), win.analysis.last_warnings
+
+
+def test_neutral_frames_set_during_the_rerun_follow_their_person_through_undo_and_redo(
+        qtbot, qsettings, video_path, tmp_path):
+    """Set on the re-run's face 1 (the person on the right) while it went: face 2 once the re-run is undone, and its
+    step, below the re-run's, undone and redone there on face 2; face 1 again on redo."""
+    with people_window(qtbot, qsettings, video_path, tmp_path / "two.merproj") as win:
+        vid = win.video.id
+
+        def neutral() -> dict[int, int]:
+            return {f: b.first for f, b in load_baselines(win.project, vid).items()}
+
+        with parked_rerun(qtbot, win) as gate:
+            win.pick_face(1)
+            win.timeline.set_selection(4, 16)
+            assert win.ctx.execute(SetNeutral, mode="selection"), win.errors
+            _finish(qtbot, win, gate)
+        assert undo_history(win) == (["Neutral frames of face 2: 4–16", "Re-run analysis of clip.avi"], 2)
+        assert neutral() == {1: 4}
+        win.undo_stack.undo()
+        assert neutral() == {2: 4}
+        win.undo_stack.undo()
+        assert neutral() == {}
+        win.undo_stack.redo()
+        assert neutral() == {2: 4}
+        win.undo_stack.redo()
+        assert neutral() == {1: 4}

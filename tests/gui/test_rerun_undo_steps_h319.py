@@ -92,3 +92,25 @@ def test_neutral_frames_set_during_the_rerun_follow_their_person_through_undo_an
         assert neutral() == {2: 4}
         win.undo_stack.redo()
         assert neutral() == {1: 4}
+
+
+def test_a_neutral_frames_step_made_during_a_cancelled_rerun_is_on_its_person_in_the_run_shown_again(
+        qtbot, qsettings, video_path, tmp_path):
+    with people_window(qtbot, qsettings, video_path, tmp_path / "two.merproj") as win:
+        vid = win.video.id
+
+        def neutral() -> dict[int, int]:
+            return {f: b.first for f, b in load_baselines(win.project, vid).items()}
+
+        with parked_rerun(qtbot, win) as gate:
+            win.pick_face(1)  # the person on the right in the run being made
+            win.timeline.set_selection(4, 16)
+            assert win.ctx.execute(SetNeutral, mode="selection"), win.errors
+            win.analysis.cancel()
+            _finish(qtbot, win, gate)
+        assert neutral() == {2: 4}  # the complete run is back: there the person on the right is face 2
+        assert undo_history(win) == (["Neutral frames of face 2: 4–16"], 1)
+        win.undo_stack.undo()
+        assert neutral() == {}
+        win.undo_stack.redo()
+        assert neutral() == {2: 4}

@@ -509,6 +509,13 @@ def run(args: argparse.Namespace) -> int:
     video_fps, frames = _media_rate(video) if video is not None else (None, None)
     if not fps:
         fps = video_fps  # the file states no rate but its video is here: the video's times the frames
+    if not fps and args.media is not None and not args.media.exists():
+        # said before the preview: the writer's "the frame rate is unknown" came after it, and named no --media
+        if foreign_path(str(args.media)):
+            raise InputError(f"--media {args.media}: another system's path, so its frame rate is unknown here; give "
+                             "it with --fps")
+        raise InputError(f"--media {args.media}: not found; give the video's path (its rate times the events), or "
+                         "the rate with --fps")
     if video is not None and frames and fps and video_fps and not fps_differs(fps, video_fps):
         # the video is here: events past its last frame are cut there (or skipped), as an import into a project
         # does; BORIS drops what lies past the media length, ELAN shows frames the video lacks. An ELAN file's
@@ -620,16 +627,40 @@ def _media_times(media: Path | None, quiet: bool = False) -> tuple[float | None,
     A file that is no readable video gets a note unless `quiet` (a project's video: its stored times serve)."""
     if media is None or not media.is_file():
         return None, None
+    fps, _, times, refused = _opened(media)
+    if refused is not None:  # not a video merstudio can read: the output still names it
+        if not quiet:
+            print(f"note: {refused}; times converted at the nominal frame rate", file=sys.stderr)
+        return None, None
+    return (fps, times) if times is not None else (None, None)
+
+
+# what _opened found, by file (path, modification time, size): a conversion asks for a video's rate, length and
+# frame times at three moments, and each open said the video's warnings again (a PNG given as --media: twice)
+_OPENED: dict[tuple[str, int, int], tuple[float | None, int | None, Any, InputError | None]] = {}
+
+
+def _opened(media: Path) -> tuple[float | None, int | None, Any, InputError | None]:
+    """(frame rate, frame count, variable-rate frame times or None, None) of a video file that is here, opened
+    once whatever asks; (None, None, None, the refusal) where merstudio cannot read it."""
+    try:
+        st = media.stat()
+        key: tuple[str, int, int] | None = (str(media.resolve()), st.st_mtime_ns, st.st_size)
+    except OSError:
+        key = None
+    if key is not None and key in _OPENED:
+        return _OPENED[key]
     from merstudio.io import open_source
 
     try:
         with open_source(media) as src:
-            times = src.variable_times
-            return (src.fps, times) if times is not None else (None, None)
-    except InputError as exc:  # not a video merstudio can read: the output still names it
-        if not quiet:
-            print(f"note: {exc}; times converted at the nominal frame rate", file=sys.stderr)
-        return None, None
+            found: tuple[float | None, int | None, Any, InputError | None] = (
+                float(src.fps) or None, int(src.frame_count) or None, src.variable_times, None)
+    except InputError as exc:
+        found = (None, None, None, exc)
+    if key is not None:
+        _OPENED[key] = found
+    return found
 
 
 def _eaf_video_rate(eaf: Path) -> tuple[float | None, Any]:
@@ -656,13 +687,7 @@ def _media_rate(media: Path) -> tuple[float | None, int | None]:
     then asks for --fps)."""
     if not media.is_file():
         return None, None
-    from merstudio.io import open_source
-
-    try:
-        with open_source(media) as src:
-            return float(src.fps) or None, int(src.frame_count) or None
-    except InputError:
-        return None, None
+    return _opened(media)[:2]
 
 
 def _au_table_kind(path: Path, fmt: str | None) -> str | None:

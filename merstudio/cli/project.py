@@ -739,6 +739,13 @@ def open_project(path: Path, reading: bool = False, *, writing: bool = False) ->
         return copy
     if reading:
         return project
+    if writing and project.in_use_elsewhere:
+        # an edit of a project another program has open is refused at once, as `project compact` refuses it (exit
+        # 2: another program writing it, the README's rule): opened read-only, the edit failed at its write, as an
+        # output that cannot be written (exit 3), after convert --import had previewed it all
+        why = project.read_only_reason
+        project.close()
+        raise InputError(f"{path}: {why}; close it there first, then run the command again")
     try:
         note = project.refresh_relpaths_on_open()  # nothing in a project opened read-only after all (in use)
     except BaseException:

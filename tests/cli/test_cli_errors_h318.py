@@ -165,3 +165,75 @@ def test_an_inner_split_that_leaves_one_subject_to_fit_is_said() -> None:
     assert thin_fit_warning(args, data, argparse.Namespace(val_fraction=0.9, seed=0)).startswith(
         "warning: c.json's val_fraction 0.9 holds out")
     assert thin_fit_warning(args, data, argparse.Namespace(val_fraction=0.2, seed=0)) is None
+
+
+def _events_csv(path):
+    path.write_text("onset,apex,offset,aus,emotion,face_id\n45,50,57,12,happiness,0\n120,125,133,4,anger,0\n")
+    return path
+
+
+def test_a_media_that_is_not_here_is_said_before_the_preview(tmp_path, capsys) -> None:
+    events = _events_csv(tmp_path / "e.csv")
+    code, out, err = run(capsys, "convert", events, tmp_path / "x.eaf", "--media", tmp_path / "nope.mp4")
+    assert code == 2 and out == "", out  # no preview of what would then not be written
+    assert err == (f"merstudio: error: --media {tmp_path / 'nope.mp4'}: not found; give the video's path (its rate "
+                   "times the events), or the rate with --fps\n"), err
+    code, out, err = run(capsys, "convert", events, tmp_path / "x.eaf", "--media", r"C:\videos\clip.mp4")
+    assert code == 2 and out == "" and "another system's path, so its frame rate is unknown here; give it with --fps" \
+        in err, err
+    code, out, err = run(capsys, "convert", events, tmp_path / "x.eaf", "--media", r"C:\videos\clip.mp4", "--fps",
+                         "30", "--yes")
+    assert code == 0 and (tmp_path / "x.eaf").is_file(), err
+
+
+def test_the_media_is_opened_once(tmp_path, capsys, monkeypatch) -> None:
+    """Each open said the video's warnings again (a PNG given as --media warned twice)."""
+    from support.cli_run import tiny_video
+
+    import merstudio.io
+
+    video = tiny_video(tmp_path / "clip.avi", n=150)
+    opened, real_open = [], merstudio.io.open_source
+
+    def open_source(path, *args, **kw):
+        opened.append(path)
+        return real_open(path, *args, **kw)
+
+    monkeypatch.setattr(merstudio.io, "open_source", open_source)
+    code, _, err = run(capsys, "convert", _events_csv(tmp_path / "e.csv"), tmp_path / "x.eaf", "--media", video,
+                       "--yes")
+    assert code == 0, err
+    assert opened == [video]
+
+
+HOLD = ("import sys, time\nfrom merstudio.project.lock import ProjectLock\n"
+        "claim = ProjectLock.acquire(sys.argv[1]); print('held', flush=True); time.sleep(60)\n")
+
+
+def test_a_project_another_program_has_open_is_refused_with_one_code(tmp_path, capsys) -> None:
+    """Exit 2 (another program writing it, README's rule) from every command that edits it, as `project compact`
+    says it; an edit was opened read-only and failed at its write, exit 3 (convert --import after its preview)."""
+    import subprocess
+    import sys
+
+    from support.cli_run import tiny_video
+
+    video = tiny_video(tmp_path / "clip.avi", n=150)
+    project = tmp_path / "p.merproj"
+    assert run(capsys, "project", "new", project, video)[0] == 0
+    before = project.read_bytes()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(project)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        for argv in (["project", "add", project, tiny_video(tmp_path / "b.avi", n=5)],
+                     ["project", "subject", project, "1", "S1"],
+                     ["convert", "--project", project, "--import", _events_csv(tmp_path / "e.csv"), "--yes"],
+                     ["project", "compact", project]):
+            code, out, err = run(capsys, *argv)
+            assert code == 2 and len(err.splitlines()) == 1, (argv, err)
+            assert err.startswith(f"merstudio: error: {project}: in use by merstudio (pid {holder.pid} "), err
+            assert "event(s) to import" not in out  # refused before the preview
+    finally:
+        holder.kill()
+        holder.wait()
+    assert project.read_bytes() == before

@@ -14,5 +14,6 @@ def test_a_value_that_is_no_address_is_one_line(capsys, tmp_path, command) -> No
         run(capsys, command, "--data", f"table:{tmp_path / 'none.csv'}", "--ray", "foo.csv", "--out", tmp_path / "run")
     out, err = capsys.readouterr()
     assert stop.value.code == 2 and out == ""
-    assert "argument --ray: foo.csv: not a Ray address (HOST:PORT, ray://HOST:PORT, auto or local)" in err
+    assert err.startswith("merstudio: error: --ray: foo.csv: not a Ray address (HOST:PORT, ray://HOST:PORT, auto or "
+                          "local)") and err.count("\n") == 1, err
     assert not (tmp_path / "run").exists()

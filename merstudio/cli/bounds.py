@@ -4,7 +4,8 @@ is one line naming the option (``merstudio: error: --lr must be ...``, exit 2) b
 memory, overflow a library's integers or mean nothing (a 10-hour neutral stretch). Core functions called from
 Python keep their own checks.
 
-Use: ``p.add_argument("--lr", action=real(0, LR_MAX, above=True))``; the action sets the option's type itself.
+Use: ``p.add_argument("--lr", action=real(0, LR_MAX, above=True))``; the action reads the value itself: a malformed one
+(``1,5``, ``nan`` for a whole number, ``''``) is refused in the same words, naming the option as typed.
 Output paths alike: ``p.add_argument("-o", "--out", action=output())`` refuses an empty one (-o '').
 """
 

@@ -55,7 +55,8 @@ class _Bounded(argparse.Action):
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
                  option_string: str | None = None) -> None:
-        flag = option_string or self.dest
+        # a positional as its usage shows it (FPS of `project set-fps`)
+        flag = option_string or (self.metavar if isinstance(self.metavar, str) else self.dest)
         value = parse(flag, values, type(self)) if isinstance(values, str) else values
         check(flag, value, type(self))
         setattr(namespace, self.dest, value)

@@ -38,6 +38,7 @@ USAGE = [
     (["agreement", "{t}/p.merproj", "--tolerance", "nan"], "--tolerance must be a whole number from 0 to"),
     (["agreement", "{t}/p.merproj", "--tolerance", "-1"], "--tolerance must be at least 0 (got -1)"),
     (["agreement", "{t}/p.merproj", "--iou", "0"], "--iou must be a positive number up to 1 (got 0)"),
+    (["project", "set-fps", "{t}/p.merproj", "2", "1,5"], "FPS must be a positive number from 0.01 up to 10000 (got '1,5'"),
     (["neutral", "{t}/a.csv", "{t}/b.csv", "--frames", "-5-10"],
      "--frames needs a value; one that starts with '-' is written --frames=VALUE (see merstudio neutral --help)"),
     (["agreement", "{t}/p.merproj", "--one-based", "--zero-based"], "--zero-based and --one-based cannot be given together"),

@@ -109,10 +109,12 @@ class _Bars:
 
 
 def run(args: argparse.Namespace) -> int:
+    from merstudio.cli.project import refuse_unmade
     from merstudio.datasets.options import LoadOptions
     from merstudio.training.finetune import figures_scope, finetune, fresh_text
     from merstudio.training.finetune_split import held_out_text, trained_text
 
+    refuse_unmade(args.project)  # an empty file stays as it is: the core's open would make it a new project
     mix_options = LoadOptions.from_args(args, prefix="mix-")
     if args.mix_classes is not None and args.mix is None:
         from merstudio.errors import InputError

@@ -17,6 +17,7 @@ LINE = "an empty project file (being created, or its creation was cut short)"
     ["agreement", "{p}"],
     ["convert", "--project", "{p}", "--export", "{d}/events.csv"],
     ["convert", "--project", "{p}", "--import", "{d}/events.eaf"],
+    ["finetune", "--project", "{p}", "--checkpoint", "{d}/model.pt"],
     ["project", "subject", "{p}", "1", "s01"],
     ["project", "show", "{p}"],
 ])

@@ -27,6 +27,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QLocale, Qt, Signal
@@ -41,6 +42,8 @@ MINUS_SIGNS = "-\u2212"  # hyphen-minus, the minus sign (a locale's negativeSign
 # what some locale writes between thousands (point, comma, apostrophes, spaces): in a whole number, never a digit's place
 GROUP_SIGNS = DECIMAL_SIGNS + "'\u2019 \u00a0\u202f\u066c"
 _WHOLE = re.compile(r"([+-]?)([0-9]*)", re.ASCII)
+EXPONENT_DIGITS = 6  # a box that takes `1e-4` (a learning rate) keeps its value to 6 significant digits,
+EXPONENT_DECIMALS = 15  # at the 15 decimals Qt rounds it to: down to 1e-9
 
 
 class _Typed:
@@ -193,7 +196,8 @@ class DecimalBox(_KeepsValue, QDoubleSpinBox):
     a number is refused as it is typed, so the box keeps its value: it is never read as 0 or as thousands; a text
     left short of a value of the box (`1e-6` below its least, `1e-`) goes back to the value before the edit, not the
     `1` read on the way to it. Range,
-    decimals, step, prefix, suffix and special value text are set as on a QDoubleSpinBox."""
+    decimals, step, prefix, suffix and special value text are set as on a QDoubleSpinBox; an ``exponent`` box shows
+    at least its decimals and more where its value has them (1.5e-5 typed: 0.000015, never 0.00002)."""
 
     textValid = Signal(bool)  # each text typed that is no value (False), and the first that is one again (True)
 
@@ -202,10 +206,26 @@ class DecimalBox(_KeepsValue, QDoubleSpinBox):
         self.exponent = exponent
         self.what = what
         self.setGroupSeparatorShown(False)
+        if exponent:
+            self.setDecimals(self.decimals())
         self._keep_values()
 
+    def setDecimals(self, prec: int) -> None:  # noqa: N802 - Qt's name
+        # An exponent box shows at least `prec` decimals and keeps its value to EXPONENT_DIGITS significant digits:
+        # Qt rounds each value to decimals(), and 5 ran the 1.5e-5 typed, and still shown, as 2e-05 (a114, h314).
+        self._shown_decimals = prec
+        super().setDecimals(EXPONENT_DECIMALS if self.exponent else prec)
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt's name
+        if not self.exponent:
+            return super().textFromValue(value)
+        exp = Decimal(f"{value:.{EXPONENT_DIGITS}g}").normalize().as_tuple().exponent  # 1.5e-5: -6
+        places = max(self._shown_decimals, -exp if isinstance(exp, int) else 0)  # 0.00100, 0.000015
+        return f"{value:.{places}f}".replace(".", self.locale().decimalPoint())
+
     def _read(self, text: str) -> tuple[QValidator.State, float | None]:
-        """How far ``text`` is from a value of this box, and the value (rounded to its decimals) when it is one."""
+        """How far ``text`` is from a value of this box, and the value (rounded to its decimals, an exponent box's to
+        significant digits) when it is one."""
         special = self.specialValueText()
         if special and text == special:
             return QValidator.State.Acceptable, self.minimum()
@@ -229,7 +249,8 @@ class DecimalBox(_KeepsValue, QDoubleSpinBox):
         value = float(body)
         if not math.isfinite(value):
             return QValidator.State.Invalid, None
-        value = round(value, self.decimals())  # an exponent's value as the box shows and keeps it
+        # the value as the box shows and keeps it (an exponent box's to significant digits: setDecimals)
+        value = float(f"{value:.{EXPONENT_DIGITS}g}") if self.exponent else round(value, self.decimals())
         if value > self.maximum():
             # refused as typed (more digits only make it larger), unless an exponent may still bring it down: 1.5e-5
             return (QValidator.State.Intermediate if self.exponent else QValidator.State.Invalid), None

@@ -127,3 +127,28 @@ def test_another_project_opened_after_the_run_saved_says_it_finished(qtbot, monk
     assert win.project.path.name == "b.merproj" and out.exists()
     assert win.infos[-1] == f"The fine-tuning finished before it could stop: {out} was saved."
     assert not any(NO_CHECKPOINT in line for line in win.infos)
+
+
+@pytest.mark.parametrize("typed", ["1.5e-5", "2.5e-5", "1.234e-4", "0.000015", "3e-4"])
+def test_the_learning_rate_typed_is_the_one_shown_and_used(qtbot, class_project, typed):
+    """It ran with 2e-05 for 1.5e-5 (the box rounded to its 5 decimals) while the box still showed 1.5e-5."""
+    from PySide6.QtCore import Qt
+
+    seen: dict = {}
+
+    def run(*_args, **kw):
+        from merstudio.training.trainer import TrainingCancelled
+
+        seen.update(kw)
+        raise TrainingCancelled("stopped by the test")
+
+    dlg = shown_finetune_dialog(qtbot, class_project, run)
+    dlg.lr.setFocus()
+    dlg.lr.selectAll()
+    qtbot.keyClicks(dlg.lr, typed)
+    qtbot.keyClick(dlg.lr, Qt.Key.Key_Tab)
+    dlg.start()
+    assert dlg.worker.wait(10_000)
+    assert seen["lr"] == pytest.approx(float(typed), rel=1e-9)
+    shown = dlg.lr.text().replace(dlg.lr.locale().decimalPoint(), ".")
+    assert float(shown) == pytest.approx(seen["lr"], rel=1e-9)  # the box shows the rate it ran with

@@ -1,8 +1,7 @@
 """The fine-tuning dialog's races and numbers (h314, audit a114 findings 3, 4, 6): "Stop it?" answered after the run
 finished (its checkpoint saved while the question was up) says it finished and names the checkpoint, never
 "Cancelled: no checkpoint was written." (the dialog's Close, and the window's close path's information box); a
-learning rate typed in exponent form is the rate the run gets; the trainer (torch) is imported before the thread
-starts, not on it."""
+learning rate typed in exponent form is the rate the run gets and the one the box shows."""
 
 from __future__ import annotations
 

@@ -570,6 +570,11 @@ class FinetuneDialog(QDialog):
         left = f" ({self._left})" if self._left else ""
         if not self._ask_stop_question(f"A fine-tuning is running{left}. Stop it?"):
             return False
+        self.stop_now()
+        return True
+
+    def stop_now(self) -> str:
+        """Stop the fine-tuning with no question (its project closes) and return ``stop_line``: how it ended."""
         self.shutdown()
         # The run may have ended on its own while the question was up, or before it saw the cancel (scoring and
         # saving look at it no more): its last signals, still queued, are taken now (the window may close before
@@ -580,14 +585,14 @@ class FinetuneDialog(QDialog):
         if outcome == "ok":  # finished: _on_done said so (Done., finetuned)
             saved = getattr(self.worker.result, "checkpoint", None) or "its checkpoint"
             self.stop_line = f"The fine-tuning finished before it could stop: {saved} was saved."
-            return True
+            return self.stop_line
         if outcome == "failed":
             self.stop_line = f"Fine-tuning stopped by an error: {self.error}"
         else:
             self.stage_label.setText("Cancelled: no checkpoint was written.")
             self.stop_line = "Fine-tuning stopped: no checkpoint was written."
         self.stopped.emit(self.stop_line)
-        return True
+        return self.stop_line
 
     def _ask_stop_question(self, question: str) -> bool:
         """Stop (True) or Keep training (False, also Escape). Tests patch it: a modal box hangs a test."""

@@ -926,8 +926,8 @@ class MainWindow(QMainWindow):
         self._agreement_kept = None  # its last agreement report (memory: a year's is ~200 MB)
         ft = self.finetune_dialog
         if ft is not None and ft.is_running():  # a close nothing asked about (every path asks: keep_lost_work)
-            ft.shutdown()
-            self.show_info("Fine-tuning stopped as its project closed: no checkpoint was written.")
+            # how it ended: a run that saved before it saw the cancel said "no checkpoint was written" here too
+            self.show_info(f"Its project closed. {ft.stop_now()}")
         for name in ("agreement_dialog", "finetune_dialog"):
             dlg = getattr(self, name, None)
             if dlg is not None:

@@ -151,3 +151,22 @@ def test_the_learning_rate_typed_is_the_one_shown_and_used(qtbot, class_project,
     assert seen["lr"] == pytest.approx(float(typed), rel=1e-9)
     shown = dlg.lr.text().replace(dlg.lr.locale().decimalPoint(), ".")
     assert float(shown) == pytest.approx(seen["lr"], rel=1e-9)  # the box shows the rate it ran with
+
+
+def test_a_project_closed_unasked_after_the_run_saved_says_it_finished(qtbot, window, tmp_path):
+    """MainWindow._project_closing (a close nothing asked about) stopped the run and always said "no checkpoint was
+    written", beside a checkpoint saved before the run saw the cancel."""
+    win = window
+    assert win.ctx.execute(C.NewProject, path=str(tmp_path / "a.merproj")), win.errors
+    out = tmp_path / "new-ft.pt"
+    run = LastStage(out)
+    win.finetune_fn = run
+    win.open_finetune()
+    dlg = win.finetune_dialog
+    dlg.start()
+    assert run.at_gate.wait(10)
+    run.gate.set()  # it saves while the project closes
+    win._project_closing()
+    assert out.exists()
+    assert win.infos[-1] == f"Its project closed. The fine-tuning finished before it could stop: {out} was saved."
+    assert not any(NO_CHECKPOINT in line for line in win.infos)

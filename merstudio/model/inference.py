@@ -3,7 +3,10 @@
 For every pushed frame f of a track, a window of T steps ends at f: the onset proxy is the track's frame nearest
 to f - span (span = span_s * fps frames, from the checkpoint's input settings), the steps are
 step_indices(onset, f, T, spacing) with the checkpoint's spacing (the nearest earlier frame the track has, when
-frames are missing), and the input is built exactly as in training (merstudio.model.inputs). Windows of all
+frames are missing), and the input is built exactly as in training (merstudio.model.inputs). A window is asked only
+when it spans about what the model was trained on: the track has a frame at or before f - span, and the onset lies
+no more than SPAN_SLACK_S (at least a frame) further back; otherwise (a track's first span, a face back from a gap)
+the frame is not asked (NaN), as the micro-motion lane has no baseline there. Windows of all
 tracks are batched; push() returns the predictions that are ready (in push order), so they lag by up to
 batch_size frames; flush() returns the rest. On a variable-rate video (each frame's time pushed) the window, the
 noise floor's window and the release gate's reach go by the frames' times: frames of the mean rate made the window
@@ -63,6 +66,11 @@ RELEASE_S = 10.0
 # opposite window is a new movement past rest (a frown straight out of a held brow raise). The demo's releases moved
 # 0.66-1.06 times their movement.
 RELEASE_MAX = 1.5
+# A window may reach this much further back than the span (at least one frame): a frame the tracker missed at 30 fps,
+# a variable rate's jitter. Longer is a face back from a gap: its window reached back to its frame before the gap
+# (up to stale_after), 16-21 frames where the span is 6, and the network read the face's change over 0.5-0.7 s as an
+# expression (p_surprise .65 at the end of the demo's anger, where the plain demo asks nothing).
+SPAN_SLACK_S = 0.05
 _MAX_PEAKS = 4  # movements a track remembers at once (a blink during a held smile must not make it forget the smile)
 _DESCRIPTOR_SIZE = 32  # flows compared at this size
 _TURN = float(np.radians(TURN_DEG))
@@ -92,6 +100,7 @@ class FramePrediction:
     blink: bool = False  # a frame of the window is in a blink: the gate read the lower face, the network did not see the eyes
     covered: bool = False  # a part of the face is covered in a frame of the window: neither gate nor network read it
     turned: bool = False  # gated because the head turns (yaw or pitch) between the window's frames
+    no_onset: bool = False  # not asked: the track has no frame about a span back (its first span, back from a gap)
 
     def as_row(self, class_names: Sequence[str], aus: Sequence[int]) -> dict[str, float]:
         row = {class_column(c): float(p) for c, p in zip(class_names, self.probs, strict=True)}
@@ -223,6 +232,10 @@ class FramePredictor:
         self.batch_size = int(batch_size)
         self.span_s = float(span_s if span_s is not None else self.settings.span_s)
         self.span = max(1, round(self.span_s * fps))
+        # how much longer than the span a window may be: SPAN_SLACK_S, at least one frame (in frames, on a constant
+        # rate; in seconds, on a variable rate, where fps is the mean rate)
+        self.slack_s = max(SPAN_SLACK_S, 1.0 / fps)
+        self._slack = int(self.slack_s * fps + 1e-9)
         self.motion_threshold = float(motion_threshold)
         if not (noise_ratio >= 0 and noise_window_s > 0):
             raise InputError(f"noise_ratio must be >= 0 and noise_window_s > 0, got {noise_ratio}, {noise_window_s}")
@@ -336,15 +349,16 @@ class FramePredictor:
 
     def _onset(self, tr: _Track) -> tuple:
         """The window's onset proxy: the track's frame nearest span before the newest (the oldest kept frame when
-        the track is younger), by frame index or, on a variable-rate video, by time (never the newest frame itself
-        while an older one is kept)."""
+        the track is younger: such a window is not asked, _spans), by frame index or, on a variable-rate video, by
+        time (never the newest frame itself while an older one is kept; and the frame at or before the moment where
+        the track missed the source's frames after it, as on a constant rate: a face back from a gap)."""
         first = tr.frames[0]
         now = tr.frames[-1][5]
         if now is None or len(tr.frames) < 3:
             return first
         target = now - self.span_s
         after = tr.frames[1]
-        return after if after[5] - target < target - first[5] else first
+        return after if after[5] - target < target - first[5] and after[0] == first[0] + 1 else first
 
     def _steps(self, tr: _Track, onset: tuple, f: int) -> list[tuple]:
         """The window's T steps (inputs.step_indices), placed by the frames' times on a variable-rate video: the
@@ -362,6 +376,19 @@ class FramePredictor:
         # whole milliseconds put 30 fps positions up to 0.03 frames off, and by frames the windows' steps lie there)
         return [self._frame_at(tr, int(i)) for i in np.round(np.round(pos, 1))]
 
+    def _spans(self, tr: _Track, onset: tuple, f: int) -> bool:
+        """Whether the window from `onset` to the newest frame (f) spans about what the model was trained on: the
+        track has a frame at or before one span back (not in its first span), and the onset lies no more than the
+        slack from there (not the frame before a gap; on a variable rate the frame nearest the moment may lie up to
+        the slack either side of it). A frame is not asked otherwise, with the gate or without (its first frame's
+        window was all zero flow, the next ones shorter than the span; a face back from a gap was compared with its
+        frame before the gap)."""
+        first, now = tr.frames[0], tr.frames[-1][5]
+        if now is None:
+            return first[0] <= f - self.span and f - onset[0] <= self.span + self._slack
+        return (first[5] <= now - self.span_s + TIME_EPS_S
+                and abs(now - onset[5] - self.span_s) <= self.slack_s + TIME_EPS_S)
+
     def _frame_at(self, tr: _Track, index: int) -> tuple:
         """The track's latest frame at or before `index` (its oldest kept frame if none is)."""
         best = tr.frames[0]
@@ -376,6 +403,9 @@ class FramePredictor:
 
         s = self.settings
         first = self._onset(tr)
+        if not self._spans(tr, first, f):  # no onset about a span back: nothing to ask, nor to teach the floor
+            return self._not_asked(track_id, f, float("nan"), self._gate(tr) if self.motion_threshold > 0 else 0.0,
+                                   no_onset=True)
         onset_idx, onset, blink, covered, pose, onset_time = first
         steps = self._steps(tr, first, f)
         imgs = [st[1] for st in steps]
@@ -451,11 +481,11 @@ class FramePredictor:
         return self._views[key]
 
     def _not_asked(self, track_id: int, f: int, motion: float, gate: float, released: bool = False,
-                   blink: bool = False, covered: bool = False, turned: bool = False) -> _Entry:
+                   blink: bool = False, covered: bool = False, turned: bool = False, no_onset: bool = False) -> _Entry:
         nan_k = np.full(len(self.class_names), np.nan, np.float32)
         nan_a = np.full(len(self.aus), np.nan, np.float32)
-        return _Entry(FramePrediction(track_id, f, nan_k, nan_a, motion, True, gate, released, blink, covered, turned),
-                      done=True)
+        return _Entry(FramePrediction(track_id, f, nan_k, nan_a, motion, True, gate, released, blink, covered, turned,
+                                      no_onset), done=True)
 
     def _descriptor(self, flow: np.ndarray, view: _View | None = None) -> np.ndarray | None:
         """The flow over the AU regions at _DESCRIPTOR_SIZE, its median (what alignment left of head motion)

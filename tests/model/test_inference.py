@@ -170,7 +170,7 @@ def test_columns() -> None:
 def test_one_prediction_per_pushed_frame() -> None:
     net = _model(T=2)
     meta = {"input": InputSettings(modality="flow", size=28, T=2).to_dict()}
-    fp = FramePredictor(net, meta, device="cpu", batch_size=4, fps=30, motion_threshold=0.0)
+    fp = FramePredictor(net, meta, device="cpu", batch_size=4, fps=10, motion_threshold=0.0)  # span: 2 frames
     seqs = {0: _sequence(9, 0.4, seed=0), 3: _sequence(9, -0.3, seed=1)}
     preds = []
     for k in range(9):
@@ -187,6 +187,9 @@ def test_one_prediction_per_pushed_frame() -> None:
     assert keys == expected  # exactly one per push, in push order
     for p in preds:
         assert p.probs.shape == (3,) and p.au_probs.shape == (12,)
+        if p.frame_index < 100 + fp.span:  # no frame a span back yet: not asked, with the gate off too (h320)
+            assert p.gated and p.no_onset and np.isnan(p.probs).all()
+            continue
         assert p.probs.sum() == pytest.approx(1.0, abs=1e-5)
         assert not p.gated
     row = preds[0].as_row(net.cfg.class_names, net.cfg.aus)
@@ -215,7 +218,7 @@ def test_predictions_equal_direct_model_on_training_inputs(spacing: str) -> None
 def test_motion_gate() -> None:
     net = _model(class_names=["negative", "positive", "none"])
     # the fixed threshold alone (noise_ratio 0): a steady zoom keeps deforming, which a noise floor would learn
-    fp = predictor(net, device="cpu", batch_size=2, fps=30, motion_threshold=0.04, noise_ratio=0)
+    fp = predictor(net, device="cpu", batch_size=2, fps=15, motion_threshold=0.04, noise_ratio=0)  # span: 3 frames
     still = [_texture(4)] * 8
     shifting = _sequence(8, 0.8, seed=6)  # rigid motion (like alignment jitter): no strain
     zooming = _zooming(8, 0.015, seed=5)  # deformation: strain ~ 1.4 * 0.015 per frame of span
@@ -230,7 +233,7 @@ def test_motion_gate() -> None:
     for k in range(8):
         for tid in (1, 3):
             p = by[(tid, k)]
-            assert p.gated and p.motion < 0.04, (tid, k, p.motion)
+            assert p.gated and (np.isnan(p.motion) if k < 3 else p.motion < 0.04), (tid, k, p.motion)
             assert np.isnan(p.probs).all() and np.isnan(p.au_probs).all()  # not asked: no claim, not even "none"
     for k in range(3, 8):  # once the onset proxy is 3+ frames back, the zoom deforms enough
         p = by[(2, k)]
@@ -388,7 +391,7 @@ def test_on_a_real_face_the_neutral_frames_are_gated_and_the_smile_onset_passes(
 def test_bad_pushes_and_settings() -> None:
     net = _model()
     fp = predictor(net, device="cpu", motion_threshold=0.0)
-    fp.push(0, 5, _texture())
+    out = fp.push(0, 5, _texture())
     with pytest.raises(InputError, match="frames must increase"):
         fp.push(0, 5, _texture())
     with pytest.raises(InputError):
@@ -396,13 +399,14 @@ def test_bad_pushes_and_settings() -> None:
     with pytest.raises(InputError, match="do not fit"):
         FramePredictor(net, {"input": InputSettings(modality="grey").to_dict()}, device="cpu")
     fp.reset(0)
-    fp.push(0, 1, _texture())  # a reset track may start again
-    assert len(fp.flush()) == 2
+    out += fp.push(0, 1, _texture())  # a reset track may start again
+    assert len(out + fp.flush()) == 2
     grey_model = _model(in_channels=1, input_size=48)
-    fpg = predictor(grey_model, device="cpu", motion_threshold=0.0)
-    for k, img in enumerate(_sequence(3, 1.0)):
-        fpg.push(0, k, cv2.cvtColor(img, cv2.COLOR_GRAY2RGB))  # RGB faces are converted
-    assert [p.frame_index for p in fpg.flush()] == [0, 1, 2]
+    fpg = predictor(grey_model, device="cpu", fps=10, motion_threshold=0.0)
+    got = [p for k, img in enumerate(_sequence(3, 1.0))
+           for p in fpg.push(0, k, cv2.cvtColor(img, cv2.COLOR_GRAY2RGB))]  # RGB faces are converted
+    got += fpg.flush()
+    assert [p.frame_index for p in got] == [0, 1, 2] and np.isfinite(got[2].probs).all()
 
 
 def test_a_meta_without_input_settings_is_read_with_a_warning() -> None:
@@ -469,20 +473,23 @@ def test_a_gated_window_costs_one_flow_and_a_passing_one_all_its_steps(monkeypat
     monkeypatch.setattr(flow_mod, "compute_flow", counted)
     net = _model(T=2)
     zooming = _zooming(8, 0.015, seed=5)
-    gated_fp = predictor(net, device="cpu", batch_size=2, fps=30, motion_threshold=0.04, noise_ratio=0)
+    # span 3 frames: the first 3 windows have no onset a span back, no flow (h320)
+    gated_fp = predictor(net, device="cpu", batch_size=2, fps=15, motion_threshold=0.04, noise_ratio=0)
     preds = [p for k in range(8) for p in gated_fp.push(0, k, _texture(4))]
     preds += gated_fp.flush()
     assert len(preds) == 8 and all(p.gated for p in preds)
-    assert calls[0] == 8  # one flow per still frame, not T
+    assert calls[0] == 5  # one flow per still window, not T
 
     calls[0] = 0
     gated = predictor(net, device="cpu", batch_size=2, fps=30, motion_threshold=0.04, noise_ratio=0)
     every = predictor(net, device="cpu", batch_size=2, fps=30, motion_threshold=0.0)
-    a = [p for k in range(8) for p in gated.push(0, k, zooming[k])] + gated.flush()
-    n_gated = sum(p.gated for p in a)
-    assert 0 < n_gated < 8
-    assert calls[0] == n_gated + 2 * (8 - n_gated)
-    b = {p.frame_index: p for k in range(8) for p in every.push(0, k, zooming[k])}
+    seq = [zooming[0]] * 6 + zooming  # still, then zooming: windows of 6 frames, some gated, some not
+    a = [p for k in range(len(seq)) for p in gated.push(0, k, seq[k])] + gated.flush()
+    n_gated = sum(p.gated and not p.no_onset for p in a)
+    n_asked = sum(not p.gated for p in a)
+    assert n_gated > 0 and n_asked > 0
+    assert calls[0] == n_gated + 2 * n_asked
+    b = {p.frame_index: p for k in range(len(seq)) for p in every.push(0, k, seq[k])}
     b.update({p.frame_index: p for p in every.flush()})
     for p in a:
         if not p.gated:

@@ -498,7 +498,9 @@ class Analysis:
         # gaps in seconds, the frames' own times (a variable-rate video's)
         tracker = FaceTracker(max_faces=face_limit(self.settings, self.source.frame_count),
                               frame_time=self.source.timestamp)
-        aligner = FaceAligner(fps=self.source.fps)  # its smoothing's lag in seconds, not frames
+        # its smoothing's lag in seconds, not frames: it steps by each frame's time (`_read`), the rate only tells
+        # whole frames of a constant-rate video (a variable-rate one's header rate is only the mean)
+        aligner = FaceAligner(fps=self.source.fps)
         estimator = AUEstimator(flow=self.settings.flow, fps=self.source.fps, lag_s=self.settings.motion_lag_s)
         estimator.model = _NoLoneBatch(estimator.model)  # type: ignore[assignment]
         self._lag = estimator.micro.k
@@ -802,7 +804,8 @@ class Analysis:
                             covered[region] = max(covered[region], share)
                     for check in checks.values():  # decided when the frames after this one are judged
                         check.judge(tf.track_id, i, rgb, tf.obs.landmarks)
-                    items.append((tf, aligner.align(tf.track_id, tf.obs.landmarks, rgb, frame_index=i), covered))
+                    items.append((tf, aligner.align(tf.track_id, tf.obs.landmarks, rgb, frame_index=i, time_s=t),
+                                  covered))
                 held.append((i, t, items, looking))
                 if not release(i - ahead):
                     return

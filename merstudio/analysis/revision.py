@@ -90,7 +90,12 @@ from typing import Any
 # asked only about windows about its span long (merstudio.model.inference.SPAN_SLACK_S), not a face's first 0.2 s nor
 # one back from a gap, and the noise floor takes only those: with the starter model the demo's frame 48 and
 # smile_man's 26 are no longer asked (their gates rose past them), with --no-model-gate each face's first 6 frames.
-ANALYSIS_REVISION = 26
+# 27 (2026-12-07): on a variable-rate video the aligner's smoothing steps by the frames' own times, not the header's
+# mean rate, and restarts across a hole in them longer than 1/6 s (merstudio.face.align, align's time_s): its
+# aligned faces, and so the micro-motion columns (motion*, AUxx_m) and the model's input, change (the same frames in
+# .mp4 and .mkv now give the same rows). Constant-rate inputs (smile_man.mp4, the demo) give the same tables to the
+# byte.
+ANALYSIS_REVISION = 27
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:

@@ -31,6 +31,11 @@ _STABLE = list(STABLE_POINTS)
 # micro-motion lane reads) and a 30 fps input's transform is the one the parameters were chosen on, to the bit (one
 # frame is one tick).
 REFERENCE_FPS = 30.0
+# A gap between two frames' times within this of a whole number of frames at the input's nominal rate is that many
+# frames: the container's rounding of the times (an mkv's whole milliseconds: 33, 34, 33 ms at 30 fps) and float
+# noise then leave the filter's steps, and so a constant-rate input's transforms, as when the frames were counted.
+# Well under a variable-rate video's steps from the mean rate its header gives (38.7 ms against 33.3).
+SNAP_S = 0.0011
 
 
 def canonical_landmarks(size: int = CANONICAL_SIZE) -> np.ndarray:
@@ -107,6 +112,7 @@ class _TrackState:
     filt: OneEuro
     unit: float  # aligned pixels per frame pixel when the track started: puts all parameters in aligned pixels
     last_frame: int | None = None
+    last_time: float | None = None  # seconds, where align() was given the frame's time
     angle: float = 0.0
 
 
@@ -118,10 +124,11 @@ class FaceAligner:
     (one-euro filter; `beta` says how fast, per aligned pixel/frame of motion). The defaults cut the transform's
     frame-to-frame jitter by more than half and lag under 0.4 aligned pixels at 1.6 px/frame (docs/face.md).
 
-    fps: the input's frame rate. Smoothing, `beta` and `max_gap` are stated per frame at REFERENCE_FPS (30) and
-    the filter runs on the frames' time, so that its lag in seconds is the same at any rate: at 60 fps a new frame
-    contributes less, at 15 fps more, and a face may be missed for max_gap / 30 s (1/6 s) before the smoothing
-    restarts. None: REFERENCE_FPS.
+    fps: the input's (nominal) frame rate. Smoothing, `beta` and `max_gap` are stated per frame at REFERENCE_FPS
+    (30) and the filter runs on the frames' time, so that its lag in seconds is the same at any rate: at 60 fps a
+    new frame contributes less, at 15 fps more, and a face may be missed for max_gap / 30 s (1/6 s) before the
+    smoothing restarts. Without the frames' own times (align's time_s) the time is frame_index / fps, which a
+    variable-rate video's mean rate gets wrong. None: REFERENCE_FPS.
     """
 
     def __init__(self, size: int = CANONICAL_SIZE, smoothing: float = 0.7, beta: float = 1.0,
@@ -133,6 +140,7 @@ class FaceAligner:
         if fps is not None and not (isinstance(fps, int | float) and math.isfinite(fps) and fps > 0):
             raise InputError(f"fps: must be a positive number of frames per second, got {fps!r}")
         self.size = int(size)
+        self.fps = REFERENCE_FPS if fps is None else float(fps)
         # ticks of 1/REFERENCE_FPS s per frame: exactly 1.0 at 30 fps, so those inputs are smoothed as before
         self.ticks_per_frame = 1.0 if fps is None else REFERENCE_FPS / float(fps)
         self.smoothing = float(smoothing)
@@ -161,16 +169,38 @@ class FaceAligner:
         """This frame's unsmoothed frame -> aligned similarity (2x3) from the stable points."""
         return estimate_similarity(landmarks[_STABLE].astype(np.float64), self._dst)
 
+    def _ticks(self, st: _TrackState, frame_index: int | None, time_s: float | None) -> float | None:
+        """Ticks (1/REFERENCE_FPS s) from the track's last frame to this one, or None where its state says nothing
+        about this frame: a seek (back), or the face gone longer than max_gap ticks."""
+        if frame_index is not None and st.last_frame is not None and frame_index <= st.last_frame:
+            return None
+        if time_s is not None and st.last_time is not None:
+            gap_s = time_s - st.last_time
+            if not gap_s > 0:
+                return None
+            frames = round(gap_s * self.fps)
+            if frames >= 1 and abs(gap_s - frames / self.fps) <= min(SNAP_S, 0.25 / self.fps):
+                ticks = frames * self.ticks_per_frame  # whole frames at the nominal rate: counted as they were
+            else:  # a variable-rate step (a hole too); to the microtick, so that 5/30 s is 5 ticks, not 5 + 1e-15
+                ticks = round(gap_s * REFERENCE_FPS, 6)
+        elif frame_index is not None and st.last_frame is not None:
+            ticks = (frame_index - st.last_frame) * self.ticks_per_frame
+        else:
+            return self.ticks_per_frame  # nothing to tell the gap by: the next frame
+        return None if ticks > self.max_gap else ticks
+
     def _smoothed(self, track_id: int, raw: np.ndarray, src_centre: np.ndarray,
-                  frame_index: int | None) -> np.ndarray:
+                  frame_index: int | None, time_s: float | None = None) -> np.ndarray:
         scale = math.hypot(raw[0, 0], raw[1, 0])
         angle = math.atan2(raw[1, 0], raw[0, 0])
         st = self._tracks.get(track_id)
-        gap = 1
-        if st is not None and frame_index is not None and st.last_frame is not None:
-            gap = frame_index - st.last_frame
-            if gap <= 0 or gap * self.ticks_per_frame > self.max_gap:
+        ticks = self.ticks_per_frame
+        if st is not None:
+            step = self._ticks(st, frame_index, time_s)
+            if step is None:
                 st = None  # a seek or a long absence: the old state says nothing about this frame
+            else:
+                ticks = step
         if st is None or self.smoothing == 0.0:
             st = _TrackState(OneEuro(self._min_cutoff(), self.beta), unit=scale)
             self._tracks[track_id] = st
@@ -180,8 +210,8 @@ class FaceAligner:
         # pixels of displacement it causes, so that one cutoff/beta suits all four.
         v = np.array([src_centre[0] * st.unit, src_centre[1] * st.unit, math.log(scale) * half, angle * half])
         if self.smoothing > 0.0:
-            v = st.filt(v, dt=max(gap, 1) * self.ticks_per_frame)
-        st.last_frame = frame_index
+            v = st.filt(v, dt=ticks)
+        st.last_frame, st.last_time = frame_index, time_s
         st.angle = float(v[3] / half)
         if frame_index is not None and frame_index % 1000 == 0:
             # Tracks long gone (their ids are never reused) would otherwise pile up over a long video.
@@ -194,17 +224,23 @@ class FaceAligner:
         return np.column_stack([a, t])
 
     def align(self, track_id: int, landmarks: np.ndarray, rgb: np.ndarray,
-              frame_index: int | None = None) -> AlignedFace:
+              frame_index: int | None = None, time_s: float | None = None) -> AlignedFace:
         """Align one face. landmarks: (468, 2) frame pixels (FaceObservation.landmarks); rgb: the whole frame.
 
         Give frame_index where you have it: a non-consecutive index (a seek, or the face gone more than max_gap
-        frames) restarts the track's smoothing instead of blending unrelated frames."""
+        frames) restarts the track's smoothing instead of blending unrelated frames. Give time_s (the frame's time,
+        seconds; FrameSource.timestamp) too on a video: the filter then steps by the frames' own times, so that a
+        variable-rate video is smoothed as its frames were shown (not at its header's mean rate), and a hole longer
+        than max_gap / 30 s restarts the smoothing as a missing face does."""
         rgb = check_rgb(rgb)
         landmarks = np.asarray(landmarks, dtype=np.float64)
         if landmarks.shape != (N_LANDMARKS, 2) or not np.all(np.isfinite(landmarks)):
             raise InputError(f"landmarks: expected finite ({N_LANDMARKS}, 2) pixel coordinates, got {landmarks.shape}")
         raw = self.raw_matrix(landmarks)
-        matrix = self._smoothed(track_id, raw, landmarks[_STABLE].mean(axis=0), frame_index)
+        if time_s is not None and not math.isfinite(time_s):
+            raise InputError(f"time_s: the frame's time must be a finite number of seconds, got {time_s!r}")
+        matrix = self._smoothed(track_id, raw, landmarks[_STABLE].mean(axis=0), frame_index,
+                                None if time_s is None else float(time_s))
         grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         dsize = (self.size, self.size)
         # Replicated borders: a black edge inside the crop would look like a moving edge to optical flow.

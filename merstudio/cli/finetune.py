@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from merstudio.cli.main import EpilogFormatter
-from merstudio.cli.train import add_cache_arg, cache_dir
+from merstudio.cli.train import add_cache_arg, cache_dir, check_device
 
 EPILOG = """examples:
   merstudio finetune --project study.merproj --checkpoint model.pt     # writes model-ft1.pt beside the project
@@ -115,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
     from merstudio.training.finetune_split import held_out_text, trained_text
 
     refuse_unmade(args.project)  # an empty file stays as it is: the core's open would make it a new project
+    check_device(args.device)  # before the events' inputs are built (minutes), as train checks it
     mix_options = LoadOptions.from_args(args, prefix="mix-")
     if args.mix_classes is not None and args.mix is None:
         from merstudio.errors import InputError

@@ -105,6 +105,13 @@ def test_cuda_without_a_gpu_is_refused_before_the_data_is_read(tmp_path, capsys)
     assert code == 2 and err.startswith("merstudio: error: --device cuda: CUDA is not available"), err
 
 
+def test_finetune_refuses_a_bad_device_before_the_project_is_read(tmp_path, capsys) -> None:
+    (tmp_path / "c.pt").write_bytes(b"x")
+    code, err = _run(capsys, ["finetune", "--project", str(tmp_path / "none.merproj"), "--checkpoint",
+                              str(tmp_path / "c.pt"), "--device", "gpu", "-q"])
+    assert code == 2 and err == "merstudio: error: --device 'gpu': expected auto, cpu, cuda or cuda:N\n", err
+
+
 def test_a_read_only_out_is_refused_before_the_data_is_read(tmp_path, capsys, monkeypatch) -> None:
     """As root a mode check passes every folder: the probe file is what tells (here refused as a read-only
     folder refuses it)."""

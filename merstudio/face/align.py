@@ -181,8 +181,8 @@ class FaceAligner:
             frames = round(gap_s * self.fps)
             if frames >= 1 and abs(gap_s - frames / self.fps) <= min(SNAP_S, 0.25 / self.fps):
                 ticks = frames * self.ticks_per_frame  # whole frames at the nominal rate: counted as they were
-            else:  # a variable-rate step (a hole too); to the microtick, so that 5/30 s is 5 ticks, not 5 + 1e-15
-                ticks = round(gap_s * REFERENCE_FPS, 6)
+            else:  # a variable-rate step (a hole too); to the microtick, so that 5/30 s is 5 ticks, not 5 + 1e-15,
+                ticks = max(round(gap_s * REFERENCE_FPS, 6), 1e-6)  # and never 0 (the filter divides by it)
         elif frame_index is not None and st.last_frame is not None:
             ticks = (frame_index - st.last_frame) * self.ticks_per_frame
         else:

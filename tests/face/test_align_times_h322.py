@@ -77,6 +77,14 @@ def test_constant_rate_times_smooth_as_the_counted_frames_to_the_bit(fps: float)
     assert np.array_equal(_x(FaceAligner(fps=fps), faces, frames, ms), counted)
 
 
+def test_frames_a_nanosecond_apart_are_smoothed_without_dividing_by_zero() -> None:
+    aligner = FaceAligner()
+    aligner.align(0, BASE, FRAME, frame_index=0, time_s=1.0)
+    with np.errstate(all="raise"):
+        matrix = aligner.align(0, BASE + [12.0, 0.0], FRAME, frame_index=1, time_s=1.0 + 1e-9).matrix
+    assert np.all(np.isfinite(matrix))
+
+
 @pytest.mark.parametrize("t", [float("nan"), float("inf")])
 def test_a_time_that_is_no_time_is_refused(t: float) -> None:
     with pytest.raises(InputError, match="time_s"):

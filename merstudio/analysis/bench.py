@@ -130,8 +130,9 @@ def bench_stages(video: Path, frames: int = 300) -> dict:
             t2c = time.perf_counter()
             for f in faces:
                 eyes.update(f.track_id, rgb, f.obs.landmarks)
+            t_i = src.timestamp(i)  # as the pipeline: the filter runs on the frames' time (a variable-rate file)
             t3 = time.perf_counter()
-            aligned = [(f, aligner.align(f.track_id, f.obs.landmarks, rgb, frame_index=i)) for f in faces]
+            aligned = [(f, aligner.align(f.track_id, f.obs.landmarks, rgb, frame_index=i, time_s=t_i)) for f in faces]
             t4 = time.perf_counter()
             for f, af in aligned:
                 est.micro.update(f.track_id, i, af.image, af.landmarks, 0.0, head_pose(f.obs.landmarks, f.obs.z))

@@ -218,8 +218,9 @@ class AnalysisOutput:
     turned: int = 0  # degrees clockwise the frames were turned to find the faces upright (0: as filed)
     face_frames: dict[int, int] = field(default_factory=dict)  # per track, on how many frames it was seen
     # with a model: (face frames it judged, face frames it was given, of those the ones its release gate turned away,
-    # the blinks and the partly covered faces its motion gate turned away, the turning heads); the rest were under
-    # its motion gate
+    # the blinks and the partly covered faces its motion gate turned away, the turning heads, the frames with no frame
+    # a span back: a face's first span or back from a gap, gate or not); the rest were under its motion gate. Said in
+    # the summary (cli.analyze), not stored in the meta
     model_frames: tuple[int, ...] | None = None
     input_hash: str = ""  # content_hash of the input (recorded in the meta: a batch adopts a result of the same input)
     cpu_seconds: float | None = None  # a split run: the segments' own seconds (summed over workers; `seconds`: wall)

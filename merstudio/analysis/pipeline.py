@@ -293,8 +293,9 @@ class Analysis:
         self._past_limit: tuple[int, float, int, int] | None = None
         # face frames the model judged, of those it was given, the ones its release gate turned away, the blinks
         # and the partly covered faces its motion gate turned away (motion read without the eyes or the covered
-        # parts), and the ones over a turning head (the rest: its motion gate)
-        self.model_frames = [0, 0, 0, 0, 0, 0]
+        # parts), the ones over a turning head, and the ones with no frame a span back (a face's first span, back
+        # from a gap: FramePrediction.no_onset, with the gate or without); the rest: its motion gate
+        self.model_frames = [0, 0, 0, 0, 0, 0, 0]
         checkpoint = None
         if self.settings.checkpoint is not None:
             from merstudio.analysis.outputs import file_digest
@@ -391,7 +392,7 @@ class Analysis:
         self.frames_done, self.cancelled = 0, False
         self.boxes, self.portraits, self._signals, self.tracks = [], {}, {}, {}
         self.warnings = [_turned_warning(self.turned)] if self.turned and self.settings.turn is None else []
-        self.model_frames = [0, 0, 0, 0, 0, 0]
+        self.model_frames = [0, 0, 0, 0, 0, 0, 0]
         self._limit_looked = self._past_limit = None
         self._labels = self._timed_from = None
         if self._runs > 1 and self._checkpoint is not None:
@@ -899,6 +900,7 @@ class Analysis:
                 self.model_frames[3] += p.gated and p.blink and not p.released and not p.covered
                 self.model_frames[4] += p.gated and p.covered and not p.released and not p.turned
                 self.model_frames[5] += p.turned
+                self.model_frames[6] += p.no_onset
         return keys
 
     def _unknown_row(self, i: int, t: float) -> dict:

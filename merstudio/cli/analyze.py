@@ -1064,14 +1064,21 @@ def _print_summary(r: AnalysisOutput, plot: bool = False, url: str | None = None
     if len(r.spots) > 8:
         print(f"    ... {len(r.spots) - 8} more")
     if r.model_frames and r.model_frames[1]:
-        judged, given, released, blinks, covered, turned = r.model_frames
-        rest = ((f"{turned} were over a turning head; " if turned else "")
-                + (f"{released} went back to rest after a movement, its release gate; " if released else "")
-                + (f"{blinks} were blinks with too little else moving; " if blinks else "")
-                + (f"{covered} had a part of the face covered (a hand, a mask) and too little moving in the rest; "
-                   if covered else "")
-                + "the rest moved too little for it to be asked, its motion gate: docs/model.md; --no-model-gate "
-                "asks it on every frame") if judged < given else "every one: no motion gate"
+        judged, given, released, blinks, covered, turned, no_onset = r.model_frames
+        # no_onset: with --no-model-gate too (the model compares a frame with the face a span before it), so the
+        # motion gate is named only for the frames none of the other reasons account for
+        gated = given - judged - released - blinks - covered - turned - no_onset
+        reasons = [f"{no_onset} had no frame a span back to compare with, 0.2 s by default: a face's first span, "
+                   "or back from a gap"] if no_onset else []
+        reasons += [f"{turned} were over a turning head"] if turned else []
+        reasons += [f"{released} went back to rest after a movement, its release gate"] if released else []
+        reasons += [f"{blinks} were blinks with too little else moving"] if blinks else []
+        reasons += ([f"{covered} had a part of the face covered (a hand, a mask) and too little moving in the rest"]
+                    if covered else [])
+        if gated > 0:
+            reasons.append(f"{'the rest' if reasons else 'they'} moved too little for it to be asked, its motion "
+                           "gate: docs/model.md; --no-model-gate asks it on every frame")
+        rest = "; ".join(reasons) if judged < given else "every one: no motion gate"
         print(f"  model         : judged {judged} of {given} face frames ({rest})")
     for png in r.plots:
         print(f"  {'face map' if png.stem.endswith('_faces') else 'AU curves':<14}: {shown(png)}")

@@ -64,6 +64,7 @@ from merstudio.gui.timeline_items import (
     side_legend,
 )
 from merstudio.io.timebase import Timebase
+from merstudio.model.inputs import InputSettings
 from merstudio.names import name_sort_key
 from merstudio.palette import AU_COLOURS, au_colour, au_dash, class_colour, class_dash
 from merstudio.project.events import Event
@@ -77,6 +78,11 @@ MOTION_COLOURS = dict(zip(MOTION_REGIONS, ("#004060", "#9467bd", "#f03800", "#8c
 # 1-pixel pens: Qt's raster engine draws them on a fast path; 1.5-pixel ones cost 3x the render time of a pan
 # (23 curves over 3000 frames: 15 renders/s against 48, merstudio.gui.bench)
 CURVE_WIDTH = 1.0
+# The model compares a frame with its face a span before it (the checkpoint's span_s: the analysis shown does not say
+# which, so the default's), its onset at most SPAN_SLACK_S further back: merstudio.model.inference's, not imported
+# here (torch); tests/gui/test_class_lane_tooltip_h323.py holds them equal
+MODEL_SPAN_S = InputSettings.span_s
+SPAN_SLACK_S = 0.05
 OVERLAY_WIDTH = 2.0  # an overlay's curves (another tool's table, the previous model): wider than ours
 _MAX_HEIGHT = 16777215.0  # QWIDGETSIZE_MAX
 MOTION_MIN_TOP = 1.0  # the lane's y range reaches at least 1 unit (0.04 IOD): a still face's 0.05-0.1 stays low
@@ -197,6 +203,22 @@ def _shared_start(name: str, other: str) -> int:
     n = min(n, len(name) - 1)
     cut = max((i + 1 for i in range(n) if name[i] in NAME_BREAKS), default=n)
     return cut if cut >= 3 else 0
+
+
+def no_onset(seen: np.ndarray, f: int, timebase: Timebase) -> bool:
+    """Whether the model had no frame of a face about a span before frame `f` to compare it with, so was not asked
+    about it (merstudio.model.inference's FramePrediction.no_onset, which the per-frame table does not carry): the
+    face (`seen`: one of its columns, finite on the frames it is in) is in none of the frames from a span back to
+    SPAN_SLACK_S (at least a frame) before that: its first span in view, or a span after it came back from a gap."""
+    slack_s = max(SPAN_SLACK_S, 1.0 / timebase.fps)
+    if timebase.variable:  # by the frames' own times, as the analysis pushed them
+        back = timebase.time_of(f) - MODEL_SPAN_S
+        hi = timebase.frame_at(back)
+        lo = timebase.frame_at(back - slack_s - 2e-6) + 1
+    else:
+        hi = f - max(1, round(MODEL_SPAN_S * timebase.fps))
+        lo = hi - int(slack_s * timebase.fps + 1e-9)
+    return hi < 0 or not bool(np.isfinite(seen[max(lo, 0):hi + 1]).any())
 
 
 class LaneSizes:
@@ -1639,8 +1661,11 @@ class Timeline(pg.GraphicsLayoutWidget):
         face_here = seen is not None and 0 <= f < len(seen) and np.isfinite(seen[f])
         asked = not (ps and face_here and not any(math.isfinite(v) for c, v in vals.items() if c.startswith("p_")))
         if not asked:
-            ps = ["<i>not asked: too little motion (the model's motion gate; in a blink or under a hand, of the rest "
-                  "of the face), a turning head, or the face going back to rest (its release gate)</i>"]
+            ps = ([f"<i>not asked: the face has no frame {MODEL_SPAN_S:g} s back to compare it with (its first "
+                   f"{MODEL_SPAN_S:g} s in view, or back from a gap)</i>"]
+                  if seen is not None and no_onset(seen, f, self.timebase) else
+                  ["<i>not asked: too little motion (the model's motion gate; in a blink or under a hand, of the "
+                   "rest of the face), a turning head, or the face going back to rest (its release gate)</i>"])
         parts = [head]
         gap = "&nbsp; "  # the space after: a wrapped line (Readout) starts at its value's name, not a space in
         if aus:

@@ -72,8 +72,8 @@ class Transport(QObject):
         self.seek(0)
 
     def _frame_ready(self, i: int, rgb: Any) -> None:
-        # stop() waits for the decode in progress, whose frame (queued) arrives after the switch: the last video's
-        # frame 20 would be drawn under the new video's name (and its face overlay)
+        # the last video's loader, let go of at a switch, finishes its decode after it: its frame 20 would be drawn
+        # under the new video's name (and its face overlay)
         if self.loader is not None and self.sender() is self.loader:
             self.frameReady.emit(i, rgb)
 
@@ -81,16 +81,20 @@ class Transport(QObject):
         if self.loader is not None and self.sender() is self.loader:
             self.frameFailed.emit(i, why)
 
-    def _stop_loader(self) -> None:
+    def _stop_loader(self, wait: bool = False) -> None:
+        # a switch does not wait for a decode in progress (it cannot be interrupted: 1.7 s for a far seek in
+        # long-GOP footage froze the window): the loader finishes it in the background, its frame dropped
         if self.loader is not None:
-            self.loader.stop()
-            self.loader.deleteLater()
+            self.loader.stop(wait=wait)
+            if wait:
+                self.loader.deleteLater()
             self.loader = None
         self.source = None
 
     def shutdown(self) -> None:
         self.pause()
-        self._stop_loader()
+        self._stop_loader(wait=True)
+        FrameLoader.join_detached()  # the loaders let go of at switches end with the window
         self.playback.shutdown()
 
     # ---------------------------------------------------------------- moving the play head

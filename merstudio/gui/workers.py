@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QEventLoop, Qt, QThread, QTimer, Signal
 
@@ -45,24 +45,63 @@ class LatestRequestThread(QThread):
     """A thread that serves only the latest request: :meth:`_ask` replaces any request not yet started, so that at
     most one runs and one waits (scrubbing, or choosing one checkpoint after another, builds no backlog).
     :meth:`_serve` does the work in the thread; :meth:`stop` drops the waiting request and ends the thread once the
-    one running now (if any) is done (it cannot be interrupted)."""
+    one running now (if any) is done (it cannot be interrupted): waiting for it, or, with ``wait=False``, letting
+    go of it (:meth:`join_detached` waits for those let go of)."""
+
+    # let go of while serving (stop(wait=False)): held here, not by a parent, until they end (a QThread destroyed
+    # while it runs aborts the process)
+    _detached: ClassVar[set[LatestRequestThread]] = set()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._cond = threading.Condition()
         self._wanted: Any = None  # the request waiting (None: none)
         self._stop = False
+        self._ended = False  # _let_go done: _stopped called, deletion asked
 
     def _ask(self, wanted: Any) -> None:
         with self._cond:
             self._wanted = wanted
             self._cond.notify()
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
+        """End the thread once the request running now (if any) is done. ``wait=False``: return at once (a video
+        switch waited 1.7 s for a far seek's decode in long-GOP footage): the thread finishes that request in the
+        background, then ends and deletes itself; the caller drops its answer and must not delete it."""
         with self._cond:
             self._stop, self._wanted = True, None
             self._cond.notify()
-        self.wait()
+        if wait:
+            self.wait()
+            self._stopped()
+            return
+        self.setParent(None)  # its parent may go first (the window closing): a running QThread must not
+        LatestRequestThread._detached.add(self)
+        self.finished.connect(self._let_go)
+        if not self.isRunning():  # never started, or ended already ("finished" maybe emitted before the connect)
+            self.wait()
+            self._let_go()
+
+    def _let_go(self) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        LatestRequestThread._detached.discard(self)
+        self._stopped()
+        self.deleteLater()
+
+    def _stopped(self) -> None:
+        """Called on the caller's thread once the thread has ended after :meth:`stop` (a subclass lets go of what
+        it served from)."""
+
+    @classmethod
+    def join_detached(cls, keep: Callable[[LatestRequestThread], bool] | None = None) -> None:
+        """Wait for the threads let go of (``stop(wait=False)``) to end (the app exiting: no thread outlives the
+        window); ``keep``: only those it is true for."""
+        for t in list(LatestRequestThread._detached):
+            if isinstance(t, cls) and (keep is None or keep(t)):
+                t.wait()
+                t._let_go()
 
     def run(self) -> None:
         while True:
@@ -80,21 +119,29 @@ class LatestRequestThread(QThread):
 
 class FrameLoader(LatestRequestThread):
     """Decodes frames off the GUI thread. ``request(i)`` replaces any request not yet started, so scrubbing
-    never builds a backlog: at most one decode runs and one waits."""
+    never builds a backlog: at most one decode runs and one waits. Stopped, it closes its source; let go of
+    (``stop(wait=False)``), once its decode is done."""
 
     frameReady = Signal(int, object)  # frame index, RGB uint8 array
     failed = Signal(int, str)
+    _source: Any
 
     def __init__(self, source: Any, parent: Any = None) -> None:
         super().__init__(parent)
+        # a source is not thread-safe: a loader let go of that still decodes this one is waited for (and leaves it
+        # open), never two decoding it at once
+        for old in list(LatestRequestThread._detached):
+            if isinstance(old, FrameLoader) and old._source is source:
+                old.wait()
+                old._source = None
+                old._let_go()
         self._source = source
         self.decoded = 0  # frames actually decoded (tests check that skipped requests were never decoded)
 
     def request(self, index: int) -> None:
         self._ask(int(index))
 
-    def stop(self) -> None:
-        super().stop()
+    def _stopped(self) -> None:
         close = getattr(self._source, "close", None)
         if close is not None:
             close()

@@ -110,25 +110,39 @@ class SeekNote(str):
 
 
 # (pattern on one path component, fps). CAS(ME)^n must come before CASME II, which must come before CASME (I).
+# CASME I's own folder names only (the dataset's CASME_raw_selected, or CASME / CASME I itself): casme_pilot/ is not
+_CASME_I = re.compile(r"^(casme([ _-]?(1|i))?|casme[ _-]raw[ _-]selected)$", re.I)
 _DATASET_FPS: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(r"^cas\(me\)\^?[23]|^casme\^[23]|^cas\(me\)[23]|^casme[ _-]?(sq|square)([ _-]|$)", re.I), 30.0),
     (re.compile(r"^rawpic$", re.I), 30.0),  # CAS(ME)^2's long videos: rawpic/sNN/<video>/img<k>.jpg
     (re.compile(r"^casme[ _-]?(2|ii)([ _-]|$)", re.I), 200.0),
-    (re.compile(r"^casme([ _-]|$)", re.I), 60.0),
+    (_CASME_I, 60.0),  # only over CASME I's layout: _casme_i_clip
     (re.compile(r"^samm([ _-]|$)", re.I), 200.0),
 )
+_SUBJECT_FOLDER = re.compile(r"sub\d+", re.I)  # CASME I's (and II's) subject folders: sub01
+
+
+def _casme_i_clip(parts: tuple[str, ...], at: int) -> bool:
+    """The folder (the last of ``parts``) is a clip where CASME I keeps them, subNN/<Filename> under its folder at
+    ``at`` (CASME_raw_selected/sub01/EP01_5, CASME/Cropped/sub01/EP01_5): a name that begins "casme" (casme_pilot/)
+    is a user's folder as often as the dataset's, and a 30 fps clip timed at 60 halved its micro-expressions'
+    durations without a word (the assumed 30 says so)."""
+    return len(parts) - at >= 3 and _SUBJECT_FOLDER.fullmatch(parts[-2]) is not None
 
 
 def dataset_fps_hint(path: str | os.PathLike[str]) -> float | None:
     """The recording rate of a known dataset's frame folders, from the dataset's folder names (see
-    ../shared/reference/datasets.md), or None. Image folders carry no rate, so this beats a blind default."""
+    ../shared/reference/datasets.md), or None. Image folders carry no rate, so this beats a blind default. CASME I
+    (60) needs its layout too (`_casme_i_clip`): "casme" begins many folders' names."""
     p = Path(path)
     # The path as given (a symlinked dataset keeps its name) and resolved (a relative path gains its parents).
-    parts = p.absolute().parts + (p.resolve().parts if p.exists() else ())
-    for part in parts:
-        for pattern, fps in _DATASET_FPS:
-            if pattern.search(part):
-                return fps
+    spellings = [p.absolute().parts] + ([p.resolve().parts] if p.exists() else [])
+    for parts in spellings:
+        for at, part in enumerate(parts):
+            for pattern, fps in _DATASET_FPS:
+                if pattern.search(part) and (pattern is not _CASME_I or _casme_i_clip(parts, at)):
+                    return fps
+    parts = tuple(part for spelling in spellings for part in spelling)
     lowered = [p.lower() for p in parts]
     if any(p.startswith("smic") for p in lowered):
         if "hs" in lowered:

@@ -905,17 +905,39 @@ class BehaviourEventDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
+        self._order_said = False  # the red line says the frames are out of order
         for spin in (self.onset, self.offset):
             spin.textValid.connect(self.validate)  # `1.5` typed: said and OK off, not the old frame taken in silence
+            spin.valueChanged.connect(self.validate)  # a frame taken (Enter, leaving the field): its order checked
+            spin.lineEdit().textEdited.connect(self._order_typed)
         self.validate()
 
     def _still_open(self, on: bool) -> None:
         self.offset.setEnabled(not on)
         self.validate()  # an end not used is not asked
 
+    def _order_typed(self) -> None:
+        # frames out of order are said once taken (never of the `1` on the way to `15`), then follow the typing: the
+        # line goes, and OK is on again, as soon as the frames typed are in order (as the event dialog, h311)
+        if self._order_said:
+            self.validate()
+
+    def accept(self) -> None:
+        # OK clicked with the focus left in a frame box (a Mac's OK takes none): its text is not taken, so validate()
+        # last ran on the frame before it; checked here on the values changes() reads, the dialog stays open with the
+        # note typed rather than the edit failing after it closed (a117 finding 3)
+        if self.validate():
+            return
+        super().accept()
+
     def validate(self) -> str:
-        """'' when the frames typed are frames, else the one line why (shown, and OK is disabled)."""
+        """'' when the frames typed are frames in order, else the one line why (shown, and OK is disabled)."""
         msg = unread_line((("Start frame", self.onset), ("End frame", self.offset)))
+        start, end = self.onset.value(), self.offset.value()
+        # a point's end is its start, and a state still open has none: only an end in use is checked
+        self._order_said = not msg and not self.point and not self.still_open.isChecked() and end < start
+        if self._order_said:
+            msg = f"End frame: {end} is before the Start frame ({start}); type an end at or after the start"
         self.problem.setText(msg)
         self.problem.setVisible(bool(msg))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not msg)

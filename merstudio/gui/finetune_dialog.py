@@ -43,6 +43,7 @@ from merstudio.gui.numbers import DecimalBox, WholeBox, unread_line
 from merstudio.gui.questions import ask
 from merstudio.model.columns import NONE_CLASS
 from merstudio.names import name_sort_key
+from merstudio.training.checks import LR_MAX
 from merstudio.training.finetune_split import (
     MIN_TRAIN_PER_CLASS,
     fresh_text,
@@ -52,6 +53,11 @@ from merstudio.training.finetune_split import (
 )
 
 log = logging.getLogger(__name__)
+
+# the learning-rate box takes what `merstudio finetune --lr` takes, (0, LR_MAX]: `--lr 5e-6` ran while the box refused
+# anything below 1e-5 (a117 finding 6). Its least is the smallest rate it holds to 6 significant digits (gui/numbers:
+# EXPONENT_DIGITS at EXPONENT_DECIMALS), shown 0.000000001
+LR_LEAST = 1e-9
 
 
 STAGE_TEXT = {"inputs": "Building inputs from the events' videos…", "before": "Scoring the current model…",
@@ -192,7 +198,7 @@ class FinetuneDialog(QDialog):
         form.addRow("Epochs", self.epochs)
         self.lr = DecimalBox(self, exponent=True, what="learning rate")  # `1e-4`, as `merstudio finetune --lr` takes it
         self.lr.setDecimals(5)
-        self.lr.setRange(1e-5, 1.0)
+        self.lr.setRange(LR_LEAST, LR_MAX)
         self.lr.setSingleStep(1e-4)
         self.lr.setValue(1e-3)
         form.addRow("Learning rate", self.lr)

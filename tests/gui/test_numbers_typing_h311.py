@@ -78,7 +78,7 @@ def test_each_decimal_box_names_its_range_as_it_shows_numbers(qtbot, tmp_path, l
     qtbot.addWidget(tune)
     tune.show()
     _type(qtbot, tune.lr, "1e-")  # the box shows 0.00100: its range as it shows it, not in the CLI's 1e-4 form
-    assert tune.number_problem.text() == _in(locale, "Learning rate: 1e- is not a learning rate (0.00001 to 1.00000)")
+    assert tune.number_problem.text() == _in(locale, "Learning rate: 1e- is not a learning rate (0.000000001 to 10.00000)")
     _type(qtbot, tune.lr, "0.001")
     _type(qtbot, tune.fraction, "0.0")
     assert tune.number_problem.text() == _in(locale, "Hold-out fraction: 0.0 is not a fraction (0.05 to 0.90)")

@@ -951,7 +951,7 @@ class MainWindow(QMainWindow):
         self.timeline.clear_selection()
         self.coding.clear()
         self.video_view.set_faces({})
-        self.video_view.frame_index = -1  # the old video's picture is not this video's frame (shown as loading)
+        self.video_view.new_video()  # the old video's picture is not this video's frame (shown as loading)
         video, n = self.video, self.transport.frame_count
         self.slider.blockSignals(True)
         self.slider.setRange(0, n - 1)
@@ -1149,6 +1149,7 @@ class MainWindow(QMainWindow):
 
     # ================================================================== the play head and the picture
     def _frame_changed(self, frame: int) -> None:
+        self.video_view.want(frame, self.transport.playing)
         self.timeline.set_playhead(frame)
         self.slider.blockSignals(True)
         self.slider.setValue(frame)
@@ -1157,20 +1158,20 @@ class MainWindow(QMainWindow):
 
     def _show_loading(self, frame: int) -> None:
         """The seeked frame has not arrived yet: say so over the old picture."""
-        if self.video_view.frame_index != frame:
-            self.video_view.set_loading(frame)
+        self.video_view.set_loading(frame)  # nothing is said while the picture is that frame's (ShownFrame.marked)
 
     def _frame_failed(self, index: int, message: str) -> None:
-        if index == self.transport.current_frame or self.video_view.loading == index:
+        if index == self.transport.current_frame:
             # the picture shown is another frame's: it stays dimmed, labelled, not shown as frame `index`
             self.video_view.set_loading(index, failed=True)
         self.statusBar().showMessage(message, 5000)
 
     def _frame_ready(self, index: int, rgb: Any) -> None:
-        self.video_view.set_frame(index, rgb)  # clears the loading label when it is the frame asked for
+        self.video_view.set_frame(index, rgb)  # clears the loading label when it is the play head's or the run's
         overlay, follow = self.overlay_action.isChecked(), self.follow_action.isChecked()
         if (overlay or follow) and self.project is not None and self.video is not None:
             if self.session.compacting:  # the read would wait on the VACUUM's lock, the window frozen: drawn after
+                self.video_view.set_faces({})  # not the last frame's faces over this picture meanwhile
                 return
             faces = self.project.landmarks(self.video.id, index)
             if overlay:

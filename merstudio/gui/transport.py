@@ -75,6 +75,8 @@ class Transport(QObject):
         # the last video's loader, let go of at a switch, finishes its decode after it: its frame 20 would be drawn
         # under the new video's name (and its face overlay)
         if self.loader is not None and self.sender() is self.loader:
+            if i == self.current_frame:  # in time: the next seek's picture has its own LOADING_AFTER_MS
+                self._loading_timer.stop()
             self.frameReady.emit(i, rgb)
 
     def _frame_failed(self, i: int, why: str) -> None:
@@ -105,7 +107,8 @@ class Transport(QObject):
         self.current_frame = frame
         if self.loader is not None:
             self.loader.request(frame)
-            self._loading_timer.start()
+            if not self._loading_timer.isActive():  # from the first seek away from the picture, not from each:
+                self._loading_timer.start()  # a held arrow key (a seek every 30 ms) dims the old picture too
         self.frameChanged.emit(frame)
 
     def request_current(self) -> None:

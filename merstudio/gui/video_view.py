@@ -2,7 +2,7 @@
 around the cursor (out no further than the whole frame), dragging pans, double-click fits. Following a face
 (follow_face) keeps it centred at a steady zoom, for a small face in a wide shot. While a requested frame is still
 decoding the old picture is dimmed under a "loading frame N…" label (set_loading), so it is never taken for the
-frame the transport shows."""
+frame the transport shows: :class:`ShownFrame` decides it, and frame_seen reads the same state."""
 
 from __future__ import annotations
 
@@ -43,6 +43,60 @@ from merstudio.gui.look import app_pt
 TRACK_COLOURS = ("#00e5ff", "#ffb300", "#76ff03", "#ff4081", "#b388ff", "#ff6e40")
 FOLLOW_CONTEXT = 2.5  # a followed face's view: this many times the face's size (head, shoulders, some room)
 FOLLOW_RESIZE = 0.25  # refit the followed view's size only when the face's size changed by more than this
+
+
+class ShownFrame:
+    """Which frame the play head asks for (``wanted``), which frame's picture is on screen (``shown``, -1: none of
+    this video's), and whether that picture is marked as another frame's (``marked``): the one state the view's
+    dimming and label, the frame counter's picture and frame_seen (the frame a key pressed while playing acts on)
+    read. A picture is marked once the wanted frame is overdue (the transport's LOADING_AFTER_MS timer, which runs
+    from the first seek away from the picture shown, so a held arrow key dims too) or failed; it is unmarked by
+    the wanted frame's picture, or by any picture of the run being played (the play head runs on the clock ahead
+    of its pictures: that picture is the one the coder sees), never by a late picture of a seek made before it."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Another video: nothing on screen is its frame, nothing of the last one's state stays."""
+        self.wanted = -1
+        self.shown = -1
+        self.overdue = False  # the wanted frame has not come in time (paused): the picture is marked
+        self.failed = False  # the wanted frame will not come (damaged, the file changed)
+        # the frames asked for while playing since the last paused seek or overdue frame (lowest, highest)
+        self._run: tuple[int, int] | None = None
+
+    def want(self, index: int, playing: bool) -> None:
+        if index != self.wanted:
+            self.wanted, self.failed = index, False  # a failure was the last frame's
+        if playing:
+            lo, hi = self._run or (index, index)
+            self._run = (min(lo, index), max(hi, index))
+        else:
+            self._run = None
+
+    def show(self, index: int) -> None:
+        self.shown = index
+        if index == self.wanted or self._run is not None and self._run[0] <= index <= self._run[1]:
+            self.overdue = self.failed = False
+
+    def late(self, index: int, failed: bool = False) -> None:
+        """Frame ``index`` (the play head's) is overdue, or ``failed``: a failure stays said when the overdue
+        timer fires after it (it used to turn back into "loading")."""
+        if index != self.wanted:
+            self.wanted, self.failed = index, False
+        self.overdue = True
+        self.failed = self.failed or failed
+        if not failed:  # the timer: it runs paused only, so the run played is over
+            self._run = None
+
+    def clear(self) -> None:
+        self.overdue = self.failed = False
+
+    @property
+    def marked(self) -> int | None:
+        """The frame the picture shown is not, said over it (dimmed), or None: the picture is the one to take."""
+        return self.wanted if (self.overdue or self.failed) and self.shown != self.wanted else None
 
 
 def rgb_to_qimage(rgb: np.ndarray) -> QImage:
@@ -168,9 +222,8 @@ class VideoView(QGraphicsView):
         # the frame's rectangle, set on the scene explicitly: an automatic scene rect grows with whatever is drawn
         # outside the frame (a label above a face at the top edge, landmarks of a face cut by the edge)
         self._frame_rect: QRectF | None = None
-        self.frame_index = -1
+        self.state = ShownFrame()
         self.message = ""
-        self.loading: int | None = None  # the frame being decoded while the old picture is dimmed, else None
         self.loading_label = QLabel(self)
         self.loading_label.setStyleSheet("QLabel { color: white; background: rgba(0, 0, 0, 170); padding: 2px 6px; }")
         self.loading_label.move(8, 8)
@@ -180,11 +233,42 @@ class VideoView(QGraphicsView):
         self._follow_size: float | None = None  # side of the followed view, scene px (steady: no zoom breathing)
         self._face_size: float | None = None  # the face's size when _follow_size was set
 
+    @property
+    def frame_index(self) -> int:
+        """The frame whose picture is on screen (-1: none of this video's)."""
+        return self.state.shown
+
+    @frame_index.setter
+    def frame_index(self, index: int) -> None:
+        self.state.shown = index
+
+    @property
+    def loading(self) -> int | None:
+        """The frame said (dimmed, labelled) not to be the picture shown, else None."""
+        return self.state.marked
+
+    def new_video(self) -> None:
+        """Another video: the picture shown is not its frame (marked as loading once its frame 0 is overdue)."""
+        self.state.reset()
+        self._show_state()
+
+    def want(self, index: int, playing: bool) -> None:
+        """The play head moved to ``index``: the label names it while the picture shown is marked."""
+        self.state.want(index, playing)
+        self._show_state()
+
     def set_loading(self, index: int | None, failed: bool = False) -> None:
-        """Show that frame ``index`` is on its way (dim the picture shown, label it), or stop showing it (None);
-        ``failed``: it will not come (damaged, the file changed): the picture stays dimmed under that label, never
-        shown at full strength as if it were frame ``index``."""
-        self.loading = index
+        """Frame ``index`` (the play head's) has not come in time: dim the picture shown, label it; ``failed``: it
+        will not come (damaged, the file changed): the picture stays dimmed under that label, never shown at full
+        strength as if it were frame ``index``. None: the picture shown is to be taken as it is."""
+        if index is None:
+            self.state.clear()
+        else:
+            self.state.late(index, failed)
+        self._show_state()
+
+    def _show_state(self) -> None:
+        index = self.state.marked
         if index is None:
             self._pixmap.setOpacity(1.0)
             self._overlay.setOpacity(1.0)
@@ -192,16 +276,15 @@ class VideoView(QGraphicsView):
             return
         self._pixmap.setOpacity(0.35)
         self._overlay.setOpacity(0.35)
-        self.loading_label.setText(f"frame {index} not shown (the status bar says why)" if failed
+        self.loading_label.setText(f"frame {index} not shown (the status bar says why)" if self.state.failed
                                    else f"loading frame {index}…")
         self.loading_label.adjustSize()
         self.loading_label.show()
         self.loading_label.raise_()
 
     def set_frame(self, index: int, rgb: np.ndarray) -> None:
-        self.frame_index = index
-        if self.loading == index:
-            self.set_loading(None)
+        self.state.show(index)
+        self._show_state()
         self._pixmap.setPixmap(QPixmap.fromImage(rgb_to_qimage(rgb)))
         rect = QRectF(0, 0, rgb.shape[1], rgb.shape[0])
         if self._frame_rect != rect:  # another video: the whole frame first, even while following

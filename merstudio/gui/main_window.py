@@ -816,9 +816,16 @@ class MainWindow(QMainWindow):
             self.frame_label.reserve = f"frame {n} / {n}  00:00:00.000  0.25×"
             self.frame_label.least = f"frame {n} / {n}…"  # the frame numbers are never elided
             self.frame_label.updateGeometry()
+        # a frame folder's frame is an image file, which a dataset's sheet numbers by its name (img56 is frame 10
+        # of a clip starting at img46): named beside the frame number, which stays the project's
+        files = getattr(t.source, "files", None)
+        image = files[t.current_frame].name if files and 0 <= t.current_frame < len(files) else ""
         self.frame_label.setText(f"frame {t.current_frame} / {max(0, t.frame_count - 1)}  "
-                                 f"{timecode(t.current_frame, t.fps, t.playback.timebase)}  {t.speed:g}×  "
+                                 + (f"{image}  " if image else "")
+                                 + f"{timecode(t.current_frame, t.fps, t.playback.timebase)}  {t.speed:g}×  "
                                  f"{t.playback.state_text()}")
+        self.frame_label.setToolTip(f"frame {t.current_frame} is the folder's image {image}: frames are numbered "
+                                    f"from 0 in the folder's file order, as Go to frame takes them" if image else "")
         self.coder_label.setText(f"coder: {self.coding.coder or '(not set)'}")
         self.device_label.setText(f"analysis on {self.analysis.device}")
         title = "merstudio"

@@ -343,7 +343,9 @@ def _run_one_fold(fold: Fold, train: DataArrays, test: DataArrays, model_cfg: An
     probs, au_probs = predict(model, test.X)
     info = {"fold": fold.name, "index": fold.index, "test_subjects": list(fold.test_subjects),
             "n_train": len(train), "n_test": len(test), "seconds": time.perf_counter() - t0,
-            "history": history}
+            "history": history,
+            # where the fold ran (a resume may run on another machine, where "auto" chose otherwise)
+            "arithmetic": s.arithmetic(), "cpu_bfloat16": cpu_bfloat16_path()}
     if s.val_fraction > 0:  # the epoch was chosen on these training subjects: listed, so the split can be audited
         info["val_subjects"] = validation_subjects(train, s.val_fraction, s.seed)
     if chosen is not None:
@@ -511,6 +513,9 @@ def prepare_run(data: DataArrays, class_names: list[str], model_cfg: Any, settin
     run_json = out / "run.json"
     # Every rank checks (so all fail together rather than some waiting at a barrier); rank 0 writes.
     check_same_run(run_json, spec, "run")
+    pending = [f for f in folds if not (fold_dir / f"{_fold_stem(f)}.csv").exists()]
+    if rank == 0 and pending and run_json.exists():
+        _note_other_arithmetic(run_json, spec, out)
     if rank == 0:
         try:
             fold_dir.mkdir(parents=True, exist_ok=True)
@@ -520,8 +525,60 @@ def prepare_run(data: DataArrays, class_names: list[str], model_cfg: Any, settin
             _write_atomic(run_json, json.dumps(spec, indent=2))
     if world > 1:
         torch.distributed.barrier()
-    pending = [f for f in folds if not (fold_dir / f"{_fold_stem(f)}.csv").exists()]
     return folds, pending
+
+
+_ARITHMETICS = ("float32", "bfloat16")
+
+
+def _note_other_arithmetic(run_json: Path, spec: dict[str, Any], out: Path) -> None:
+    """A one-line warning where a resumed run trains its folds left in other arithmetic than its record says (it
+    is free to: a record, _RECORD_ONLY); the summary and run.json then name each fold's (fold_arithmetic)."""
+    try:
+        old = json.loads(run_json.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # check_same_run has refused an unreadable one
+    was, now, path = old.get("arithmetic"), spec.get("arithmetic"), spec.get("cpu_bfloat16")
+    if was and now and _arith_label(now, path, True) != _arith_label(was, old.get("cpu_bfloat16"), True):
+        warnings.warn(f"{out}: the folds left train in {now} (precision {spec.get('train', {}).get('precision', '?')}"
+                      f" on this machine{f'; the CPU bfloat16: {path}' if now == 'bfloat16' and path else ''}), the "
+                      f"run's record says {_arith_label(was, old.get('cpu_bfloat16'), True)}: summary.md and run.json "
+                      "will name each fold's", stacklevel=3)
+
+
+def _arith_label(arithmetic: str, path: Any, with_path: bool = False) -> str:
+    """A fold's arithmetic in words; bfloat16 with the CPU's path where `with_path` (the paths round differently)."""
+    return f"{arithmetic} ({path})" if with_path and arithmetic == "bfloat16" and path else str(arithmetic)
+
+
+def fold_arithmetic(spec: dict[str, Any], infos: Sequence[dict[str, Any]]) -> tuple[str, str | None] | None:
+    """The arithmetic the folds of `infos` (folds/*.json) trained in, as (arithmetic, the CPU's bfloat16 path) for
+    run.json: one value where every fold ran in the same, else "folds 1-20 float32, 21-68 bfloat16" (by fold
+    number; the path named where bfloat16 folds ran on two). A fold recorded before folds carried it (2026-12-08)
+    ran in the record's (run.json's). None where nothing is known (no record, no folds)."""
+    was, was_path = spec.get("arithmetic"), spec.get("cpu_bfloat16")
+    runs: list[tuple[int, str, Any]] = []
+    for i in infos:
+        a = i.get("arithmetic") or (was if was in _ARITHMETICS else None)
+        if a is None or not isinstance(i.get("index"), int):
+            return None
+        runs.append((i["index"], a, i.get("cpu_bfloat16", was_path) if "arithmetic" in i else was_path))
+    if not runs:
+        return None
+    bf_paths = {p for _, a, p in runs if a == "bfloat16"}
+    kinds = {_arith_label(a, p, len(bf_paths) > 1) for _, a, p in runs}
+    path = ", ".join(sorted(map(str, bf_paths))) if bf_paths else runs[-1][2]
+    if len(kinds) == 1:
+        return runs[0][1], path
+    groups: list[list[Any]] = []  # [first fold, last fold, label], by fold number
+    for index, a, p in sorted(runs):
+        label, n = _arith_label(a, p, len(bf_paths) > 1), index + 1
+        if groups and groups[-1][2] == label and groups[-1][1] == n - 1:
+            groups[-1][1] = n
+        else:
+            groups.append([n, n, label])
+    said = ", ".join(f"{f}-{t} {label}" if f != t else f"{f} {label}" for f, t, label in groups)
+    return f"folds {said}", path
 
 
 def check_same_run(record: Path, spec: dict[str, Any], what: str) -> None:
@@ -719,11 +776,26 @@ def summarise(out_dir: str | Path, folds: Sequence[Fold] | None, class_names: Se
     metrics = compute_metrics(pred["true"].to_numpy(), pred["pred"].to_numpy(), names, pred["dataset"].tolist())
     metrics["n_folds"] = int(pred["fold"].nunique())
     metrics["au"] = au_metrics(pred)
-    infos = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / "folds").glob("*.json"))]
+    info_paths = sorted((out / "folds").glob("*.json"))
+    infos = [json.loads(p.read_text(encoding="utf-8")) for p in info_paths]
     metrics["train_seconds"] = float(sum(i.get("seconds", 0.0) for i in infos))
     metrics.update(extra or {})
+    more = dict(more or {})
     if spec is None:
         spec = json.loads((out / "run.json").read_text(encoding="utf-8")) if (out / "run.json").exists() else {}
+        arith = fold_arithmetic(spec, infos) if "checkpoint" not in spec and spec.get("arithmetic") else None
+        if arith is not None and (arith[0], arith[1]) != (spec.get("arithmetic"), spec.get("cpu_bfloat16")):
+            # a resume on a machine where "precision" chose other arithmetic: run.json and the summary say what
+            # the folds ran in, and each fold that did not record it (trained before folds did) records the
+            # run's, so the next summary still knows it once run.json no longer says one value
+            for ipath, info in zip(info_paths, infos, strict=True):
+                if "arithmetic" not in info:
+                    text = json.dumps({**info, "arithmetic": spec["arithmetic"],
+                                       "cpu_bfloat16": spec.get("cpu_bfloat16")}, indent=1)
+                    more[ipath] = _text_writer(text)
+            spec = {**spec, "arithmetic": arith[0], "cpu_bfloat16": arith[1]}
+            record = json.dumps(spec, indent=2)
+            more[out / "run.json"] = _text_writer(record)
     if "checkpoint" not in spec:  # an evaluation is one pass, no folds
         metrics["per_fold"] = fold_scores(pred, infos, names, spec.get("train") or {})
     if spec.get("config_origin"):  # beside the figures: a search on the test subjects makes them no nested estimate
@@ -742,12 +814,17 @@ def summarise(out_dir: str | Path, folds: Sequence[Fold] | None, class_names: Se
     image = confusion_image(np.asarray(metrics["confusion"]), names,
                             title=f"{pooled}, UF1 {metrics['uf1']:.3f}{named}", name=out / "confusion.png")
     summary = render_summary(spec, metrics)
-    write_set({**(more or {}),
+    write_set({**more,
                out / "predictions.csv": lambda tmp: pred.to_csv(tmp, index=False),
                out / "metrics.json": lambda tmp: tmp.write_text(figures, encoding="utf-8"),
                out / "confusion.png": lambda tmp: tmp.write_bytes(image),
                out / "summary.md": lambda tmp: tmp.write_text(summary, encoding="utf-8")})
     return metrics
+
+
+def _text_writer(text: str) -> Callable[[Path], object]:
+    """A write_set writer of `text` (UTF-8)."""
+    return lambda tmp: tmp.write_text(text, encoding="utf-8")
 
 
 def json_safe(o: Any) -> Any:
@@ -965,7 +1042,9 @@ def render_summary(spec: dict[str, Any], m: dict[str, Any]) -> str:
         lines.append(f"- **{origin[NAMED_LIKE_SEARCH]} of these {origin.get('n_subjects', spec.get('n_subjects', '?'))}"
                      f" subjects {NAMED_LIKE_SEARCH_WHY}** (not counted as seen)")
     if spec.get("arithmetic"):
-        path = f"; the CPU's bfloat16: {spec['cpu_bfloat16']}" if spec.get("cpu_bfloat16") else ""
+        # a resumed run's folds may differ ("folds 1-20 float32, 21-68 AVX512-BF16 bfloat16": the paths named there)
+        several = "," in str(spec.get("cpu_bfloat16") or "")
+        path = f"; the CPU's bfloat16: {spec['cpu_bfloat16']}" if spec.get("cpu_bfloat16") and not several else ""
         lines.append(f"- training arithmetic: {spec['arithmetic']} (precision {spec.get('train', {}).get('precision', '?')}"
                      f"; evaluation in float32{path})")
     if spec.get("tune"):

@@ -819,7 +819,8 @@ class MainWindow(QMainWindow):
         # a frame folder's frame is an image file, which a dataset's sheet numbers by its name (img56 is frame 10
         # of a clip starting at img46): named beside the frame number, which stays the project's
         files = getattr(t.source, "files", None)
-        image = files[t.current_frame].name if files and 0 <= t.current_frame < len(files) else ""
+        # (a lone image: its name is the video's)
+        image = files[t.current_frame].name if files and len(files) > 1 and 0 <= t.current_frame < len(files) else ""
         self.frame_label.setText(f"frame {t.current_frame} / {max(0, t.frame_count - 1)}  "
                                  + (f"{image}  " if image else "")
                                  + f"{timecode(t.current_frame, t.fps, t.playback.timebase)}  {t.speed:g}×  "

@@ -829,7 +829,8 @@ def frame_seen(win: MainWindow) -> int:
     """The frame a key pressed "at the play head" acts on: paused, the play head; while playing, the frame whose
     picture is on screen. The play head then runs on the clock and its decoded picture comes later (1-2 frames on a
     busy machine): the coder presses the key at the picture they saw (I / A / O, Shift+I / Shift+O, a behaviour's
-    key, Shift+Del, Y / X, , / ., Ctrl+G's default)."""
+    key, Shift+Del, Y / X, , / ., Ctrl+G's default). Not a picture the view marks as another frame's (its loading:
+    video_view.ShownFrame, the one state the view's dimming reads too): a seek's made before play began."""
     view = win.video_view
     if win.transport.playing and view.frame_index >= 0 and view.loading is None:
         return int(view.frame_index)

@@ -1888,11 +1888,12 @@ class Timeline(pg.GraphicsLayoutWidget):
         f = self.clamp_frame(line.value())
         self.playhead_frame = f
         self._update_readout()
+        # every line, the dragged one too, rests on the frame: the seek below changes nothing when the frame is the
+        # same, so the dragged line would stay a fraction of a frame off the others (31.39 beside 31)
         for other in self.playheads:
-            if other is not line:
-                other.blockSignals(True)
-                other.setValue(f)
-                other.blockSignals(False)
+            other.blockSignals(True)
+            other.setValue(f)
+            other.blockSignals(False)
         self.seekRequested.emit(f)
 
     def zoom_x(self, factor: float, centre: float | None = None) -> None:

@@ -1,10 +1,13 @@
 """The play head: the one owner of the current frame, the video's length and rate, the frame loader and the play
 state (:class:`~merstudio.gui.playback.Playback`).
 
-Everything that moves the play head (keys, the slider, a click on the timeline, playback) calls :meth:`seek`;
-views follow ``frameChanged`` (slider, timeline, labels) and ``frameReady`` (the picture) and never keep a frame
-number of their own. The loader serves only the latest request, so scrubbing never queues stale decodes, and only
-the current video's loader reaches the views (a decode finishing after a switch is dropped).
+Everything that moves the play head (keys, the slider, a click on the timeline) calls :meth:`seek`; views follow
+``frameChanged`` (slider, timeline, labels) and ``frameReady`` (the picture) and never keep a frame number of their
+own. While playing, the clock's frame is only asked of the loader: the play head follows the pictures as they
+arrive, so the counter, the timeline and the readout name the picture on screen (the clock runs 1-2 frames ahead of
+it, a decode's length on long-GOP footage), and a pause stops on that picture, not on a later frame. The loader
+serves only the latest request, so scrubbing never queues stale decodes, and only the current video's loader reaches
+the views (a decode finishing after a switch is dropped).
 """
 
 from __future__ import annotations
@@ -29,14 +32,18 @@ class Transport(QObject):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.current_frame = 0
+        self.current_frame = 0  # the play head: paused, the frame sought; playing, the last picture delivered
+        self._due = 0  # the frame last asked of the loader (playing: the clock's frame); the clock runs from it
+        # a pause (or a seek while playing) drops the pictures asked for before it until one asked since arrives:
+        # the clock's frames still decoding would show a later picture than the one paused on
+        self._wanted: set[int] | None = None
         self.frame_count = 1
         self.fps = 30.0
         self.speed = 1.0
         self.source: Any = None
         self.loader: FrameLoader | None = None
-        self.playback = Playback(lambda: self.current_frame, self)
-        self.playback.frameDue.connect(self.seek)
+        self.playback = Playback(lambda: self._due, self)
+        self.playback.frameDue.connect(self._play_due)
         self.playback.stateChanged.connect(self._state_changed)
         self._loading_timer = QTimer(self)
         self._loading_timer.setSingleShot(True)
@@ -52,7 +59,8 @@ class Transport(QObject):
         self.source = source
         # until start(): views that follow the switch ask for the current frame of the new video (frame 100 of the
         # last one was "out of range (0..71)" in a 72-frame video)
-        self.current_frame = 0
+        self.current_frame = self._due = 0
+        self._wanted = None
         if source is None:
             self.frame_count = 1
             self.playback.set_video(1, self.fps, None)  # no audio: the waveform lane and the sound go too
@@ -68,20 +76,39 @@ class Transport(QObject):
 
     def start(self) -> None:
         """Put the play head on the first frame of a video just set (the views are ready for it)."""
-        self.current_frame = -1
+        self.current_frame = self._due = -1
         self.seek(0)
 
     def _frame_ready(self, i: int, rgb: Any) -> None:
         # the last video's loader, let go of at a switch, finishes its decode after it: its frame 20 would be drawn
         # under the new video's name (and its face overlay)
-        if self.loader is not None and self.sender() is self.loader:
+        if self.loader is not None and self.sender() is self.loader and self._settled(i):
             if i == self.current_frame:  # in time: the next seek's picture has its own LOADING_AFTER_MS
                 self._loading_timer.stop()
             self.frameReady.emit(i, rgb)
+            if self.playing and i != self.current_frame:  # the play head follows the picture (module docstring)
+                self.current_frame = i
+                self.frameChanged.emit(i)
 
     def _frame_failed(self, i: int, why: str) -> None:
-        if self.loader is not None and self.sender() is self.loader:
+        if self.loader is not None and self.sender() is self.loader and self._settled(i):
             self.frameFailed.emit(i, why)
+
+    def _settled(self, i: int) -> bool:
+        """False for a frame asked for before a pause (or a seek while playing) while none asked since has come."""
+        if self._wanted is None:
+            return True
+        if i in self._wanted:
+            self._wanted = None  # the loader serves in order: every frame from now on was asked for since
+            return True
+        return False
+
+    def _ask(self, frame: int) -> None:
+        self._due = frame
+        if self.loader is not None:
+            if self._wanted is not None:
+                self._wanted.add(frame)
+            self.loader.request(frame)
 
     def _stop_loader(self, wait: bool = False) -> None:
         # a switch does not wait for a decode in progress (it cannot be interrupted: 1.7 s for a far seek in
@@ -102,19 +129,27 @@ class Transport(QObject):
     # ---------------------------------------------------------------- moving the play head
     def seek(self, frame: int) -> None:
         frame = int(min(max(frame, 0), self.frame_count - 1))
-        if frame == self.current_frame:
+        if frame == self.current_frame and frame == self._due:
             return
-        self.current_frame = frame
-        if self.loader is not None:
-            self.loader.request(frame)
-            if not self._loading_timer.isActive():  # from the first seek away from the picture, not from each:
-                self._loading_timer.start()  # a held arrow key (a seek every 30 ms) dims the old picture too
-        self.frameChanged.emit(frame)
+        if self.playing:  # the clock goes on from here (Playback.tick); the pictures due before it are dropped
+            self._wanted = set()
+        self._ask(frame)
+        if self.loader is not None and not self._loading_timer.isActive():  # from the first seek away from the
+            self._loading_timer.start()  # picture, not each: a held arrow key (a seek every 30 ms) dims it too
+        if frame != self.current_frame:
+            self.current_frame = frame
+            self.frameChanged.emit(frame)
+
+    def _play_due(self, frame: int) -> None:
+        """The clock's frame: asked of the loader; the play head moves when its picture arrives (_frame_ready)."""
+        frame = int(min(max(frame, 0), self.frame_count - 1))
+        if frame != self._due:
+            self._ask(frame)
 
     def request_current(self) -> None:
         """Decode the current frame again (its face overlay exists now, or was switched on)."""
         if self.loader is not None:
-            self.loader.request(self.current_frame)
+            self._ask(self._due)  # playing: the clock's frame (the play head's would set the clock back to it)
 
     def step(self, n: int) -> None:
         self.pause()
@@ -126,9 +161,16 @@ class Transport(QObject):
         self.seek(frame)
 
     def step_seconds(self, seconds: float) -> None:
-        """Step the play head by ``seconds`` (rounded to whole frames, at least one)."""
-        n = int(round(seconds * self.fps))
-        self.step(n if n else (1 if seconds > 0 else -1))
+        """Step the play head by ``seconds`` of the video's time: to the frame at or nearest that time, at least one
+        frame. By the frames' own times (a variable-rate video's timestamps), not a mean-rate count of frames: a
+        clip at 30 fps then 3 fps stepped 0.57 s from its start and 5.67 s in its slow part."""
+        self.pause()
+        tb = self.playback.timebase
+        t = tb.time_of(self.current_frame) + seconds
+        to = min((tb.frame_at(t), tb.frame_at(t) + 1), key=lambda f: abs(tb.time_of(f) - t))  # nearest to t
+        if to == self.current_frame:
+            to += 1 if seconds > 0 else -1
+        self.seek(to)
 
     def _loading_due(self) -> None:
         # not while playing: the picture follows a moving play head as fast as frames decode, and marking it as
@@ -174,6 +216,22 @@ class Transport(QObject):
         self.stateChanged.emit()
 
     def _state_changed(self) -> None:
+        if not self.playing and self._due != self.current_frame:
+            self._stopped()
         if not self.playing:
             self._loading_timer.start()  # paused on a frame still decoding: show it is loading
         self.stateChanged.emit()
+
+    def _stopped(self) -> None:
+        """Playing stopped with the clock ahead of the picture. Paused (Space, K, a step): the play head stays on the
+        picture shown, and the clock's frames still decoding are dropped (the picture jumped up to 5 frames on and
+        the next I / O marked that frame). At the end of the video or range: on its last frame, still coming."""
+        rng = self.playback.range or (0, self.frame_count - 1)
+        end = rng[1] if self.playback.direction > 0 else rng[0]
+        if self._due == end and not self.playback.loop:
+            self._wanted = {end}
+            self.current_frame = end
+            self.frameChanged.emit(end)
+        else:
+            self._wanted = {self.current_frame}  # shown already: nothing to decode
+            self._due = self.current_frame

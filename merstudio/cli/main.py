@@ -60,7 +60,7 @@ _USAGE_ERRORS = (  # argparse's own words (Python 3.10-3.13) -> ours: what the o
     (re.compile(r"argument (?P<opt>\S+): invalid float value: (?P<got>.*)$"),
      lambda m: f"{m['opt']} must be a number (got {m['got']})", False),
     (re.compile(r"argument (?P<opt>\S+): expected (?:one|at least one|at most one|\d+) arguments?$"),
-     lambda m: f"{m['opt']} needs a value; one that starts with '-' is written {m['opt']}=VALUE", True),
+     lambda m: f"{m['opt']} needs a value", True),  # Parser.error adds the '-' hint where the next word is one
     (re.compile(r"argument (?P<opt>\S+): not allowed with argument (?P<other>\S+)$"),
      lambda m: f"{m['opt']} and {m['other']} cannot be given together", True),
     (re.compile(r"argument (?P<opt>\S+): ignored explicit argument (?P<got>.*)$"),
@@ -91,6 +91,13 @@ class Parser(argparse.ArgumentParser):
     line, ``merstudio: error: --max-faces must be a whole number (got '1,5')``, exit status 2, as a number out of
     bounds (merstudio.cli.bounds) and every other bad input are."""
 
+    _words: list[str] = []  # the words this parser was given (parse_known_args): what followed an option
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
+        self._words = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> NoReturn:
         m = re.match(r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)$", one_line(message))
         if m is not None and any(isinstance(a, argparse._SubParsersAction) and m[1] in (a.metavar, a.dest)
@@ -98,7 +105,30 @@ class Parser(argparse.ArgumentParser):
             line = f"{m[2]}: no such command of {self.prog} (it has {m[3].replace(chr(39), '')})"
         else:
             line = usage_error_line(self.prog, message)
+            wanted = re.match(r"argument (\S+): expected one argument$", one_line(message))
+            names = wanted[1].split("/") if wanted is not None else []
+            value = self._dash_value(names) if names else None
+            if value is not None:  # "--lr -1e-5": argparse took the value for an option; one spelling typed
+                long = next((n for n in names if n.startswith("--")), names[-1])
+                line = line.replace(" needs a value", f" needs a value; one that starts with '-' is written "
+                                    f"{long}={value}", 1)
         self.exit(2, f"merstudio: error: {line}\n")
+
+    def _dash_value(self, names: list[str]) -> str | None:
+        """The word after the option (`names`: its spellings) in this parser's words where it starts with '-' and
+        is no option of this parser (a negative number in an exponent form, a name): a value argparse would not
+        take; else None (the option last on the line, or followed by another option)."""
+        for i, word in enumerate(self._words[:-1]):
+            if word in names:
+                after = self._words[i + 1]
+                if not after.startswith("-") or after == "--":
+                    return None
+                flag = after.split("=", 1)[0]
+                known = flag in self._option_string_actions or (flag.startswith("--") and any(
+                    o.startswith(flag) for o in self._option_string_actions if o.startswith("--"))) or (
+                    not flag.startswith("--") and flag[:2] in self._option_string_actions)
+                return None if known else after
+        return None
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -604,6 +604,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"created {args.project}")
             _add(project, sources)
         return 0
+    if args.action != "new":  # none of the others creates a project: an empty file stays as it is
+        refuse_unmade(args.project)
     if args.action == "drop-triggers":
         from merstudio.project.integrity import drop_triggers
 
@@ -685,15 +687,16 @@ def _asked(question: str) -> bool:
 
 
 def refuse_unmade(path: Path) -> None:
-    """Refuse a project file whose creation never got past its first page (0 bytes, or SQLite's header alone:
-    `killed_before_created`) in the one line `project show` says of it, leaving the file as it is. The writer's
-    open makes such a file a new, empty project (the app does, and `project new` makes it afresh); a command that
-    does not create projects (`agreement`, `convert --project`, `finetune`, a `project` edit) turned it into one of
-    100 kB, then failed on what it lacks (no video, no events)."""
+    """Refuse an empty project file (0 bytes, or SQLite with no application id and no table, of any size:
+    `holds_no_project`, what a read-only open calls empty) in the one line `project show` says of it, leaving the
+    file as it is. The writer's open makes such a file a new, empty project (the app does, and `project new` makes
+    a killed creation's afresh); a command that does not create projects (`agreement`, `convert --project`,
+    `finetune`, every `project` command but `new`: an edit, `compact`, `drop-triggers`) turned it into one of
+    100 kB, then failed on what it lacks (no video, no events), or said nothing of it (`compact`)."""
     from merstudio.project import Project
-    from merstudio.project.store import killed_before_created
+    from merstudio.project.store import holds_no_project
 
-    if not killed_before_created(path):
+    if not holds_no_project(path):
         return
     # the store's own line, from a read-only open (which writes nothing): one wording for one state
     Project.open(path, read_only=True).close()

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from merstudio.cli.analyze import FLOW_HELP, add_execution_options
-from merstudio.cli.bounds import frame_rate, output
+from merstudio.cli.bounds import frame_rate, output, real
 from merstudio.cli.main import EpilogFormatter
-from merstudio.errors import InputError
 from merstudio.names import ANALYSIS_FLOW_METHODS
 
 EPILOG = """examples:
@@ -50,8 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--expression", choices=("micro", "macro", "all"), default="all",
                    help="the expression type(s) reported (default all: micro, macro and overall); matching always "
                    "uses every coded interval of a video")
-    p.add_argument("--iou", type=float, default=0.5, help="IoU a spot needs with a ground-truth interval to be "
-                   "a true positive (default 0.5)")
+    # bounded as the line is read, as agreement --iou is (the range and a decimal comma said in one line)
+    p.add_argument("--iou", action=real(0, 1, above=True), default=0.5, help="IoU a spot needs with a ground-truth "
+                   "interval to be a true positive (default 0.5)")
     p.add_argument("--video", nargs="+", default=[], metavar="NAME",
                    help="evaluate only these long videos (the report's name, e.g. s15/15_0101disgustingteeth, "
                    "the folder or file name, or its stem; default: every video of the ground truth)")
@@ -92,8 +92,6 @@ def run(args: argparse.Namespace) -> int:
     from merstudio.execution import backend_from_args
 
     kind, path = E.parse_data(args.data)
-    if not 0.0 < args.iou <= 1.0:
-        raise InputError(f"--iou must be within (0, 1], got {args.iou:g}")
     backend = backend_from_args(args.jobs, args.ray)
     check_output_folder(args.out)  # a file named as -o: one line, as analyze says it (not a manifest error)
     # loaded whole now: a missing or bad checkpoint is one line before any video, not a failure of each

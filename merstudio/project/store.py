@@ -284,15 +284,32 @@ def killed_before_created(path: str | os.PathLike[str]) -> bool:
     the id was set). Nothing is written beside it: the header is read through an immutable SQLite connection (no
     journal, no lock; see :func:`_immutable`); a journal with anything in it (what was committed may be there)
     makes it a project like any other."""
+    found = _unmade(path)
+    return found is not None and found[0] <= found[1]  # 0 bytes, or one page
+
+
+def holds_no_project(path: str | os.PathLike[str]) -> bool:
+    """An empty project file, as ``open`` read-only calls it ("an empty project file"): 0 bytes, or an SQLite file
+    of any size with no application id and no table (a killed creation's first page, or a file another program
+    made and emptied), and no journal with anything in it. The writer's open makes it a new project; a command
+    that does not create projects refuses it (merstudio.cli.project.refuse_unmade). Read as killed_before_created
+    reads it: nothing written."""
+    return _unmade(path) is not None
+
+
+def _unmade(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    """(size, page size) of a file that holds no project yet (0 bytes, or SQLite with no application id and no
+    table, no journal with anything in it); None for anything else (a project, another program's file, a file
+    that is not SQLite, none)."""
     p = Path(path)
     try:
         if not p.is_file():
-            return False
+            return None
         size = p.stat().st_size
         if size == 0:
-            return True
+            return 0, 0
         if any(q.exists() and q.stat().st_size > 0 for q in (Path(f"{p}-wal"), Path(f"{p}-journal"))):
-            return False
+            return None
         con = _immutable(p)
         try:
             page = int(con.execute("PRAGMA page_size").fetchone()[0])
@@ -301,8 +318,8 @@ def killed_before_created(path: str | os.PathLike[str]) -> bool:
         finally:
             con.close()
     except (OSError, sqlite3.Error):  # not an SQLite file (SQLite: "file is not a database"), or unreadable
-        return False
-    return size == page and app_id == 0 and tables is None  # one page, application id 0, no table
+        return None
+    return (size, page) if app_id == 0 and tables is None else None
 
 
 def left_open(path: str | os.PathLike[str]) -> bool:

@@ -109,46 +109,92 @@ class SeekNote(str):
         return str(self), self.trouble
 
 
-# (pattern on one path component, fps). CAS(ME)^n must come before CASME II, which must come before CASME (I).
-# CASME I's own folder names only (the dataset's CASME_raw_selected, or CASME / CASME I itself): casme_pilot/ is not
-_CASME_I = re.compile(r"^(casme([ _-]?(1|i))?|casme[ _-]raw[ _-]selected)$", re.I)
-_DATASET_FPS: tuple[tuple[re.Pattern[str], float], ...] = (
-    (re.compile(r"^cas\(me\)\^?[23]|^casme\^[23]|^cas\(me\)[23]|^casme[ _-]?(sq|square)([ _-]|$)", re.I), 30.0),
-    (re.compile(r"^rawpic$", re.I), 30.0),  # CAS(ME)^2's long videos: rawpic/sNN/<video>/img<k>.jpg
-    (re.compile(r"^casme[ _-]?(2|ii)([ _-]|$)", re.I), 200.0),
-    (_CASME_I, 60.0),  # only over CASME I's layout: _casme_i_clip
-    (re.compile(r"^samm([ _-]|$)", re.I), 200.0),
+# A dataset's rate holds for a folder laid out as the dataset keeps its clips (../shared/reference/datasets.md), under a
+# folder of the dataset's own name: a name that only resembles one (samm_pilot/clip1, casme2_mine/, smic_like/hs/) is
+# a user's folder as often, and a 30 fps clip timed at 200 shrank its micro-expressions' durations without a word
+# (the assumed 30 says so). Each entry: the dataset folder's name (one path component), and the rate of the path
+# whose component at `at` bears that name (None: not laid out as that dataset's clips).
+_SUBNN = re.compile(r"sub\d+", re.I)  # CASME (I) and CASME II's subject folders: sub01
+_SNN = re.compile(r"s\d+", re.I)  # SMIC's and CAS(ME)^2's: s1, s15
+_SMIC_RATES = {"hs": 100.0, "vis": 25.0, "nir": 25.0}  # by camera
+_SMIC_EMOTIONS = frozenset({"negative", "positive", "surprise"})
+_CAS_ME_2 = re.compile(r"^(cas\(me\)\^?|casme\^)2$|^cas\(me\)²$|^casme[ _-]?(sq|square)$", re.I)
+_CAS_ME_2_TREES = frozenset({"rawpic", "selectedpic", "cropped"})
+
+
+def _rate_if(ok: bool, fps: float) -> float | None:
+    return fps if ok else None
+
+
+def _casme2_rate(parts: tuple[str, ...], at: int) -> float | None:
+    """CASME2-RAW/sub01/EP02_01f, CASME2_RAW_selected/sub01/EP02_01f, CASME2/Cropped/sub01/EP02_01f (or the subject
+    folder itself, sub01)."""
+    return _rate_if(any(len(parts) - at > back and _SUBNN.fullmatch(parts[-back]) is not None for back in (1, 2)),
+                    200.0)
+
+
+def _casme_i_rate(parts: tuple[str, ...], at: int) -> float | None:
+    """CASME_raw_selected/sub01/EP01_5, CASME/Cropped/sub01/EP01_5: a clip in a subject folder (h326)."""
+    return _rate_if(len(parts) - at >= 3 and _SUBNN.fullmatch(parts[-2]) is not None, 60.0)
+
+
+def _samm_rate(parts: tuple[str, ...], at: int) -> float | None:
+    """SAMM/006/006_1_2 (SAMM_CROP/006/006_1_2): a clip named after its subject folder's number."""
+    return _rate_if(len(parts) - at >= 3 and parts[-2].isdecimal() and parts[-1].startswith(f"{parts[-2]}_"),
+                    200.0)
+
+
+def _smic_rate(parts: tuple[str, ...], at: int) -> float | None:
+    """SMIC_all_raw/HS/s1/micro/negative/s1_ne_01 (SMIC_all_cropped/, VIS/, NIR/): the camera names the rate."""
+    if len(parts) - at < 6:
+        return None
+    camera, subject, micro, emotion = (x.lower() for x in parts[-5:-1])
+    ok = _SNN.fullmatch(subject) is not None and micro == "micro" and emotion in _SMIC_EMOTIONS
+    return _SMIC_RATES.get(camera) if ok else None
+
+
+def _cas_me_2_rate(parts: tuple[str, ...], at: int) -> float | None:
+    """CAS(ME)^2/rawpic/s15/15_0101disgustingteeth (selectedpic/, cropped/): a long video's frames, sNN/<video>."""
+    return _rate_if(len(parts) - at >= 4 and parts[-3].lower() in _CAS_ME_2_TREES
+                    and _SNN.fullmatch(parts[-2]) is not None, 30.0)
+
+
+def _rawpic_rate(parts: tuple[str, ...], at: int) -> float | None:
+    """rawpic/s15/15_0101disgustingteeth without the dataset's name above: CAS(ME)^2's own layout and name."""
+    return _rate_if(len(parts) - at == 3 and _SNN.fullmatch(parts[-2]) is not None, 30.0)
+
+
+def _cas_me_3_rate(parts: tuple[str, ...], at: int) -> float | None:
+    """CAS(ME)^3/part_A/spNO.1/a/color (or depth/): a task's camera folder in a subject folder."""
+    return _rate_if(len(parts) - at >= 4 and parts[-1].lower() in ("color", "depth")
+                    and re.fullmatch(r"spno\.?\d+", parts[-3], re.I) is not None, 30.0)
+
+
+_DATASET_RATES: tuple[tuple[re.Pattern[str], Callable[[tuple[str, ...], int], float | None]], ...] = (
+    (re.compile(r"^casme[ _-]?(2|ii)([ _-]?(raw([ _-]?selected)?|cropped))?$", re.I), _casme2_rate),
+    (re.compile(r"^(casme([ _-]?(1|i))?|casme[ _-]raw[ _-]selected)$", re.I), _casme_i_rate),
+    (re.compile(r"^samm([ _-]?crop(ped)?)?$", re.I), _samm_rate),
+    (re.compile(r"^smic([ _-]?(hs|vis|nir|e)|[ _-]all[ _-](raw|cropped))?$", re.I), _smic_rate),
+    (_CAS_ME_2, _cas_me_2_rate),
+    (re.compile(r"^rawpic$", re.I), _rawpic_rate),
+    (re.compile(r"^(cas\(me\)\^?|casme\^?)3$|^cas\(me\)³$", re.I), _cas_me_3_rate),
 )
-_SUBJECT_FOLDER = re.compile(r"sub\d+", re.I)  # CASME I's (and II's) subject folders: sub01
-
-
-def _casme_i_clip(parts: tuple[str, ...], at: int) -> bool:
-    """The folder (the last of ``parts``) is a clip where CASME I keeps them, subNN/<Filename> under its folder at
-    ``at`` (CASME_raw_selected/sub01/EP01_5, CASME/Cropped/sub01/EP01_5): a name that begins "casme" (casme_pilot/)
-    is a user's folder as often as the dataset's, and a 30 fps clip timed at 60 halved its micro-expressions'
-    durations without a word (the assumed 30 says so)."""
-    return len(parts) - at >= 3 and _SUBJECT_FOLDER.fullmatch(parts[-2]) is not None
 
 
 def dataset_fps_hint(path: str | os.PathLike[str]) -> float | None:
-    """The recording rate of a known dataset's frame folders, from the dataset's folder names (see
-    ../shared/reference/datasets.md), or None. Image folders carry no rate, so this beats a blind default. CASME I
-    (60) needs its layout too (`_casme_i_clip`): "casme" begins many folders' names."""
+    """The recording rate of a known dataset's frame folders, or None: the path must be laid out as the dataset
+    keeps its clips, under a folder of the dataset's own name (see ../shared/reference/datasets.md and
+    `_DATASET_RATES`); a name alone that resembles one is not enough. Image folders carry no rate, so this beats a
+    blind default."""
     p = Path(path)
     # The path as given (a symlinked dataset keeps its name) and resolved (a relative path gains its parents).
     spellings = [p.absolute().parts] + ([p.resolve().parts] if p.exists() else [])
     for parts in spellings:
         for at, part in enumerate(parts):
-            for pattern, fps in _DATASET_FPS:
-                if pattern.search(part) and (pattern is not _CASME_I or _casme_i_clip(parts, at)):
+            for name, rate in _DATASET_RATES:
+                fps = rate(parts, at) if name.search(part) else None
+                if fps is not None:
                     return fps
-    parts = tuple(part for spelling in spellings for part in spelling)
-    lowered = [p.lower() for p in parts]
-    if any(p.startswith("smic") for p in lowered):
-        if "hs" in lowered:
-            return 100.0
-        if "vis" in lowered or "nir" in lowered:
-            return 25.0
     return None
 
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from support.two_people import N, two_people_rows
 
 from merstudio.project import Behaviour, BehaviourEvent, Event, Project
 from merstudio.project.faces import (
@@ -22,18 +23,6 @@ from merstudio.project.faces import (
     same_person_items,
 )
 
-N = 40
-LEFT, RIGHT = (20.0, 30.0, 80.0, 100.0), (200.0, 30.0, 260.0, 100.0)  # two people side by side
-
-
-def _rows(left: int, right: int) -> list[dict]:
-    out = []
-    for i in range(N):
-        for face, (x0, y0, x1, y1) in ((left, LEFT), (right, RIGHT)):
-            out.append({"frame": i, "face_id": face, "timestamp": i / 30, "confidence": 0.9, "success": 1,
-                        "AU12_r": 1.0, "x_0": x0, "y_0": y0, "x_1": x1, "y_1": y0, "x_2": x1, "y_2": y1})
-    return out
-
 
 @pytest.fixture
 def proj(tmp_path: Path, video_file: Path):
@@ -43,12 +32,12 @@ def proj(tmp_path: Path, video_file: Path):
     with Project.create(tmp_path / "two.merproj") as p:
         vid = p.add_video(video_file, fps=30.0, frame_count=N, width=320, height=240).id
         first = p.begin_analysis(vid, {}, device="cpu")
-        p.append_frames(first, _rows(left=0, right=1))
+        p.append_frames(first, two_people_rows(left=0, right=1))
         p.finish_analysis(first, "complete")
         before = p.add_event(Event(vid, 10, 12, 14, face_id=1, emotion="happiness", coder="ann"))
         rerun = p.begin_analysis(vid, {}, device="cpu")
         at_start = faces_at_start(p, vid)
-        p.append_frames(rerun, _rows(left=1, right=0))
+        p.append_frames(rerun, two_people_rows(left=1, right=0))
         yield p, vid, first, rerun, at_start, before
 
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from support.two_people import N, two_people_rows
 
 from merstudio.features.neutral import load_baselines
 from merstudio.project import Behaviour, BehaviourEvent, Event, Project
@@ -21,15 +22,6 @@ from merstudio.project.faces import (
     numbered_before,
     same_person_faces,
 )
-
-N = 40
-LEFT, RIGHT = (20.0, 30.0, 80.0, 100.0), (200.0, 30.0, 260.0, 100.0)  # two people side by side
-
-
-def _rows(left: int, right: int) -> list[dict]:
-    return [{"frame": i, "face_id": face, "timestamp": i / 30, "confidence": 0.9, "success": 1, "AU12_r": 1.0,
-             "x_0": x0, "y_0": y0, "x_1": x1, "y_1": y0, "x_2": x1, "y_2": y1}
-            for i in range(N) for face, (x0, y0, x1, y1) in ((left, LEFT), (right, RIGHT))]
 
 
 def _finish(p: Project, vid: int, first: int, rerun: int, at_start: dict) -> None:
@@ -45,11 +37,11 @@ def proj(tmp_path: Path, video_file: Path):
     with Project.create(tmp_path / "two.merproj") as p:
         vid = p.add_video(video_file, fps=30.0, frame_count=N, width=320, height=240).id
         first = p.begin_analysis(vid, {}, device="cpu")
-        p.append_frames(first, _rows(left=0, right=1))
+        p.append_frames(first, two_people_rows(left=0, right=1))
         p.finish_analysis(first, "complete")
         before = p.add_event(Event(vid, 10, 12, 14, face_id=1, emotion="happiness", coder="ann"))
         rerun = p.begin_analysis(vid, {}, device="cpu")
-        p.append_frames(rerun, _rows(left=1, right=0))
+        p.append_frames(rerun, two_people_rows(left=1, right=0))
         yield p, vid, first, rerun, before
 
 
@@ -83,7 +75,7 @@ def test_neutral_frames_set_during_the_rerun_follow_their_person_through_undo_an
     p.set_setting(key, [_baseline(1, 2, 8)])  # before the re-run: the right person's, face 1 in the first run
     at_start = faces_at_start(p, vid)
     aid = p.begin_analysis(vid, {}, device="cpu")  # a re-run that notes them (the fixture's began before them)
-    p.append_frames(aid, _rows(left=1, right=0))
+    p.append_frames(aid, two_people_rows(left=1, right=0))
     p.set_setting(key, [_baseline(0, 20, 30), _baseline(1, 2, 8)])  # face 0 chosen now: the right person
     _finish(p, vid, p.previous_analysis(vid).id, aid, at_start)
     assert _neutral(p, vid) == {0: 20}  # face 1's (the right person's of the first run) gives way to it

@@ -94,10 +94,7 @@ from typing import Any
 # mean rate, and restarts across a hole in them longer than 1/6 s (merstudio.face.align, align's time_s): its
 # aligned faces, and so the micro-motion columns (motion*, AUxx_m) and the model's input, change (the same frames in
 # .mp4 and .mkv now give the same rows). Constant-rate inputs (smile_man.mp4, the demo) give the same tables to the
-# byte. Also in 27 (h321, the same day): AU6's eye narrowing is median-filtered over 0.25 s centred on the frame, not
-# the last 0.25 s, and gated by the frame's own AU12 after the median (merstudio.features.aus): on smile_man AU6 comes
-# on with AU12 (frame 19, not 22) and ends with it (frame 71 read 2.01, present, with AU12 0): constant-rate inputs
-# change in their AU6 columns (AU06_*), nothing else.
+# byte.
 ANALYSIS_REVISION = 27
 
 

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from support.two_people import N, two_people_rows
+from support.two_people import begin_swapped_rerun
 
 from merstudio.project import Behaviour, BehaviourEvent, Event, Project
 from merstudio.project.faces import (
@@ -30,15 +30,8 @@ def proj(tmp_path: Path, video_file: Path):
     numbers them the other way round, its rows stored, not finished. Yields (project, video, first run, re-run,
     the faces as it began, the right person's event)."""
     with Project.create(tmp_path / "two.merproj") as p:
-        vid = p.add_video(video_file, fps=30.0, frame_count=N, width=320, height=240).id
-        first = p.begin_analysis(vid, {}, device="cpu")
-        p.append_frames(first, two_people_rows(left=0, right=1))
-        p.finish_analysis(first, "complete")
-        before = p.add_event(Event(vid, 10, 12, 14, face_id=1, emotion="happiness", coder="ann"))
-        rerun = p.begin_analysis(vid, {}, device="cpu")
-        at_start = faces_at_start(p, vid)
-        p.append_frames(rerun, two_people_rows(left=1, right=0))
-        yield p, vid, first, rerun, at_start, before
+        vid, first, rerun, before = begin_swapped_rerun(p, video_file)
+        yield p, vid, first, rerun, faces_at_start(p, vid), before
 
 
 def test_the_runs_end_moves_only_the_events_numbered_as_the_run_it_redid(proj):

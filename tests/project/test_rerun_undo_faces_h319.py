@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from support.two_people import N, two_people_rows
+from support.two_people import begin_swapped_rerun, two_people_rows
 
 from merstudio.features.neutral import load_baselines
 from merstudio.project import Behaviour, BehaviourEvent, Event, Project
@@ -35,13 +35,7 @@ def proj(tmp_path: Path, video_file: Path):
     """First run (left person face 0, right face 1) with an event on the right person; a re-run begun that numbers
     them the other way round, its rows stored. Yields (project, video, first run, re-run, the earlier event)."""
     with Project.create(tmp_path / "two.merproj") as p:
-        vid = p.add_video(video_file, fps=30.0, frame_count=N, width=320, height=240).id
-        first = p.begin_analysis(vid, {}, device="cpu")
-        p.append_frames(first, two_people_rows(left=0, right=1))
-        p.finish_analysis(first, "complete")
-        before = p.add_event(Event(vid, 10, 12, 14, face_id=1, emotion="happiness", coder="ann"))
-        rerun = p.begin_analysis(vid, {}, device="cpu")
-        p.append_frames(rerun, two_people_rows(left=1, right=0))
+        vid, first, rerun, before = begin_swapped_rerun(p, video_file)
         yield p, vid, first, rerun, before
 
 

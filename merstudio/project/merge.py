@@ -321,6 +321,10 @@ class MergeUndone:
     # the largest event_history and behaviour_event_history row ids once undone: a record under a taken-back id
     # past these is another event's (one that got the id since), so the redo leaves that id to it
     tops: tuple[int, int] = (0, 0)
+    # the records the steps after the merge logged under an event or behaviour event it added (an edit, the edit's
+    # undo), by plan item as MergeDone.logged keys them, with their row ids: taken out with the event (left, they
+    # named an event not there once the redo was gone), put back in their place by the redo, with its id
+    later: dict[tuple[str, int], list[tuple[int, Rec]]] = field(default_factory=dict)
 
     def line(self) -> str:
         """'second.mp4 kept in the project: it holds an analysis and 4 open proposals made since the merge (what
@@ -728,6 +732,12 @@ def apply_merge(project: Project, plan: MergePlan, again: MergeUndone | None = N
             done.logged[key] = list(zip(rows, hist, strict=True))
             return rows
 
+        def log_later(key: tuple[str, int], eid: int, table: str) -> None:
+            """A redo under the id the undo took back: the records the steps after the merge had logged under it
+            (MergeUndone.later), in their place; not the merge's (the next undo takes them out as such again)."""
+            if again is not None and (later := again.later.get(key)):
+                _append(con, eid, [r for _, r in later], table, [n for n, _ in later])
+
         vmap = {k: v for k, v in plan.video_map.items() if v is not None}
         found: set[int] = set()  # the other copy's ids of new videos that are here now (matched as they are)
         for theirs_id, r in zip([k for k, v in plan.video_map.items() if v is None], plan.videos_new, strict=True):
@@ -778,6 +788,8 @@ def apply_merge(project: Project, plan: MergePlan, again: MergeUndone | None = N
                 _insert(con, "events", t)
                 done.events_added.append(eid)
                 done.history += log(("event", i), eid, hist)
+                if kept is not None:
+                    log_later(("event", i), eid, "event_history")
             elif c.kind == "updated" and c.ours is not None and c.theirs is not None:
                 before = _row(con, "events", int(c.ours["id"]))
                 if before is None:
@@ -819,6 +831,8 @@ def apply_merge(project: Project, plan: MergePlan, again: MergeUndone | None = N
                         (time.time(), "create", project.coder or str(t["coder"]), None,
                          json.dumps(behaviour_event_row(con, bid)))]
                 done.bhistory += log(("bevent", i), bid, hist, "behaviour_event_history")
+                if kept is not None:
+                    log_later(("bevent", i), bid, "behaviour_event_history")
             elif c.ours is not None and c.kind in ("updated", "deleted"):
                 before = _row(con, "behaviour_events", int(c.ours["id"]))
                 if before is None:
@@ -917,6 +931,15 @@ def undo_merge(project: Project, done: MergeDone) -> MergeUndone:
             con.execute("DELETE FROM behaviour_events WHERE id = ?", (r["id"],))
             _insert(con, "behaviour_events", r)
         con.executemany("DELETE FROM behaviour_event_history WHERE id = ?", [(i,) for i in done.bhistory])
+        # what the steps after it logged under the events it added goes with them, kept for its redo
+        for kind, table, added in (("event", "event_history", done.events_added),
+                                   ("bevent", "behaviour_event_history", done.bevents_added)):
+            for key, rid in done.ids.items():
+                if key[0] == kind and rid in added and (rows := con.execute(
+                        f"SELECT id, time, action, coder, before, after FROM {table} WHERE event_id = ? ORDER BY id",
+                        (rid,)).fetchall()):
+                    undone.later[key] = [(int(r[0]), (float(r[1]), str(r[2]), str(r[3]), r[4], r[5])) for r in rows]
+                    con.execute(f"DELETE FROM {table} WHERE event_id = ?", (rid,))
         _put_settings(con, {k: v for k, v in done.settings_before.items() if k not in own})
         for vid, fps in done.rates_before.items():  # the rate this copy held (no user had set it), its runs retimed
             row = con.execute("SELECT fps FROM videos WHERE id = ?", (vid,)).fetchone()

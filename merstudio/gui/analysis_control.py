@@ -373,16 +373,17 @@ class AnalysisControl(QObject):
             total = proj.video(w.video_id).frame_count
             back = w.faces_back() if not proj.read_only else EventFaces()
             # the neutral frames set during it too (on its faces): to their person's
-            restored = proj.restore_complete_run(w.video_id, w.replaced_proposals, event_faces=[
-                *back.moves(), *proj.neutral_faces_back(w.video_id, w.analysis_id)]) if not proj.read_only else None
+            neutral = proj.neutral_faces_back(w.video_id, w.analysis_id) if not proj.read_only else []
+            restored = proj.restore_complete_run(w.video_id, w.replaced_proposals,
+                                                 event_faces=[*back.moves(), *neutral]) if not proj.read_only else None
         except (KeyError, MerstudioError) as exc:
-            total, restored, back = 0, None, EventFaces()
+            total, restored, back, neutral = 0, None, EventFaces(), []
             log.warning("%s: the complete run not made active again (%s)", name, exc)
         line = f"Stopped the analysis of {name} at frame {w.frames_done}" + (f" of {total}" if total else "") + \
             " as its project closed: "
         if restored is not None:
             return line + "the complete run before it is active again, with its proposals (Ctrl+R re-runs it)" + \
-                (f"; {m}" if (m := back.back_line()) else "")
+                (f"; {m}" if (m := back.back_line(neutral)) else "")
         return line + "the frames analysed are kept (Ctrl+R analyses it again)"
 
     def shutdown(self) -> None:
@@ -801,9 +802,9 @@ class AnalysisControl(QObject):
         name = self.video_name(vid)
         try:
             back = w.faces_back()  # the events coded on the re-run's faces: to their person's in the run restored
-            # the neutral frames set during it too (on its faces): to their person's
-            restored = proj.restore_complete_run(vid, w.replaced_proposals,
-                                                 event_faces=[*back.moves(), *proj.neutral_faces_back(vid, w.analysis_id)])
+            # the neutral frames set during it too (on its faces): to their person's, said with the events
+            neutral = proj.neutral_faces_back(vid, w.analysis_id)
+            restored = proj.restore_complete_run(vid, w.replaced_proposals, event_faces=[*back.moves(), *neutral])
         except MerstudioError as exc:
             if how == "cancelled":  # the cancelled run stays active: the undo step puts the complete one back
                 self.win.show_error(f"{name}: the cancelled re-run could not be set aside ({exc}); Edit > Undo "
@@ -822,7 +823,7 @@ class AnalysisControl(QObject):
             self.win.video_view.set_turn(self.view_turn())
             self.win.transport.request_current()
         ended = "was cancelled" if how == "cancelled" else how
-        moved = back.back_line()  # said before the note in brackets: the status line shows its start
+        moved = back.back_line(neutral)  # said before the note in brackets: the status line shows its start
         return (f"{name}: the re-run {ended}; the complete run before it is shown again, with its proposals"
                 + (f"; {moved}" if moved else "") + f" (the {how} run's frames are kept, inactive, until the next run)")
 

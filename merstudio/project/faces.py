@@ -179,9 +179,10 @@ class EventFaces:
         return "; ".join(parts)
 
 
-    def back_line(self) -> str:
+    def back_line(self, neutral: Iterable[Sequence[Any]] = ()) -> str:
         """:meth:`line` for :func:`faces_back`: the events coded during a re-run set aside ("" when none moved or
-        was left)."""
+        was left); ``neutral``: the neutral frames set during it that went to their person's face with them
+        (Project.neutral_faces_back's ["neutral", face, face, to] moves), said after them."""
         parts = []
         if self.moved:
             one = len(self.moved) == 1
@@ -191,6 +192,10 @@ class EventFaces:
         if left := self.lost + self.unchecked:
             parts.append(f"{_events(len(left))} coded during the re-run left on the re-run's face number (its person "
                          "not found there): " + ", ".join(f"{c} on face {c.face}" for c in left))
+        if moves := sorted((int(m[2]), int(m[3])) for m in neutral if str(m[0]) == "neutral" and int(m[2]) != int(m[3])):
+            who = "its person" if len(moves) == 1 else "their people"
+            parts.append(f"neutral frames set during the re-run moved with {who}: "
+                         + ", ".join(f"face {a}'s to face {b}" for a, b in moves))
         return "; ".join(parts)
 
 

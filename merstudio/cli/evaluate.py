@@ -324,8 +324,8 @@ def check_classes(data: list[str], names: list[str], args: argparse.Namespace) -
 def _check_out(out: Path, overwrite: bool) -> None:
     """Refuse a file, or a folder holding another command's run (train, ablate, tune: writing there would replace
     its predictions and summary, --overwrite or not), or an earlier evaluation unless --overwrite."""
-    from merstudio.cli.train import check_results_kept, check_run_folder, held_run, run_record
     from merstudio.errors import OutputError
+    from merstudio.training.run_folders import check_results_kept, check_run_folder, held_run, run_record
 
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out}: is a file; give a folder")

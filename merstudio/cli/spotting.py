@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     # loaded whole now: a missing or bad checkpoint is one line before any video, not a failure of each
     model = E.checkpoint_record(args.checkpoint) if args.checkpoint is not None else None
     truth = E.load_truth(kind, path, sheet=args.sheet, allow_missing=args.allow_missing)
-    from merstudio.cli.train import check_results_kept
+    from merstudio.training.run_folders import check_results_kept
 
     E.refuse_truth_as_report(truth, args.out)  # the ground truth named spotting.csv: said as that, first
     # a spotting.md or spotting.csv no spotting run wrote (the user's notes) is not rewritten without --overwrite

@@ -31,6 +31,11 @@ from merstudio.errors import InputError
 from merstudio.model.config import ALL_ABLATIONS, MIN_INPUT_SIZE
 from merstudio.resources import CLUSTER_INSTALL_HINT
 from merstudio.training.checks import check_settings
+from merstudio.training.run_folders import (  # run_protocol's rule too
+    RUN_OUTPUTS,
+    check_new_run_folder,
+    check_run_folder,
+)
 
 PARTS_HELP = (f"{','.join(ALL_ABLATIONS)} (fam = the facial-action module with its AU-emotion constraint, "
               "au_emotion = the constraint only, sample_norm = the per-sample input standardisation, mixstyle = "
@@ -304,100 +309,6 @@ def apply_config_input(args: argparse.Namespace) -> str:
 _INPUT_NAMES = {"modality": "input", "size": "size", "T": "steps", "spacing": "step spacing", "framing": "framing"}
 
 
-def run_record(out: Path) -> dict[str, Any]:
-    """A run folder's run.json as a dict ({} when there is none or it cannot be read)."""
-    try:
-        rec = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return rec if isinstance(rec, dict) else {}
-
-
-def held_run(out: Path) -> tuple[str, str] | None:
-    """(command, in words) of the run a folder holds, as its files tell: `merstudio tune`'s tune.json, `ablate`'s
-    table or variant runs (full/, no-<parts>/), an evaluation's or a training run's run.json; None for none."""
-    if (out / "tune.json").exists():
-        return "tune", "a `merstudio tune` search"
-    if (out / "ablation.md").exists() or (out / "ablation.csv").exists():
-        return "ablate", "a `merstudio ablate` table"
-    rec = run_record(out)
-    if rec.get("protocol") == "evaluate":
-        return "evaluate", f"an evaluation (merstudio evaluate of {rec.get('checkpoint', '?')})"
-    if rec.get("protocol") is not None:
-        return "train", f"a `merstudio train` run ({rec['protocol']})"
-    if _ablation_variant_runs(out):  # an ablation stopped before its table
-        return "ablate", "a `merstudio ablate` run"
-    return None
-
-
-def _ablation_variant_runs(out: Path) -> bool:
-    """Whether `out` holds an ablation's variant runs (full/, no-<parts>/, each a run folder or seed-N/ ones)."""
-    try:
-        variants = [c for c in out.iterdir() if c.is_dir() and (c.name == "full" or c.name.startswith("no-"))]
-    except OSError:
-        return False
-    return any((c / "run.json").exists() or any(c.glob("seed-*/run.json")) for c in variants)
-
-
-# what each command writes at the top of its --out (merstudio.training.run.prepare_run/summarise, write_data_record,
-# tune.tune, run.run_ablation): names a folder not of its own earlier run must not already hold
-RUN_OUTPUTS = {
-    "train": ("run.json", "folds", "metrics.json", "predictions.csv", "summary.md", "confusion.png", "data.md",
-              "final_tune"),
-    "tune": ("tune.json", "search.json", "trials", "trials.csv", "chosen.json", "tune.md", "data.md"),
-    "ablate": ("ablation.md", "ablation.csv", "data.md", "full"),
-}
-
-
-def held_results(out: Path, names: Any) -> list[str]:
-    """Those of `names` in the folder `out` that hold a result: a file, or a folder with something in it (an empty
-    one is what a Ctrl-C left before anything was written, no result)."""
-    held = []
-    for name in names:
-        path = out / name
-        try:
-            if path.is_file() or (path.is_dir() and any(path.iterdir())):
-                held.append(name)
-        except OSError:
-            if path.exists():
-                held.append(name)
-    return held
-
-
-def check_results_kept(out: Path, names: Any, overwrite: bool, flag: str = "--out", what: str = "") -> None:
-    """Refuse (OutputError, one line, exit 3) an output folder that holds any of `names` (held_results) unless
-    `overwrite`: the one check of every command that writes fixed names into a folder it is given (evaluate,
-    train, tune, ablate, spotting), before any work. `what` says whose results they are where that is known."""
-    from merstudio.errors import OutputError
-
-    held = held_results(out, names)
-    if held and not overwrite:
-        raise OutputError(f"{flag} {out}: holds results already ({', '.join(held)}){what}; choose another folder or "
-                          "use --overwrite to replace them")
-
-
-def _own_run(out: Path, command: str) -> bool:
-    """Whether `out` is an earlier run of `command` (resumed there, its settings checked by the run itself): a
-    training run's run.json, a search's tune.json, an ablation's variant runs. A summary.md or ablation.md alone
-    is no run: it may be the user's own notes."""
-    if command == "train":
-        return run_record(out).get("protocol") not in (None, "evaluate")
-    if command == "tune":
-        return (out / "tune.json").is_file()
-    return command == "ablate" and _ablation_variant_runs(out)
-
-
-def check_new_run_folder(out: Path, command: str, overwrite: bool) -> None:
-    """Refuse an --out that is not an earlier run of `command` but holds files of the names it writes (a user's
-    summary.md, chosen.json, ...): the run replaced them without a word. --overwrite lets it."""
-    if _own_run(out, command):
-        return
-    names = list(RUN_OUTPUTS[command])
-    if command == "ablate":  # the variants' folders, by the parts they have off
-        names += sorted(p.name for p in out.glob("no-*")) if out.is_dir() else []
-    check_results_kept(out, names, overwrite)
-
-
 def check_final_apart(final: Path, out: Path) -> None:
     """Refuse a --final that the run folder stands in place of: --out itself or a folder above it (the run makes it
     a folder, and the checkpoint's write failed after the whole training), or a name the run writes in it
@@ -411,18 +322,6 @@ def check_final_apart(final: Path, out: Path) -> None:
     if o in f.parents and f.relative_to(o).parts[0] in RUN_OUTPUTS["train"]:
         raise OutputError(f"--final {final}: the run writes {f.relative_to(o).parts[0]} in --out {out} itself; give "
                           f"another name, e.g. {out / 'final.pt'}")
-
-
-def check_run_folder(out: Path, command: str) -> None:
-    """Refuse, in one line, an --out holding another command's run (train, tune, ablate, evaluate: one folder is
-    one command's): a `tune` into a `train` folder replaced its data.md while its summary.md still described the
-    old run. A run of the same command is the command's own business (resume, or refusal of other settings)."""
-    from merstudio.errors import OutputError
-
-    held = held_run(out)
-    if held is not None and held[0] != command:
-        raise OutputError(f"--out {out}: holds {held[1]}; pick another --out (`merstudio {command}` there would "
-                          "replace its results)")
 
 
 def prep_progress(enabled: bool) -> Any:
@@ -834,7 +733,7 @@ def run(args: argparse.Namespace) -> int:
         metrics = run_protocol(data, info["class_names"], model_cfg, settings, args.out, protocol=args.protocol,
                                data_desc=info["description"], input_settings=info["input"], backend=backend,
                                tune=spec, progress=bars.progress, fold_done=fold_done, origin=origin,
-                               rerun=rerun_command(args, options, settings))
+                               rerun=rerun_command(args, options, settings), overwrite=args.overwrite)
     except (KeyboardInterrupt, TrainingCancelled):
         if not folds:
             raise  # before the run folder: nothing kept

@@ -57,6 +57,7 @@ from merstudio.training.metrics import (
     scores_from_confusion,
 )
 from merstudio.training.protocols import DataArrays, Fold, make_folds, split_fold, validation_subjects
+from merstudio.training.run_folders import check_new_run_folder
 from merstudio.training.trainer import (
     ProgressFn,
     TrainingCancelled,
@@ -671,7 +672,8 @@ def run_protocol(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
                  progress: ProgressFn | None = None,
                  fold_done: Callable[[int, int], None] | None = None, backend: Backend | None = None,
                  tune: Any = None, cancel: Callable[[], bool] | None = None,
-                 origin: dict[str, Any] | None = None, rerun: str | None = None) -> dict[str, Any]:
+                 origin: dict[str, Any] | None = None, rerun: str | None = None,
+                 overwrite: bool = False) -> dict[str, Any]:
     """Train/evaluate every fold not finished yet, then pool all folds into metrics and the summary.
     Returns the pooled metrics dict (also in metrics.json). ``origin`` (config_origin): where the settings came
     from, recorded in run.json and metrics.json and said in the summary (a search that saw test subjects).
@@ -680,9 +682,14 @@ def run_protocol(data: DataArrays, class_names: Sequence[str], model_cfg: Any, s
 
     Folds run as tasks on `backend` (default: `jobs` local processes). The parts switched off are recorded from
     `model_cfg` itself (`ablate` is accepted for older callers and not used). With `tune` (a SearchSpec), each
-    fold first chooses its hyper-parameters by a search inside its own training subjects (nested)."""
+    fold first chooses its hyper-parameters by a search inside its own training subjects (nested).
+
+    ``out_dir`` is a new or empty folder, or an earlier run's (resumed). One that holds files of the names a run
+    writes (summary.md, predictions.csv, ...) and no run.json is refused (OutputError) before anything is trained
+    or written, unless ``overwrite`` (`merstudio train --overwrite`: the same rule, run_folders)."""
     del ablate  # recorded from the configuration: ablated_parts(model_cfg)
     out = Path(out_dir)
+    check_new_run_folder(out, "train", overwrite, flag="out_dir", overwrite_as="overwrite=True")
     class_names = list(class_names)
     aus = _aus(model_cfg)
     rank, world = dist_info()

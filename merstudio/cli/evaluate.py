@@ -39,12 +39,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import numpy as np  # here, not at the top: building the parser (`merstudio --help`) imports no numpy
 
-    from merstudio.cli.train import cache_dir, loader_options, prep_progress
+    from merstudio.cli.train import cache_dir, check_device, loader_options, prep_progress
     from merstudio.model.checkpoint import load_checkpoint
     from merstudio.model.device import pick_device
     from merstudio.training.data import load_arrays
     from merstudio.training.metrics import compute_metrics
 
+    check_device(args.device)  # first, named as the flag, as train checks it (h318)
     # --modality VIS and the like: the data read as `merstudio train` read it (one its kind does not read fails now)
     options = loader_options(args)
     if args.out is not None:

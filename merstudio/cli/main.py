@@ -131,6 +131,28 @@ class Parser(argparse.ArgumentParser):
         return None
 
 
+def meant_option(parser: argparse.ArgumentParser, words: Sequence[str]) -> str | None:
+    """The long option of `parser` that the first mistyped option among `words` (argparse's unrecognized ones) most
+    likely meant: one dash for two ('-epochs' -> --epochs; '-epo', a prefix of one option, too) or a slip of the
+    keys ('--epohcs'); None where none is near. argparse only said "unrecognized arguments"."""
+    import difflib
+
+    longs = [o for o in parser._option_string_actions if o.startswith("--") and o != "--help"]
+    for word in words:
+        name = word.split("=", 1)[0].lstrip("-")
+        if not word.startswith("-") or not name or name[0].isdigit() or name[0] == ".":  # a value, a negative number
+            continue
+        if f"--{name}" in longs:
+            return f"--{name}"
+        prefixed = [o for o in longs if o.startswith(f"--{name}")]
+        if len(prefixed) == 1:
+            return prefixed[0]
+        near = difflib.get_close_matches(f"--{name}", longs, n=1, cutoff=0.75)
+        if near:
+            return near[0]
+    return None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="merstudio",
@@ -342,7 +364,9 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         args, extra = parser.parse_known_args(argv)
         if extra:  # argparse names the top level's usage; the subcommand's says what it takes
-            _chosen(parser, args).error(f"unrecognized arguments: {' '.join(extra)}")
+            chosen = _chosen(parser, args)
+            meant = meant_option(chosen, extra)
+            chosen.error(f"unrecognized arguments: {' '.join(extra)}" + (f"; did you mean {meant}?" if meant else ""))
     except SystemExit:
         sys.stdout.flush()  # --help into a closed pipe: BrokenPipeError, handled in main
         raise

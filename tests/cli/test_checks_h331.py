@@ -3,9 +3,17 @@ no `merstudio ablate` table."""
 
 from __future__ import annotations
 
+import pytest
 from support.cli_run import run
 
 MISSING = "table:{t}/none.csv"  # data that is never found: what comes before reading it is what is tested
+
+
+def _usage(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str]:
+    """Exit code and stderr of `merstudio argv` where the parser exits (argparse's SystemExit)."""
+    with pytest.raises(SystemExit) as refused:
+        run(capsys, *argv)
+    return int(refused.value.code or 0), capsys.readouterr().err
 
 
 def test_a_users_own_ablation_md_is_not_called_an_ablate_table(tmp_path, capsys):
@@ -29,3 +37,31 @@ def test_an_ablate_table_is_still_named_as_one(tmp_path, capsys):
         assert err.strip() == (f"merstudio: error: --out {out}: holds a `merstudio ablate` table; pick another --out "
                                "(`merstudio train` there would replace its results)")
 
+
+
+def test_evaluate_checks_device_first_named_as_the_flag(tmp_path, capsys):
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x\n", encoding="utf-8")  # an --out that is a file: refused after --device now
+    code, _, err = run(capsys, "evaluate", "--checkpoint", tmp_path / "none.pt", "--data", MISSING.format(t=tmp_path),
+                       "--out", a_file, "--device", "bogus", "-q")
+    assert code == 2
+    assert err.strip() == "merstudio: error: --device 'bogus': expected auto, cpu, cuda or cuda:N"
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    (["-epochs", "3"], "--epochs"),  # one dash for two
+    (["--epohcs", "3"], "--epochs"),  # keys slipped
+    (["-epo", "3"], "--epochs"),  # one dash on an abbreviation
+    (["-seed=3"], "--seed"),
+])
+def test_a_mistyped_option_is_named_with_the_one_it_likely_meant(typed, meant, tmp_path, capsys):
+    code, err = _usage(capsys, "train", "--data", MISSING.format(t=tmp_path), "--out", tmp_path / "o", *typed)
+    assert code == 2
+    assert err.strip() == (f"merstudio: error: unrecognized arguments: {' '.join(typed)}; did you mean {meant}? "
+                           "(see merstudio train --help)")
+
+
+def test_an_option_near_none_is_named_alone(tmp_path, capsys):
+    code, err = _usage(capsys, "train", "--data", MISSING.format(t=tmp_path), "--out", tmp_path / "o", "--zzz")
+    assert code == 2
+    assert err.strip() == "merstudio: error: unrecognized arguments: --zzz (see merstudio train --help)"

@@ -507,25 +507,37 @@ def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple
     return model_cfg, settings
 
 
-def thin_fit_warning(args: argparse.Namespace, data: Any, settings: Any) -> str | None:
-    """The line `train` says when its inner validation split (--val-fraction, or the --config's val_fraction)
-    leaves a fold one training subject to fit on: the run trains anyway, each fold's model on one person."""
+def thin_fit_warning(args: argparse.Namespace, data: Any, settings: Any, spec: Any = None) -> str | None:
+    """The line `train` and `tune` say when an inner validation split (--val-fraction, the --config's val_fraction
+    or, in a search (``spec``), a trial's train.val_fraction) leaves a fold one training subject to fit on: the run
+    trains anyway, each model on one person. In a search the folds are its --inner ones."""
     from merstudio.training.checks import thin_inner_fit
     from merstudio.training.protocols import make_folds
 
-    if not settings.val_fraction > 0:
+    fractions: list[tuple[float, str]] = []
+    if settings.val_fraction > 0:
+        fractions.append((settings.val_fraction, f"--val-fraction {settings.val_fraction:g}"
+                          if args.val_fraction is not None else f"{args.config}'s val_fraction {settings.val_fraction:g}"))
+    if spec is not None:  # each trial may set its own
+        from merstudio.training.tune import make_trials
+
+        fractions += [(float(v), f"the search space's train.val_fraction {float(v):g}") for v in
+                      {p["train.val_fraction"] for p in make_trials(spec) if "train.val_fraction" in p} if v > 0]
+    if not fractions:
         return None
+    protocol = spec.inner if spec is not None else args.protocol
     try:
-        folds = make_folds(data.subjects, args.protocol, seed=settings.seed, datasets=data.datasets)
+        folds = make_folds(data.subjects, protocol, seed=settings.seed, datasets=data.datasets)
     except InputError:
-        return None  # run_protocol refuses the protocol for these data, in its words
-    n = thin_inner_fit(data.subjects, folds, settings.val_fraction)
-    if n is None:
-        return None
-    given = (f"--val-fraction {settings.val_fraction:g}" if args.val_fraction is not None
-             else f"{args.config}'s val_fraction {settings.val_fraction:g}")
-    return (f"warning: {given} holds out {n - 1} of a fold's {n} training subjects to choose the epoch on, leaving "
-            "1 to train on: each model learns one person (a smaller fraction, e.g. 0.2, or leave it out)")
+        return None  # run_protocol (or the search) refuses the protocol for these data, in its words
+    for fraction, given in sorted(fractions, reverse=True):  # the largest fraction leaves the fewest
+        n = thin_inner_fit(data.subjects, folds, fraction)
+        if n is not None:
+            whose = f"an inner fold's ({protocol})" if spec is not None else "a fold's"
+            model = "each trial's model" if spec is not None else "each model"
+            return (f"warning: {given} holds out {n - 1} of {whose} {n} training subjects to choose the epoch on, "
+                    f"leaving 1 to train on: {model} learns one person (a smaller fraction, e.g. 0.2, or leave it out)")
+    return None
 
 
 def check_trials(spec: Any, model_cfg: Any, settings: Any) -> None:

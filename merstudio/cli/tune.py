@@ -4,6 +4,7 @@ chosen.json for `merstudio train --config`."""
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 EPILOG = """examples:
@@ -52,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         loader_options,
         prepare_data,
         search_spec,
+        thin_fit_warning,
     )
     from merstudio.execution import backend_from_args
     from merstudio.training.run import parse_ablate
@@ -66,6 +68,9 @@ def run(args: argparse.Namespace) -> int:
     model_cfg, settings = build_settings(args, info)
     spec = search_spec(args, settings.seed)
     check_trials(spec, model_cfg, settings)
+    thin = thin_fit_warning(args, data, settings, spec)  # --val-fraction 0.99 trained every trial on one person
+    if thin is not None:
+        print(f"merstudio: {thin}", file=sys.stderr)
     print(f"{info['description']}: {len(data)} samples, {len(data.subject_list)} subjects; {spec.search} search, "
           f"{len(spec.params)} parameters, scored by {spec.inner}; {backend.describe()}")
     bars = Bars(enabled=(dist_info()[0] == 0 and not args.no_progress))

@@ -65,3 +65,36 @@ def test_an_option_near_none_is_named_alone(tmp_path, capsys):
     code, err = _usage(capsys, "train", "--data", MISSING.format(t=tmp_path), "--out", tmp_path / "o", "--zzz")
     assert code == 2
     assert err.strip() == "merstudio: error: unrecognized arguments: --zzz (see merstudio train --help)"
+
+
+class _Searched(Exception):
+    """Raised in place of the search: the lines said before it are what is tested (no trial is trained)."""
+
+
+@pytest.mark.parametrize(("flags", "space", "given"), [
+    (["--val-fraction", "0.9"], {"train.lr": [1e-3]}, "--val-fraction 0.9"),
+    ([], {"train.lr": [1e-3], "train.val_fraction": [0.9]}, "the search space's train.val_fraction 0.9"),
+])
+def test_tune_says_when_its_inner_folds_leave_one_subject_to_train_on(flags, space, given, tmp_path, capsys,
+                                                                     monkeypatch):
+    import json
+
+    from support.flow_tables import write_table
+
+    import merstudio.training.tune as tune_mod
+
+    def searched(*a, **k):
+        raise _Searched
+
+    monkeypatch.setenv("MERSTUDIO_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(tune_mod, "tune", searched)
+    table = write_table(tmp_path / "data", n=24, n_subjects=6)
+    (tmp_path / "space.json").write_text(json.dumps(space), encoding="utf-8")
+    with pytest.raises(_Searched):
+        run(capsys, "tune", "--data", table, "--out", tmp_path / "o", "--inner", "kfold:2", "--space",
+            tmp_path / "space.json", "--device", "cpu", "-q", *flags)
+    err = capsys.readouterr().err
+    # 6 subjects, 2 inner folds: 3 train each trial's fold, and 0.9 of them choose its epoch
+    assert (f"merstudio: warning: {given} holds out 2 of an inner fold's (kfold:2) 3 training subjects to choose the "
+            "epoch on, leaving 1 to train on: each trial's model learns one person (a smaller fraction, e.g. 0.2, or "
+            "leave it out)\n") in err

@@ -294,6 +294,7 @@ def apply_config_input(args: argparse.Namespace) -> str:
         if key not in inp:
             continue
         recorded, given = inp[key], getattr(args, flag, None)
+        _check_recorded_input(args.config, key, recorded)
         if given is None:
             if key == "framing" and recorded is not None:
                 recorded = ",".join(f"{v:g}" for v in recorded)
@@ -307,6 +308,31 @@ def apply_config_input(args: argparse.Namespace) -> str:
 
 
 _INPUT_NAMES = {"modality": "input", "size": "size", "T": "steps", "spacing": "step spacing", "framing": "framing"}
+
+
+def _check_recorded_input(config: Path, key: str, value: Any) -> None:
+    """Refuse, naming --config, a bad value of its "input" (modality "bogus", T 0): it was refused once the data
+    was read, or named as the flag (--steps) the user never gave."""
+    from merstudio.model.inputs import parse_framing
+    from merstudio.training.data import MODALITY_TO_PREP
+
+    def whole_from(lo: int, hi: int) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi
+
+    where = f'{config}: "input": {key}'
+    if key == "modality" and str(value).strip().lower() not in MODALITY_TO_PREP:
+        raise InputError(f"{where} must be flow, grey or flow+grey, got {value!r}")
+    if key == "T" and not whole_from(1, STEPS_MAX):
+        raise InputError(f"{where} must be a whole number from 1 to {STEPS_MAX}, got {value!r}")
+    if key == "size" and value is not None and not whole_from(MIN_INPUT_SIZE, SIZE_MAX):
+        raise InputError(f"{where} must be a whole number from {MIN_INPUT_SIZE} to {SIZE_MAX}, got {value!r}")
+    if key == "spacing" and value is not None and value not in ("late", "even"):
+        raise InputError(f"{where} must be late or even, got {value!r}")
+    if key == "framing":
+        try:
+            parse_framing(value)
+        except InputError as exc:
+            raise InputError(f"{config}: \"input\": {exc}") from None
 
 
 def check_final_apart(final: Path, out: Path) -> None:
@@ -473,6 +499,23 @@ def check_before_data(args: argparse.Namespace) -> None:
     _, settings = apply_ablation(ModelConfig(), settings, parse_ablate(args.ablate))  # --ablate mixup: mixup off
     width = model_d.get("width", ModelConfig().width)
     check_settings(settings, argparse.Namespace(width=width), where=where)
+    check_model_fields(model_d, where)
+
+
+def check_model_fields(model_d: dict[str, Any], where: str) -> None:
+    """Refuse, before the data is read, a "model" value of --config (or --width) that build_settings would refuse
+    once it is (a negative dropout, T 0, an unknown norm), in the same words: the model is checked with the
+    fields the data sets (n_classes, class_names) made to agree with the config's class_weights, all else as given."""
+    from merstudio.model.config import ModelConfig
+
+    probe = {**ModelConfig().to_dict(), **model_d}
+    weights = probe.get("class_weights")
+    n = max(2, len(weights)) if isinstance(weights, list) else ModelConfig().n_classes
+    probe.update(n_classes=n, class_names=[f"class {i}" for i in range(n)])
+    try:
+        ModelConfig.from_dict(probe)
+    except InputError as exc:  # "model config: dropout must be in [0, 1), got -0.5"
+        raise InputError(f"{where}{exc}") from None
 
 
 def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple[Any, Any]:

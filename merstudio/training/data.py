@@ -116,6 +116,9 @@ def load_arrays(spec: str | os.PathLike[str], *, classes: str | None = None, all
         log = _log_line
     if steps is not None and steps < 1:  # before the data is read, in the option's own name
         raise InputError(f"steps must be at least 1, got {steps} (steps= / --steps)")
+    modality = (input_kind or "flow").strip().lower()
+    if modality not in MODALITY_TO_PREP:  # before the data is read too
+        raise InputError(f"input {input_kind!r}: expected flow, grey or flow+grey (input_kind= / --input)")
     kind, root = parse_data_spec(spec)
     opts = options if options is not None else LoadOptions()
     opts.check(kind, classes, option_flags)
@@ -131,9 +134,6 @@ def load_arrays(spec: str | os.PathLike[str], *, classes: str | None = None, all
     rare = rare_classes_note(s.label for s in ds)  # a mistyped label is a class of its own: said, not refused
     if rare:
         log(rare)
-    modality = (input_kind or "flow").strip().lower()
-    if modality not in MODALITY_TO_PREP:
-        raise InputError(f"input {input_kind!r}: expected flow, grey or flow+grey (input_kind= / --input)")
     images = [s for s in ds if s.kind == "image"]
     if images and modality != "flow":
         raise InputError(f"{images[0].source}: precomputed flow images give a flow input only, not {modality} "

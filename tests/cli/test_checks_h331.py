@@ -98,3 +98,32 @@ def test_tune_says_when_its_inner_folds_leave_one_subject_to_train_on(flags, spa
     assert (f"merstudio: warning: {given} holds out 2 of an inner fold's (kfold:2) 3 training subjects to choose the "
             "epoch on, leaving 1 to train on: each trial's model learns one person (a smaller fraction, e.g. 0.2, or "
             "leave it out)\n") in err
+
+
+@pytest.mark.parametrize(("config", "line"), [
+    ({"model": {"dropout": -0.5}}, "model config: dropout must be in [0, 1), got -0.5"),
+    ({"model": {"T": 0}}, "model config: T must be >= 1, got 0"),
+    ({"model": {"norm": "nope"}}, "model config: norm must be one of"),
+    ({"input": {"modality": "bogus"}}, "\"input\": modality must be flow, grey or flow+grey, got 'bogus'"),
+    ({"input": {"T": 0}}, "\"input\": T must be a whole number from 1 to"),
+    ({"input": {"framing": "tight"}}, "\"input\": framing 'tight': expected whole or megc2019"),
+])
+def test_a_bad_config_value_is_refused_before_the_data(config, line, tmp_path, capsys):
+    import json
+
+    path = tmp_path / "cfg.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    for command in ("train", "tune"):
+        code, _, err = run(capsys, command, "--data", MISSING.format(t=tmp_path), "--out", tmp_path / command,
+                           "--config", path, "-q")
+        assert code == 2, err
+        assert err.startswith(f"merstudio: error: {path}: {line}"), err  # not the data's "none.csv: not found"
+        assert len(err.splitlines()) == 1
+
+
+def test_an_unknown_input_flag_is_refused_before_the_data(tmp_path, capsys):
+    code, _, err = run(capsys, "train", "--data", MISSING.format(t=tmp_path), "--out", tmp_path / "o",
+                       "--input", "bogus", "-q")
+    assert code == 2
+    assert err.strip() == ("merstudio: error: input 'bogus': expected flow, grey or flow+grey (input_kind= / "
+                           "--input)")

@@ -8,7 +8,9 @@ per-track motion signal (one float per frame) is kept for spotting at the end.
 A segment (`Analysis(..., span=(start, stop), warmup=W)`, see merstudio.analysis.segments) runs frames
 [start - W, stop) and yields the rows of [start, stop) only: the warm-up frames bring tracking, alignment
 smoothing, the micro-motion baseline, AU6's median and presence hysteresis to the state an unsplit run has at
-`start`. Three choices make that state reachable from a fresh start (they apply to unsplit runs too):
+`start`. It also reads its tail, the frames after `stop` that an unsplit run has read when its rows up to `stop`
+leave (the blink look-ahead and AU6's centred window finish a face from the frames after it), their rows dropped.
+Three choices make that state reachable from a fresh start (they apply to unsplit runs too):
 - MediaPipe's face mesh tracks each face from the previous frame's landmarks, and two runs that started at
   different frames do not converge to the same landmarks (sub-pixel differences persist for seconds). So every
   run restarts the per-face state on a fixed grid of frames, `restart_frames` (every `keyframe_s`, 60 s, `warmup`
@@ -139,6 +141,9 @@ LIMIT_LOOK_EVERY = 30
 
 
 WARMUP_S = 1.0  # seconds of frames a segment runs before its first row (at least warmup_frames' minimum)
+# seconds of frames a segment reads whole past its end, at most: its last faces' AUs wait for the frames after them
+# (Analysis._read_stop); the run stops reading once its last row has left
+SEGMENT_TAIL_S = 2.0
 
 
 def warmup_frames(fps: float, motion_lag_s: float = 0.2) -> int:
@@ -478,10 +483,14 @@ class Analysis:
                         # in the order of the ids the rows carry (a face given an earlier one's id: rule 2c)
                         for face in sorted(faces, key=lambda f: self._id(f[0].track_id)):
                             self._push_face(flight, estimator, i, t, face, start, stop, photo)
-                    yield from _drain(flight.pending, flight.ready, start, (flight.au_done, flight.model_done))
-                    self.frames_done = max(0, i + 1 - start)
+                    yield from _drain(flight.pending, flight.ready, start, (flight.au_done, flight.model_done),
+                                      stop)
+                    self.frames_done = min(max(0, i + 1 - start), total)
                     if progress is not None:  # the frames whose rows have left, not those read: these ran ~1 s
-                        progress(flight.given(i, start), total)  # ahead, 100 % with the last rows to come (a109)
+                        # ahead, 100 % with the last rows to come (a109)
+                        progress(min(flight.given(i, start), total), total)
+                    if i >= stop and (not flight.pending or next(iter(flight.pending))[1] >= stop):
+                        break  # a segment's tail (`_read_stop`): its last row has left
             finally:
                 self._stop_reading(frames, halt, reader, tracker, looker, hands)
             # Not in a `finally`: a generator closed early (break, GeneratorExit) must not yield again.
@@ -509,11 +518,28 @@ class Analysis:
         hands = _HandSchedule(max(1, int(round(self.source.fps / 5)))) if self.settings.occlusion else None
         return tracker, aligner, estimator, hands
 
+    def _read_stop(self, stop: int | None, ahead: int = 0) -> int | None:
+        """Where the reader stops: the input's end (None), or past a segment's `stop` by its tail: the frames an
+        unsplit run has read when its rows up to `stop` leave. The AU estimator finishes a face once the frames
+        after it tell a blink (BlinkMarker.delay, 0.5 s) and fill AU6's centred window (0.125 s), a batch of faces at
+        a time; a cover's decision reads `ahead` frames more, and a face back over the frame's edge waits up to
+        LATE_WINDOW_S for its id (rule 2d). `rows()` halts the reader once the segment's last row has left, so this
+        is a bound, not the frames read."""
+        from merstudio.face.tracker import LATE_WINDOW_S
+
+        if self.span is None or stop is None or self.source.frame_count <= 0:
+            return stop
+        fps = self.source.fps if math.isfinite(self.source.fps) and self.source.fps > 0 else 30.0
+        late = math.ceil(LATE_WINDOW_S * fps) + 1
+        return min(stop + max(late, math.ceil(SEGMENT_TAIL_S * fps)) + ahead, self.source.frame_count)
+
     def _plan(self, start: int, stop: int) -> tuple[int, set[int]]:
         """The first frame read (a segment's warm-up before `start`) and the frames where the per-face state
-        restarts (module docstring); a run that starts mid-video starts the model's noise floor there too."""
+        restarts (module docstring; in a segment's tail too, as the unsplit run restarts there); a run that starts
+        mid-video starts the model's noise floor there too."""
         first = max(0, start - max(0, int(self.warmup)))
-        restarts = restart_frames(self.settings, self.source.fps, first + 1, stop)
+        tail = self.source.frame_count if self.span is not None and self.source.frame_count > stop else stop
+        restarts = restart_frames(self.settings, self.source.fps, first + 1, tail)
         if first > 0 and self._predictor is not None:
             self._predictor.restart_floor(first)
         return first, restarts
@@ -572,9 +598,9 @@ class Analysis:
         updated, its row started (frame, face, time, confidence, landmarks) and its aligned face given to the AU
         estimator, which completes the rows of the faces it has finished."""
         tf, aligned, covered = face
-        if (self.span is not None and (i < start or i >= stop - self.keep_boxes)) or photo:
+        if (self.span is not None and (i < start or stop - self.keep_boxes <= i < stop)) or photo:
             self.boxes.append((i, tf.track_id, tf.obs.bbox))
-        if i >= start:
+        if start <= i < stop:
             keep_portrait(self.portraits, self._id(tf.track_id), i, tf.obs.bbox, getattr(self.source, "size", None))
         row = {"frame": i, "face_id": self._id(tf.track_id), "timestamp": t,
                "confidence": float(tf.obs.confidence), "success": 1}
@@ -655,7 +681,7 @@ class Analysis:
             self._predicted(flight, self._predictor.flush())
         # the model may not predict every row
         flight.ready.update(k for k in flight.pending if k in flight.au_done or k[0] == -1)
-        yield from _drain(flight.pending, flight.ready, start, (flight.au_done, flight.model_done))
+        yield from _drain(flight.pending, flight.ready, start, (flight.au_done, flight.model_done), self.stop)
         limit = self.limit_warning()
         if limit is not None:
             self.warnings.append(limit)
@@ -690,19 +716,16 @@ class Analysis:
         checks = {"mouth": MouthVisibility(fps), "eyes": EyesVisibility(fps)} if self.settings.occlusion else {}
         # A frame's cover decision reads the few frames after it (CoverCheck: centred, so it does not lag a cover's
         # edges): frames wait here until then, or until the end, which decides on the frames so far. A segment
-        # reads those frames past its end (judged, not passed on), so its last frames are decided as in an unsplit
+        # reads those frames past its end (its tail, below), so its last frames are decided as in an unsplit
         # run; across the periodic restarts the judgements carry on (CoverCheck.restart).
         # Frames also wait while the tracker may still give a face that came back over the frame's edge a lost
         # face's id (rule 2d, merstudio.face.tracker: once enough of it is in view, at most LATE_WINDOW_S): its rows
         # carry that id from its first frame (`final_id`), and so do the stages after this thread (its first frames
-        # were a track of their own here). A segment reads as far past its end as either needs.
-        from merstudio.face.tracker import LATE_WINDOW_S
-
+        # were a track of their own here). A segment reads as far past its end as either needs, and passes the
+        # frames of its tail (`_read_stop`) on whole: the AU estimator finishes a frame once it has the frames
+        # after it (the blink look-ahead, AU6's centred window), and `rows()` stops it when its last row has left.
         ahead = max((check.lookahead for check in checks.values()), default=0)
-        beyond = stop
-        if self.span is not None and stop is not None and self.source.frame_count > 0:
-            late = math.ceil(LATE_WINDOW_S * self.source.fps) + 1 if math.isfinite(self.source.fps) else 0
-            beyond = min(stop + max(ahead, late), self.source.frame_count)
+        beyond = self._read_stop(stop, ahead)
         held: deque[tuple[int, float, Any, Any]] = deque()  # faces: a list, or _STALE
 
         def release(upto: int | None) -> bool:
@@ -758,8 +781,7 @@ class Analysis:
                     return
                 if self.source.stale(i):  # its picture is not the frame's: not looked at, its row unknown
                     unseen += 1
-                    if stop is None or i < stop:
-                        held.append((i, self.source.timestamp(i), _STALE, None))
+                    held.append((i, self.source.timestamp(i), _STALE, None))
                     if not release(i - ahead):
                         return
                     continue
@@ -771,18 +793,9 @@ class Analysis:
                     for check in checks.values():
                         check.restart()
                     unseen = 0
-                if stop is not None and i >= stop:  # past a segment's end: only judged, for its last frames' decisions
-                    undecided = tracker.undecided_from()
-                    if i >= stop + ahead and (undecided is None or undecided >= stop):
-                        break  # its last frames decided: their covers, and their ids (rule 2d)
-                    if not kept:
-                        self.tracks, kept = {k: r.copy() for k, r in tracker.records.items()}, True
-                    for tf in faces_at(i, rgb):
-                        for check in checks.values():
-                            check.judge(tf.track_id, i, rgb, tf.obs.landmarks)
-                    if not release(i - ahead):
-                        return
-                    continue
+                tail = stop is not None and i >= stop  # past a segment's end: its rows are not the segment's
+                if tail and not kept:
+                    self.tracks, kept = {k: r.copy() for k, r in tracker.records.items()}, True
                 t = self.source.timestamp(i)  # cheap inside a pass (no index build, even on VFR)
                 if self._timed_from is None and self.source.is_vfr:
                     self._timed_from = i  # before the frame is passed on: the consumer reads it after
@@ -793,7 +806,7 @@ class Analysis:
                         looker.submit(hands.restart)
                     for check in checks.values():
                         check.restart()
-                faces = faces_at(i, rgb, t)
+                faces = faces_at(i, rgb, None if tail else t)  # the tail's faces are not counted in its limit
                 looking = (looker.submit(hands.update, i, rgb, [tf.obs.bbox for tf in faces])
                            if looker is not None and faces else None)
                 items = []
@@ -864,7 +877,7 @@ class Analysis:
 
     def _fill(self, row: dict, act) -> None:  # noqa: ANN001 - merstudio.features.aus.AUActivation
         """Complete a face's row with its AU activation (and keep what spotting reads)."""
-        if act.frame_index >= self.start:  # warm-up frames are not this segment's
+        if self.start <= act.frame_index < self.stop:  # warm-up and tail frames are not this segment's
             self._signals.setdefault(self._id(act.track_id), _TrackSignals()).add(
                 act.frame_index - self.start, [act.micro.regions[r] for r in MOTION_REGIONS], act.motion, act.micro.blink,
                 act.micro.head_turn, [act.intensity[a] for a in AUS],
@@ -1228,10 +1241,10 @@ def _add_hands(faces: list, outlines: list, covered_regions) -> None:  # noqa: A
 
 
 def _drain(pending: dict[tuple[int, int], dict], ready: set[tuple[int, int]], start: int = 0,
-           done: tuple[set[tuple[int, int]], ...] = ()) -> Iterator[dict]:
+           done: tuple[set[tuple[int, int]], ...] = (), stop: int | None = None) -> Iterator[dict]:
     """Yield rows from the front of `pending` (insertion = frame order) while they are complete; rows of frames
-    before `start` (a segment's warm-up) are dropped. A row that leaves is forgotten by `ready` and the `done`
-    sets too, so that they hold the few rows in flight, not every frame of a long video."""
+    before `start` (a segment's warm-up) or from `stop` on (its tail) are dropped. A row that leaves is forgotten by
+    `ready` and the `done` sets too, so that they hold the few rows in flight, not every frame of a long video."""
     while pending:
         key = next(iter(pending))
         if key not in ready:
@@ -1240,7 +1253,7 @@ def _drain(pending: dict[tuple[int, int], dict], ready: set[tuple[int, int]], st
         for keys in done:
             keys.discard(key)
         row = pending.pop(key)
-        if key[1] >= start:
+        if key[1] >= start and (stop is None or key[1] < stop):
             yield row
 
 

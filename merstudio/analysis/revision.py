@@ -95,7 +95,13 @@ from typing import Any
 # aligned faces, and so the micro-motion columns (motion*, AUxx_m) and the model's input, change (the same frames in
 # .mp4 and .mkv now give the same rows). Constant-rate inputs (smile_man.mp4, the demo) give the same tables to the
 # byte.
-ANALYSIS_REVISION = 27
+# 28 (2026-12-08): AU6's eye narrowing is median-filtered over 0.25 s centred on the frame, not the last 0.25 s, and
+# gated by the frame's own AU12 after the median (merstudio.features.aus): on smile_man AU6 comes on at frame 19, a
+# frame after AU12, not at 22, and ends with it (frame 71 read 2.01, present, with AU12 0): inputs change in their
+# AU6 columns (AU06_*), nothing else. A segment of a split run reads the frames after its end that its last faces
+# wait for (the blink look-ahead, the centred window) and drops their rows (merstudio.analysis.pipeline): split runs
+# equal unsplit ones next to a seam too (a blink on a seam read otherwise before).
+ANALYSIS_REVISION = 28
 
 
 def analysis_revision(settings: dict[str, Any]) -> int:

@@ -11,10 +11,14 @@ Why the rows are the same (tests/analysis/test_segments.py checks it row for row
   merstudio.analysis.pipeline): from that frame on, the state of a run depends only on the frames from there. A
   segment starts its warm-up exactly at the restart before its first grid point, so over the warm-up and after it
   the segment computes what the unsplit run computes. What does carry across a restart (track continuity, the
-  micro-motion lane's frame t - k baseline, the tracker's 5 coasting frames, AU6's median over the last 0.25 s of
+  micro-motion lane's frame t - k baseline, the tracker's 5 coasting frames, AU6's median over 0.25 s of
   open-eye frames) is shorter than the warm-up (`warmup_frames`: 1 s, at least k + 5 + AU6's window + 2 frames).
   One exception: eyes closed (blink score over 0.35) through all but a few frames of a seam's warm-up leave AU6's
   median window older values in the unsplit run; AU6 may then differ for up to 0.25 s after the seam;
+- a segment's last frames wait, as the unsplit run's do, for the frames after them (the blink look-ahead: a blink is
+  told by the lids opening again; AU6's median window centred on the frame): the segment reads its tail past `stop`
+  through every per-face stage, restarts included, and drops those rows (merstudio.analysis.pipeline,
+  `Analysis._read_stop`); it stops reading once its last row has left;
 - the blendshape batches (8 faces) need not fall alike: a batch of 2..8 gives the same scores per face, and a
   lone face is never evaluated alone;
 - track ids: a segment numbers its tracks from 0. The merge matches each segment's tracks to the previous

@@ -55,15 +55,20 @@ PRESENCE_OFF = 0.6  # ... and below which it returns to 0 (hysteresis, per track
 # blinking: a broad smile narrows the eyes that far (a Duchenne smile's slits read 0.5 and more), and their
 # narrowing is the cheek raise, read from its first frame.
 LIDS_CLOSED = 0.5  # blink score above which AU5 (lid raiser) and AU7 (lid tightener) read NaN
-# AU6's eye evidence (how much the eye narrows while the lip corners rise) is median-filtered over the last
-# 0.25 s (au6_window): the closing and opening frames of a blink that never quite shuts (the eye already narrowed)
-# are outliers in that window, a cheek raise (which lasts) is not. With nothing in the window yet (a
-# still photo, a track that begins with narrowed eyes) the frame's own evidence is all there is, blink or not;
-# but a blink that the frames after it show to be one (the lids open again), at the start of a track or after a
-# gap (a cut back to a person), has no evidence to hold and its lids say nothing of the cheeks: AU6 reads unknown.
-# On a variable-rate video (frame times given) the window is the frames less than 0.25 s older than the newest,
-# at least 3, not a count from the mean rate: 8 frames at 30 fps, 3 at 10 (a frame 0.25 s old to the millisecond,
-# as container times are rounded, is out: 15 at 60 fps, not 15 or 16 by the rounding).
+# AU6's eye evidence (how much the eye narrows) is median-filtered over 0.25 s centred on the frame (au6_window:
+# 3 frames either side at 30 fps), then gated by the frame's own lip-corner raise (blendshape_aus.au6_gate): the
+# closing and opening frames of a blink that never quite shuts (the eye already narrowed) are outliers in that
+# window, a cheek raise (which lasts) is not. Centred, it costs no lag: the estimator holds each face back for the
+# blink look-ahead anyway (BlinkMarker.delay, 15 frames at 30 fps), and waits 3 frames more for the frames after it.
+# A median of the last 0.25 s, gated before it, put AU6 on the real smile 3 frames after AU12 and kept it present a
+# frame after the lips had closed (AU12 0). On a blink's frames the window is the frames before it (held). With
+# nothing in the window (a still photo) the frame's own evidence is all there is, blink or not; but a blink that the
+# frames after it show to be one (the lids open again), at the start of a track or after a gap (a cut back to a
+# person), has no evidence to hold and its lids say nothing of the cheeks: AU6 reads unknown.
+# On a variable-rate video (frame times given) the window is the frames less than 0.125 s from the frame's time and
+# the next frame either way, not a count from the mean rate: 7 frames at 30 fps, 3 at 10 (a frame 0.125 s away to
+# the millisecond, as container times are rounded, is out: 15 at 60 fps); a blink's holds the frames less than
+# 0.25 s older than the newest before it, at least 3.
 AU6_MEDIAN_S = 0.25
 # On a still (one frame) the brow lowerer cannot be told from relaxed brows that sit low: the blendshape model reads
 # both as browDown, and one frame has no neutral frames to calibrate on. Measured on 44 faces with relaxed brows in
@@ -92,9 +97,9 @@ SIDE_NEEDS: dict[int, tuple[str, ...]] = {au: (AU_MAP[au].region,) for au in SID
 
 def au6_window(fps: float) -> int:
     """AU6's median window in frames: the odd count nearest AU6_MEDIAN_S at this rate, at least 3 (the fewest a
-    median outvotes a frame with): 3 at 15 fps, 7 at 30, 15 at 60. The median lags a rise by half its window; one
-    rounded up to at least 5 frames (0.33 s at 15 fps) put AU6's onset on the real smile at 15 fps 0.3 s after
-    30 fps's, a blink just after the onset holding the lagging value (docs/aus.md)."""
+    median outvotes a frame with): 3 at 15 fps, 7 at 30, 15 at 60, centred on the frame. A blink's frames hold
+    the window before them: one rounded up to at least 5 frames (0.33 s at 15 fps) put AU6's onset on the real smile
+    at 15 fps 0.3 s after 30 fps's, a blink just after the onset holding the lagging value (docs/aus.md)."""
     return max(3, 2 * int(round((AU6_MEDIAN_S * fps - 1) / 2)) + 1)
 
 
@@ -150,13 +155,18 @@ def _seen_blink(scores: np.ndarray, covered: Mapping[str, float], both: float) -
     return max(seen) if seen else float("nan")
 
 
-def _median_seen(window: deque) -> np.ndarray:
+def _median_seen(window: Iterable[tuple[float, float]]) -> np.ndarray:
     """AU6's eye evidence (L, R) over its window, each side the median of the frames that saw it (NaN: none)."""
-    table = np.array(window, dtype=np.float64)
+    table = np.array(list(window), dtype=np.float64)
     if not np.isnan(table).any():
         return np.median(table, axis=0)
     return np.array([np.median(col[np.isfinite(col)]) if np.isfinite(col).any() else float("nan")
                      for col in table.T])
+
+
+def _in_order(acts: list[AUActivation]) -> list[AUActivation]:
+    """Finished faces in frame order across tracks (each track's are already), as the blink marker gives them."""
+    return sorted(acts, key=lambda a: (a.frame_index, a.track_id))
 
 
 def au_r(au: int) -> str:
@@ -320,8 +330,11 @@ class AUActivation:
 @dataclass
 class _Track:
     presence: dict[int, int]
-    au6_eye: deque = field(default_factory=deque)  # recent (L, R) eye evidence for AU6
-    au6_times: deque = field(default_factory=deque)  # their frame times (None on a constant rate)
+    # AU6's eye evidence of the frames read outside a blink, (frame, time or None, (L, R) narrowing ungated), the
+    # frames its held frames' windows reach
+    au6_eye: deque = field(default_factory=deque)
+    # the frames marked whose AU6 waits for the frames after them (its centred window): _Held, frame order
+    held: deque = field(default_factory=deque)
     last_frame: int | None = None  # the frame it was last read on: after a gap the evidence window starts afresh
     seen_as: int | None = None  # the tracker's id on that frame, where it differs (_Pending.seen_as)
     # frame -> whether it is one of a blink's shut frames (BlinkMarker), from the oldest baseline frame still to
@@ -331,6 +344,14 @@ class _Track:
     # baseline frame was covered compares the face with the cover (a hand lowered from the mouth read motion_mouth 20)
     hidden: dict[int, frozenset[str]] = field(default_factory=dict)
     times: dict[int, float] = field(default_factory=dict)  # frame -> time, the frames `blinks` keeps (variable rate)
+
+
+class _Held(NamedTuple):
+    """A marked frame whose micro-motion is finished and whose AU6 waits for the frames after it."""
+
+    marked: Marked[_Read]
+    micro: MicroMotion
+    unseen: frozenset[tuple[int, str]]
 
 
 class _Read(NamedTuple):
@@ -357,8 +378,8 @@ class AUEstimator:
     `push` a face per track and frame (in frame order); activations come back in frame order, `batch` faces at a
     time, because the blendshape network costs far less per face in a batch (one pass of numpy calls, larger
     matrix products), and about half a second late (`BlinkMarker.delay`), once the frames after a face tell
-    whether its lids are shut in a blink or for longer (eyes squeezed shut: the micro-motion lane reads them).
-    `flush` at the end returns the rest. `update` is push + flush for one face (then a closure counts as ended
+    whether its lids are shut in a blink or for longer (eyes squeezed shut: the micro-motion lane reads them),
+    and AU6's centred window 0.125 s more (`delay`). `flush` at the end returns the rest. `update` is push + flush for one face (then a closure counts as ended
     at the last frame).
     """
 
@@ -377,7 +398,7 @@ class AUEstimator:
     @property
     def delay(self) -> int:
         """How many frames a face waits (on top of its batch) for the frames that tell whether it is in a blink."""
-        return self._marker.delay
+        return self._marker.delay + self._au6_window // 2  # and AU6's centred window the frames after it
 
     def reset(self) -> None:
         self._tracks.clear()
@@ -417,12 +438,18 @@ class AUEstimator:
 
     def flush(self) -> list[AUActivation]:
         """Finish every face pushed so far (in frame order)."""
-        return self._run_batch() + [self._mark(m) for m in self._marker.flush()]
+        out = self._run_batch()
+        for m in self._marker.flush():
+            out += self._mark(m, None)
+        return _in_order(out + self._finish_all())
 
     def idle(self, frame_index: int, time: float | None = None) -> list[AUActivation]:
         """No face in this frame: finish the queued faces, and those that this frame makes old enough to leave the
         blink look-ahead (as a face in it would), so that results keep coming while nobody is in view."""
-        return self._run_batch() + [self._mark(m) for m in self._marker.advance(frame_index, time)]
+        out = self._run_batch()
+        for m in self._marker.advance(frame_index, time):
+            out += self._mark(m, frame_index)
+        return _in_order(out)
 
     def _run_batch(self) -> list[AUActivation]:
         """Read the queued faces (one pass of the blendshape network) and hand them to the blink marker; returns
@@ -445,8 +472,9 @@ class AUEstimator:
                 blink = float("nan")
             # a variable-rate video's frame times: a blink's margin and length go by them (features.blinks)
             marked = self._marker.push(p.track_id, p.frame_index, blink, r, time=p.time)
-            out += [self._mark(m) for m in marked]
-        return out
+            for m in marked:
+                out += self._mark(m, p.frame_index)
+        return _in_order(out)
 
     def _read(self, p: _Pending, scores: np.ndarray | None) -> _Read:
         """A face's blendshape reading; `_mark` finishes it once the frames after it are known."""
@@ -456,44 +484,130 @@ class AUEstimator:
         reading.blink = _seen_blink(scores, p.covered, reading.blink)
         return _Read(p, scores, reading)
 
-    def _mark(self, m: Marked[_Read]) -> AUActivation:
-        """Finish a face (frame order per track) once the blink marker knows whether its lids are shut in a blink.
+    def _mark(self, m: Marked[_Read], now: int | None) -> list[AUActivation]:
+        """Take a face (frame order per track) once the blink marker knows whether its lids are shut in a blink:
+        its micro-motion is finished here, its AUs once AU6's centred window has the frames after it (`_finish`);
+        returns the faces that are finished. `now`: the frame being read (None: the end, everything is finished).
 
-        A blink's lids say nothing about the cheeks: AU6's eye evidence holds on the frames near one (its closing
-        and opening included), and with nothing to hold (a track that begins or comes back in a blink) AU6 reads
-        NaN until the eyes are read again; lids kept low for longer than a blink lasts (a broad smile's slits, eyes
-        squeezed shut) are read from their first frame on. In the micro-motion lane, a blink's shut frame, or one
-        whose baseline frame (lag frames earlier, marked before it) is, reads the eyes as NaN. A covered region
-        reads NaN."""
+        In the micro-motion lane, a blink's shut frame, or one whose baseline frame (lag frames earlier, marked
+        before it) is, reads the eyes as NaN. A covered region reads NaN."""
         p, scores, reading = m.item
         t = self._tracks.setdefault(m.track, _Track({a: 0 for a in AUS}))
         covered = p.covered
         nan = float("nan")
+        out: list[AUActivation] = []
         if t.last_frame is not None and (not 0 < m.frame - t.last_frame <= 1 or p.seen_as != t.seen_as):
             # a gap (the face away, a seek, a person re-identified after a cut): older eye evidence is another
             # moment's, maybe another look-alike's; AU6's median window starts again. So it does where a face back
             # over the frame's edge, its first frames given its old id (rule 2d), is first tracked as that face: the
             # half-visible frames' eye evidence (5.0 on smile_man back over the top edge) is not the whole face's,
             # and read as before rule 2d relabelled them (a track of their own)
+            out += self._finish_track(t, everything=True)
             t.au6_eye.clear()
-            t.au6_times.clear()
         t.last_frame, t.seen_as = m.frame, p.seen_as
         unseen = _unseen_sides(covered)
+        if reading is not None and not m.blink:
+            # a side's evidence where a cover hides it is the mesh's guess: left out of the window, so that
+            # AU6 after the cover is read from what was seen (it held 5.0 from a face back from beyond the edge)
+            hide_all = _au6_unseen(covered)
+            t.au6_eye.append((m.frame, p.time, tuple(nan if hide_all or (6, s) in unseen else v
+                                                     for s, v in zip(("L", "R"), reading.au6_narrow, strict=True))))
+        lag = self.micro.k
+        base = m.frame - lag if p.micro.base is None else p.micro.base  # the baseline frame (k frames back)
+        t.blinks[m.frame] = m.shut
+        t.hidden[m.frame] = _hidden_regions(covered)
+        keep = m.frame - lag
+        if p.time is not None:
+            t.times[m.frame] = p.time
+            # a later frame's baseline is never before this one's, the last frame lag_s or more before it (none yet:
+            # every frame kept may be one)
+            keep = max((f for f, ft in t.times.items() if ft <= p.time - self.micro.lag_s), default=min(t.times))
+        for d in (t.blinks, t.hidden, t.times):
+            for old in [f for f in d if f < keep or f > m.frame]:
+                del d[old]
+        micro = mask_blink(p.micro, m.shut or t.blinks.get(base, False))
+        # A hand moving over the face, or leaving it (the baseline frame covered), is not facial motion.
+        hidden = t.hidden[m.frame] | t.hidden.get(base, frozenset())
+        if hidden or (covered and any(covered.get(r, 0.0) > 0 for r in REGION_WEIGHT)):
+            regions = {r: nan if r in hidden else v for r, v in micro.regions.items()}
+            micro = MicroMotion(regions, nan, micro.blink, micro.head_turn, {a: nan for a in micro.aus})
+        t.held.append(_Held(m, micro, unseen))
+        # the track's last frame read, and a later frame being read: a frame of it after this one comes after a
+        # gap, in a window of its own, so the frames held for this one's window are complete
+        ended = now is None or (self._pushed.get(m.track) == m.frame and now > m.frame + 1)
+        return out + self._finish_track(t, everything=ended)
+
+    def _finish_all(self) -> list[AUActivation]:
+        out: list[AUActivation] = []
+        for t in self._tracks.values():
+            out += self._finish_track(t, everything=True)
+        return out
+
+    def _finish_track(self, t: _Track, everything: bool) -> list[AUActivation]:
+        """Finish the held frames of a track whose AU6 window is complete (all of them: `everything`)."""
+        out: list[AUActivation] = []
+        half = self._au6_window // 2
+        while t.held:
+            m = t.held[0].marked
+            if not everything:
+                last = t.held[-1].marked
+                tf, tl = m.item.pending.time, last.item.pending.time
+                if tf is None or tl is None:
+                    if last.frame - m.frame < half:
+                        break
+                elif last.frame == m.frame or tl - tf < AU6_MEDIAN_S / 2 - 1e-3:
+                    break
+            out.append(self._finish(t, t.held.popleft()))
+        # forget the evidence no frame's window reaches any more: that before the oldest held frame (or the next
+        # frame to come) beyond the window a blink there holds (which holds more than a frame's centred window)
+        upto = t.held[0].marked.frame if t.held else (t.last_frame if t.last_frame is not None else 0) + 1
+        before = sum(1 for e in t.au6_eye if e[0] < upto)
+        newest = next((e[1] for e in reversed(t.au6_eye) if e[0] < upto), None)
+        while before > self._au6_window and (newest is None or t.au6_eye[0][1] is None
+                                              or t.au6_eye[0][1] <= newest - AU6_MEDIAN_S + 1e-3):
+            t.au6_eye.popleft()
+            before -= 1
+        return out
+
+    def _au6_window_of(self, t: _Track, m: Marked[_Read]) -> list[tuple[float, float]]:
+        """The eye evidence AU6 reads at a frame: the frames read round it (AU6_MEDIAN_S centred on it: 3 frames
+        either side at 30 fps; by the frames' times on a variable rate, and the next frame either way); at a frame in
+        a blink, whose lids say nothing of the cheeks, the window of frames before it (held, as the cheek raise
+        lasts: the last au6_window frames read, by time the last AU6_MEDIAN_S and at least 3)."""
+        f, tf = m.frame, m.item.pending.time
+        if not m.blink:
+            half = self._au6_window // 2
+
+            def near(e: tuple[int, float | None, tuple[float, float]]) -> bool:
+                if tf is None or e[1] is None:  # a constant rate: frames
+                    return abs(e[0] - f) <= half
+                return abs(e[0] - f) <= 1 or abs(e[1] - tf) <= AU6_MEDIAN_S / 2 - 1e-3
+
+            return [e[2] for e in t.au6_eye if near(e)]
+        before = [e for e in t.au6_eye if e[0] < f]
+        if tf is None or not before or before[-1][1] is None:
+            return [e[2] for e in before[-self._au6_window:]]
+        newest = before[-1][1]
+        return [e[2] for i, e in enumerate(before)
+                if len(before) - i <= 3 or (e[1] is not None and e[1] > newest - AU6_MEDIAN_S + 1e-3)]
+
+    def _finish(self, t: _Track, held: _Held) -> AUActivation:
+        """A face's AUs, once the frames round it are known.
+
+        A blink's lids say nothing about the cheeks: AU6's eye evidence holds on the frames near one (its closing
+        and opening included), and with nothing to hold (a track that begins or comes back in a blink) AU6 reads
+        NaN until the eyes are read again; lids kept low for longer than a blink lasts (a broad smile's slits, eyes
+        squeezed shut) are read from their first frame on. The eye narrowing is median-filtered round the frame,
+        then gated by the frame's own lip-corner raise: AU6 from the eyes begins and ends with AU12."""
+        m, micro, unseen = held
+        p, scores, reading = m.item
+        covered = p.covered
+        nan = float("nan")
         if reading is not None:
             intensity, sides, blink = reading.intensity, reading.sides, reading.blink
-            if not m.blink:
-                # a side's evidence where a cover hides it is the mesh's guess: left out of the window, so that
-                # AU6 after the cover is read from what was seen (it held 5.0 from a face back from beyond the edge)
-                hide_all = _au6_unseen(covered)
-                t.au6_eye.append(tuple(nan if hide_all or (6, s) in unseen else v
-                                       for s, v in zip(("L", "R"), reading.au6_eye, strict=True)))
-                t.au6_times.append(p.time)
-                while len(t.au6_eye) > (self._au6_window if p.time is None else 3) and (
-                        p.time is None or t.au6_times[0] is None or t.au6_times[0] <= p.time - AU6_MEDIAN_S + 1e-3):
-                    t.au6_eye.popleft()
-                    t.au6_times.popleft()
-            if t.au6_eye:
-                eye = _median_seen(t.au6_eye)
+            window = self._au6_window_of(t, m)
+            if window:
+                eye = _median_seen(window) * np.asarray(reading.au6_gate)
             elif self._pushed.get(m.track, m.frame) > m.frame:
                 # a blink with nothing before it to hold (the track begins or comes back in it), told from narrowed
                 # eyes by the frames after it: AU6 unknown, not the lids' narrowing read as a cheek raise
@@ -524,26 +638,7 @@ class AUEstimator:
             on = t.presence[a]
             t.presence[a] = int(np.isfinite(v) and (v >= PRESENCE_ON or (on and v >= PRESENCE_OFF)))
             presence[a] = t.presence[a]
-        lag = self.micro.k
-        base = m.frame - lag if p.micro.base is None else p.micro.base  # the baseline frame (k frames back)
-        t.blinks[m.frame] = m.shut
-        t.hidden[m.frame] = _hidden_regions(covered)
-        keep = m.frame - lag
-        if p.time is not None:
-            t.times[m.frame] = p.time
-            # a later frame's baseline is never before this one's, the last frame lag_s or more before it (none yet:
-            # every frame kept may be one)
-            keep = max((f for f, ft in t.times.items() if ft <= p.time - self.micro.lag_s), default=min(t.times))
-        for d in (t.blinks, t.hidden, t.times):
-            for old in [f for f in d if f < keep or f > m.frame]:
-                del d[old]
-        micro = mask_blink(p.micro, m.shut or t.blinks.get(base, False))
         conf = 1.0 - sum(REGION_WEIGHT[r] * min(1.0, covered.get(r, 0.0)) for r in REGION_WEIGHT)
-        # A hand moving over the face, or leaving it (the baseline frame covered), is not facial motion.
-        hidden = t.hidden[m.frame] | t.hidden.get(base, frozenset())
-        if hidden or (covered and any(covered.get(r, 0.0) > 0 for r in REGION_WEIGHT)):
-            regions = {r: nan if r in hidden else v for r, v in micro.regions.items()}
-            micro = MicroMotion(regions, nan, micro.blink, micro.head_turn, {a: nan for a in micro.aus})
         shares = {r: v for r, v in covered.items() if r in REGION_WEIGHT}  # the sides (SIDE_NEEDS) served above
         return AUActivation(intensity, presence, micro, sides, p.pose, scores, max(0.0, conf), shares, p.track_id,
                             p.frame_index, blink, m.blink)

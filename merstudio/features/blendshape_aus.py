@@ -103,6 +103,11 @@ class AUReading:
     # A caller with a time series filters the geometry over time (blinks) and recombines: combine_au6.
     au6_shape: tuple[float, float] = (0.0, 0.0)
     au6_eye: tuple[float, float] = (0.0, 0.0)
+    # au6_eye's two factors: the eyes' narrowing (0..5, ungated) and the lip-corner gate (0..1). A time series
+    # filters the narrowing and gates the result with each frame's own AU12 (AUEstimator), so that the filter
+    # never carries a cheek raise past the smile.
+    au6_narrow: tuple[float, float] = (0.0, 0.0)
+    au6_gate: tuple[float, float] = (0.0, 0.0)
 
 
 def combine_au6(reading: AUReading, eye: tuple[float, float]) -> None:
@@ -121,7 +126,7 @@ def aus_from_blendshapes(scores: np.ndarray, mesh: np.ndarray,
     s = np.asarray(scores, dtype=np.float64)
     out: dict[int, float] = {}
     sides: dict[tuple[int, str], float] = {}
-    au6_shape = au6_eye = (0.0, 0.0)
+    au6_shape = au6_eye = au6_narrow = au6_gate_lr = (0.0, 0.0)
     smile = calibrate(s[[INDEX["mouthSmileLeft"], INDEX["mouthSmileRight"]]], AU_MAP[12].floor, AU_MAP[12].full)
     for au, m in AU_MAP.items():
         if m.single is not None:
@@ -132,19 +137,32 @@ def aus_from_blendshapes(scores: np.ndarray, mesh: np.ndarray,
                 raw = raw - AU10_SMILE_SHARE * s[[INDEX["mouthSmileLeft"], INDEX["mouthSmileRight"]]]
             lr = calibrate(raw, m.floor, m.full)
             if au == 6:
-                geo = _au6_geometry(mesh, smile, aperture_neutral)
+                narrow, gate = au6_narrowing(mesh, aperture_neutral), au6_gate(smile)
+                geo = narrow * gate
                 au6_shape, au6_eye = (float(lr[0]), float(lr[1])), (float(geo[0]), float(geo[1]))
+                au6_narrow, au6_gate_lr = (float(narrow[0]), float(narrow[1])), (float(gate[0]), float(gate[1]))
                 lr = np.maximum(lr, geo)
             sides[(au, "L")], sides[(au, "R")] = float(lr[0]), float(lr[1])
             out[au] = float(lr.mean())
     out[25] = float(calibrate(lips_gap(mesh), LIPS_PART_FLOOR, LIPS_PART_FULL))
     blink = float(max(s[INDEX["eyeBlinkLeft"]], s[INDEX["eyeBlinkRight"]]))
-    return AUReading({a: out[a] for a in AUS}, sides, blink, au6_shape, au6_eye)
+    return AUReading({a: out[a] for a in AUS}, sides, blink, au6_shape, au6_eye, au6_narrow, au6_gate_lr)
+
+
+def au6_narrowing(mesh: np.ndarray, neutral: tuple[float, float] | None) -> np.ndarray:
+    """Per side (L, R): the eye's narrowing from the relaxed aperture on AU6's 0-5 scale, whatever the lip corners
+    do (au6_gate says whether it counts)."""
+    neutral_r, neutral_l = neutral if neutral is not None else (EYE_APERTURE_NEUTRAL, EYE_APERTURE_NEUTRAL)
+    narrow = np.array([neutral_l - eye_aperture(mesh, L_EYE), neutral_r - eye_aperture(mesh, R_EYE)])
+    return MAX_INTENSITY * np.clip(narrow / AU6_NARROWING_FULL, 0.0, 1.0)
+
+
+def au6_gate(smile_lr: np.ndarray) -> np.ndarray:
+    """Per side: how much of the eye narrowing counts as a cheek raise, from that side's AU12 (0 below 0.5, the
+    trace band; all of it from 2, marked)."""
+    return np.clip((np.asarray(smile_lr, dtype=np.float64) - 0.5) / 1.5, 0.0, 1.0)
 
 
 def _au6_geometry(mesh: np.ndarray, smile_lr: np.ndarray, neutral: tuple[float, float] | None) -> np.ndarray:
     """Per side (L, R): eye narrowing from the relaxed aperture, gated by that side's lip-corner raise."""
-    neutral_r, neutral_l = neutral if neutral is not None else (EYE_APERTURE_NEUTRAL, EYE_APERTURE_NEUTRAL)
-    narrow = np.array([neutral_l - eye_aperture(mesh, L_EYE), neutral_r - eye_aperture(mesh, R_EYE)])
-    gate = np.clip((smile_lr - 0.5) / 1.5, 0.0, 1.0)  # AU12 from 0.5 (trace) to 2 (marked)
-    return MAX_INTENSITY * np.clip(narrow / AU6_NARROWING_FULL, 0.0, 1.0) * gate
+    return au6_narrowing(mesh, neutral) * au6_gate(smile_lr)

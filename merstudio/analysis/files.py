@@ -123,6 +123,12 @@ NOTHING_KEPT = ("no rows were kept (the table could not be written), so no spots
                 "frames whose rows the table keeps; run the analysis again with room on the disk")
 FLUSH_SECONDS = 0.5  # rows reach the partial CSV at least this often (whole rows, one write each time)
 SEGMENTS_DIR = ".segments"  # <out>/.segments/<name>/: rows of a split video's segments until they are merged
+# The meta's key (and an app run's settings' key, gui.workers) for the span in seconds the run's model compared each
+# frame with: its checkpoint's input span_s (merstudio.model.inputs.InputSettings). A frame whose face has no frame
+# about that far back was not asked (merstudio.model.inference's FramePrediction.no_onset), which the table does not
+# say: the app's readout derives it with this span (gui.timeline.no_onset). Absent: no model, or a result made before
+# 2026-12-08 (read as the default, InputSettings.span_s)
+MODEL_SPAN = "model_span_s"
 
 
 @dataclass
@@ -225,6 +231,7 @@ class AnalysisOutput:
     input_hash: str = ""  # content_hash of the input (recorded in the meta: a batch adopts a result of the same input)
     cpu_seconds: float | None = None  # a split run: the segments' own seconds (summed over workers; `seconds`: wall)
     checkpoint_sha256: str = ""  # the learned model's file as loaded (recorded: a rerun sees a retrained model)
+    model_span_s: float | None = None  # the span its model compared frames with (MODEL_SPAN; None: not known here)
 
     @property
     def csv(self) -> Path:
@@ -838,6 +845,53 @@ def input_digest(path: Path | str, known: str | None = None) -> str:
         return ""
 
 
+def checkpoint_span_s(meta: dict[str, Any] | None) -> float | None:
+    """The span (s) a checkpoint's model compares each frame with, from its metadata (`merstudio.model.checkpoint`'s
+    "input" block, read as merstudio.model.inference.settings_from reads it: the default InputSettings.span_s for a
+    checkpoint that records none); None for no metadata or an input block that does not read."""
+    from merstudio.model.inputs import InputSettings
+
+    if not isinstance(meta, dict):
+        return None
+    inp = meta.get("input")
+    if not (isinstance(inp, dict) and "modality" in inp):
+        return float(InputSettings.span_s)
+    try:
+        return float(InputSettings.from_dict(inp).span_s)
+    except (InputError, TypeError, ValueError):
+        return None
+
+
+def recorded_span_s(record: Any) -> float:
+    """The span (s) a result's meta, or an app run's settings (the same key), records for its model (MODEL_SPAN); the
+    default InputSettings.span_s where it records none (no model, made before 2026-12-08) or not a positive number."""
+    from merstudio.model.inputs import InputSettings
+
+    span = record.get(MODEL_SPAN) if isinstance(record, dict) else None
+    if isinstance(span, (int, float)) and not isinstance(span, bool) and math.isfinite(span) and span > 0:
+        return float(span)
+    return float(InputSettings.span_s)
+
+
+def _run_span(analysis: Analysis) -> float | None:
+    """The span (s) of the model an analysis asks (its predictor's, from the checkpoint it loaded); None without."""
+    predictor = analysis._predictor
+    return None if predictor is None else float(predictor.span_s)
+
+
+def _checkpoint_span(path: str | Path, sha256: str) -> float | None:
+    """The span of the checkpoint at `path`, while it is still the file a run loaded (`sha256`, its digest then); None
+    where that is not known (a file rewritten since, or by the segments of a split run: "mixed")."""
+    from merstudio.model.checkpoint_meta import peek_checkpoint_meta
+
+    try:
+        if not sha256 or file_digest(Path(path)) != sha256:
+            return None
+    except OSError:
+        return None
+    return checkpoint_span_s(peek_checkpoint_meta(path))
+
+
 def _analyze_claimed(input_path: Path, paths: OutputPaths, settings: AnalysisSettings,
                      progress: ProgressFn | None, cancel: CancelFn | None, fps: float | None,
                      notice: Callable[[str], None] | None, source_url: str | None = None,
@@ -859,7 +913,8 @@ def _analyze_claimed(input_path: Path, paths: OutputPaths, settings: AnalysisSet
                                   portraits=dict(analysis.portraits), turned=analysis.turned or 0,
                                   face_frames=analysis.face_frames(),
                                   model_frames=tuple(analysis.model_frames) if settings.checkpoint else None,
-                                  input_hash=digest, checkpoint_sha256=analysis.checkpoint_sha256)
+                                  input_hash=digest, checkpoint_sha256=analysis.checkpoint_sha256,
+                                  model_span_s=_run_span(analysis))
 
         def finish(complete: bool, rows: int) -> AnalysisOutput:
             return finish_result(result(complete, rows), analysis.spots(), settings, source.is_vfr,
@@ -1115,7 +1170,8 @@ def stored_result(out_dir: Path, name: str, metas: MetaFiles | None = None) -> A
             rows=int(meta.get("rows") or 0), device=str(meta.get("device") or "cpu"),
             frames_claimed=meta.get("frames_claimed"), warnings=list(meta.get("warnings") or []),
             run_id=str(meta.get("run_id") or ""), input_hash=str(meta.get("input_hash") or ""),
-            checkpoint_sha256=str(meta.get("checkpoint_sha256") or ""), **_faces_of(meta))
+            checkpoint_sha256=str(meta.get("checkpoint_sha256") or ""),
+            model_span_s=recorded_span_s(meta) if MODEL_SPAN in meta else None, **_faces_of(meta))
     except (OSError, KeyError, TypeError, ValueError) as exc:
         raise OutputError(f"{meta_path}: cannot read the result ({getattr(exc, 'strerror', None) or exc})") from None
 
@@ -1464,6 +1520,12 @@ def _meta_dict(result: AnalysisOutput, settings: AnalysisSettings, vfr: bool, cs
     }
     if result.checkpoint_sha256:
         meta["checkpoint_sha256"] = result.checkpoint_sha256
+    if settings.checkpoint:  # the span its model compared frames with: the app's readout of frames it did not ask
+        # (a split run's segments do not say it: read from the file while it is the one they loaded)
+        span = result.model_span_s if result.model_span_s is not None else _checkpoint_span(
+            settings.checkpoint, result.checkpoint_sha256)
+        if span is not None:
+            meta[MODEL_SPAN] = span
     if status != "running":  # when it stopped (complete or partial), and what made the numbers: dating a result,
         # telling an environment's change from merstudio's (the tables stay byte-identical from run to run)
         meta["finished_at"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")

@@ -178,9 +178,30 @@ class AnalysisControl(QObject):
 
     def _set_buffer(self, buf: CurveBuffer | None, video_id: int | None, thens: list[Callable[[], None]]) -> None:
         self.buffer, self._buffer_video = buf, video_id
+        self._show_span(video_id)
         self.bufferChanged.emit()
         for f in thens:
             f()
+
+    def _show_span(self, video_id: int | None = None, checkpoint: Any = None) -> None:
+        """Tell the timeline the span the model of the curves shown compared each frame with (its readout names the
+        frames the model had no frame of the face that far back for): the one `video_id`'s active run records
+        (gui.workers; the default for a run without a model or stored before 2026-12-08), or a run about to start
+        with `checkpoint`'s (None: no model, the default)."""
+        from merstudio.analysis.files import checkpoint_span_s, recorded_span_s
+
+        span: float | None = None
+        if checkpoint is not None:
+            from merstudio.model.checkpoint_meta import peek_checkpoint_meta
+
+            span = checkpoint_span_s(peek_checkpoint_meta(checkpoint))  # no torch: the GUI thread
+        elif video_id is not None and self.win.project is not None and not self.win.session.compacting:
+            # (while the project compacts the read would wait on its lock, the window frozen: the span stays)
+            run = self.win.project.analysis(video_id)
+            span = recorded_span_s(run.settings if run is not None else None)
+        elif video_id is not None:
+            return
+        self.win.timeline.set_model_span(span)
 
     def load_overlays(self) -> None:
         proj, video = self.win.project, self.win.video
@@ -571,6 +592,7 @@ class AnalysisControl(QObject):
         self._load_serial += 1  # a load still on its way would replace the run's curves: dropped
         self._pending_rows, self._thens, self._drops, self._loading = None, [], [], None
         self.buffer, self._buffer_video = CurveBuffer(win.frame_count), video.id  # the previous run's curves go
+        self._show_span(checkpoint=getattr(settings, "checkpoint", None))  # the run's model's, as it records it
         self.bufferChanged.emit()
         return settings, note, kept
 

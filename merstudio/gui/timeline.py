@@ -78,9 +78,10 @@ MOTION_COLOURS = dict(zip(MOTION_REGIONS, ("#004060", "#9467bd", "#f03800", "#8c
 # 1-pixel pens: Qt's raster engine draws them on a fast path; 1.5-pixel ones cost 3x the render time of a pan
 # (23 curves over 3000 frames: 15 renders/s against 48, merstudio.gui.bench)
 CURVE_WIDTH = 1.0
-# The model compares a frame with its face a span before it (the checkpoint's span_s: the analysis shown does not say
-# which, so the default's), its onset at most SPAN_SLACK_S further back: merstudio.model.inference's, not imported
-# here (torch); tests/gui/test_class_lane_tooltip_h323.py holds them equal
+# The model compares a frame with its face a span before it (the checkpoint's span_s: recorded with the run since
+# 2026-12-08, Timeline.set_model_span; this default for a run that records none), its onset at most SPAN_SLACK_S
+# further back: merstudio.model.inference's, not imported here (torch); tests/gui/test_class_lane_tooltip_h323.py
+# holds them equal
 MODEL_SPAN_S = InputSettings.span_s
 SPAN_SLACK_S = 0.05
 OVERLAY_WIDTH = 2.0  # an overlay's curves (another tool's table, the previous model): wider than ours
@@ -205,18 +206,19 @@ def _shared_start(name: str, other: str) -> int:
     return cut if cut >= 3 else 0
 
 
-def no_onset(seen: np.ndarray, f: int, timebase: Timebase) -> bool:
+def no_onset(seen: np.ndarray, f: int, timebase: Timebase, span_s: float = MODEL_SPAN_S) -> bool:
     """Whether the model had no frame of a face about a span before frame `f` to compare it with, so was not asked
     about it (merstudio.model.inference's FramePrediction.no_onset, which the per-frame table does not carry): the
     face (`seen`: one of its columns, finite on the frames it is in) is in none of the frames from a span back to
-    SPAN_SLACK_S (at least a frame) before that: its first span in view, or a span after it came back from a gap."""
+    SPAN_SLACK_S (at least a frame) before that: its first span in view, or a span after it came back from a gap.
+    `span_s`: the model's span (its checkpoint's input span_s, which the run records)."""
     slack_s = max(SPAN_SLACK_S, 1.0 / timebase.fps)
     if timebase.variable:  # by the frames' own times, as the analysis pushed them
-        back = timebase.time_of(f) - MODEL_SPAN_S
+        back = timebase.time_of(f) - span_s
         hi = timebase.frame_at(back)
         lo = timebase.frame_at(back - slack_s - 2e-6) + 1
     else:
-        hi = f - max(1, round(MODEL_SPAN_S * timebase.fps))
+        hi = f - max(1, round(span_s * timebase.fps))
         lo = hi - int(slack_s * timebase.fps + 1e-9)
     return hi < 0 or not bool(np.isfinite(seen[max(lo, 0):hi + 1]).any())
 
@@ -376,6 +378,9 @@ class Timeline(pg.GraphicsLayoutWidget):
         # "frame 40 (1.333 s)" stayed after it closed)
         self.has_video = True
         self.buffer: CurveBuffer | None = None
+        # the span (s) the model of the analysis shown compared each frame with (set_model_span): which frames the
+        # readout says had no frame that far back
+        self.model_span_s = MODEL_SPAN_S
         # the stored analysis is on its way (set_loading): with no buffer yet the lanes say "loading", not NO_ANALYSIS
         self.loading = False
         # a long buffer's class curves blanked for it (set_buffer) and not drawn again yet: the class lane says
@@ -1078,6 +1083,15 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.au_plot.setXRange(*frame_cell(0, self.frame_count - 1), padding=0)
         self._update_readout()  # the previous video's values go (the window sets the play head after)
 
+    def set_model_span(self, span_s: float | None) -> None:
+        """The span (s) the model of the analysis shown compared each frame with (its checkpoint's input span_s, which
+        the run records: analysis.files.MODEL_SPAN), for the readout of the frames it did not ask because the face has
+        no frame that far back (no_onset); None: the default, MODEL_SPAN_S."""
+        span = MODEL_SPAN_S if span_s is None else float(span_s)
+        if span != self.model_span_s:
+            self.model_span_s = span
+            self._update_readout()
+
     def set_buffer(self, buffer: CurveBuffer | None, face: int | None = None) -> None:
         """Draw this buffer (None: no results) for this face (None: its main face). Curves of columns it does not
         have go; the others are kept and given the new data (creating a curve costs more than redrawing it)."""
@@ -1661,9 +1675,10 @@ class Timeline(pg.GraphicsLayoutWidget):
         face_here = seen is not None and 0 <= f < len(seen) and np.isfinite(seen[f])
         asked = not (ps and face_here and not any(math.isfinite(v) for c, v in vals.items() if c.startswith("p_")))
         if not asked:
-            ps = ([f"<i>not asked: the face has no frame {MODEL_SPAN_S:g} s back to compare it with (its first "
-                   f"{MODEL_SPAN_S:g} s in view, or back from a gap)</i>"]
-                  if seen is not None and no_onset(seen, f, self.timebase) else
+            span = self.model_span_s
+            ps = ([f"<i>not asked: the face has no frame {span:g} s back to compare it with (its first "
+                   f"{span:g} s in view, or back from a gap)</i>"]
+                  if seen is not None and no_onset(seen, f, self.timebase, span) else
                   ["<i>not asked: too little motion (the model's motion gate; in a blink or under a hand, of the "
                    "rest of the face), a turning head, or the face going back to rest (its release gate)</i>"])
         parts = [head]

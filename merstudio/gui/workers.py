@@ -345,15 +345,22 @@ class AnalysisWorker(QThread):
             model = str(getattr(settings, "checkpoint", "") or "")
             run_settings = {**_settings_dict(settings), "revision": ANALYSIS_REVISION}
             if model:  # which model: a path names a file only until it is replaced (`project show` says these)
+                from merstudio.analysis.files import MODEL_SPAN, checkpoint_span_s
                 from merstudio.model.checkpoint_meta import checkpoint_identity, peek_checkpoint_meta
 
                 run_settings[MODEL_IDENTITY] = checkpoint_identity(
                     model, str(getattr(analysis, "checkpoint_sha256", "") or ""))  # the digest of the file loaded
                 # its classes (run_classes): a p_<class> column's name may not spell its class, the file may move
+                peeked = peek_checkpoint_meta(model)  # None: not plainly a checkpoint (the run says why)
                 names = list(getattr(analysis, "class_names", None) or ()) \
-                    or list((peek_checkpoint_meta(model) or {}).get("class_names") or ())
+                    or list((peeked or {}).get("class_names") or ())
                 if names:
                     run_settings[MODEL_CLASSES] = [str(n) for n in names]
+                # the span it compares each frame with: the readout's "no frame 0.2 s back" (gui.timeline.no_onset)
+                # is a model trained with another span's
+                span = checkpoint_span_s(peeked)
+                if span is not None:
+                    run_settings[MODEL_SPAN] = span
             aid = self.project.begin_analysis(self.video_id, run_settings, device=device, model=model)
             # before its first row: from here on the window shows this run's faces, and an event coded or given a
             # face is numbered as this run numbers them (the run's end moves only those numbered before)

@@ -5,6 +5,7 @@ given) without any dialog. Bad input raises MerstudioError; ``CommandContext.exe
 from __future__ import annotations
 
 import logging
+import math
 import re
 import warnings
 from collections.abc import Callable
@@ -720,6 +721,25 @@ def _named_event(ctx: CommandContext, params: Params) -> Event | None:
     return ctx.win.project.event(params["event_id"])
 
 
+def _same_value(a: object, b: object) -> bool:
+    """Whether a field reads the same (NaN as NaN: a stored model probability the dialog does not edit)."""
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return a == b
+
+
+def _replacing_proposal(ctx: CommandContext, shown: Event | None) -> Event | None:
+    """The open proposal that took the place of `shown`, an open proposal a re-run replaced while the dialog was open
+    on it: the one open proposal of its video at the same frames (None: none, or not one alone)."""
+    from merstudio.project.event_store import is_model_proposal
+
+    if shown is None or not is_model_proposal(shown) or ctx.win.project is None:
+        return None
+    same = [e for e in ctx.win.project.proposals(shown.video_id)
+            if (e.onset, e.apex, e.offset) == (shown.onset, shown.apex, shown.offset)]
+    return same[0] if len(same) == 1 else None
+
+
 class EditEvent(AppCommand):
     """params: event_id plus the fields to change; without fields, the event dialog asks."""
 
@@ -748,13 +768,19 @@ class EditEvent(AppCommand):
         dlg = EventDialog(ev, win.frame_count, emotions=win.analysis.emotion_names(), parent=win)
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return False
-        params["changes"] = {k: v for k, v in dlg.result_event().to_dict().items() if k != "id"}
+        # Only what the coder changed: the dialog is modal, not the project: a re-run ending while it was open may
+        # have moved the event to its person's new face id, or replaced the open proposal it showed (a121). Writing
+        # back every field shown put the event on the other person.
+        shown = ev.to_dict()
+        params["changes"] = {k: v for k, v in dlg.result_event().to_dict().items()
+                             if k != "id" and not _same_value(v, shown.get(k))}
+        params["shown"] = ev
         return True
 
     @staticmethod
     def do(ctx: CommandContext, params: Params) -> None:
         win = ctx.win
-        before = _named_event(ctx, params)
+        before = _named_event(ctx, params) or _replacing_proposal(ctx, params.get("shown"))
         if before is None:
             raise InputError(f"event {params['event_id']}: no longer exists")
         after = replace(before, **params["changes"])

@@ -58,7 +58,13 @@ if TYPE_CHECKING:
 # the project store (below interchange) uses too
 
 MAX_MS_FPS = 1000.0  # above this two frame boundaries can share a millisecond
-FPS_TOLERANCE = 0.001  # relative difference at which two frame rates count as different
+FPS_TOLERANCE = 0.001  # relative difference at which a rate estimated from a file's ms timestamps differs
+# Relative difference at which two declared frame rates count as different (fps_differs). The pairs coders meet are
+# a broadcast rate and its NTSC neighbour (30 and 29.97, 24 and 23.976, 60 and 59.94: 1e-3 apart, an event an hour in
+# read 108 frames off), while the same rate written two ways differs by its rounding (29.97 for 30000/1001: 1e-6; six
+# significant digits: at most 5e-6). It was 0.001 until 2026-12-08: 30 against 29.97003 (0.0999 %) passed as the same
+# rate, moving an event at 11 minutes by 20 frames without a word (a120).
+FPS_SAME = 1e-4
 MAX_FIELD_CHARS = 10_000  # longest text field of an event (emotion, AUs, coder, note...) an import accepts
 CSV_FIELD_LIMIT = 131_072  # the csv module's default field limit (process-wide: left as it is); longer: refused
 QUOTE_CHARS = 80  # input quoted in a message is cut to this many characters
@@ -223,7 +229,8 @@ def given_fps(fps: Any, where: str) -> float | None:
 
 
 def fps_differs(a: float, b: float) -> bool:
-    return abs(a - b) > FPS_TOLERANCE * max(a, b)
+    """Whether two declared frame rates are different rates, not one rate written two ways (FPS_SAME)."""
+    return abs(a - b) > FPS_SAME * max(a, b)
 
 
 def fps_mismatch(where: str, file_fps: float, video_fps: float) -> FrameRateMismatch:
@@ -234,8 +241,9 @@ def fps_mismatch(where: str, file_fps: float, video_fps: float) -> FrameRateMism
             "export the file again from its project, or fps_override=True / --force-fps places each event by its "
             "times", file_fps,
             video_fps)
-    return FrameRateMismatch(f"{where}: frame rate {file_fps:g} fps in the file differs from the video's "
-                             f"{video_fps:g} fps (times would land on the wrong frames); fps_override=True / "
+    # seven digits: 29.97003 (30000/1001) is not the 29.97 a file may declare
+    return FrameRateMismatch(f"{where}: frame rate {file_fps:.7g} fps in the file differs from the video's "
+                             f"{video_fps:.7g} fps (times would land on the wrong frames); fps_override=True / "
                              "--force-fps converts the file's times at the video's rate", file_fps, video_fps)
 
 

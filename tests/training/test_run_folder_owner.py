@@ -48,7 +48,8 @@ def test_a_train_run_is_refused_by_tune_ablate_and_evaluate(tmp_path, flow_table
 
 @pytest.mark.parametrize(("files", "owner", "said"), [
     ({"tune.json": {}, "chosen.json": {}, "data.md": "x"}, "tune", "a `merstudio tune` search"),
-    ({"ablation.md": "x", "ablation.csv": "variant,seed\n", "full/run.json": {"protocol": "loso"}}, "ablate",
+    ({"ablation.md": "# Ablation (loso)\n", "ablation.csv": "variant,switched_off,seed\n",
+      "full/run.json": {"protocol": "loso"}}, "ablate",
      "a `merstudio ablate` table"),
     # an ablation stopped before its table: its variants' runs say whose folder it is
     ({"full/run.json": {"protocol": "loso"}, "no-fam/run.json": {"protocol": "loso"}}, "ablate",

@@ -85,7 +85,7 @@ def test_tune_writes_the_input_into_chosen_json_and_train_config_trains_on_it(tm
 @pytest.mark.parametrize(("files", "said"), [
     ({"run.json": {"protocol": "loso"}, "metrics.json": {}}, "holds a `merstudio train` run (loso)"),
     ({"tune.json": {}, "chosen.json": {}}, "holds a `merstudio tune` search"),
-    ({"ablation.md": "x"}, "holds a `merstudio ablate` table"),
+    ({"ablation.md": "# Ablation (loso)\n"}, "holds a `merstudio ablate` table"),  # as run_ablation begins it
 ])
 def test_evaluate_refuses_another_commands_run_folder_even_with_overwrite(tmp_path, capsys, files, said):
     from merstudio.resources import starter_checkpoint

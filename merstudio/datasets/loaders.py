@@ -912,6 +912,61 @@ def _table_objective(label: str) -> str | None:
     return m.group(1) if m and read_objective_class(m.group(1)) else None
 
 
+class _TableSubjects:
+    """A sample table's subject cells as the people they name, for LOSO and every subject-wise split: one person
+    written two ways (`7` and `007`, `sub07`, `s7`: the spellings the sheet loaders read as one number, datasets.md)
+    is one subject, under the spelling seen first. Taken as written until 2026-12-08, a person spelt two ways was
+    trained and tested on in one fold (a119: UF1 .856 against .794). When in doubt the rule joins, never splits: a
+    subject split in two leaks one person into both sides of a fold, one joined only makes a fold larger. So the same
+    cell in two named datasets (CASME II's `1` and SMIC's `1`) stays one subject, said in the notes with how to tell
+    them apart. `see` every row first, then call per row."""
+
+    def __init__(self, ctx: _Ctx, path: Path) -> None:
+        self.ctx, self.path = ctx, path
+        self.first: dict[object, str] = {}  # the number (or the cell) -> the spelling seen first
+        self.spellings: dict[object, set[str]] = {}
+        self.datasets: dict[object, set[str]] = {}  # -> the named datasets it is in
+        self._said = False
+
+    @staticmethod
+    def _key(cell: str) -> object:
+        try:
+            return subject_number(cell)
+        except InputError:
+            return cell
+
+    def see(self, dataset: str, cell: str) -> None:
+        """A row's subject cell and its dataset cell ("" where blank)."""
+        if not cell:
+            return
+        key = self._key(cell)
+        self.first.setdefault(key, cell)
+        self.spellings.setdefault(key, set()).add(cell)
+        if dataset:
+            self.datasets.setdefault(key, set()).add(dataset)
+
+    def __call__(self, cell: str) -> str:
+        if not cell:
+            return cell
+        self._say()
+        return self.first.get(self._key(cell), cell)
+
+    def _say(self) -> None:
+        if self._said:
+            return
+        self._said = True
+        merged = [sorted(v, key=lambda t: (len(t), t)) for v in self.spellings.values() if len(v) > 1]
+        if merged:
+            shown = "; ".join(" = ".join(v) for v in merged[:3]) + ("; ..." if len(merged) > 3 else "")
+            self.ctx.notes.append(f"{self.path}: {len(merged)} subject(s) written two or more ways read as one "
+                                  f"person each ({shown})")
+        shared = [self.first[k] for k, v in self.datasets.items() if len(v) > 1]
+        if shared:
+            self.ctx.notes.append(f"{self.path}: subject(s) {', '.join(shared[:5])}{', ...' if len(shared) > 5 else ''}"
+                                  " appear in more than one dataset: each is one subject (its samples in one fold); "
+                                  "if they are different people, write them apart (casme2_sub01, smic_s01)")
+
+
 def _load_table(ctx: _Ctx, root: Path) -> None:
     path = root
     if root.is_dir():
@@ -920,10 +975,13 @@ def _load_table(ctx: _Ctx, root: Path) -> None:
     if not path.is_file():
         raise InputError(f"{path}: sample table not found")
     base = path.parent
+    subject_of = _TableSubjects(ctx, path)
     # unguard: File > Export > Labelled set writes it, spreadsheet-safe where asked
+    for _rowno, get in read_table_rows(path, "sample table", TABLE_REQUIRED, TABLE_OPTIONAL, unguard=True):
+        subject_of.see(get.get("dataset") or "", get["subject"])
     for rowno, get in read_table_rows(path, "sample table", TABLE_REQUIRED, TABLE_OPTIONAL, unguard=True):
         dataset = get.get("dataset") or "table"
-        subject, name, rel = get["subject"], get["sample"], get["path"]
+        subject, name, rel = subject_of(get["subject"]), get["sample"], get["path"]
         if not subject or not name or not rel:
             ctx.problem(path, rowno, "subject, sample and path must not be empty")
             continue

@@ -1068,7 +1068,8 @@ def _print_summary(r: AnalysisOutput, plot: bool = False, url: str | None = None
         # no_onset: with --no-model-gate too (the model compares a frame with the face a span before it), so the
         # motion gate is named only for the frames none of the other reasons account for
         gated = given - judged - released - blinks - covered - turned - no_onset
-        reasons = [f"{no_onset} had no frame a span back to compare with, 0.2 s by default: a face's first span, "
+        span = f"{r.model_span_s:g} s" if r.model_span_s is not None else "0.2 s by default"  # the model's own
+        reasons = [f"{no_onset} had no frame a span back to compare with ({span}): a face's first span, "
                    "or back from a gap"] if no_onset else []
         reasons += [f"{turned} were over a turning head"] if turned else []
         reasons += [f"{released} went back to rest after a movement, its release gate"] if released else []

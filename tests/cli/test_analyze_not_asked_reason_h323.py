@@ -49,3 +49,15 @@ def test_nothing_but_the_motion_gate_says_they_moved_too_little(tmp_path, capsys
                        model_frames=(30, 40, 0, 0, 0, 0, 0))
     _print_summary(r)
     assert "(they moved too little for it to be asked, its motion gate" in _model_line(capsys.readouterr().out)
+
+
+def test_the_summary_names_the_span_of_the_run_s_model(tmp_path, capsys) -> None:
+    """A model trained with a 0.4 s span: the line names 0.4 s, not the default 0.2 s (h330 recorded the span)."""
+    r = AnalysisOutput(tmp_path / "x.mp4", output_paths(tmp_path, "x"), 40, 40, 30.0, True, 1.0, [0], [], [],
+                       model_frames=(28, 40, 0, 0, 0, 0, 12), model_span_s=0.4)
+    _print_summary(r)
+    line = _model_line(capsys.readouterr().out)
+    assert "12 had no frame a span back to compare with (0.4 s)" in line, line
+    r.model_span_s = None  # a result that records none: the default, said as such
+    _print_summary(r)
+    assert "(0.2 s by default)" in _model_line(capsys.readouterr().out)

@@ -30,6 +30,7 @@ from merstudio.gui.undo import (
 )
 from merstudio.pathnames import name_key
 from merstudio.project import Event, Project
+from merstudio.project.apex import apex_imputed, with_span
 from merstudio.project.behaviours import BehaviourEvent
 from merstudio.project.faces import same_person_items
 
@@ -286,8 +287,10 @@ class Coding(QObject):
         else:
             onset = min(max(onset, 0), last)
             offset = min(max(offset, onset), last)
-            apex = min(max(before.apex, onset), offset)
-            if apex != before.apex:
+            # an imputed apex (an import's middle frame) is imputed again for the new span, as imports do: left
+            # where it was, it no longer looked imputed and the agreement report counted it as coded
+            apex = with_span(before, onset, offset).apex
+            if apex != before.apex and not apex_imputed(before):
                 pushed = "onset" if apex == onset and before.apex < onset else "offset"
         if (onset, apex, offset) == (before.onset, before.apex, before.offset):
             self.reload()  # nothing changes (a drag against the video's end): the region goes back where it was

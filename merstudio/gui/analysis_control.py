@@ -795,6 +795,7 @@ class AnalysisControl(QObject):
             if video is not None and video.id == vid:
                 self.load()
                 self.win.coding.reload()
+                self.win.behaviours.reload()  # the faces of the run now active: behaviour events follow them
                 self.win.video_view.set_turn(self.view_turn())  # the run now active may have turned otherwise
                 self.win.transport.request_current()  # the face overlay of the run now active
 

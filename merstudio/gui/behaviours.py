@@ -362,7 +362,8 @@ class Behaviours:
         win = self.win
         view = getattr(win, "coders_view", None)
         shown = (view.blind, tuple(sorted(view.hidden))) if view is not None else None
-        key = (id(win.project), win.video.id if win.video is not None else None, shown, win.coder)
+        # the rate too: a folder's rate changed reopens the same video, and the table's times are read at it
+        key = (id(win.project), win.video.id if win.video is not None else None, shown, win.coder, win.fps)
         if key != self._key:
             self._key = key
             self.reload()
@@ -385,6 +386,14 @@ class Behaviours:
 
     def find(self, event_id: int | None) -> BehaviourEvent | None:
         return next((e for e in self.events if e.id is not None and e.id == event_id), None)
+
+    def stored(self, event_id: int | None) -> BehaviourEvent | None:
+        """The behaviour event as the project holds it now (a face split, a re-run or an undo may have moved it since
+        it was shown): steps are built from this, never from the copy shown. None: not shown, or gone."""
+        proj, video = self.win.project, self.win.video
+        if proj is None or video is None or self.find(event_id) is None:
+            return None
+        return next((e for e in proj.behaviour_events(video.id) if e.id == event_id), None)
 
     def name_of(self, ev: BehaviourEvent) -> str:
         return next((b.name for b in self.list if b.id == ev.behaviour_id), "behaviour")
@@ -542,22 +551,25 @@ class Behaviours:
             self._push(cmd)
             win.statusBar().showMessage(f"{b.name} at frame {f}", 3000)
             return cmd.after
-        open_ = [e for e in proj.behaviour_events(video.id, behaviour_id) if e.open and e.coder == coder]
+        # the open state of this coder on the face shown: another face's is that person's own, left as it is
+        open_ = [e for e in proj.behaviour_events(video.id, behaviour_id)
+                 if e.open and e.coder == coder and (e.face_id or 0) == face]
+        on = f" (face {face})" if face else ""
         if open_:
             cur = open_[-1]
             if f < cur.onset:
-                win.statusBar().showMessage(f"{b.name} started at frame {cur.onset}, after the play head: not "
+                win.statusBar().showMessage(f"{b.name}{on} started at frame {cur.onset}, after the play head: not "
                                             "ended", 4000)
                 return None
             cmd = BehaviourEventCommand(proj, cur, replace(cur, offset=f), self.reload,
                                         f"End {b.name} {cur.onset}-{f}")
             self._push(cmd)
-            win.statusBar().showMessage(f"{b.name}: frames {cur.onset}-{f}", 3000)
+            win.statusBar().showMessage(f"{b.name}{on}: frames {cur.onset}-{f}", 3000)
             return cmd.after
         ev = BehaviourEvent(video.id, behaviour_id, f, None, coder=coder, face_id=face)
         cmd = BehaviourEventCommand(proj, None, ev, self.reload, f"Start {b.name} at {f}")
         self._push(cmd)
-        win.statusBar().showMessage(f"{b.name} started at frame {f}: press {b.key or 'its key'} again to end it",
+        win.statusBar().showMessage(f"{b.name}{on} started at frame {f}: press {b.key or 'its key'} again to end it",
                                     4000)
         return cmd.after
 
@@ -578,7 +590,7 @@ class Behaviours:
 
     def delete_event(self, event_id: int) -> None:
         proj = self.win.require_writable()
-        ev = self.find(event_id)
+        ev = self.stored(event_id)
         if ev is None:
             raise InputError("behaviour event: no longer exists")
         ids = self.table.ids
@@ -593,7 +605,7 @@ class Behaviours:
         stays one frame. Returns the event as saved (None: nothing changed)."""
         win = self.win
         proj = win.require_writable()
-        before = self.find(event_id)
+        before = self.stored(event_id)
         if before is None:
             raise InputError("behaviour event: no longer exists")
         after = replace(before, **changes)

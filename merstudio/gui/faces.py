@@ -152,6 +152,7 @@ def faces_changed(win: MainWindow, video_id: int) -> None:
         return
     win.analysis.load()
     win.coding.reload()
+    win.behaviours.reload()  # a split or merge moves behaviour events to another face too
     win.neutral.update()
     win.transport.request_current()
 

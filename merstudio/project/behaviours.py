@@ -106,6 +106,14 @@ class BehaviourTables(StoreBase):
         b = behaviour.validated()
         self._check_behaviour(b)
         with self._tx() as con:
+            # a point and a state read their offsets otherwise: coded events of one kind under the other would be
+            # cut (10-30 -> 10-10) or exported as open points
+            was = con.execute("SELECT kind FROM behaviours WHERE id = ?", (b.id,)).fetchone()
+            if was is not None and was[0] != b.kind:
+                k = con.execute("SELECT COUNT(*) FROM behaviour_events WHERE behaviour_id = ?", (b.id,)).fetchone()[0]
+                if k:
+                    raise InputError(f"behaviour {b.name}: has {k} coded event(s) as a {was[0]}; it stays a {was[0]} "
+                                     f"(delete them first, or add a new {b.kind} behaviour)")
             n = con.execute("UPDATE behaviours SET name=?, key=?, colour=?, kind=?, position=? WHERE id=?",
                             (b.name, b.key, b.colour, b.kind, b.position, b.id)).rowcount
         if not n:

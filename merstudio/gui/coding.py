@@ -373,7 +373,7 @@ class Coding(QObject):
         re-does numbers the faces, :func:`rerun_faces`); returns the mark."""
         mark = object()
         for i in range(self.undo_stack.count()):
-            if isinstance(c := self.undo_stack.command(i), ProjectCommand):
+            for c in _project_steps(self.undo_stack.command(i)):
                 setattr(c, _MARK, mark)  # a step's state is its attributes: its twin (_moved) keeps it
         return mark
 
@@ -381,8 +381,9 @@ class Coding(QObject):
         """Give the events and behaviour events every step in the history holds the faces ``renumber(step, items)``
         gives them (a re-run set aside: those coded on its faces go to their person's in the run shown again)."""
         for i in range(self.undo_stack.count()):
-            if isinstance(c := self.undo_stack.command(i), ProjectCommand) and not c.isObsolete():
-                _renumber_step(c, renumber)
+            for c in _project_steps(self.undo_stack.command(i)):
+                if not c.isObsolete():
+                    _renumber_step(c, renumber)
 
     def push_background(self, cmd: ProjectCommand,
                         renumber: Callable[[ProjectCommand, list[Any]], list[Any]] | None = None) -> None:
@@ -395,28 +396,38 @@ class Coding(QObject):
         below ``cmd`` (``below``)."""
         stack = self.undo_stack
         index = stack.index()
-        undone = [_moved(c) for c in (stack.command(i) for i in range(index, stack.count()))
-                  if isinstance(c, ProjectCommand) and not c.isObsolete()]
+        # (a macro too: an ELAN import with behaviour tiers is one, its events' step and its behaviour events':
+        # (its text, its steps' twins), pushed again as a macro)
+        undone = [(None if isinstance(c, ProjectCommand) else c.text(), [_moved(s) for s in _project_steps(c)])
+                  for c in (stack.command(i) for i in range(index, stack.count()))
+                  if any(not s.isObsolete() for s in _project_steps(c))]
+        parts = [s for _, steps in undone for s in steps]
         if renumber is not None:
-            for c in undone:
-                _renumber_step(c, renumber)
+            for s in parts:
+                _renumber_step(s, renumber)
         if isinstance(renumber, RerunFaces):  # those done stay below it: redone only with the run it re-did back
-            for step in (stack.command(i) for i in range(index)):
-                if isinstance(step, ProjectCommand) and not step.isObsolete():
-                    _renumber_step(step, renumber.below)
+            for i in range(index):
+                for step in _project_steps(stack.command(i)):
+                    if not step.isObsolete():
+                        _renumber_step(step, renumber.below)
         self.push(cmd)  # QUndoStack deletes the undone steps: their twins go back above it
         if not undone:
             return
         self._pushing = True  # no "Undone: ..." lines: the coder did nothing
         try:
-            for c in undone:
-                c._performed = True  # undone in the project already: the push's redo() must not do it
-                stack.push(c)
-                c._undo = _nothing  # type: ignore[method-assign]  # ... nor setIndex's undo() undo it again
+            for macro, steps in undone:
+                if macro is not None:
+                    stack.beginMacro(macro)
+                for s in steps:
+                    s._performed = True  # undone in the project already: the push's redo() must not do it
+                    stack.push(s)
+                    s._undo = _nothing  # type: ignore[method-assign]  # ... nor setIndex's undo() undo it again
+                if macro is not None:
+                    stack.endMacro()
             stack.setIndex(index + 1)
         finally:
-            for c in undone:
-                vars(c).pop("_undo", None)
+            for s in parts:
+                vars(s).pop("_undo", None)
             self._pushing = False
 
     def _undo_index_changed(self, index: int) -> None:
@@ -436,10 +447,13 @@ class Coding(QObject):
         steps = f" {abs(index - before)} steps, the last" if abs(index - before) > 1 else ""  # a history click
         text = "" if cmd is None else f"{'Undone' if undone else 'Redone'}{steps}: {cmd.text()}"
         # a step of another video (the history is the project's): go to that video, so the change is seen
-        vid = cmd.video_id if isinstance(cmd, ProjectCommand) else None
+        # (a macro, an ELAN import with behaviour tiers: the one video its steps name)
+        parts = _project_steps(cmd)
+        vids = {s.video_id for s in parts if s.video_id is not None}
+        vid = vids.pop() if len(vids) == 1 else None
         win = self.win
         # back to where the change is (an undone reject: the proposal it reopened, not the next one)
-        focus = cmd.focus_id(undone) if isinstance(cmd, ProjectCommand) else None
+        focus = next((f for s in parts if (f := s.focus_id(undone)) is not None), None)
 
         def show_focus() -> None:
             note = ""
@@ -521,6 +535,18 @@ def _moved(cmd: ProjectCommand) -> ProjectCommand:
     QUndoCommand.__init__(twin, text if action == text or not text else f"{text}\n{action}")
     vars(twin).update(vars(cmd))
     return twin
+
+
+def _project_steps(cmd: QUndoCommand | None) -> list[ProjectCommand]:
+    """The project steps an undo step is: itself, or a macro's (commands.ImportEvents: an ELAN file's events and
+    behaviour events, one step made of two), [] where a step of it is none."""
+    if isinstance(cmd, ProjectCommand):
+        return [cmd]
+    if cmd is None or not cmd.childCount():
+        return []
+    parts = [cmd.child(i) for i in range(cmd.childCount())]
+    return [c for c in parts if isinstance(c, ProjectCommand)] if all(isinstance(c, ProjectCommand)
+                                                                       for c in parts) else []
 
 
 _MARK = "rerun_mark"  # the attribute Coding.mark_steps sets

@@ -111,6 +111,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # text a spreadsheet turns into a date: a frame range "1-16" (neutral_frames) became 16-Jan, "3/4" 4-Mar, a note
 # "2026-12-07" a date number; guarded as a formula is. A number ("1.16") is no such text: it stays a number.
 DATE_LIKE = re.compile(r"\d{1,4} ?[-/.] ?\d{1,4}(?:[-/.]\d{1,4})?")
+# digits with a leading zero (a coder "007", a note "0012"): a spreadsheet reads them as the number 7 / 12
+LEADING_ZERO = re.compile(r"0\d+")
+# columns of text in our tables, by their header (lower-cased): never made numbers by --decimal-comma, whatever
+# their cells hold (a note column of "1.16" and "2.5" was written 1,16 / 2,5 and read back as that text)
+TEXT_COLUMNS = frozenset(("video", "video_path", "coder", "coders", "emotion", "aus", "note", "notes", "comment",
+                          "behaviour", "behavior", "subject", "label", "name", "path", "file"))
 
 
 def _is_number(text: str) -> bool:
@@ -123,7 +129,8 @@ def _is_number(text: str) -> bool:
 
 def guarded(text: str, decimal_comma: bool = False) -> bool:
     """Whether a spreadsheet-safe table writes ``text`` with an apostrophe before it: a spreadsheet would read it as
-    a formula (OWASP's rule: ``= + - @``, a tab or a carriage return first) or as a date (``1-16``, ``3/4``), or,
+    a formula (OWASP's rule: ``= + - @``, a tab or a carriage return first), as a date (``1-16``, ``3/4``) or as
+    a number without its leading zeros (``007``, ``0012``), or,
     with ``decimal_comma``, as a date too (a number with a point, ``1.16``, among text); any other number stays a
     number. Text that starts with an apostrophe before such text is guarded too (``'3/4`` as ``''3/4``), so that
     :func:`unguarded_cell` gives every cell back as it was, and a note ``'tis`` is left alone both ways; before a
@@ -134,6 +141,8 @@ def guarded(text: str, decimal_comma: bool = False) -> bool:
     if text.startswith("'"):
         # the widest rule: a plain --spreadsheet-safe TSV's note '1.5 came back as 1.5 (read by the ';'/tab rule)
         return guarded(text[1:], True)
+    if LEADING_ZERO.fullmatch(text):
+        return True
     if _is_number(text):
         return decimal_comma and "." in text
     return text.startswith(FORMULA_STARTS) or DATE_LIKE.fullmatch(text) is not None
@@ -180,8 +189,12 @@ def make_spreadsheet_safe(path: str | os.PathLike[str], delimiter: str = ",", de
     numeric: set[int] = set()
     if decimal_comma and rows:
         width = max(len(r) for r in rows)
+        head = [h.strip().lower() for h in rows[0]]
+        # by column: a column of text stays text (its header says so), and a number column holds no "007"
         numeric = {j for j in range(width)
-                   if all(_is_number(r[j]) for r in rows[1:] if j < len(r) and r[j])}
+                   if (j >= len(head) or head[j] not in TEXT_COLUMNS)
+                   and all(_is_number(r[j]) and not LEADING_ZERO.fullmatch(r[j])
+                           for r in rows[1:] if j < len(r) and r[j])}
     changed = 0
     safe = []
     for i, row in enumerate(rows):

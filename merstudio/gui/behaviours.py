@@ -764,7 +764,8 @@ class BehavioursDialog(QDialog):
         self.setWindowTitle("Behaviours")
         lay = self.box_layout = QVBoxLayout(self)
         note = self.note = QLabel("Your own tiers beside the emotion and AU fields: press a behaviour's key to code it "
-                                  "at the play head. Every change is saved at once and can be undone (Ctrl+Z).", self)
+                                  "at the play head. Every change is saved at once and can be undone with Ctrl+Z after "
+                                  "closing this dialog.", self)  # (Ctrl+Z does nothing while it is open)
         note.setWordWrap(True)
         lay.addWidget(note)
         self.table = QTableWidget(0, 5, self)

@@ -7,6 +7,7 @@ selection is announced with ``eventsChanged`` and the views (timeline, events ta
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -482,7 +483,11 @@ class Coding(QObject):
         if name is not None and vid is not None:
             self.message.emit(text, 4000)  # at once, and again by show_focus once the video is shown
             # once shown: an open that outlasts the grace shows it later (the event was looked for in the old one)
-            win.session.select_video(vid, then=show_focus)
+            with warnings.catch_warnings(record=True) as caught:
+                win.session.select_video(vid, then=show_focus)
+            if notes := C.user_notes(caught):  # "a.avi: found renamed, as ...": said as a command's are
+                self._undo_line = (index, f"{text}; {'; '.join(dict.fromkeys(notes))}")
+                self.message.emit(self._undo_line[1], 15000)
         else:
             show_focus()  # "" clears the old line
 

@@ -58,6 +58,18 @@ class ReadDropped(Exception):
     closed, and answering it said "no project is open")."""
 
 
+def user_notes(caught: list[warnings.WarningMessage]) -> list[str]:
+    """The core's notes for a person among ``caught`` (plain UserWarning), one line each, to be said in the status
+    bar (CommandContext.execute; an undo that opens another video, Coding); the others go on where they went."""
+    lines = []
+    for w in caught:
+        if w.category is UserWarning:
+            lines.append(one_line(w.message))
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
+    return lines
+
+
 class CommandContext:
     def __init__(self, window: MainWindow) -> None:
         self.win = window
@@ -90,13 +102,7 @@ class CommandContext:
         """The core's notes for a person (plain UserWarning: "a.mp4: found renamed, as P01_a.mp4 …") after the
         command's own line in the status bar: in the app they went to stderr alone. Others (a source's variable
         rate, a project upgraded: said by the window in its own way) go on where they went."""
-        lines = []
-        for w in caught:
-            if w.category is UserWarning:
-                lines.append(one_line(w.message))
-            else:
-                warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
-        if lines:
+        if lines := user_notes(caught):
             bar = self.win.statusBar()
             said = bar.currentMessage()
             line = "; ".join(dict.fromkeys(lines))

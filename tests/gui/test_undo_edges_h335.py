@@ -102,3 +102,32 @@ def test_undo_import_macro_from_another_video_goes_there(qtbot, window, tmp_path
     qtbot.waitUntil(lambda: win.video.name == a.name, timeout=3000)
     assert f"(on {a.name})" in win.statusBar().currentMessage()
     assert _counts(win) == (0, 0)
+
+
+def test_undo_onto_renamed_video_says_so(qtbot, window, tmp_path):
+    """An undo that opens another video, found renamed, says so in the status line as an open does (stderr alone)."""
+    import os
+
+    from gui_fixtures import two_video_project
+    win = window
+    a, b = two_video_project(win, tmp_path)
+    assert win.ctx.execute(C.OpenVideo, path=a.path), win.errors
+    assert win.ctx.execute(C.NewEvent, onset=5, apex=6, offset=9)
+    assert win.ctx.execute(C.OpenVideo, path=b.path), win.errors
+    os.rename(a.path, str(tmp_path / "moved.avi"))
+    win.undo_stack.undo()
+    qtbot.waitUntil(lambda: win.video.name == "moved.avi", timeout=3000)
+    qtbot.waitUntil(lambda: "found renamed, as moved.avi" in win.statusBar().currentMessage(), timeout=3000)
+    line = win.statusBar().currentMessage()
+    assert line.startswith("Undone: Add event 5-9 (on a.avi)") and not win.errors
+    assert win.project.events(a.id) == []
+
+
+def test_behaviours_dialog_note_says_when_undo_works(qtbot, window, video_path):
+    """The note said "can be undone (Ctrl+Z)" while Ctrl+Z does nothing with the dialog open."""
+    from merstudio.gui.behaviours import BehavioursDialog
+    win = window
+    assert win.ctx.execute(C.OpenVideo, path=str(video_path)), win.errors
+    dlg = BehavioursDialog(win)
+    qtbot.addWidget(dlg)
+    assert "after closing this dialog" in dlg.note.text()

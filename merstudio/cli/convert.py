@@ -501,14 +501,17 @@ def run(args: argparse.Namespace) -> int:
               "frame times", file=sys.stderr)
         preview = ix.read_events(args.input, fps=args.fps or media_fps, video_name=_video_name(args, fmt),
                                  fps_override=args.force_fps, fmt=fmt, times=times, **only, **_kwargs(args, fmt))
-    from merstudio.interchange.common import foreign_path, fps_differs
+    from merstudio.interchange.common import exact_fps, foreign_path, fps_differs
 
     _keep_status(preview, args.status)
     fps = args.fps or media_fps or preview.fps
+    fps = exact_fps(fps) if fps else fps  # --fps 29.97 is NTSC's 30000/1001
     video = args.media if args.media is not None else named
     video_fps, frames = _media_rate(video) if video is not None else (None, None)
-    if not fps:
-        fps = video_fps  # the file states no rate but its video is here: the video's times the frames
+    if not fps or (video_fps and not fps_differs(fps, video_fps)):
+        # the file states no rate, or one that agrees with the video's (rounded: 29.97 written for 29.97003), and
+        # the video is here: the video's exact rate times the frames (the file's rounded one went into the .eaf)
+        fps = video_fps
     if not fps and args.media is not None and not args.media.exists():
         # said before the preview: the writer's "the frame rate is unknown" came after it, and named no --media
         if foreign_path(str(args.media)):

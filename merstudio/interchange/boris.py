@@ -41,6 +41,7 @@ from merstudio.interchange.common import (
     Skip,
     aus_as_modifiers,
     check_fps,
+    exact_fps,
     face_label,
     file_name,
     fps_differs,
@@ -108,7 +109,8 @@ def boris_rows(events: Iterable[Event], media: Media | Mapping[int, Media]) -> l
             "Description": "exported by merstudio", "Observation type": "Media file(s)",
             "Source": f"player #1: {m.path}", "Time offset (s)": f"{shift:.3f}",
             "Media duration (s)": _media_duration(m, clock),
-            "FPS (frame/s)": f"{clock.fps:g}", "Subject": subjects[(e.video_id, e.face_id)], "Behavior": e.emotion,
+            # ten digits: NTSC's 29.97002997, not the 29.97 a reader took for another rate
+            "FPS (frame/s)": f"{clock.fps:.10g}", "Subject": subjects[(e.video_id, e.face_id)], "Behavior": e.emotion,
             "Behavioral category": "micro-expression", "Modifier #1": aus_as_modifiers(e.aus),
             "Behavior type": "STATE", "Start (s)": f"{start:.3f}", "Stop (s)": f"{stop:.3f}",
             "Duration (s)": f"{stop - start:.3f}", "Media file name": m.path, "Comment start": e.note,
@@ -1005,7 +1007,7 @@ def _file_fps(p: Path, body: Sequence[tuple[int, Sequence[Any]]], col: Mapping[s
     for _, r in body:
         x = _number(cell_text(_value(r, col, "fps")).split(";")[0])
         if x and x > 0:
-            values.add(round(x, 6))
+            values.add(exact_fps(round(x, 6)))  # 29.97: NTSC's 30000/1001
     if len(values) > 1:
         raise InputError(f"{p}: rows have different frame rates "
                          f"({name_list(f'{v:g}' for v in sorted(values))}); import one media file at a time")

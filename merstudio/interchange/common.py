@@ -206,11 +206,41 @@ def variable_times(times: np.ndarray | None, fps: float) -> np.ndarray | None:
     return t if len(t) >= 2 and detect_vfr(t, fps) else None
 
 
+# NTSC's rates are N * 1000/1001 frames a second (29.97003 for 30), written rounded by people and tools: 29.97,
+# 23.976 or 23.98, 59.94. A rate that close to one (within NTSC_ROUNDING, a rounding to two decimals) means it: read
+# at 29.97 exactly, an event at 11 minutes lands a frame early (91 of 109 onsets of an hour's ELAN file, a120). No
+# other rate a camera records lies within 0.02 of these (30 is 0.03 from 29.97003).
+NTSC_BASES = (15, 24, 30, 48, 60, 120)
+NTSC_ROUNDING = 0.005
+
+
+def ntsc_base(fps: float) -> int | None:
+    """N where ``fps`` is NTSC's N * 1000/1001, as written (exactly or rounded: :data:`NTSC_ROUNDING`); else None."""
+    return next((n for n in NTSC_BASES if abs(fps - n * 1000 / 1001) < NTSC_ROUNDING), None)
+
+
+def exact_fps(fps: float) -> float:
+    """The rate ``fps`` stands for: NTSC's N * 1000/1001 for its rounded spellings (29.97, 23.976, 59.94), any
+    other rate as it is."""
+    n = ntsc_base(fps)
+    return n * 1000 / 1001 if n is not None else float(fps)
+
+
+def fps_text(fps: float) -> str:
+    """A rate as a reader checks it: ``29.97003 (30000/1001)`` for NTSC's, else ``30`` or ``12.5`` (seven digits):
+    ``29.97`` alone hid which of the two rates was used."""
+    n = ntsc_base(fps)
+    if n is not None and fps == n * 1000 / 1001:
+        return f"{fps:.7g} ({n}000/1001)"
+    return f"{fps:.7g}"
+
+
 def check_fps(fps: float | None, where: str) -> float:
+    """The rate used (:func:`exact_fps`: a rounded NTSC rate as NTSC's); InputError where it is unknown."""
     # worded for the library and the CLI alike: the argument's name, then the flag (as "(video_name= / --video)")
     if fps is None or not math.isfinite(float(fps)) or float(fps) <= 0:
         raise InputError(f"{where}: the frame rate is unknown; give it (e.g. fps=30 / --fps 30)")
-    return float(fps)
+    return exact_fps(float(fps))
 
 
 def given_fps(fps: Any, where: str) -> float | None:
@@ -225,7 +255,7 @@ def given_fps(fps: Any, where: str) -> float | None:
     rate = float(fps)
     if not (math.isfinite(rate) and rate > 0):
         raise InputError(f"{where}: fps must be a positive number, got {rate:g}")
-    return rate
+    return exact_fps(rate)  # fps=29.97 is NTSC's 30000/1001
 
 
 def fps_differs(a: float, b: float) -> bool:
@@ -242,8 +272,8 @@ def fps_mismatch(where: str, file_fps: float, video_fps: float) -> FrameRateMism
             "times", file_fps,
             video_fps)
     # seven digits: 29.97003 (30000/1001) is not the 29.97 a file may declare
-    return FrameRateMismatch(f"{where}: frame rate {file_fps:.7g} fps in the file differs from the video's "
-                             f"{video_fps:.7g} fps (times would land on the wrong frames); fps_override=True / "
+    return FrameRateMismatch(f"{where}: frame rate {fps_text(file_fps)} fps in the file differs from the video's "
+                             f"{fps_text(video_fps)} fps (times would land on the wrong frames); fps_override=True / "
                              "--force-fps converts the file's times at the video's rate", file_fps, video_fps)
 
 
@@ -469,7 +499,7 @@ class ImportPreview:
                  + (f", {len(self.duplicates)} already in the project (not imported again)" if self.duplicates
                     else "")]
         if self.fps:
-            lines.append(f"  frame rate used: {self.fps:g} fps")
+            lines.append(f"  frame rate used: {fps_text(self.fps)} fps")
         for e in self.events[:limit]:
             lines.append(f"  + {shorten(e.coder or '(no coder)', 40)} face {e.face_id}: frames "
                          f"{e.onset}-{e.apex}-{e.offset} {shorten(e.emotion or '-', 60)} {shorten(e.aus or '-', 60)}")

@@ -69,10 +69,12 @@ from merstudio.interchange.common import (
     LinkedMedia,
     Skip,
     check_fps,
+    exact_fps,
     file_name,
     foreign_path,
     fps_differs,
     fps_mismatch,
+    fps_text,
     imputed_apex,
     make_event,
     media_name,
@@ -568,13 +570,14 @@ def _eaf_clock(p: Path, header: ET.Element, fps: float | None, fps_override: boo
     file_fps: float | None = None
     if props.get("merstudio:fps"):
         try:
-            file_fps = float(props["merstudio:fps"])
+            file_fps = exact_fps(float(props["merstudio:fps"]))  # 29.97: NTSC's, as older files wrote it
         except ValueError:
             raise InputError(f"{p}: bad merstudio:fps property {quote(props['merstudio:fps'])}") from None
     if fps is not None and file_fps is not None and fps_differs(file_fps, float(fps)):
         if not fps_override:
             raise fps_mismatch(str(p), file_fps, float(fps))
-        notes.append(f"frame rate {file_fps:g} fps in the file overridden by the video's {float(fps):g} fps")
+        notes.append(f"frame rate {fps_text(file_fps)} fps in the file overridden by the video's "
+                     f"{fps_text(float(fps))} fps")
     use_fps = check_fps(fps if fps is not None else file_fps, str(p))
     if use_fps > MAX_MS_FPS:
         raise InputError(f"{p}: {use_fps:g} fps is above 1000 fps; ELAN's millisecond times cannot address frames")

@@ -38,6 +38,7 @@ from merstudio.interchange.common import (
     ImportPreview,
     Media,
     Skip,
+    exact_fps,
     file_name,
     fps_mismatch,
     imputed_apex,
@@ -559,7 +560,8 @@ def _file_rate(rows: Sequence[tuple[int, Sequence[Any]]], cells: _Cells, fps: fl
     ratios = [f / tv for f, tv in pairs]
     # 1 where the file's times are the video's
     scales = [clock.timebase.time_of(f) / tv for f, tv in pairs] if clock is not None else []
-    file_fps = round(statistics.median(ratios), 3) if ratios else None
+    # a rounded NTSC rate (29.97 from times at 3 decimals) as NTSC's exact one: 29.97 moved late events a frame
+    file_fps = exact_fps(round(statistics.median(ratios), 3)) if ratios else None
     if clock is not None and clock.variable:
         differs = bool(scales) and abs(statistics.median(scales) - 1.0) > 0.01
     else:

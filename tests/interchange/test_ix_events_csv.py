@@ -31,11 +31,11 @@ def test_time_columns_are_frame_starts(tmp_path, events):
 
 
 def test_times_keep_full_precision(tmp_path):
-    """Frame 24000 at 23.976 fps starts at 1001.001001001001 s: written in full (not to the microsecond, not
-    "1001"), read back to the same float and the same frame; a VFR video's decoder times too."""
+    """Frame 24001 at 24000/1001 fps (23.976: h336 reads it so) starts at 1001.0417083333333 s: written in full (not
+    to the microsecond), read back to the same float and the same frame; a VFR video's decoder times too."""
     from merstudio.project import Event
 
-    fps = 23.976
+    fps = 24000 / 1001
     evs = [Event(1, 24000, 24001, 24003, emotion="happiness", coder="ann"),
            Event(1, 10**7, 10**7 + 1, 10**7 + 2, emotion="surprise", coder="ann")]
     path = write_events_csv(evs, tmp_path / "e.csv", Media("clip.mp4", fps=fps))

@@ -1235,6 +1235,23 @@ def _export_format(path: str, selected: str) -> tuple[str, str | None]:
     return path, fmt if fmt in holds else None
 
 
+def _resolves_now(ctx: CommandContext, preview: Any) -> list[Event]:
+    """``preview.resolves`` (the open proposals its reviewed events cover) as the project stands at OK: a re-run
+    that ended while the preview was open replaced the video's open proposals (new ids), and removing the ones the
+    preview read failed with "no event 1", nothing imported (a121). Read again by the same rule from those stored
+    now, as interchange.project_preview picks them."""
+    from merstudio.interchange import _identity
+
+    assert ctx.win.project is not None
+    now = ctx.win.project.proposals(preview.video_id)
+    if {e.id for e in preview.open_proposals} <= {e.id for e in now}:
+        return list(preview.resolves)
+    taken = {x.id for x in [*preview.replaces, *preview.duplicates] if x.id is not None}
+    held = {_identity(e) for e in [*preview.events, *preview.duplicates]}
+    preview.open_proposals = [x for x in now if x.id not in taken and _identity(x) not in held]
+    return list(preview.resolves)
+
+
 class ImportEvents(AppCommand):
     """Import an annotation file (ELAN .eaf, BORIS tsv/csv/xlsx or .boris project, events CSV) into the current
     video; of an events CSV naming several videos (Export > Events of all videos), each video's rows into its own
@@ -1337,7 +1354,7 @@ class ImportEvents(AppCommand):
         except InputError as exc:
             raise _unmapped_tiers(params, preview) or exc from None
         gone = list(preview.replaces)
-        resolved = preview.resolves  # open proposals the file's reviewed events cover: in the same undo step
+        resolved = _resolves_now(ctx, preview)  # open proposals the file's reviewed events cover: same undo step
         new = [c for c in preview.file_coders if c not in preview.coded_before]
         if not events and not gone and not resolved and (preview.duplicates or not new):
             raise _nothing_to_import(preview.path, len(preview.duplicates), len(preview.reviewed_here))

@@ -69,3 +69,47 @@ def test_ok_on_a_proposal_a_rerun_replaced_goes_to_the_one_that_took_its_place(q
     kept = [e for e in win.project.events(win.video.id) if e.note == "AU12 onset is 2 frames earlier"]
     assert [(e.status, e.onset, e.offset) for e in kept] == [("accepted", p.onset, p.offset)]
     assert not win.errors, win.errors
+
+
+def test_import_ok_after_a_rerun_replaced_the_proposals_it_resolves(qtbot, window, video_path, fake_analysis,
+                                                                     tmp_path, monkeypatch):
+    """File > Import of a colleague's reviewed copy (an accepted proposal) whose preview is open when a re-run ends
+    (the video's open proposals replaced, new ids): OK imports it and removes the open proposal that took the old
+    one's place (a121 finding: "ImportEvents failed (KeyError: 'no event 1')", nothing imported)."""
+    import csv
+    from dataclasses import replace
+
+    from merstudio.project import export as ex
+
+    win = open_and_analyse(qtbot, window, video_path, landmarks=True)
+    vid = win.video.id
+    p = win.project.proposals(vid)[0]
+    win.project.update_event(replace(p, status="accepted", coder="bob"))  # bob's copy: he accepted it
+    ex.export_events_csv(win.project, tmp_path / "all.csv", video_id=vid)
+    win.project.update_event(p)  # here it is still open
+    with open(tmp_path / "all.csv", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["coder"] == "bob"]
+    with open(tmp_path / "bob.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    win.coding.reload()
+    gate = parked_rerun(qtbot, win, fake_analysis)
+
+    def exec_(dlg):  # noqa: ANN001, ANN202
+        gate.set()  # the run ends while the preview is open
+        qtbot.waitUntil(lambda: win.worker is None, timeout=20000)
+        assert p.id not in {q.id for q in win.project.proposals(vid)}  # replaced: the preview's one is gone
+        return D.QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(D.ImportPreviewDialog, "exec", exec_)
+    try:
+        assert win.ctx.execute(C.ImportEvents, path=str(tmp_path / "bob.csv")), win.errors
+    finally:
+        fake_analysis.gate = None
+    assert not win.errors, win.errors
+    evs = win.project.events(vid)
+    assert [(e.coder, e.status) for e in evs if (e.onset, e.offset) == (p.onset, p.offset)] == [("bob", "accepted")]
+    win.undo_stack.undo()  # the import's step puts the open proposal it removed back
+    assert [(e.coder, e.status) for e in win.project.events(vid) if (e.onset, e.offset) == (p.onset, p.offset)] \
+        == [("model", "proposal")]

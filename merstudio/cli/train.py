@@ -530,7 +530,12 @@ def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple
               "this run trains every fold with the settings in it (give --tune to search again)", file=sys.stderr)
     model_d.update(in_channels=data_info["in_channels"], input_size=data_info["input_size"], T=data_info["T"],
                    n_classes=len(data_info["class_names"]), class_names=list(data_info["class_names"]))
-    base = ModelConfig().to_dict()
+    # a "model" section a run wrote (run.json, a tune's chosen.json: in_channels is a field only a record holds) reads
+    # as ModelConfig.from_dict reads a checkpoint and the resume check a record: a field it lacks had its default
+    # of then (LEGACY_DEFAULTS), not today's (a chosen.json from before sample_center trained median-centred though
+    # scored mean-centred); a hand-written section gets today's defaults for what it leaves out
+    saved = isinstance(cfg.get("model"), dict) and "in_channels" in cfg["model"]
+    base = {} if saved else ModelConfig().to_dict()
     base.update(model_d)
     where = _config_where(args)
     try:

@@ -162,7 +162,7 @@ class MergePlan:
     def empty(self) -> bool:
         """Nothing to merge: every event of the other copy is here (or this copy's is newer)."""
         return not (self.videos_new or self.behaviours_new or self.events or self.behaviour_events or self.neutral
-                    or self.overlays or self.rates)
+                    or self.overlays or self.rates or self.coded or self.coders)
 
     def counts(self, changes: Iterable[Change] | None = None) -> Counter[str]:
         return Counter(c.kind for c in (self.events + self.behaviour_events if changes is None else changes))
@@ -192,6 +192,11 @@ class MergePlan:
                 by_coder.setdefault(c.coder or "(no coder)", Counter())[c.kind] += 1
             for coder in sorted(by_coder, key=name_sort_key):  # as people read them
                 out.append(f"    {coder}: {_counted(by_coder[coder], all_kinds=False)}")
+        if self.coders:
+            out.append(f"  coders new here: {', '.join(self.coders)}")
+        if self.coded:
+            out.append(f"  coded-video records new here: {sum(map(len, self.coded.values()))} ("
+                       + ", ".join(sorted({c for cs in self.coded.values() for c in cs}, key=name_sort_key)) + ")")
         # deletions made before schema 8 left no trace: neither way can they be told from an addition
         if self.behaviour_kept_unlogged:
             out.append(f"  {self.behaviour_kept_unlogged} behaviour event(s) the other copy lacks were kept: it was "
@@ -446,7 +451,11 @@ def _plan(us: Project, them: Project, other: Path) -> MergePlan:
     _plan_neutral(us, them, plan, name_of)
     _plan_overlays(us, them, plan, name_of)
     _plan_rates(us, them, plan, name_of)
-    plan.coded = {vid: list(cs) for vid, cs in them.coded().items() if vid in plan.video_map}
+    # only the records this copy lacks (a video new here: all of its), so that :attr:`MergePlan.empty` and the
+    # summary see a coder who coded a video and found nothing (a120 finding 4)
+    plan.coded = {vid: new for vid, cs in them.coded().items() if vid in plan.video_map
+                  if (new := sorted(set(cs) - set(us.coded_by(mapped)) if (mapped := plan.video_map[vid]) is not None
+                                    else cs))}
     coming = {str(c.theirs["coder"]) for c in plan.events + plan.behaviour_events if c.theirs and c.theirs["coder"]}
     plan.coders = sorted((set(them.coders()) | coming) - set(us.coders()), key=name_sort_key)
     return plan

@@ -528,6 +528,13 @@ def build_settings(args: argparse.Namespace, data_info: dict[str, Any]) -> tuple
     if cfg.get("tune") and not getattr(args, "tune", False):  # a run.json of `train --tune`: its search is not
         print(f"merstudio: note: {args.config} records a nested search (--tune) whose choices were each fold's; "
               "this run trains every fold with the settings in it (give --tune to search again)", file=sys.stderr)
+    section = cfg.get("model")
+    given: dict[str, Any] = section if isinstance(section, dict) else {}
+    if "T" in given and "in_channels" not in given and given["T"] != data_info["T"]:
+        # the frames per sample are the prepared data's (--steps): a hand-written T was replaced without a word
+        raise InputError(f"{args.config}: \"model\" T {given['T']!r} is not this data's {data_info['T']} frame(s) "
+                         "per sample; the data sets T: give --steps (or \"input\": {\"T\": ...}) instead, or drop "
+                         "\"T\" from \"model\"")
     model_d.update(in_channels=data_info["in_channels"], input_size=data_info["input_size"], T=data_info["T"],
                    n_classes=len(data_info["class_names"]), class_names=list(data_info["class_names"]))
     # a "model" section a run wrote (run.json, a tune's chosen.json: in_channels is a field only a record holds) reads

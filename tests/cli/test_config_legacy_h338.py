@@ -29,3 +29,14 @@ def test_hand_written_model_section_gets_todays_defaults(tmp_path):
     path.write_text(json.dumps({"model": {"width": ModelConfig().width}}))
     cfg, _ = build_settings(_args(path), _data())
     assert cfg.sample_center == ModelConfig().sample_center
+
+
+def test_hand_written_T_other_than_the_data_is_refused(tmp_path):
+    import pytest
+
+    from merstudio.errors import InputError
+
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({"model": {"T": 4}}))
+    with pytest.raises(InputError, match="--steps"):
+        build_settings(_args(path), _data())

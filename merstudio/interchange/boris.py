@@ -1020,10 +1020,14 @@ def _table_rate(p: Path, body: Sequence[tuple[int, Sequence[Any]]], col: Mapping
     frames of it: InputError where the table's rate differs from the video's, unless ``fps_override`` (then frames
     are recomputed from the times, said in ``notes``)."""
     file_fps = _file_fps(p, body, col)
+    fps = exact_fps(float(fps)) if fps is not None else None  # read_boris(fps=29.97) too
     use_frames = True
-    if fps is not None and file_fps is not None and fps_differs(file_fps, float(fps)):
+    # the table's last time: a rate off by a hair differs where it moves an event there by half a frame
+    span_s = max((t for _, r in body for k in ("starts", "stops") if (t := _number(_value(r, col, k))) is not None),
+                 default=0.0)
+    if fps is not None and file_fps is not None and fps_differs(file_fps, float(fps), span_s):
         if not fps_override:
-            raise fps_mismatch(str(p), file_fps, float(fps))
+            raise fps_mismatch(str(p), file_fps, float(fps), span_s)
         use_frames = False
         notes.append(f"frame rate {file_fps:g} fps in the file overridden by the video's {float(fps):g} fps; "
                      "frames recomputed from the times")

@@ -258,13 +258,16 @@ def given_fps(fps: Any, where: str) -> float | None:
     return exact_fps(rate)  # fps=29.97 is NTSC's 30000/1001
 
 
-def fps_differs(a: float, b: float) -> bool:
-    """Whether two declared frame rates are different rates, not one rate written two ways (FPS_SAME)."""
-    return abs(a - b) > FPS_SAME * max(a, b)
+def fps_differs(a: float, b: float, span_s: float | None = None) -> bool:
+    """Whether two declared frame rates are different rates, not one rate written two ways (FPS_SAME), or, given
+    ``span_s`` (the file's last time, seconds), rates that move an event there by half a frame or more: 25 and
+    25.002 are 8e-5 apart, and 14 frames apart two hours in."""
+    diff = abs(a - b)
+    return diff > FPS_SAME * max(a, b) or (span_s is not None and diff * span_s >= 0.5)
 
 
-def fps_mismatch(where: str, file_fps: float, video_fps: float) -> FrameRateMismatch:
-    if not fps_differs(file_fps, video_fps):  # the same rate: a variable-rate video's times, not the file's
+def fps_mismatch(where: str, file_fps: float, video_fps: float, span_s: float | None = None) -> FrameRateMismatch:
+    if not fps_differs(file_fps, video_fps, span_s):  # the same rate: a variable-rate video's times, not the file's
         return FrameRateMismatch(
             f"{where}: its times are not the frame times of this variable-rate video (they run at a constant "
             f"{file_fps:g} fps, as an export of a video not analysed to its end wrote them before 2026-12-06); "

@@ -506,8 +506,10 @@ def read_eaf(path: str | os.PathLike[str] | EafDocument, fps: float | None = Non
     p, root = doc.path, doc.root
     header = _eaf_header(p, root)
     notes: list[str] = []
-    use_fps, clock = _eaf_clock(p, header, fps, fps_override, times, notes)
     slots = _time_slots(p, root)
+    # the file's last time: a rate off by a hair differs where it moves an event there by half a frame
+    span_s = max((ms for ms in slots.values() if ms is not None), default=0) / 1000
+    use_fps, clock = _eaf_clock(p, header, fps, fps_override, times, notes, span_s)
     video = _eaf_video(p, header, video_name, notes)
     skipped: list[Skip] = []
     scheme = _eaf_tiers(p, root, dict(tier_coders or {}), tier_roles, notes, skipped, tier_faces, face_names)
@@ -562,7 +564,7 @@ def _eaf_header(p: Path, root: ET.Element) -> ET.Element:
 
 
 def _eaf_clock(p: Path, header: ET.Element, fps: float | None, fps_override: bool, times: np.ndarray | None,
-               notes: list[str]) -> tuple[float, FrameClock]:
+               notes: list[str], span_s: float | None = None) -> tuple[float, FrameClock]:
     """The frame rate used (the video's, else the file's ``merstudio:fps``; InputError where both are known and
     differ, unless ``fps_override``) and the clock turning the file's ms into frames: ELAN's ceil rule, or the
     half-up rule an older merstudio file was written with (``merstudio:frame_rule``)."""
@@ -573,9 +575,10 @@ def _eaf_clock(p: Path, header: ET.Element, fps: float | None, fps_override: boo
             file_fps = exact_fps(float(props["merstudio:fps"]))  # 29.97: NTSC's, as older files wrote it
         except ValueError:
             raise InputError(f"{p}: bad merstudio:fps property {quote(props['merstudio:fps'])}") from None
-    if fps is not None and file_fps is not None and fps_differs(file_fps, float(fps)):
+    fps = exact_fps(float(fps)) if fps is not None else None  # read_eaf(fps=29.97) too
+    if fps is not None and file_fps is not None and fps_differs(file_fps, float(fps), span_s):
         if not fps_override:
-            raise fps_mismatch(str(p), file_fps, float(fps))
+            raise fps_mismatch(str(p), file_fps, float(fps), span_s)
         notes.append(f"frame rate {fps_text(file_fps)} fps in the file overridden by the video's "
                      f"{fps_text(float(fps))} fps")
     use_fps = check_fps(fps if fps is not None else file_fps, str(p))

@@ -102,3 +102,27 @@ def test_boris_rows_write_the_rate_exactly(tmp_path):
 
     rows = boris_rows(_events(2000), Media(path=str(tmp_path / "v.mp4"), fps=NTSC))
     assert {r["FPS (frame/s)"] for r in rows} == {"29.97002997"}
+
+
+def test_a_rate_mismatch_is_judged_by_what_it_does_over_the_files_span(tmp_path):
+    # a120 finding 1: a fixed relative tolerance let rates 8e-5 apart (25.002 and 25) through however long the file,
+    # every event two hours in read 14 frames off; a short file's events move by under half a frame and are read
+    import pytest
+
+    from merstudio.errors import FrameRateMismatch
+    from merstudio.interchange import Media, read_events, write_events
+    from merstudio.project.events import Event
+
+    media = Media(path=str(tmp_path / "v.mp4"), fps=25.002)
+    late = [Event(video_id=0, onset=180000, apex=180003, offset=180009, coder="ann", emotion="happiness")]
+    write_events(late, tmp_path / "late.eaf", media)
+    with pytest.raises(FrameRateMismatch, match=r"25\.002 fps in the file differs from the video's 25 fps"):
+        read_events(tmp_path / "late.eaf", fps=25.0)
+    for path in (tmp_path / "late.tsv",):
+        write_events(late, path, media)
+        with pytest.raises(FrameRateMismatch):
+            read_events(path, fps=25.0)
+    early = [Event(video_id=0, onset=100, apex=103, offset=109, coder="ann", emotion="happiness")]
+    write_events(early, tmp_path / "early.eaf", media)
+    got = read_events(tmp_path / "early.eaf", fps=25.0)
+    assert [(e.onset, e.apex, e.offset) for e in got.events] == [(100, 103, 109)]

@@ -61,6 +61,17 @@ def subject_names(project: Any) -> tuple[dict[int, str], str]:
             subject = f"{parts[-2]}/{stem}" if len(parts) > 1 else stem
             by_folder.append(v.id)
         out[v.id] = subject or stem
+    # a set subject is the person it names, as a sample table's subject cell is: P01 and p01, 7 and 007 are one
+    # (two groups put one person on both sides of a --holdout subject split); under the spelling seen first
+    first: dict[object, str] = {}
+    merged = 0
+    for v in videos:
+        if v.id not in by_folder and video_subject(project, v.id) is not None:
+            name = out[v.id]
+            key = _person_key(name)
+            if first.setdefault(key, name) != name:
+                merged += 1
+                out[v.id] = first[key]
     taken = Counter(out[vid] for vid in by_folder)
     for vid in by_folder:
         if taken[out[vid]] > 1:  # one folder name too (two P01 folders): the video id tells them apart
@@ -68,8 +79,20 @@ def subject_names(project: Any) -> tuple[dict[int, str], str]:
     n_stem = len(videos) - n_set - len(by_folder)
     said = ([f"{n_set} from the project's subject setting"] if n_set else []) + \
         ([f"{len(by_folder)} by folder and file name (videos of one file name)"] if by_folder else []) + \
-        ([f"{n_stem} by file name (no subject set)"] if n_stem else [])
+        ([f"{n_stem} by file name (no subject set)"] if n_stem else []) + \
+        ([f"{merged} written another way read as the same person (P01 = p01, 7 = 007)"] if merged else [])
     return out, "subjects: " + ", ".join(said) if said else ""
+
+
+def _person_key(name: str) -> object:
+    """What makes two subject names one person: the number in 7, 007, sub07, s7 (the sheet loaders' rule,
+    datasets.parse.subject_number), else the name without case."""
+    from merstudio.datasets.parse import subject_number
+
+    try:
+        return subject_number(name)
+    except InputError:
+        return name.casefold()
 
 
 def set_video_subject(project: Any, video_id: int, subject: str | None) -> None:

@@ -36,6 +36,25 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text.translate(_LINE_BREAKS))
 
 
+def keep_carriage_returns(xml: bytes) -> bytes:
+    """Serialised XML with each raw carriage return as ``&#13;``: a parser normalises a raw CR (and CRLF) to LF, so a
+    note's CRLF came back LF through .eaf and .xlsx (a120 finding 8). The writers here emit no CR of their own: any
+    raw CR is text or an attribute value, where a character reference is kept as written."""
+    return xml.replace(b"\r", b"&#13;")
+
+
+def _keep_crs_in_zip(data: bytes) -> bytes:
+    """An .xlsx (a zip) with :func:`keep_carriage_returns` applied to its XML parts."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            part = src.read(info)
+            dst.writestr(info, keep_carriage_returns(part) if info.filename.endswith(".xml") else part)
+    return out.getvalue()
+
+
 def _plain(value: Any) -> Any:
     """A value openpyxl writes as itself: numpy scalars as Python numbers, NaN/None as an empty cell."""
     if value is None:
@@ -59,8 +78,12 @@ def write_xlsx(path: str | os.PathLike[str], sheet: str, header: Sequence[str], 
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet(sheet)
 
+    crs = False
+
     def cell(value: Any) -> Any:
+        nonlocal crs
         value = _plain(value)
+        crs = crs or (isinstance(value, str) and "\r" in value)
         c = WriteOnlyCell(ws, value=xml_text(value) if isinstance(value, str) else value)
         if isinstance(c.value, str):
             c.data_type = "s"  # text, even when it starts with "=" (openpyxl would make it a formula)
@@ -74,10 +97,11 @@ def write_xlsx(path: str | os.PathLike[str], sheet: str, header: Sequence[str], 
     # open, and the zip's clean-up raises again later ("Exception ignored in ZipFile.__del__") on stderr.
     buf = io.BytesIO()
     wb.save(buf)
+    data = _keep_crs_in_zip(buf.getvalue()) if crs else buf.getvalue()
     if progress:
         progress(1, 2)
     with atomic_path(path) as tmp:
-        tmp.write_bytes(buf.getvalue())
+        tmp.write_bytes(data)
     if progress:
         progress(2, 2)
     return Path(path)

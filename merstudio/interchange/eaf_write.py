@@ -16,7 +16,7 @@ from merstudio.errors import InputError
 from merstudio.interchange.common import MAX_MS_FPS, FrameClock, LinkedMedia, Media, file_name, foreign_path
 from merstudio.interchange.eaf_media import _MIME, _media_url, _reachable, _relative_url
 from merstudio.project.events import Event
-from merstudio.xlsx import xml_text
+from merstudio.xlsx import keep_carriage_returns, xml_text
 
 EAF_VERSION = "3.0"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -380,5 +380,6 @@ def write_eaf(events: Iterable[Event], path: str | os.PathLike[str], media: Medi
     ET.register_namespace("xsi", XSI)
     with atomic_path(path) as tmp:
         tree.write(tmp, encoding="UTF-8", xml_declaration=True)
+        tmp.write_bytes(keep_carriage_returns(tmp.read_bytes()))  # a note's CRLF comes back as written
     return Path(path)
 

@@ -912,6 +912,15 @@ def _table_objective(label: str) -> str | None:
     return m.group(1) if m and read_objective_class(m.group(1)) else None
 
 
+def person_key(name: str) -> object:
+    """What makes two subject names one person (a sample table's cells, a project's subjects): the number in 7, 007,
+    sub07, s7 (subject_number, the sheet loaders' rule), else the name without case (P01 = p01)."""
+    try:
+        return subject_number(name)
+    except InputError:
+        return name.casefold()
+
+
 class _TableSubjects:
     """A sample table's subject cells as the people they name, for LOSO and every subject-wise split: one person
     written two ways (`7` and `007`, `sub07`, `s7`: the spellings the sheet loaders read as one number, datasets.md)
@@ -930,10 +939,7 @@ class _TableSubjects:
 
     @staticmethod
     def _key(cell: str) -> object:
-        try:
-            return subject_number(cell)
-        except InputError:
-            return cell
+        return person_key(cell)
 
     def see(self, dataset: str, cell: str) -> None:
         """A row's subject cell and its dataset cell ("" where blank)."""

@@ -63,12 +63,14 @@ def subject_names(project: Any) -> tuple[dict[int, str], str]:
         out[v.id] = subject or stem
     # a set subject is the person it names, as a sample table's subject cell is: P01 and p01, 7 and 007 are one
     # (two groups put one person on both sides of a --holdout subject split); under the spelling seen first
+    from merstudio.datasets.loaders import person_key
+
     first: dict[object, str] = {}
     merged = 0
     for v in videos:
         if v.id not in by_folder and video_subject(project, v.id) is not None:
             name = out[v.id]
-            key = _person_key(name)
+            key = person_key(name)
             if first.setdefault(key, name) != name:
                 merged += 1
                 out[v.id] = first[key]
@@ -82,17 +84,6 @@ def subject_names(project: Any) -> tuple[dict[int, str], str]:
         ([f"{n_stem} by file name (no subject set)"] if n_stem else []) + \
         ([f"{merged} written another way read as the same person (P01 = p01, 7 = 007)"] if merged else [])
     return out, "subjects: " + ", ".join(said) if said else ""
-
-
-def _person_key(name: str) -> object:
-    """What makes two subject names one person: the number in 7, 007, sub07, s7 (the sheet loaders' rule,
-    datasets.parse.subject_number), else the name without case."""
-    from merstudio.datasets.parse import subject_number
-
-    try:
-        return subject_number(name)
-    except InputError:
-        return name.casefold()
 
 
 def set_video_subject(project: Any, video_id: int, subject: str | None) -> None:

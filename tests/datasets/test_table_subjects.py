@@ -41,3 +41,9 @@ def test_one_cell_in_two_datasets_stays_one_subject_and_is_said(tmp_path):
 def test_distinct_names_are_kept_as_written(tmp_path):
     ds = _table(tmp_path, [("casme2_sub01", "happy", "casme2"), ("smic_s01", "sad", "smic")])
     assert [s.subject for s in ds] == ["casme2_sub01", "smic_s01"] and not ds.notes
+
+
+def test_a_name_written_in_two_cases_is_one_subject(tmp_path):
+    """P01 and p01 (no number the sheet loaders read): one person, as a project's subjects are (h338)."""
+    ds = _table(tmp_path, [("P01", "happy", "casme2"), ("p01", "sad", "casme2"), ("P02", "happy", "casme2")])
+    assert [s.subject for s in ds] == ["P01", "P01", "P02"]

@@ -396,6 +396,22 @@ def _is_apex(code: str) -> bool:
     return c == "apex" or c.startswith("apex (")  # ours is "apex (merstudio)" when an emotion is named apex
 
 
+# an apex's comment as merstudio writes it: the behaviour and, in brackets, its state's modifiers
+_APEX_NAMES = re.compile(r"(.+) \(([^()]*)\)")
+
+
+def apex_comment(behaviour: str, modifiers: str) -> str:
+    """The comment of an apex point merstudio writes: its state's behaviour and modifiers (``happiness (AU6,AU12)``;
+    ``happiness ()``: none, not a comment naming the behaviour alone, which any state of it matches), which
+    :func:`_place_apexes` reads back to pair the apex with that state."""
+    return f"{behaviour} ({modifiers})"
+
+
+def _modifier_key(modifiers: str) -> str:
+    """Modifiers as one comparable text, however a BORIS file lists them (``AU6,AU12``, ``AU6|AU12``)."""
+    return ",".join(sorted(m.strip() for m in re.split(r"[,|]", modifiers or "") if m.strip()))
+
+
 def _place_apexes(states: list[list[Any]], apexes: Sequence[BorisEntry], where: str, notes: list[str]) -> None:
     """Each apex (in time order) becomes the apex of the state of its subject that holds it and has none yet: the
     earliest-started one whose behaviour its comment names, else the earliest-started one (equal starts: the one
@@ -408,6 +424,7 @@ def _place_apexes(states: list[list[Any]], apexes: Sequence[BorisEntry], where: 
         if s[3] == "STATE":
             walks[(s[0],)].append(i)
             walks[(s[0], s[1])].append(i)
+            walks[(s[0], s[1], _modifier_key(s[2]))].append(i)
     for order in walks.values():
         order.sort(key=lambda i: (states[i][4], i))
     passed = dict.fromkeys(walks, 0)
@@ -423,7 +440,13 @@ def _place_apexes(states: list[list[Any]], apexes: Sequence[BorisEntry], where: 
         return states[order[k]] if k < len(order) and states[order[k]][4] <= t else None
 
     for a in apexes:
-        state = first((a.subject, a.comment), a.time) or first((a.subject,), a.time)
+        # merstudio's own export names the state's behaviour and modifiers ("happiness (AU6,AU12)"): within one
+        # observation no two states of one subject, behaviour and modifiers overlap, so that is the state itself
+        # (two overlapping events of one emotion and other AUs swapped apexes: a120 finding 2)
+        named = _APEX_NAMES.fullmatch(a.comment or "")
+        keys: list[tuple[str, ...]] = [(a.subject, named[1], _modifier_key(named[2]))] if named else []
+        keys += [(a.subject, a.comment), (a.subject,)]
+        state = next((st for k in keys if (st := first(k, a.time)) is not None), None)
         if state is None:
             notes.append(f"{where}: an apex at {_at(a)} of {quote(a.subject or 'no focal subject')} outside "
                          "its events (or a second one) left out")

@@ -57,6 +57,7 @@ from merstudio.errors import InputError
 from merstudio.facs import read_aus
 from merstudio.interchange.boris import (
     BorisEntry,
+    apex_comment,
     frame_index,
     offsets_note,
     pair_boris_events,
@@ -211,7 +212,7 @@ def boris_project(events: Iterable[Event], media: Media | Mapping[int, Media], n
                 rows.append((start, 1, [start, subject, code, mod, e.note, e.onset]))
                 if code in points:  # one entry: the point is its own apex
                     continue
-                rows.append((apex, 2, [apex, subject, apex_code, "", code, e.apex]))
+                rows.append((apex, 2, [apex, subject, apex_code, "", apex_comment(code, mod), e.apex]))
                 rows.append((stop, 0, [stop, subject, code, mod, "", e.offset + 1]))
             rows.sort(key=lambda r: (r[0], r[1]))
             observations[obs_id] = {

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from merstudio.interchange import Media, read_events, write_events
+from merstudio.interchange import Media, read_events, write_boris_project, write_events
 from merstudio.project.events import Event
 
 
@@ -18,3 +18,23 @@ def test_a_carriage_return_in_a_note_comes_back_through_xml(tmp_path: Path, name
     write_events([e], path, Media(path=str(tmp_path / "x.mp4"), fps=30.0))
     back = read_events(path, fps=30.0).events
     assert [x.note for x in back] == ["a\r\nb\rc"]
+
+
+def _pairs(events: list[Event]) -> list[tuple[int, int, int, str]]:
+    return sorted((e.onset, e.apex, e.offset, e.aus) for e in events)
+
+
+@pytest.mark.parametrize("aus", [("6+12", "12"), ("", "12"), ("12", "")])
+def test_overlapping_events_of_one_emotion_keep_their_own_apexes_through_boris(tmp_path: Path,
+                                                                               aus: tuple[str, str]) -> None:
+    # one coder, one emotion, other AUs: one observation; each apex went to the earliest-started open state
+    events = [Event(video_id=0, onset=200, apex=230, offset=240, coder="ann", emotion="happiness", aus=aus[0]),
+              Event(video_id=0, onset=212, apex=215, offset=245, coder="ann", emotion="happiness", aus=aus[1])]
+    path = tmp_path / "p.boris"
+    write_boris_project(events, path, Media("/v/clip.mp4", fps=30.0, frame_count=600))
+    back = read_events(path, fps=30.0).accept()
+    assert _pairs(back) == _pairs(events)
+    swapped = [Event(video_id=0, onset=200, apex=215, offset=240, coder="ann", emotion="happiness", aus=aus[0]),
+               Event(video_id=0, onset=212, apex=230, offset=245, coder="ann", emotion="happiness", aus=aus[1])]
+    write_boris_project(swapped, path, Media("/v/clip.mp4", fps=30.0, frame_count=600))
+    assert _pairs(read_events(path, fps=30.0).accept()) == _pairs(swapped)

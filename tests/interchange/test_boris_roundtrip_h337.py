@@ -38,3 +38,21 @@ def test_overlapping_events_of_one_emotion_keep_their_own_apexes_through_boris(t
                Event(video_id=0, onset=212, apex=230, offset=245, coder="ann", emotion="happiness", aus=aus[1])]
     write_boris_project(swapped, path, Media("/v/clip.mp4", fps=30.0, frame_count=600))
     assert _pairs(read_events(path, fps=30.0).accept()) == _pairs(swapped)
+
+
+def test_boris_aggregated_table_of_the_export_pairs_apexes_by_the_same_rule(tmp_path: Path) -> None:
+    # BORIS's "Aggregated events" export of merstudio's .boris: modifiers "AU6|AU12" (or "AU6,AU12"), each apex a
+    # POINT row whose comment is the one the .boris wrote
+    head = ["Observation id", "Subject", "Behavior", "Modifiers", "Behavior type", "Start (s)", "Stop (s)",
+            "Image index start", "Image index stop", "Comment start", "FPS (frame/s)", "coder"]
+    rows = [head,
+            ["clip - ann", "face 0", "happiness", "AU6|AU12", "STATE", "6.667", "8.033", "200", "241", "", "30", "ann"],
+            ["clip - ann", "face 0", "apex", "", "POINT", "7.667", "7.667", "230", "230", "happiness (AU6,AU12)",
+             "30", "ann"],
+            ["clip - ann", "face 0", "happiness", "AU12", "STATE", "7.067", "8.200", "212", "246", "", "30", "ann"],
+            ["clip - ann", "face 0", "apex", "", "POINT", "7.167", "7.167", "215", "215", "happiness (AU12)", "30",
+             "ann"]]
+    p = tmp_path / "aggregated.tsv"
+    p.write_text("\n".join("\t".join(r) for r in rows) + "\n", encoding="utf-8")
+    back = read_events(p, fps=30.0).accept()
+    assert sorted((e.onset, e.apex, e.aus) for e in back) == [(200, 230, "6+12"), (212, 215, "12")]

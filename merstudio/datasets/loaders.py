@@ -32,6 +32,7 @@ from merstudio.datasets.parse import (
     numbered_dirs,
     numbered_frames,
     parse_aus,
+    person_key,
     read_table,
     read_table_rows,
     read_workbook_rows,
@@ -910,15 +911,6 @@ def _table_objective(label: str) -> str | None:
     None; never a bare digit, which in a table is as likely MEGC2019's class index (1: positive) as class I."""
     m = re.fullmatch(r"((?:class\s*)?[IVX]+)(?:\s+[A-Za-z]+)?", label.strip(), re.IGNORECASE)
     return m.group(1) if m and read_objective_class(m.group(1)) else None
-
-
-def person_key(name: str) -> object:
-    """What makes two subject names one person (a sample table's cells, a project's subjects): the number in 7, 007,
-    sub07, s7 (subject_number, the sheet loaders' rule), else the name without case (P01 = p01)."""
-    try:
-        return subject_number(name)
-    except InputError:
-        return name.casefold()
 
 
 class _TableSubjects:

@@ -107,6 +107,15 @@ def subject_number(value: Any, where: str = "") -> int:
     return _number(m.group(1), "subject", where)
 
 
+def person_key(name: str) -> object:
+    """What makes two subject names one person (a sample table's cells, a project's subjects): the number in 7, 007,
+    sub07, s7 (subject_number, the sheet loaders' rule), else the name without case (P01 = p01)."""
+    try:
+        return subject_number(name)
+    except InputError:
+        return name.casefold()
+
+
 def frame_number(value: Any) -> int | None:
     """An onset/apex/offset cell as an int; None for `/`, blank, NULL, 0 or negative (= not coded). A number too
     long to be a frame (over :data:`MAX_DIGITS` digits, 1e300) is a one-line InputError."""

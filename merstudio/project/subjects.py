@@ -63,7 +63,7 @@ def subject_names(project: Any) -> tuple[dict[int, str], str]:
         out[v.id] = subject or stem
     # a set subject is the person it names, as a sample table's subject cell is: P01 and p01, 7 and 007 are one
     # (two groups put one person on both sides of a --holdout subject split); under the spelling seen first
-    from merstudio.datasets.loaders import person_key
+    from merstudio.datasets.parse import person_key
 
     first: dict[object, str] = {}
     merged = 0

@@ -951,6 +951,7 @@ def _apex_rows(p: Path, body: Sequence[tuple[int, Sequence[Any]]], col: dict[str
         return list(body), col
     width = max([len(r) for _, r in body] + [j + 1 for j in col.values()])
     out_col = {**col, "apexs": width, "imageindexapex": width + 1}
+    mod_cols = _modifier_cols(col)  # an apex naming its state's modifiers goes to that state (_place_apexes)
     groups: dict[tuple[str, ...], tuple[list[list[Any]], list[BorisEntry]]] = {}
     out: list[tuple[int, Sequence[Any]]] = []
     for rowno, r in body:
@@ -968,7 +969,8 @@ def _apex_rows(p: Path, body: Sequence[tuple[int, Sequence[Any]]], col: dict[str
         kind = cell_text(_value(r, col, "behaviortype")).upper()
         # as pair_boris_events's rows: [subject, code, modifier, type, start, stop, apex, .., apex frame]; a row
         # without times holds no apex (it is skipped, said, where it is read)
-        states.append([subject, behavior, "", "STATE" if kind.startswith("STATE") else kind,
+        mods = ",".join(m for j in mod_cols if j < len(r) and (m := cell_text(r[j]).strip()))  # as the .boris's
+        states.append([subject, behavior, mods, "STATE" if kind.startswith("STATE") else kind,
                        math.inf if start is None else start, -math.inf if stop is None else stop,
                        _number(_value(r, col, "apexs")), "", "", None, None, None, row])
         out.append((rowno, row))

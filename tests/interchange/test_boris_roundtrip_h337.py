@@ -47,11 +47,11 @@ def test_boris_aggregated_table_of_the_export_pairs_apexes_by_the_same_rule(tmp_
             "Image index start", "Image index stop", "Comment start", "FPS (frame/s)", "coder"]
     rows = [head,
             ["clip - ann", "face 0", "happiness", "AU6|AU12", "STATE", "6.667", "8.033", "200", "241", "", "30", "ann"],
-            ["clip - ann", "face 0", "apex", "", "POINT", "7.667", "7.667", "230", "230", "happiness (AU6,AU12)",
-             "30", "ann"],
-            ["clip - ann", "face 0", "happiness", "AU12", "STATE", "7.067", "8.200", "212", "246", "", "30", "ann"],
             ["clip - ann", "face 0", "apex", "", "POINT", "7.167", "7.167", "215", "215", "happiness (AU12)", "30",
-             "ann"]]
+             "ann"],
+            ["clip - ann", "face 0", "happiness", "AU12", "STATE", "7.067", "8.200", "212", "246", "", "30", "ann"],
+            ["clip - ann", "face 0", "apex", "", "POINT", "7.667", "7.667", "230", "230", "happiness (AU6,AU12)",
+             "30", "ann"]]
     p = tmp_path / "aggregated.tsv"
     p.write_text("\n".join("\t".join(r) for r in rows) + "\n", encoding="utf-8")
     back = read_events(p, fps=30.0).accept()

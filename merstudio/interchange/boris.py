@@ -896,6 +896,10 @@ def read_boris_rows(p: Path, rows: Sequence[Sequence[Any]], fmt: str, fps: float
                      ".boris project, whose ethogram names them")
     if other_media:
         notes.append(f"{other_media} row(s) of other media files than {quote(video_name or '')} left out")
+    if rows_read.from_observation:  # two coders' exports of one session would read as one coder (a120 finding 7)
+        notes.append(f"coder taken from the observation id ({name_list([quote(c) for c in rows_read.from_observation], 4)}"
+                     "): BORIS's table names no coder; give --coder NAME (the import dialog's coder) if it is "
+                     "someone's coding of a session another coder coded too")
     notes += offsets_note(offsets)
     media, media_path = _table_media(body, col, media_names)
     return ImportPreview(path=p, format=fmt, events=events, skipped=skipped, notes=notes,
@@ -1202,6 +1206,7 @@ class _BorisRows:
     not_aus: list[str] = field(default_factory=list)  # modifiers that are not AUs, kept in notes
     sets_named: bool = False  # the modifiers' sets were judged by their names (a .boris's ethogram): no word below
     bare: list[str] = field(default_factory=list)  # modifiers read as AUs with no AU written: said once
+    from_observation: list[str] = field(default_factory=list)  # observation ids taken as the coder: said once
 
     def event(self, r: Sequence[Any], where: str, frames: _RowFrames, later: float, au_reader: AUReader,
               video_id: int, source: str | None, notes: list[str], skipped: list[Skip]) -> Event | None:
@@ -1231,6 +1236,9 @@ class _BorisRows:
         # session, not who coded it (two coders' projects of one session share it): the user's coder comes first
         coder = cell_text(_value(r, col, "coder")) if "coder" in col else \
             (self.coder or cell_text(_value(r, col, "observationid")) or self.default_coder)
+        if "coder" not in col and not self.coder and coder and coder not in self.from_observation \
+                and coder == cell_text(_value(r, col, "observationid")):
+            self.from_observation.append(coder)
         found: dict[str, float | None] = {}
         for key, what in (("confidence", "confidence"), ("modelconfidence", "model confidence")):
             raw = cell_text(_value(r, col, key))

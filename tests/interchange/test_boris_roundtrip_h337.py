@@ -56,3 +56,17 @@ def test_boris_aggregated_table_of_the_export_pairs_apexes_by_the_same_rule(tmp_
     p.write_text("\n".join("\t".join(r) for r in rows) + "\n", encoding="utf-8")
     back = read_events(p, fps=30.0).accept()
     assert sorted((e.onset, e.apex, e.aus) for e in back) == [(200, 230, "6+12"), (212, 215, "12")]
+
+
+def test_a_coder_taken_from_the_observation_id_is_said_with_the_way_to_name_one(tmp_path: Path) -> None:
+    # BORIS's own tables name no coder: two coders' exports of one session read as one "coder", the session
+    head = ["Observation id", "FPS (frame/s)", "Subject", "Behavior", "Modifier #1", "Behavior type", "Start (s)",
+            "Stop (s)", "Media file name"]
+    row = ["P01 session", "30.0", "No focal subject", "happiness", "AU12", "STATE", "1.500", "1.933", "clip.mp4"]
+    p = tmp_path / "bob.tsv"
+    p.write_text("\t".join(head) + "\n" + "\t".join(row) + "\n", encoding="utf-8")
+    pv = read_events(p, fps=30.0)
+    assert [e.coder for e in pv.events] == ["P01 session"]  # documented: it stays
+    said = [n for n in pv.notes if "observation id" in n]
+    assert len(said) == 1 and "'P01 session'" in said[0] and "--coder" in said[0]
+    assert not [n for n in read_events(p, fps=30.0, coder="bob").notes if "observation id" in n]

@@ -956,10 +956,11 @@ class _TableSubjects:
         merged = [sorted(v, key=lambda t: (len(t), t)) for v in self.spellings.values() if len(v) > 1]
         if merged:
             shown = "; ".join(" = ".join(v) for v in merged[:3]) + ("; ..." if len(merged) > 3 else "")
-            self.ctx.notes.append(f"{self.path}: {len(merged)} subject(s) written two or more ways read as one "
-                                  f"person each ({shown})")
+            # said as a warning too (train prints it): the folds it changes are the ones a user would not expect
+            note(self.ctx.notes, f"{self.path}: {len(merged)} subject(s) written two or more ways read as one "
+                                 f"person each ({shown})")
         shared = [self.first[k] for k, v in self.datasets.items() if len(v) > 1]
-        if shared:
+        if shared:  # the notes only (`datasets inspect`): nothing is changed, one fold holds both as it did
             self.ctx.notes.append(f"{self.path}: subject(s) {', '.join(shared[:5])}{', ...' if len(shared) > 5 else ''}"
                                   " appear in more than one dataset: each is one subject (its samples in one fold); "
                                   "if they are different people, write them apart (casme2_sub01, smic_s01)")

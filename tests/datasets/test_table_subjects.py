@@ -47,3 +47,14 @@ def test_a_name_written_in_two_cases_is_one_subject(tmp_path):
     """P01 and p01 (no number the sheet loaders read): one person, as a project's subjects are (h338)."""
     ds = _table(tmp_path, [("P01", "happy", "casme2"), ("p01", "sad", "casme2"), ("P02", "happy", "casme2")])
     assert [s.subject for s in ds] == ["P01", "P01", "P02"]
+
+
+def test_the_merge_is_said_as_a_warning_that_train_prints(tmp_path):
+    import pytest
+
+    from merstudio.datasets import DatasetWarning
+
+    assert cv2.imwrite(str(tmp_path / "a.png"), np.zeros((30, 30, 3), np.uint8))
+    (tmp_path / "samples.csv").write_text("subject,sample,label,path\n7,a,happy,a.png\n007,b,sad,a.png\n")
+    with pytest.warns(DatasetWarning, match="written two or more ways"):
+        load_samples("table", tmp_path, check_images=False, verbose=False)
